@@ -1,0 +1,171 @@
+// `smartcar gen driver` and `smartcar gen status`: the pilot's DriverLogMain and CarLogMain.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "core/event_time.h"
+#include "gen/driver_simulator.h"
+#include "gen/status_simulator.h"
+
+namespace smartcar::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnStopSignal(int) { g_stop.store(true); }
+
+void InstallStopHandlers() {
+  struct sigaction sa = {};
+  sa.sa_handler = OnStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
+
+std::string Today() {
+  const auto now = std::chrono::system_clock::now();
+  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  return FormatDate8(EventTimeMs{ms});
+}
+
+// Parses --date; prints the error and returns false when it is not a valid yyyyMMdd.
+bool ParseDateFlag(const std::string& date, int64_t* days) {
+  auto d = ParseDate8(date);
+  if (!d) {
+    std::fprintf(stderr, "smartcar gen: --date: %s\n", d.error().message().c_str());
+    return false;
+  }
+  *days = *d;
+  return true;
+}
+
+struct DriverFlags {
+  std::string date = Today();
+  int cars = 100;
+  std::string out = ".";
+  int64_t seconds = -1;
+  int interval = 1;
+  bool fast = false;
+  uint64_t seed = 1;
+  double overspeed_ratio = 0.1;
+  bool pilot_headers = false;
+};
+
+int RunGenDriver(const DriverFlags& f) {
+  gen::DriverSimOptions sim;
+  if (!ParseDateFlag(f.date, &sim.start_day)) return kExitUsage;
+  sim.cars = f.cars;
+  sim.interval_seconds = f.interval;
+  sim.seed = f.seed;
+  sim.overspeed_ratio = f.overspeed_ratio;
+  sim.pilot_headers = f.pilot_headers;
+  if (Status s = gen::ValidateDriverSimOptions(sim); !s.ok()) {
+    std::fprintf(stderr, "smartcar gen driver: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
+  if (f.fast && f.seconds < 0) {
+    std::fprintf(stderr, "smartcar gen driver: --fast needs --seconds N (a flat-out run must end)\n");
+    return kExitUsage;
+  }
+  gen::DriverRunOptions run;
+  run.out_dir = f.out;
+  run.seconds = f.seconds;
+  run.fast = f.fast;
+  run.stop = &g_stop;
+  const uint64_t total = f.seconds < 0 ? 0 : static_cast<uint64_t>(f.seconds / f.interval) * static_cast<uint64_t>(f.cars);
+  Progress progress("lines", total);
+  run.on_progress = [&progress](uint64_t lines) { progress.Update(lines); };
+  InstallStopHandlers();
+  gen::DriverRunStats stats;
+  Status s = gen::RunDriverSimulator(sim, run, &stats);
+  progress.Finish(stats.lines);
+  if (!s.ok()) {
+    std::fprintf(stderr, "smartcar gen driver: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr, "smartcar gen driver: wrote %llu lines (%llu ticks) to %s\n",
+               static_cast<unsigned long long>(stats.lines), static_cast<unsigned long long>(stats.ticks),
+               stats.path.c_str());
+  return kExitOk;
+}
+
+struct StatusFlags {
+  std::string date = Today();
+  int cars = 100;
+  std::string out = ".";
+  uint64_t seed = 1;
+  bool pilot_headers = false;
+};
+
+int RunGenStatus(const StatusFlags& f) {
+  gen::StatusSimOptions sim;
+  if (!ParseDateFlag(f.date, &sim.day)) return kExitUsage;
+  sim.cars = f.cars;
+  sim.seed = f.seed;
+  sim.pilot_headers = f.pilot_headers;
+  if (Status s = gen::ValidateStatusSimOptions(sim); !s.ok()) {
+    std::fprintf(stderr, "smartcar gen status: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
+  InstallStopHandlers();
+  Progress progress("lines", 0);
+  gen::StatusRunStats stats;
+  Status s = gen::RunStatusSimulator(sim, f.out, &g_stop,
+                                     [&progress](uint64_t lines, uint64_t) { progress.Update(lines); }, &stats);
+  progress.Finish(stats.lines);
+  if (!s.ok()) {
+    std::fprintf(stderr, "smartcar gen status: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr, "smartcar gen status: wrote %llu lines to %s\n",
+               static_cast<unsigned long long>(stats.lines), stats.path.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterGen(CLI::App* app, int* exit_code) {
+  CLI::App* gen = app->add_subcommand("gen", "Log simulators: the pilot's DriverLogMain and CarLogMain");
+  gen->require_subcommand(1);
+
+  auto driver_flags = std::make_shared<DriverFlags>();
+  CLI::App* drv = gen->add_subcommand(
+      "driver",
+      "Write driving logs (DIR/SmartCarDriverInfo.log, appended): one line per car per interval.\n"
+      "Runs in real time until Ctrl-C (flush, exit 0) or for --seconds simulated seconds.");
+  drv->add_option("--date", driver_flags->date, "Simulated day yyyyMMdd, starting at 00:00:00 (default: today)");
+  drv->add_option("--cars", driver_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")->capture_default_str();
+  drv->add_option("--out", driver_flags->out, "Output folder, created if missing")->capture_default_str();
+  drv->add_option("--seconds", driver_flags->seconds, "Simulated seconds to write (default: until stopped)");
+  drv->add_option("--interval", driver_flags->interval,
+                  "Simulated seconds between a car's lines (the seeds ask 1; the pilot wrote 2)")
+      ->capture_default_str();
+  drv->add_flag("--fast", driver_flags->fast, "Write --seconds of simulated time as fast as the disk allows");
+  drv->add_option("--seed", driver_flags->seed, "Random seed: same seed, same bytes")->capture_default_str();
+  drv->add_option("--overspeed-ratio", driver_flags->overspeed_ratio,
+                  "Share of wild drivers whose 30 s average speed exceeds 80 km/h (pilot: ~0.1)")
+      ->capture_default_str();
+  drv->add_flag("--pilot-headers", driver_flags->pilot_headers,
+                "Also write the pilot's per-car header lines ('Driver Status Infomation,...')");
+  drv->callback([driver_flags, exit_code] { *exit_code = RunGenDriver(*driver_flags); });
+
+  auto status_flags = std::make_shared<StatusFlags>();
+  CLI::App* st = gen->add_subcommand(
+      "status",
+      "Write one day of car status logs (DIR/SmartCarStatusInfo_<date>.txt): a reading per car\n"
+      "every 4 s, the last stamped hour 24 as the pilot's; ~1 MB per car.");
+  st->add_option("--date", status_flags->date, "Day yyyyMMdd (default: today)");
+  st->add_option("--cars", status_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")->capture_default_str();
+  st->add_option("--out", status_flags->out, "Output folder, created if missing")->capture_default_str();
+  st->add_option("--seed", status_flags->seed, "Random seed: same seed, same bytes")->capture_default_str();
+  st->add_flag("--pilot-headers", status_flags->pilot_headers,
+               "Also write the pilot's per-car header lines ('SmartCar Status Information,...')");
+  st->callback([status_flags, exit_code] { *exit_code = RunGenStatus(*status_flags); });
+}
+
+}  // namespace smartcar::cli

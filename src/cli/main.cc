@@ -1,0 +1,21 @@
+// smartcar: the SmartCar Pipeline in one binary. Each subcommand lives in its own cmd_*.cc.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "SmartCar Pipeline: real-time telemetry for connected cars.\n"
+      "Simulates the pilot's driving and status logs, collects them into a durable log,\n"
+      "detects patterns with EPL rules and stores every event. See README.md."};
+  app.set_version_flag("--version", "smartcar 0.1.0");
+  app.require_subcommand(1);
+  int exit_code = smartcar::cli::kExitOk;
+  smartcar::cli::RegisterGen(&app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
