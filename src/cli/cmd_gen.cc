@@ -29,7 +29,8 @@ void InstallStopHandlers() {
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();
-  const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
   return FormatDate8(EventTimeMs{ms});
 }
 
@@ -69,7 +70,8 @@ int RunGenDriver(const DriverFlags& f) {
     return kExitUsage;
   }
   if (f.fast && f.seconds < 0) {
-    std::fprintf(stderr, "smartcar gen driver: --fast needs --seconds N (a flat-out run must end)\n");
+    std::fprintf(stderr,
+                 "smartcar gen driver: --fast needs --seconds N (a flat-out run must end)\n");
     return kExitUsage;
   }
   gen::DriverRunOptions run;
@@ -77,7 +79,9 @@ int RunGenDriver(const DriverFlags& f) {
   run.seconds = f.seconds;
   run.fast = f.fast;
   run.stop = &g_stop;
-  const uint64_t total = f.seconds < 0 ? 0 : static_cast<uint64_t>(f.seconds / f.interval) * static_cast<uint64_t>(f.cars);
+  const uint64_t total =
+      f.seconds < 0 ? 0
+                    : static_cast<uint64_t>(f.seconds / f.interval) * static_cast<uint64_t>(f.cars);
   Progress progress("lines", total);
   run.on_progress = [&progress](uint64_t lines) { progress.Update(lines); };
   InstallStopHandlers();
@@ -89,8 +93,8 @@ int RunGenDriver(const DriverFlags& f) {
     return kExitFailure;
   }
   std::fprintf(stderr, "smartcar gen driver: wrote %llu lines (%llu ticks) to %s\n",
-               static_cast<unsigned long long>(stats.lines), static_cast<unsigned long long>(stats.ticks),
-               stats.path.c_str());
+               static_cast<unsigned long long>(stats.lines),
+               static_cast<unsigned long long>(stats.ticks), stats.path.c_str());
   return kExitOk;
 }
 
@@ -115,8 +119,9 @@ int RunGenStatus(const StatusFlags& f) {
   InstallStopHandlers();
   Progress progress("lines", 0);
   gen::StatusRunStats stats;
-  Status s = gen::RunStatusSimulator(sim, f.out, &g_stop,
-                                     [&progress](uint64_t lines, uint64_t) { progress.Update(lines); }, &stats);
+  Status s = gen::RunStatusSimulator(
+      sim, f.out, &g_stop, [&progress](uint64_t lines, uint64_t) { progress.Update(lines); },
+      &stats);
   progress.Finish(stats.lines);
   if (!s.ok()) {
     std::fprintf(stderr, "smartcar gen status: %s\n", s.message().c_str());
@@ -130,7 +135,8 @@ int RunGenStatus(const StatusFlags& f) {
 }  // namespace
 
 void RegisterGen(CLI::App* app, int* exit_code) {
-  CLI::App* gen = app->add_subcommand("gen", "Log simulators: the pilot's DriverLogMain and CarLogMain");
+  CLI::App* gen =
+      app->add_subcommand("gen", "Log simulators: the pilot's DriverLogMain and CarLogMain");
   gen->require_subcommand(1);
 
   auto driver_flags = std::make_shared<DriverFlags>();
@@ -138,15 +144,21 @@ void RegisterGen(CLI::App* app, int* exit_code) {
       "driver",
       "Write driving logs (DIR/SmartCarDriverInfo.log, appended): one line per car per interval.\n"
       "Runs in real time until Ctrl-C (flush, exit 0) or for --seconds simulated seconds.");
-  drv->add_option("--date", driver_flags->date, "Simulated day yyyyMMdd, starting at 00:00:00 (default: today)");
-  drv->add_option("--cars", driver_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")->capture_default_str();
-  drv->add_option("--out", driver_flags->out, "Output folder, created if missing")->capture_default_str();
-  drv->add_option("--seconds", driver_flags->seconds, "Simulated seconds to write (default: until stopped)");
+  drv->add_option("--date", driver_flags->date,
+                  "Simulated day yyyyMMdd, starting at 00:00:00 (default: today)");
+  drv->add_option("--cars", driver_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")
+      ->capture_default_str();
+  drv->add_option("--out", driver_flags->out, "Output folder, created if missing")
+      ->capture_default_str();
+  drv->add_option("--seconds", driver_flags->seconds,
+                  "Simulated seconds to write (default: until stopped)");
   drv->add_option("--interval", driver_flags->interval,
                   "Simulated seconds between a car's lines (the seeds ask 1; the pilot wrote 2)")
       ->capture_default_str();
-  drv->add_flag("--fast", driver_flags->fast, "Write --seconds of simulated time as fast as the disk allows");
-  drv->add_option("--seed", driver_flags->seed, "Random seed: same seed, same bytes")->capture_default_str();
+  drv->add_flag("--fast", driver_flags->fast,
+                "Write --seconds of simulated time as fast as the disk allows");
+  drv->add_option("--seed", driver_flags->seed, "Random seed: same seed, same bytes")
+      ->capture_default_str();
   drv->add_option("--overspeed-ratio", driver_flags->overspeed_ratio,
                   "Share of wild drivers whose 30 s average speed exceeds 80 km/h (pilot: ~0.1)")
       ->capture_default_str();
@@ -160,9 +172,12 @@ void RegisterGen(CLI::App* app, int* exit_code) {
       "Write one day of car status logs (DIR/SmartCarStatusInfo_<date>.txt): a reading per car\n"
       "every 4 s, the last stamped hour 24 as the pilot's; ~1 MB per car.");
   st->add_option("--date", status_flags->date, "Day yyyyMMdd (default: today)");
-  st->add_option("--cars", status_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")->capture_default_str();
-  st->add_option("--out", status_flags->out, "Output folder, created if missing")->capture_default_str();
-  st->add_option("--seed", status_flags->seed, "Random seed: same seed, same bytes")->capture_default_str();
+  st->add_option("--cars", status_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")
+      ->capture_default_str();
+  st->add_option("--out", status_flags->out, "Output folder, created if missing")
+      ->capture_default_str();
+  st->add_option("--seed", status_flags->seed, "Random seed: same seed, same bytes")
+      ->capture_default_str();
   st->add_flag("--pilot-headers", status_flags->pilot_headers,
                "Also write the pilot's per-car header lines ('SmartCar Status Information,...')");
   st->callback([status_flags, exit_code] { *exit_code = RunGenStatus(*status_flags); });

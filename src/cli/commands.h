@@ -13,7 +13,7 @@ void RegisterGen(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;   // The command ran and failed (I/O, data errors).
-inline constexpr int kExitUsage = 2;     // Bad arguments (CLI11 uses this too).
+inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data errors).
+inline constexpr int kExitUsage = 2;    // Bad arguments (CLI11 uses this too).
 
 }  // namespace smartcar::cli

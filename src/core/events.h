@@ -38,14 +38,14 @@ std::string_view DirectLightName(DirectLight d);  // "N", "L", "R"
 
 // One line of SmartCarDriverInfo.log.
 struct DriverEvent {
-  EventTimeMs time;          // `date`: event time.
-  CarNumber car_number;      // `car_number`.
-  uint8_t speed_pedal = 0;   // `speed_pedal`: accelerator step 0-5.
-  uint8_t break_pedal = 0;   // `break_pedal` (sic): brake step 0-3.
+  EventTimeMs time;         // `date`: event time.
+  CarNumber car_number;     // `car_number`.
+  uint8_t speed_pedal = 0;  // `speed_pedal`: accelerator step 0-5.
+  uint8_t break_pedal = 0;  // `break_pedal` (sic): brake step 0-3.
   SteerAngle steer_angle = SteerAngle::kF;
   DirectLight direct_light = DirectLight::kN;
-  int32_t speed = 0;         // `speed`: km/h, 0-400.
-  AreaNumber area_number;    // `area_number`.
+  int32_t speed = 0;       // `speed`: km/h, 0-400.
+  AreaNumber area_number;  // `area_number`.
   friend bool operator==(const DriverEvent&, const DriverEvent&) = default;
 };
 
@@ -59,14 +59,14 @@ enum class LampState : uint8_t { kOk = 1, kFault = 2 };
 
 // One line of SmartCarStatusInfo_<date>.txt.
 struct StatusEvent {
-  EventTimeMs time;           // `reg_date`.
-  CarNumber car_number;       // `car_number`.
-  std::array<int16_t, 4> tire{};        // tire_fl, tire_fr, tire_bl, tire_br: pressure 0-200.
+  EventTimeMs time;               // `reg_date`.
+  CarNumber car_number;           // `car_number`.
+  std::array<int16_t, 4> tire{};  // tire_fl, tire_fr, tire_bl, tire_br: pressure 0-200.
   std::array<LampState, 4> light{LampState::kOk, LampState::kOk, LampState::kOk, LampState::kOk};
-                                        // light_fl, light_fr, light_bl, light_br.
-  char engine = 'A';          // `engine`: A (good), B, C.
-  char brake = 'A';           // `break` (sic): A (good), B.
-  int16_t battery = 100;      // `battery`: level 0-100.
+  // light_fl, light_fr, light_bl, light_br.
+  char engine = 'A';      // `engine`: A (good), B, C.
+  char brake = 'A';       // `break` (sic): A (good), B.
+  int16_t battery = 100;  // `battery`: level 0-100.
   friend bool operator==(const StatusEvent&, const StatusEvent&) = default;
 };
 

@@ -6,11 +6,11 @@
 namespace smartcar {
 
 const std::string_view kDriverFieldNames[kDriverFieldCount] = {
-    "date", "car_number", "speed_pedal", "break_pedal",
-    "steer_angle", "direct_light", "speed", "area_number"};
+    "date",        "car_number",   "speed_pedal", "break_pedal",
+    "steer_angle", "direct_light", "speed",       "area_number"};
 const std::string_view kStatusFieldNames[kStatusFieldCount] = {
-    "reg_date", "car_number", "tire_fl",  "tire_fr",  "tire_bl", "tire_br", "light_fl",
-    "light_fr", "light_bl",   "light_br", "engine",   "break",   "battery"};
+    "reg_date", "car_number", "tire_fl",  "tire_fr", "tire_bl", "tire_br", "light_fl",
+    "light_fr", "light_bl",   "light_br", "engine",  "break",   "battery"};
 
 std::string_view SteerAngleName(SteerAngle a) {
   static constexpr std::string_view kNames[] = {"F", "L1", "L2", "L3", "R1", "R2", "R3"};
@@ -48,7 +48,8 @@ std::string_view StripCr(std::string_view line) {
 
 Status FieldError(const std::string_view* names, int index, std::string_view value,
                   std::string_view reason) {
-  std::string msg = "field " + std::to_string(index + 1) + " (" + std::string(names[index]) + "): '";
+  std::string msg =
+      "field " + std::to_string(index + 1) + " (" + std::string(names[index]) + "): '";
   // Keep messages readable for binary garbage: show at most 40 bytes.
   msg.append(value.substr(0, 40));
   if (value.size() > 40) msg += "...";
@@ -58,7 +59,8 @@ Status FieldError(const std::string_view* names, int index, std::string_view val
 }
 
 Status CountError(int found, int expected) {
-  return Status::InvalidArgument("expected " + std::to_string(expected) + " comma-separated fields, found " +
+  return Status::InvalidArgument("expected " + std::to_string(expected) +
+                                 " comma-separated fields, found " +
                                  (found > expected ? "more" : std::to_string(found)));
 }
 
@@ -114,10 +116,17 @@ bool ParseSteer(std::string_view s, SteerAngle* out) {
 bool ParseLight(std::string_view s, DirectLight* out) {
   if (s.size() != 1) return false;
   switch (s[0]) {
-    case 'N': *out = DirectLight::kN; return true;
-    case 'L': *out = DirectLight::kL; return true;
-    case 'R': *out = DirectLight::kR; return true;
-    default: return false;
+    case 'N':
+      *out = DirectLight::kN;
+      return true;
+    case 'L':
+      *out = DirectLight::kL;
+      return true;
+    case 'R':
+      *out = DirectLight::kR;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -179,7 +188,8 @@ Result<LineKind> ParseDriverLine(std::string_view line, DriverEvent* out) {
     return Err(FieldError(kDriverFieldNames, 5, f[5], "is not one of N, L, R"));
   }
   if (!ParseSmallInt(f[6], kMaxSpeedKmh, &v, &reason)) {
-    return Err(FieldError(kDriverFieldNames, 6, f[6], std::string(reason) + " (expected 0-400 km/h)"));
+    return Err(
+        FieldError(kDriverFieldNames, 6, f[6], std::string(reason) + " (expected 0-400 km/h)"));
   }
   e.speed = v;
   const std::string_view a = f[7];
@@ -211,14 +221,16 @@ Result<LineKind> ParseStatusLine(std::string_view line, StatusEvent* out) {
   int32_t v = 0;
   for (int i = 0; i < 4; ++i) {
     if (!ParseSmallInt(f[2 + i], kMaxTirePressure, &v, &reason)) {
-      return Err(FieldError(kStatusFieldNames, 2 + i, f[2 + i], std::string(reason) + " (expected 0-200)"));
+      return Err(FieldError(kStatusFieldNames, 2 + i, f[2 + i],
+                            std::string(reason) + " (expected 0-200)"));
     }
     e.tire[i] = static_cast<int16_t>(v);
   }
   for (int i = 0; i < 4; ++i) {
     const std::string_view s = f[6 + i];
     if (s.size() != 1 || (s[0] != '1' && s[0] != '2')) {
-      return Err(FieldError(kStatusFieldNames, 6 + i, s, "is not a lamp state (1 = ok, 2 = fault)"));
+      return Err(
+          FieldError(kStatusFieldNames, 6 + i, s, "is not a lamp state (1 = ok, 2 = fault)"));
     }
     e.light[i] = s[0] == '1' ? LampState::kOk : LampState::kFault;
   }

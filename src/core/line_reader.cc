@@ -11,7 +11,8 @@ namespace {
 
 class GzLineReader final : public LineReader {
  public:
-  GzLineReader(gzFile file, std::string path) : file_(file), path_(std::move(path)), buf_(1 << 16) {}
+  GzLineReader(gzFile file, std::string path)
+      : file_(file), path_(std::move(path)), buf_(1 << 16) {}
   ~GzLineReader() override { gzclose(file_); }
 
   bool Next(std::string_view* line) override {
@@ -19,7 +20,8 @@ class GzLineReader final : public LineReader {
       const void* hit = std::memchr(buf_.data() + begin_, '\n', end_ - begin_);
       if (hit != nullptr) {
         const char* nl = static_cast<const char*>(hit);
-        *line = std::string_view(buf_.data() + begin_, static_cast<size_t>(nl - (buf_.data() + begin_)));
+        *line = std::string_view(buf_.data() + begin_,
+                                 static_cast<size_t>(nl - (buf_.data() + begin_)));
         begin_ = static_cast<size_t>(nl - buf_.data()) + 1;
         ++line_number_;
         return true;

@@ -28,7 +28,8 @@ class [[nodiscard]] Status {
 
   // An OK status.
   Status() noexcept = default;
-  Status(const Status& other) : state_(other.state_ ? std::make_unique<State>(*other.state_) : nullptr) {}
+  Status(const Status& other)
+      : state_(other.state_ ? std::make_unique<State>(*other.state_) : nullptr) {}
   Status& operator=(const Status& other) {
     if (this != &other) state_ = other.state_ ? std::make_unique<State>(*other.state_) : nullptr;
     return *this;
@@ -38,7 +39,9 @@ class [[nodiscard]] Status {
 
   static Status OK() { return Status(); }
   static Status NotFound(std::string_view msg) { return Status(Code::kNotFound, msg); }
-  static Status InvalidArgument(std::string_view msg) { return Status(Code::kInvalidArgument, msg); }
+  static Status InvalidArgument(std::string_view msg) {
+    return Status(Code::kInvalidArgument, msg);
+  }
   static Status Corruption(std::string_view msg) { return Status(Code::kCorruption, msg); }
   static Status IOError(std::string_view msg) { return Status(Code::kIOError, msg); }
   static Status NotSupported(std::string_view msg) { return Status(Code::kNotSupported, msg); }
@@ -83,8 +86,8 @@ inline tl::unexpected<Status> Err(Status s) { return tl::unexpected<Status>(std:
 }  // namespace smartcar
 
 // Returns early from the enclosing function with the status of `expr` when it is not OK.
-#define SMARTCAR_RETURN_IF_ERROR(expr)          \
-  do {                                          \
-    ::smartcar::Status _st = (expr);            \
-    if (!_st.ok()) return _st;                  \
+#define SMARTCAR_RETURN_IF_ERROR(expr) \
+  do {                                 \
+    ::smartcar::Status _st = (expr);   \
+    if (!_st.ok()) return _st;         \
   } while (0)

@@ -40,7 +40,8 @@ struct DriverSimulator::Car {
 
 Status ValidateDriverSimOptions(const DriverSimOptions& o) {
   if (o.cars < 1 || o.cars > 9999) {
-    return Status::InvalidArgument("--cars must be between 1 and 9999, got " + std::to_string(o.cars));
+    return Status::InvalidArgument("--cars must be between 1 and 9999, got " +
+                                   std::to_string(o.cars));
   }
   if (o.interval_seconds < 1 || o.interval_seconds > 3600) {
     return Status::InvalidArgument("--interval must be between 1 and 3600 seconds, got " +
@@ -69,7 +70,8 @@ DriverSimulator::DriverSimulator(const DriverSimOptions& options) : options_(opt
   // Exactly round(ratio * cars) wild drivers, chosen by a seeded shuffle.
   std::vector<size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
-  const size_t wild = static_cast<size_t>(std::llround(options.overspeed_ratio * static_cast<double>(n)));
+  const size_t wild =
+      static_cast<size_t>(std::llround(options.overspeed_ratio * static_cast<double>(n)));
   for (size_t i = 0; i < wild; ++i) {
     std::swap(order[i], order[i + setup.Uniform(n - i)]);
     cars_[order[i]].wild = true;
@@ -99,7 +101,8 @@ void NextPhase(DriverSimulator::Car* c) {
     case Phase::kStopped:
     case Phase::kTurn:
       c->phase = Phase::kAccelerate;
-      c->target = c->wild ? static_cast<double>(r.Range(110, 200)) : static_cast<double>(r.Range(30, 75));
+      c->target =
+          c->wild ? static_cast<double>(r.Range(110, 200)) : static_cast<double>(r.Range(30, 75));
       c->rate = c->wild ? static_cast<double>(r.Range(6, 12)) : static_cast<double>(r.Range(2, 5));
       c->remaining = 3600;
       return;
@@ -122,14 +125,18 @@ void NextPhase(DriverSimulator::Car* c) {
         c->phase = Phase::kTurn;
         const bool left = r.Bernoulli(0.5);
         const int step = static_cast<int>(r.Range(1, 3));
-        c->turn = static_cast<SteerAngle>(static_cast<int>(left ? SteerAngle::kL1 : SteerAngle::kR1) + step - 1);
+        c->turn = static_cast<SteerAngle>(
+            static_cast<int>(left ? SteerAngle::kL1 : SteerAngle::kR1) + step - 1);
         c->signal = left ? DirectLight::kL : DirectLight::kR;
-        c->target = c->wild ? static_cast<double>(r.Range(50, 70)) : static_cast<double>(r.Range(10, 25));
+        c->target =
+            c->wild ? static_cast<double>(r.Range(50, 70)) : static_cast<double>(r.Range(10, 25));
         c->remaining = static_cast<int>(r.Range(3, 6));
       } else {  // Change cruising speed.
         c->phase = Phase::kAccelerate;
-        c->target = c->wild ? static_cast<double>(r.Range(110, 200)) : static_cast<double>(r.Range(30, 75));
-        c->rate = c->wild ? static_cast<double>(r.Range(6, 12)) : static_cast<double>(r.Range(2, 5));
+        c->target =
+            c->wild ? static_cast<double>(r.Range(110, 200)) : static_cast<double>(r.Range(30, 75));
+        c->rate =
+            c->wild ? static_cast<double>(r.Range(6, 12)) : static_cast<double>(r.Range(2, 5));
         c->remaining = 3600;
       }
       return;
@@ -163,12 +170,14 @@ void Step(DriverSimulator::Car* c, int dt, DriverEvent* e) {
       break;
     case Phase::kAccelerate: {
       c->speed = std::min(c->target, c->speed + c->rate * dt);
-      e->speed_pedal = static_cast<uint8_t>(std::clamp<int64_t>(static_cast<int64_t>(c->rate / 2.5) + r.Range(1, 2), 1, 5));
+      e->speed_pedal = static_cast<uint8_t>(
+          std::clamp<int64_t>(static_cast<int64_t>(c->rate / 2.5) + r.Range(1, 2), 1, 5));
       if (c->speed >= c->target) c->remaining = 0;
       break;
     }
     case Phase::kCruise: {
-      c->speed = std::clamp(c->speed + static_cast<double>(r.Range(-2, 2)), c->target - 5, c->target + 5);
+      c->speed =
+          std::clamp(c->speed + static_cast<double>(r.Range(-2, 2)), c->target - 5, c->target + 5);
       e->speed_pedal = static_cast<uint8_t>(r.Range(1, 2));
       if (r.Bernoulli(0.03)) {  // A lane change: a small steer with the signal on.
         const bool left = r.Bernoulli(0.5);
@@ -228,7 +237,8 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
   if (ec) return Status::IOError("cannot create folder '" + run.out_dir + "': " + ec.message());
   const std::string path = (std::filesystem::path(run.out_dir) / kDriverLogFileName).string();
   std::FILE* f = std::fopen(path.c_str(), "ab");
-  if (f == nullptr) return Status::IOError("cannot open '" + path + "' for appending: " + std::strerror(errno));
+  if (f == nullptr)
+    return Status::IOError("cannot open '" + path + "' for appending: " + std::strerror(errno));
   stats->path = path;
 
   DriverSimulator simulator(sim);

@@ -79,9 +79,9 @@ struct DriverRunOptions {
 };
 
 struct DriverRunStats {
-  uint64_t lines = 0;    // Data lines written (headers not counted).
+  uint64_t lines = 0;  // Data lines written (headers not counted).
   uint64_t ticks = 0;
-  std::string path;      // The file written.
+  std::string path;  // The file written.
 };
 
 inline constexpr const char* kDriverLogFileName = "SmartCarDriverInfo.log";

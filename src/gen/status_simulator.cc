@@ -14,7 +14,8 @@ namespace smartcar::gen {
 
 Status ValidateStatusSimOptions(const StatusSimOptions& o) {
   if (o.cars < 1 || o.cars > 9999) {
-    return Status::InvalidArgument("--cars must be between 1 and 9999, got " + std::to_string(o.cars));
+    return Status::InvalidArgument("--cars must be between 1 and 9999, got " +
+                                   std::to_string(o.cars));
   }
   if (o.interval_seconds < 1 || o.interval_seconds > 86400) {
     return Status::InvalidArgument("--interval must be between 1 and 86400 seconds");
@@ -35,17 +36,19 @@ void Reading(CarState* c, StatusEvent* e) {
   Random& r = c->rng;
   const double k = c->propensity;
   for (auto& p : e->tire) {
-    p = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowTire * k) ? r.Range(0, 59) : r.Range(60, 100));
+    p = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowTire * k) ? r.Range(0, 59)
+                                                                         : r.Range(60, 100));
   }
   for (auto& l : e->light) {
     l = r.Bernoulli(StatusFaultRates::kLampFault * k) ? LampState::kFault : LampState::kOk;
   }
   const double eng = r.NextDouble();
-  e->engine = eng < StatusFaultRates::kEngineC * k ? 'C'
+  e->engine = eng < StatusFaultRates::kEngineC * k                                  ? 'C'
               : eng < (StatusFaultRates::kEngineC + StatusFaultRates::kEngineB) * k ? 'B'
-                                                                                   : 'A';
+                                                                                    : 'A';
   e->brake = r.Bernoulli(StatusFaultRates::kBrakeB * k) ? 'B' : 'A';
-  e->battery = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowBattery * k) ? r.Range(0, 29) : r.Range(30, 100));
+  e->battery = static_cast<int16_t>(
+      r.Bernoulli(StatusFaultRates::kLowBattery * k) ? r.Range(0, 29) : r.Range(30, 100));
 }
 
 }  // namespace
@@ -64,7 +67,8 @@ Status RunStatusSimulator(const StatusSimOptions& o, const std::string& out_dir,
   // Write to a temporary name and rename, so a reader never sees half a day.
   const std::string tmp = path + ".tmp";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::IOError("cannot open '" + tmp + "' for writing: " + std::strerror(errno));
+  if (f == nullptr)
+    return Status::IOError("cannot open '" + tmp + "' for writing: " + std::strerror(errno));
   stats->path = path;
 
   Random setup(o.seed ^ 0x5354415455534c47ULL);
@@ -119,7 +123,8 @@ Status RunStatusSimulator(const StatusSimOptions& o, const std::string& out_dir,
     status = Status::IOError("cannot write '" + tmp + "': " + std::strerror(errno));
   }
   if (status.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
-    status = Status::IOError("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno));
+    status =
+        Status::IOError("cannot rename '" + tmp + "' to '" + path + "': " + std::strerror(errno));
   }
   if (!status.ok()) std::remove(tmp.c_str());
   return status;

@@ -16,21 +16,21 @@
 namespace smartcar::gen {
 
 struct StatusSimOptions {
-  int64_t day = 0;         // The day (days since 1970-01-01).
-  int cars = 100;          // 1-9999.
+  int64_t day = 0;  // The day (days since 1970-01-01).
+  int cars = 100;   // 1-9999.
   uint64_t seed = 1;
-  int interval_seconds = 4;  // Seconds between two readings of a car (pilot: 4).
+  int interval_seconds = 4;    // Seconds between two readings of a car (pilot: 4).
   bool pilot_headers = false;  // Write the pilot's header once per car first.
 };
 
 // Rates of abnormal readings before the per-car propensity (mean 1) is applied.
 struct StatusFaultRates {
-  static constexpr double kLowTire = 0.04;      // Per tyre: pressure drawn from 0-59 (normal 60-100).
-  static constexpr double kLampFault = 0.02;    // Per lamp: state 2.
-  static constexpr double kEngineB = 0.15;      // Engine state B (C below is worse).
+  static constexpr double kLowTire = 0.04;    // Per tyre: pressure drawn from 0-59 (normal 60-100).
+  static constexpr double kLampFault = 0.02;  // Per lamp: state 2.
+  static constexpr double kEngineB = 0.15;    // Engine state B (C below is worse).
   static constexpr double kEngineC = 0.05;
   static constexpr double kBrakeB = 0.15;
-  static constexpr double kLowBattery = 0.08;   // Battery level drawn from 0-29 (normal 30-100).
+  static constexpr double kLowBattery = 0.08;  // Battery level drawn from 0-29 (normal 30-100).
 };
 
 Status ValidateStatusSimOptions(const StatusSimOptions& options);

@@ -12,7 +12,8 @@ using testing::RunSmartcar;
 
 TEST(CmdGenTest, DriverFastRunWritesTheFile) {
   testing::TempDir dir;
-  auto r = RunSmartcar("gen driver --date 20220426 --cars 10 --seconds 30 --fast --seed 3 --out " + dir.str());
+  auto r = RunSmartcar("gen driver --date 20220426 --cars 10 --seconds 30 --fast --seed 3 --out " +
+                       dir.str());
   ASSERT_EQ(r.exit_code, 0) << r.out;
   const std::string text = testing::ReadFile(dir.file("SmartCarDriverInfo.log"));
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 300);
@@ -22,15 +23,25 @@ TEST(CmdGenTest, DriverFastRunWritesTheFile) {
 
 TEST(CmdGenTest, SameSeedSameBytesThroughTheCli) {
   testing::TempDir a, b;
-  ASSERT_EQ(RunSmartcar("gen driver --date 20220426 --cars 7 --seconds 20 --fast --seed 9 --pilot-headers --out " + a.str()).exit_code, 0);
-  ASSERT_EQ(RunSmartcar("gen driver --date 20220426 --cars 7 --seconds 20 --fast --seed 9 --pilot-headers --out " + b.str()).exit_code, 0);
-  EXPECT_EQ(testing::ReadFile(a.file("SmartCarDriverInfo.log")), testing::ReadFile(b.file("SmartCarDriverInfo.log")));
+  ASSERT_EQ(RunSmartcar("gen driver --date 20220426 --cars 7 --seconds 20 --fast --seed 9 "
+                        "--pilot-headers --out " +
+                        a.str())
+                .exit_code,
+            0);
+  ASSERT_EQ(RunSmartcar("gen driver --date 20220426 --cars 7 --seconds 20 --fast --seed 9 "
+                        "--pilot-headers --out " +
+                        b.str())
+                .exit_code,
+            0);
+  EXPECT_EQ(testing::ReadFile(a.file("SmartCarDriverInfo.log")),
+            testing::ReadFile(b.file("SmartCarDriverInfo.log")));
 }
 
 TEST(CmdGenTest, SigtermFlushesAndExitsZero) {
   testing::TempDir dir;
-  auto r = testing::RunCommand("timeout --preserve-status -s TERM 1.5 " + std::string(SMARTCAR_BINARY) +
-                               " gen driver --date 20220426 --cars 5 --out " + dir.str());
+  auto r =
+      testing::RunCommand("timeout --preserve-status -s TERM 1.5 " + std::string(SMARTCAR_BINARY) +
+                          " gen driver --date 20220426 --cars 5 --out " + dir.str());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   const std::string text = testing::ReadFile(dir.file("SmartCarDriverInfo.log"));
   // Real time: one tick at once, one more a second later.
@@ -66,9 +77,11 @@ TEST(CmdGenTest, UnwritableFolderNamesThePath) {
   testing::TempDir dir;
   // A regular file where a folder is expected: fails even for root.
   testing::WriteFile(dir.file("blocker"), "x");
-  auto r = RunSmartcar("gen driver --cars 2 --seconds 2 --fast --out " + dir.file("blocker") + "/sub");
+  auto r =
+      RunSmartcar("gen driver --cars 2 --seconds 2 --fast --out " + dir.file("blocker") + "/sub");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("cannot create folder '" + dir.file("blocker") + "/sub'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("cannot create folder '" + dir.file("blocker") + "/sub'"), std::string::npos)
+      << r.out;
   r = RunSmartcar("gen status --cars 2 --out " + dir.file("blocker"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find(dir.file("blocker")), std::string::npos) << r.out;
@@ -77,8 +90,8 @@ TEST(CmdGenTest, UnwritableFolderNamesThePath) {
 TEST(CmdGenTest, HelpExplainsEveryFlag) {
   auto r = RunSmartcar("gen driver --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--date", "--cars", "--out", "--seconds", "--interval", "--fast", "--seed",
-                           "--overspeed-ratio", "--pilot-headers"}) {
+  for (const char* flag : {"--date", "--cars", "--out", "--seconds", "--interval", "--fast",
+                           "--seed", "--overspeed-ratio", "--pilot-headers"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(RunSmartcar("gen status --help").exit_code, 0);

@@ -10,7 +10,8 @@ TEST(EventTimeTest, EpochAndKnownDates) {
   EXPECT_EQ(ParseTimestamp14("19700101000001")->value, 1000);
   // 2022-04-26 is day 19108 since the epoch.
   EXPECT_EQ(DaysFromCivil(2022, 4, 26), 19108);
-  EXPECT_EQ(ParseTimestamp14("20220426061000")->value, (19108LL * 86400 + 6 * 3600 + 10 * 60) * 1000);
+  EXPECT_EQ(ParseTimestamp14("20220426061000")->value,
+            (19108LL * 86400 + 6 * 3600 + 10 * 60) * 1000);
 }
 
 TEST(EventTimeTest, FormatRoundTripsOverManyDays) {
@@ -48,9 +49,9 @@ TEST(EventTimeTest, Hour24IsStartOfNextDay) {
 }
 
 TEST(EventTimeTest, RejectsMalformedStamps) {
-  for (const char* bad : {"", "2022042606100", "202204260610000", "2022042606100x", "20221301000000",
-                          "20220001000000", "20220400000000", "20220431000000", "20220426066000",
-                          "20220426060060", " 0220426061000", "-0220426061000"}) {
+  for (const char* bad : {"", "2022042606100", "202204260610000", "2022042606100x",
+                          "20221301000000", "20220001000000", "20220400000000", "20220431000000",
+                          "20220426066000", "20220426060060", " 0220426061000", "-0220426061000"}) {
     auto r = ParseTimestamp14(bad);
     EXPECT_FALSE(r.has_value()) << bad;
     if (!r) {

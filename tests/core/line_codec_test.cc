@@ -35,7 +35,8 @@ TEST(DriverLineTest, RecognisesHeaders) {
   EXPECT_EQ(*ParseDriverLine(kPilotDriverHeader, &e), LineKind::kHeader);
   EXPECT_EQ(*ParseDriverLine(kDriverHeader, &e), LineKind::kHeader);
   // Something header-like but not a known header is an error, not silently skipped.
-  auto r = ParseDriverLine("Driver Status Information,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum", &e);
+  auto r = ParseDriverLine(
+      "Driver Status Information,CarNum,AccStep,BrkStep,WheelStep,DirLightStep,Speed,AreaNum", &e);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message().substr(0, 16), "field 1 (date): ");
 }
@@ -60,10 +61,12 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadLine{"", "expected 8 comma-separated fields, found 1"},
         BadLine{"20220426000002,W0003,3,0,L1,N,25", "expected 8 comma-separated fields, found 7"},
-        BadLine{"20220426000002,W0003,3,0,L1,N,25,B09,", "expected 8 comma-separated fields, found more"},
+        BadLine{"20220426000002,W0003,3,0,L1,N,25,B09,",
+                "expected 8 comma-separated fields, found more"},
         BadLine{"2022042600000,W0003,3,0,L1,N,25,B09",
                 "field 1 (date): '2022042600000' is not 14 digits yyyyMMddHHmmss"},
-        BadLine{"20220431000002,W0003,3,0,L1,N,25,B09", "field 1 (date): '20220431000002' is not a valid date"},
+        BadLine{"20220431000002,W0003,3,0,L1,N,25,B09",
+                "field 1 (date): '20220431000002' is not a valid date"},
         BadLine{"20220426250002,W0003,3,0,L1,N,25,B09",
                 "field 1 (date): '20220426250002' is not a valid time of day"},
         BadLine{"20220426000002,W003,3,0,L1,N,25,B09",
@@ -80,7 +83,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "field 4 (break_pedal): '' is empty; expected an integer (expected 0-3)"},
         BadLine{"20220426000002,W0003,3,0,L4,N,25,B09",
                 "field 5 (steer_angle): 'L4' is not one of F, L1, L2, L3, R1, R2, R3"},
-        BadLine{"20220426000002,W0003,3,0,L1,X,25,B09", "field 6 (direct_light): 'X' is not one of N, L, R"},
+        BadLine{"20220426000002,W0003,3,0,L1,X,25,B09",
+                "field 6 (direct_light): 'X' is not one of N, L, R"},
         BadLine{"20220426000002,W0003,3,0,L1,N,x9,B09",
                 "field 7 (speed): 'x9' is not an integer (expected 0-400 km/h)"},
         BadLine{"20220426000002,W0003,3,0,L1,N,401,B09",
@@ -127,7 +131,8 @@ TEST_P(StatusBadLineTest, NamesFieldAndReason) {
 INSTANTIATE_TEST_SUITE_P(
     EveryKindOfInvalid, StatusBadLineTest,
     ::testing::Values(
-        BadLine{"20220426000004,X0001,91,78,95,74,1,1,1,1,A,B", "expected 13 comma-separated fields, found 12"},
+        BadLine{"20220426000004,X0001,91,78,95,74,1,1,1,1,A,B",
+                "expected 13 comma-separated fields, found 12"},
         BadLine{"2022042600000x,X0001,91,78,95,74,1,1,1,1,A,B,99",
                 "field 1 (reg_date): '2022042600000x' is not 14 digits yyyyMMddHHmmss"},
         BadLine{"20220426000004,X001,91,78,95,74,1,1,1,1,A,B,99",
@@ -149,7 +154,8 @@ TEST(LineCodecTest, AtLineAddsTheLineNumber) {
   DriverEvent e;
   auto r = ParseDriverLine("20220426000002,W0003,3,0,L1,N,x9,B09", &e);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(AtLine(r.error(), 12).message(), "line 12, field 7 (speed): 'x9' is not an integer (expected 0-400 km/h)");
+  EXPECT_EQ(AtLine(r.error(), 12).message(),
+            "line 12, field 7 (speed): 'x9' is not an integer (expected 0-400 km/h)");
 }
 
 // Property: any valid event formats to a line that parses back to the same event.
@@ -158,15 +164,17 @@ TEST(LineCodecTest, RandomDriverEventsRoundTrip) {
   for (int i = 0; i < 20000; ++i) {
     DriverEvent e;
     e.time = EventTimeMs{static_cast<int64_t>(rng.Range(0, 253402300799LL)) * 1000};
-    e.car_number.chars = {static_cast<char>('A' + rng.Uniform(26)), static_cast<char>('0' + rng.Uniform(10)),
-                          static_cast<char>('0' + rng.Uniform(10)), static_cast<char>('0' + rng.Uniform(10)),
-                          static_cast<char>('0' + rng.Uniform(10))};
+    e.car_number.chars = {
+        static_cast<char>('A' + rng.Uniform(26)), static_cast<char>('0' + rng.Uniform(10)),
+        static_cast<char>('0' + rng.Uniform(10)), static_cast<char>('0' + rng.Uniform(10)),
+        static_cast<char>('0' + rng.Uniform(10))};
     e.speed_pedal = static_cast<uint8_t>(rng.Range(0, 5));
     e.break_pedal = static_cast<uint8_t>(rng.Range(0, 3));
     e.steer_angle = static_cast<SteerAngle>(rng.Range(0, 6));
     e.direct_light = static_cast<DirectLight>(rng.Range(0, 2));
     e.speed = static_cast<int32_t>(rng.Range(0, kMaxSpeedKmh));
-    e.area_number.chars = {static_cast<char>('A' + rng.Uniform(6)), static_cast<char>('0' + rng.Uniform(10)),
+    e.area_number.chars = {static_cast<char>('A' + rng.Uniform(6)),
+                           static_cast<char>('0' + rng.Uniform(10)),
                            static_cast<char>('0' + rng.Uniform(10))};
     const std::string line = FormatDriverLine(e);
     DriverEvent back;
@@ -182,8 +190,9 @@ TEST(LineCodecTest, RandomStatusEventsRoundTrip) {
   for (int i = 0; i < 20000; ++i) {
     StatusEvent e;
     e.time = EventTimeMs{static_cast<int64_t>(rng.Range(0, 253402300799LL)) * 1000};
-    e.car_number.chars = {static_cast<char>('A' + rng.Uniform(26)), '0', static_cast<char>('0' + rng.Uniform(10)),
-                          static_cast<char>('0' + rng.Uniform(10)), static_cast<char>('0' + rng.Uniform(10))};
+    e.car_number.chars = {
+        static_cast<char>('A' + rng.Uniform(26)), '0', static_cast<char>('0' + rng.Uniform(10)),
+        static_cast<char>('0' + rng.Uniform(10)), static_cast<char>('0' + rng.Uniform(10))};
     for (auto& t : e.tire) t = static_cast<int16_t>(rng.Range(0, kMaxTirePressure));
     for (auto& l : e.light) l = rng.Bernoulli(0.5) ? LampState::kOk : LampState::kFault;
     e.engine = static_cast<char>('A' + rng.Uniform(3));

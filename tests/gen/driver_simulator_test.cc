@@ -69,7 +69,8 @@ TEST(DriverSimulatorTest, OneLinePerCarPerInterval) {
   const int64_t start = *ParseDate8("20220426") * kMsPerDay;
   for (const auto& [car, ts] : times) {
     ASSERT_EQ(ts.size(), 100u) << car;
-    for (size_t i = 0; i < ts.size(); ++i) EXPECT_EQ(ts[i], start + static_cast<int64_t>(i) * 2000) << car;
+    for (size_t i = 0; i < ts.size(); ++i)
+      EXPECT_EQ(ts[i], start + static_cast<int64_t>(i) * 2000) << car;
   }
 }
 
@@ -100,7 +101,8 @@ TEST(DriverSimulatorTest, ValueDomainsEqualThePilotSamples) {
     return d;
   };
   std::vector<DriverEvent> pilot;
-  auto reader = LineReader::Open(std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarDriverInfo_20220426_20cars.log");
+  auto reader = LineReader::Open(std::string(SMARTCAR_PILOT_SAMPLES) +
+                                 "/SmartCarDriverInfo_20220426_20cars.log");
   ASSERT_TRUE(reader.has_value());
   std::string_view line;
   int32_t pilot_max_speed = 0;

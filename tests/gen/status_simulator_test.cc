@@ -85,8 +85,8 @@ TEST(StatusSimulatorTest, ValueDomainsEqualThePilotSamples) {
   testing::TempDir dir;
   StatusRunStats stats;
   ASSERT_TRUE(RunStatusSimulator(Options(5, 1), dir.str(), nullptr, {}, &stats).ok());
-  EXPECT_EQ(domains(stats.path),
-            domains(std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarStatusInfo_20220426_10cars.txt.gz"));
+  EXPECT_EQ(domains(stats.path), domains(std::string(SMARTCAR_PILOT_SAMPLES) +
+                                         "/SmartCarStatusInfo_20220426_10cars.txt.gz"));
 }
 
 TEST(StatusSimulatorTest, StopLeavesNoHalfFile) {
