@@ -6,14 +6,28 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "collect/component_params.h"
+#include "collect/sink.h"
+
 namespace smartcar::cli {
 
 // `smartcar gen driver|status`: the pilot's log simulators (cmd_gen.cc).
 void RegisterGen(CLI::App* app, int* exit_code);
 
+// `smartcar collect`: the Flume-style collector agent (cmd_collect.cc).
+void RegisterCollect(CLI::App* app, int* exit_code);
+
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data errors).
 inline constexpr int kExitUsage = 2;    // Bad arguments (CLI11 uses this too).
+
+// The durable-log sink factory the collector uses for KafkaSink/log sinks (cmd_collect_log.cc).
+std::function<Result<std::unique_ptr<collect::Sink>>(const std::string&, collect::ComponentParams*)>
+MakeCollectLogSinkFactory(const std::string& data_dir);
 
 }  // namespace smartcar::cli

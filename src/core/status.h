@@ -83,11 +83,24 @@ using Result = tl::expected<T, Status>;
 // Wraps a non-OK Status for returning from a function that returns Result<T>.
 inline tl::unexpected<Status> Err(Status s) { return tl::unexpected<Status>(std::move(s)); }
 
+namespace status_internal {
+// Converts to Status or to any Result<T>, so SMARTCAR_RETURN_IF_ERROR works in both kinds of
+// function.
+struct ErrorReturn {
+  Status status;
+  operator Status() && { return std::move(status); }  // NOLINT(google-explicit-constructor)
+  template <class T>
+  operator tl::expected<T, Status>() && {  // NOLINT(google-explicit-constructor)
+    return tl::unexpected<Status>(std::move(status));
+  }
+};
+}  // namespace status_internal
+
 }  // namespace smartcar
 
 // Returns early from the enclosing function with the status of `expr` when it is not OK.
-#define SMARTCAR_RETURN_IF_ERROR(expr) \
-  do {                                 \
-    ::smartcar::Status _st = (expr);   \
-    if (!_st.ok()) return _st;         \
+#define SMARTCAR_RETURN_IF_ERROR(expr)                                              \
+  do {                                                                              \
+    ::smartcar::Status _st = (expr);                                                \
+    if (!_st.ok()) return ::smartcar::status_internal::ErrorReturn{std::move(_st)}; \
   } while (0)

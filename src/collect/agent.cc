@@ -1,0 +1,454 @@
+#include "collect/agent.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "collect/interceptor.h"
+#include "collect/sinks/sinks.h"
+#include "collect/source.h"
+#include "collect/sources/sources.h"
+
+namespace smartcar::collect {
+namespace {
+
+std::vector<std::string> Words(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream ss(s);
+  std::string w;
+  while (ss >> w) out.push_back(w);
+  return out;
+}
+
+// The keys under `prefix + "."`, relative to it.
+std::map<std::string, PropertyValue> Under(const Properties& props, const std::string& prefix) {
+  std::map<std::string, PropertyValue> out;
+  const std::string p = prefix + ".";
+  for (auto it = props.lower_bound(p); it != props.end() && it->first.compare(0, p.size(), p) == 0;
+       ++it) {
+    out[it->first.substr(p.size())] = it->second;
+  }
+  return out;
+}
+
+Status LineError(int line, const std::string& key, const std::string& reason) {
+  return Status::InvalidArgument("line " + std::to_string(line) + ": " + key + ": " + reason);
+}
+
+void SleepMs(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// A channel and the sink (or sink group) that drains it.
+struct ChannelPath {
+  std::string name;
+  int64_t transaction_capacity = 100;
+  std::unique_ptr<Sink> sink;  // Null if no sink reads the channel (a config error).
+  ComponentMetrics* metrics = nullptr;
+  std::mutex mu;  // Serialises sources sharing this channel.
+};
+
+struct SourcePath {
+  std::string name;
+  std::unique_ptr<Source> source;
+  std::vector<std::unique_ptr<Interceptor>> interceptors;
+  std::vector<ChannelPath*> channels;
+  size_t batch_size = 100;
+  ComponentMetrics* metrics = nullptr;
+};
+
+}  // namespace
+
+struct Agent::Impl {
+  AgentOptions options;
+  std::vector<std::string> warnings;
+  std::vector<std::unique_ptr<ComponentMetrics>> metrics;
+  std::map<std::string, std::unique_ptr<ChannelPath>> channels;
+  std::vector<std::unique_ptr<SourcePath>> sources;
+
+  ComponentMetrics* NewMetrics(const std::string& kind, const std::string& name) {
+    metrics.push_back(std::make_unique<ComponentMetrics>());
+    metrics.back()->kind = kind;
+    metrics.back()->name = name;
+    return metrics.back().get();
+  }
+
+  Status RunSource(SourcePath* sp, const std::atomic<bool>& stop, bool drain);
+};
+
+Agent::Agent(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Agent::~Agent() = default;
+const std::vector<std::string>& Agent::warnings() const { return impl_->warnings; }
+const std::vector<std::unique_ptr<ComponentMetrics>>& Agent::metrics() const {
+  return impl_->metrics;
+}
+
+Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std::string& name,
+                                             const AgentOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  const auto agent_keys = Under(props, name);
+  if (agent_keys.empty()) {
+    std::set<std::string> agents;
+    for (const auto& [k, v] : props) agents.insert(k.substr(0, k.find('.')));
+    std::string known;
+    for (const auto& a : agents) known += (known.empty() ? "" : ", ") + a;
+    return Err(
+        Status::InvalidArgument("no configuration for agent '" + name + "'" +
+                                (known.empty() ? "" : " (agents in the file: " + known + ")")));
+  }
+  std::set<std::string> used_keys;  // Relative to the agent.
+  auto list = [&](const std::string& key) {
+    auto it = agent_keys.find(key);
+    if (it == agent_keys.end()) return std::vector<std::string>();
+    used_keys.insert(key);
+    return Words(it->second.value);
+  };
+  auto line_of = [&](const std::string& key) {
+    auto it = agent_keys.find(key);
+    return it == agent_keys.end() ? 0 : it->second.line;
+  };
+  const auto source_names = list("sources");
+  const auto channel_names = list("channels");
+  const auto sink_names = list("sinks");
+  const auto group_names = list("sinkgroups");
+  if (source_names.empty())
+    return Err(Status::InvalidArgument(name + ".sources: the agent has no sources"));
+
+  // Components: each owns the keys under its prefix.
+  auto params_of = [&](const std::string& kind, const std::string& component) {
+    const std::string rel = kind + "." + component;
+    auto keys = Under(agent_keys, rel);
+    for (const auto& [k, v] : keys) used_keys.insert(rel + "." + k);
+    const int type_line = keys.count("type") ? keys["type"].line : line_of(kind);
+    return std::make_unique<ComponentParams>(name + "." + rel, std::move(keys), type_line);
+  };
+  std::vector<std::unique_ptr<ComponentParams>> all_params;
+
+  // Channels.
+  for (const auto& c : channel_names) {
+    auto p = params_of("channels", c);
+    auto type = p->RequiredString("type");
+    if (!type) return Err(type.error());
+    auto cp = std::make_unique<ChannelPath>();
+    cp->name = c;
+    if (*type == "memory" || *type == "SPILLABLEMEMORY") {
+      auto cap = p->Int("capacity", 100, 1, INT64_MAX);
+      auto tx = p->Int("transactionCapacity", 100, 1, INT64_MAX);
+      if (!cap) return Err(cap.error());
+      if (!tx) return Err(tx.error());
+      if (*tx > *cap)
+        return Err(p->Error("transactionCapacity",
+                            "is larger than capacity (" + std::to_string(*cap) + ")"));
+      cp->transaction_capacity = *tx;
+      p->String("keep-alive", "");
+      p->String("byteCapacity", "");
+      p->String("byteCapacityBufferPercentage", "");
+    } else if (*type == "file") {
+      auto tx = p->Int("transactionCapacity", 10000, 1, INT64_MAX);
+      if (!tx) return Err(tx.error());
+      cp->transaction_capacity = *tx;
+      for (const char* k :
+           {"checkpointDir", "dataDirs", "capacity", "useDualCheckpoints", "backupCheckpointDir"}) {
+        p->String(k, "");
+      }
+    } else {
+      return Err(p->Error("type", "unknown channel type '" + *type + "' (memory, file)"));
+    }
+    cp->metrics = impl->NewMetrics("channel", c);
+    impl->channels[c] = std::move(cp);
+    all_params.push_back(std::move(p));
+  }
+
+  // Sinks, grouped by channel.
+  SinkEnv sink_env;
+  sink_env.data_dir = options.data_dir;
+  sink_env.warnings = &impl->warnings;
+  sink_env.logger_out = options.logger_out;
+  sink_env.make_log_sink = options.make_log_sink;
+  std::map<std::string, std::unique_ptr<Sink>> sinks;
+  std::map<std::string, std::string> sink_channel;
+  for (const auto& k : sink_names) {
+    auto p = params_of("sinks", k);
+    auto type = p->RequiredString("type");
+    if (!type) return Err(type.error());
+    auto channel = p->RequiredString("channel");
+    if (!channel) return Err(channel.error());
+    if (impl->channels.count(*channel) == 0) {
+      return Err(p->Error("channel", "'" + *channel + "' is not in " + name + ".channels"));
+    }
+    Result<std::unique_ptr<Sink>> sink = Err(Status::OK());
+    const std::string& t = *type;
+    if (t == "logger") {
+      sink = MakeLoggerSink(k, p.get(), sink_env);
+    } else if (t == "file_roll") {
+      sink = MakeFileRollSink(k, p.get(), sink_env);
+    } else if (t == "hdfs") {
+      sink = MakeHdfsSink(k, p.get(), sink_env);
+    } else if (t == "org.apache.flume.sink.kafka.KafkaSink" || t == "log") {
+      if (!options.make_log_sink)
+        return Err(p->Error("type", "no durable log is available for '" + t + "'"));
+      sink = options.make_log_sink(k, p.get());
+    } else {
+      return Err(p->Error(
+          "type", "unknown sink type '" + t +
+                      "' (logger, file_roll, hdfs, org.apache.flume.sink.kafka.KafkaSink, log)"));
+    }
+    if (!sink) return Err(sink.error());
+    sinks[k] = std::move(*sink);
+    sink_channel[k] = *channel;
+    all_params.push_back(std::move(p));
+  }
+
+  // Sink groups.
+  std::map<std::string, std::vector<std::unique_ptr<Sink>>> per_channel;
+  std::set<std::string> grouped;
+  for (const auto& g : group_names) {
+    auto p = params_of("sinkgroups", g);
+    auto members = Words(p->String("sinks", ""));
+    if (members.empty()) return Err(p->Error("sinks", "a sink group needs sinks"));
+    auto kind = p->Enum("processor.type", "default", {"default", "failover", "load_balance"});
+    if (!kind) return Err(kind.error());
+    SinkGroupOptions go;
+    go.kind = *kind == "load_balance" ? SinkGroupOptions::Kind::kLoadBalance
+                                      : SinkGroupOptions::Kind::kFailover;
+    auto penalty = p->Int("processor.maxpenalty", 30000, 0, INT64_MAX);
+    auto backoff = p->Bool("processor.backoff", false);
+    auto selector = p->Enum("processor.selector", "round_robin", {"round_robin", "random"});
+    if (!penalty) return Err(penalty.error());
+    if (!backoff) return Err(backoff.error());
+    if (!selector) return Err(selector.error());
+    p->String("processor.selector.maxTimeOut", "");
+    go.max_penalty_ms = *penalty;
+    go.backoff = *backoff;
+    go.random = *selector == "random";
+    std::vector<std::unique_ptr<Sink>> group;
+    std::string channel;
+    for (const auto& m : members) {
+      if (sinks.count(m) == 0)
+        return Err(p->Error("sinks", "'" + m + "' is not in " + name + ".sinks"));
+      if (!channel.empty() && sink_channel[m] != channel) {
+        return Err(p->Error("sinks", "sinks of one group must read the same channel"));
+      }
+      channel = sink_channel[m];
+      auto prio = p->Int("processor.priority." + m, 0, INT32_MIN, INT32_MAX);
+      if (!prio) return Err(prio.error());
+      go.priorities.push_back(static_cast<int>(*prio));
+      group.push_back(std::move(sinks[m]));
+      grouped.insert(m);
+    }
+    per_channel[channel].push_back(MakeSinkGroup(g, std::move(group), go));
+    all_params.push_back(std::move(p));
+  }
+  for (auto& [k, s] : sinks) {
+    if (grouped.count(k) == 0) per_channel[sink_channel[k]].push_back(std::move(s));
+  }
+  for (auto& [c, cp] : impl->channels) {
+    auto& list_for = per_channel[c];
+    if (list_for.empty()) {
+      return Err(LineError(line_of("channels"), name + ".channels",
+                           "channel '" + c + "' has no sink reading it"));
+    }
+    if (list_for.size() == 1) {
+      cp->sink = std::move(list_for.front());
+    } else {  // Several sinks on one channel take turns, as Flume's sink runners do.
+      SinkGroupOptions go;
+      go.kind = SinkGroupOptions::Kind::kLoadBalance;
+      cp->sink = MakeSinkGroup(c + "-sinks", std::move(list_for), go);
+    }
+  }
+
+  // Sources.
+  SourceEnv source_env{options.data_dir, &impl->warnings};
+  InterceptorEnv icpt_env{options.data_dir, ""};
+  for (const auto& s : source_names) {
+    auto p = params_of("sources", s);
+    auto type = p->RequiredString("type");
+    if (!type) return Err(type.error());
+    auto sp = std::make_unique<SourcePath>();
+    sp->name = s;
+    for (const auto& c : Words(p->String("channels", ""))) {
+      auto it = impl->channels.find(c);
+      if (it == impl->channels.end())
+        return Err(p->Error("channels", "'" + c + "' is not in " + name + ".channels"));
+      sp->channels.push_back(it->second.get());
+    }
+    if (sp->channels.empty())
+      return Err(p->Error("channels", "a source needs at least one channel"));
+    auto selector = p->Enum("selector.type", "replicating", {"replicating", "multiplexing"});
+    if (!selector) return Err(selector.error());
+    if (*selector == "multiplexing")
+      return Err(p->Error("selector.type", "multiplexing is not supported yet"));
+    auto batch = p->Int("batchSize", 100, 1, 1'000'000);
+    if (!batch) return Err(batch.error());
+    sp->batch_size = static_cast<size_t>(*batch);
+    for (ChannelPath* c : sp->channels) {
+      if (*batch > c->transaction_capacity) {
+        return Err(p->Error("batchSize", std::to_string(*batch) + " is larger than channel '" +
+                                             c->name + "' transactionCapacity (" +
+                                             std::to_string(c->transaction_capacity) + ")"));
+      }
+    }
+    Result<std::unique_ptr<Source>> src = Err(Status::OK());
+    const std::string& t = *type;
+    if (t == "TAILDIR" || t == "taildir") {
+      src = MakeTaildirSource(p.get(), source_env);
+    } else if (t == "spooldir") {
+      src = MakeSpoolDirSource(p.get(), source_env);
+    } else if (t == "exec") {
+      src = MakeExecSource(p.get(), source_env);
+    } else if (t == "stdin") {
+      src = MakeStdinSource(p.get(), source_env);
+    } else {
+      return Err(
+          p->Error("type", "unknown source type '" + t + "' (TAILDIR, spooldir, exec, stdin)"));
+    }
+    if (!src) return Err(src.error());
+    sp->source = std::move(*src);
+    for (const auto& i : Words(p->String("interceptors", ""))) {
+      auto raw = Under(Under(agent_keys, "sources." + s), "interceptors." + i);
+      const int tl = raw.count("type") ? raw["type"].line : p->type_line();
+      ComponentParams iparams(p->prefix() + ".interceptors." + i, raw, tl);
+      auto itype = iparams.RequiredString("type");
+      if (!itype) return Err(itype.error());
+      auto icpt = MakeInterceptor(*itype, &iparams, icpt_env);
+      if (!icpt) return Err(icpt.error());
+      for (auto& w : iparams.UnusedKeyWarnings()) impl->warnings.push_back(w);
+      sp->interceptors.push_back(std::move(*icpt));
+    }
+    sp->metrics = impl->NewMetrics("source", s);
+    impl->sources.push_back(std::move(sp));
+    all_params.push_back(std::move(p));
+  }
+
+  for (const auto& p : all_params) {
+    for (auto& w : p->UnusedKeyWarnings()) {
+      // Interceptor keys were checked with their own interceptor.
+      if (w.find(".interceptors.") != std::string::npos) continue;
+      impl->warnings.push_back(w);
+    }
+  }
+  for (const auto& [k, v] : agent_keys) {
+    if (used_keys.count(k) == 0) {
+      impl->warnings.push_back("line " + std::to_string(v.line) + ": unknown key '" + name + "." +
+                               k + "' ignored");
+    }
+  }
+  // Warnings in file order.
+  auto line_number = [](const std::string& w) { return std::atoi(w.c_str() + 5); };
+  std::stable_sort(
+      impl->warnings.begin(), impl->warnings.end(),
+      [&](const std::string& a, const std::string& b) { return line_number(a) < line_number(b); });
+  return std::unique_ptr<Agent>(new Agent(std::move(impl)));
+}
+
+Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop, bool drain) {
+  EventBatch batch;
+  int64_t backoff = options.retry_backoff_ms;
+  while (!stop.load()) {
+    Status s = sp->source->Next(sp->batch_size, &batch);
+    if (!s.ok()) {
+      sp->metrics->failures++;
+      if (drain) return s.WithPrefix("source '" + sp->name + "': ");
+      std::fprintf(options.log, "collect: source '%s': %s\n", sp->name.c_str(),
+                   s.ToString().c_str());
+      SleepMs(1000);
+      continue;
+    }
+    sp->metrics->lag_bytes = sp->source->LagBytes();
+    if (batch.empty()) {
+      if (drain && sp->source->Idle()) return Status::OK();
+      SleepMs(options.poll_interval_ms);
+      continue;
+    }
+    const size_t received = batch.size();
+    for (auto& icpt : sp->interceptors) {
+      s = icpt->Intercept(&batch);
+      if (!s.ok()) break;
+    }
+    bool delivered = s.ok();
+    for (ChannelPath* c : sp->channels) {
+      if (!delivered || batch.empty()) break;
+      std::lock_guard<std::mutex> lock(c->mu);
+      c->metrics->received += batch.size();
+      s = c->sink->Deliver(batch);
+      if (!s.ok()) {
+        c->metrics->failures++;
+        delivered = false;
+      } else {
+        c->metrics->accepted += batch.size();
+        c->metrics->batches++;
+      }
+    }
+    if (!delivered) {
+      std::fprintf(options.log, "collect: source '%s': batch not delivered, will retry: %s\n",
+                   sp->name.c_str(), s.ToString().c_str());
+      Status r = sp->source->Rollback();
+      if (!r.ok()) return r;
+      SleepMs(backoff);
+      backoff = std::min<int64_t>(backoff * 2, 5000);
+      continue;
+    }
+    backoff = options.retry_backoff_ms;
+    s = sp->source->Commit();
+    if (!s.ok()) {
+      sp->metrics->failures++;
+      if (drain) return s.WithPrefix("source '" + sp->name + "': ");
+      std::fprintf(options.log, "collect: source '%s': %s\n", sp->name.c_str(),
+                   s.ToString().c_str());
+      continue;
+    }
+    sp->metrics->received += received;
+    sp->metrics->accepted += batch.size();
+    sp->metrics->rejected += received - batch.size();
+    sp->metrics->batches++;
+    uint64_t bytes = 0;
+    for (const Event& e : batch) bytes += e.body.size();
+    sp->metrics->bytes += bytes;
+    sp->metrics->lag_bytes = sp->source->LagBytes();
+  }
+  return Status::OK();
+}
+
+Status Agent::Run(const std::atomic<bool>& stop, bool drain) {
+  std::vector<std::thread> threads;
+  std::vector<Status> results(impl_->sources.size());
+  for (size_t i = 0; i < impl_->sources.size(); ++i) {
+    threads.emplace_back([this, i, &stop, drain, &results] {
+      results[i] = impl_->RunSource(impl_->sources[i].get(), stop, drain);
+    });
+  }
+  for (auto& t : threads) t.join();
+  Status first;
+  for (auto& s : results) {
+    if (first.ok() && !s.ok()) first = s;
+  }
+  for (auto& [name, c] : impl_->channels) {
+    Status s = c->sink->Close();
+    if (first.ok() && !s.ok()) first = s;
+  }
+  return first;
+}
+
+std::string Agent::MetricsText() const {
+  std::string out;
+  auto line = [&out](const char* metric, const ComponentMetrics& m, uint64_t v) {
+    out += std::string("smartcar_collect_") + metric + "{kind=\"" + m.kind + "\",component=\"" +
+           m.name + "\"} " + std::to_string(v) + "\n";
+  };
+  for (const auto& m : impl_->metrics) {
+    line("events_received_total", *m, m->received);
+    line("events_accepted_total", *m, m->accepted);
+    line("events_rejected_total", *m, m->rejected);
+    line("batches_total", *m, m->batches);
+    line("bytes_total", *m, m->bytes);
+    line("failures_total", *m, m->failures);
+    if (m->kind == "source") line("lag_bytes", *m, m->lag_bytes);
+  }
+  return out;
+}
+
+}  // namespace smartcar::collect

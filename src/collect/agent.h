@@ -1,0 +1,80 @@
+// An Agent is a Flume-style collector built from a Flume properties file: sources (TAILDIR,
+// spooldir, exec, stdin) → interceptors → channels → sinks (the durable log, hdfs, file_roll,
+// logger), with sink groups for failover and load balancing.
+//
+// Delivery is transactional end to end: a source's position is committed only after every sink
+// downstream of it acknowledged the batch (the durable log is the channel), so a crash or a
+// failing sink never loses a committed line; at worst the last uncommitted batch is delivered
+// again. Each source runs on its own thread; sinks shared by several sources are serialised.
+#pragma once
+
+#include <atomic>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collect/component_params.h"
+#include "collect/properties.h"
+#include "collect/sink.h"
+#include "core/status.h"
+
+namespace smartcar::collect {
+
+struct AgentOptions {
+  // Relative paths (position files, dead letters, hdfs and file_roll output) live under here.
+  std::string data_dir = "smartcar-data";
+  // How long a source with nothing to read waits before looking again.
+  int64_t poll_interval_ms = 50;
+  // First wait after a failed delivery; doubles up to 5 s while the sinks keep failing.
+  int64_t retry_backoff_ms = 100;
+  // Where the logger sink prints, and where the agent reports errors and warnings.
+  std::FILE* logger_out = stderr;
+  std::FILE* log = stderr;
+  // Builds the durable-log sink (`org.apache.flume.sink.kafka.KafkaSink`, `log`); empty means
+  // such sinks are a configuration error.
+  std::function<Result<std::unique_ptr<Sink>>(const std::string& name, ComponentParams*)>
+      make_log_sink;
+};
+
+// Counters of one component, readable while the agent runs.
+struct ComponentMetrics {
+  std::string kind;  // "source" or "sink".
+  std::string name;
+  std::atomic<uint64_t> received{0};  // Events read (sources) or offered (sinks).
+  std::atomic<uint64_t> accepted{0};  // Events past the interceptors / acknowledged by the sink.
+  std::atomic<uint64_t> rejected{0};  // Events dropped by interceptors (filtered or dead-lettered).
+  std::atomic<uint64_t> batches{0};   // Batches committed / acknowledged.
+  std::atomic<uint64_t> bytes{0};     // Body bytes accepted.
+  std::atomic<uint64_t> failures{0};  // Failed reads / deliveries.
+  std::atomic<uint64_t> lag_bytes{0};  // Sources: bytes of input not yet committed.
+};
+
+class Agent {
+ public:
+  // Builds agent `name` from `props`. Unknown keys become warnings naming key and line; wrong
+  // values, unknown types and broken wiring are InvalidArgument naming key and line.
+  static Result<std::unique_ptr<Agent>> Create(const Properties& props, const std::string& name,
+                                               const AgentOptions& options);
+  ~Agent();
+
+  const std::vector<std::string>& warnings() const;
+
+  // Runs until *stop becomes true, or, with `drain`, until every source has nothing left and
+  // everything read is committed. Sinks are closed (files rolled) before it returns. In drain
+  // mode a source error ends the run with that error; otherwise errors are logged and retried.
+  Status Run(const std::atomic<bool>& stop, bool drain);
+
+  const std::vector<std::unique_ptr<ComponentMetrics>>& metrics() const;
+  // Metrics as Prometheus text (smartcar_collect_events_received_total{component="..."} N ...).
+  std::string MetricsText() const;
+
+  struct Impl;
+
+ private:
+  explicit Agent(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smartcar::collect

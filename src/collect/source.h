@@ -1,0 +1,31 @@
+// A Source reads lines from somewhere and hands them out in batches with transaction
+// semantics: the position after a batch becomes durable only on Commit(), called after every
+// sink downstream acknowledged the batch; Rollback() re-delivers the uncommitted batch.
+// One thread uses a Source at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "collect/event.h"
+#include "core/status.h"
+
+namespace smartcar::collect {
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Fills *batch (cleared first) with up to `max` events. An empty batch means "nothing right
+  // now"; the caller waits and asks again. Errors name the file or command.
+  virtual Status Next(size_t max, EventBatch* batch) = 0;
+  // Makes the position after the last batch durable.
+  virtual Status Commit() = 0;
+  // Rewinds to the last committed position.
+  virtual Status Rollback() = 0;
+  // True when all input seen so far has been returned and committed (used to drain and stop).
+  virtual bool Idle() = 0;
+  // Bytes of input not yet committed (lag), for metrics; 0 when unknown.
+  virtual uint64_t LagBytes() { return 0; }
+};
+
+}  // namespace smartcar::collect

@@ -1,0 +1,36 @@
+// Factories for the built-in sources. Each reads its keys from `params` (Flume's names) and
+// reports wrong values with the key and line.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "collect/component_params.h"
+#include "collect/source.h"
+
+namespace smartcar::collect {
+
+struct SourceEnv {
+  std::string data_dir;                // Relative position/tracker files live here.
+  std::vector<std::string>* warnings;  // Where sources add warnings (e.g. exec's weakness).
+};
+
+// TAILDIR: follows files matching patterns; survives rotation (rename + new file), truncation
+// and partial last lines; positions (inode, byte offset, line) in a JSON position file written
+// atomically on each commit.
+Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* params, const SourceEnv& env);
+
+// spooldir: reads each file of a folder once; marks it `.COMPLETED` (or deletes it) only after
+// all its lines are committed; resumes mid-file after a restart; a file that changes while being
+// read is an error naming it.
+Result<std::unique_ptr<Source>> MakeSpoolDirSource(ComponentParams* params, const SourceEnv& env);
+
+// exec: a shell command's stdout (the pilot's `tail -F`). Weaker: lines read but not committed
+// before a crash are lost or repeated, since a pipe cannot be rewound.
+Result<std::unique_ptr<Source>> MakeExecSource(ComponentParams* params, const SourceEnv& env);
+
+// stdin: the process's standard input, line by line.
+Result<std::unique_ptr<Source>> MakeStdinSource(ComponentParams* params, const SourceEnv& env);
+
+}  // namespace smartcar::collect

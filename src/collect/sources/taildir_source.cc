@@ -1,0 +1,287 @@
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <re2/re2.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "collect/sources/sources.h"
+
+namespace smartcar::collect {
+namespace {
+
+struct FileGroup {
+  std::string dir;
+  std::unique_ptr<RE2> name_pattern;  // Matched against the whole file name.
+};
+
+// One followed file, identified by inode (its name may change on rotation).
+struct TailedFile {
+  uint64_t inode = 0;
+  std::string path;
+  int fd = -1;
+  uint64_t committed_pos = 0, committed_line = 0;
+  uint64_t read_pos = 0, read_line = 0;
+  uint64_t size = 0;
+  bool present = true;  // Still matched by a file group (by inode) at the last scan.
+  ~TailedFile() {
+    if (fd >= 0) close(fd);
+  }
+};
+
+class TaildirSource final : public Source {
+ public:
+  TaildirSource(std::vector<FileGroup> groups, std::string position_file, bool file_header,
+                std::string file_header_key, bool skip_to_end)
+      : groups_(std::move(groups)),
+        position_file_(std::move(position_file)),
+        file_header_(file_header),
+        file_header_key_(std::move(file_header_key)),
+        skip_to_end_(skip_to_end) {}
+
+  Status Init() {
+    std::ifstream in(position_file_);
+    if (!in) return Status::OK();  // First run.
+    std::stringstream ss;
+    ss << in.rdbuf();
+    try {
+      const auto j = nlohmann::json::parse(ss.str());
+      for (const auto& rec : j) {
+        auto f = std::make_unique<TailedFile>();
+        f->inode = rec.at("inode").get<uint64_t>();
+        f->committed_pos = f->read_pos = rec.at("pos").get<uint64_t>();
+        f->committed_line = f->read_line = rec.value("line", uint64_t{0});
+        f->path = rec.at("file").get<std::string>();
+        f->present = false;
+        files_[f->inode] = std::move(f);
+      }
+    } catch (const std::exception& e) {
+      return Status::Corruption("position file '" + position_file_ + "' is not valid: " + e.what());
+    }
+    recovered_ = true;
+    return Status::OK();
+  }
+
+  Status Next(size_t max, EventBatch* batch) override {
+    batch->clear();
+    SMARTCAR_RETURN_IF_ERROR(Scan());
+    for (auto& [inode, f] : files_) {
+      if (batch->size() >= max) break;
+      SMARTCAR_RETURN_IF_ERROR(ReadLines(f.get(), max, batch));
+    }
+    return Status::OK();
+  }
+
+  Status Commit() override {
+    for (auto& [inode, f] : files_) {
+      f->committed_pos = f->read_pos;
+      f->committed_line = f->read_line;
+    }
+    // Forget files that were rotated away and are fully committed.
+    for (auto it = files_.begin(); it != files_.end();) {
+      TailedFile& f = *it->second;
+      if (!f.present && f.committed_pos >= f.size && f.fd >= 0) {
+        it = files_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return WritePositions();
+  }
+
+  Status Rollback() override {
+    for (auto& [inode, f] : files_) {
+      f->read_pos = f->committed_pos;
+      f->read_line = f->committed_line;
+    }
+    return Status::OK();
+  }
+
+  bool Idle() override {
+    if (!Scan().ok()) return false;
+    for (auto& [inode, f] : files_) {
+      if (f->fd >= 0 && (f->read_pos < f->size || f->committed_pos != f->read_pos)) return false;
+    }
+    return true;
+  }
+
+  uint64_t LagBytes() override {
+    uint64_t lag = 0;
+    for (auto& [inode, f] : files_) {
+      if (f->size > f->committed_pos) lag += f->size - f->committed_pos;
+    }
+    return lag;
+  }
+
+ private:
+  // Finds matching files, opens new ones, follows renames, notices truncation.
+  Status Scan() {
+    for (auto& [inode, f] : files_) f->present = false;
+    for (const FileGroup& g : groups_) {
+      DIR* d = opendir(g.dir.c_str());
+      if (d == nullptr) continue;  // The folder may appear later.
+      while (dirent* ent = readdir(d)) {
+        const std::string name = ent->d_name;
+        if (name == "." || name == ".." || !RE2::FullMatch(name, *g.name_pattern)) continue;
+        const std::string path = (std::filesystem::path(g.dir) / name).string();
+        struct stat st;
+        if (stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        const uint64_t inode = st.st_ino;
+        auto it = files_.find(inode);
+        if (it == files_.end()) {
+          auto f = std::make_unique<TailedFile>();
+          f->inode = inode;
+          if (skip_to_end_ && !recovered_)
+            f->committed_pos = f->read_pos = static_cast<uint64_t>(st.st_size);
+          it = files_.emplace(inode, std::move(f)).first;
+        }
+        TailedFile& f = *it->second;
+        f.path = path;
+        f.present = true;
+        if (f.fd < 0) {
+          f.fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+          if (f.fd < 0) {
+            closedir(d);
+            return Status::IOError("cannot open '" + path + "': " + std::strerror(errno));
+          }
+        }
+      }
+      closedir(d);
+    }
+    recovered_ = false;
+    for (auto it = files_.begin(); it != files_.end();) {
+      TailedFile& f = *it->second;
+      if (f.fd < 0) {  // Known from the position file but gone: forget it.
+        it = files_.erase(it);
+        continue;
+      }
+      struct stat st;
+      if (fstat(f.fd, &st) == 0) {
+        const uint64_t size = static_cast<uint64_t>(st.st_size);
+        if (size < f.read_pos || size < f.committed_pos) {  // Truncated: start over.
+          f.read_pos = f.committed_pos = 0;
+          f.read_line = f.committed_line = 0;
+        }
+        f.size = size;
+      }
+      ++it;
+    }
+    return Status::OK();
+  }
+
+  Status ReadLines(TailedFile* f, size_t max, EventBatch* batch) {
+    while (batch->size() < max && f->read_pos < f->size) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(f->size - f->read_pos, 1 << 20));
+      buf_.resize(want);
+      const ssize_t n = pread(f->fd, buf_.data(), want, static_cast<off_t>(f->read_pos));
+      if (n < 0) return Status::IOError("cannot read '" + f->path + "': " + std::strerror(errno));
+      if (n == 0) break;
+      size_t start = 0;
+      bool any = false;
+      while (batch->size() < max) {
+        const void* hit = std::memchr(buf_.data() + start, '\n', static_cast<size_t>(n) - start);
+        if (hit == nullptr) break;  // A partial last line waits for its newline.
+        const size_t nl = static_cast<size_t>(static_cast<const char*>(hit) - buf_.data());
+        Event& e = batch->emplace_back();
+        size_t end = nl;
+        if (end > start && buf_[end - 1] == '\r') --end;
+        e.body.assign(buf_.data() + start, end - start);
+        e.file = &f->path;
+        e.line = ++f->read_line;
+        if (file_header_) e.set_header(file_header_key_, f->path);
+        start = nl + 1;
+        any = true;
+      }
+      f->read_pos += start;
+      if (!any) {
+        if (static_cast<size_t>(n) == want && want == (1u << 20)) {
+          return Status::Corruption("'" + f->path + "' has a line longer than 1 MiB at byte " +
+                                    std::to_string(f->read_pos));
+        }
+        break;
+      }
+    }
+    return Status::OK();
+  }
+
+  Status WritePositions() {
+    nlohmann::json j = nlohmann::json::array();
+    for (auto& [inode, f] : files_) {
+      j.push_back({{"inode", f->inode},
+                   {"pos", f->committed_pos},
+                   {"line", f->committed_line},
+                   {"file", f->path}});
+    }
+    const std::string text = j.dump();
+    const std::string tmp = position_file_ + ".tmp";
+    const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+      return Status::IOError("cannot write position file '" + tmp + "': " + std::strerror(errno));
+    const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                    fdatasync(fd) == 0;
+    close(fd);
+    if (!ok || std::rename(tmp.c_str(), position_file_.c_str()) != 0) {
+      return Status::IOError("cannot write position file '" + position_file_ +
+                             "': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
+  std::vector<FileGroup> groups_;
+  std::string position_file_;
+  bool file_header_;
+  std::string file_header_key_;
+  bool skip_to_end_;
+  bool recovered_ = false;
+  std::map<uint64_t, std::unique_ptr<TailedFile>> files_;
+  std::string buf_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* p, const SourceEnv& env) {
+  auto names = p->RequiredString("filegroups");
+  if (!names) return Err(names.error());
+  std::vector<FileGroup> groups;
+  std::istringstream ss(*names);
+  std::string g;
+  while (ss >> g) {
+    auto pattern = p->RequiredString("filegroups." + g);
+    if (!pattern) return Err(pattern.error());
+    // Flume: the folder part is literal, the file-name part a regular expression.
+    const std::filesystem::path full(*pattern);
+    FileGroup group;
+    group.dir = full.parent_path().string();
+    group.name_pattern = std::make_unique<RE2>(full.filename().string(), RE2::Quiet);
+    if (!group.name_pattern->ok()) {
+      return Err(p->Error("filegroups." + g, "'" + full.filename().string() +
+                                                 "' is not a valid regular expression: " +
+                                                 group.name_pattern->error()));
+    }
+    groups.push_back(std::move(group));
+  }
+  std::string position = p->String("positionFile", "taildir_position.json");
+  if (!position.empty() && position[0] != '/')
+    position = (std::filesystem::path(env.data_dir) / position).string();
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(position).parent_path(), ec);
+  auto file_header = p->Bool("fileHeader", false);
+  if (!file_header) return Err(file_header.error());
+  auto skip = p->Bool("skipToEnd", false);
+  if (!skip) return Err(skip.error());
+  auto src = std::make_unique<TaildirSource>(std::move(groups), position, *file_header,
+                                             p->String("fileHeaderKey", "file"), *skip);
+  SMARTCAR_RETURN_IF_ERROR(src->Init());
+  return std::unique_ptr<Source>(std::move(src));
+}
+
+}  // namespace smartcar::collect
