@@ -236,10 +236,30 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
   std::filesystem::create_directories(run.out_dir, ec);
   if (ec) return Status::IOError("cannot create folder '" + run.out_dir + "': " + ec.message());
   const std::string path = (std::filesystem::path(run.out_dir) / kDriverLogFileName).string();
+  // When resuming: keep the complete lines already there, and check them as they are regenerated.
+  std::string existing;
+  if (run.resume) {
+    std::FILE* in = std::fopen(path.c_str(), "rb");
+    if (in != nullptr) {
+      char chunk[1 << 16];
+      size_t n;
+      while ((n = std::fread(chunk, 1, sizeof(chunk), in)) > 0) existing.append(chunk, n);
+      std::fclose(in);
+    }
+    const size_t complete = existing.rfind('\n');
+    existing.resize(complete == std::string::npos ? 0 : complete + 1);
+    std::error_code trunc_ec;
+    if (std::filesystem::exists(path))
+      std::filesystem::resize_file(path, existing.size(), trunc_ec);
+    if (trunc_ec) return Status::IOError("cannot truncate '" + path + "': " + trunc_ec.message());
+    stats->resumed_bytes = existing.size();
+  }
   std::FILE* f = std::fopen(path.c_str(), "ab");
   if (f == nullptr)
     return Status::IOError("cannot open '" + path + "' for appending: " + std::strerror(errno));
   stats->path = path;
+  size_t skip = existing.size();  // Bytes of regenerated output already in the file.
+  int64_t paced_from = 0;         // Real-time pacing starts after the skipped ticks.
 
   DriverSimulator simulator(sim);
   Clock* clock = run.clock ? run.clock : SystemClock::Default();
@@ -249,10 +269,26 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
   Status status;
   for (int64_t t = 0; ticks < 0 || t < ticks; ++t) {
     if (run.stop != nullptr && run.stop->load()) break;
+    const size_t before = buf.size();
     simulator.NextTick(&buf);
     stats->lines += static_cast<uint64_t>(sim.cars);
     ++stats->ticks;
     const bool last = ticks >= 0 && t + 1 == ticks;
+    if (skip > 0) {  // Resuming: this tick (or its start) is already in the file.
+      const size_t n = std::min(skip, buf.size() - before);
+      const size_t at = existing.size() - skip;
+      if (buf.compare(before, n, existing, at, n) != 0) {
+        status = Status::InvalidArgument(
+            "'" + path +
+            "' does not hold the start of this run (other options or seed); "
+            "cannot resume it");
+        break;
+      }
+      buf.erase(before, n);
+      skip -= n;
+      paced_from = t + 1;
+      if (skip > 0 || buf.empty()) continue;
+    }
     if (!run.fast || buf.size() >= (1 << 20) || last) {
       if (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size() || std::fflush(f) != 0) {
         status = Status::IOError("cannot write '" + path + "': " + std::strerror(errno));
@@ -262,12 +298,16 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
       if (run.on_progress) run.on_progress(stats->lines);
     }
     if (!run.fast && !last) {
-      const int64_t due = start + (t + 1) * sim.interval_seconds * 1'000'000;
+      const int64_t due = start + (t + 1 - paced_from) * sim.interval_seconds * 1'000'000;
       // Sleep in short slices so a stop request is noticed promptly.
       while (clock->NowMicros() < due && !(run.stop != nullptr && run.stop->load())) {
         clock->SleepUntilMicros(std::min(due, clock->NowMicros() + 100'000));
       }
     }
+  }
+  if (status.ok() && skip > 0) {
+    status =
+        Status::InvalidArgument("'" + path + "' holds more than this run writes; cannot resume it");
   }
   if (status.ok() && !buf.empty() &&
       (std::fwrite(buf.data(), 1, buf.size(), f) != buf.size() || std::fflush(f) != 0)) {

@@ -76,10 +76,16 @@ struct DriverRunOptions {
   Clock* clock = nullptr;
   // Called after each flushed tick with lines written so far. May be empty.
   std::function<void(uint64_t lines)> on_progress;
+  // Continue an interrupted run instead of appending a new one: the file must hold the start of
+  // exactly this run's output (same options and seed; checked byte for byte). A partial last
+  // line is cut off, what is there is skipped (no pacing), and writing resumes after it, so the
+  // file ends as an uninterrupted run would. `seconds` then counts from the run's start.
+  bool resume = false;
 };
 
 struct DriverRunStats {
-  uint64_t lines = 0;  // Data lines written (headers not counted).
+  uint64_t lines = 0;  // Data lines of the run (headers not counted), resumed ones included.
+  uint64_t resumed_bytes = 0;  // Bytes found in the file and kept when resuming.
   uint64_t ticks = 0;
   std::string path;  // The file written.
 };

@@ -240,3 +240,49 @@ TEST(DriverSimulatorTest, InvalidOptionsAreNamed) {
 
 }  // namespace
 }  // namespace smartcar::gen
+
+namespace smartcar::gen {
+namespace {
+
+TEST(DriverSimulatorResumeTest, ResumedRunEqualsAnUninterruptedOne) {
+  testing::TempDir whole, cut;
+  DriverRunOptions run;
+  run.seconds = 50;
+  run.fast = true;
+  run.out_dir = whole.str();
+  DriverRunStats stats;
+  ASSERT_TRUE(RunDriverSimulator(Options(7, 3), run, &stats).ok());
+  const std::string expected = testing::ReadFile(whole.file("SmartCarDriverInfo.log"));
+  // A crashed run left 40 % of the file and half a line.
+  testing::WriteFile(cut.file("SmartCarDriverInfo.log"),
+                     expected.substr(0, expected.size() * 2 / 5));
+  run.out_dir = cut.str();
+  run.resume = true;
+  DriverRunStats resumed;
+  ASSERT_TRUE(RunDriverSimulator(Options(7, 3), run, &resumed).ok());
+  EXPECT_EQ(testing::ReadFile(cut.file("SmartCarDriverInfo.log")), expected);
+  EXPECT_GT(resumed.resumed_bytes, 0u);
+  EXPECT_EQ(resumed.lines, 350u);
+  // Resuming a finished run changes nothing; resuming with another seed is refused.
+  ASSERT_TRUE(RunDriverSimulator(Options(7, 3), run, &resumed).ok());
+  EXPECT_EQ(testing::ReadFile(cut.file("SmartCarDriverInfo.log")), expected);
+  Status other = RunDriverSimulator(Options(7, 4), run, &resumed);
+  EXPECT_TRUE(other.IsInvalidArgument());
+  EXPECT_NE(other.message().find("does not hold the start of this run"), std::string::npos);
+}
+
+TEST(DriverSimulatorResumeTest, ResumeWithoutAFileStartsFresh) {
+  testing::TempDir dir;
+  DriverRunOptions run;
+  run.seconds = 3;
+  run.fast = true;
+  run.resume = true;
+  run.out_dir = dir.str();
+  DriverRunStats stats;
+  ASSERT_TRUE(RunDriverSimulator(Options(2, 1), run, &stats).ok());
+  const std::string text = testing::ReadFile(dir.file("SmartCarDriverInfo.log"));
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 6);
+}
+
+}  // namespace
+}  // namespace smartcar::gen
