@@ -12,6 +12,7 @@
 
 #include "collect/component_params.h"
 #include "collect/sink.h"
+#include "queue/log.h"
 
 namespace smartcar::cli {
 
@@ -27,7 +28,12 @@ inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data
 inline constexpr int kExitUsage = 2;    // Bad arguments (CLI11 uses this too).
 
 // The durable-log sink factory the collector uses for KafkaSink/log sinks (cmd_collect_log.cc).
+// `shared_log` (may be null, not owned) serves sinks that name no brokers.
 std::function<Result<std::unique_ptr<collect::Sink>>(const std::string&, collect::ComponentParams*)>
-MakeCollectLogSinkFactory(const std::string& data_dir);
+MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log = nullptr);
+
+// Where each stage keeps its files inside the data folder (`--data`, default ./smartcar-data).
+inline std::string QueueDataDir(const std::string& data) { return data + "/queue"; }
+inline std::string HotDataDir(const std::string& data) { return data + "/hot"; }
 
 }  // namespace smartcar::cli
