@@ -76,7 +76,7 @@ struct Agent::Impl {
     return metrics.back().get();
   }
 
-  Status RunSource(SourcePath* sp, const std::atomic<bool>& stop, bool drain);
+  Status RunSource(SourcePath* sp, const std::atomic<bool>& stop, const std::atomic<bool>& drain);
 };
 
 Agent::Agent(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -345,14 +345,15 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
   return std::unique_ptr<Agent>(new Agent(std::move(impl)));
 }
 
-Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop, bool drain) {
+Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
+                                    const std::atomic<bool>& drain) {
   EventBatch batch;
   int64_t backoff = options.retry_backoff_ms;
   while (!stop.load()) {
     Status s = sp->source->Next(sp->batch_size, &batch);
     if (!s.ok()) {
       sp->metrics->failures++;
-      if (drain) return s.WithPrefix("source '" + sp->name + "': ");
+      if (drain.load()) return s.WithPrefix("source '" + sp->name + "': ");
       std::fprintf(options.log, "collect: source '%s': %s\n", sp->name.c_str(),
                    s.ToString().c_str());
       SleepMs(1000);
@@ -360,7 +361,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop, boo
     }
     sp->metrics->lag_bytes = sp->source->LagBytes();
     if (batch.empty()) {
-      if (drain && sp->source->Idle()) return Status::OK();
+      if (drain.load() && sp->source->Idle()) return Status::OK();
       SleepMs(options.poll_interval_ms);
       continue;
     }
@@ -396,7 +397,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop, boo
     s = sp->source->Commit();
     if (!s.ok()) {
       sp->metrics->failures++;
-      if (drain) return s.WithPrefix("source '" + sp->name + "': ");
+      if (drain.load()) return s.WithPrefix("source '" + sp->name + "': ");
       std::fprintf(options.log, "collect: source '%s': %s\n", sp->name.c_str(),
                    s.ToString().c_str());
       continue;
@@ -414,10 +415,15 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop, boo
 }
 
 Status Agent::Run(const std::atomic<bool>& stop, bool drain) {
+  const std::atomic<bool> drain_flag{drain};
+  return Run(stop, drain_flag);
+}
+
+Status Agent::Run(const std::atomic<bool>& stop, const std::atomic<bool>& drain) {
   std::vector<std::thread> threads;
   std::vector<Status> results(impl_->sources.size());
   for (size_t i = 0; i < impl_->sources.size(); ++i) {
-    threads.emplace_back([this, i, &stop, drain, &results] {
+    threads.emplace_back([this, i, &stop, &drain, &results] {
       results[i] = impl_->RunSource(impl_->sources[i].get(), stop, drain);
     });
   }

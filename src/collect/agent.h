@@ -65,6 +65,8 @@ class Agent {
   // everything read is committed. Sinks are closed (files rolled) before it returns. In drain
   // mode a source error ends the run with that error; otherwise errors are logged and retried.
   Status Run(const std::atomic<bool>& stop, bool drain);
+  // As above, but draining starts when `drain` becomes true (e.g. once a writer has finished).
+  Status Run(const std::atomic<bool>& stop, const std::atomic<bool>& drain);
 
   const std::vector<std::unique_ptr<ComponentMetrics>>& metrics() const;
   // Metrics as Prometheus text (smartcar_collect_events_received_total{component="..."} N ...).

@@ -1,0 +1,20 @@
+// The SmartCar topology's components (internal to src/pipeline/).
+#pragma once
+
+#include <memory>
+
+#include "pipeline/smartcar_topology.h"
+#include "topology/component.h"
+
+namespace smartcar::pipeline {
+
+// Stream carrying end-of-input from the spout through every bolt level (ALL grouping).
+inline constexpr const char* kEndOfInputStream = "eos";
+
+std::unique_ptr<topology::Spout> MakeLogSpout(const PipelineOptions& options);
+std::unique_ptr<topology::Bolt> MakeParseBolt(const PipelineOptions& options);
+std::unique_ptr<topology::Bolt> MakeTableBolt(const PipelineOptions& options);
+std::unique_ptr<topology::Bolt> MakeCepBolt(const PipelineOptions& options);
+std::unique_ptr<topology::Bolt> MakeHotStoreBolt(const PipelineOptions& options);
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,100 @@
+// ParseBolt: driving-log line → DriverEvent with the core codec. Header lines are dropped;
+// malformed lines go to the dead-letter file ("<topic>/<partition>@<offset>\t<reason>\t<line>")
+// and are acked, so a bad line never blocks its partition. End-of-input is passed on.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/line_codec.h"
+#include "pipeline/components.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+class ParseBolt final : public topology::Bolt {
+ public:
+  explicit ParseBolt(const PipelineOptions& o) : o_(o) {}
+  ~ParseBolt() override {
+    if (dead_fd_ >= 0) close(dead_fd_);
+  }
+
+  void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
+    d.Declare(topology::Fields{"car_number", "event"});
+    d.DeclareStream(kEndOfInputStream, topology::Fields{"from"});
+  }
+
+  Status Prepare(const topology::TopologyContext&, topology::OutputCollector& collector) override {
+    out_ = &collector;
+    return Status::OK();
+  }
+
+  Status Execute(const topology::Tuple& input) override {
+    if (input.source_stream() == kEndOfInputStream) {
+      out_->Ack(input);
+      return out_->Emit(kEndOfInputStream, {}, {topology::Value{std::string("parse")}});
+    }
+    const std::string* line = input.GetAs<std::string>("line");
+    if (line == nullptr) {
+      out_->Ack(input);
+      return Status::InvalidArgument("tuple without a 'line' field");
+    }
+    DriverEvent e;
+    auto r = ParseDriverLine(*line, &e);
+    if (!r) {
+      Status s = DeadLetter(input, *line, r.error());
+      if (s.ok()) {
+        out_->Ack(input);
+      } else {
+        out_->Fail(input);  // Retried: the reject must be kept before the record is let go.
+      }
+      return s;
+    }
+    if (*r == LineKind::kRecord) {
+      if (o_.counters) o_.counters->parsed++;
+      Status s = out_->Emit(input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e}});
+      if (!s.ok()) {
+        out_->Fail(input);
+        return s;
+      }
+    }
+    out_->Ack(input);
+    return Status::OK();
+  }
+
+ private:
+  Status DeadLetter(const topology::Tuple& input, const std::string& line, const Status& why) {
+    if (o_.counters) o_.counters->rejected++;
+    if (o_.dead_letter_path.empty()) return Status::OK();
+    if (dead_fd_ < 0) {
+      std::error_code ec;
+      std::filesystem::create_directories(std::filesystem::path(o_.dead_letter_path).parent_path(), ec);
+      dead_fd_ = open(o_.dead_letter_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (dead_fd_ < 0) {
+        return Status::IOError("cannot open dead-letter file '" + o_.dead_letter_path + "': " + std::strerror(errno));
+      }
+    }
+    const int64_t* p = input.GetAs<int64_t>("partition");
+    const int64_t* off = input.GetAs<int64_t>("offset");
+    const std::string text = o_.topic + "/" + std::to_string(p ? *p : -1) + "@" + std::to_string(off ? *off : -1) +
+                             "\t" + why.message() + "\t" + line + "\n";
+    if (write(dead_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+      return Status::IOError("cannot write dead-letter file '" + o_.dead_letter_path + "'");
+    }
+    return Status::OK();
+  }
+
+  PipelineOptions o_;
+  topology::OutputCollector* out_ = nullptr;
+  int dead_fd_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<topology::Bolt> MakeParseBolt(const PipelineOptions& options) {
+  return std::make_unique<ParseBolt>(options);
+}
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,279 @@
+#include "pipeline/runner.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "collect/agent.h"
+#include "collect/sinks/log_sink.h"
+#include "core/event_time.h"
+#include "gen/driver_simulator.h"
+#include "hot/hot_store.h"
+#include "pipeline/smartcar_topology.h"
+#include "queue/log.h"
+#include "table/table.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The run's identity, kept in DATA/run.json so a restart continues the same run.
+Status CheckManifest(const RunOptions& o) {
+  nlohmann::json want = {{"date", o.date},
+                         {"cars", o.cars},
+                         {"seed", o.seed},
+                         {"interval", o.interval_seconds},
+                         {"overspeed_ratio", o.overspeed_ratio}};
+  const std::string path = (fs::path(o.data_dir) / "run.json").string();
+  std::ifstream in(path);
+  if (in) {
+    std::stringstream ss;
+    ss << in.rdbuf();
+    nlohmann::json have = nlohmann::json::parse(ss.str(), nullptr, false);
+    if (have != want) {
+      return Status::InvalidArgument("'" + o.data_dir + "' holds a run with other settings (" + have.dump() +
+                                     "); use another --data folder or the same settings to continue it");
+    }
+    return Status::OK();
+  }
+  std::ofstream out(path);
+  out << want.dump() << "\n";
+  if (!out) return Status::IOError("cannot write '" + path + "'");
+  return Status::OK();
+}
+
+// The collector: the pilot agent's driving half, with TAILDIR.
+collect::Properties CollectorProperties(const RunOptions& o) {
+  const std::string logs = (fs::path(o.data_dir) / "logs").string();
+  collect::Properties p;
+  int line = 1;
+  auto set = [&](const std::string& k, const std::string& v) { p["run." + k] = collect::PropertyValue{v, line++}; };
+  set("sources", "driving");
+  set("channels", "c");
+  set("sinks", "log");
+  set("sources.driving.type", "TAILDIR");
+  set("sources.driving.filegroups", "g");
+  set("sources.driving.filegroups.g", logs + "/SmartCarDriverInfo\\.log");
+  set("sources.driving.positionFile", "collect/taildir_position.json");
+  set("sources.driving.batchSize", "1000");
+  set("sources.driving.channels", "c");
+  set("sources.driving.interceptors", "f");
+  set("sources.driving.interceptors.f.type", "regex_filter");
+  set("sources.driving.interceptors.f.regex", "^\\d{14}");
+  set("channels.c.type", "memory");
+  set("channels.c.capacity", "10000");
+  set("channels.c.transactionCapacity", "1000");
+  set("sinks.log.type", "log");
+  set("sinks.log.channel", "c");
+  set("sinks.log.topic", kDriverTopic);
+  set("sinks.log.keyField", "2");
+  return p;
+}
+
+void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated, uint64_t collected,
+                 double seconds, bool final) {
+  if (o.status_out == nullptr) return;
+  const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
+  const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
+  std::fprintf(o.status_out,
+               "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | rejected %llu | "
+               "lag %lld%s",
+               o.status_is_tty ? "\r" : "", static_cast<unsigned long long>(generated),
+               static_cast<unsigned long long>(collected), static_cast<unsigned long long>(c.stored.load()), rate,
+               static_cast<unsigned long long>(c.detections.load()), static_cast<unsigned long long>(c.rejected.load()),
+               static_cast<long long>(lag < 0 ? 0 : lag), (o.status_is_tty && !final) ? "   " : "\n");
+  std::fflush(o.status_out);
+}
+
+}  // namespace
+
+Status RunPipeline(const RunOptions& o, RunReport* report) {
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return Status::IOError("cannot create folder '" + o.data_dir + "': " + ec.message());
+  auto day = ParseDate8(o.date);
+  if (!day) return day.error().WithPrefix("--date: ");
+  SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));
+
+  // Stores.
+  queue::QueueOptions qo;
+  qo.data_dir = (fs::path(o.data_dir) / "queue").string();
+  if (!o.kafka_brokers.empty()) {
+    qo.engine = queue::Engine::kKafka;
+    qo.brokers = o.kafka_brokers;
+  }
+  auto log = queue::OpenLog(qo);
+  if (!log) return log.error().WithPrefix("durable log: ");
+  if (!(*log)->DescribeTopic(kDriverTopic)) {
+    queue::CreateTopicOptions ct;
+    ct.name = kDriverTopic;
+    ct.config.partitions = o.partitions;
+    Status s = (*log)->CreateTopic(ct);
+    if (!s.ok() && !(*log)->DescribeTopic(kDriverTopic)) return s.WithPrefix("durable log: ");
+  }
+  table::StoreOptions so;
+  so.data_dir = o.data_dir;
+  auto tables = table::TableStore::Open(so);
+  if (!tables) return tables.error().WithPrefix("table store: ");
+  hot::HotOptions ho;
+  ho.data_dir = (fs::path(o.data_dir) / "hot").string();
+  ho.key_prefix = o.hot_prefix;
+  ho.ttl_ms = o.hot_ttl_ms;
+  if (!o.redis.empty()) {
+    auto ep = hot::ParseEndpoint(o.redis, "--redis");
+    if (!ep) return ep.error();
+    ho.redis = *ep;
+  }
+  auto hot_store = hot::OpenHotStore(ho);
+  if (!hot_store) return hot_store.error().WithPrefix("hot store: ");
+
+  // Topology.
+  PipelineCounters counters;
+  std::atomic<bool> input_complete{false};
+  PipelineOptions po;
+  po.log = log->get();
+  po.tables = tables->get();
+  po.hot = hot_store->get();
+  po.rules_dir = o.rules_dir;
+  po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
+  po.cep_parallelism = o.cep_parallelism;
+  po.table_parallelism = o.table_parallelism;
+  po.input_complete = &input_complete;
+  po.counters = &counters;
+  po.topology.name = "SmartCarDriverTopology";
+  po.topology.max_spout_pending = 200'000;
+  po.topology.message_timeout = std::chrono::milliseconds(120'000);
+  po.topology.queue_capacity = 8192;
+  po.topology.tick_interval = std::chrono::milliseconds(200);
+  auto topo = BuildSmartCarTopology(po);
+  if (!topo) return topo.error().WithPrefix("topology: ");
+
+  // Collector.
+  collect::AgentOptions ao;
+  ao.data_dir = o.data_dir;
+  queue::Log* shared_log = log->get();
+  ao.make_log_sink = [shared_log](const std::string& name,
+                                  collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
+    return collect::MakeLogSink(name, p, shared_log);
+  };
+  auto agent = collect::Agent::Create(CollectorProperties(o), "run", ao);
+  if (!agent) return agent.error().WithPrefix("collector: ");
+
+  SMARTCAR_RETURN_IF_ERROR((*topo)->Submit());
+
+  // Simulator.
+  std::atomic<bool> sim_stop{false}, sim_done{false};
+  std::atomic<uint64_t> generated{0};
+  Status sim_status;
+  gen::DriverSimOptions sim;
+  sim.start_day = *day;
+  sim.cars = o.cars;
+  sim.seed = o.seed;
+  sim.interval_seconds = o.interval_seconds;
+  sim.overspeed_ratio = o.overspeed_ratio;
+  gen::DriverRunOptions run;
+  run.out_dir = (fs::path(o.data_dir) / "logs").string();
+  run.seconds = o.seconds;
+  run.fast = o.fast;
+  run.stop = &sim_stop;
+  run.resume = true;
+  run.on_progress = [&generated](uint64_t lines) { generated = lines; };
+  std::thread sim_thread([&] {
+    gen::DriverRunStats stats;
+    sim_status = gen::RunDriverSimulator(sim, run, &stats);
+    generated = stats.lines;
+    sim_done = true;
+  });
+
+  std::atomic<bool> collect_stop{false}, collect_drain{false}, collect_done{false};
+  Status collect_status;
+  std::thread collect_thread([&] {
+    collect_status = (*agent)->Run(collect_stop, collect_drain);
+    collect_done = true;
+  });
+
+  auto collected = [&]() -> uint64_t {
+    for (const auto& m : (*agent)->metrics()) {
+      if (m->kind == "source") return m->accepted.load();
+    }
+    return 0;
+  };
+
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  bool stopping = false;
+  auto last_print = start;
+  Status result;
+  while (true) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!stopping && o.stop != nullptr && o.stop->load()) {
+      stopping = true;
+      sim_stop = true;
+      collect_stop = true;
+    }
+    if (sim_done && !collect_drain) collect_drain = true;
+    if (sim_done && !sim_status.ok() && !stopping) {
+      stopping = true;
+      collect_stop = true;
+      result = sim_status.WithPrefix("simulator: ");
+    }
+    if (collect_done && !stopping && !collect_status.ok()) {
+      stopping = true;
+      sim_stop = true;
+      result = collect_status.WithPrefix("collector: ");
+    }
+    if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
+      last_print = std::chrono::steady_clock::now();
+      PrintStatus(o, counters, generated, collected(), elapsed(), false);
+    }
+    if (stopping && sim_done && collect_done) break;
+    if (sim_done && collect_done && collect_status.ok()) {
+      input_complete = true;  // Everything generated is in the log.
+      break;
+    }
+  }
+  sim_thread.join();
+  collect_thread.join();
+  if (stopping) {
+    Status s = (*topo)->Drain(std::chrono::seconds(60));
+    if (result.ok() && !s.ok()) result = s.WithPrefix("topology: ");
+  } else {
+    // Wait until the topology has processed and committed everything, printing the status.
+    std::atomic<bool> topo_done{false};
+    Status topo_status;
+    std::thread waiter([&] {
+      topo_status = (*topo)->Run();
+      topo_done = true;
+    });
+    while (!topo_done) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (o.stop != nullptr && o.stop->load()) {
+        (*topo)->Stop();
+        break;
+      }
+      if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
+        last_print = std::chrono::steady_clock::now();
+        PrintStatus(o, counters, generated, collected(), elapsed(), false);
+      }
+    }
+    waiter.join();
+    if (!topo_status.ok()) result = topo_status.WithPrefix("topology: ");
+  }
+  PrintStatus(o, counters, generated, collected(), elapsed(), true);
+  if (report != nullptr) {
+    report->generated = generated;
+    report->collected = collected();
+    report->stored = counters.stored;
+    report->detections = counters.detections;
+    report->rejected = counters.rejected;
+    report->late = counters.late;
+  }
+  return result;
+}
+
+}  // namespace smartcar::pipeline

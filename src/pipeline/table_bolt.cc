@@ -1,0 +1,87 @@
+// TableBolt: every driving event becomes a row of DriverCarInfo (family cf1, the 8 fields as
+// qualifiers, row key = reversed event time + '-' + car number). Puts are batched (by size and
+// on each tick) and the batch's inputs are acked only after ApplyBatch succeeded. Cells are
+// stamped with the event time, so a replayed event rewrites identical cells (idempotent).
+#include <vector>
+
+#include "core/line_codec.h"
+#include "core/row_key.h"
+#include "pipeline/components.h"
+#include "table/table.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+class TableBolt final : public topology::Bolt {
+ public:
+  explicit TableBolt(const PipelineOptions& o) : o_(o) {}
+
+  Status Prepare(const topology::TopologyContext&, topology::OutputCollector& collector) override {
+    out_ = &collector;
+    auto t = o_.tables->OpenTable(kDriverTable);
+    if (!t) return t.error();
+    table_ = std::move(*t);
+    return Status::OK();
+  }
+
+  Status Execute(const topology::Tuple& input) override {
+    if (input.source_stream() == kEndOfInputStream) {
+      out_->Ack(input);
+      return Flush();
+    }
+    const DriverEvent* e = input.GetAs<DriverEvent>("event");
+    if (e == nullptr) {
+      out_->Ack(input);
+      return Status::InvalidArgument("tuple without an 'event' field");
+    }
+    table::Put put(MakeRowKey(e->time, e->car_number));
+    const int64_t ts = e->time.value;
+    const std::string f = kDriverFamily;
+    put.Add(f, "date", FormatTimestamp14(e->time), ts);
+    put.Add(f, "car_number", std::string(e->car_number.view()), ts);
+    put.Add(f, "speed_pedal", std::to_string(e->speed_pedal), ts);
+    put.Add(f, "break_pedal", std::to_string(e->break_pedal), ts);
+    put.Add(f, "steer_angle", std::string(SteerAngleName(e->steer_angle)), ts);
+    put.Add(f, "direct_light", std::string(DirectLightName(e->direct_light)), ts);
+    put.Add(f, "speed", std::to_string(e->speed), ts);
+    put.Add(f, "area_number", std::string(e->area_number.view()), ts);
+    puts_.push_back(std::move(put));
+    inputs_.push_back(input);
+    if (puts_.size() >= o_.table_batch) return Flush();
+    return Status::OK();
+  }
+
+  Status Tick() override { return Flush(); }
+  void Close() override { (void)Flush(); }
+
+ private:
+  Status Flush() {
+    if (puts_.empty()) return Status::OK();
+    Status s = table_->ApplyBatch(table::WriteOptions{}, puts_);
+    for (const auto& t : inputs_) {
+      if (s.ok()) {
+        out_->Ack(t);
+      } else {
+        out_->Fail(t);
+      }
+    }
+    if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
+    puts_.clear();
+    inputs_.clear();
+    return s;
+  }
+
+  PipelineOptions o_;
+  topology::OutputCollector* out_ = nullptr;
+  std::shared_ptr<table::Table> table_;
+  std::vector<table::Put> puts_;
+  std::vector<topology::Tuple> inputs_;
+};
+
+}  // namespace
+
+std::unique_ptr<topology::Bolt> MakeTableBolt(const PipelineOptions& options) {
+  return std::make_unique<TableBolt>(options);
+}
+
+}  // namespace smartcar::pipeline
