@@ -1,0 +1,169 @@
+// `smartcar run`: the README's main job — simulator, collector, durable log, topology, table and
+// hot store in one process, on embedded engines unless --kafka / --redis (or smartcar.yaml) say
+// otherwise.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/commands.h"
+#include "core/config.h"
+#include "core/event_time.h"
+#include "pipeline/runner.h"
+
+namespace smartcar::cli {
+namespace {
+
+std::atomic<bool> g_run_stop{false};
+extern "C" void OnRunSignal(int) { g_run_stop.store(true); }
+
+struct RunFlags {
+  std::string config;
+  std::string data;
+  std::string date;
+  int cars = -1;
+  int64_t seed = -1;
+  int64_t seconds = -1;
+  bool fast = false;
+  std::string rules;
+  std::string redis;
+  std::string kafka;
+};
+
+// Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
+const std::vector<std::string> kRunSettings = {
+    "data_dir", "run.date", "run.cars", "run.seed", "run.seconds", "run.fast", "run.interval",
+    "run.overspeed_ratio", "rules.dir", "queue.engine", "queue.partitions", "queue.kafka.brokers",
+    "queue.kafka.properties.*", "hot.engine", "hot.redis", "hot.prefix", "hot.ttl", "topology.cep_parallelism",
+    "topology.table_parallelism"};
+
+std::string Today() {
+  const auto now = std::chrono::system_clock::now();
+  return FormatDate8(EventTimeMs{std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
+}
+
+int RunRun(const RunFlags& f) {
+  Config cfg;
+  if (!f.config.empty()) {
+    auto loaded = Config::LoadFile(f.config);
+    if (!loaded) {
+      std::fprintf(stderr, "smartcar run: %s\n", loaded.error().message().c_str());
+      return kExitUsage;
+    }
+    cfg = std::move(*loaded);
+    for (const auto& w : cfg.UnknownKeys(kRunSettings)) std::fprintf(stderr, "smartcar run: warning: %s\n", w.c_str());
+  }
+  // Flags override the file.
+  if (!f.data.empty()) cfg.Set("data_dir", f.data);
+  if (!f.date.empty()) cfg.Set("run.date", f.date);
+  if (f.cars >= 0) cfg.Set("run.cars", std::to_string(f.cars));
+  if (f.seed >= 0) cfg.Set("run.seed", std::to_string(f.seed));
+  if (f.seconds >= 0) cfg.Set("run.seconds", std::to_string(f.seconds));
+  if (f.fast) cfg.Set("run.fast", "true");
+  if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
+  if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
+  if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
+
+  pipeline::RunOptions o;
+  o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
+  o.date = cfg.GetString("run.date", Today());
+  o.rules_dir = cfg.GetString("rules.dir", "rules");
+  o.redis = cfg.GetString("hot.redis", "");
+  o.hot_prefix = cfg.GetString("hot.prefix", "");
+  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded" ? "" : cfg.GetString("queue.kafka.brokers", "");
+  auto cars = cfg.GetInt("run.cars", 100);
+  auto seed = cfg.GetInt("run.seed", 1);
+  auto seconds = cfg.GetInt("run.seconds", -1);
+  auto fast = cfg.GetBool("run.fast", false);
+  auto interval = cfg.GetInt("run.interval", 1);
+  auto partitions = cfg.GetInt("queue.partitions", 4);
+  auto ttl = cfg.GetDurationMs("hot.ttl", o.hot_ttl_ms);
+  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
+  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
+  for (const auto* r : {&cars, &seed, &seconds, &interval, &partitions, &ttl, &cep_par, &table_par}) {
+    if (!*r) {
+      std::fprintf(stderr, "smartcar run: %s\n", r->error().message().c_str());
+      return kExitUsage;
+    }
+  }
+  if (!fast) {
+    std::fprintf(stderr, "smartcar run: %s\n", fast.error().message().c_str());
+    return kExitUsage;
+  }
+  const std::string ratio = cfg.GetString("run.overspeed_ratio", "0.1");
+  o.overspeed_ratio = std::atof(ratio.c_str());
+  o.cars = static_cast<int>(*cars);
+  o.seed = static_cast<uint64_t>(*seed);
+  o.seconds = *seconds;
+  o.fast = *fast;
+  o.interval_seconds = static_cast<int>(*interval);
+  o.partitions = static_cast<int>(*partitions);
+  o.hot_ttl_ms = *ttl;
+  o.cep_parallelism = static_cast<int>(*cep_par);
+  o.table_parallelism = static_cast<int>(*table_par);
+  if (o.cars < 1 || o.cars > 9999) {
+    std::fprintf(stderr, "smartcar run: --cars must be between 1 and 9999, got %d\n", o.cars);
+    return kExitUsage;
+  }
+  if (o.fast && o.seconds < 0) {
+    std::fprintf(stderr, "smartcar run: --fast needs --seconds N (a flat-out run must end)\n");
+    return kExitUsage;
+  }
+  if (auto d = ParseDate8(o.date); !d) {
+    std::fprintf(stderr, "smartcar run: --date: %s\n", d.error().message().c_str());
+    return kExitUsage;
+  }
+  if (!std::filesystem::is_directory(o.rules_dir)) {
+    std::fprintf(stderr, "smartcar run: rules folder '%s' not found (--rules DIR)\n", o.rules_dir.c_str());
+    return kExitUsage;
+  }
+  o.stop = &g_run_stop;
+  o.status_out = stderr;
+  o.status_is_tty = isatty(STDERR_FILENO) == 1;
+  struct sigaction sa = {};
+  sa.sa_handler = OnRunSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  pipeline::RunReport report;
+  Status s = pipeline::RunPipeline(o, &report);
+  if (!s.ok()) {
+    std::fprintf(stderr, "smartcar run: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr,
+               "smartcar run: done. Try:\n  smartcar shell --data %s -e \"scan 'DriverCarInfo', {LIMIT=>2}\"\n"
+               "  smartcar overspeed %s --data %s\n",
+               o.data_dir.c_str(), o.date.c_str(), o.data_dir.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterRun(CLI::App* app, int* exit_code) {
+  auto f = std::make_shared<RunFlags>();
+  CLI::App* cmd = app->add_subcommand(
+      "run",
+      "Run the real-time pipeline: driver simulator -> collector (TAILDIR) -> durable log\n"
+      "(SmartCar-Topic) -> topology -> DriverCarInfo table + overspeed detections in the hot store.\n"
+      "Embedded engines by default; a live status line on stderr; Ctrl-C drains and stops.\n"
+      "With --seconds N it ends by itself once everything generated is stored and evaluated.\n"
+      "Killed and restarted with the same options, it continues the same run without loss.");
+  cmd->add_option("--config", f->config, "smartcar.yaml with settings (flags override it)");
+  cmd->add_option("--data", f->data, "Data folder (default ./smartcar-data)");
+  cmd->add_option("--date", f->date, "Simulated day yyyyMMdd (default: today)");
+  cmd->add_option("--cars", f->cars, "Number of cars, 1-9999 (default 100, the pilot's)");
+  cmd->add_option("--seed", f->seed, "Simulator seed (default 1)");
+  cmd->add_option("--seconds", f->seconds, "Simulated seconds to run (default: until Ctrl-C)");
+  cmd->add_flag("--fast", f->fast, "Simulate flat out instead of in real time (needs --seconds)");
+  cmd->add_option("--rules", f->rules, "Folder of *.epl rule files, reloaded when changed (default ./rules)");
+  cmd->add_option("--redis", f->redis, "Use Redis HOST:PORT as the hot store instead of the embedded one");
+  cmd->add_option("--kafka", f->kafka, "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
+  cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
+}
+
+}  // namespace smartcar::cli
