@@ -1,5 +1,6 @@
 // Test fixtures that run real redis-server / redis-sentinel processes: loopback only, a free
-// port, a temp dir, stopped by PID. The child dies with the test process (PR_SET_PDEATHSIG).
+// port, a temp dir, stopped by PID. The child dies with the test (PR_SET_PDEATHSIG), which
+// ties it to the THREAD that started it: start servers from the test's main thread.
 #pragma once
 
 #include <arpa/inet.h>
