@@ -1,5 +1,6 @@
 #include "hot/detection.h"
 
+#include <cmath>
 #include <type_traits>
 #include <utility>
 
@@ -45,6 +46,10 @@ Status Field(const nlohmann::json& j, const char* name, T* out) {
                                      "' is not a number");
     }
     *out = it->template get<double>();
+    if (!std::isfinite(*out)) {
+      return Status::InvalidArgument(std::string("detection: field '") + name +
+                                     "' is not a finite number");
+    }
   } else {
     if (!it->is_number_integer()) {
       return Status::InvalidArgument(std::string("detection: field '") + name +

@@ -54,6 +54,10 @@ struct HotOptions {
   // --- embedded engine ---
   // Folder of the RocksDB store (created if missing). Default "data/hot".
   std::string data_dir = "data/hot";
+  // Open for reading only, without taking the folder's lock, so a reader (`smartcar overspeed`)
+  // works while the pipeline has the store open; it sees the data as of opening. Writes then
+  // return NotSupported. Default false. (Ignored by Redis.)
+  bool read_only = false;
 
   // --- Redis engine ---
   // A single Redis server. Ignored when `sentinels` is not empty.

@@ -28,7 +28,7 @@ TEST(GlobTest, MatchesLikeRedis) {
 }
 
 TEST(GlobTest, MalformedPatternsNeverFail) {
-  EXPECT_TRUE(GlobMatch("a[bc", "ab"));   // Unclosed class runs to the end.
+  EXPECT_TRUE(GlobMatch("a[bc", "ab"));  // Unclosed class runs to the end.
   EXPECT_FALSE(GlobMatch("a\\", "ab"));
   EXPECT_TRUE(GlobMatch("a\\", "a\\"));  // A trailing backslash is literal.
   EXPECT_FALSE(GlobMatch("[", ""));

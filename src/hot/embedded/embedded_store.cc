@@ -76,6 +76,8 @@ std::string Successor(std::string prefix) {
   return prefix;
 }
 
+Status ReadOnlyError() { return Status::NotSupported("hot store (embedded): opened read-only"); }
+
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
   return Status::IOError("hot store (embedded): " + std::string(what) + ": " + s.ToString());
@@ -131,6 +133,7 @@ void EmbeddedStore::DeleteKeyInto(const std::string& fk, rocksdb::WriteBatch* wb
 }
 
 void EmbeddedStore::PurgeIfExpired(const std::string& fk, int64_t now) {
+  if (options_.read_only) return;
   std::lock_guard<std::mutex> l(mu_);
   std::string raw;
   if (!db_->Get(rocksdb::ReadOptions(), MetaKey(fk), &raw).ok()) return;
@@ -142,6 +145,7 @@ void EmbeddedStore::PurgeIfExpired(const std::string& fk, int64_t now) {
 }
 
 Status EmbeddedStore::Write(const HotWriteBatch& batch) {
+  if (options_.read_only) return ReadOnlyError();
   if (batch.empty()) return Status::OK();
   std::lock_guard<std::mutex> l(mu_);
   const int64_t now = WallMs();
@@ -294,6 +298,7 @@ Result<std::vector<std::string>> EmbeddedStore::Keys(std::string_view pattern) {
 }
 
 Status EmbeddedStore::Delete(std::string_view key) {
+  if (options_.read_only) return ReadOnlyError();
   std::lock_guard<std::mutex> l(mu_);
   rocksdb::WriteBatch wb;
   DeleteKeyInto(Full(key), &wb);
@@ -332,7 +337,13 @@ Status EmbeddedStore::Sweep() {
 
 Result<std::unique_ptr<HotStore>> OpenEmbeddedStore(const HotOptions& options) {
   std::error_code ec;
-  std::filesystem::create_directories(options.data_dir, ec);
+  if (options.read_only) {
+    if (!std::filesystem::exists(options.data_dir, ec)) {
+      return Err(Status::NotFound("hot store (embedded): no store at '" + options.data_dir + "'"));
+    }
+  } else {
+    std::filesystem::create_directories(options.data_dir, ec);
+  }
   if (ec) {
     return Err(Status::IOError("hot store (embedded): cannot create '" + options.data_dir +
                                "': " + ec.message()));
@@ -342,13 +353,16 @@ Result<std::unique_ptr<HotStore>> OpenEmbeddedStore(const HotOptions& options) {
   ro.max_open_files = 64;
   ro.keep_log_file_num = 2;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(ro, options.data_dir, &raw);
+  rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(ro, options.data_dir, &raw)
+                                        : rocksdb::DB::Open(ro, options.data_dir, &raw);
   if (!s.ok()) {
     return Err(Status::IOError("hot store (embedded): cannot open '" + options.data_dir +
                                "': " + s.ToString()));
   }
   auto store = std::make_unique<EmbeddedStore>(options, std::unique_ptr<rocksdb::DB>(raw));
-  if (Status sw = store->Sweep(); !sw.ok()) return Err(std::move(sw));
+  if (!options.read_only) {
+    if (Status sw = store->Sweep(); !sw.ok()) return Err(std::move(sw));
+  }
   return std::unique_ptr<HotStore>(std::move(store));
 }
 

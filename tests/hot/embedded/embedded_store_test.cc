@@ -36,6 +36,26 @@ TEST(EmbeddedStoreTest, SecondOpenOfTheSameFolderIsAClearError) {
   EXPECT_THAT(second.error().message(), HasSubstr(o.data_dir));
 }
 
+TEST(EmbeddedStoreTest, ReadOnlyOpenWorksWhileAWriterHoldsTheStore) {
+  TempDir dir;
+  HotOptions o;
+  o.data_dir = dir.file("hot");
+  o.read_only = true;
+  auto missing = OpenHotStore(o);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_TRUE(missing.error().IsNotFound());
+  o.read_only = false;
+  auto writer = OpenHotStore(o);
+  ASSERT_TRUE(writer.has_value());
+  ASSERT_TRUE((*writer)->SetAdd("20220426", "O0010").ok());
+  o.read_only = true;
+  auto reader = OpenHotStore(o);
+  ASSERT_TRUE(reader.has_value()) << reader.error().ToString();
+  EXPECT_EQ((*reader)->Members("20220426").value(), std::vector<std::string>{"O0010"});
+  EXPECT_EQ((*reader)->SetAdd("20220426", "x").code(), Status::Code::kNotSupported);
+  EXPECT_EQ((*reader)->Delete("20220426").code(), Status::Code::kNotSupported);
+}
+
 TEST(EmbeddedStoreTest, UnwritableFolderIsAClearError) {
   TempDir dir;
   testing::WriteFile(dir.file("file"), "x");
