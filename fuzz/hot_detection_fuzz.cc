@@ -13,7 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!d) return 0;
   auto again = smartcar::hot::DetectionFromJson(smartcar::hot::DetectionToJson(*d));
   if (!again || again->window_start_ms != d->window_start_ms ||
-      again->event_count != d->event_count) {
+      again->event_count != d->event_count || again->car != d->car || again->rule != d->rule ||
+      again->date != d->date || again->avg_speed != d->avg_speed) {
     std::abort();
   }
   return 0;

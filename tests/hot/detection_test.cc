@@ -45,6 +45,21 @@ TEST(DetectionTest, InvalidUtf8IsReplacedNotThrown) {
   EXPECT_EQ(back->car, "O\xEF\xBF\xBD");
 }
 
+TEST(DetectionTest, EscapesRoundTrip) {
+  Detection d{"20220426", "q\"b\\s\n\t\x01\xE4\xBA\xAC", -5, 0, 1e-7, -1, "r\xF0\x9F\x9A\x97"};
+  const std::string json = DetectionToJson(d);
+  EXPECT_NE(json.find("q\\\"b\\\\s\\u000a\\u0009\\u0001"), std::string::npos) << json;
+  auto back = DetectionFromJson(json);
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(back->car, d.car);
+  EXPECT_EQ(back->rule, d.rule);
+  EXPECT_EQ(back->window_start_ms, -5);
+  EXPECT_DOUBLE_EQ(back->avg_speed, 1e-7);
+  d.avg_speed = 1.0 / 0.0;
+  EXPECT_THAT(DetectionToJson(d), HasSubstr("\"avg_speed\":null"));
+  EXPECT_FALSE(DetectionFromJson(DetectionToJson(d)).has_value());
+}
+
 TEST(DetectionTest, AddDetectionWritesSetAndValue) {
   HotWriteBatch b;
   AddDetection(Detection{"20220426", "O0010", 0, 0, 0, 0, "r"}, &b);

@@ -157,16 +157,20 @@ Status EmbeddedStore::Write(const HotWriteBatch& batch) {
     const std::string fk = Full(op.key);
     auto it = metas.find(fk);
     if (it == metas.end()) {
-      auto m = ReadMeta(ro, fk, now);
       Meta fresh;
-      if (m) {
-        fresh = *std::move(m);
-      } else if (m.error().IsNotFound()) {
-        // Absent or expired: clear any leftovers of an expired key first.
-        DeleteKeyInto(fk, &wb);
-        fresh.expire_at_ms = 0;
-      } else {
-        return m.error();
+      std::string raw;
+      rocksdb::Status rs = db_->Get(ro, MetaKey(fk), &raw);
+      if (rs.ok()) {
+        if (!DecodeMeta(raw, &fresh)) {
+          return Status::Corruption("hot store (embedded): bad meta for '" + fk + "'");
+        }
+        if (fresh.expire_at_ms <= now) {
+          // Expired but not yet cleaned up: drop its members, start afresh.
+          if (fresh.type == kTypeSet) DeleteKeyInto(fk, &wb);
+          fresh = Meta();
+        }
+      } else if (!rs.IsNotFound()) {
+        return FromRocks(rs, "read '" + fk + "'");
       }
       if (fresh.expire_at_ms == 0 || options_.expiry == ExpiryMode::kSliding) {
         fresh.expire_at_ms = now + options_.ttl_ms;

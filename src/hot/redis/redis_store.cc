@@ -62,31 +62,42 @@ Status RedisStore::Write(const HotWriteBatch& batch) {
     }
     op_key[i] = it->second;
   }
-  // MULTI, the ops in order (consecutive adds to one key merged into one SADD), one PEXPIRE per
-  // key, EXEC: a key never exists without its expiry, even if this client dies mid-batch.
+  // MULTI, the ops in order, one PEXPIRE per key, EXEC: a key never exists without its expiry,
+  // even if this client dies mid-batch. Adds to one key are merged into one SADD unless a SET of
+  // that key comes between (ops on different keys commute). Sliding: SET carries PX itself.
   std::vector<RedisCommand> cmds;
   cmds.reserve(batch.size() + keys.size() + 2);
   cmds.push_back({"MULTI"});
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::vector<size_t> open_sadd(keys.size(), kNone);  // Per key: its mergeable SADD command.
+  std::vector<bool> needs_expire(keys.size(), !sliding);
   for (size_t i = 0; i < batch.size(); ++i) {
     const HotOp& op = batch.ops()[i];
-    const std::string& k = keys[op_key[i]];
+    const size_t ki = op_key[i];
+    const std::string& k = keys[ki];
     if (op.kind == HotOp::Kind::kSetAdd) {
-      if (i > 0 && batch.ops()[i - 1].kind == HotOp::Kind::kSetAdd && op_key[i - 1] == op_key[i]) {
-        cmds.back().push_back(op.value);
+      if (open_sadd[ki] != kNone) {
+        cmds[open_sadd[ki]].push_back(op.value);
       } else {
+        open_sadd[ki] = cmds.size();
         cmds.push_back({"SADD", k, op.value});
       }
-    } else if (sliding) {
-      cmds.push_back({"SET", k, op.value});
+      needs_expire[ki] = true;
     } else {
-      cmds.push_back({"SET", k, op.value, "KEEPTTL"});
+      open_sadd[ki] = kNone;
+      if (sliding) {
+        cmds.push_back({"SET", k, op.value, "PX", ttl_});
+      } else {
+        cmds.push_back({"SET", k, op.value, "KEEPTTL"});
+      }
     }
   }
-  for (const std::string& k : keys) {
+  for (size_t ki = 0; ki < keys.size(); ++ki) {
+    if (!needs_expire[ki]) continue;
     if (sliding) {
-      cmds.push_back({"PEXPIRE", k, ttl_});
+      cmds.push_back({"PEXPIRE", keys[ki], ttl_});
     } else {
-      cmds.push_back({"PEXPIRE", k, ttl_, "NX"});
+      cmds.push_back({"PEXPIRE", keys[ki], ttl_, "NX"});
     }
   }
   cmds.push_back({"EXEC"});
