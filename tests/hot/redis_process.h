@@ -108,6 +108,11 @@ class RedisProcess {
     pid_ = -1;
   }
 
+  // Sends `sig` without waiting (SIGSTOP/SIGCONT to freeze and thaw the server).
+  void Signal(int sig) {
+    if (pid_ > 0) kill(pid_, sig);
+  }
+
   bool running() const { return pid_ > 0; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
@@ -143,6 +148,7 @@ class RedisServer {
                        dir_ + "/redis-" + std::to_string(port_) + ".log");
   }
   void Stop(int sig = SIGTERM) { proc_.Stop(sig); }
+  void Signal(int sig) { proc_.Signal(sig); }
   int port() const { return port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   // Runs redis-cli against this server; `args` in shell syntax.

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -99,6 +101,27 @@ TEST(RedisStoreTest, WriteFailsWhenServerStaysDown) {
   EXPECT_THAT(s.message(), HasSubstr("attempt"));
   EXPECT_THAT(s.message(), HasSubstr(server.address()));
   EXPECT_FALSE(store->Members("day").has_value());
+}
+
+TEST(RedisStoreTest, HungServerTimesOutWithoutAck) {
+  TempDir dir;
+  RedisServer server(dir.str());
+  ASSERT_TRUE(server.Start());
+  HotOptions o = RedisOptions(server.port());
+  o.command_timeout_ms = 200;
+  o.write_timeout_ms = 600;
+  auto store = MustOpen(o);
+  ASSERT_NE(store, nullptr);
+  server.Signal(SIGSTOP);  // Accepts TCP connections (kernel backlog) but never answers.
+  Status s = store->SetAdd("day", "a");
+  auto opened = OpenHotStore(o);
+  server.Signal(SIGCONT);
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("timed out"));
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_TRUE(opened.error().IsIOError());
+  // Thawed, the same store works again.
+  EXPECT_TRUE(store->SetAdd("day", "b").ok());
 }
 
 TEST(RedisStoreTest, UnreachableServerIsAClearError) {
