@@ -77,7 +77,7 @@ void BM_EmbeddedDetections(benchmark::State& state) {
   }();
   Run<true>(state, store.get());
 }
-BENCHMARK(BM_EmbeddedDetections)->Arg(1)->Arg(16)->Arg(256);
+BENCHMARK(BM_EmbeddedDetections)->Arg(1)->Arg(16)->Arg(256)->UseRealTime();
 
 HotStore* RedisStore() {
   static std::unique_ptr<HotStore> store = [] {
@@ -139,12 +139,23 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  // The reference on the same server, same run.
-  const std::string cmd = "redis-benchmark -p " + std::to_string(g_redis_port) +
-                          " -t sadd -P 16 -n 500000 --csv 2>/dev/null";
-  std::printf("\n$ %s\n", cmd.c_str());
-  std::fflush(stdout);
-  if (std::system(cmd.c_str()) != 0) std::fprintf(stderr, "hot_bench: redis-benchmark failed\n");
+  // The references on the same server, same run: redis-benchmark's SADD (the brief's yardstick),
+  // and SET of a detection-sized JSON value with PX (the other half of a detection write).
+  const std::string port = std::to_string(g_redis_port);
+  const std::string json = DetectionToJson(
+      Detection{"20220426", "O0010", 1650952200000, 1650952230000, 93.5, 30, "overspeed"});
+  const std::string cmds[] = {
+      "redis-benchmark -p " + port + " -t sadd -P 16 -n 500000 --csv",
+      "redis-benchmark -p " + port +
+          " -P 16 -n 300000 -r 1000000 --csv SET 20220426:__rand_int__ '" + json + "' PX 604800000",
+  };
+  for (const std::string& cmd : cmds) {
+    std::printf("\n$ %s\n", cmd.c_str());
+    std::fflush(stdout);
+    if (std::system((cmd + " 2>/dev/null").c_str()) != 0) {
+      std::fprintf(stderr, "hot_bench: redis-benchmark failed\n");
+    }
+  }
   kill(redis, SIGTERM);
   waitpid(redis, nullptr, 0);
   std::error_code ec;
