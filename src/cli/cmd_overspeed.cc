@@ -83,7 +83,8 @@ int RunOverspeed(const OverspeedFlags& f) {
       std::printf("%s\n", (*v)->c_str());
     } else {
       // Only the set member exists (e.g. written by the pilot's topology).
-      std::printf("{\"date\":\"%s\",\"car\":\"%s\"}\n", f.date.c_str(), car.c_str());
+      std::printf("{\"date\":%s,\"car\":%s}\n", hot::JsonQuote(f.date).c_str(),
+                  hot::JsonQuote(car).c_str());
     }
   }
   std::fflush(stdout);
@@ -110,7 +111,9 @@ void RegisterOverspeed(CLI::App* app, int* exit_code) {
                                    "Sentinels HOST:PORT,HOST:PORT,... (needs --master)");
   auto* master = cmd->add_option("--master", f->master, "Master name known to the sentinels");
   cmd->add_option("--user", f->user, "Redis ACL user (with --password)");
-  cmd->add_option("--password", f->password, "Redis password (AUTH)");
+  cmd->add_option("--password", f->password,
+                  "Redis password (AUTH); or set SMARTCAR_REDIS_PASSWORD to keep it out of `ps`")
+      ->envname("SMARTCAR_REDIS_PASSWORD");
   cmd->add_option("--prefix", f->prefix, "Key prefix, e.g. overspeed: (default none)");
   cmd->add_option("--timeout-ms", f->timeout_ms, "Give up reaching Redis after this long")
       ->capture_default_str();

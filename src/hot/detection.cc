@@ -80,6 +80,13 @@ void AppendDouble(double v, std::string* out) {
 
 }  // namespace
 
+std::string JsonQuote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendJsonString(s, &out);
+  return out;
+}
+
 // Hand-written (not nlohmann) because it runs once per detection on the write path.
 std::string DetectionToJson(const Detection& d) {
   std::string j;

@@ -28,6 +28,9 @@ std::string DetectionToJson(const Detection& d);
 // byte offset) when `json` is not such an object. Unknown fields are ignored.
 Result<Detection> DetectionFromJson(std::string_view json);
 
+// `s` as a JSON string literal (quoted, escaped; invalid UTF-8 bytes become U+FFFD).
+std::string JsonQuote(std::string_view s);
+
 // The value key of a detection: "<date>:<car>".
 std::string DetectionKey(std::string_view date, std::string_view car);
 

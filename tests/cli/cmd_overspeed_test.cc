@@ -20,8 +20,8 @@ using ::smartcar::testing::TempDir;
 using ::testing::HasSubstr;
 
 // Runs smartcar with `args`, keeping only its stdout.
-testing::CommandResult Stdout(const std::string& args) {
-  return testing::RunCommand(std::string("{ ") + SMARTCAR_BINARY + " " + args + " 2>/dev/null; }");
+testing::CommandResult Stdout(const std::string& args, const std::string& env = "") {
+  return testing::RunCommand("{ " + env + SMARTCAR_BINARY + " " + args + " 2>/dev/null; }");
 }
 
 void WriteDay(const hot::HotOptions& o) {
@@ -33,6 +33,7 @@ void WriteDay(const hot::HotOptions& o) {
         hot::Detection{"20220426", car, 1650952200000, 1650952230000, 90.5, 30, "overspeed"}, &b);
   }
   b.SetAdd("20220427", "O0099");
+  b.SetAdd("20220428", "q\"uote");
   ASSERT_TRUE((*store)->Write(b).ok());
 }
 
@@ -79,6 +80,10 @@ TEST(CmdOverspeedTest, RedisShowsTheSameCarsAsRedisCli) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "O0002\nO0007\nO0010\n");
   EXPECT_EQ(server.Cli("--no-auth-warning -a pw SMEMBERS overspeed:20220426 | sort").out, r.out);
+
+  auto env = Stdout("overspeed 20220426 --redis " + server.address() + " --prefix overspeed:",
+                    "SMARTCAR_REDIS_PASSWORD=pw ");
+  EXPECT_EQ(env.out, "O0002\nO0007\nO0010\n");
 
   auto wrong = RunSmartcar("overspeed 20220426 --redis " + server.address() + " --password no");
   EXPECT_NE(wrong.exit_code, 0);

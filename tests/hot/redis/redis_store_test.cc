@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -57,6 +58,57 @@ TEST(RedisStoreTest, RedisCliSeesThePilotsKeys) {
   ASSERT_EQ(server.Cli("SADD 20220427 X1").exit_code, 0);
   EXPECT_EQ(store->Members("20220427").value(), Strings{"X1"});
   EXPECT_EQ(store->TtlMs("20220427").value(), -1);  // Written without expiry.
+}
+
+// The embedded engine's glob matcher agrees with Redis's own on the same keys.
+TEST(RedisStoreTest, GlobMatchesRedisKeys) {
+  TempDir dir;
+  RedisServer server(dir.str());
+  ASSERT_TRUE(server.Start());
+  HotOptions eo;
+  eo.data_dir = dir.file("hot");
+  auto embedded = MustOpen(eo);
+  auto redis = MustOpen(RedisOptions(server.port()));
+  ASSERT_TRUE(embedded && redis);
+  HotWriteBatch b;
+  for (const char* k : {"20220426", "20220427", "20220426:O0010", "20220426:O0002", "a*b", "a?b",
+                        "a[b", "a\\b", "abc", "ab", "b", "xyz:1", "X", "-", "]"}) {
+    b.SetAdd(k, "m");
+  }
+  ASSERT_TRUE(embedded->Write(b).ok());
+  ASSERT_TRUE(redis->Write(b).ok());
+  for (const char* p :
+       {"*",         "2022042?", "20220426:*", "*:*",   "a*",      "a\\*b",    "a\\?b", "a[*]b",
+        "a[bc]*",    "[^2a]*",   "[a-c]",      "[c-a]", "a[\\[]b", "a\\\\b",   "?",     "??",
+        "*O00[01]?", "[",        "[]]",        "a[^b",  "\\",      "x*:[0-9]", "[-]",   "*[xX]*"}) {
+    auto e = embedded->Keys(p);
+    auto r = redis->Keys(p);
+    ASSERT_TRUE(e.has_value() && r.has_value()) << p;
+    EXPECT_EQ(*e, *r) << "pattern " << p;
+  }
+}
+
+TEST(RedisStoreTest, MoreThreadsThanPooledConnections) {
+  TempDir dir;
+  RedisServer server(dir.str());
+  ASSERT_TRUE(server.Start());
+  HotOptions o = RedisOptions(server.port());
+  o.pool_size = 1;
+  auto store = MustOpen(o);
+  ASSERT_NE(store, nullptr);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (!store->SetAdd("day", std::to_string(t * 100 + i)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(server.Cli("SCARD day").out, "200\n");
+  EXPECT_EQ(server.Cli("CLIENT LIST | grep -c cmd=").out, "2\n");  // The store's one + redis-cli.
 }
 
 TEST(RedisStoreTest, ReconnectsAfterServerRestart) {
