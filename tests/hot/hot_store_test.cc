@@ -81,6 +81,16 @@ TEST_P(HotStoreTest, BatchAddsMembersToSets) {
   EXPECT_EQ(store_->IsMember("nosuchkey", "O0003").value_or(true), false);
 }
 
+TEST_P(HotStoreTest, LargeBatch) {
+  HotWriteBatch b;
+  for (int i = 0; i < 20000; ++i) b.SetAdd("day" + std::to_string(i % 3), std::to_string(i));
+  b.Put("day0:last", "v");
+  ASSERT_TRUE(store_->Write(b).ok());
+  EXPECT_EQ(Members("day0").size() + Members("day1").size() + Members("day2").size(), 20000u);
+  EXPECT_GT(store_->TtlMs("day2").value_or(-1), 0);
+  EXPECT_EQ(store_->Get("day0:last").value(), std::optional<std::string>("v"));
+}
+
 TEST_P(HotStoreTest, EmptyBatchIsOk) { EXPECT_TRUE(store_->Write(HotWriteBatch()).ok()); }
 
 TEST_P(HotStoreTest, BinarySafeMembers) {

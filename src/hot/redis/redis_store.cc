@@ -1,6 +1,7 @@
 #include "hot/redis/redis_store.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -11,6 +12,8 @@
 
 namespace smartcar::hot {
 namespace {
+
+constexpr size_t kMaxOpsPerTransaction = 8192;
 
 class RedisStore final : public HotStore {
  public:
@@ -27,6 +30,7 @@ class RedisStore final : public HotStore {
   }
 
   Status Write(const HotWriteBatch& batch) override;
+  Status WriteChunk(std::span<const HotOp> ops);
   Result<std::vector<std::string>> Members(std::string_view key) override;
   Result<bool> IsMember(std::string_view key, std::string_view member) override;
   Result<std::optional<std::string>> Get(std::string_view key) override;
@@ -46,15 +50,26 @@ class RedisStore final : public HotStore {
 };
 
 Status RedisStore::Write(const HotWriteBatch& batch) {
-  if (batch.empty()) return Status::OK();
+  // Huge batches go as several transactions, so neither side buffers one giant MULTI; each
+  // chunk sets the expiry of the keys it touches, so no key is ever left without one.
+  std::span<const HotOp> ops(batch.ops());
+  while (!ops.empty()) {
+    const size_t n = std::min(ops.size(), kMaxOpsPerTransaction);
+    SMARTCAR_RETURN_IF_ERROR(WriteChunk(ops.first(n)));
+    ops = ops.subspan(n);
+  }
+  return Status::OK();
+}
+
+Status RedisStore::WriteChunk(std::span<const HotOp> ops) {
   const bool sliding = options_.expiry == ExpiryMode::kSliding;
   // Full keys, owned here; commands point into them and into the batch.
   std::vector<std::string> keys;
   std::unordered_map<std::string_view, size_t> seen;
-  keys.reserve(batch.size());
-  std::vector<size_t> op_key(batch.size());
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const std::string& k = batch.ops()[i].key;
+  keys.reserve(ops.size());
+  std::vector<size_t> op_key(ops.size());
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const std::string& k = ops[i].key;
     auto it = seen.find(k);
     if (it == seen.end()) {
       keys.push_back(Full(k));
@@ -66,13 +81,13 @@ Status RedisStore::Write(const HotWriteBatch& batch) {
   // even if this client dies mid-batch. Adds to one key are merged into one SADD unless a SET of
   // that key comes between (ops on different keys commute). Sliding: SET carries PX itself.
   std::vector<RedisCommand> cmds;
-  cmds.reserve(batch.size() + keys.size() + 2);
+  cmds.reserve(ops.size() + keys.size() + 2);
   cmds.push_back({"MULTI"});
   constexpr size_t kNone = static_cast<size_t>(-1);
   std::vector<size_t> open_sadd(keys.size(), kNone);  // Per key: its mergeable SADD command.
   std::vector<bool> needs_expire(keys.size(), !sliding);
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const HotOp& op = batch.ops()[i];
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const HotOp& op = ops[i];
     const size_t ki = op_key[i];
     const std::string& k = keys[ki];
     if (op.kind == HotOp::Kind::kSetAdd) {
