@@ -88,12 +88,12 @@ class RedisProcess {
       _exit(127);
     }
     for (int i = 0; i < 1000; ++i) {
-      if (Answers(port)) return true;
       int st = 0;
-      if (waitpid(pid_, &st, WNOHANG) == pid_) {
+      if (waitpid(pid_, &st, WNOHANG) == pid_) {  // Died (e.g. the port was taken meanwhile).
         pid_ = -1;
         return false;
       }
+      if (Answers(port)) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return false;
@@ -128,7 +128,36 @@ class RedisServer {
   explicit RedisServer(std::string dir, std::vector<std::string> extra = {})
       : dir_(std::move(dir)), extra_(std::move(extra)), port_(FreePort()) {}
 
+  // Starts the server; the first start moves to another free port if this one was taken
+  // meanwhile (tests run in parallel). Restarts keep the port.
   bool Start() {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (StartOnce()) {
+        started_ = true;
+        return true;
+      }
+      if (started_) return false;
+      port_ = FreePort();
+    }
+    return false;
+  }
+  void Stop(int sig = SIGTERM) { proc_.Stop(sig); }
+  void Signal(int sig) { proc_.Signal(sig); }
+  int port() const { return port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  // Runs redis-cli against this server; `args` in shell syntax.
+  CommandResult Cli(const std::string& args) const {
+    return RunCommand("redis-cli -h 127.0.0.1 -p " + std::to_string(port_) + " " + args);
+  }
+
+ private:
+  std::string dir_;
+  std::vector<std::string> extra_;
+  int port_;
+  bool started_ = false;
+  RedisProcess proc_;
+
+  bool StartOnce() {
     std::vector<std::string> args = {"--bind",
                                      "127.0.0.1",
                                      "--port",
@@ -147,20 +176,6 @@ class RedisServer {
     return proc_.Start("/usr/bin/redis-server", args, port_,
                        dir_ + "/redis-" + std::to_string(port_) + ".log");
   }
-  void Stop(int sig = SIGTERM) { proc_.Stop(sig); }
-  void Signal(int sig) { proc_.Signal(sig); }
-  int port() const { return port_; }
-  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
-  // Runs redis-cli against this server; `args` in shell syntax.
-  CommandResult Cli(const std::string& args) const {
-    return RunCommand("redis-cli -h 127.0.0.1 -p " + std::to_string(port_) + " " + args);
-  }
-
- private:
-  std::string dir_;
-  std::vector<std::string> extra_;
-  int port_;
-  RedisProcess proc_;
 };
 
 }  // namespace smartcar::testing
