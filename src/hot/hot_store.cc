@@ -65,6 +65,9 @@ Status ValidateHotOptions(const HotOptions& o) {
     return Status::InvalidArgument("hot store: need 0 < backoff_initial_ms <= backoff_max_ms");
   }
   if (o.pool_size < 1) return Status::InvalidArgument("hot store: pool_size must be >= 1");
+  if (o.wait_replicas < 0 || o.wait_timeout_ms <= 0) {
+    return Status::InvalidArgument("hot store: need wait_replicas >= 0 and wait_timeout_ms > 0");
+  }
   if (o.db < 0) return Status::InvalidArgument("hot store: db must be >= 0");
   if (o.tls) {
     return Status::NotSupported(

@@ -79,6 +79,13 @@ struct HotOptions {
   // How long one Write() keeps retrying (reconnect, failover) before it returns an error; the
   // caller must then not ack its records. Default 30 s (a Sentinel failover takes a few seconds).
   int write_timeout_ms = 30000;
+  // When > 0, a write is acked only once this many replicas have it (`WAIT n wait_timeout_ms`
+  // after each transaction), closing the window in which a failover loses a write the old
+  // master acked but had not replicated. If fewer replicas answer, Write() retries and finally
+  // fails: with no replica left (e.g. after a failover) writes stop. Default 0 (Redis's usual
+  // asynchronous replication, what the pilot had).
+  int wait_replicas = 0;
+  int wait_timeout_ms = 1000;
   // Reconnect backoff: starts at `backoff_initial_ms`, doubles up to `backoff_max_ms`.
   int backoff_initial_ms = 20;
   int backoff_max_ms = 1000;

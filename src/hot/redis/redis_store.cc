@@ -18,7 +18,11 @@ constexpr size_t kMaxOpsPerTransaction = 8192;
 class RedisStore final : public HotStore {
  public:
   explicit RedisStore(const HotOptions& options)
-      : options_(options), pool_(options), ttl_(std::to_string(options.ttl_ms)) {}
+      : options_(options),
+        pool_(options),
+        ttl_(std::to_string(options.ttl_ms)),
+        wait_replicas_(std::to_string(options.wait_replicas)),
+        wait_timeout_(std::to_string(options.wait_timeout_ms)) {}
 
   Status Ping() {
     return pool_.Run(options_.open_timeout_ms, "redis: connect", [](RedisConnection& c) {
@@ -47,6 +51,7 @@ class RedisStore final : public HotStore {
   const HotOptions options_;
   mutable RedisPool pool_;
   const std::string ttl_;
+  const std::string wait_replicas_, wait_timeout_;
 };
 
 Status RedisStore::Write(const HotWriteBatch& batch) {
@@ -116,16 +121,19 @@ Status RedisStore::WriteChunk(std::span<const HotOp> ops) {
     }
   }
   cmds.push_back({"EXEC"});
+  const size_t exec_index = cmds.size() - 1;
+  const bool wait = options_.wait_replicas > 0;
+  if (wait) cmds.push_back({"WAIT", wait_replicas_, wait_timeout_});
   std::vector<RedisReply> replies;
   return pool_.Run(options_.write_timeout_ms, "redis: write", [&](RedisConnection& c) {
     SMARTCAR_RETURN_IF_ERROR(c.Pipeline(cmds, &replies));
     // Errors while queueing (MULTI's replies) come first; EXEC then answers EXECABORT.
-    for (size_t i = 0; i + 1 < replies.size(); ++i) {
+    for (size_t i = 0; i < exec_index; ++i) {
       if (replies[i].is_error()) {
         return ReplyErrorStatus(c.endpoint(), std::string(cmds[i][0]), replies[i].str);
       }
     }
-    const RedisReply& exec = replies.back();
+    const RedisReply& exec = replies[exec_index];
     if (exec.is_error()) return ReplyErrorStatus(c.endpoint(), "EXEC", exec.str);
     if (exec.type != RedisReply::Type::kArray) {
       return Status::IOError("redis " + c.endpoint().ToString() + ": EXEC aborted");
@@ -133,6 +141,16 @@ Status RedisStore::WriteChunk(std::span<const HotOp> ops) {
     for (size_t i = 0; i < exec.elements.size(); ++i) {
       if (exec.elements[i].is_error()) {
         return ReplyErrorStatus(c.endpoint(), std::string(cmds[i + 1][0]), exec.elements[i].str);
+      }
+    }
+    if (wait) {
+      const RedisReply& w = replies.back();
+      if (w.is_error()) return ReplyErrorStatus(c.endpoint(), "WAIT", w.str);
+      if (w.integer < options_.wait_replicas) {
+        // Stored on the master but not yet on enough replicas: not acked; retried (idempotent).
+        return Status::Busy("redis " + c.endpoint().ToString() + ": only " +
+                            std::to_string(w.integer) + " of " + wait_replicas_ +
+                            " replica(s) acknowledged the write within " + wait_timeout_ + " ms");
       }
     }
     return Status::OK();

@@ -237,6 +237,31 @@ TEST(RedisStoreTest, AclUserAuth) {
   EXPECT_THAT(wrong.error().message(), HasSubstr("authentication failed"));
 }
 
+TEST(RedisStoreTest, WaitForReplicasBeforeAck) {
+  TempDir dir;
+  RedisServer master(dir.str());
+  ASSERT_TRUE(master.Start());
+  HotOptions o = RedisOptions(master.port());
+  o.wait_replicas = 1;
+  o.wait_timeout_ms = 100;
+  o.write_timeout_ms = 400;
+  auto store = MustOpen(o);
+  ASSERT_NE(store, nullptr);
+  // No replica: stored on the master, but not acked.
+  Status s = store->SetAdd("day", "a");
+  EXPECT_TRUE(s.IsIOError()) << s.ToString();
+  EXPECT_THAT(s.message(), HasSubstr("only 0 of 1 replica(s)"));
+
+  RedisServer replica(dir.str(), {"--replicaof", "127.0.0.1", std::to_string(master.port())});
+  ASSERT_TRUE(replica.Start());
+  o.write_timeout_ms = 10000;  // The replica's first sync takes a moment.
+  store = MustOpen(o);
+  ASSERT_NE(store, nullptr);
+  s = store->SetAdd("day", "b");
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(replica.Cli("SISMEMBER day b").out, "1\n");  // Acked means replicated.
+}
+
 TEST(RedisStoreTest, SelectsDatabase) {
   TempDir dir;
   RedisServer server(dir.str());
