@@ -18,6 +18,8 @@ namespace smartcar::cli {
 
 // `smartcar gen driver|status`: the pilot's log simulators (cmd_gen.cc).
 void RegisterGen(CLI::App* app, int* exit_code);
+// `smartcar overspeed DATE`: the day's overspeeding cars from the hot store (cmd_overspeed.cc).
+void RegisterOverspeed(CLI::App* app, int* exit_code);
 
 // `smartcar collect`: the Flume-style collector agent (cmd_collect.cc).
 void RegisterCollect(CLI::App* app, int* exit_code);

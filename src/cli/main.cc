@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   int exit_code = smartcar::cli::kExitOk;
   smartcar::cli::RegisterGen(&app, &exit_code);
   smartcar::cli::RegisterCollect(&app, &exit_code);
+  smartcar::cli::RegisterOverspeed(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

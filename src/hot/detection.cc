@@ -1,0 +1,186 @@
+#include "hot/detection.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <type_traits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace smartcar::hot {
+
+namespace {
+
+// Appends `s` as a JSON string: quotes, escapes, and U+FFFD for each byte of invalid UTF-8
+// (what nlohmann's error_handler_t::replace does), so the output always parses.
+void AppendJsonString(std::string_view s, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c == '"' || c == '\\') {
+        out->push_back('\\');
+        out->push_back(static_cast<char>(c));
+      } else if (c < 0x20) {
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xf]);
+      } else {
+        out->push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    // Length and minimum code point of a UTF-8 sequence starting with c.
+    size_t len = 0;
+    uint32_t cp = 0, min = 0;
+    if ((c & 0xe0) == 0xc0) {
+      len = 2, cp = c & 0x1f, min = 0x80;
+    } else if ((c & 0xf0) == 0xe0) {
+      len = 3, cp = c & 0x0f, min = 0x800;
+    } else if ((c & 0xf8) == 0xf0) {
+      len = 4, cp = c & 0x07, min = 0x10000;
+    }
+    bool valid = len != 0 && i + len <= s.size();
+    for (size_t k = 1; valid && k < len; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xc0) != 0x80) valid = false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    valid = valid && cp >= min && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+    if (valid) {
+      out->append(s.substr(i, len));
+      i += len;
+    } else {
+      out->append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendInt(int64_t v, std::string* out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  out->append(buf, r.ptr);
+}
+
+void AppendDouble(double v, std::string* out) {
+  if (!std::isfinite(v)) {
+    out->append("null");
+    return;
+  }
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);  // Shortest form that reads back exactly.
+  out->append(buf, r.ptr);
+}
+
+}  // namespace
+
+std::string JsonQuote(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  AppendJsonString(s, &out);
+  return out;
+}
+
+// Hand-written (not nlohmann) because it runs once per detection on the write path.
+std::string DetectionToJson(const Detection& d) {
+  std::string j;
+  j.reserve(160 + d.car.size() + d.rule.size());
+  j.append("{\"date\":");
+  AppendJsonString(d.date, &j);
+  j.append(",\"car\":");
+  AppendJsonString(d.car, &j);
+  j.append(",\"window_start_ms\":");
+  AppendInt(d.window_start_ms, &j);
+  j.append(",\"window_end_ms\":");
+  AppendInt(d.window_end_ms, &j);
+  j.append(",\"avg_speed\":");
+  AppendDouble(d.avg_speed, &j);
+  j.append(",\"event_count\":");
+  AppendInt(d.event_count, &j);
+  j.append(",\"rule\":");
+  AppendJsonString(d.rule, &j);
+  j.push_back('}');
+  return j;
+}
+
+namespace {
+
+#define HOT_RETURN_ERR(expr)                   \
+  do {                                         \
+    ::smartcar::Status _st = (expr);           \
+    if (!_st.ok()) return Err(std::move(_st)); \
+  } while (0)
+
+template <class T>
+Status Field(const nlohmann::json& j, const char* name, T* out) {
+  auto it = j.find(name);
+  if (it == j.end())
+    return Status::InvalidArgument(std::string("detection: missing field '") + name + "'");
+  if constexpr (std::is_same_v<T, std::string>) {
+    if (!it->is_string()) {
+      return Status::InvalidArgument(std::string("detection: field '") + name +
+                                     "' is not a string");
+    }
+    *out = it->template get<std::string>();
+  } else if constexpr (std::is_same_v<T, double>) {
+    if (!it->is_number()) {
+      return Status::InvalidArgument(std::string("detection: field '") + name +
+                                     "' is not a number");
+    }
+    *out = it->template get<double>();
+    if (!std::isfinite(*out)) {
+      return Status::InvalidArgument(std::string("detection: field '") + name +
+                                     "' is not a finite number");
+    }
+  } else {
+    if (!it->is_number_integer()) {
+      return Status::InvalidArgument(std::string("detection: field '") + name +
+                                     "' is not an integer");
+    }
+    *out = it->template get<int64_t>();
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Detection> DetectionFromJson(std::string_view json) {
+  // nlohmann throws; this is the one function that wraps it.
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json.begin(), json.end());
+  } catch (const nlohmann::json::exception& e) {
+    return Err(Status::InvalidArgument(std::string("detection: ") + e.what()));
+  }
+  if (!j.is_object()) return Err(Status::InvalidArgument("detection: not a JSON object"));
+  Detection d;
+  HOT_RETURN_ERR(Field(j, "date", &d.date));
+  HOT_RETURN_ERR(Field(j, "car", &d.car));
+  HOT_RETURN_ERR(Field(j, "window_start_ms", &d.window_start_ms));
+  HOT_RETURN_ERR(Field(j, "window_end_ms", &d.window_end_ms));
+  HOT_RETURN_ERR(Field(j, "avg_speed", &d.avg_speed));
+  HOT_RETURN_ERR(Field(j, "event_count", &d.event_count));
+  HOT_RETURN_ERR(Field(j, "rule", &d.rule));
+  return d;
+}
+
+std::string DetectionKey(std::string_view date, std::string_view car) {
+  std::string k;
+  k.reserve(date.size() + 1 + car.size());
+  k.append(date).push_back(':');
+  k.append(car);
+  return k;
+}
+
+void AddDetection(const Detection& d, HotWriteBatch* batch) {
+  batch->SetAdd(d.date, d.car);
+  batch->Put(DetectionKey(d.date, d.car), DetectionToJson(d));
+}
+
+}  // namespace smartcar::hot
