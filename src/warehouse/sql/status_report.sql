@@ -9,19 +9,25 @@
 -- stays in its own day. Abnormal readings (docs/FORMATS.md): tyre pressure < 60, lamp = 2,
 -- engine <> 'A', brake <> 'A', battery < 30. The *_share columns are fractions 0..1: tyres and
 -- lamps over 4 x readings, the others over readings.
-WITH readings AS (
+WITH per_day_car AS (
+  -- One pass over the readings: partial sums per partition day and car (tiny), rolled up below.
   SELECT
-    strptime(wrk_date, '%Y%m%d')::DATE AS d,
+    wrk_date,
     car_number,
-    (tire_fl < 60)::INTEGER + (tire_fr < 60)::INTEGER
-      + (tire_bl < 60)::INTEGER + (tire_br < 60)::INTEGER AS tires_low,
-    (light_fl = 2)::INTEGER + (light_fr = 2)::INTEGER
-      + (light_bl = 2)::INTEGER + (light_br = 2)::INTEGER AS lamps_fault,
-    (engine <> 'A')::INTEGER AS engine_fault,
-    ("break" <> 'A')::INTEGER AS brake_fault,
-    (battery < 30)::INTEGER AS battery_low
+    count(*) AS readings,
+    sum((tire_fl < 60)::INTEGER + (tire_fr < 60)::INTEGER
+        + (tire_bl < 60)::INTEGER + (tire_br < 60)::INTEGER) AS tires_low,
+    sum((light_fl = 2)::INTEGER + (light_fr = 2)::INTEGER
+        + (light_bl = 2)::INTEGER + (light_br = 2)::INTEGER) AS lamps_fault,
+    count_if(engine <> 'A') AS engine_fault,
+    count_if("break" <> 'A') AS brake_fault,
+    count_if(battery < 30) AS battery_low,
+    count_if(tire_fl < 60 OR tire_fr < 60 OR tire_bl < 60 OR tire_br < 60
+             OR light_fl = 2 OR light_fr = 2 OR light_bl = 2 OR light_br = 2
+             OR engine <> 'A' OR "break" <> 'A' OR battery < 30) AS faulty_readings
   FROM SmartCar_Status_Info
   WHERE wrk_date BETWEEN '${FROM}' AND '${TO}'
+  GROUP BY wrk_date, car_number
 ),
 periods AS (
   SELECT
@@ -31,12 +37,12 @@ periods AS (
       WHEN 'month' THEN date_trunc('month', d)::DATE
       ELSE date_trunc('year', d)::DATE
     END AS period_start,
-    *,
-    tires_low + lamps_fault + engine_fault + brake_fault + battery_low AS faults
-  FROM readings
+    *
+  FROM (SELECT strptime(wrk_date, '%Y%m%d')::DATE AS d, * FROM per_day_car)
 ),
 per_car AS (
-  SELECT period_start, car_number, sum(faults)::BIGINT AS faults
+  SELECT period_start, car_number,
+         sum(tires_low + lamps_fault + engine_fault + brake_fault + battery_low)::BIGINT AS faults
   FROM periods
   GROUP BY period_start, car_number
 ),
@@ -54,15 +60,15 @@ top_cars AS (
 totals AS (
   SELECT
     period_start,
-    count(*) AS readings,
+    sum(readings)::BIGINT AS readings,
     count(DISTINCT car_number) AS cars,
     count(DISTINCT d) AS days,
-    sum(tires_low) / (4.0 * count(*)) AS tire_low_share,
-    sum(lamps_fault) / (4.0 * count(*)) AS lamp_fault_share,
-    avg(engine_fault) AS engine_fault_share,
-    avg(brake_fault) AS brake_fault_share,
-    avg(battery_low) AS battery_low_share,
-    avg((faults > 0)::INTEGER) AS faulty_reading_share
+    sum(tires_low)::DOUBLE / (4 * sum(readings)) AS tire_low_share,
+    sum(lamps_fault)::DOUBLE / (4 * sum(readings)) AS lamp_fault_share,
+    sum(engine_fault)::DOUBLE / sum(readings) AS engine_fault_share,
+    sum(brake_fault)::DOUBLE / sum(readings) AS brake_fault_share,
+    sum(battery_low)::DOUBLE / sum(readings) AS battery_low_share,
+    sum(faulty_readings)::DOUBLE / sum(readings) AS faulty_reading_share
   FROM periods
   GROUP BY period_start
 )
