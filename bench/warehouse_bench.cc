@@ -101,8 +101,10 @@ void BM_Load100CarDay(benchmark::State& state) {
   LoadReport last;
   for (auto _ : state) {
     auto r = w->Load(LoadSpec{std::string(kStatusTable), "20220426", file});
-    if (!r) state.SkipWithError(r.error().ToString().c_str());
-    else last = *r;
+    if (!r)
+      state.SkipWithError(r.error().ToString().c_str());
+    else
+      last = *r;
   }
   SetRates(state, last.lines, last.input_bytes);
   state.counters["rows"] = static_cast<double>(last.rows);

@@ -25,9 +25,10 @@ TEST(CmdWarehouseTest, LoadPilotDayThenQueryAndListPartitions) {
       << load.out;
   EXPECT_NE(load.out.find("rejected 0"), std::string::npos) << load.out;
 
-  auto csv = RunSmartcar("sql --format csv -e \"SELECT wrk_date, count(*) AS n FROM "
-                         "SmartCar_Status_Info GROUP BY ALL\"" +
-                         data);
+  auto csv = RunSmartcar(
+      "sql --format csv -e \"SELECT wrk_date, count(*) AS n FROM "
+      "SmartCar_Status_Info GROUP BY ALL\"" +
+      data);
   ASSERT_EQ(csv.exit_code, 0) << csv.out;
   EXPECT_EQ(csv.out, "wrk_date,n\n20220426,216010\n");
 
@@ -113,8 +114,7 @@ TEST(CmdReportTest, StatusReportByMonthToHtmlAndTable) {
 
 TEST(CmdWarehouseTest, SpoolOnceLoadsAndMarksFiles) {
   testing::TempDir dir;
-  ASSERT_EQ(RunSmartcar("gen status --date 20220426 --cars 2 --out " + dir.file("spool"))
-                .exit_code,
+  ASSERT_EQ(RunSmartcar("gen status --date 20220426 --cars 2 --out " + dir.file("spool")).exit_code,
             0);
   testing::WriteFile(dir.file("spool/readme.txt"), "not a status log\n");
   auto r = RunSmartcar("warehouse spool --once --dir " + dir.file("spool") + " --data " +
@@ -122,9 +122,10 @@ TEST(CmdWarehouseTest, SpoolOnceLoadsAndMarksFiles) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_TRUE(std::filesystem::exists(dir.file("spool/SmartCarStatusInfo_20220426.txt.COMPLETED")));
   EXPECT_TRUE(std::filesystem::exists(dir.file("spool/readme.txt")));
-  auto q = RunSmartcar("sql --format csv -e \"SELECT count(*) AS n FROM SmartCar_Status_Info\" "
-                       "--data " +
-                       dir.file("data"));
+  auto q = RunSmartcar(
+      "sql --format csv -e \"SELECT count(*) AS n FROM SmartCar_Status_Info\" "
+      "--data " +
+      dir.file("data"));
   EXPECT_EQ(q.out, "n\n43202\n");
 }
 
