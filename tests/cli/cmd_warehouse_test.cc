@@ -94,6 +94,19 @@ TEST(CmdSqlTest, StatementsFromAPipe) {
   EXPECT_NE(r.out.find("Parser Error"), std::string::npos) << r.out;
 }
 
+// With a terminal on stdin (util-linux `script` provides one) the shell prompts, runs
+// statements spanning lines, and keeps history in $HOME/.smartcar_sql_history.
+TEST(CmdSqlTest, InteractiveShellOnATerminalKeepsHistory) {
+  testing::TempDir dir;
+  auto r = testing::RunCommand("printf 'SELECT 40 +\\n 2 AS x;\\n.quit\\n' | HOME=" + dir.str() +
+                               " script -qec '" + std::string(SMARTCAR_BINARY) + " sql --data " +
+                               dir.file("data") + "' /dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("smartcar> "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("|      42 |"), std::string::npos) << r.out;
+  EXPECT_EQ(testing::ReadFile(dir.file(".smartcar_sql_history")), "SELECT 40 +\n 2 AS x;\n.quit\n");
+}
+
 TEST(CmdReportTest, StatusReportByMonthToHtmlAndTable) {
   testing::TempDir dir;
   const std::string data = " --data " + dir.file("data");
