@@ -73,6 +73,26 @@ TEST(PartitionStoreTest, ValidatesNamesAndDates) {
   EXPECT_FALSE(ValidateDate("2023022").ok());
 }
 
+// Concurrent writers of one table queue on its lock file: every load lands, nothing is lost.
+TEST_F(WarehouseTest, ConcurrentLoadsOfOneTableAllLand) {
+  std::string cmd;
+  for (int day = 21; day <= 24; ++day) {
+    const std::string date = "202204" + std::to_string(day);
+    const std::string file = WriteTemp(
+        date + ".txt", StatusLine(date + "000004", "A0001") + StatusLine(date + "000008", "A0002"));
+    cmd += std::string(SMARTCAR_BINARY) + " warehouse load --date " + date + " --data " +
+           data_dir() + " " + file + " >/dev/null & ";
+  }
+  // The same day twice at once as well.
+  cmd += std::string(SMARTCAR_BINARY) + " warehouse load --date 20220424 --data " + data_dir() +
+         " " + tmp_.file("20220424.txt") + " >/dev/null & wait";
+  ASSERT_EQ(testing::RunCommand(cmd).exit_code, 0);
+  EXPECT_EQ(Value("SELECT string_agg(wrk_date || '=' || n, ' ' ORDER BY wrk_date) FROM "
+                  "(SELECT wrk_date, count(*) AS n FROM SmartCar_Status_Info GROUP BY ALL)"),
+            "20220421=2 20220422=2 20220423=2 20220424=2");
+  EXPECT_TRUE(fs::is_empty(fs::path(data_dir()) / "warehouse/_staging"));
+}
+
 // Runs `smartcar warehouse load` in a child process with `crash_at` set (or not), SIGKILLing it
 // after `kill_after_ms` if >= 0. Returns the child's wait status.
 int LoadInChild(const std::string& data, const std::string& file, const char* crash_at,
