@@ -142,5 +142,27 @@ TEST(CmdWarehouseTest, SpoolOnceLoadsAndMarksFiles) {
   EXPECT_EQ(q.out, "n\n43202\n");
 }
 
+// Without --once the sink polls the folder: a file dropped in later is loaded and marked, and
+// SIGTERM ends the loop with exit 0.
+TEST(CmdWarehouseTest, SpoolPollsUntilSigterm) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("spool"));
+  ASSERT_EQ(RunSmartcar("gen status --date 20220427 --cars 1 --out " + dir.file("gen")).exit_code,
+            0);
+  const std::string done = dir.file("spool/SmartCarStatusInfo_20220427.txt.COMPLETED");
+  const std::string script = std::string(SMARTCAR_BINARY) +
+                             " warehouse spool --interval 0.1 --dir " + dir.file("spool") +
+                             " --data " + dir.file("data") + " & pid=$!; sleep 0.3; mv " +
+                             dir.file("gen/SmartCarStatusInfo_20220427.txt") + " " +
+                             dir.file("spool/") + "; for i in $(seq 200); do [ -e " + done +
+                             " ] && break; sleep 0.1; done; kill -TERM $pid; wait $pid; echo rc=$?";
+  auto r = testing::RunCommand(script);
+  EXPECT_NE(r.out.find("rc=0"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(done)) << r.out;
+  EXPECT_NE(r.out.find("loaded 21601 rows into SmartCar_Status_Info wrk_date=20220427"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace smartcar
