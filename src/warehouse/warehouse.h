@@ -102,6 +102,20 @@ using ViewProvider =
 // e.g. from main(). Thread-safe.
 void RegisterViewProvider(const std::string& name, ViewProvider provider);
 
+// Writes a Parquet snapshot of another store's rows for a ViewProvider to expose, replacing the
+// previous one atomically (a query sees the old snapshot or the new one). The file is
+// `<data_dir>/warehouse/_snapshots/<name>/part-0.parquet`; every column is VARCHAR (a wide-column
+// store's cells are bytes); `next_row` fills *row with one value per column (nullopt = NULL) and
+// returns false after the last row. Returns the view `name` over the snapshot. InvalidArgument
+// for a bad name, no columns, or a row of the wrong width.
+struct SnapshotSpec {
+  std::string data_dir = "smartcar-data";
+  std::string name;                  // The view's name, e.g. "DriverCarInfo".
+  std::vector<std::string> columns;  // Column names, in order.
+};
+using SnapshotRowSource = std::function<bool(std::vector<std::optional<std::string>>* row)>;
+Result<ViewDefinition> ExportSnapshot(const SnapshotSpec& spec, const SnapshotRowSource& next_row);
+
 class Warehouse {
  public:
   // Opens an embedded DuckDB for `options.data_dir`. Nothing is written until a load.
