@@ -23,6 +23,12 @@ void RegisterOverspeed(CLI::App* app, int* exit_code);
 
 // `smartcar collect`: the Flume-style collector agent (cmd_collect.cc).
 void RegisterCollect(CLI::App* app, int* exit_code);
+// `smartcar warehouse load|partitions|drop-partition|spool` (cmd_warehouse.cc).
+void RegisterWarehouse(CLI::App* app, int* exit_code);
+// `smartcar sql`: DuckDB SQL over the warehouse (cmd_sql.cc).
+void RegisterSql(CLI::App* app, int* exit_code);
+// `smartcar report status`: time-series reports over the warehouse (cmd_report.cc).
+void RegisterReport(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

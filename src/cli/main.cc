@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterGen(&app, &exit_code);
   smartcar::cli::RegisterCollect(&app, &exit_code);
   smartcar::cli::RegisterOverspeed(&app, &exit_code);
+  smartcar::cli::RegisterWarehouse(&app, &exit_code);
+  smartcar::cli::RegisterSql(&app, &exit_code);
+  smartcar::cli::RegisterReport(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
