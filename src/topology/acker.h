@@ -1,0 +1,69 @@
+// The acker: tracks the tuple tree of every message one spout task emitted (Storm's XOR trick).
+//
+// Each tuple edge gets a random 64-bit id. A root's value starts as the XOR of its first edges;
+// acking a tuple XORs in its own edge id and the ids of the children anchored to it. Every edge
+// enters the XOR twice (once when created by the parent's ack, once at its own ack), so the value
+// returns to zero exactly when the whole tree is acked (false zero: probability 2^-64).
+// A Fail anywhere or a timeout completes the root as failed; later updates for it are ignored.
+// Thread-safe: bolts on any thread update it; the owning spout thread takes completions.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "topology/thread_annotations.h"
+#include "topology/tuple.h"
+
+namespace smartcar::topology {
+
+class Acker {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  struct Completion {
+    MessageId id;
+    bool acked;          // false: failed or timed out.
+    int64_t latency_us;  // From Start to completion.
+  };
+
+  // Starts tracking `root` for message `id`. `initial_xor` is the XOR of the edge ids of the
+  // tuples emitted for it; 0 (no subscribers) completes it as acked at once.
+  void Start(uint64_t root, MessageId id, uint64_t initial_xor, TimePoint now) EXCLUDES(mu_);
+  // XORs `value` into the root; completes it as acked when the result is 0.
+  void Update(uint64_t root, uint64_t value) EXCLUDES(mu_);
+  // Completes the root as failed (no-op if already complete).
+  void Fail(uint64_t root) EXCLUDES(mu_);
+  // Fails every root started before `now - timeout`. Returns how many.
+  size_t ExpireOlderThan(TimePoint now, std::chrono::milliseconds timeout) EXCLUDES(mu_);
+  // Moves completions into `out`; waits up to `wait` for one when there are none.
+  void TakeCompletions(std::vector<Completion>* out, std::chrono::microseconds wait) EXCLUDES(mu_);
+  // Wakes a TakeCompletions waiter.
+  void Wake() EXCLUDES(mu_);
+  // Roots started and not completed.
+  size_t pending() const EXCLUDES(mu_);
+  // Completions not yet taken.
+  size_t undelivered() const EXCLUDES(mu_);
+
+ private:
+  struct Entry {
+    uint64_t value;
+    MessageId id;
+    TimePoint started;
+  };
+  void CompleteLocked(std::unordered_map<uint64_t, Entry>::iterator it, bool acked, TimePoint now)
+      REQUIRES(mu_);
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<uint64_t, Entry> pending_ GUARDED_BY(mu_);
+  std::deque<std::pair<TimePoint, uint64_t>> by_start_ GUARDED_BY(mu_);  // Lazily pruned.
+  std::vector<Completion> completions_ GUARDED_BY(mu_);
+  bool woken_ GUARDED_BY(mu_) = false;
+};
+
+}  // namespace smartcar::topology
