@@ -2,53 +2,69 @@
 
 namespace smartcar::topology {
 
+Acker::Bucket::iterator Acker::Find(uint64_t root, Bucket** bucket) {
+  for (Bucket& b : buckets_) {
+    auto it = b.find(root);
+    if (it != b.end()) {
+      *bucket = &b;
+      return it;
+    }
+  }
+  *bucket = nullptr;
+  return {};
+}
+
 void Acker::Start(uint64_t root, MessageId id, uint64_t initial_xor, TimePoint now) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto [it, inserted] = pending_.emplace(root, Entry{initial_xor, id, now});
-  if (!inserted) return;  // Root ids are random 64-bit values; a clash is ignored.
+  const Entry e{initial_xor, id, now};
   if (initial_xor == 0) {
-    CompleteLocked(it, true, now);
+    Complete(e, true, now);
     return;
   }
-  by_start_.emplace_back(now, root);
+  Bucket* b = nullptr;
+  Find(root, &b);
+  if (b != nullptr) return;  // Root ids are random 64-bit values; a clash is ignored.
+  buckets_.front().emplace(root, e);
+  ++pending_;
 }
 
 void Acker::Update(uint64_t root, uint64_t value) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = pending_.find(root);
-  if (it == pending_.end()) return;
+  Bucket* b = nullptr;
+  auto it = Find(root, &b);
+  if (b == nullptr) return;
   it->second.value ^= value;
-  if (it->second.value == 0) CompleteLocked(it, true, std::chrono::steady_clock::now());
+  if (it->second.value == 0) {
+    Complete(it->second, true, std::chrono::steady_clock::now());
+    b->erase(it);
+    --pending_;
+  }
 }
 
 void Acker::Fail(uint64_t root) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = pending_.find(root);
-  if (it != pending_.end()) CompleteLocked(it, false, std::chrono::steady_clock::now());
+  Bucket* b = nullptr;
+  auto it = Find(root, &b);
+  if (b == nullptr) return;
+  Complete(it->second, false, std::chrono::steady_clock::now());
+  b->erase(it);
+  --pending_;
 }
 
-size_t Acker::ExpireOlderThan(TimePoint now, std::chrono::milliseconds timeout) {
+size_t Acker::Rotate() {
   std::lock_guard<std::mutex> lock(mu_);
-  size_t n = 0;
-  while (!by_start_.empty() && by_start_.front().first + timeout <= now) {
-    auto it = pending_.find(by_start_.front().second);
-    // The root may be gone, or restarted later under the same id (then it is younger).
-    if (it != pending_.end() && it->second.started == by_start_.front().first) {
-      CompleteLocked(it, false, now);
-      ++n;
-    }
-    by_start_.pop_front();
-  }
-  return n;
+  const auto now = std::chrono::steady_clock::now();
+  Bucket expired = std::move(buckets_.back());
+  buckets_.pop_back();
+  buckets_.emplace_front();
+  for (const auto& [root, e] : expired) Complete(e, false, now);
+  pending_ -= expired.size();
+  return expired.size();
 }
 
-void Acker::CompleteLocked(std::unordered_map<uint64_t, Entry>::iterator it, bool acked,
-                           TimePoint now) {
-  const int64_t us =
-      std::chrono::duration_cast<std::chrono::microseconds>(now - it->second.started).count();
-  completions_.push_back(Completion{it->second.id, acked, us});
-  pending_.erase(it);
-  if (pending_.empty()) by_start_.clear();
+void Acker::Complete(const Entry& e, bool acked, TimePoint now) {
+  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now - e.started).count();
+  completions_.push_back(Completion{e.id, acked, us});
   cv_.notify_one();
 }
 
@@ -70,7 +86,7 @@ void Acker::Wake() {
 
 size_t Acker::pending() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return pending_.size();
+  return pending_;
 }
 
 size_t Acker::undelivered() const {

@@ -5,6 +5,10 @@
 // enters the XOR twice (once when created by the parent's ack, once at its own ack), so the value
 // returns to zero exactly when the whole tree is acked (false zero: probability 2^-64).
 // A Fail anywhere or a timeout completes the root as failed; later updates for it are ignored.
+// Timeouts use Storm's rotating buckets: roots start in the newest of kBuckets maps and Rotate(),
+// called every timeout/(kBuckets-1), fails the oldest map's roots; a root is failed between
+// timeout and timeout*kBuckets/(kBuckets-1) after it started. Memory is bounded by the roots in
+// flight.
 // Thread-safe: bolts on any thread update it; the owning spout thread takes completions.
 #pragma once
 
@@ -38,8 +42,9 @@ class Acker {
   void Update(uint64_t root, uint64_t value) EXCLUDES(mu_);
   // Completes the root as failed (no-op if already complete).
   void Fail(uint64_t root) EXCLUDES(mu_);
-  // Fails every root started before `now - timeout`. Returns how many.
-  size_t ExpireOlderThan(TimePoint now, std::chrono::milliseconds timeout) EXCLUDES(mu_);
+  static constexpr int kBuckets = 3;
+  // Fails every root in the oldest bucket and starts a new bucket. Returns how many failed.
+  size_t Rotate() EXCLUDES(mu_);
   // Moves completions into `out`; waits up to `wait` for one when there are none.
   void TakeCompletions(std::vector<Completion>* out, std::chrono::microseconds wait) EXCLUDES(mu_);
   // Wakes a TakeCompletions waiter.
@@ -55,13 +60,15 @@ class Acker {
     MessageId id;
     TimePoint started;
   };
-  void CompleteLocked(std::unordered_map<uint64_t, Entry>::iterator it, bool acked, TimePoint now)
-      REQUIRES(mu_);
+  using Bucket = std::unordered_map<uint64_t, Entry>;
+  // Finds `root` in any bucket; sets *bucket. nullptr if absent.
+  Bucket::iterator Find(uint64_t root, Bucket** bucket) REQUIRES(mu_);
+  void Complete(const Entry& e, bool acked, TimePoint now) REQUIRES(mu_);
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<uint64_t, Entry> pending_ GUARDED_BY(mu_);
-  std::deque<std::pair<TimePoint, uint64_t>> by_start_ GUARDED_BY(mu_);  // Lazily pruned.
+  std::deque<Bucket> buckets_ GUARDED_BY(mu_) = std::deque<Bucket>(kBuckets);  // front: newest.
+  size_t pending_ GUARDED_BY(mu_) = 0;
   std::vector<Completion> completions_ GUARDED_BY(mu_);
   bool woken_ GUARDED_BY(mu_) = false;
 };

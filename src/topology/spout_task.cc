@@ -129,9 +129,12 @@ void SpoutTask::Loop() {
   }
   const TopologyConfig& cfg = topo_->config();
   const auto timeout = cfg.message_timeout;
-  const auto expire_every = std::min<std::chrono::milliseconds>(
-      std::chrono::milliseconds(100), timeout / 4 + std::chrono::milliseconds(1));
-  auto next_expire = SteadyClock::now() + expire_every;
+  // Rotating the acker's buckets every timeout/(kBuckets-1) fails a root between timeout and
+  // 1.5x timeout after it started.
+  const auto rotate_every = std::max<std::chrono::nanoseconds>(
+      std::chrono::milliseconds(1),
+      std::chrono::duration_cast<std::chrono::nanoseconds>(timeout) / (Acker::kBuckets - 1));
+  auto next_rotate = SteadyClock::now() + rotate_every;
   std::vector<Acker::Completion> done;
   bool idle = false;
   while (!topo_->stopping()) {
@@ -158,10 +161,9 @@ void SpoutTask::Loop() {
     }
     if (timeout.count() > 0) {
       const auto now = SteadyClock::now();
-      if (now >= next_expire) {
-        metrics_.timed_out.fetch_add(acker_.ExpireOlderThan(now, timeout),
-                                     std::memory_order_relaxed);
-        next_expire = now + expire_every;
+      if (now >= next_rotate) {
+        metrics_.timed_out.fetch_add(acker_.Rotate(), std::memory_order_relaxed);
+        next_rotate = now + rotate_every;
       }
     }
     idle = false;
