@@ -41,6 +41,23 @@ void Acker::Update(uint64_t root, uint64_t value) {
   }
 }
 
+void Acker::UpdateMany(const AckUpdate* updates, size_t n) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::chrono::steady_clock::time_point now{};
+  for (size_t i = 0; i < n; ++i) {
+    Bucket* b = nullptr;
+    auto it = Find(updates[i].root, &b);
+    if (b == nullptr) continue;
+    it->second.value ^= updates[i].value;
+    if (it->second.value == 0) {
+      if (now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
+      Complete(it->second, true, now);
+      b->erase(it);
+      --pending_;
+    }
+  }
+}
+
 void Acker::Fail(uint64_t root) {
   std::lock_guard<std::mutex> lock(mu_);
   Bucket* b = nullptr;

@@ -40,6 +40,12 @@ class Acker {
   void Start(uint64_t root, MessageId id, uint64_t initial_xor, TimePoint now) EXCLUDES(mu_);
   // XORs `value` into the root; completes it as acked when the result is 0.
   void Update(uint64_t root, uint64_t value) EXCLUDES(mu_);
+  struct AckUpdate {
+    uint64_t root;
+    uint64_t value;
+  };
+  // Update() for each of `n` updates, under one lock acquisition.
+  void UpdateMany(const AckUpdate* updates, size_t n) EXCLUDES(mu_);
   // Completes the root as failed (no-op if already complete).
   void Fail(uint64_t root) EXCLUDES(mu_);
   static constexpr int kBuckets = 3;

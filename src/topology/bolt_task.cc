@@ -59,8 +59,24 @@ Status BoltTask::EmitImpl(std::string_view stream, const int* direct,
 void BoltTask::Ack(const Tuple& input) {
   if (input.settled()) return;
   input.set_settled();
-  for (const Anchor& a : input.anchors()) a.acker->Update(a.root, a.edge ^ input.out_xor());
+  for (const Anchor& a : input.anchors()) {
+    auto it =
+        std::find_if(acks_.begin(), acks_.end(), [&](const auto& p) { return p.first == a.acker; });
+    if (it == acks_.end()) {
+      acks_.emplace_back(a.acker, std::vector<Acker::AckUpdate>());
+      it = acks_.end() - 1;
+    }
+    it->second.push_back(Acker::AckUpdate{a.root, a.edge ^ input.out_xor()});
+  }
   metrics_.acked.fetch_add(1, std::memory_order_relaxed);
+}
+
+void BoltTask::FlushAcks() {
+  for (auto& [acker, updates] : acks_) {
+    if (updates.empty()) continue;
+    acker->UpdateMany(updates.data(), updates.size());
+    updates.clear();
+  }
 }
 
 void BoltTask::Fail(const Tuple& input) {
@@ -101,6 +117,7 @@ void BoltTask::Loop() {
         }
         topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
       }
+      FlushAcks();
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((t0 - batch_start).count()),
                                     std::memory_order_relaxed);
     }
@@ -110,12 +127,14 @@ void BoltTask::Loop() {
       const auto t0 = SteadyClock::now();
       Status s = bolt_->Tick();
       if (!s.ok()) RecordError(s);
+      FlushAcks();
       next_tick = SteadyClock::now() + tick;
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((next_tick - tick - t0).count()),
                                     std::memory_order_relaxed);
     }
   }
   bolt_->Close();
+  FlushAcks();
 }
 
 }  // namespace smartcar::topology

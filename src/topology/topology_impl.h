@@ -121,7 +121,12 @@ class BoltTask final : public TaskBase, public OutputCollector {
                   const std::vector<const Tuple*>& anchors, Values values);
   std::unique_ptr<Bolt> bolt_;
   BoundedQueue<Tuple> queue_;
+  // Sends buffered ack updates to their ackers (one lock round trip per acker).
+  void FlushAcks();
+
   std::vector<Anchor> base_;  // Scratch: merged anchors of one emit.
+  // Ack updates buffered during a batch, per acker (usually one per spout task).
+  std::vector<std::pair<Acker*, std::vector<Acker::AckUpdate>>> acks_;
 };
 
 class TopologyImpl {
