@@ -25,7 +25,7 @@ void Acker::Start(uint64_t root, MessageId id, uint64_t initial_xor, TimePoint n
   Find(root, &b);
   if (b != nullptr) return;  // Root ids are random 64-bit values; a clash is ignored.
   buckets_.front().emplace(root, e);
-  ++pending_;
+  pending_mirror_.store(++pending_, std::memory_order_release);
 }
 
 void Acker::Update(uint64_t root, uint64_t value) {
@@ -37,7 +37,7 @@ void Acker::Update(uint64_t root, uint64_t value) {
   if (it->second.value == 0) {
     Complete(it->second, true, std::chrono::steady_clock::now());
     b->erase(it);
-    --pending_;
+    pending_mirror_.store(--pending_, std::memory_order_release);
   }
 }
 
@@ -53,7 +53,7 @@ void Acker::UpdateMany(const AckUpdate* updates, size_t n) {
       if (now == std::chrono::steady_clock::time_point{}) now = std::chrono::steady_clock::now();
       Complete(it->second, true, now);
       b->erase(it);
-      --pending_;
+      pending_mirror_.store(--pending_, std::memory_order_release);
     }
   }
 }
@@ -65,7 +65,7 @@ void Acker::Fail(uint64_t root) {
   if (b == nullptr) return;
   Complete(it->second, false, std::chrono::steady_clock::now());
   b->erase(it);
-  --pending_;
+  pending_mirror_.store(--pending_, std::memory_order_release);
 }
 
 size_t Acker::Rotate() {
@@ -76,16 +76,19 @@ size_t Acker::Rotate() {
   buckets_.emplace_front();
   for (const auto& [root, e] : expired) Complete(e, false, now);
   pending_ -= expired.size();
+  pending_mirror_.store(pending_, std::memory_order_release);
   return expired.size();
 }
 
 void Acker::Complete(const Entry& e, bool acked, TimePoint now) {
   const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(now - e.started).count();
   completions_.push_back(Completion{e.id, acked, us});
+  undelivered_mirror_.store(completions_.size(), std::memory_order_release);
   cv_.notify_one();
 }
 
 void Acker::TakeCompletions(std::vector<Completion>* out, std::chrono::microseconds wait) {
+  if (wait.count() <= 0 && undelivered_mirror_.load(std::memory_order_acquire) == 0) return;
   std::unique_lock<std::mutex> lock(mu_);
   if (completions_.empty() && !woken_ && wait.count() > 0) {
     cv_.wait_for(lock, wait, [&] { return !completions_.empty() || woken_; });
@@ -93,6 +96,7 @@ void Acker::TakeCompletions(std::vector<Completion>* out, std::chrono::microseco
   woken_ = false;
   for (Completion& c : completions_) out->push_back(c);
   completions_.clear();
+  undelivered_mirror_.store(0, std::memory_order_release);
 }
 
 void Acker::Wake() {
@@ -101,14 +105,8 @@ void Acker::Wake() {
   cv_.notify_one();
 }
 
-size_t Acker::pending() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return pending_;
-}
+size_t Acker::pending() const { return pending_mirror_.load(std::memory_order_acquire); }
 
-size_t Acker::undelivered() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return completions_.size();
-}
+size_t Acker::undelivered() const { return undelivered_mirror_.load(std::memory_order_acquire); }
 
 }  // namespace smartcar::topology

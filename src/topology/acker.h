@@ -12,6 +12,7 @@
 // Thread-safe: bolts on any thread update it; the owning spout thread takes completions.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -75,6 +76,9 @@ class Acker {
   std::condition_variable cv_;
   std::deque<Bucket> buckets_ GUARDED_BY(mu_) = std::deque<Bucket>(kBuckets);  // front: newest.
   size_t pending_ GUARDED_BY(mu_) = 0;
+  // Mirrors of pending_ and completions_.size() for lock-free reads by the spout loop.
+  std::atomic<size_t> pending_mirror_{0};
+  std::atomic<size_t> undelivered_mirror_{0};
   std::vector<Completion> completions_ GUARDED_BY(mu_);
   bool woken_ GUARDED_BY(mu_) = false;
 };
