@@ -107,7 +107,7 @@ void BoltTask::Loop() {
         if (!topo_->stopping() && start_status_.ok()) {
           Status s = bolt_->Execute(t);
           if (!s.ok()) {
-            RecordError(s);
+            if (!topo_->stopping()) RecordError(s);
             Fail(t);
           }
           const auto t1 = SteadyClock::now();

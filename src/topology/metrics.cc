@@ -122,4 +122,43 @@ std::string FormatPrometheus(const TopologyStats& stats) {
   return out;
 }
 
+namespace {
+
+std::string Duration(uint64_t ns) {
+  char buf[32];
+  if (ns < 1000) {
+    std::snprintf(buf, sizeof buf, "%lluns", static_cast<unsigned long long>(ns));
+  } else if (ns < 1000000) {
+    std::snprintf(buf, sizeof buf, "%.1fus", static_cast<double>(ns) / 1e3);
+  } else if (ns < 1000000000) {
+    std::snprintf(buf, sizeof buf, "%.1fms", static_cast<double>(ns) / 1e6);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2fs", static_cast<double>(ns) / 1e9);
+  }
+  return buf;
+}
+
+}  // namespace
+
+std::string FormatStatsTable(const TopologyStats& stats) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-16s %5s %12s %12s %12s %9s %8s %9s %9s %7s %8s\n",
+                "component", "tasks", "emitted", "executed", "acked", "failed", "capacity", "p50",
+                "p99", "queue", "pending");
+  out += line;
+  for (const ComponentStats& c : stats.components) {
+    const TaskStats& t = c.total;
+    std::snprintf(
+        line, sizeof line, "%-16s %5zu %12llu %12llu %12llu %9llu %8.3f %9s %9s %7llu %8llu\n",
+        c.id.c_str(), c.tasks.size(), static_cast<unsigned long long>(t.emitted),
+        static_cast<unsigned long long>(t.executed), static_cast<unsigned long long>(t.acked),
+        static_cast<unsigned long long>(t.failed), t.capacity, Duration(t.latency_p50_ns).c_str(),
+        Duration(t.latency_p99_ns).c_str(), static_cast<unsigned long long>(t.queue_depth),
+        static_cast<unsigned long long>(t.pending));
+    out += line;
+  }
+  return out;
+}
+
 }  // namespace smartcar::topology

@@ -69,5 +69,8 @@ struct TopologyStats {
 
 // Prometheus text exposition format (metric names smartcar_topology_*).
 std::string FormatPrometheus(const TopologyStats& stats);
+// A fixed-width table, one row per component (totals), for `smartcar topology stats`:
+// component, tasks, emitted, executed, acked, failed, capacity, p50/p99 latency, queue, pending.
+std::string FormatStatsTable(const TopologyStats& stats);
 
 }  // namespace smartcar::topology

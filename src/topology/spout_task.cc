@@ -173,7 +173,7 @@ void SpoutTask::Loop() {
       Status s = spout_->NextTuple();
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((SteadyClock::now() - t0).count()),
                                     std::memory_order_relaxed);
-      if (!s.ok()) RecordError(s);
+      if (!s.ok() && !topo_->stopping()) RecordError(s);
       idle = emitted_now_ == before;
     }
     quiet_.store(acker_.pending() == 0 && acker_.undelivered() == 0 &&

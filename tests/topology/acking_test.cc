@@ -359,3 +359,92 @@ TEST(AckingTest, BasicBoltAcksOnOkAndFailsOnError) {
 
 }  // namespace
 }  // namespace smartcar::topology
+
+namespace smartcar::topology {
+namespace {
+
+// Joins consecutive pairs of inputs into one output anchored to both, then acks both.
+class PairJoinBolt : public Bolt {
+ public:
+  void DeclareOutputFields(OutputFieldsDeclarer& d) const override { d.Declare({"n", "key"}); }
+  Status Prepare(const TopologyContext&, OutputCollector& c) override {
+    c_ = &c;
+    return Status::OK();
+  }
+  Status Execute(const Tuple& t) override {
+    if (!held_) {
+      held_ = t;
+      return Status::OK();
+    }
+    // Anchor twice to the same input too: its root's edge ids cancel and must still complete.
+    SMARTCAR_RETURN_IF_ERROR(c_->Emit(kDefaultStream, {&*held_, &t, &t}, {t.Get(0), t.Get(1)}));
+    c_->Ack(*held_);
+    c_->Ack(t);
+    held_.reset();
+    return Status::OK();
+  }
+
+ private:
+  std::optional<Tuple> held_;
+  OutputCollector* c_ = nullptr;
+};
+
+// Holds every input until Tick, counting how many it holds.
+class HoldUntilTick : public Bolt {
+ public:
+  explicit HoldUntilTick(std::shared_ptr<std::atomic<int>> executed)
+      : executed_(std::move(executed)) {}
+  Status Prepare(const TopologyContext&, OutputCollector& c) override {
+    c_ = &c;
+    return Status::OK();
+  }
+  Status Execute(const Tuple& t) override {
+    held_.push_back(t);
+    executed_->fetch_add(1);
+    return Status::OK();
+  }
+  Status Tick() override {
+    for (const Tuple& t : held_) c_->Ack(t);
+    held_.clear();
+    return Status::OK();
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int>> executed_;
+  std::vector<Tuple> held_;
+  OutputCollector* c_ = nullptr;
+};
+
+// Checks at each Ack that the joined child of that root has been executed downstream.
+class JoinCheckSpout : public NumberSpout {
+ public:
+  JoinCheckSpout(std::shared_ptr<SpoutLog> log, std::shared_ptr<std::atomic<int>> executed)
+      : NumberSpout(40, true, std::move(log)), executed_(std::move(executed)) {}
+  void Ack(MessageId id) override {
+    // Roots 2k and 2k+1 share child k; it must have reached the sink.
+    if (executed_->load() < static_cast<int>(id) / 2 + 1) ++early_acks;
+    NumberSpout::Ack(id);
+  }
+  static inline std::atomic<int> early_acks{0};
+
+ private:
+  std::shared_ptr<std::atomic<int>> executed_;
+};
+
+TEST(AckingTest, MultiAnchoredChildKeepsEveryRootPending) {
+  auto log = std::make_shared<SpoutLog>();
+  auto executed = std::make_shared<std::atomic<int>>(0);
+  TopologyBuilder b;
+  b.SetSpout("numbers", SpoutOf<JoinCheckSpout>(log, executed), 1);
+  b.SetBolt("join", BoltOf<PairJoinBolt>(), 1).GlobalGrouping("numbers");
+  b.SetBolt("sink", BoltOf<HoldUntilTick>(executed), 1).ShuffleGrouping("join");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Run(testing::kRunLimit).ok());
+  ExpectEachAckedOnce(*log, 40);
+  EXPECT_EQ(executed->load(), 20);
+  EXPECT_EQ(JoinCheckSpout::early_acks.load(), 0);
+}
+
+}  // namespace
+}  // namespace smartcar::topology

@@ -200,6 +200,20 @@ TEST(LifecycleTest, MetricsTextIsPrometheusFormat) {
   const TopologyStats s = (*t)->Stats();
   EXPECT_EQ(s.Find("record")->tasks.size(), 2u);
   EXPECT_LE(s.Find("record")->total.capacity, 1.0);
+  const std::string table = FormatStatsTable(s);
+  EXPECT_EQ(table.rfind("component        tasks      emitted     executed        acked    failed "
+                        "capacity       p50       p99   queue  pending\n",
+                        0),
+            0u)
+      << table;
+  EXPECT_NE(
+      table.find("\nnumbers              1           50            0           50         0 "),
+      std::string::npos)
+      << table;
+  EXPECT_NE(
+      table.find("\nrecord               2            0           50           50         0 "),
+      std::string::npos)
+      << table;
 }
 
 TEST(LatencyHistogramTest, QuantilesFallInTheRightBucket) {
