@@ -25,32 +25,29 @@ Status BoltTask::EmitImpl(std::string_view stream, const int* direct,
                           const std::vector<const Tuple*>& anchors, Values values) {
   const OutStream* os = nullptr;
   SMARTCAR_RETURN_IF_ERROR(Route(stream, direct, values, &os, &dests_));
-  // Merge the roots of all anchors. A root reached through an even number of anchors gets edge 0
-  // in the child (its edge ids cancel in the XOR, as in Storm).
-  base_.clear();
-  for (const Tuple* a : anchors) {
-    for (const Anchor& an : a->anchors()) {
-      auto it = std::find_if(base_.begin(), base_.end(),
-                             [&](const Anchor& b) { return b.root == an.root; });
-      if (it == base_.end()) {
-        base_.push_back(Anchor{an.root, 1, an.acker});
-      } else {
-        it->edge ^= 1;  // Parity of how many anchors carry this root.
-      }
-    }
-  }
+  // Each anchor gets its own edge id e_i for this child (XORed into the anchor's out_xor, so
+  // the anchor's ack adds it to each of its roots); the child's edge for a root is the XOR of the
+  // e_i of the anchors carrying that root, so every e_i enters each root twice. (Storm shares one
+  // edge id among anchors, which loses track of the child when two anchors share a root.)
   const size_t n = dests_.size();
   for (size_t i = 0; i < n; ++i) {
     Tuple t(os->schema, task_id_, i + 1 == n ? std::move(values) : values);
-    if (!base_.empty()) {
+    base_.clear();
+    for (const Tuple* a : anchors) {
+      if (a->anchors().empty()) continue;
       const uint64_t e = NewEdge();
-      for (const Tuple* a : anchors) {
-        if (!a->anchors().empty()) a->add_out_xor(e);
+      a->add_out_xor(e);
+      for (const Anchor& an : a->anchors()) {
+        auto it = std::find_if(base_.begin(), base_.end(),
+                               [&](const Anchor& b) { return b.root == an.root; });
+        if (it == base_.end()) {
+          base_.push_back(Anchor{an.root, e, an.acker});
+        } else {
+          it->edge ^= e;
+        }
       }
-      std::vector<Anchor> child(base_);
-      for (Anchor& c : child) c.edge = c.edge ? e : 0;
-      t.set_anchors(std::move(child));
     }
+    if (!base_.empty()) t.set_anchors(base_);
     SMARTCAR_RETURN_IF_ERROR(Deliver(dests_[i], std::move(t)));
   }
   return Status::OK();
