@@ -1,0 +1,114 @@
+// Tuples: the unit of data flowing between spouts and bolts (Storm's model).
+//
+// A Tuple is a vector of Values plus the schema of the stream it travels on (component, stream
+// name, declared field names). Tuples are cheap to move; copying copies the values. The anchors a
+// tuple carries (its spout roots) are runtime bookkeeping used for acking: ack or fail the same
+// Tuple object you anchored emits to (or a copy taken after your last anchored emit).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/events.h"
+
+namespace smartcar::topology {
+
+// One field value. monostate is "null".
+using Value = std::variant<std::monostate, int64_t, double, std::string, DriverEvent>;
+using Values = std::vector<Value>;
+
+// The stream a component emits on when none is named.
+inline constexpr std::string_view kDefaultStream = "default";
+
+// A spout's identifier for one emitted message (e.g. a log offset). Opaque to the runtime.
+using MessageId = uint64_t;
+
+// A stable 64-bit hash of a value (FNV-1a over a type tag and the bytes; a DriverEvent hashes as
+// its car number). The same value hashes the same on every run and platform.
+uint64_t StableHash(const Value& v, uint64_t seed = 0xcbf29ce484222325ULL);
+// "null", "42", "1.5", "abc", "DriverEvent(O0010 ...)": for messages and tests.
+std::string ValueToString(const Value& v);
+
+// An immutable, shared list of field names.
+class Fields {
+ public:
+  Fields() : names_(std::make_shared<const std::vector<std::string>>()) {}
+  Fields(std::initializer_list<std::string> names)
+      : names_(std::make_shared<const std::vector<std::string>>(names)) {}
+  explicit Fields(std::vector<std::string> names)
+      : names_(std::make_shared<const std::vector<std::string>>(std::move(names))) {}
+
+  size_t size() const { return names_->size(); }
+  const std::string& operator[](size_t i) const { return (*names_)[i]; }
+  const std::vector<std::string>& names() const { return *names_; }
+  // The position of `name`, or nullopt.
+  std::optional<size_t> IndexOf(std::string_view name) const;
+  // "[a, b, c]".
+  std::string ToString() const;
+
+ private:
+  std::shared_ptr<const std::vector<std::string>> names_;
+};
+
+// Where a tuple comes from: shared by every tuple of one (component, stream).
+struct StreamSchema {
+  std::string component;
+  std::string stream;
+  Fields fields;
+};
+
+class Acker;
+// One spout root a tuple descends from (runtime bookkeeping).
+struct Anchor {
+  uint64_t root = 0;
+  uint64_t edge = 0;
+  Acker* acker = nullptr;  // The root's spout task tracker; outlives every tuple in flight.
+};
+
+class Tuple {
+ public:
+  Tuple() = default;
+  Tuple(std::shared_ptr<const StreamSchema> schema, int source_task, Values values)
+      : schema_(std::move(schema)), source_task_(source_task), values_(std::move(values)) {}
+
+  size_t size() const { return values_.size(); }
+  const Value& Get(size_t i) const { return values_[i]; }
+  const Values& values() const { return values_; }
+  // The value of field `name`, or nullptr when the stream has no such field.
+  const Value* Find(std::string_view name) const;
+  // The value of field `name` if it exists and holds a T, else nullptr.
+  template <class T>
+  const T* GetAs(std::string_view name) const {
+    const Value* v = Find(name);
+    return v ? std::get_if<T>(v) : nullptr;
+  }
+
+  const std::string& source_component() const;
+  const std::string& source_stream() const;
+  int source_task() const { return source_task_; }
+  const Fields* fields() const { return schema_ ? &schema_->fields : nullptr; }
+
+  // Runtime bookkeeping (used by collectors; not for components).
+  const std::vector<Anchor>& anchors() const { return anchors_; }
+  void set_anchors(std::vector<Anchor> a) { anchors_ = std::move(a); }
+  uint64_t out_xor() const { return out_xor_; }
+  void add_out_xor(uint64_t e) const { out_xor_ ^= e; }
+  bool settled() const { return settled_; }
+  void set_settled() const { settled_ = true; }
+
+ private:
+  std::shared_ptr<const StreamSchema> schema_;
+  int source_task_ = -1;
+  Values values_;
+  std::vector<Anchor> anchors_;
+  mutable uint64_t out_xor_ = 0;  // XOR of edge ids of children anchored to this tuple.
+  mutable bool settled_ = false;  // Acked or failed.
+};
+
+}  // namespace smartcar::topology

@@ -1,0 +1,237 @@
+// Submit, Run, Drain, Stop; errors from components; metrics text.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "topology_test_util.h"
+
+namespace smartcar::topology {
+namespace {
+
+using testing::BoltOf;
+using testing::NumberSpout;
+using testing::RecordBolt;
+using testing::Sink;
+using testing::SpoutLog;
+using testing::SpoutOf;
+
+struct Closes {
+  std::atomic<int> spouts{0};
+  std::atomic<int> bolts{0};
+};
+
+class EndlessSpout : public NumberSpout {
+ public:
+  EndlessSpout(std::shared_ptr<SpoutLog> log, std::shared_ptr<Closes> closes, bool reliable)
+      : NumberSpout(int64_t{1} << 40, reliable, std::move(log)), closes_(std::move(closes)) {}
+  void Close() override { closes_->spouts++; }
+
+ private:
+  std::shared_ptr<Closes> closes_;
+};
+
+class ClosingBolt : public RecordBolt {
+ public:
+  ClosingBolt(std::shared_ptr<Sink> sink, std::shared_ptr<Closes> closes)
+      : RecordBolt(std::move(sink)), closes_(std::move(closes)) {}
+  void Close() override { closes_->bolts++; }
+
+ private:
+  std::shared_ptr<Closes> closes_;
+};
+
+void WaitForAcks(SpoutLog& log, int n) {
+  while (log.AckedCount() < n) std::this_thread::yield();
+}
+
+TEST(LifecycleTest, DrainSettlesEverythingInFlight) {
+  auto log = std::make_shared<SpoutLog>();
+  auto closes = std::make_shared<Closes>();
+  TopologyBuilder b;
+  b.SetSpout("endless", SpoutOf<EndlessSpout>(log, closes, true), 2);
+  b.SetBolt("record", BoltOf<ClosingBolt>(std::make_shared<Sink>(), closes), 3)
+      .FieldsGrouping("endless", {"key"});
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Submit().ok());
+  WaitForAcks(*log, 200);
+  ASSERT_TRUE((*t)->Drain(testing::kRunLimit).ok());
+  EXPECT_EQ(closes->spouts.load(), 2);
+  EXPECT_EQ(closes->bolts.load(), 3);
+  const TopologyStats s = (*t)->Stats();
+  const ComponentStats* spout = s.Find("endless");
+  EXPECT_EQ(spout->total.pending, 0u);
+  EXPECT_EQ(spout->total.failed, 0u);
+  // Every message emitted (by both spout tasks) was acked.
+  std::lock_guard<std::mutex> l(log->mu);
+  uint64_t emitted = 0;
+  for (auto& [id, n] : log->emits) emitted += static_cast<uint64_t>(n);
+  uint64_t acked = 0;
+  for (auto& [id, n] : log->acks) acked += static_cast<uint64_t>(n);
+  EXPECT_EQ(emitted, acked);
+  EXPECT_EQ(spout->total.acked, acked);
+  EXPECT_EQ(s.Find("record")->total.executed, acked);
+}
+
+TEST(LifecycleTest, StopEndsAnEndlessTopologyAndClosesEveryTask) {
+  auto log = std::make_shared<SpoutLog>();
+  auto closes = std::make_shared<Closes>();
+  TopologyBuilder b;
+  b.SetSpout("endless", SpoutOf<EndlessSpout>(log, closes, false), 1);
+  b.SetBolt("record", BoltOf<ClosingBolt>(std::make_shared<Sink>(), closes), 2)
+      .ShuffleGrouping("endless");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Submit().ok());
+  while ((*t)->Stats().Find("record")->total.executed < 100) std::this_thread::yield();
+  (*t)->Stop();
+  (*t)->Stop();  // Idempotent.
+  EXPECT_EQ(closes->spouts.load(), 1);
+  EXPECT_EQ(closes->bolts.load(), 2);
+}
+
+TEST(LifecycleTest, RunReportsBusyWhenTheSpoutNeverFinishes) {
+  TopologyBuilder b;
+  b.SetSpout("endless",
+             SpoutOf<EndlessSpout>(std::make_shared<SpoutLog>(), std::make_shared<Closes>(), true),
+             1);
+  b.SetBolt("record", BoltOf<RecordBolt>(std::make_shared<Sink>()), 1).ShuffleGrouping("endless");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  Status s = (*t)->Run(std::chrono::milliseconds(20));
+  EXPECT_EQ(s.code(), Status::Code::kBusy);
+  EXPECT_EQ(s.message(), "topology 'test' did not settle within 20 ms");
+  (*t)->Stop();
+}
+
+class BadPrepare : public Bolt {
+ public:
+  Status Prepare(const TopologyContext& ctx, OutputCollector&) override {
+    if (ctx.task_index == 1) return Status::InvalidArgument("no table 'x'");
+    return Status::OK();
+  }
+  Status Execute(const Tuple&) override { return Status::OK(); }
+};
+
+TEST(LifecycleTest, SubmitReturnsThePrepareError) {
+  TopologyBuilder b;
+  b.SetSpout("numbers", SpoutOf<NumberSpout>(int64_t{10}, true, std::make_shared<SpoutLog>()), 1);
+  b.SetBolt("bad", BoltOf<BadPrepare>(), 2).ShuffleGrouping("numbers");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  Status s = (*t)->Submit();
+  EXPECT_EQ(s.ToString(), "Invalid argument: component 'bad' task 2: no table 'x'");
+}
+
+// Emits on an undeclared stream and with the wrong arity.
+class BadEmitter : public Bolt {
+ public:
+  void DeclareOutputFields(OutputFieldsDeclarer& d) const override { d.Declare({"a", "b"}); }
+  Status Prepare(const TopologyContext&, OutputCollector& c) override {
+    c_ = &c;
+    return Status::OK();
+  }
+  Status Execute(const Tuple& t) override {
+    Status s1 = c_->Emit("alerts", {&t}, {int64_t{1}});
+    Status s2 = c_->Emit(t, {int64_t{1}});
+    Status s3 = c_->EmitDirect(99, "default", {&t}, {int64_t{1}, int64_t{2}});
+    if (!s1.ok() && !s2.ok() && !s3.ok()) {
+      std::lock_guard<std::mutex> l(mu);
+      messages = {s1.message(), s2.message(), s3.message()};
+    }
+    return s1;
+  }
+  static inline std::mutex mu;
+  static inline std::vector<std::string> messages;
+
+ private:
+  OutputCollector* c_ = nullptr;
+};
+
+TEST(LifecycleTest, EmitErrorsAreReportedAndFailTheInput) {
+  auto log = std::make_shared<SpoutLog>();
+  TopologyBuilder b;
+  b.SetSpout("numbers", SpoutOf<NumberSpout>(int64_t{3}, false, log), 1);
+  b.SetBolt("bad", BoltOf<BadEmitter>(), 1).ShuffleGrouping("numbers");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Run(testing::kRunLimit).ok());
+  {
+    std::lock_guard<std::mutex> l(BadEmitter::mu);
+    ASSERT_EQ(BadEmitter::messages.size(), 3u);
+    EXPECT_EQ(BadEmitter::messages[0], "component 'bad' emitted on undeclared stream 'alerts'");
+    EXPECT_EQ(BadEmitter::messages[1],
+              "component 'bad' emitted 1 values on stream 'default' declared with fields [a, b]");
+    EXPECT_EQ(BadEmitter::messages[2],
+              "component 'bad' emitted directly to task 99 on stream 'default', which no DIRECT "
+              "subscriber of that stream has");
+  }
+  const TopologyStats s = (*t)->Stats();
+  EXPECT_EQ(s.Find("bad")->total.errors, 3u);
+  EXPECT_EQ(s.Find("bad")->total.failed, 3u);
+  EXPECT_EQ(s.Find("bad")->last_error,
+            "task 1: Invalid argument: component 'bad' emitted on undeclared stream 'alerts'");
+}
+
+TEST(LifecycleTest, MetricsTextIsPrometheusFormat) {
+  auto log = std::make_shared<SpoutLog>();
+  TopologyBuilder b;
+  b.SetSpout("numbers", SpoutOf<NumberSpout>(int64_t{50}, true, log), 1);
+  b.SetBolt("record", BoltOf<RecordBolt>(std::make_shared<Sink>()), 2).ShuffleGrouping("numbers");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Run(testing::kRunLimit).ok());
+  const std::string text = (*t)->MetricsText();
+  EXPECT_NE(text.find("# TYPE smartcar_topology_emitted_total counter\n"), std::string::npos);
+  EXPECT_NE(text.find("smartcar_topology_emitted_total{topology=\"test\",component=\"numbers\","
+                      "task=\"0\"} 50\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("smartcar_topology_executed_total{topology=\"test\",component=\"record\","
+                      "task=\"1\"} 25\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("smartcar_topology_acked_total{topology=\"test\",component=\"numbers\","
+                      "task=\"0\"} 50\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("# TYPE smartcar_topology_latency_p99_seconds gauge\n"), std::string::npos);
+  EXPECT_NE(text.find("smartcar_topology_queue_depth{topology=\"test\",component=\"record\","
+                      "task=\"2\"} 0\n"),
+            std::string::npos);
+  const TopologyStats s = (*t)->Stats();
+  EXPECT_EQ(s.Find("record")->tasks.size(), 2u);
+  EXPECT_LE(s.Find("record")->total.capacity, 1.0);
+  const std::string table = FormatStatsTable(s);
+  EXPECT_EQ(table.rfind("component        tasks      emitted     executed        acked    failed "
+                        "capacity       p50       p99   queue  pending\n",
+                        0),
+            0u)
+      << table;
+  EXPECT_NE(
+      table.find("\nnumbers              1           50            0           50         0 "),
+      std::string::npos)
+      << table;
+  EXPECT_NE(
+      table.find("\nrecord               2            0           50           50         0 "),
+      std::string::npos)
+      << table;
+}
+
+TEST(LatencyHistogramTest, QuantilesFallInTheRightBucket) {
+  LatencyHistogram h;
+  EXPECT_EQ(h.Quantile(0.5), 0u);
+  for (int i = 0; i < 99; ++i) h.Record(1000);
+  h.Record(1'000'000);
+  const uint64_t p50 = h.Quantile(0.5);
+  EXPECT_GE(p50, 1000u);
+  EXPECT_LE(p50, 1200u);
+  const uint64_t p100 = h.Quantile(1.0);
+  EXPECT_GE(p100, 1'000'000u);
+  EXPECT_LE(p100, 1'200'000u);
+  EXPECT_EQ(h.count(), 100u);
+  for (uint64_t v : {0ULL, 3ULL, 4ULL, 7ULL, 8ULL, 1000ULL, 123456789ULL}) {
+    EXPECT_GE(LatencyHistogram::BucketUpper(LatencyHistogram::BucketOf(v)), v) << v;
+  }
+}
+
+}  // namespace
+}  // namespace smartcar::topology
