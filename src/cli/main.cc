@@ -12,6 +12,10 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = smartcar::cli::kExitOk;
   smartcar::cli::RegisterGen(&app, &exit_code);
+  smartcar::cli::RegisterTopic(&app, &exit_code);
+  smartcar::cli::RegisterProduce(&app, &exit_code);
+  smartcar::cli::RegisterConsume(&app, &exit_code);
+  smartcar::cli::RegisterConsumerGroups(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
