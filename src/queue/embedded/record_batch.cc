@@ -4,6 +4,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace smartcar::queue::embedded {
@@ -173,6 +174,10 @@ Status DecodeBatchHeader(std::string_view value, BatchHeader* out) {
   out->base_offset = static_cast<int64_t>(DecodeFixed64BE(value.data()));
   out->count = DecodeFixed32BE(value.data() + 8);
   out->max_timestamp_ms = static_cast<int64_t>(DecodeFixed64BE(value.data() + 12));
+  if (out->base_offset < 0 || out->base_offset > INT64_MAX - static_cast<int64_t>(out->count)) {
+    return Status::Corruption("record batch has a bad base offset " +
+                              std::to_string(out->base_offset));
+  }
   return Status::OK();
 }
 
