@@ -29,6 +29,14 @@ void RegisterWarehouse(CLI::App* app, int* exit_code);
 void RegisterSql(CLI::App* app, int* exit_code);
 // `smartcar report status`: time-series reports over the warehouse (cmd_report.cc).
 void RegisterReport(CLI::App* app, int* exit_code);
+// `smartcar topic create|list|describe|delete` (cmd_topic.cc).
+void RegisterTopic(CLI::App* app, int* exit_code);
+// `smartcar produce TOPIC` (cmd_produce.cc).
+void RegisterProduce(CLI::App* app, int* exit_code);
+// `smartcar consume TOPIC` (cmd_consume.cc).
+void RegisterConsume(CLI::App* app, int* exit_code);
+// `smartcar consumer-groups describe G` (cmd_consumer_groups.cc).
+void RegisterConsumerGroups(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

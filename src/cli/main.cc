@@ -17,6 +17,10 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterWarehouse(&app, &exit_code);
   smartcar::cli::RegisterSql(&app, &exit_code);
   smartcar::cli::RegisterReport(&app, &exit_code);
+  smartcar::cli::RegisterTopic(&app, &exit_code);
+  smartcar::cli::RegisterProduce(&app, &exit_code);
+  smartcar::cli::RegisterConsume(&app, &exit_code);
+  smartcar::cli::RegisterConsumerGroups(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,28 @@
+// Flags shared by the queue subcommands (topic, produce, consume, consumer-groups): which engine
+// and where. `--brokers` selects Kafka; otherwise the embedded log in `--data`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "queue/log.h"
+
+namespace smartcar::cli {
+
+struct QueueFlags {
+  std::string data_dir = "./smartcar-data";
+  std::string brokers;
+  std::vector<std::string> kafka_properties;  // "name=value"
+  int64_t connect_timeout_ms = 10000;
+};
+
+// Adds --data, --brokers, --kafka-property and --connect-timeout-ms to `cmd`.
+void AddQueueFlags(CLI::App* cmd, QueueFlags* flags);
+
+// Opens the log the flags name; prints "<command>: <error>" to stderr and returns null on error.
+std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command);
+
+}  // namespace smartcar::cli

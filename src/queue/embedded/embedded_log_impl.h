@@ -1,0 +1,105 @@
+// The embedded engine's classes. Internal to src/queue/embedded/ (RocksDB stays behind this
+// folder). Locking: one mutex, mu_, guards every member marked GUARDED_BY; RocksDB calls run
+// without it except the tiny metadata writes of CreateTopic/DeleteTopic.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "queue/embedded/record_batch.h"
+#include "queue/log.h"
+#include "queue/return_if_error.h"
+
+namespace smartcar::queue::embedded {
+
+class EmbeddedConsumer;
+
+// In-memory state of one partition, rebuilt from RocksDB at open.
+struct PartState {
+  int64_t start = 0;  // Log start offset.
+  int64_t next = 0;   // High watermark: records [start, next) are durable and readable.
+};
+
+struct TopicState {
+  TopicMeta meta;
+  std::vector<PartState> partitions;
+  uint64_t round_robin = 0;  // For keyless records.
+};
+
+// A consumer group living in this process.
+struct GroupState {
+  std::vector<EmbeddedConsumer*> members;  // In join order.
+  // Target assignment from the last rebalance. A member takes a partition only once its previous
+  // owner has let go of it (after its revoke callback), so hand-offs never overlap.
+  std::map<EmbeddedConsumer*, std::set<TopicPartition>> target;
+};
+
+class EmbeddedLog final : public Log {
+ public:
+  explicit EmbeddedLog(QueueOptions options) : options_(std::move(options)) {}
+  ~EmbeddedLog() override;
+
+  Status Open();
+
+  Status CreateTopic(const CreateTopicOptions& options) override;
+  Status DeleteTopic(std::string_view name) override;
+  Result<std::vector<std::string>> ListTopics() override;
+  Result<TopicDescription> DescribeTopic(std::string_view name) override;
+  Result<std::unique_ptr<Producer>> NewProducer(const ProducerOptions& options) override;
+  Result<std::unique_ptr<Consumer>> NewConsumer(const ConsumerOptions& options) override;
+  Result<GroupDescription> DescribeGroup(std::string_view group) override;
+  Result<RetentionResult> EnforceRetention(const RetentionOptions& options) override;
+
+  // --- used by the producer (embedded_write.cc) ---
+  Result<std::vector<RecordPosition>> Append(const AppendOptions& options,
+                                             std::span<const Record> records);
+
+  // --- used by consumers (embedded_consumer.cc) ---
+  rocksdb::DB* db() { return db_.get(); }
+  const QueueOptions& options() const { return options_; }
+  std::mutex& mu() { return mu_; }
+  std::condition_variable& data_cv() { return data_cv_; }
+  // REQUIRES: mu_ held. Null when the topic does not exist.
+  TopicState* FindTopicLocked(std::string_view name);
+  std::map<std::string, GroupState>& groups_locked() { return groups_; }
+  // REQUIRES: mu_ held. Recomputes the target assignment of `group` and wakes its members.
+  void RebalanceLocked(const std::string& group);
+  // The committed offset of `group` on (topic_id, partition), or nullopt.
+  Result<std::optional<int64_t>> ReadCommitted(const std::string& group, uint32_t topic_id,
+                                               int32_t partition);
+  rocksdb::WriteOptions write_options() const;
+
+ private:
+  struct Writer;
+  // Builds the WriteBatch for the writers of one group commit. REQUIRES: mu_ held.
+  void BuildBatchLocked(const std::vector<Writer*>& group, rocksdb::WriteBatch* batch,
+                        std::map<std::pair<TopicState*, int32_t>, int64_t>* next);
+  void RetentionLoop();
+
+  const QueueOptions options_;
+  std::unique_ptr<rocksdb::DB> db_;
+
+  std::mutex mu_;
+  std::condition_variable data_cv_;                        // New records, rebalances, shutdown.
+  std::map<std::string, TopicState, std::less<>> topics_;  // GUARDED_BY(mu_)
+  uint32_t next_topic_id_ = 1;                             // GUARDED_BY(mu_)
+  std::deque<Writer*> writers_;                            // GUARDED_BY(mu_)
+  Status bg_error_;                                        // GUARDED_BY(mu_)
+  std::map<std::string, GroupState> groups_;               // GUARDED_BY(mu_)
+  bool closing_ = false;                                   // GUARDED_BY(mu_)
+  std::condition_variable closing_cv_;
+  std::thread retention_thread_;
+};
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what);
+
+}  // namespace smartcar::queue::embedded

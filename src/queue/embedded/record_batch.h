@@ -1,0 +1,65 @@
+// The embedded engine's on-disk format (docs/QUEUE.md has the picture).
+//
+// One RocksDB database. Keys start with a one-byte tag; numbers in keys are big-endian so
+// RocksDB's bytewise order is (topic, partition, offset) order:
+//   'T' name                          -> topic metadata (id, partitions, retention)
+//   'I'                               -> next topic id
+//   'R' topic_id:4 partition:4 last:8 -> a record batch whose LAST offset is `last`
+//   'S' topic_id:4 partition:4        -> log start offset (after retention)
+//   'C' group '\0' topic_id:4 part:4  -> committed offset (next to read)
+// Keying a batch by its last offset makes Seek(offset) land on the batch holding `offset`.
+// Retention deletes [R id p 0, R id p new_start) with one DeleteRange.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "queue/log.h"
+
+namespace smartcar::queue::embedded {
+
+inline constexpr char kTopicTag = 'T';
+inline constexpr char kNextIdTag = 'I';
+inline constexpr char kRecordTag = 'R';
+inline constexpr char kStartTag = 'S';
+inline constexpr char kCommitTag = 'C';
+
+std::string TopicKey(std::string_view name);
+std::string RecordKey(uint32_t topic_id, int32_t partition, int64_t last_offset);
+// The 9-byte prefix shared by every record batch of one partition.
+std::string PartitionPrefix(uint32_t topic_id, int32_t partition);
+std::string StartKey(uint32_t topic_id, int32_t partition);
+std::string CommitKey(std::string_view group, uint32_t topic_id, int32_t partition);
+
+struct TopicMeta {
+  uint32_t id = 0;
+  TopicConfig config;
+};
+std::string EncodeTopicMeta(const TopicMeta& m);
+Status DecodeTopicMeta(std::string_view in, TopicMeta* out);
+
+void PutFixed64BE(std::string* dst, uint64_t v);
+uint64_t DecodeFixed64BE(const char* p);
+uint32_t DecodeFixed32BE(const char* p);
+
+// The fixed part of a batch value, readable without decoding the records.
+struct BatchHeader {
+  int64_t base_offset = 0;
+  uint32_t count = 0;
+  int64_t max_timestamp_ms = 0;
+};
+inline constexpr size_t kBatchHeaderSize = 8 + 4 + 8 + 4;  // + crc32 of the record bytes.
+
+// Appends the value of one batch holding `records` (already stamped) with offsets base.. to *out.
+void EncodeBatch(int64_t base_offset, std::span<const Record* const> records, std::string* out);
+Status DecodeBatchHeader(std::string_view value, BatchHeader* out);
+// Decodes the records of `value` whose offset is in [from, to) and appends them to *out, stopping
+// after *budget records (decremented). Corruption when the bytes do not parse or fail the CRC.
+Status DecodeBatch(std::string_view value, const std::string& topic, PartitionId partition,
+                   int64_t from, int64_t to, size_t* budget, std::vector<ConsumedRecord>* out);
+
+}  // namespace smartcar::queue::embedded

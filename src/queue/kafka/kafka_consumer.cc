@@ -1,0 +1,325 @@
+// The Kafka engine's consumer: a KafkaConsumer with manual commits. librdkafka calls the
+// rebalance callback inside consume(), i.e. inside our Poll() on the caller's thread; we hand the
+// partitions to the caller's RebalanceListener first (so it can finish in-flight work and
+// Commit) and only then let librdkafka move them.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <set>
+
+#include <unistd.h>
+
+#include "queue/kafka/kafka_log_impl.h"
+
+namespace smartcar::queue::kafka {
+namespace {
+
+std::atomic<uint64_t> g_anonymous_groups{0};
+
+std::vector<TopicPartition> ToTps(const std::vector<RdKafka::TopicPartition*>& parts) {
+  std::vector<TopicPartition> out;
+  for (const RdKafka::TopicPartition* p : parts) {
+    out.push_back({p->topic(), PartitionId(p->partition())});
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+struct PartitionList {
+  std::vector<RdKafka::TopicPartition*> v;
+  ~PartitionList() { RdKafka::TopicPartition::destroy(v); }
+};
+
+class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
+ public:
+  KafkaConsumerImpl(QueueOptions queue, ConsumerOptions options)
+      : queue_(std::move(queue)), options_(std::move(options)) {}
+  ~KafkaConsumerImpl() override { (void)Close(); }
+
+  Status Init() {
+    QueueOptions q = queue_;
+    // Assign-only consumers still need a group.id in librdkafka; they never commit with it.
+    const std::string group = options_.group.empty()
+                                  ? "smartcar-anonymous-" + std::to_string(::getpid()) + "-" +
+                                        std::to_string(g_anonymous_groups++)
+                                  : options_.group;
+    const std::map<std::string, std::string> defaults = {
+        {"group.id", group},
+        {"client.id", options_.client_id},
+        {"enable.auto.commit", "false"},
+        {"enable.auto.offset.store", "false"},
+        {"enable.partition.eof", "false"},
+        {"auto.offset.reset", options_.reset == OffsetReset::kEarliest ? "earliest" : "latest"},
+        {"log_level", "3"},
+    };
+    auto conf = BuildConf(q, defaults, &events_);
+    if (!conf) return conf.error();
+    std::string err;
+    if ((*conf)->set("rebalance_cb", static_cast<RdKafka::RebalanceCb*>(this), err) !=
+        RdKafka::Conf::CONF_OK) {
+      return Status::InvalidArgument("kafka rebalance_cb: " + err);
+    }
+    consumer_.reset(RdKafka::KafkaConsumer::create(conf->get(), err));
+    if (!consumer_) return Status::InvalidArgument("kafka consumer: " + err);
+    return Status::OK();
+  }
+
+  void rebalance_cb(RdKafka::KafkaConsumer* consumer, RdKafka::ErrorCode err,
+                    std::vector<RdKafka::TopicPartition*>& partitions) override {
+    const bool cooperative = consumer->rebalance_protocol() == "COOPERATIVE";
+    const std::vector<TopicPartition> tps = ToTps(partitions);
+    if (err == RdKafka::ERR__ASSIGN_PARTITIONS) {
+      for (const TopicPartition& tp : tps) assigned_.insert(tp);
+      if (cooperative) {
+        (void)consumer->incremental_assign(partitions);
+      } else {
+        (void)consumer->assign(partitions);
+      }
+      if (options_.listener != nullptr) options_.listener->OnPartitionsAssigned(tps);
+    } else {
+      if (options_.listener != nullptr && !tps.empty()) options_.listener->OnPartitionsRevoked(tps);
+      for (const TopicPartition& tp : tps) {
+        assigned_.erase(tp);
+        positions_.erase(tp);
+      }
+      if (cooperative) {
+        (void)consumer->incremental_unassign(partitions);
+      } else {
+        (void)consumer->unassign();
+      }
+    }
+  }
+
+  Status CheckTopics(const std::vector<std::string>& topics) {
+    auto known = FetchTopics(consumer_.get(), queue_.request_timeout_ms);
+    if (!known) return known.error();
+    for (const std::string& t : topics) {
+      if (known->count(t) == 0) return Status::NotFound("topic '" + t + "' does not exist");
+    }
+    partition_counts_ = std::move(*known);
+    return Status::OK();
+  }
+
+  Status Subscribe(const SubscribeOptions& options) override {
+    if (closed_) return Status::Aborted("consumer is closed");
+    if (options_.group.empty()) {
+      return Status::InvalidArgument("Subscribe needs a consumer group (ConsumerOptions.group)");
+    }
+    if (options.topics.empty()) return Status::InvalidArgument("Subscribe: no topics given");
+    QUEUE_RETURN_IF_ERROR(CheckTopics(options.topics));
+    return FromKafka(consumer_->subscribe(options.topics), "subscribing");
+  }
+
+  Status Assign(const AssignOptions& options) override {
+    if (closed_) return Status::Aborted("consumer is closed");
+    std::vector<std::string> topics;
+    for (const TopicPartition& tp : options.partitions) topics.push_back(tp.topic);
+    QUEUE_RETURN_IF_ERROR(CheckTopics(topics));
+    PartitionList list;
+    for (const TopicPartition& tp : options.partitions) {
+      if (tp.partition.value < 0 || tp.partition.value >= partition_counts_[tp.topic]) {
+        return Status::InvalidArgument("partition " + ToString(tp) + " does not exist");
+      }
+      // OFFSET_INVALID: the group's committed offset, else auto.offset.reset.
+      list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value,
+                                                       RdKafka::Topic::OFFSET_INVALID));
+    }
+    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->assign(list.v), "assigning partitions"));
+    assigned_ = std::set<TopicPartition>(options.partitions.begin(), options.partitions.end());
+    positions_.clear();
+    return Status::OK();
+  }
+
+  Result<std::vector<ConsumedRecord>> Poll(const PollOptions& options) override {
+    if (closed_) return Err(Status::Aborted("consumer is closed"));
+    std::vector<ConsumedRecord> out;
+    const size_t max = std::max<size_t>(1, options.max_records);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(std::max<int64_t>(0, options.timeout_ms));
+    while (out.size() < max) {
+      int wait = 0;
+      if (out.empty()) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              deadline - std::chrono::steady_clock::now())
+                              .count();
+        wait = static_cast<int>(std::max<int64_t>(0, left));
+      }
+      std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait));
+      const RdKafka::ErrorCode err = m->err();
+      if (err == RdKafka::ERR__TIMED_OUT) {
+        if (!out.empty() || std::chrono::steady_clock::now() >= deadline) break;
+        continue;
+      }
+      if (err == RdKafka::ERR__PARTITION_EOF) continue;
+      if (err != RdKafka::ERR_NO_ERROR) {
+        // Fatal or topic-level errors stop the poll; transport hiccups are retried internally.
+        if (m->topic_name().empty() || !out.empty()) {
+          if (err == RdKafka::ERR__FATAL) return Err(FromKafka(err, "consuming"));
+          continue;
+        }
+        return Err(FromKafka(err, "consuming " + m->topic_name()));
+      }
+      const TopicPartition tp{m->topic_name(), PartitionId(m->partition())};
+      if (assigned_.count(tp) == 0) continue;  // Stale message from a revoked partition.
+      ConsumedRecord& r = out.emplace_back();
+      r.topic = tp.topic;
+      r.partition = tp.partition;
+      r.offset = Offset(m->offset());
+      if (m->key() != nullptr) r.key = *m->key();
+      r.value.assign(static_cast<const char*>(m->payload()), m->len());
+      r.timestamp_ms = m->timestamp().timestamp;
+      if (RdKafka::Headers* hs = m->headers()) {
+        for (const RdKafka::Headers::Header& h : hs->get_all()) {
+          r.headers.push_back(
+              {h.key(), std::string(static_cast<const char*>(h.value()), h.value_size())});
+        }
+      }
+      positions_[tp] = m->offset() + 1;
+    }
+    return out;
+  }
+
+  Status Commit(const CommitOptions& options) override {
+    if (closed_) return Status::Aborted("consumer is closed");
+    if (options_.group.empty()) {
+      return Status::InvalidArgument("Commit needs a consumer group (ConsumerOptions.group)");
+    }
+    PartitionList list;
+    if (options.offsets.empty()) {
+      for (const auto& [tp, pos] : positions_) {
+        if (assigned_.count(tp) != 0) {
+          list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value, pos));
+        }
+      }
+    } else {
+      for (const TopicPartitionOffset& o : options.offsets) {
+        list.v.push_back(
+            RdKafka::TopicPartition::create(o.tp.topic, o.tp.partition.value, o.offset.value));
+      }
+    }
+    if (list.v.empty()) return Status::OK();
+    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->commitSync(list.v),
+                                    "committing offsets of group '" + options_.group + "'"));
+    for (const RdKafka::TopicPartition* p : list.v) {
+      QUEUE_RETURN_IF_ERROR(
+          FromKafka(p->err(), "committing " + p->topic() + "/" + std::to_string(p->partition())));
+    }
+    return Status::OK();
+  }
+
+  Status Seek(const SeekOptions& options) override {
+    if (closed_) return Status::Aborted("consumer is closed");
+    if (assigned_.count(options.tp) == 0) {
+      return Status::InvalidArgument("partition " + ToString(options.tp) +
+                                     " is not assigned to this consumer");
+    }
+    const int timeout = static_cast<int>(queue_.request_timeout_ms);
+    int64_t lo = 0, hi = 0;
+    QUEUE_RETURN_IF_ERROR(
+        FromKafka(consumer_->query_watermark_offsets(options.tp.topic, options.tp.partition.value,
+                                                     &lo, &hi, timeout),
+                  "reading offsets of " + ToString(options.tp)));
+    int64_t target = hi;
+    switch (options.target) {
+      case SeekTarget::kEarliest:
+        target = lo;
+        break;
+      case SeekTarget::kLatest:
+        target = hi;
+        break;
+      case SeekTarget::kOffset:
+        if (options.offset.value < 0) {
+          return Status::InvalidArgument("seek offset " + std::to_string(options.offset.value) +
+                                         " is negative");
+        }
+        target = std::min(std::max(options.offset.value, lo), hi);
+        break;
+      case SeekTarget::kTime: {
+        PartitionList list;
+        list.v.push_back(RdKafka::TopicPartition::create(
+            options.tp.topic, options.tp.partition.value, options.timestamp_ms));
+        QUEUE_RETURN_IF_ERROR(
+            FromKafka(consumer_->offsetsForTimes(list.v, timeout), "offsets for time"));
+        target = list.v[0]->offset() >= 0 ? list.v[0]->offset() : hi;
+        break;
+      }
+    }
+    // Re-assigning at the target works whether or not the fetcher has started yet.
+    PartitionList all;
+    for (const TopicPartition& tp : assigned_) {
+      auto p = positions_.find(tp);
+      const int64_t off = tp == options.tp        ? target
+                          : p != positions_.end() ? p->second
+                                                  : RdKafka::Topic::OFFSET_INVALID;
+      all.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value, off));
+    }
+    const bool cooperative = consumer_->rebalance_protocol() == "COOPERATIVE";
+    RdKafka::ErrorCode err;
+    if (cooperative) {
+      std::unique_ptr<RdKafka::TopicPartition> one(
+          RdKafka::TopicPartition::create(options.tp.topic, options.tp.partition.value, target));
+      err = consumer_->seek(*one, timeout);
+    } else {
+      err = consumer_->assign(all.v);
+    }
+    QUEUE_RETURN_IF_ERROR(FromKafka(err, "seeking " + ToString(options.tp)));
+    positions_[options.tp] = target;
+    return Status::OK();
+  }
+
+  std::vector<TopicPartition> Assignment() override { return {assigned_.begin(), assigned_.end()}; }
+
+  Result<Offset> Position(const TopicPartition& tp) override {
+    if (assigned_.count(tp) == 0) {
+      return Err(Status::InvalidArgument("partition " + ToString(tp) +
+                                         " is not assigned to this consumer"));
+    }
+    auto p = positions_.find(tp);
+    if (p != positions_.end()) return Offset(p->second);
+    PartitionList list;
+    list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value));
+    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->position(list.v), "position"));
+    if (list.v[0]->offset() >= 0) return Offset(list.v[0]->offset());
+    // Not fetched yet: the committed offset, else the reset policy's end.
+    QUEUE_RETURN_IF_ERROR(FromKafka(
+        consumer_->committed(list.v, static_cast<int>(queue_.request_timeout_ms)), "committed"));
+    if (list.v[0]->offset() >= 0) return Offset(list.v[0]->offset());
+    int64_t lo = 0, hi = 0;
+    QUEUE_RETURN_IF_ERROR(
+        FromKafka(consumer_->query_watermark_offsets(tp.topic, tp.partition.value, &lo, &hi,
+                                                     static_cast<int>(queue_.request_timeout_ms)),
+                  "offsets"));
+    return Offset(options_.reset == OffsetReset::kEarliest ? lo : hi);
+  }
+
+  Status Close() override {
+    if (closed_ || !consumer_) return Status::OK();
+    // Revoke callback (which may still Commit), then LeaveGroup.
+    const RdKafka::ErrorCode err = consumer_->close();
+    closed_ = true;
+    assigned_.clear();
+    positions_.clear();
+    return FromKafka(err, "closing consumer");
+  }
+
+ private:
+  const QueueOptions queue_;
+  const ConsumerOptions options_;
+  EventCollector events_;
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::set<TopicPartition> assigned_;
+  std::map<TopicPartition, int64_t> positions_;
+  std::map<std::string, int32_t> partition_counts_;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Consumer>> NewKafkaConsumer(const QueueOptions& queue,
+                                                   const ConsumerOptions& options) {
+  auto c = std::make_unique<KafkaConsumerImpl>(queue, options);
+  if (Status s = c->Init(); !s.ok()) return Err(std::move(s));
+  return std::unique_ptr<Consumer>(std::move(c));
+}
+
+}  // namespace smartcar::queue::kafka

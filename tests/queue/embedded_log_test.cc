@@ -1,0 +1,120 @@
+// Behaviour specific to the embedded engine.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "queue_test_util.h"
+
+namespace smartcar::queue {
+namespace {
+
+class EmbeddedLogTest : public testing::LogTestBase, public ::testing::Test {
+ protected:
+  EmbeddedLogTest() : LogTestBase(Engine::kEmbedded) {}
+  void SetUp() override { StartEngine(); }
+};
+
+TEST_F(EmbeddedLogTest, DataDirThatIsAFileIsAClearError) {
+  const std::string file = dir_.file("plain-file");
+  smartcar::testing::WriteFile(file, "x");
+  QueueOptions o;
+  o.data_dir = file;
+  auto log = OpenLog(o);
+  ASSERT_FALSE(log.has_value());
+  EXPECT_NE(log.error().message().find(file), std::string::npos) << log.error().ToString();
+  o.data_dir = "";
+  log = OpenLog(o);
+  ASSERT_FALSE(log.has_value());
+  EXPECT_TRUE(log.error().IsInvalidArgument());
+}
+
+TEST_F(EmbeddedLogTest, ConcurrentProducersShareGroupCommitsAndKeepOrder) {
+  CreateTopic("t", 2);
+  constexpr int kThreads = 4, kAppends = 50, kPerAppend = 20;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto producer = log_->NewProducer({});
+      for (int a = 0; a < kAppends; ++a) {
+        std::vector<Record> batch;
+        for (int i = 0; i < kPerAppend; ++i) {
+          batch.push_back(Rec("producer-" + std::to_string(t), std::to_string(a * kPerAppend + i)));
+        }
+        auto r = (*producer)->Append({"t"}, batch);
+        EXPECT_TRUE(r.has_value());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"t"}}).ok());
+  auto got = Drain(c.get(), kThreads * kAppends * kPerAppend, 1000);
+  ASSERT_EQ(got.size(), static_cast<size_t>(kThreads * kAppends * kPerAppend));
+  std::map<std::string, int> last;
+  for (const auto& r : got) {
+    const int seq = std::stoi(r.value);
+    if (last.count(r.key) != 0) {
+      EXPECT_EQ(seq, last[r.key] + 1) << r.key;
+    }
+    last[r.key] = seq;
+  }
+}
+
+TEST_F(EmbeddedLogTest, DeletedTopicStaysDeletedAndIdsAreNotReused) {
+  CreateTopic("a", 1);
+  Append("a", {Rec("", "from-first-a")});
+  ASSERT_TRUE(log_->DeleteTopic("a").ok());
+  EXPECT_TRUE(log_->DeleteTopic("a").IsNotFound());
+  Reopen();
+  CreateTopic("a", 1);
+  auto d = log_->DescribeTopic("a");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->partitions[0].latest.value, 0);
+  auto c = NewConsumer("");
+  ASSERT_TRUE(c->Assign({{{"a", PartitionId(0)}}}).ok());
+  auto r = c->Poll({10, 0});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(r->empty());
+}
+
+TEST_F(EmbeddedLogTest, RetentionBySizeKeepsTheNewestBatches) {
+  TopicConfig config;
+  config.retention_ms = -1;
+  config.retention_bytes = 2000;
+  CreateTopic("t", 1, config);
+  for (int i = 0; i < 10; ++i) {
+    Append("t", {Rec("", std::string(500, static_cast<char>('a' + i)))});
+  }
+  auto r = log_->EnforceRetention({});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_GE(r->records_deleted, 6);
+  auto d = log_->DescribeTopic("t");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->partitions[0].earliest.value, r->records_deleted);
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"t"}}).ok());
+  auto got = Drain(c.get(), static_cast<size_t>(10 - r->records_deleted));
+  ASSERT_FALSE(got.empty());
+  EXPECT_EQ(got.back().value, std::string(500, 'j'));
+}
+
+TEST_F(EmbeddedLogTest, CommitAfterHandOffIsAborted) {
+  CreateTopic("t", 1);
+  auto a = NewConsumer("g");
+  ASSERT_TRUE(a->Subscribe({{"t"}}).ok());
+  ASSERT_TRUE(a->Poll({1, 0}).has_value());
+  ASSERT_EQ(a->Assignment().size(), 1u);
+  auto b = NewConsumer("g");
+  ASSERT_TRUE(b->Subscribe({{"t"}}).ok());  // Range assignment: t/0 goes to the first member.
+  ASSERT_TRUE(a->Close().ok());
+  ASSERT_TRUE(b->Poll({1, 0}).has_value());
+  ASSERT_EQ(b->Assignment().size(), 1u);
+  // An explicit commit for a partition b does not hold (a's old one) is refused.
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"t"}}).ok());
+  Status s = c->Commit({{{{"t", PartitionId(0)}, Offset(1)}}});
+  EXPECT_EQ(s.code(), Status::Code::kAborted) << s.ToString();
+}
+
+}  // namespace
+}  // namespace smartcar::queue
