@@ -10,6 +10,10 @@ namespace smartcar::cli {
 
 // `smartcar gen driver|status`: the pilot's log simulators (cmd_gen.cc).
 void RegisterGen(CLI::App* app, int* exit_code);
+// `smartcar shell`: HBase shell commands on the table store (cmd_shell.cc).
+void RegisterShell(CLI::App* app, int* exit_code);
+// `smartcar table split|load`: RegionSplitter and loading driving logs (cmd_table.cc).
+void RegisterTable(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
