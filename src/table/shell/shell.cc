@@ -52,6 +52,7 @@ constexpr Usage kUsages[] = {
 struct CommandError {
   std::string message;
   bool usage = false;
+  bool unknown_command = false;
 };
 using Outcome = tl::expected<void, CommandError>;
 
@@ -89,7 +90,9 @@ class Session {
     if (n == "scan") return Scan(c);
     if (n == "count") return Count(c);
     if (n == "help") return Help(c);
-    return Fail("Unknown command '" + n + "'. Try 'help'.");
+    auto e = Fail("Unknown command '" + n + "'. Try 'help'.");
+    e.value().unknown_command = true;
+    return e;
   }
 
  private:
@@ -542,7 +545,9 @@ class Session {
         return {};
       }
     }
-    return Fail("Unknown command '" + *name + "'. Try 'help'.");
+    auto e = Fail("Unknown command '" + *name + "'. Try 'help'.");
+    e.value().unknown_command = true;
+    return e;
   }
 
   TableStore* store_;
@@ -594,7 +599,10 @@ bool Shell::Execute(std::string_view statement) {
         if (u.name == cmd->name) *out_ << "\nUsage:\n" << u.text << "\n";
       }
     }
-    *out_ << "\nFor usage try 'help \"" << cmd->name << "\"'\n\n";
+    if (!o.error().unknown_command) {
+      *out_ << "\nFor usage try 'help \"" << cmd->name << "\"'\n";
+    }
+    *out_ << "\n";
   }
   if (options_.show_timing && cmd->name != "help") {
     const double secs =
