@@ -47,17 +47,18 @@ RowOutcome AssembleRow(std::string_view row, const TableDescriptor& desc, const 
       return filter->FilterAllRemaining() ? RowOutcome::kStopScan : RowOutcome::kSkip;
     }
   }
-  std::vector<Cell> out;
-  out.reserve(cells->size());
+  // Kept cells are compacted to the front of *cells in place (no allocation per row).
+  size_t kept = 0;
   const FamilyOptions* fam = nullptr;
-  const Cell* prev = nullptr;
-  int stored_version = 0;  // Index of this version among the column's stored versions.
-  int returned = 0;        // Versions of this column returned so far.
+  const Cell* prev = nullptr;  // The previous cell (where it now lives).
+  int stored_version = 0;      // Index of this version among the column's stored versions.
+  int returned = 0;            // Versions of this column counted so far.
   bool skip_column = false;
-  for (Cell& c : *cells) {
-    const bool new_column =
-        prev == nullptr || prev->family != c.family || prev->qualifier != c.qualifier;
-    if (prev == nullptr || prev->family != c.family) fam = FindFamily(desc, c.family);
+  for (size_t i = 0; i < cells->size(); ++i) {
+    Cell& c = (*cells)[i];
+    const bool new_family = prev == nullptr || prev->family != c.family;
+    const bool new_column = new_family || prev->qualifier != c.qualifier;
+    if (new_family) fam = FindFamily(desc, c.family);
     if (new_column) {
       stored_version = 0;
       returned = 0;
@@ -94,16 +95,19 @@ RowOutcome AssembleRow(std::string_view row, const TableDescriptor& desc, const 
       }
       if (next_row) break;
     }
-    // `prev` still points at c: keep its family and qualifier, take its value.
-    out.push_back(Cell{c.family, c.qualifier, c.timestamp, std::move(c.value)});
-    if (filter != nullptr) filter->TransformCell(&out.back());
+    if (kept != i) {
+      (*cells)[kept] = std::move(c);
+      prev = &(*cells)[kept];
+    }
+    if (filter != nullptr) filter->TransformCell(&(*cells)[kept]);
+    ++kept;
   }
+  cells->resize(kept);
   // As HBase: row cells filter, then an empty row is dropped before FilterRow sees it (so a
   // PageFilter counts only rows that would be returned).
-  if (filter != nullptr) filter->FilterRowCells(&out);
-  if (out.empty()) return RowOutcome::kSkip;
+  if (filter != nullptr) filter->FilterRowCells(cells);
+  if (cells->empty()) return RowOutcome::kSkip;
   if (filter != nullptr && filter->FilterRow()) return RowOutcome::kSkip;
-  *cells = std::move(out);
   return RowOutcome::kEmit;
 }
 

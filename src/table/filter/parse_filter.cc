@@ -88,6 +88,13 @@ class Parser {
   }
 
   Result<std::unique_ptr<Filter>> ParseUnary() {
+    if (++depth_ > kMaxDepth) return Fail(tok_.pos, "filter nested too deeply");
+    auto f = ParseUnaryInner();
+    --depth_;
+    return f;
+  }
+
+  Result<std::unique_ptr<Filter>> ParseUnaryInner() {
     if (IsWord("SKIP") || IsWord("WHILE")) {
       const bool skip = tok_.text == "SKIP";
       Advance();
@@ -297,8 +304,10 @@ class Parser {
     pos_ = i + 1;
   }
 
+  static constexpr int kMaxDepth = 100;
   std::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
   Token tok_;
 };
 

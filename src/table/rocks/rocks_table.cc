@@ -93,44 +93,60 @@ size_t RegionOf(const std::vector<std::string>& splits, std::string_view row) {
   return static_cast<size_t>(std::upper_bound(splits.begin(), splits.end(), row) - splits.begin());
 }
 
+// Reads family and timestamp from a key whose row prefix (plen bytes) is already known.
+bool DecodeFamilyAndTs(std::string_view key, size_t plen, std::string* family, int64_t* ts) {
+  key.remove_prefix(plen);
+  if (!ReadEscaped(&key, family) || key.size() != 8) return false;
+  uint64_t inv = 0;
+  for (char c : key) inv = (inv << 8) | static_cast<unsigned char>(c);
+  *ts = static_cast<int64_t>(~inv);
+  return true;
+}
+
+bool CellLess(const Cell& a, const Cell& b) {
+  if (a.family != b.family) return a.family < b.family;
+  return a.qualifier < b.qualifier;
+}
+
 // Reads the entries of one row at the iterator (forward: from the row's first key; reverse:
 // from its last key) into cells ordered by family, qualifier, newest first. Leaves the iterator
 // on the next row's first (forward) or last (reverse) key.
-bool ReadRow(rocksdb::Iterator* it, bool reverse, std::string* row, std::vector<Cell>* cells) {
+bool ReadRow(rocksdb::Iterator* it, bool reverse, std::string* row, std::string* prefix,
+             std::vector<Cell>* cells) {
   cells->clear();
   const std::string_view first = ToView(it->key());
   const size_t plen = RowPrefixLength(first);
   if (plen == 0) return false;
-  const std::string prefix(first.substr(0, plen));
-  std::string_view in = prefix;
+  prefix->assign(first.substr(0, plen));
+  std::string_view in = *prefix;
   if (!ReadEscaped(&in, row)) return false;
-  struct Entry {
-    std::string family;
-    int64_t ts;
-    std::string value;
-  };
-  DecodedKey k;
+  std::string family;
+  int64_t ts = 0;
   if (!reverse) {
-    for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      if (!DecodeKey(ToView(it->key()), &k)) return false;
-      if (!DecodeEntry(ToView(it->value()), k.family, k.timestamp, cells)) return false;
+    for (; it->Valid() && it->key().starts_with(*prefix); it->Next()) {
+      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
+      if (!DecodeEntry(ToView(it->value()), family, ts, cells)) return false;
     }
   } else {
+    struct Entry {
+      std::string family;
+      int64_t ts;
+      std::string value;
+    };
     std::vector<Entry> entries;
-    for (; it->Valid() && it->key().starts_with(prefix); it->Prev()) {
-      if (!DecodeKey(ToView(it->key()), &k)) return false;
-      entries.push_back({k.family, k.timestamp, it->value().ToString()});
+    for (; it->Valid() && it->key().starts_with(*prefix); it->Prev()) {
+      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
+      entries.push_back({family, ts, it->value().ToString()});
     }
     for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
       if (!DecodeEntry(e->value, e->family, e->ts, cells)) return false;
     }
   }
   // Entries come family by family, newest first; order cells by qualifier within a family
-  // keeping that newest-first order.
-  std::stable_sort(cells->begin(), cells->end(), [](const Cell& a, const Cell& b) {
-    if (a.family != b.family) return a.family < b.family;
-    return a.qualifier < b.qualifier;
-  });
+  // keeping that newest-first order. A row written once is already in order.
+  if (!std::is_sorted(cells->begin(), cells->end(), CellLess)) {
+    std::stable_sort(cells->begin(), cells->end(), CellLess);
+  }
   return true;
 }
 
@@ -188,7 +204,7 @@ class RocksRowIterator final : public RowIterator {
     valid_ = false;
     if (spec_.limit >= 0 && rows_ >= spec_.limit) return;
     while (it_->Valid()) {
-      if (!ReadRow(it_.get(), spec_.reversed, &current_.key, &cells_)) {
+      if (!ReadRow(it_.get(), spec_.reversed, &current_.key, &prefix_, &cells_)) {
         status_ = Status::Corruption("malformed entry in table " + table_->descriptor().name);
         return;
       }
@@ -203,7 +219,7 @@ class RocksRowIterator final : public RowIterator {
         EmitBatch();
         return;
       }
-      current_.cells = std::move(cells_);
+      std::swap(current_.cells, cells_);  // Keeps both buffers' capacity.
       valid_ = true;
       return;
     }
@@ -228,6 +244,7 @@ class RocksRowIterator final : public RowIterator {
   std::unique_ptr<rocksdb::Iterator> it_;
   Row current_;
   std::vector<Cell> cells_;
+  std::string prefix_;
   std::vector<Cell> pending_;  // A wide row being handed out `batch` cells at a time.
   size_t pending_pos_ = 0;
   int64_t rows_ = 0;
@@ -441,9 +458,10 @@ Result<Row> RocksTable::Get(const GetSpec& spec) {
     RETURN_ERR(FromRocks(it->status()));
     return row;
   }
-  std::string key;
-  if (!ReadRow(it.get(), false, &key, &row.cells))
+  std::string key, scratch;
+  if (!ReadRow(it.get(), false, &key, &scratch, &row.cells)) {
     return Err(Status::Corruption("malformed entry"));
+  }
   RETURN_ERR(FromRocks(it->status()));
   ReadSelection sel;
   sel.columns = &spec.columns;

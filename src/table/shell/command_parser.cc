@@ -98,7 +98,7 @@ class Parser {
         SkipSpace();
         auto val = ParseValue();
         if (!val) return Err(val.error());
-        trailing.hash.emplace_back(v->text, std::move(*val));
+        trailing.hash.push_back(HashEntry{v->text, std::move(*val)});
       } else {
         if (!trailing.hash.empty()) {
           return Fail(v->offset, "a positional argument cannot follow KEY => value arguments");
@@ -118,6 +118,13 @@ class Parser {
 
  private:
   Result<Value> ParseValue() {
+    if (++depth_ > kMaxDepth) return Fail(pos_, "value nested too deeply");
+    auto v = ParseValueInner();
+    --depth_;
+    return v;
+  }
+
+  Result<Value> ParseValueInner() {
     SkipSpace();
     Value v;
     v.offset = pos_;
@@ -141,7 +148,7 @@ class Parser {
         pos_ += 2;
         auto val = ParseValue();
         if (!val) return val;
-        v.hash.emplace_back(key->text, std::move(*val));
+        v.hash.push_back(HashEntry{key->text, std::move(*val)});
         SkipSpace();
         if (!AtEnd() && text_[pos_] == ',') {
           ++pos_;
@@ -288,8 +295,10 @@ class Parser {
         std::string(col, ' ') + "^"));
   }
 
+  static constexpr int kMaxDepth = 100;
   std::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -17,17 +17,24 @@
 
 namespace smartcar::table::shell {
 
+struct HashEntry;
+
 struct Value {
   enum class Kind { kString, kInteger, kWord, kHash, kArray };
   Kind kind = Kind::kString;
   std::string text;  // kString: unquoted; kWord: the word; kInteger: as written.
   int64_t integer = 0;
-  std::vector<std::pair<std::string, Value>> hash;  // Keys as written (unquoted).
+  std::vector<HashEntry> hash;  // kHash: keys as written (unquoted), in order.
   std::vector<Value> array;
   size_t offset = 0;  // 0-based offset in the statement.
   bool IsText() const { return kind == Kind::kString || kind == Kind::kWord; }
   // The value for a hash key, or nullptr.
   const Value* Find(std::string_view key) const;
+};
+
+struct HashEntry {
+  std::string key;
+  Value value;
 };
 
 struct Command {

@@ -172,6 +172,7 @@ TEST_F(FilterTest, ErrorsPointAtTheColumn) {
   EXPECT_PRED2(StartsWith, Error("RowFilter(!,'binary:a')"), "column 11: '!' must be fo");
   EXPECT_PRED2(StartsWith, Error("RowFilter(=;'binary:a')"), "column 12: unexpected character ';'");
   EXPECT_EQ(Error(""), "column 1: empty filter\n\n^");
+  EXPECT_PRED2(StartsWith, Error(std::string(150, '(')), "column 101: filter nested too deeply");
   EXPECT_PRED2(StartsWith, Error("SingleColumnValueFilter('a','b',=,'binary:c',true)"),
                "column 1: SingleColumnValueFilter takes 4 or 6");
   EXPECT_PRED2(StartsWith, Error("SingleColumnValueFilter('a','b',=,'binary:c',1,true)"),

@@ -53,6 +53,8 @@ TEST(CommandParserTest, ErrorsHaveColumnAndCaret) {
   EXPECT_FALSE(ParseCommand("").has_value());
   EXPECT_FALSE(ParseCommand("put 't',").has_value());
   EXPECT_FALSE(ParseCommand("put \"\\x\"").has_value());
+  EXPECT_NE(ParseCommand("put " + std::string(5000, '[')).error().message().find("too deeply"),
+            std::string::npos);
 }
 
 TEST(CommandParserTest, SplitsStatements) {
