@@ -2,6 +2,8 @@
 // scans, regions, reopening.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "table/table.h"
 #include "table/table_test_util.h"
 
@@ -76,6 +78,13 @@ TEST_F(TableTest, PutGetAndPartialRowUpdateKeepsOtherColumns) {
   Put unknown("row1");
   unknown.Add("nofam", "q", "v");
   EXPECT_TRUE(table_->Apply({}, unknown).IsInvalidArgument());
+  Put negative("row1");
+  negative.Add("cf1", "q", "v", -5);
+  EXPECT_EQ(table_->Apply({}, negative).message(), "Timestamp -5 is negative");
+  EXPECT_TRUE(table_->Apply({}, Put("row1")).IsInvalidArgument());
+  Put no_row("");
+  no_row.Add("cf1", "q", "v");
+  EXPECT_TRUE(table_->Apply({}, no_row).IsInvalidArgument());
 }
 
 TEST_F(TableTest, SameTimestampPutsMergeColumns) {
@@ -245,6 +254,36 @@ TEST_F(TableTest, RegionsCountRowsBytesAndWrites) {
   EXPECT_EQ(d->regions[0].rows, 1u);
   EXPECT_EQ(d->regions[1].rows, 1u);
   EXPECT_EQ(d->regions[2].rows, 1u);
+}
+
+TEST_F(TableTest, ConcurrentWritersReadersAndDeletes) {
+  Create("t", {{.name = "cf"}});
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([this, w] {
+      for (int i = 0; i < 200; ++i) {
+        Put p("w" + std::to_string(w) + "-" + std::to_string(1000 + i));
+        p.Add("cf", "a", "1").Add("cf", "b", "2");
+        EXPECT_TRUE(table_->Apply({}, p).ok());
+        if (i % 10 == 0) {
+          EXPECT_TRUE(
+              table_->Remove({}, {p.row, Delete::Scope::kColumn, "cf", "b", kLatestTimestamp})
+                  .ok());
+        }
+      }
+    });
+  }
+  threads.emplace_back([this] {
+    for (int i = 0; i < 20; ++i) {
+      auto it = table_->Scan({});
+      ASSERT_TRUE(it.has_value());
+      for (; (*it)->Valid(); (*it)->Next()) EXPECT_FALSE((*it)->row().cells.empty());
+    }
+  });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(*table_->Count({}), 800u);
+  EXPECT_EQ(Show(*table_->Get({.row = "w2-1010"})), "w2-1010: cf:a=1");
+  EXPECT_EQ(Show(*table_->Get({.row = "w2-1011"})), "w2-1011: cf:a=1 cf:b=2");
 }
 
 }  // namespace

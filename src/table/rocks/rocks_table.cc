@@ -332,6 +332,10 @@ Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb:
   if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
   if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
   for (const Cell& c : put.cells) {
+    if (c.timestamp < 0) {
+      return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) +
+                                     " is negative");
+    }
     bool known = false;
     for (const auto& f : desc.families) known |= f.name == c.family;
     if (!known) {

@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <map>
 #include <optional>
-#include <regex>
 #include <sstream>
 
+#include "table/filter/filter.h"
 #include "table/shell/command_parser.h"
 
 namespace smartcar::table::shell {
@@ -244,21 +244,20 @@ class Session {
     if (auto r = Arity(c, 0, 1); !r) return r;
     auto names = store_->ListTables();
     if (!names) return Fail(names.error());
-    std::optional<std::regex> re;
+    // HBase matches the whole name against a Java regex; RE2 via the regexstring comparator.
+    std::unique_ptr<filter::Comparator> re;
     if (!c.args.empty()) {
       auto pattern = Text(c.args[0], "regex");
       if (!pattern) return tl::unexpected(pattern.error());
-      try {
-        re.emplace(*pattern);
-      } catch (const std::regex_error&) {
-        return Fail("bad regular expression '" + *pattern + "'");
-      }
+      auto cmp = filter::MakeComparator("regexstring:^(?:" + *pattern + ")$");
+      if (!cmp) return Fail(cmp.error());
+      re = std::move(*cmp);
     }
     out_ << "TABLE\n";
     std::string list;
     uint64_t n = 0;
     for (const auto& name : *names) {
-      if (re && !std::regex_match(name, *re)) continue;
+      if (re && re->CompareTo(name) != 0) continue;
       out_ << name << "\n";
       list += (n++ ? ", \"" : "\"") + name + "\"";
     }
