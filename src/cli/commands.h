@@ -37,6 +37,10 @@ void RegisterProduce(CLI::App* app, int* exit_code);
 void RegisterConsume(CLI::App* app, int* exit_code);
 // `smartcar consumer-groups describe G` (cmd_consumer_groups.cc).
 void RegisterConsumerGroups(CLI::App* app, int* exit_code);
+// `smartcar shell`: HBase shell commands on the table store (cmd_shell.cc).
+void RegisterShell(CLI::App* app, int* exit_code);
+// `smartcar table split|load`: RegionSplitter and loading driving logs (cmd_table.cc).
+void RegisterTable(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterProduce(&app, &exit_code);
   smartcar::cli::RegisterConsume(&app, &exit_code);
   smartcar::cli::RegisterConsumerGroups(&app, &exit_code);
+  smartcar::cli::RegisterShell(&app, &exit_code);
+  smartcar::cli::RegisterTable(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,29 @@
+// FamilyFilter(op, 'comparator'): keeps cells whose family compares as asked.
+#include "table/filter/filters.h"
+
+namespace smartcar::table::filter {
+namespace {
+
+class FamilyFilter final : public Filter {
+ public:
+  FamilyFilter(CompareOp op, std::unique_ptr<Comparator> c) : op_(op), cmp_(std::move(c)) {}
+  ReturnCode FilterCell(std::string_view, const Cell& c) override {
+    return CompareFiltersOut(op_, cmp_->CompareTo(c.family)) ? ReturnCode::kSkip
+                                                             : ReturnCode::kInclude;
+  }
+
+ private:
+  CompareOp op_;
+  std::unique_ptr<Comparator> cmp_;
+};
+
+}  // namespace
+
+FilterResult MakeFamilyFilter(const FilterCall& call) {
+  if (call.args.size() != 2) return call.Usage("2 arguments (<op>, '<comparator>')");
+  auto c = ComparatorArg(call, 0, 1);
+  if (!c) return tl::unexpected<ArgError>(c.error());
+  return std::make_unique<FamilyFilter>(call.args[0].op, std::move(*c));
+}
+
+}  // namespace smartcar::table::filter

@@ -1,0 +1,144 @@
+#include "table/rocks/cell_encoding.h"
+
+#include <algorithm>
+
+namespace smartcar::table::rocks {
+namespace {
+
+void PutVarint32(uint32_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint32(std::string_view* in, uint32_t* v) {
+  uint32_t result = 0;
+  for (int shift = 0; shift <= 28 && !in->empty(); shift += 7) {
+    const auto byte = static_cast<unsigned char>(in->front());
+    in->remove_prefix(1);
+    result |= static_cast<uint32_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) {
+      *v = result;
+      return true;
+    }
+  }
+  return false;
+}
+
+bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
+  uint32_t n = 0;
+  if (!GetVarint32(in, &n) || in->size() < n) return false;
+  *out = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+
+}  // namespace
+
+void AppendEscaped(std::string_view s, std::string* out) {
+  for (char c : s) {
+    out->push_back(c);
+    if (c == '\0') out->push_back('\xff');
+  }
+  out->push_back('\0');
+  out->push_back('\x01');
+}
+
+bool ReadEscaped(std::string_view* in, std::string* out) {
+  out->clear();
+  size_t i = 0;
+  while (i < in->size()) {
+    const char c = (*in)[i];
+    if (c != '\0') {
+      out->push_back(c);
+      ++i;
+      continue;
+    }
+    if (i + 1 >= in->size()) return false;
+    const char next = (*in)[i + 1];
+    if (next == '\x01') {
+      in->remove_prefix(i + 2);
+      return true;
+    }
+    if (next != '\xff') return false;
+    out->push_back('\0');
+    i += 2;
+  }
+  return false;
+}
+
+size_t RowPrefixLength(std::string_view key) {
+  for (size_t i = 0; i + 1 < key.size(); ++i) {
+    if (key[i] != '\0') continue;
+    if (key[i + 1] == '\x01') return i + 2;
+    if (key[i + 1] != '\xff') return 0;
+    ++i;
+  }
+  return 0;
+}
+
+std::string EncodeRowPrefix(std::string_view row) {
+  std::string out;
+  out.reserve(row.size() + 2);
+  AppendEscaped(row, &out);
+  return out;
+}
+
+std::string EncodeKey(std::string_view row, std::string_view family, int64_t ts) {
+  std::string out;
+  out.reserve(row.size() + family.size() + 12);
+  AppendEscaped(row, &out);
+  AppendEscaped(family, &out);
+  const uint64_t inv = ~static_cast<uint64_t>(ts);
+  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(inv >> shift));
+  return out;
+}
+
+bool DecodeKey(std::string_view key, DecodedKey* out) {
+  if (!ReadEscaped(&key, &out->row) || !ReadEscaped(&key, &out->family) || key.size() != 8) {
+    return false;
+  }
+  uint64_t inv = 0;
+  for (char c : key) inv = (inv << 8) | static_cast<unsigned char>(c);
+  out->timestamp = static_cast<int64_t>(~inv);
+  return true;
+}
+
+void AppendCellValue(std::string_view qualifier, std::string_view value, std::string* out) {
+  PutVarint32(static_cast<uint32_t>(qualifier.size()), out);
+  out->append(qualifier);
+  PutVarint32(static_cast<uint32_t>(value.size()), out);
+  out->append(value);
+}
+
+bool DecodeEntry(std::string_view value, const std::string& family, int64_t ts,
+                 std::vector<Cell>* cells) {
+  const size_t first = cells->size();
+  bool sorted = true;
+  while (!value.empty()) {
+    std::string_view q, v;
+    if (!GetLengthPrefixed(&value, &q) || !GetLengthPrefixed(&value, &v)) return false;
+    if (cells->size() > first && !(cells->back().qualifier < q)) sorted = false;
+    cells->push_back(Cell{family, std::string(q), ts, std::string(v)});
+  }
+  if (sorted) return true;
+  // Merged puts: order by qualifier, the last written value of a qualifier wins.
+  auto begin = cells->begin() + static_cast<std::ptrdiff_t>(first);
+  std::stable_sort(begin, cells->end(),
+                   [](const Cell& a, const Cell& b) { return a.qualifier < b.qualifier; });
+  std::vector<Cell> dedup;
+  for (auto it = begin; it != cells->end(); ++it) {
+    if (!dedup.empty() && dedup.back().qualifier == it->qualifier) {
+      dedup.back() = std::move(*it);
+    } else {
+      dedup.push_back(std::move(*it));
+    }
+  }
+  cells->erase(begin, cells->end());
+  for (auto& c : dedup) cells->push_back(std::move(c));
+  return true;
+}
+
+}  // namespace smartcar::table::rocks

@@ -1,0 +1,571 @@
+#include "table/rocks/rocks_table.h"
+
+#include <rocksdb/compaction_filter.h>
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/merge_operator.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "table/filter/parse_filter.h"
+#include "table/rocks/cell_encoding.h"
+#include "table/row_assembler.h"
+
+namespace smartcar::table::rocks {
+namespace {
+
+// SMARTCAR_RETURN_IF_ERROR for functions returning Result<T>.
+#define RETURN_ERR(expr)                       \
+  do {                                         \
+    ::smartcar::Status _st = (expr);           \
+    if (!_st.ok()) return Err(std::move(_st)); \
+  } while (0)
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status FromRocks(const rocksdb::Status& s) {
+  if (s.ok()) return Status::OK();
+  if (s.IsNotFound()) return Status::NotFound(s.ToString());
+  if (s.IsCorruption()) return Status::Corruption(s.ToString());
+  if (s.IsInvalidArgument()) return Status::InvalidArgument(s.ToString());
+  return Status::IOError(s.ToString());
+}
+
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// The row part of a key: the prefix bloom filter's domain.
+class RowPrefixTransform final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "smartcar.RowPrefix"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return {key.data(), RowPrefixLength(ToView(key))};
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return RowPrefixLength(ToView(key)) > 0;
+  }
+};
+
+// Same-timestamp puts of one row and family: concatenate; decoding keeps the last value.
+class ConcatMergeOperator final : public rocksdb::AssociativeMergeOperator {
+ public:
+  const char* Name() const override { return "smartcar.ConcatCells"; }
+  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
+             std::string* new_value, rocksdb::Logger*) const override {
+    new_value->clear();
+    if (existing != nullptr) new_value->assign(existing->data(), existing->size());
+    new_value->append(value.data(), value.size());
+    return true;
+  }
+};
+
+// Drops entries older than their family's TTL.
+class TtlCompactionFilter final : public rocksdb::CompactionFilter {
+ public:
+  explicit TtlCompactionFilter(std::vector<FamilyOptions> families)
+      : families_(std::move(families)) {}
+  const char* Name() const override { return "smartcar.Ttl"; }
+  bool Filter(int, const rocksdb::Slice& key, const rocksdb::Slice&, std::string*,
+              bool*) const override {
+    DecodedKey k;
+    if (!DecodeKey(ToView(key), &k)) return false;
+    for (const auto& f : families_) {
+      if (f.name == k.family) {
+        return f.ttl_seconds > 0 && k.timestamp < NowMs() - f.ttl_seconds * 1000;
+      }
+    }
+    return false;
+  }
+
+ private:
+  std::vector<FamilyOptions> families_;
+};
+
+size_t RegionOf(const std::vector<std::string>& splits, std::string_view row) {
+  return static_cast<size_t>(std::upper_bound(splits.begin(), splits.end(), row) - splits.begin());
+}
+
+// Reads family and timestamp from a key whose row prefix (plen bytes) is already known.
+bool DecodeFamilyAndTs(std::string_view key, size_t plen, std::string* family, int64_t* ts) {
+  key.remove_prefix(plen);
+  if (!ReadEscaped(&key, family) || key.size() != 8) return false;
+  uint64_t inv = 0;
+  for (char c : key) inv = (inv << 8) | static_cast<unsigned char>(c);
+  *ts = static_cast<int64_t>(~inv);
+  return true;
+}
+
+bool CellLess(const Cell& a, const Cell& b) {
+  if (a.family != b.family) return a.family < b.family;
+  return a.qualifier < b.qualifier;
+}
+
+// Reads the entries of one row at the iterator (forward: from the row's first key; reverse:
+// from its last key) into cells ordered by family, qualifier, newest first. Leaves the iterator
+// on the next row's first (forward) or last (reverse) key.
+bool ReadRow(rocksdb::Iterator* it, bool reverse, std::string* row, std::string* prefix,
+             std::vector<Cell>* cells) {
+  cells->clear();
+  const std::string_view first = ToView(it->key());
+  const size_t plen = RowPrefixLength(first);
+  if (plen == 0) return false;
+  prefix->assign(first.substr(0, plen));
+  std::string_view in = *prefix;
+  if (!ReadEscaped(&in, row)) return false;
+  std::string family;
+  int64_t ts = 0;
+  if (!reverse) {
+    for (; it->Valid() && it->key().starts_with(*prefix); it->Next()) {
+      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
+      if (!DecodeEntry(ToView(it->value()), family, ts, cells)) return false;
+    }
+  } else {
+    struct Entry {
+      std::string family;
+      int64_t ts;
+      std::string value;
+    };
+    std::vector<Entry> entries;
+    for (; it->Valid() && it->key().starts_with(*prefix); it->Prev()) {
+      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
+      entries.push_back({family, ts, it->value().ToString()});
+    }
+    for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
+      if (!DecodeEntry(e->value, e->family, e->ts, cells)) return false;
+    }
+  }
+  // Entries come family by family, newest first; order cells by qualifier within a family
+  // keeping that newest-first order. A row written once is already in order.
+  if (!std::is_sorted(cells->begin(), cells->end(), CellLess)) {
+    std::stable_sort(cells->begin(), cells->end(), CellLess);
+  }
+  return true;
+}
+
+class RocksRowIterator final : public RowIterator {
+ public:
+  RocksRowIterator(std::shared_ptr<rocksdb::DB> db, std::shared_ptr<const RocksTable> table,
+                   ScanSpec spec, std::unique_ptr<filter::Filter> filter)
+      : db_(std::move(db)),
+        table_(std::move(table)),
+        spec_(std::move(spec)),
+        filter_(std::move(filter)) {
+    sel_.columns = &spec_.columns;
+    sel_.max_versions = spec_.max_versions;
+    sel_.time_range = spec_.time_range;
+    sel_.now_ms = NowMs();
+    rocksdb::ReadOptions ro;
+    ro.total_order_seek = true;
+    if (!spec_.reversed && !spec_.stop_row.empty()) {
+      upper_ = EncodeRowPrefix(spec_.stop_row);
+      upper_slice_ = rocksdb::Slice(upper_);
+      ro.iterate_upper_bound = &upper_slice_;
+    }
+    if (spec_.reversed && !spec_.stop_row.empty()) {
+      lower_ = EncodeRowPrefix(spec_.stop_row) + '\xff';
+      lower_slice_ = rocksdb::Slice(lower_);
+      ro.iterate_lower_bound = &lower_slice_;
+    }
+    it_.reset(db_->NewIterator(ro));
+    if (!spec_.reversed) {
+      it_->Seek(EncodeRowPrefix(spec_.start_row));
+    } else if (spec_.start_row.empty()) {
+      it_->SeekToLast();
+    } else {
+      it_->SeekForPrev(EncodeRowPrefix(spec_.start_row) + '\xff');
+    }
+    Advance();
+  }
+
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    if (!pending_.empty()) {
+      EmitBatch();
+      return;
+    }
+    Advance();
+  }
+  const Row& row() const override { return current_; }
+  Status status() const override {
+    if (!status_.ok()) return status_;
+    return FromRocks(it_->status());
+  }
+
+ private:
+  void Advance() {
+    valid_ = false;
+    if (spec_.limit >= 0 && rows_ >= spec_.limit) return;
+    while (it_->Valid()) {
+      if (!ReadRow(it_.get(), spec_.reversed, &current_.key, &prefix_, &cells_)) {
+        status_ = Status::Corruption("malformed entry in table " + table_->descriptor().name);
+        return;
+      }
+      const RowOutcome o =
+          AssembleRow(current_.key, table_->descriptor(), sel_, filter_.get(), &cells_);
+      if (o == RowOutcome::kStopScan) return;
+      if (o == RowOutcome::kSkip) continue;
+      ++rows_;
+      if (spec_.batch > 0 && cells_.size() > static_cast<size_t>(spec_.batch)) {
+        pending_ = std::move(cells_);
+        pending_pos_ = 0;
+        EmitBatch();
+        return;
+      }
+      std::swap(current_.cells, cells_);  // Keeps both buffers' capacity.
+      valid_ = true;
+      return;
+    }
+  }
+
+  void EmitBatch() {
+    const size_t n = std::min(pending_.size() - pending_pos_, static_cast<size_t>(spec_.batch));
+    current_.cells.assign(std::make_move_iterator(pending_.begin() + pending_pos_),
+                          std::make_move_iterator(pending_.begin() + pending_pos_ + n));
+    pending_pos_ += n;
+    if (pending_pos_ >= pending_.size()) pending_.clear();
+    valid_ = true;
+  }
+
+  std::shared_ptr<rocksdb::DB> db_;
+  std::shared_ptr<const RocksTable> table_;
+  ScanSpec spec_;
+  std::unique_ptr<filter::Filter> filter_;
+  ReadSelection sel_;
+  std::string upper_, lower_;
+  rocksdb::Slice upper_slice_, lower_slice_;
+  std::unique_ptr<rocksdb::Iterator> it_;
+  Row current_;
+  std::vector<Cell> cells_;
+  std::string prefix_;
+  std::vector<Cell> pending_;  // A wide row being handed out `batch` cells at a time.
+  size_t pending_pos_ = 0;
+  int64_t rows_ = 0;
+  bool valid_ = false;
+  Status status_;
+};
+
+Result<std::unique_ptr<filter::Filter>> MaybeParse(const std::string& text) {
+  if (text.empty()) return std::unique_ptr<filter::Filter>();
+  return filter::ParseFilter(text);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
+                                                     const TableDescriptor& desc) {
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  o.IncreaseParallelism(2);
+  o.max_background_jobs = 2;
+  o.write_buffer_size = 64 << 20;
+  o.prefix_extractor = std::make_shared<RowPrefixTransform>();
+  o.merge_operator = std::make_shared<ConcatMergeOperator>();
+  bool any_ttl = false;
+  for (const auto& f : desc.families) any_ttl |= f.ttl_seconds > 0;
+  rocksdb::BlockBasedTableOptions bt;
+  bt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  bt.whole_key_filtering = false;  // Bloom on the row prefix: Get of a row, as HBase ROW bloom.
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(bt));
+  std::unique_ptr<rocksdb::CompactionFilter> ttl;
+  if (any_ttl) {
+    // Lives as long as the DB: the DB's deleter below owns it.
+    ttl = std::make_unique<TtlCompactionFilter>(desc.families);
+    o.compaction_filter = ttl.get();
+  }
+  rocksdb::DB* raw = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(o, db_path, &raw);
+  if (!s.ok()) return Err(FromRocks(s).WithPrefix("opening table " + desc.name + ": "));
+  std::shared_ptr<rocksdb::DB> db(
+      raw, [filter = std::shared_ptr<rocksdb::CompactionFilter>(std::move(ttl))](rocksdb::DB* d) {
+        static_cast<void>(d->Close());
+        delete d;
+      });
+  return std::make_shared<RocksTable>(std::move(db), desc);
+}
+
+RocksTable::RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc)
+    : desc_(std::move(desc)), db_(std::move(db)), region_writes_(desc_.split_keys.size() + 1) {}
+
+RocksTable::~RocksTable() = default;
+
+std::shared_ptr<rocksdb::DB> RocksTable::db() const {
+  std::lock_guard<std::mutex> l(db_mu_);
+  return db_;
+}
+
+Status RocksTable::Closed() const {
+  std::lock_guard<std::mutex> l(db_mu_);
+  return Status::Aborted(closed_why_);
+}
+
+void RocksTable::Close(std::string_view why) {
+  std::unique_lock<std::shared_mutex> w(write_mu_);
+  std::lock_guard<std::mutex> l(db_mu_);
+  closed_why_ = std::string(why);
+  db_.reset();
+}
+
+void RocksTable::SetSplitKeys(std::vector<std::string> keys) {
+  std::lock_guard<std::mutex> l(regions_mu_);
+  desc_.split_keys = std::move(keys);
+  region_writes_.assign(desc_.split_keys.size() + 1, 0);
+}
+
+void RocksTable::CountWrites(const std::vector<const std::string*>& rows) {
+  std::lock_guard<std::mutex> l(regions_mu_);
+  for (const std::string* r : rows) ++region_writes_[RegionOf(desc_.split_keys, *r)];
+}
+
+namespace {
+
+// Adds `put` to `batch`: one merge per (family, timestamp), cells sorted by qualifier.
+Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb::WriteBatch* batch,
+              std::vector<const Cell*>* scratch) {
+  if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
+  if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
+  for (const Cell& c : put.cells) {
+    if (c.timestamp < 0) {
+      return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) +
+                                     " is negative");
+    }
+    bool known = false;
+    for (const auto& f : desc.families) known |= f.name == c.family;
+    if (!known) {
+      return Status::InvalidArgument("Unknown column family '" + c.family + "' in table '" +
+                                     desc.name + "'");
+    }
+  }
+  scratch->clear();
+  for (const Cell& c : put.cells) scratch->push_back(&c);
+  auto ts = [now](const Cell* c) { return c->timestamp == kLatestTimestamp ? now : c->timestamp; };
+  std::stable_sort(scratch->begin(), scratch->end(), [&](const Cell* a, const Cell* b) {
+    if (a->family != b->family) return a->family < b->family;
+    if (ts(a) != ts(b)) return ts(a) < ts(b);
+    return a->qualifier < b->qualifier;
+  });
+  std::string value;
+  for (size_t i = 0; i < scratch->size();) {
+    const Cell* head = (*scratch)[i];
+    value.clear();
+    size_t j = i;
+    for (; j < scratch->size() && (*scratch)[j]->family == head->family &&
+           ts((*scratch)[j]) == ts(head);
+         ++j) {
+      AppendCellValue((*scratch)[j]->qualifier, (*scratch)[j]->value, &value);
+    }
+    const std::string key = EncodeKey(put.row, head->family, ts(head));
+    auto s = batch->Merge(ToSlice(key), ToSlice(value));
+    if (!s.ok()) return FromRocks(s);
+    i = j;
+  }
+  return Status::OK();
+}
+
+rocksdb::WriteOptions ToRocks(const WriteOptions& o) {
+  rocksdb::WriteOptions w;
+  w.sync = o.sync;
+  return w;
+}
+
+}  // namespace
+
+Status RocksTable::Apply(const WriteOptions& options, const Put& put) {
+  return ApplyBatch(options, std::vector<Put>{put});
+}
+
+Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) {
+  rocksdb::WriteBatch batch;
+  std::vector<const Cell*> scratch;
+  std::vector<const std::string*> rows;
+  rows.reserve(puts.size());
+  const int64_t now = NowMs();
+  for (const Put& p : puts) {
+    SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, p, now, &batch, &scratch));
+    rows.push_back(&p.row);
+  }
+  std::shared_lock<std::shared_mutex> w(write_mu_);
+  auto db = this->db();
+  if (db == nullptr) return Closed();
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(db->Write(ToRocks(options), &batch)));
+  CountWrites(rows);
+  return Status::OK();
+}
+
+Status RocksTable::Remove(const WriteOptions& options, const Delete& del) {
+  if (del.row.empty()) return Status::InvalidArgument("Row key must not be empty");
+  if (del.scope != Delete::Scope::kRow) {
+    SMARTCAR_RETURN_IF_ERROR(CheckColumns(desc_, {ColumnRef{del.family, "", true}}));
+  }
+  std::unique_lock<std::shared_mutex> w(write_mu_);
+  auto db = this->db();
+  if (db == nullptr) return Closed();
+  std::string prefix = EncodeRowPrefix(del.row);
+  if (del.scope != Delete::Scope::kRow) AppendEscaped(del.family, &prefix);
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  rocksdb::WriteBatch batch;
+  DecodedKey k;
+  std::vector<Cell> cells;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (!DecodeKey(ToView(it->key()), &k)) return Status::Corruption("malformed key");
+    const bool in_range = del.scope == Delete::Scope::kVersion ? k.timestamp == del.timestamp
+                                                               : k.timestamp <= del.timestamp;
+    if (!in_range) continue;
+    if (del.scope == Delete::Scope::kRow || del.scope == Delete::Scope::kFamily) {
+      SMARTCAR_RETURN_IF_ERROR(FromRocks(batch.Delete(it->key())));
+      continue;
+    }
+    cells.clear();
+    if (!DecodeEntry(ToView(it->value()), k.family, k.timestamp, &cells)) {
+      return Status::Corruption("malformed entry");
+    }
+    std::string value;
+    bool removed = false;
+    for (const Cell& c : cells) {
+      if (c.qualifier == del.qualifier) {
+        removed = true;
+      } else {
+        AppendCellValue(c.qualifier, c.value, &value);
+      }
+    }
+    if (!removed) continue;
+    SMARTCAR_RETURN_IF_ERROR(
+        FromRocks(value.empty() ? batch.Delete(it->key()) : batch.Put(it->key(), value)));
+  }
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status()));
+  return FromRocks(db->Write(ToRocks(options), &batch));
+}
+
+Result<Row> RocksTable::Get(const GetSpec& spec) {
+  RETURN_ERR(CheckColumns(desc_, spec.columns));
+  auto filter = MaybeParse(spec.filter);
+  if (!filter) return Err(filter.error());
+  auto db = this->db();
+  if (db == nullptr) return Err(Closed());
+  const std::string prefix = EncodeRowPrefix(spec.row);
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  Row row;
+  row.key = spec.row;
+  it->Seek(prefix);
+  if (!it->Valid() || !it->key().starts_with(prefix)) {
+    RETURN_ERR(FromRocks(it->status()));
+    return row;
+  }
+  std::string key, scratch;
+  if (!ReadRow(it.get(), false, &key, &scratch, &row.cells)) {
+    return Err(Status::Corruption("malformed entry"));
+  }
+  RETURN_ERR(FromRocks(it->status()));
+  ReadSelection sel;
+  sel.columns = &spec.columns;
+  sel.max_versions = spec.max_versions;
+  sel.time_range = spec.time_range;
+  sel.now_ms = NowMs();
+  if (AssembleRow(row.key, desc_, sel, filter->get(), &row.cells) != RowOutcome::kEmit) {
+    row.cells.clear();
+  }
+  return row;
+}
+
+Result<std::unique_ptr<RowIterator>> RocksTable::Scan(const ScanSpec& spec) {
+  RETURN_ERR(CheckColumns(desc_, spec.columns));
+  auto filter = MaybeParse(spec.filter);
+  if (!filter) return Err(filter.error());
+  auto db = this->db();
+  if (db == nullptr) return Err(Closed());
+  return std::unique_ptr<RowIterator>(
+      new RocksRowIterator(std::move(db), shared_from_this(), spec, std::move(*filter)));
+}
+
+Result<uint64_t> RocksTable::Count(const ScanSpec& spec) {
+  bool any_ttl = false;
+  for (const auto& f : desc_.families) any_ttl |= f.ttl_seconds > 0;
+  const bool keys_only = spec.filter.empty() && spec.columns.empty() && !any_ttl &&
+                         spec.time_range.min == 0 && spec.time_range.max == kLatestTimestamp &&
+                         !spec.reversed && spec.limit < 0;
+  if (!keys_only) {
+    auto it = Scan(spec);
+    if (!it) return Err(it.error());
+    uint64_t n = 0;
+    std::string last;
+    for (; (*it)->Valid(); (*it)->Next()) {
+      if (n == 0 || (*it)->row().key != last) ++n;
+      last = (*it)->row().key;
+    }
+    RETURN_ERR((*it)->status());
+    return n;
+  }
+  // Fast path: count distinct row prefixes without decoding values.
+  auto db = this->db();
+  if (db == nullptr) return Err(Closed());
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  std::string upper;
+  rocksdb::Slice upper_slice;
+  if (!spec.stop_row.empty()) {
+    upper = EncodeRowPrefix(spec.stop_row);
+    upper_slice = upper;
+    ro.iterate_upper_bound = &upper_slice;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  uint64_t n = 0;
+  std::string prev;
+  for (it->Seek(EncodeRowPrefix(spec.start_row)); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    const size_t plen = RowPrefixLength(key);
+    if (plen == prev.size() && key.substr(0, plen) == prev) continue;
+    prev.assign(key.substr(0, plen));
+    ++n;
+  }
+  RETURN_ERR(FromRocks(it->status()));
+  return n;
+}
+
+Result<std::vector<RegionStats>> RocksTable::RegionStatsNow() {
+  auto db = this->db();
+  std::vector<std::string> splits;
+  std::vector<uint64_t> writes;
+  {
+    std::lock_guard<std::mutex> l(regions_mu_);
+    splits = desc_.split_keys;
+    writes = region_writes_;
+  }
+  std::vector<RegionStats> out(splits.size() + 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i].start_key = i == 0 ? "" : splits[i - 1];
+    out[i].end_key = i < splits.size() ? splits[i] : "";
+    out[i].writes = writes[i];
+  }
+  if (db == nullptr) return out;
+  rocksdb::ReadOptions ro;
+  ro.total_order_seek = true;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro));
+  std::string prev, row;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key = ToView(it->key());
+    const size_t plen = RowPrefixLength(key);
+    std::string_view p = key.substr(0, plen);
+    if (!ReadEscaped(&p, &row)) return Err(Status::Corruption("malformed key"));
+    RegionStats& r = out[RegionOf(splits, row)];
+    if (!(plen == prev.size() && key.substr(0, plen) == prev)) {
+      prev.assign(key.substr(0, plen));
+      ++r.rows;
+    }
+    r.bytes += it->key().size() + it->value().size();
+  }
+  RETURN_ERR(FromRocks(it->status()));
+  return out;
+}
+
+}  // namespace smartcar::table::rocks

@@ -1,0 +1,55 @@
+// The RocksDB-backed Table (one RocksDB instance per table folder). Internal to table/.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "table/table.h"
+
+namespace rocksdb {
+class DB;
+}
+
+namespace smartcar::table::rocks {
+
+class RocksTable final : public Table, public std::enable_shared_from_this<RocksTable> {
+ public:
+  // Opens (creating if missing) the RocksDB folder `db_path` for `desc`.
+  static Result<std::shared_ptr<RocksTable>> Open(const std::string& db_path,
+                                                  const TableDescriptor& desc);
+  RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc);
+  ~RocksTable() override;
+
+  const TableDescriptor& descriptor() const override { return desc_; }
+  Status Apply(const WriteOptions& options, const Put& put) override;
+  Status ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) override;
+  Status Remove(const WriteOptions& options, const Delete& del) override;
+  Result<Row> Get(const GetSpec& spec) override;
+  Result<std::unique_ptr<RowIterator>> Scan(const ScanSpec& spec) override;
+  Result<uint64_t> Count(const ScanSpec& spec) override;
+
+  // Per-region rows and bytes (read from the data) and writes since open.
+  Result<std::vector<RegionStats>> RegionStatsNow();
+  void SetSplitKeys(std::vector<std::string> keys);
+  // Closes the engine; later calls fail with Aborted. Waits for no iterator.
+  void Close(std::string_view why);
+
+ private:
+  std::shared_ptr<rocksdb::DB> db() const;
+  Status Closed() const;
+  void CountWrites(const std::vector<const std::string*>& rows);
+
+  TableDescriptor desc_;
+  mutable std::mutex db_mu_;
+  std::shared_ptr<rocksdb::DB> db_;  // Null once closed.
+  std::string closed_why_;
+  std::shared_mutex write_mu_;  // Puts shared, read-modify-write deletes exclusive.
+  std::mutex regions_mu_;
+  std::vector<uint64_t> region_writes_;  // One per region of desc_.split_keys.
+};
+
+}  // namespace smartcar::table::rocks
