@@ -11,6 +11,9 @@ namespace smartcar::cli {
 // `smartcar gen driver|status`: the pilot's log simulators (cmd_gen.cc).
 void RegisterGen(CLI::App* app, int* exit_code);
 
+// `smartcar rules check|run`: EPL rule files (cmd_rules.cc).
+void RegisterRules(CLI::App* app, int* exit_code);
+
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data errors).

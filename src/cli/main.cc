@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = smartcar::cli::kExitOk;
   smartcar::cli::RegisterGen(&app, &exit_code);
+  smartcar::cli::RegisterRules(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
