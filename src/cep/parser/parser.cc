@@ -38,12 +38,25 @@ constexpr TimeUnit kUnits[] = {
     {"minutes", 60000},   {"hour", 3600000},  {"hours", 3600000},  {"day", 86400000},
     {"days", 86400000}};
 
+bool IsContextKeyword(std::string_view word) {
+  for (std::string_view k : {"all", "first", "last", "snapshot", "every", "events", "event"}) {
+    if (IEquals(k, word)) return true;
+  }
+  return false;
+}
+
 const TimeUnit* FindUnit(std::string_view word) {
   for (const TimeUnit& u : kUnits) {
     if (IEquals(u.name, word)) return &u;
   }
   return nullptr;
 }
+
+}  // namespace
+
+bool IsReservedKeyword(std::string_view word);
+
+namespace {
 
 class Parser {
  public:
@@ -57,7 +70,7 @@ class Parser {
       const size_t start = i_;
       ast::Statement s;
       if (!ParseStatement(&s)) return Err(error_);
-      s.canonical = TextOf(start, i_);
+      s.canonical = TextOf(start, i_, /*canonical=*/true);
       out.push_back(std::move(s));
       if (Peek().kind != TokenKind::kEnd && !IsSymbol(";")) {
         Fail("';' or end of input");
@@ -130,7 +143,9 @@ class Parser {
     return true;
   }
 
-  std::string TextOf(size_t begin, size_t end) const {
+  // The tokens in [begin, end) as text. `canonical` also lower-cases keywords and time units so
+  // that two spellings of one statement compare equal.
+  std::string TextOf(size_t begin, size_t end, bool canonical = false) const {
     std::string out;
     for (size_t k = begin; k < end && k < t_.size(); ++k) {
       const Token& t = t_[k];
@@ -154,6 +169,12 @@ class Parser {
         out.push_back('\'');
       } else if (t.quoted) {
         out += "`" + t.text + "`";
+      } else if (canonical && t.kind == TokenKind::kIdent &&
+                 (IsReservedKeyword(t.text) || IsContextKeyword(t.text) ||
+                  FindUnit(t.text) != nullptr)) {
+        for (char c : t.text) {
+          out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+        }
       } else {
         out += t.text;
       }
