@@ -61,6 +61,24 @@ const AggregateInfo* FindAggregate(std::string_view name);
 Type AggResultType(AggKind kind, Type arg);
 
 void AggEnter(const AggSpec& spec, AggState* s, const Value& v);
+// AggEnter for a non-null integer, without building a Value (count, sum, avg, stddev only).
+inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
+  switch (spec.kind) {
+    case AggKind::kCount:
+    case AggKind::kSum:
+    case AggKind::kAvg:
+    case AggKind::kStddev: {
+      ++s->n;
+      s->isum += v;
+      const double d = static_cast<double>(v);
+      s->sum += d;
+      s->sumsq += d * d;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
 void AggLeave(const AggSpec& spec, AggState* s, const Value& v);
 Value AggResult(const AggSpec& spec, const AggState& s);
 // Approximate heap bytes held by `s` beyond sizeof(AggState).

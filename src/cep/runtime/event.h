@@ -22,4 +22,10 @@ struct StoredEvent {
 // Field `index` of the event (DriverCarInfo field order, or the row's column).
 Value GetField(const StoredEvent& e, int index);
 
+// Hot-path readers that build no Value.
+// Appends AppendKey(GetField(e, index)) to *key.
+void AppendFieldKey(const StoredEvent& e, int index, std::string* key);
+// Sets *out to an integer (or time) field's value; false for other types and nulls.
+bool GetIntField(const StoredEvent& e, int index, int64_t* out);
+
 }  // namespace smartcar::cep

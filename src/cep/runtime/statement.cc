@@ -14,7 +14,9 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
       window_(plan_->window->Create(
           plan_->allowed_lateness_ms ? WindowContext{*plan_->allowed_lateness_ms} : ctx)),
       batch_(plan_->window->batch()),
-      start_ms_(start_ms) {}
+      start_ms_(start_ms),
+      groups_(plan_->aggs.size()),
+      spare_(plan_->aggs.size()) {}
 
 Statement::~Statement() = default;
 
@@ -26,42 +28,47 @@ bool Statement::PassesWhere(const StoredEvent& e) const {
 void Statement::BuildKey(const StoredEvent& e) {
   key_.clear();
   const EvalCtx ctx{&e, nullptr, nullptr};
-  for (const CExpr& g : plan_->group_by) AppendKey(Eval(g, ctx), &key_);
-}
-
-Statement::Group* Statement::FindOrAdd(GroupTable* table, bool* inserted) {
-  auto [it, added] = table->try_emplace(key_);
-  if (added) it->second.aggs.resize(plan_->aggs.size());
-  *inserted = added;
-  return &it->second;
-}
-
-void Statement::Enter(Group* g, const StoredEvent& e) {
-  const EvalCtx ctx{&e, nullptr, nullptr};
-  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
-    const AggSpec& spec = plan_->aggs[i];
-    if (spec.kind == AggKind::kCountStar) {
-      ++g->aggs[i].n;
+  for (const CExpr& g : plan_->group_by) {
+    if (g.op == Op::kField) {
+      AppendFieldKey(e, g.index, &key_);
     } else {
-      AggEnter(spec, &g->aggs[i], Eval(spec.arg, ctx));
+      AppendKey(Eval(g, ctx), &key_);
     }
   }
-  g->last = e;
-  ++g->count;
 }
 
-void Statement::Leave(Group* g, const StoredEvent& e) {
+void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   const EvalCtx ctx{&e, nullptr, nullptr};
+  AggState* aggs = t->aggs(gi);
   for (size_t i = 0; i < plan_->aggs.size(); ++i) {
     const AggSpec& spec = plan_->aggs[i];
-    AggLeave(spec, &g->aggs[i],
-             spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
+    int64_t v;
+    if (spec.kind == AggKind::kCountStar) {
+      ++aggs[i].n;
+    } else if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
+               AggEnterIntFast(spec, &aggs[i], v)) {
+      // done without building a Value
+    } else {
+      AggEnter(spec, &aggs[i], Eval(spec.arg, ctx));
+    }
   }
-  --g->count;
+  GroupTable::Group& g = t->group(gi);
+  g.last = e;
+  ++g.count;
 }
 
-void Statement::AddRow(const StoredEvent* e, const Group* g) {
-  const EvalCtx ctx{e, g ? g->aggs.data() : nullptr, plan_->aggs.data()};
+void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
+  const EvalCtx ctx{&e, nullptr, nullptr};
+  AggState* aggs = t->aggs(gi);
+  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
+    const AggSpec& spec = plan_->aggs[i];
+    AggLeave(spec, &aggs[i], spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
+  }
+  --t->group(gi).count;
+}
+
+void Statement::AddRow(const StoredEvent* e, const AggState* aggs) {
+  const EvalCtx ctx{e, aggs, plan_->aggs.data()};
   if (plan_->having && !EvalPredicate(*plan_->having, ctx)) return;
   OutRow row;
   row.values.reserve(plan_->select.size());
@@ -78,7 +85,10 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
       b = cached_batch_;
     } else {
       auto [it, added] = batches_.try_emplace(batch);
-      if (added) it->second.groups.swap(spare_);  // reuse the bucket array
+      if (added) {
+        std::swap(it->second.groups, spare_);  // reuse the arrays of a closed batch
+        it->second.groups.set_aggs_per_group(plan_->aggs.size());
+      }
       b = &it->second;
       cached_batch_ = b;
       cached_batch_id_ = batch;
@@ -89,9 +99,8 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
     }
     BuildKey(e);
     bool inserted;
-    Group* g = FindOrAdd(&b->groups, &inserted);
-    if (inserted) b->order.push_back(g);
-    Enter(g, e);
+    const uint32_t g = b->groups.FindOrAdd(key_, &inserted);
+    Enter(&b->groups, g, e);
     return;
   }
   if (!plan_->aggregated) {
@@ -100,8 +109,8 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
   }
   BuildKey(e);
   bool inserted;
-  Group* g = FindOrAdd(&groups_, &inserted);
-  Enter(g, e);
+  const uint32_t g = groups_.FindOrAdd(key_, &inserted);
+  Enter(&groups_, g, e);
   pending_new_.emplace_back(g, e);
 }
 
@@ -109,10 +118,10 @@ void Statement::OnOld(const StoredEvent& e) {
   if (!plan_->aggregated || batch_) return;
   if (!PassesWhere(e)) return;
   BuildKey(e);
-  auto it = groups_.find(key_);
-  if (it == groups_.end()) return;
-  Leave(&it->second, e);
-  pending_old_.push_back(&it->second);
+  const int64_t g = groups_.Find(key_);
+  if (g < 0) return;
+  Leave(&groups_, static_cast<uint32_t>(g), e);
+  pending_old_.push_back(static_cast<uint32_t>(g));
 }
 
 void Statement::OnBatchEnd(int64_t batch) {
@@ -122,11 +131,11 @@ void Statement::OnBatchEnd(int64_t batch) {
   if (!plan_->aggregated) {
     for (const StoredEvent& e : b.events) AddRow(&e, nullptr);
   } else {
-    for (const Group* g : b.order) AddRow(&g->last, g);
+    for (uint32_t g = 0; g < b.groups.size(); ++g) AddRow(&b.groups.group(g).last, b.groups.aggs(g));
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
-  b.groups.clear();
-  spare_.swap(b.groups);
+  b.groups.Clear();
+  std::swap(spare_, b.groups);
   batches_.erase(it);
 }
 
@@ -138,23 +147,26 @@ void Statement::OnLate(const StoredEvent& e) {
 void Statement::FinishUpdate(int64_t now_ms) {
   if (!batch_ && plan_->aggregated) {
     if (!pending_new_.empty()) {
-      for (const auto& [g, e] : pending_new_) AddRow(&e, g);
+      for (const auto& [g, e] : pending_new_) AddRow(&e, groups_.aggs(g));
     } else if (!pending_old_.empty() && !plan_->ungrouped_props) {
       // Expiry alone changed the aggregates: report each affected group once (Esper reports
       // a fully aggregated statement's new value when events leave its window).
-      std::set<const Group*> seen;
-      for (const Group* g : pending_old_) {
+      std::set<uint32_t> seen;
+      for (uint32_t g : pending_old_) {
         if (!seen.insert(g).second) continue;
-        if (g->count > 0 || plan_->group_by.empty()) AddRow(&g->last, g);
+        if (groups_.group(g).count > 0 || plan_->group_by.empty()) {
+          AddRow(&groups_.group(g).last, groups_.aggs(g));
+        }
       }
     }
-    std::set<Group*> erased;
-    for (Group* g : pending_old_) {
-      if (g->count == 0 && erased.insert(g).second) {
-        // Groups whose last event left disappear, so state stays proportional to the window.
-        BuildKey(g->last);
-        groups_.erase(key_);
-      }
+    // Groups whose last event left disappear, so state stays proportional to the window.
+    std::set<std::string> empty;
+    for (uint32_t g : pending_old_) {
+      if (groups_.group(g).count == 0) empty.insert(groups_.group(g).key);
+    }
+    for (const std::string& k : empty) {
+      const int64_t g = groups_.Find(k);
+      if (g >= 0) groups_.Erase(static_cast<uint32_t>(g));
     }
     pending_new_.clear();
     pending_old_.clear();
@@ -281,22 +293,10 @@ void Statement::Deliver(int64_t now_ms) {
 }
 
 size_t Statement::MemoryBytes() const {
-  size_t bytes = sizeof(*this) + window_->MemoryBytes();
-  auto table_bytes = [](const GroupTable& t) {
-    size_t b = t.bucket_count() * sizeof(void*);
-    for (const auto& [k, g] : t) {
-      // Node: next pointer + cached hash + key + value.
-      b += 2 * sizeof(void*) + sizeof(std::string) + sizeof(Group);
-      if (k.size() > 15) b += k.capacity();
-      b += g.aggs.capacity() * sizeof(AggState);
-      for (const AggState& a : g.aggs) b += AggExtraBytes(a);
-    }
-    return b;
-  };
-  bytes += table_bytes(groups_) + table_bytes(spare_);
+  size_t bytes = sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() +
+                 spare_.MemoryBytes();
   for (const auto& [id, b] : batches_) {
-    bytes += table_bytes(b.groups) + b.order.capacity() * sizeof(void*) +
-             b.events.capacity() * sizeof(StoredEvent) + 64;
+    bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }
   return bytes;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cep/planner/plan.h"
+#include "cep/runtime/group_table.h"
 #include "cep/windows/window.h"
 
 namespace smartcar::cep {
@@ -52,15 +53,8 @@ class Statement final : private WindowSink {
   size_t group_count() const;
 
  private:
-  struct Group {
-    std::vector<AggState> aggs;
-    StoredEvent last;
-    int64_t count = 0;
-  };
-  using GroupTable = std::unordered_map<std::string, Group>;
   struct Batch {
-    GroupTable groups;
-    std::vector<Group*> order;        // first arrival order
+    GroupTable groups;                // in first-arrival order
     std::vector<StoredEvent> events;  // non-aggregated statements only
   };
   struct OutRow {
@@ -75,10 +69,9 @@ class Statement final : private WindowSink {
 
   bool PassesWhere(const StoredEvent& e) const;
   void BuildKey(const StoredEvent& e);
-  Group* FindOrAdd(GroupTable* table, bool* inserted);
-  void Enter(Group* g, const StoredEvent& e);
-  void Leave(Group* g, const StoredEvent& e);
-  void AddRow(const StoredEvent* e, const Group* g);
+  void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
+  void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
+  void AddRow(const StoredEvent* e, const AggState* aggs);
   void FinishUpdate(int64_t now_ms);
   void Deliver(int64_t now_ms);
   void Release(std::vector<Row>* rows);
@@ -93,8 +86,8 @@ class Statement final : private WindowSink {
 
   // Sliding windows.
   GroupTable groups_;
-  std::vector<std::pair<Group*, StoredEvent>> pending_new_;
-  std::vector<Group*> pending_old_;
+  std::vector<std::pair<uint32_t, StoredEvent>> pending_new_;
+  std::vector<uint32_t> pending_old_;
   // Batch windows.
   std::map<int64_t, Batch> batches_;
   int64_t cached_batch_id_ = 0;

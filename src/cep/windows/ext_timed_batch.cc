@@ -20,12 +20,11 @@ class ExtTimedBatchWindow final : public Window {
       : field_(field), interval_(interval), ref_(ref), lateness_(lateness) {}
 
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
-    const Value t = GetField(*e, field_);
-    if (!IsNumeric(t.type) || t.type == Type::kDouble) {
+    int64_t ts;
+    if (!GetIntField(*e, field_, &ts)) {
       sink->OnLate(*e);  // No usable timestamp: reported, never dropped silently.
       return;
     }
-    const int64_t ts = t.i;
     if (ts > max_ts_) {
       max_ts_ = ts;
       Advance(ts - lateness_, sink);
