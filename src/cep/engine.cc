@@ -90,8 +90,8 @@ struct Engine::Impl final : public StatementOutput {
         listener(ev);
       }
       if (!plan.insert_into.empty() && current_depth < kMaxRouteDepth) {
-        queue.push_back({plan.insert_into, std::make_shared<const Row>(std::move(row)),
-                         current_depth + 1});
+        queue.push_back(
+            {plan.insert_into, std::make_shared<const Row>(std::move(row)), current_depth + 1});
       }
     }
   }
@@ -131,8 +131,7 @@ struct Engine::Impl final : public StatementOutput {
       for (const Deployed& d : statements) {
         if (d.deployment != deployment && d.statement->plan().name == p->name) {
           return Status::InvalidArgument("statement name '" + p->name +
-                                         "' is already used by deployment '" + d.deployment +
-                                         "'");
+                                         "' is already used by deployment '" + d.deployment + "'");
         }
       }
     }
@@ -185,8 +184,8 @@ Status Engine::Replace(std::string_view deployment, const CompiledRule& rule) {
     if (it != old.end() && it->second->plan().canonical == p->canonical) {
       fresh.push_back({std::string(deployment), std::move(it->second)});  // keeps its state
     } else {
-      fresh.push_back({std::string(deployment),
-                       std::make_unique<Statement>(p, ctx, impl_.get(), impl_->now)});
+      fresh.push_back(
+          {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get(), impl_->now)});
     }
   }
   impl_->statements.insert(impl_->statements.begin() + static_cast<std::ptrdiff_t>(insert_at),

@@ -46,15 +46,15 @@ bool EventType::HasName(std::string_view n) const {
 
 std::string EventType::Suggest(std::string_view n) const {
   // Answer in the spelling the user writes: camelCase if the name has no '_' but has capitals.
-  const bool camel = n.find('_') == std::string_view::npos &&
-                     std::any_of(n.begin(), n.end(),
-                                 [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  const bool camel =
+      n.find('_') == std::string_view::npos && std::any_of(n.begin(), n.end(), [](char c) {
+        return std::isupper(static_cast<unsigned char>(c));
+      });
   std::string best;
   size_t best_d = 3;
   for (const FieldDef& f : fields) {
     const std::string& shown = camel && !f.alt_name.empty() ? f.alt_name : f.name;
-    if (Squash(f.name) == Squash(n) ||
-        (!f.alt_name.empty() && Squash(f.alt_name) == Squash(n))) {
+    if (Squash(f.name) == Squash(n) || (!f.alt_name.empty() && Squash(f.alt_name) == Squash(n))) {
       return shown;
     }
     for (const std::string* cand : {&f.name, &f.alt_name}) {

@@ -6,9 +6,9 @@
 #include <fstream>
 #include <functional>
 
+#include "cep/cep_test_util.h"
 #include "cep/rule_runner.h"
 #include "cep/value.h"
-#include "cep/cep_test_util.h"
 #include "core/line_codec.h"
 
 namespace smartcar::cep {
@@ -58,19 +58,18 @@ TEST(EngineTest, HotReloadKeepsUnchangedStatementsAndRestartsReplacedOnes) {
   EXPECT_EQ(engine.statement_names(), (std::vector<std::string>{"keep", "change", "add"}));
   engine.Send(Event("20220426000004,W0003,3,0,L1,N,25,B09"));
   EXPECT_EQ(sink.lines,
-            (std::vector<std::string>{
-                R"({"stmt":"keep","after_event":4,"row":{"n":4}})",
-                R"({"stmt":"change","after_event":4,"row":{"n":101}})",
-                R"({"stmt":"add","after_event":4,"row":{"n":1}})"}));
+            (std::vector<std::string>{R"({"stmt":"keep","after_event":4,"row":{"n":4}})",
+                                      R"({"stmt":"change","after_event":4,"row":{"n":101}})",
+                                      R"({"stmt":"add","after_event":4,"row":{"n":1}})"}));
 }
 
 TEST(EngineTest, FailedReloadChangesNothing) {
   Sink sink;
   Engine engine(EngineOptions{}, sink.listener());
-  ASSERT_TRUE(engine.Deploy("a", MustCompile("@Name('x') select count(*) as n from DriverCarInfo"))
-                  .ok());
-  ASSERT_TRUE(engine.Deploy("b", MustCompile("@Name('y') select count(*) as n from DriverCarInfo"))
-                  .ok());
+  ASSERT_TRUE(
+      engine.Deploy("a", MustCompile("@Name('x') select count(*) as n from DriverCarInfo")).ok());
+  ASSERT_TRUE(
+      engine.Deploy("b", MustCompile("@Name('y') select count(*) as n from DriverCarInfo")).ok());
   engine.Send(Event("20220426000002,W0003,3,0,L1,N,25,B09"));
   // A rule that does not compile never reaches the engine.
   EXPECT_FALSE(Compile("@Name('x') select count(*) as n from DriverCarInfo where sped > 1"));
@@ -81,8 +80,9 @@ TEST(EngineTest, FailedReloadChangesNothing) {
             "deployment 'a' already exists; use Replace to reload it");
   sink.lines.clear();
   engine.Send(Event("20220426000004,W0003,3,0,L1,N,25,B09"));
-  EXPECT_EQ(sink.lines, (std::vector<std::string>{R"({"stmt":"x","after_event":2,"row":{"n":2}})",
-                                                  R"({"stmt":"y","after_event":2,"row":{"n":2}})"}));
+  EXPECT_EQ(sink.lines,
+            (std::vector<std::string>{R"({"stmt":"x","after_event":2,"row":{"n":2}})",
+                                      R"({"stmt":"y","after_event":2,"row":{"n":2}})"}));
   EXPECT_TRUE(engine.Undeploy("a").ok());
   EXPECT_TRUE(engine.Undeploy("a").IsNotFound());
   EXPECT_EQ(engine.statement_names(), std::vector<std::string>{"y"});
@@ -101,15 +101,18 @@ TEST(EngineTest, LateEventsAreCountedAndReported) {
   engine.Send(Event("20220426000003,A0001,0,0,F,N,10,A01"));  // too late
   engine.Send(Event("20220426000019,A0001,0,0,F,N,10,A01"));
   EXPECT_EQ(engine.late_events("w"), 1u);
-  EXPECT_EQ(sink.lines,
-            (std::vector<std::string>{
-                R"({"stmt":"w","after_event":2,"row":{"carNumber":"A0001","n":1}})",
-                R"({"stmt":"w","after_event":3,"late":true,"event":{"date":"20220426000003","car_number":"A0001","speed_pedal":0,"break_pedal":0,"steer_angle":"F","direct_light":"N","speed":10,"area_number":"A01"}})"}));
+  EXPECT_EQ(
+      sink.lines,
+      (std::vector<std::string>{
+          R"({"stmt":"w","after_event":2,"row":{"carNumber":"A0001","n":1}})",
+          R"({"stmt":"w","after_event":3,"late":true,"event":{"date":"20220426000003","car_number":"A0001","speed_pedal":0,"break_pedal":0,"steer_angle":"F","direct_light":"N","speed":10,"area_number":"A01"}})"}));
   // An explicit watermark closes the open batch without another event.
   sink.lines.clear();
   engine.AdvanceWatermark(EventTimeMs{Event("20220426000020,A0001,0,0,F,N,10,A01").time.value});
-  EXPECT_EQ(sink.lines, (std::vector<std::string>{
-                            R"({"stmt":"w","at_watermark":"20220426000020","row":{"carNumber":"A0001","n":2}})"}));
+  EXPECT_EQ(
+      sink.lines,
+      (std::vector<std::string>{
+          R"({"stmt":"w","at_watermark":"20220426000020","row":{"carNumber":"A0001","n":2}})"}));
 }
 
 TEST(EngineTest, AllowedLatenessKeepsBatchesOpen) {
@@ -124,8 +127,7 @@ TEST(EngineTest, AllowedLatenessKeepsBatchesOpen) {
   engine.Send(Event("20220426000003,A0001,0,0,F,N,10,A01"));  // accepted
   engine.Send(Event("20220426000016,A0001,0,0,F,N,10,A01"));  // watermark 11: closes [0, 10)
   EXPECT_EQ(engine.late_events("w"), 0u);
-  EXPECT_EQ(sink.lines,
-            std::vector<std::string>{R"({"stmt":"w","after_event":4,"row":{"n":2}})"});
+  EXPECT_EQ(sink.lines, std::vector<std::string>{R"({"stmt":"w","after_event":4,"row":{"n":2}})"});
 }
 
 TEST(EngineTest, ProcessingClockFiresTimersInOrderAndNeverGoesBack) {
@@ -189,19 +191,17 @@ TEST(EngineTest, InsertIntoChainsStatements) {
   engine.Send(Event("20220426000000,A0001,0,0,F,N,150,A01"));
   engine.Send(Event("20220426000000,A0001,0,0,F,N,50,A01"));
   engine.Send(Event("20220426000002,A0001,0,0,F,N,120,A01"));
-  EXPECT_EQ(sink.lines,
-            (std::vector<std::string>{
-                R"({"stmt":"fast","after_event":1,"row":{"car":"A0001","speed":150}})",
-                R"({"stmt":"count","after_event":1,"row":{"car":"A0001","n":1}})",
-                R"({"stmt":"fast","after_event":3,"row":{"car":"A0001","speed":120}})",
-                R"({"stmt":"count","after_event":3,"row":{"car":"A0001","n":2}})"}));
+  EXPECT_EQ(sink.lines, (std::vector<std::string>{
+                            R"({"stmt":"fast","after_event":1,"row":{"car":"A0001","speed":150}})",
+                            R"({"stmt":"count","after_event":1,"row":{"car":"A0001","n":1}})",
+                            R"({"stmt":"fast","after_event":3,"row":{"car":"A0001","speed":120}})",
+                            R"({"stmt":"count","after_event":3,"row":{"car":"A0001","n":2}})"}));
 }
 
 // The pilot sample, as lines.
 std::vector<std::string> PilotLines() {
   std::vector<std::string> out;
-  std::ifstream in(std::string(SMARTCAR_PILOT_SAMPLES) +
-                   "/SmartCarDriverInfo_20220426_20cars.log");
+  std::ifstream in(std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarDriverInfo_20220426_20cars.log");
   std::string line;
   while (std::getline(in, line)) out.push_back(line);
   return out;

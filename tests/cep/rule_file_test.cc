@@ -87,9 +87,8 @@ TEST_P(RuleFileTest, MatchesExpectedOutput) {
     }
   }
   ASSERT_TRUE(c.sections.count("output")) << c.file << " has no --- output section";
-  testing::RunOutput out =
-      testing::RunEpl(c.sections.at("epl"), c.sections.count("input") ? c.sections.at("input") : "",
-                      options);
+  testing::RunOutput out = testing::RunEpl(
+      c.sections.at("epl"), c.sections.count("input") ? c.sections.at("input") : "", options);
   ASSERT_TRUE(out.status.ok()) << c.file << ": " << out.status.ToString();
   EXPECT_EQ(out.lines, Lines(c.sections.at("output"))) << c.file;
   const std::vector<std::string> warnings =

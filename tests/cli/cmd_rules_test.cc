@@ -83,8 +83,8 @@ TEST(CmdRulesTest, RunErrors) {
   auto back = RunSmartcar("rules run " + dir.file("r.epl") + " --input " + dir.file("in.log"));
   EXPECT_EQ(back.exit_code, 1);
   EXPECT_NE(back.out.find("line 2: time cannot go backwards"), std::string::npos) << back.out;
-  auto stmt = RunSmartcar("rules run " + dir.file("r.epl") + " --stmt zz --input " +
-                          dir.file("in.log"));
+  auto stmt =
+      RunSmartcar("rules run " + dir.file("r.epl") + " --stmt zz --input " + dir.file("in.log"));
   EXPECT_EQ(stmt.exit_code, 1);
   EXPECT_NE(stmt.out.find("no statement named 'zz'; the rule has: a"), std::string::npos)
       << stmt.out;

@@ -9,10 +9,10 @@
 #include "cep/parser/parser.h"
 #include "cep/windows/registry.h"
 
-#define SMARTCAR_RETURN_IF_ERROR_RESULT(expr)   \
-  do {                                          \
-    ::smartcar::Status _st = (expr);            \
-    if (!_st.ok()) return Err(std::move(_st));  \
+#define SMARTCAR_RETURN_IF_ERROR_RESULT(expr)  \
+  do {                                         \
+    ::smartcar::Status _st = (expr);           \
+    if (!_st.ok()) return Err(std::move(_st)); \
   } while (0)
 
 namespace smartcar::cep {
@@ -144,8 +144,7 @@ class StatementAnalyzer {
       select_item_ = nullptr;
       if (!c) return c.error();
       std::string name = item.alias.empty() ? item.expr->text : item.alias;
-      if (std::find(plan_->columns.begin(), plan_->columns.end(), name) !=
-          plan_->columns.end()) {
+      if (std::find(plan_->columns.begin(), plan_->columns.end(), name) != plan_->columns.end()) {
         return ErrorAt(item.pos, "duplicate column name '" + name + "'; use AS to rename it");
       }
       plan_->columns.push_back(std::move(name));
@@ -177,11 +176,11 @@ class StatementAnalyzer {
         return ErrorAt(o.pos, "OUTPUT SNAPSHOT is not supported; use OUTPUT ALL, FIRST or LAST");
       }
       plan_->output.present = true;
-      plan_->output.mode = o.mode == ast::OutputClause::Mode::kFirst
-                               ? OutputPolicy::Mode::kFirst
-                               : (o.mode == ast::OutputClause::Mode::kLast
-                                      ? OutputPolicy::Mode::kLast
-                                      : OutputPolicy::Mode::kAll);
+      plan_->output.mode =
+          o.mode == ast::OutputClause::Mode::kFirst
+              ? OutputPolicy::Mode::kFirst
+              : (o.mode == ast::OutputClause::Mode::kLast ? OutputPolicy::Mode::kLast
+                                                          : OutputPolicy::Mode::kAll);
       plan_->output.events = o.events;
       if (o.events && (o.every < 1 || o.every != static_cast<double>(static_cast<int64_t>(
                                                      std::min(o.every, 1e15))))) {
@@ -208,8 +207,7 @@ class StatementAnalyzer {
         const EventType& e = **existing;
         bool same = !e.is_driver && e.fields.size() == out->fields.size();
         for (size_t i = 0; same && i < e.fields.size(); ++i) {
-          same = e.fields[i].name == out->fields[i].name &&
-                 e.fields[i].type == out->fields[i].type;
+          same = e.fields[i].name == out->fields[i].name && e.fields[i].type == out->fields[i].type;
         }
         if (!same) {
           return ErrorAt(s_.insert_pos, "stream '" + s_.insert_into +
@@ -279,15 +277,15 @@ class StatementAnalyzer {
                                     std::string(ClauseName(clause))));
     }
     if (agg_depth_ > 0) {
-      return Err(ErrorAt(e.pos, "aggregate function '" + e.text +
-                                    "' cannot be nested inside another aggregate"));
+      return Err(ErrorAt(
+          e.pos, "aggregate function '" + e.text + "' cannot be nested inside another aggregate"));
     }
     AggSpec spec;
     spec.kind = info.kind;
     if (e.args.size() != 1) {
       return Err(ErrorAt(e.pos, std::string(info.name) + " expects 1 parameter but got " +
-                                    std::to_string(e.args.size()) + ", usage: " +
-                                    std::string(info.usage)));
+                                    std::to_string(e.args.size()) +
+                                    ", usage: " + std::string(info.usage)));
     }
     if (e.args[0]->kind == ast::ExprKind::kStar) {
       if (info.kind != AggKind::kCount) {
@@ -308,10 +306,9 @@ class StatementAnalyzer {
       if (!arg) return arg;
       spec.type = AggResultType(spec.kind, arg->type);
       if (spec.type == Type::kNull) {
-        return Err(ErrorAt(e.args[0]->pos, std::string(info.name) +
-                                               " needs a numeric parameter, but '" +
-                                               e.args[0]->text + "' is " +
-                                               std::string(TypeName(arg->type))));
+        return Err(ErrorAt(e.args[0]->pos,
+                           std::string(info.name) + " needs a numeric parameter, but '" +
+                               e.args[0]->text + "' is " + std::string(TypeName(arg->type))));
       }
       spec.arg = std::move(*arg);
     }
@@ -346,8 +343,9 @@ class StatementAnalyzer {
     if (Lower(e.op) == "cast") {
       if (e.args.size() != 2 || e.args[1]->kind != ast::ExprKind::kIdent ||
           e.args[1]->path.size() != 1) {
-        return Err(ErrorAt(e.pos, "usage: cast(expr, type) with type one of int, long, "
-                                  "double, string, boolean"));
+        return Err(ErrorAt(e.pos,
+                           "usage: cast(expr, type) with type one of int, long, "
+                           "double, string, boolean"));
       }
       const Type t = CastTargetType(e.args[1]->path[0]);
       if (t == Type::kNull) {
@@ -368,10 +366,9 @@ class StatementAnalyzer {
     if (fn == nullptr) {
       std::string msg = "unknown function '" + e.op + "'";
       static constexpr std::string_view kNames[] = {
-          "count", "sum",   "avg",  "min",  "max",      "stddev", "avedev", "median",
-          "first", "last",  "abs",  "round", "floor",   "ceil",   "sqrt",   "pow",
-          "exp",   "ln",    "coalesce", "substr", "upper", "lower", "length", "trim",
-          "concat", "cast"};
+          "count",    "sum",    "avg",   "min",   "max",    "stddev", "avedev", "median", "first",
+          "last",     "abs",    "round", "floor", "ceil",   "sqrt",   "pow",    "exp",    "ln",
+          "coalesce", "substr", "upper", "lower", "length", "trim",   "concat", "cast"};
       std::string best;
       size_t best_d = 3;
       for (std::string_view n : kNames) {
@@ -437,9 +434,7 @@ class StatementAnalyzer {
       if (!k) return k;
       c.kids.push_back(std::move(*k));
     }
-    auto type_error = [&](const std::string& what) {
-      return Err(ErrorAt(e.pos, what));
-    };
+    auto type_error = [&](const std::string& what) { return Err(ErrorAt(e.pos, what)); };
     switch (e.kind) {
       case ast::ExprKind::kUnary:
         if (e.op == "-") {
@@ -468,9 +463,8 @@ class StatementAnalyzer {
         if (op == "||" || (op == "+" && (a == Type::kString || b == Type::kString))) {
           if ((a != Type::kString && a != Type::kNull) ||
               (b != Type::kString && b != Type::kNull)) {
-            return type_error("operator '" + op + "' cannot join " +
-                              std::string(TypeName(a)) + " and " + std::string(TypeName(b)) +
-                              "; use cast(x, string)");
+            return type_error("operator '" + op + "' cannot join " + std::string(TypeName(a)) +
+                              " and " + std::string(TypeName(b)) + "; use cast(x, string)");
           }
           c.op = Op::kConcat;
           c.type = Type::kString;
@@ -478,14 +472,17 @@ class StatementAnalyzer {
         }
         if (op == "=" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {
           if (!Comparable(a, b)) {
-            return type_error("operator '" + op + "' cannot compare " +
-                              std::string(TypeName(a)) + " '" + e.args[0]->text + "' with " +
-                              std::string(TypeName(b)) + " '" + e.args[1]->text + "'");
+            return type_error("operator '" + op + "' cannot compare " + std::string(TypeName(a)) +
+                              " '" + e.args[0]->text + "' with " + std::string(TypeName(b)) + " '" +
+                              e.args[1]->text + "'");
           }
           c.op = Op::kCmp;
-          c.sub = op == "=" ? '=' : op == "!=" ? '!' : op == "<" ? '<' : op == "<=" ? 'l'
-                  : op == ">"                                           ? '>'
-                                                                        : 'g';
+          c.sub = op == "="    ? '='
+                  : op == "!=" ? '!'
+                  : op == "<"  ? '<'
+                  : op == "<=" ? 'l'
+                  : op == ">"  ? '>'
+                               : 'g';
           c.type = Type::kBool;
           return c;
         }
@@ -510,9 +507,8 @@ class StatementAnalyzer {
         for (size_t i = 1; i < c.kids.size(); ++i) {
           if (!Comparable(c.kids[0].type, c.kids[i].type)) {
             return type_error("cannot compare " + std::string(TypeName(c.kids[0].type)) + " '" +
-                              e.args[0]->text + "' with " +
-                              std::string(TypeName(c.kids[i].type)) + " '" + e.args[i]->text +
-                              "'");
+                              e.args[0]->text + "' with " + std::string(TypeName(c.kids[i].type)) +
+                              " '" + e.args[i]->text + "'");
           }
         }
         c.op = e.kind == ast::ExprKind::kIn ? Op::kIn : Op::kBetween;
@@ -533,12 +529,12 @@ class StatementAnalyzer {
         c.type = Type::kBool;
         if (!like && c.kids[1].op == Op::kConst && c.kids[1].type == Type::kString) {
           try {
-            c.regex = std::make_shared<const std::regex>(c.kids[1].constant.s,
-                                                         std::regex::ECMAScript);
+            c.regex =
+                std::make_shared<const std::regex>(c.kids[1].constant.s, std::regex::ECMAScript);
           } catch (const std::regex_error& err) {
-            return Err(ErrorAt(e.args[1]->pos, "invalid regular expression " +
-                                                   ToDisplay(c.kids[1].constant) + ": " +
-                                                   err.what()));
+            return Err(ErrorAt(
+                e.args[1]->pos,
+                "invalid regular expression " + ToDisplay(c.kids[1].constant) + ": " + err.what()));
           }
         }
         return c;
@@ -602,9 +598,8 @@ class StatementAnalyzer {
   const ast::SelectItem* select_item_ = nullptr;
 };
 
-constexpr std::string_view kAnnotations[] = {"Name",     "Description", "Tag",
-                                             "Priority", "Hint",        "Audit",
-                                             "AllowedLateness"};
+constexpr std::string_view kAnnotations[] = {"Name",  "Description",    "Tag", "Priority", "Hint",
+                                             "Audit", "AllowedLateness"};
 
 }  // namespace
 

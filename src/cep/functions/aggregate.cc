@@ -82,7 +82,7 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
   if (v.is_null()) return;
   ++s->n;
   if (v.type == Type::kInt || v.type == Type::kTime) {
-    s->isum += v.i;
+    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v.i));
   }
   if (IsNumeric(v.type)) {
     const double d = v.AsDouble();
@@ -111,7 +111,8 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
   }
   if (v.is_null()) return;
   --s->n;
-  if (v.type == Type::kInt || v.type == Type::kTime) s->isum -= v.i;
+  if (v.type == Type::kInt || v.type == Type::kTime)
+    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) - static_cast<uint64_t>(v.i));
   if (IsNumeric(v.type)) {
     const double d = v.AsDouble();
     s->sum -= d;

@@ -32,7 +32,7 @@ enum class AggKind : uint8_t {
 
 struct AggSpec {
   AggKind kind = AggKind::kCountStar;
-  CExpr arg;  // Unused for count(*).
+  CExpr arg;                // Unused for count(*).
   Type type = Type::kNull;  // Result type.
 };
 
@@ -69,7 +69,7 @@ inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
     case AggKind::kAvg:
     case AggKind::kStddev: {
       ++s->n;
-      s->isum += v;
+      s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v));
       const double d = static_cast<double>(v);
       s->sum += d;
       s->sumsq += d * d;

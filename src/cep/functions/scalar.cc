@@ -76,7 +76,10 @@ Type MinMaxType(const std::vector<Type>& a) {
 
 Value Num(double d, Type result) {
   if (std::isnan(d)) return Value();
-  if (result == Type::kInt) return Value::Int(static_cast<int64_t>(d));
+  if (result == Type::kInt) {
+    if (!std::isfinite(d) || std::fabs(d) >= 9.2e18) return Value();
+    return Value::Int(static_cast<int64_t>(d));
+  }
   return Value::Double(d);
 }
 bool AnyNull(const Value* a, size_t n) {
@@ -94,7 +97,10 @@ Value Coerce(const Value& v, Type t) {
 
 Value FAbs(const Value* a, size_t n, Type r) {
   if (AnyNull(a, n)) return Value();
-  if (a[0].type == Type::kInt) return Value::Int(a[0].i < 0 ? -a[0].i : a[0].i);
+  if (a[0].type == Type::kInt) {
+    const uint64_t u = static_cast<uint64_t>(a[0].i);
+    return Value::Int(static_cast<int64_t>(a[0].i < 0 ? 0 - u : u));
+  }
   return Num(std::fabs(a[0].AsDouble()), r);
 }
 Value FRound(const Value* a, size_t n, Type r) {
@@ -104,8 +110,7 @@ Value FRound(const Value* a, size_t n, Type r) {
   const double scale = std::pow(10.0, digits);
   // Half away from zero (Java's HALF_UP, Esper's default).
   const double v = std::round(a[0].AsDouble() * scale) / scale;
-  if (r == Type::kInt) return Value::Int(static_cast<int64_t>(v));
-  return Value::Double(v);
+  return Num(v, r);
 }
 Value FFloor(const Value* a, size_t n, Type r) {
   if (AnyNull(a, n)) return Value();
@@ -145,8 +150,8 @@ Value FSubstr(const Value* a, size_t n, Type) {
   if (start >= static_cast<int64_t>(s.size())) return Value::String("");
   int64_t len = n == 3 ? a[2].i : static_cast<int64_t>(s.size());
   if (len < 0) len = 0;
-  return Value::String(std::string_view(s).substr(static_cast<size_t>(start),
-                                                  static_cast<size_t>(len)));
+  return Value::String(
+      std::string_view(s).substr(static_cast<size_t>(start), static_cast<size_t>(len)));
 }
 Value FUpper(const Value* a, size_t n, Type) {
   if (AnyNull(a, n)) return Value();

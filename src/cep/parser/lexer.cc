@@ -73,8 +73,9 @@ class Lexer {
         if (pos_ < text_.size() && (text_[pos_] == 'L' || text_[pos_] == 'l')) {
           t.text = std::string(text_.substr(start, pos_ - start));
           Advance();
-        } else if (pos_ < text_.size() && (text_[pos_] == 'd' || text_[pos_] == 'D' ||
-                                           text_[pos_] == 'f' || text_[pos_] == 'F') &&
+        } else if (pos_ < text_.size() &&
+                   (text_[pos_] == 'd' || text_[pos_] == 'D' || text_[pos_] == 'f' ||
+                    text_[pos_] == 'F') &&
                    !(pos_ + 1 < text_.size() && IsIdentChar(text_[pos_ + 1]))) {
           t.text = std::string(text_.substr(start, pos_ - start));
           is_float = true;
@@ -184,8 +185,8 @@ class Lexer {
         Advance();
         while (pos_ < text_.size() && text_.substr(pos_, 2) != "*/") Advance();
         if (pos_ >= text_.size()) {
-          error_ = Status::InvalidArgument("unterminated comment starting at " +
-                                           Where(line, column));
+          error_ =
+              Status::InvalidArgument("unterminated comment starting at " + Where(line, column));
           return;
         }
         Advance();

@@ -16,9 +16,9 @@ enum class TokenKind { kIdent, kInt, kFloat, kString, kSymbol, kEnd };
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  std::string text;  // Identifier, symbol, number digits, or the string's unescaped value.
-  int line = 1;      // 1-based.
-  int column = 1;    // 1-based, in bytes.
+  std::string text;     // Identifier, symbol, number digits, or the string's unescaped value.
+  int line = 1;         // 1-based.
+  int column = 1;       // 1-based, in bytes.
   bool quoted = false;  // A `back-ticked` identifier (never a keyword).
 };
 

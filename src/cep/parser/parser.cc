@@ -23,20 +23,20 @@ bool IEquals(std::string_view a, std::string_view b) {
 }
 
 constexpr std::string_view kReserved[] = {
-    "select", "from",  "where",  "group", "by",   "having",  "output", "order", "limit",
-    "offset", "insert", "into",  "as",    "and",  "or",      "not",    "between", "in",
-    "like",   "regexp", "is",    "null",  "case", "when",    "then",   "else",  "end",
-    "distinct", "asc",  "desc",  "true",  "false"};
+    "select",  "from",   "where",  "group",    "by",  "having", "output", "order",
+    "limit",   "offset", "insert", "into",     "as",  "and",    "or",     "not",
+    "between", "in",     "like",   "regexp",   "is",  "null",   "case",   "when",
+    "then",    "else",   "end",    "distinct", "asc", "desc",   "true",   "false"};
 
 struct TimeUnit {
   std::string_view name;
   double ms;
 };
-constexpr TimeUnit kUnits[] = {
-    {"msec", 1},          {"millisecond", 1}, {"milliseconds", 1}, {"sec", 1000},
-    {"second", 1000},     {"seconds", 1000},  {"min", 60000},      {"minute", 60000},
-    {"minutes", 60000},   {"hour", 3600000},  {"hours", 3600000},  {"day", 86400000},
-    {"days", 86400000}};
+constexpr TimeUnit kUnits[] = {{"msec", 1},       {"millisecond", 1}, {"milliseconds", 1},
+                               {"sec", 1000},     {"second", 1000},   {"seconds", 1000},
+                               {"min", 60000},    {"minute", 60000},  {"minutes", 60000},
+                               {"hour", 3600000}, {"hours", 3600000}, {"day", 86400000},
+                               {"days", 86400000}};
 
 bool IsContextKeyword(std::string_view word) {
   for (std::string_view k : {"all", "first", "last", "snapshot", "every", "events", "event"}) {
@@ -81,9 +81,7 @@ class Parser {
   }
 
  private:
-  const Token& Peek(size_t ahead = 0) const {
-    return t_[std::min(i_ + ahead, t_.size() - 1)];
-  }
+  const Token& Peek(size_t ahead = 0) const { return t_[std::min(i_ + ahead, t_.size() - 1)]; }
   bool IsSymbol(std::string_view s, size_t ahead = 0) const {
     const Token& t = Peek(ahead);
     return t.kind == TokenKind::kSymbol && t.text == s;
@@ -155,9 +153,9 @@ class Parser {
         const bool tight_before = t.kind == TokenKind::kSymbol &&
                                   (t.text == ")" || t.text == "," || t.text == "." ||
                                    t.text == ":" || (t.text == "(" && p.kind == TokenKind::kIdent));
-        const bool tight_after = p.kind == TokenKind::kSymbol &&
-                                 (p.text == "(" || p.text == "." || p.text == ":" ||
-                                  p.text == "#" || p.text == "@");
+        const bool tight_after =
+            p.kind == TokenKind::kSymbol &&
+            (p.text == "(" || p.text == "." || p.text == ":" || p.text == "#" || p.text == "@");
         if (!tight_before && !tight_after) out.push_back(' ');
       }
       if (t.kind == TokenKind::kString) {
@@ -355,8 +353,7 @@ class Parser {
     }
     if (AcceptKeyword("as")) {
       if (!ExpectIdent(&f->alias, "a stream alias")) return false;
-    } else if (Peek().kind == TokenKind::kIdent && !IsReserved(Peek()) &&
-               !IsKeyword("output")) {
+    } else if (Peek().kind == TokenKind::kIdent && !IsReserved(Peek()) && !IsKeyword("output")) {
       f->alias = Peek().text;
       ++i_;
     }
@@ -459,9 +456,8 @@ class Parser {
     if (!lhs) return nullptr;
     const Token& op = Peek();
     bool negated = false;
-    if (IsKeyword("not") &&
-        (IsKeyword("between", 1) || IsKeyword("in", 1) || IsKeyword("like", 1) ||
-         IsKeyword("regexp", 1))) {
+    if (IsKeyword("not") && (IsKeyword("between", 1) || IsKeyword("in", 1) ||
+                             IsKeyword("like", 1) || IsKeyword("regexp", 1))) {
       negated = true;
       ++i_;
     }
@@ -520,8 +516,7 @@ class Parser {
         ++i_;
         ast::ExprPtr rhs = ParseConcat();
         if (!rhs) return nullptr;
-        return Binary(std::move(lhs), std::move(rhs), op, c == "<>" ? "!=" : std::string(c),
-                      start);
+        return Binary(std::move(lhs), std::move(rhs), op, c == "<>" ? "!=" : std::string(c), start);
       }
     }
     return lhs;

@@ -34,13 +34,13 @@ struct StatementPlan {
   std::shared_ptr<const WindowFactory> window;
   // @AllowedLateness('10 sec'): overrides EngineOptions::allowed_lateness_ms for this statement.
   std::optional<int64_t> allowed_lateness_ms;
-  std::optional<CExpr> where;   // Applied to events entering and leaving the window.
+  std::optional<CExpr> where;  // Applied to events entering and leaving the window.
 
   std::vector<AggSpec> aggs;
   std::vector<CExpr> group_by;
   std::optional<CExpr> having;
-  bool aggregated = false;        // Any aggregate or GROUP BY.
-  bool ungrouped_props = false;   // Select reads fields outside aggregates and GROUP BY.
+  bool aggregated = false;       // Any aggregate or GROUP BY.
+  bool ungrouped_props = false;  // Select reads fields outside aggregates and GROUP BY.
 
   std::vector<std::string> columns;
   std::vector<CExpr> select;
@@ -51,7 +51,7 @@ struct StatementPlan {
   int64_t offset = 0;
   OutputPolicy output;
 
-  std::string insert_into;  // Empty when the statement only feeds listeners.
+  std::string insert_into;                       // Empty when the statement only feeds listeners.
   std::shared_ptr<const EventType> output_type;  // Columns as fields (for INSERT INTO).
 };
 

@@ -14,9 +14,9 @@ namespace smartcar::cep {
 using Row = std::vector<Value>;
 
 struct StoredEvent {
-  DriverEvent driver;               // Valid when row == nullptr.
-  std::shared_ptr<const Row> row;   // A derived stream's row, or nullptr.
-  int64_t ts = 0;                   // Window time: processing or event time (ms).
+  DriverEvent driver;              // Valid when row == nullptr.
+  std::shared_ptr<const Row> row;  // A derived stream's row, or nullptr.
+  int64_t ts = 0;                  // Window time: processing or event time (ms).
 };
 
 // Field `index` of the event (DriverCarInfo field order, or the row's column).

@@ -200,9 +200,9 @@ Value Eval(const CExpr& e, const EvalCtx& ctx) {
       const size_t pairs_end = e.kids.size() - (e.has_else ? 1 : 0);
       for (; i < pairs_end; i += 2) {
         Value w = Eval(e.kids[i], ctx);
-        const bool hit = e.has_operand ? (!operand.is_null() && !w.is_null() &&
-                                          Compare(operand, w) == 0)
-                                       : (w.type == Type::kBool && w.b);
+        const bool hit = e.has_operand
+                             ? (!operand.is_null() && !w.is_null() && Compare(operand, w) == 0)
+                             : (w.type == Type::kBool && w.b);
         if (hit) {
           Value r = Eval(e.kids[i + 1], ctx);
           if (e.type == Type::kDouble && r.type == Type::kInt) return Value::Double(r.AsDouble());

@@ -16,8 +16,8 @@ struct AggState;
 
 enum class Op : uint8_t {
   kConst,
-  kField,   // index: field of the current event
-  kAgg,     // index: aggregate slot
+  kField,  // index: field of the current event
+  kAgg,    // index: aggregate slot
   kNeg,
   kNot,
   kArith,   // sub: + - * / %

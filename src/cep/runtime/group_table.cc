@@ -102,8 +102,8 @@ void GroupTable::Clear() {
 }
 
 size_t GroupTable::MemoryBytes() const {
-  size_t b = sizeof(*this) + slots_.capacity() * sizeof(Slot) +
-             groups_.capacity() * sizeof(Group) + aggs_.capacity() * sizeof(AggState);
+  size_t b = sizeof(*this) + slots_.capacity() * sizeof(Slot) + groups_.capacity() * sizeof(Group) +
+             aggs_.capacity() * sizeof(AggState);
   for (const Group& g : groups_) {
     if (g.key.size() > 15) b += g.key.capacity();
   }

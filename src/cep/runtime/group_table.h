@@ -42,9 +42,7 @@ class GroupTable {
   Group& group(uint32_t i) { return groups_[i]; }
   const Group& group(uint32_t i) const { return groups_[i]; }
   AggState* aggs(uint32_t i) { return aggs_.data() + static_cast<size_t>(i) * naggs_; }
-  const AggState* aggs(uint32_t i) const {
-    return aggs_.data() + static_cast<size_t>(i) * naggs_;
-  }
+  const AggState* aggs(uint32_t i) const { return aggs_.data() + static_cast<size_t>(i) * naggs_; }
   // Approximate bytes held.
   size_t MemoryBytes() const;
 

@@ -131,7 +131,8 @@ void Statement::OnBatchEnd(int64_t batch) {
   if (!plan_->aggregated) {
     for (const StoredEvent& e : b.events) AddRow(&e, nullptr);
   } else {
-    for (uint32_t g = 0; g < b.groups.size(); ++g) AddRow(&b.groups.group(g).last, b.groups.aggs(g));
+    for (uint32_t g = 0; g < b.groups.size(); ++g)
+      AddRow(&b.groups.group(g).last, b.groups.aggs(g));
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
   b.groups.Clear();
@@ -191,8 +192,7 @@ std::optional<int64_t> Statement::NextTimer() const {
 }
 
 void Statement::OnTime(int64_t now_ms) {
-  window_->OnTimer(now_ms, this);
-  FinishUpdate(now_ms);
+  // Rows held for an interval that has ended go first, before rows of the new interval.
   const OutputPolicy& p = plan_->output;
   if (p.present && !p.events && !held_.empty() &&
       now_ms >= start_ms_ + (held_interval_ + 1) * p.every) {
@@ -200,6 +200,8 @@ void Statement::OnTime(int64_t now_ms) {
     rows.swap(held_);
     Release(&rows);
   }
+  window_->OnTimer(now_ms, this);
+  FinishUpdate(now_ms);
 }
 
 void Statement::OnWatermark(int64_t watermark_ms, int64_t now_ms) {
@@ -247,7 +249,7 @@ void Statement::Deliver(int64_t now_ms) {
   std::vector<Row> rows;
   const size_t begin = std::min<size_t>(rows_.size(), static_cast<size_t>(p.offset));
   size_t end = rows_.size();
-  if (p.limit) end = std::min(end, begin + static_cast<size_t>(*p.limit));
+  if (p.limit) end = begin + std::min(static_cast<size_t>(*p.limit), rows_.size() - begin);
   rows.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) rows.push_back(std::move(rows_[i].values));
   rows_.clear();
@@ -293,8 +295,8 @@ void Statement::Deliver(int64_t now_ms) {
 }
 
 size_t Statement::MemoryBytes() const {
-  size_t bytes = sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() +
-                 spare_.MemoryBytes();
+  size_t bytes =
+      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + spare_.MemoryBytes();
   for (const auto& [id, b] : batches_) {
     bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }

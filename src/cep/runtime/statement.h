@@ -97,7 +97,7 @@ class Statement final : private WindowSink {
   std::vector<OutRow> rows_;
   // OUTPUT EVERY state.
   std::vector<Row> held_;
-  int64_t held_interval_ = -1;  // the interval `held_` belongs to (time policies)
+  int64_t held_interval_ = -1;   // the interval `held_` belongs to (time policies)
   int64_t first_interval_ = -1;  // FIRST: the interval whose first row was sent
   int64_t event_count_ = 0;
 };

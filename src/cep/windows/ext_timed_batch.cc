@@ -21,7 +21,7 @@ class ExtTimedBatchWindow final : public Window {
 
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
     int64_t ts;
-    if (!GetIntField(*e, field_, &ts)) {
+    if (!GetIntField(*e, field_, &ts) || ts > kMaxEventTimeMs || ts < -kMaxEventTimeMs) {
       sink->OnLate(*e);  // No usable timestamp: reported, never dropped silently.
       return;
     }
@@ -47,9 +47,7 @@ class ExtTimedBatchWindow final : public Window {
     open.swap(open_);
     for (int64_t k : open) sink->OnBatchEnd(k);
   }
-  size_t MemoryBytes() const override {
-    return sizeof(*this) + open_.capacity() * sizeof(int64_t);
-  }
+  size_t MemoryBytes() const override { return sizeof(*this) + open_.capacity() * sizeof(int64_t); }
 
  private:
   int64_t End(int64_t k) const { return ref_ + (k + 1) * interval_; }
@@ -78,8 +76,7 @@ class ExtTimedBatchFactory final : public WindowFactory {
   ExtTimedBatchFactory(int field, int64_t interval, int64_t ref)
       : field_(field), interval_(interval), ref_(ref) {}
   std::unique_ptr<Window> Create(const WindowContext& ctx) const override {
-    return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_,
-                                                 ctx.allowed_lateness_ms);
+    return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_, ctx.allowed_lateness_ms);
   }
   bool batch() const override { return true; }
 
@@ -98,10 +95,10 @@ Result<std::shared_ptr<const WindowFactory>> MakeExtTimedBatch(const ast::View& 
   const Type ft = type.fields[static_cast<size_t>(*field)].type;
   if (ft != Type::kTime && ft != Type::kInt) {
     const ast::Pos p = view.params[0]->pos;
-    return Err(Status::InvalidArgument(
-        "line " + std::to_string(p.line) + " column " + std::to_string(p.column) + ": " +
-        view.Spelling() + " needs a timestamp field (time or long), but '" +
-        view.params[0]->text + "' is " + std::string(TypeName(ft))));
+    return Err(Status::InvalidArgument("line " + std::to_string(p.line) + " column " +
+                                       std::to_string(p.column) + ": " + view.Spelling() +
+                                       " needs a timestamp field (time or long), but '" +
+                                       view.params[0]->text + "' is " + std::string(TypeName(ft))));
   }
   Result<int64_t> interval = PeriodParam(view, 1);
   if (!interval) return Err(interval.error());
@@ -109,9 +106,9 @@ Result<std::shared_ptr<const WindowFactory>> MakeExtTimedBatch(const ast::View& 
   if (view.params.size() == 3) {
     const ast::Expr& r = *view.params[2];
     if (r.kind != ast::ExprKind::kLiteral || r.value.type != Type::kInt) {
-      return Err(Status::InvalidArgument(
-          "line " + std::to_string(r.pos.line) + " column " + std::to_string(r.pos.column) +
-          ": " + view.Spelling() + " parameter 3 must be a reference point in epoch msec"));
+      return Err(Status::InvalidArgument("line " + std::to_string(r.pos.line) + " column " +
+                                         std::to_string(r.pos.column) + ": " + view.Spelling() +
+                                         " parameter 3 must be a reference point in epoch msec"));
     }
     ref = r.value.i;
   }

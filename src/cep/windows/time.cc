@@ -42,12 +42,12 @@ class ExtTimedWindow final : public Window {
   ExtTimedWindow(int field, int64_t interval, int64_t lateness)
       : field_(field), interval_(interval), lateness_(lateness) {}
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
-    const Value t = GetField(*e, field_);
-    if (!IsNumeric(t.type) || t.type == Type::kDouble) {
+    int64_t ts;
+    if (!GetIntField(*e, field_, &ts) || ts > kMaxEventTimeMs || ts < -kMaxEventTimeMs) {
       sink->OnLate(*e);
       return;
     }
-    e->ts = t.i;
+    e->ts = ts;
     if (e->ts > max_ts_) max_ts_ = e->ts;
     const int64_t wm = std::max(watermark_, max_ts_ - lateness_);
     if (e->ts + interval_ <= wm) {
@@ -110,10 +110,10 @@ Result<std::shared_ptr<const WindowFactory>> MakeExtTimed(const ast::View& view,
   const Type ft = type.fields[static_cast<size_t>(*field)].type;
   if (ft != Type::kTime && ft != Type::kInt) {
     const ast::Pos p = view.params[0]->pos;
-    return Err(Status::InvalidArgument(
-        "line " + std::to_string(p.line) + " column " + std::to_string(p.column) + ": " +
-        view.Spelling() + " needs a timestamp field (time or long), but '" +
-        view.params[0]->text + "' is " + std::string(TypeName(ft))));
+    return Err(Status::InvalidArgument("line " + std::to_string(p.line) + " column " +
+                                       std::to_string(p.column) + ": " + view.Spelling() +
+                                       " needs a timestamp field (time or long), but '" +
+                                       view.params[0]->text + "' is " + std::string(TypeName(ft))));
   }
   Result<int64_t> interval = PeriodParam(view, 1);
   if (!interval) return Err(interval.error());

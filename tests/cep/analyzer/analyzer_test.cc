@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "cep/parser/parser.h"
 #include "cep/cep_test_util.h"
+#include "cep/parser/parser.h"
 
 namespace smartcar::cep {
 namespace {
@@ -52,8 +52,8 @@ TEST(AnalyzerTest, NamesAndStarColumns) {
 }
 
 TEST(AnalyzerTest, IdenticalAggregatesShareASlot) {
-  auto p = Plans(
-      "select avg(speed), AVG(speed) + 1 as x from DriverCarInfo having avg(speed) > 80");
+  auto p =
+      Plans("select avg(speed), AVG(speed) + 1 as x from DriverCarInfo having avg(speed) > 80");
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0]->aggs.size(), 1u);
 }
@@ -93,8 +93,8 @@ TEST(AnalyzerTest, AllowedLatenessAnnotation) {
 }
 
 TEST(AnalyzerTest, UngroupedPropertiesAreDetected) {
-  EXPECT_TRUE(Plans("select speed, avg(speed) from DriverCarInfo group by carNumber")[0]
-                  ->ungrouped_props);
+  EXPECT_TRUE(
+      Plans("select speed, avg(speed) from DriverCarInfo group by carNumber")[0]->ungrouped_props);
   EXPECT_FALSE(Plans("select carNumber, avg(speed) from DriverCarInfo group by carNumber")[0]
                    ->ungrouped_props);
 }

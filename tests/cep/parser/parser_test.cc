@@ -46,8 +46,7 @@ TEST(LexerTest, Errors) {
   EXPECT_EQ(Lex("a /* never closed").error().message(),
             "unterminated comment starting at line 1 column 3");
   EXPECT_EQ(Lex("a\n ~").error().message(), "unexpected character '~' at line 2 column 2");
-  EXPECT_EQ(Lex("`abc").error().message(),
-            "unterminated quoted identifier at line 1 column 1");
+  EXPECT_EQ(Lex("`abc").error().message(), "unterminated quoted identifier at line 1 column 1");
 }
 
 TEST(ParserTest, PilotStatement) {
@@ -219,8 +218,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         ErrorCase{"selct a from X",
                   "Incorrect syntax near 'selct' at line 1 column 1: expected SELECT"},
-        ErrorCase{"select a frm X",
-                  "Incorrect syntax near 'X' at line 1 column 14: expected FROM"},
+        ErrorCase{"select a frm X", "Incorrect syntax near 'X' at line 1 column 14: expected FROM"},
         ErrorCase{"select from X",
                   "Incorrect syntax near 'from' (a reserved keyword) at line 1 column 8: "
                   "expected an expression"},

@@ -1,8 +1,8 @@
 // Expression semantics through whole statements (no window: one row per matching event).
 #include <gtest/gtest.h>
 
-#include "cep/runtime/expr.h"
 #include "cep/cep_test_util.h"
+#include "cep/runtime/expr.h"
 
 namespace smartcar::cep {
 namespace {
@@ -81,7 +81,8 @@ TEST(ExprTest, Casts) {
 }
 
 TEST(ExprTest, JsonEscaping) {
-  EXPECT_EQ(Row("'a\"b\\\\c' as s, 'tab\\there' as t"), "{\"s\":\"a\\\"b\\\\c\",\"t\":\"tab\\there\"}");
+  EXPECT_EQ(Row("'a\"b\\\\c' as s, 'tab\\there' as t"),
+            "{\"s\":\"a\\\"b\\\\c\",\"t\":\"tab\\there\"}");
 }
 
 TEST(ExprTest, LikeMatcher) {
