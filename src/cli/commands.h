@@ -42,6 +42,9 @@ void RegisterShell(CLI::App* app, int* exit_code);
 // `smartcar table split|load`: RegionSplitter and loading driving logs (cmd_table.cc).
 void RegisterTable(CLI::App* app, int* exit_code);
 
+// `smartcar rules check|run`: EPL rule files (cmd_rules.cc).
+void RegisterRules(CLI::App* app, int* exit_code);
+
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data errors).

@@ -1,0 +1,645 @@
+#include "cep/analyzer/analyzer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "cep/functions/scalar.h"
+#include "cep/parser/lexer.h"
+#include "cep/parser/parser.h"
+#include "cep/windows/registry.h"
+
+#define SMARTCAR_RETURN_IF_ERROR_RESULT(expr)  \
+  do {                                         \
+    ::smartcar::Status _st = (expr);           \
+    if (!_st.ok()) return Err(std::move(_st)); \
+  } while (0)
+
+namespace smartcar::cep {
+
+Catalog::Catalog() { types_.push_back(DriverCarInfoType()); }
+
+const std::shared_ptr<const EventType>* Catalog::Find(std::string_view name) const {
+  for (const auto& t : types_) {
+    if (t->HasName(name)) return &t;
+  }
+  return nullptr;
+}
+
+void Catalog::Add(std::shared_ptr<const EventType> type) { types_.push_back(std::move(type)); }
+
+std::vector<std::string> Catalog::Names() const {
+  std::vector<std::string> out;
+  for (const auto& t : types_) out.push_back(t->name);
+  return out;
+}
+
+namespace {
+
+enum class Clause { kFilter, kWhere, kGroupBy, kSelect, kHaving, kOrderBy };
+
+std::string_view ClauseName(Clause c) {
+  switch (c) {
+    case Clause::kFilter:
+      return "a stream filter";
+    case Clause::kWhere:
+      return "the WHERE clause";
+    case Clause::kGroupBy:
+      return "the GROUP BY clause";
+    case Clause::kSelect:
+      return "the SELECT clause";
+    case Clause::kHaving:
+      return "the HAVING clause";
+    case Clause::kOrderBy:
+      return "the ORDER BY clause";
+  }
+  return "";
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+Status ErrorAt(ast::Pos p, const std::string& msg) {
+  return Status::InvalidArgument(parser::Where(p.line, p.column) + ": " + msg);
+}
+
+bool Comparable(Type a, Type b) {
+  if (a == Type::kNull || b == Type::kNull) return true;
+  if (IsNumeric(a) && IsNumeric(b)) return true;
+  return a == b;
+}
+
+class StatementAnalyzer {
+ public:
+  StatementAnalyzer(const ast::Statement& s, StatementPlan* plan) : s_(s), plan_(plan) {}
+
+  Status Run(Catalog* catalog) {
+    const ast::FromClause& from = s_.from;
+    const auto* type = catalog->Find(from.type);
+    if (type == nullptr) {
+      std::string msg = "unknown event type '" + from.type + "'";
+      std::string best;
+      size_t best_d = 3;
+      for (const std::string& n : catalog->Names()) {
+        const size_t d = EditDistance(Lower(n), Lower(from.type));
+        if (d < best_d) {
+          best_d = d;
+          best = n;
+        }
+      }
+      if (!best.empty()) msg += "; did you mean '" + best + "'?";
+      return ErrorAt(from.pos, msg);
+    }
+    plan_->input = *type;
+    in_ = type->get();
+    if (from.filter) {
+      Result<CExpr> f = Compile(*from.filter, Clause::kFilter);
+      if (!f) return f.error();
+      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*f, *from.filter, Clause::kFilter));
+      plan_->filter = std::move(*f);
+    }
+    if (from.views.size() > 1) {
+      return ErrorAt(from.views[1].pos, "only one data window per stream is supported, got " +
+                                            from.views[1].Spelling() + " after " +
+                                            from.views[0].Spelling());
+    }
+    if (from.views.empty()) {
+      plan_->window = KeepAllFactory();
+    } else {
+      Result<std::shared_ptr<const WindowFactory>> w = MakeWindow(from.views[0], *in_);
+      if (!w) return w.error();
+      plan_->window = *w;
+    }
+    if (s_.where) {
+      Result<CExpr> w = Compile(*s_.where, Clause::kWhere);
+      if (!w) return w.error();
+      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*w, *s_.where, Clause::kWhere));
+      plan_->where = std::move(*w);
+    }
+    for (const auto& g : s_.group_by) {
+      Result<CExpr> c = Compile(*g, Clause::kGroupBy);
+      if (!c) return c.error();
+      if (c->op == Op::kField) group_fields_.insert(c->index);
+      group_texts_.insert(g->text);
+      plan_->group_by.push_back(std::move(*c));
+    }
+    for (const ast::SelectItem& item : s_.select) {
+      if (item.star) {
+        for (size_t i = 0; i < in_->fields.size(); ++i) {
+          CExpr f;
+          f.op = Op::kField;
+          f.index = static_cast<int>(i);
+          f.type = in_->fields[i].type;
+          if (group_fields_.count(static_cast<int>(i)) == 0) props_outside_ = true;
+          plan_->columns.push_back(in_->fields[i].name);
+          plan_->select.push_back(std::move(f));
+        }
+        continue;
+      }
+      select_item_ = &item;
+      Result<CExpr> c = Compile(*item.expr, Clause::kSelect);
+      select_item_ = nullptr;
+      if (!c) return c.error();
+      std::string name = item.alias.empty() ? item.expr->text : item.alias;
+      if (std::find(plan_->columns.begin(), plan_->columns.end(), name) != plan_->columns.end()) {
+        return ErrorAt(item.pos, "duplicate column name '" + name + "'; use AS to rename it");
+      }
+      plan_->columns.push_back(std::move(name));
+      plan_->select.push_back(std::move(*c));
+    }
+    plan_->ungrouped_props = props_outside_;
+    if (s_.having) {
+      Result<CExpr> h = Compile(*s_.having, Clause::kHaving);
+      if (!h) return h.error();
+      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*h, *s_.having, Clause::kHaving));
+      plan_->having = std::move(*h);
+    }
+    for (const ast::OrderItem& o : s_.order_by) {
+      Result<CExpr> c = Compile(*o.expr, Clause::kOrderBy);
+      if (!c) return c.error();
+      plan_->order_by.push_back(std::move(*c));
+      plan_->descending.push_back(o.descending);
+    }
+    plan_->aggregated = !plan_->aggs.empty() || !plan_->group_by.empty();
+    if (plan_->having && !plan_->aggregated) {
+      // Esper allows HAVING without aggregates; it then acts as a filter on output rows.
+    }
+    plan_->distinct = s_.distinct;
+    plan_->limit = s_.limit;
+    plan_->offset = s_.offset;
+    if (s_.output) {
+      const ast::OutputClause& o = *s_.output;
+      if (o.mode == ast::OutputClause::Mode::kSnapshot) {
+        return ErrorAt(o.pos, "OUTPUT SNAPSHOT is not supported; use OUTPUT ALL, FIRST or LAST");
+      }
+      plan_->output.present = true;
+      plan_->output.mode =
+          o.mode == ast::OutputClause::Mode::kFirst
+              ? OutputPolicy::Mode::kFirst
+              : (o.mode == ast::OutputClause::Mode::kLast ? OutputPolicy::Mode::kLast
+                                                          : OutputPolicy::Mode::kAll);
+      plan_->output.events = o.events;
+      if (o.events && (o.every < 1 || o.every != static_cast<double>(static_cast<int64_t>(
+                                                     std::min(o.every, 1e15))))) {
+        return ErrorAt(o.pos, "OUTPUT EVERY n EVENTS needs a positive whole number");
+      }
+      if (!o.events && !(o.every >= 1 && o.every <= 1e15)) {
+        return ErrorAt(o.pos, "OUTPUT EVERY needs a time period of at least 1 msec");
+      }
+      plan_->output.every = static_cast<int64_t>(o.every);
+    }
+    // The output stream type.
+    auto out = std::make_shared<EventType>();
+    out->name = s_.insert_into.empty() ? plan_->name : s_.insert_into;
+    for (size_t i = 0; i < plan_->columns.size(); ++i) {
+      out->fields.push_back({plan_->columns[i], "", plan_->select[i].type});
+    }
+    if (!s_.insert_into.empty()) {
+      if (in_->HasName(s_.insert_into)) {
+        return ErrorAt(s_.insert_pos, "statement inserts into '" + s_.insert_into +
+                                          "', the stream it selects from");
+      }
+      const auto* existing = catalog->Find(s_.insert_into);
+      if (existing != nullptr) {
+        const EventType& e = **existing;
+        bool same = !e.is_driver && e.fields.size() == out->fields.size();
+        for (size_t i = 0; same && i < e.fields.size(); ++i) {
+          same = e.fields[i].name == out->fields[i].name && e.fields[i].type == out->fields[i].type;
+        }
+        if (!same) {
+          return ErrorAt(s_.insert_pos, "stream '" + s_.insert_into +
+                                            "' is already defined with different columns");
+        }
+        plan_->output_type = *existing;
+      } else {
+        plan_->output_type = out;
+        catalog->Add(out);
+      }
+      plan_->insert_into = s_.insert_into;
+    } else {
+      plan_->output_type = out;
+    }
+    return Status::OK();
+  }
+
+ private:
+  Status ExpectBool(const CExpr& c, const ast::Expr& e, Clause clause) {
+    if (c.type == Type::kBool || c.type == Type::kNull) return Status::OK();
+    return ErrorAt(e.pos, std::string(ClauseName(clause)) + " needs a boolean condition, but '" +
+                              e.text + "' is " + std::string(TypeName(c.type)));
+  }
+
+  Result<CExpr> Field(const ast::Expr& e, Clause clause) {
+    std::string field;
+    if (e.path.size() == 1) {
+      field = e.path[0];
+    } else if (e.path.size() == 2) {
+      const std::string& stream = e.path[0];
+      if (!(stream == s_.from.alias || in_->HasName(stream))) {
+        // Not a stream prefix: maybe a select alias in HAVING/ORDER BY? No, report the stream.
+        return Err(ErrorAt(e.pos, "unknown stream '" + stream + "' in '" + e.text +
+                                      "'; the statement selects from " + in_->name +
+                                      (s_.from.alias.empty() ? "" : " as " + s_.from.alias)));
+      }
+      field = e.path[1];
+    } else {
+      return Err(ErrorAt(e.pos, "nested property '" + e.text + "' is not supported"));
+    }
+    const int index = in_->FindField(field);
+    if (index < 0) {
+      // HAVING and ORDER BY may name a select-clause alias.
+      if ((clause == Clause::kHaving || clause == Clause::kOrderBy) && e.path.size() == 1) {
+        for (const ast::SelectItem& item : s_.select) {
+          if (!item.star && item.alias == field) return Compile(*item.expr, clause);
+        }
+      }
+      std::string msg = "unknown field '" + field + "' in " + in_->name;
+      const std::string s = in_->Suggest(field);
+      if (!s.empty()) msg += "; did you mean '" + s + "'?";
+      return Err(ErrorAt(e.pos, msg));
+    }
+    CExpr c;
+    c.op = Op::kField;
+    c.index = index;
+    c.type = in_->fields[static_cast<size_t>(index)].type;
+    if (clause == Clause::kSelect && agg_depth_ == 0 && group_fields_.count(index) == 0) {
+      props_outside_ = true;
+    }
+    return c;
+  }
+
+  Result<CExpr> Aggregate(const ast::Expr& e, const AggregateInfo& info, Clause clause) {
+    if (clause != Clause::kSelect && clause != Clause::kHaving && clause != Clause::kOrderBy) {
+      return Err(ErrorAt(e.pos, "aggregate function '" + e.text + "' is not allowed in " +
+                                    std::string(ClauseName(clause))));
+    }
+    if (agg_depth_ > 0) {
+      return Err(ErrorAt(
+          e.pos, "aggregate function '" + e.text + "' cannot be nested inside another aggregate"));
+    }
+    AggSpec spec;
+    spec.kind = info.kind;
+    if (e.args.size() != 1) {
+      return Err(ErrorAt(e.pos, std::string(info.name) + " expects 1 parameter but got " +
+                                    std::to_string(e.args.size()) +
+                                    ", usage: " + std::string(info.usage)));
+    }
+    if (e.args[0]->kind == ast::ExprKind::kStar) {
+      if (info.kind != AggKind::kCount) {
+        return Err(ErrorAt(e.pos, "only count accepts '*', usage: " + std::string(info.usage)));
+      }
+      spec.kind = AggKind::kCountStar;
+      spec.type = Type::kInt;
+    } else {
+      if (e.distinct) {
+        if (info.kind != AggKind::kCount) {
+          return Err(ErrorAt(e.pos, "DISTINCT is only supported in count(distinct expr)"));
+        }
+        spec.kind = AggKind::kCountDistinct;
+      }
+      ++agg_depth_;
+      Result<CExpr> arg = Compile(*e.args[0], clause);
+      --agg_depth_;
+      if (!arg) return arg;
+      spec.type = AggResultType(spec.kind, arg->type);
+      if (spec.type == Type::kNull) {
+        return Err(ErrorAt(e.args[0]->pos,
+                           std::string(info.name) + " needs a numeric parameter, but '" +
+                               e.args[0]->text + "' is " + std::string(TypeName(arg->type))));
+      }
+      spec.arg = std::move(*arg);
+    }
+    // Identical aggregates share one slot.
+    const std::string key = Lower(e.text);
+    int slot = -1;
+    for (size_t i = 0; i < agg_texts_.size(); ++i) {
+      if (agg_texts_[i] == key) slot = static_cast<int>(i);
+    }
+    if (slot < 0) {
+      slot = static_cast<int>(plan_->aggs.size());
+      plan_->aggs.push_back(std::move(spec));
+      agg_texts_.push_back(key);
+    }
+    CExpr c;
+    c.op = Op::kAgg;
+    c.index = slot;
+    c.type = plan_->aggs[static_cast<size_t>(slot)].type;
+    return c;
+  }
+
+  Result<CExpr> Call(const ast::Expr& e, Clause clause) {
+    const AggregateInfo* agg = FindAggregate(e.op);
+    const bool row_minmax = (Lower(e.op) == "min" || Lower(e.op) == "max") && e.args.size() >= 2;
+    if (agg != nullptr && !row_minmax) return Aggregate(e, *agg, clause);
+    for (const auto& a : e.args) {
+      if (a->kind == ast::ExprKind::kStar) {
+        return Err(ErrorAt(a->pos, "'*' is only allowed in count(*)"));
+      }
+    }
+    if (e.distinct) return Err(ErrorAt(e.pos, "DISTINCT is only allowed in aggregates"));
+    if (Lower(e.op) == "cast") {
+      if (e.args.size() != 2 || e.args[1]->kind != ast::ExprKind::kIdent ||
+          e.args[1]->path.size() != 1) {
+        return Err(ErrorAt(e.pos,
+                           "usage: cast(expr, type) with type one of int, long, "
+                           "double, string, boolean"));
+      }
+      const Type t = CastTargetType(e.args[1]->path[0]);
+      if (t == Type::kNull) {
+        return Err(ErrorAt(e.args[1]->pos, "unknown type '" + e.args[1]->path[0] +
+                                               "' in cast; use int, long, double, string or "
+                                               "boolean"));
+      }
+      Result<CExpr> arg = Compile(*e.args[0], clause);
+      if (!arg) return arg;
+      CExpr c;
+      c.op = Op::kCall;
+      c.type = t;
+      c.fn = CastValue;
+      c.kids.push_back(std::move(*arg));
+      return c;
+    }
+    const ScalarInfo* fn = FindScalar(e.op);
+    if (fn == nullptr) {
+      std::string msg = "unknown function '" + e.op + "'";
+      static constexpr std::string_view kNames[] = {
+          "count",    "sum",    "avg",   "min",   "max",    "stddev", "avedev", "median", "first",
+          "last",     "abs",    "round", "floor", "ceil",   "sqrt",   "pow",    "exp",    "ln",
+          "coalesce", "substr", "upper", "lower", "length", "trim",   "concat", "cast"};
+      std::string best;
+      size_t best_d = 3;
+      for (std::string_view n : kNames) {
+        const size_t d = EditDistance(n, Lower(e.op));
+        if (d < best_d) {
+          best_d = d;
+          best = std::string(n);
+        }
+      }
+      if (!best.empty()) msg += "; did you mean '" + best + "'?";
+      return Err(ErrorAt(e.pos, msg));
+    }
+    const int n = static_cast<int>(e.args.size());
+    if (n < fn->min_args || n > fn->max_args) {
+      return Err(ErrorAt(e.pos, std::string(fn->name) + " got " + std::to_string(n) +
+                                    " parameters, usage: " + std::string(fn->usage)));
+    }
+    CExpr c;
+    c.op = Op::kCall;
+    c.fn = fn->fn;
+    std::vector<Type> types;
+    for (const auto& a : e.args) {
+      Result<CExpr> k = Compile(*a, clause);
+      if (!k) return k;
+      types.push_back(k->type);
+      c.kids.push_back(std::move(*k));
+    }
+    c.type = fn->result(types);
+    if (c.type == Type::kNull) {
+      std::string got;
+      for (Type t : types) got += (got.empty() ? "" : ", ") + std::string(TypeName(t));
+      return Err(ErrorAt(e.pos, std::string(fn->name) + " does not accept (" + got +
+                                    "), usage: " + std::string(fn->usage)));
+    }
+    return c;
+  }
+
+  Result<CExpr> Compile(const ast::Expr& e, Clause clause) {
+    CExpr c;
+    switch (e.kind) {
+      case ast::ExprKind::kLiteral:
+        c.op = Op::kConst;
+        c.constant = e.value;
+        c.type = e.value.type;
+        return c;
+      case ast::ExprKind::kTimePeriod:
+        // A period in an expression is its length in milliseconds.
+        c.op = Op::kConst;
+        c.constant = Value::Int(static_cast<int64_t>(e.value.d));
+        c.type = Type::kInt;
+        return c;
+      case ast::ExprKind::kStar:
+        return Err(ErrorAt(e.pos, "'*' is only allowed in count(*) and SELECT *"));
+      case ast::ExprKind::kIdent:
+        return Field(e, clause);
+      case ast::ExprKind::kCall:
+        return Call(e, clause);
+      default:
+        break;
+    }
+    for (const auto& a : e.args) {
+      Result<CExpr> k = Compile(*a, clause);
+      if (!k) return k;
+      c.kids.push_back(std::move(*k));
+    }
+    auto type_error = [&](const std::string& what) { return Err(ErrorAt(e.pos, what)); };
+    switch (e.kind) {
+      case ast::ExprKind::kUnary:
+        if (e.op == "-") {
+          if (!IsNumeric(c.kids[0].type) && c.kids[0].type != Type::kNull) {
+            return type_error("cannot negate '" + e.args[0]->text + "' of type " +
+                              std::string(TypeName(c.kids[0].type)));
+          }
+          c.op = Op::kNeg;
+          c.type = c.kids[0].type == Type::kTime ? Type::kInt : c.kids[0].type;
+        } else {
+          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[0], *e.args[0], clause));
+          c.op = Op::kNot;
+          c.type = Type::kBool;
+        }
+        return c;
+      case ast::ExprKind::kBinary: {
+        const Type a = c.kids[0].type, b = c.kids[1].type;
+        const std::string& op = e.op;
+        if (op == "AND" || op == "OR") {
+          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[0], *e.args[0], clause));
+          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[1], *e.args[1], clause));
+          c.op = op == "AND" ? Op::kAnd : Op::kOr;
+          c.type = Type::kBool;
+          return c;
+        }
+        if (op == "||" || (op == "+" && (a == Type::kString || b == Type::kString))) {
+          if ((a != Type::kString && a != Type::kNull) ||
+              (b != Type::kString && b != Type::kNull)) {
+            return type_error("operator '" + op + "' cannot join " + std::string(TypeName(a)) +
+                              " and " + std::string(TypeName(b)) + "; use cast(x, string)");
+          }
+          c.op = Op::kConcat;
+          c.type = Type::kString;
+          return c;
+        }
+        if (op == "=" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {
+          if (!Comparable(a, b)) {
+            return type_error("operator '" + op + "' cannot compare " + std::string(TypeName(a)) +
+                              " '" + e.args[0]->text + "' with " + std::string(TypeName(b)) + " '" +
+                              e.args[1]->text + "'");
+          }
+          c.op = Op::kCmp;
+          c.sub = op == "="    ? '='
+                  : op == "!=" ? '!'
+                  : op == "<"  ? '<'
+                  : op == "<=" ? 'l'
+                  : op == ">"  ? '>'
+                               : 'g';
+          c.type = Type::kBool;
+          return c;
+        }
+        // + - * / %
+        if ((!IsNumeric(a) && a != Type::kNull) || (!IsNumeric(b) && b != Type::kNull)) {
+          return type_error("operator '" + op + "' needs numbers, but got " +
+                            std::string(TypeName(a)) + " and " + std::string(TypeName(b)));
+        }
+        c.op = Op::kArith;
+        c.sub = op[0];
+        if (op == "/" || a == Type::kDouble || b == Type::kDouble) {
+          c.type = Type::kDouble;
+        } else if ((op == "+" || op == "-") && a == Type::kTime && b != Type::kTime) {
+          c.type = Type::kTime;
+        } else {
+          c.type = Type::kInt;
+        }
+        return c;
+      }
+      case ast::ExprKind::kBetween:
+      case ast::ExprKind::kIn:
+        for (size_t i = 1; i < c.kids.size(); ++i) {
+          if (!Comparable(c.kids[0].type, c.kids[i].type)) {
+            return type_error("cannot compare " + std::string(TypeName(c.kids[0].type)) + " '" +
+                              e.args[0]->text + "' with " + std::string(TypeName(c.kids[i].type)) +
+                              " '" + e.args[i]->text + "'");
+          }
+        }
+        c.op = e.kind == ast::ExprKind::kIn ? Op::kIn : Op::kBetween;
+        c.negated = e.negated;
+        c.type = Type::kBool;
+        return c;
+      case ast::ExprKind::kLike:
+      case ast::ExprKind::kRegexp: {
+        const bool like = e.kind == ast::ExprKind::kLike;
+        for (size_t i = 0; i < 2; ++i) {
+          if (c.kids[i].type != Type::kString && c.kids[i].type != Type::kNull) {
+            return type_error(std::string(like ? "LIKE" : "REGEXP") + " needs strings, but '" +
+                              e.args[i]->text + "' is " + std::string(TypeName(c.kids[i].type)));
+          }
+        }
+        c.op = like ? Op::kLike : Op::kRegexp;
+        c.negated = e.negated;
+        c.type = Type::kBool;
+        if (!like && c.kids[1].op == Op::kConst && c.kids[1].type == Type::kString) {
+          try {
+            c.regex =
+                std::make_shared<const std::regex>(c.kids[1].constant.s, std::regex::ECMAScript);
+          } catch (const std::regex_error& err) {
+            return Err(ErrorAt(
+                e.args[1]->pos,
+                "invalid regular expression " + ToDisplay(c.kids[1].constant) + ": " + err.what()));
+          }
+        }
+        return c;
+      }
+      case ast::ExprKind::kIsNull:
+        c.op = Op::kIsNull;
+        c.negated = e.negated;
+        c.type = Type::kBool;
+        return c;
+      case ast::ExprKind::kCase: {
+        c.op = Op::kCase;
+        c.has_operand = e.has_operand;
+        c.has_else = e.has_else;
+        size_t i = e.has_operand ? 1 : 0;
+        const size_t pairs_end = c.kids.size() - (e.has_else ? 1 : 0);
+        Type result = Type::kNull;
+        auto merge = [&](const CExpr& k, const ast::Expr& src) -> Status {
+          if (k.type == Type::kNull) return Status::OK();
+          if (result == Type::kNull) {
+            result = k.type;
+          } else if (result != k.type) {
+            if (IsNumeric(result) && IsNumeric(k.type)) {
+              result = Type::kDouble;
+            } else {
+              return ErrorAt(src.pos, "CASE results mix " + std::string(TypeName(result)) +
+                                          " and " + std::string(TypeName(k.type)) + " ('" +
+                                          src.text + "')");
+            }
+          }
+          return Status::OK();
+        };
+        for (; i < pairs_end; i += 2) {
+          if (e.has_operand) {
+            if (!Comparable(c.kids[0].type, c.kids[i].type)) {
+              return type_error("CASE operand '" + e.args[0]->text + "' cannot be compared with '" +
+                                e.args[i]->text + "'");
+            }
+          } else {
+            SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[i], *e.args[i], clause));
+          }
+          SMARTCAR_RETURN_IF_ERROR_RESULT(merge(c.kids[i + 1], *e.args[i + 1]));
+        }
+        if (e.has_else) SMARTCAR_RETURN_IF_ERROR_RESULT(merge(c.kids.back(), *e.args.back()));
+        c.type = result;
+        return c;
+      }
+      default:
+        break;
+    }
+    return type_error("unsupported expression '" + e.text + "'");
+  }
+
+  const ast::Statement& s_;
+  StatementPlan* plan_;
+  const EventType* in_ = nullptr;
+  int agg_depth_ = 0;
+  bool props_outside_ = false;
+  std::set<int> group_fields_;
+  std::set<std::string> group_texts_;
+  std::vector<std::string> agg_texts_;
+  const ast::SelectItem* select_item_ = nullptr;
+};
+
+constexpr std::string_view kAnnotations[] = {"Name",  "Description",    "Tag", "Priority", "Hint",
+                                             "Audit", "AllowedLateness"};
+
+}  // namespace
+
+Result<std::vector<std::shared_ptr<const StatementPlan>>> Analyze(
+    const std::vector<ast::Statement>& statements, Catalog* catalog) {
+  std::vector<std::shared_ptr<const StatementPlan>> out;
+  std::set<std::string> names;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const ast::Statement& s = statements[i];
+    auto plan = std::make_shared<StatementPlan>();
+    plan->name = "stmt-" + std::to_string(i + 1);
+    plan->canonical = s.canonical;
+    plan->line = s.pos.line;
+    for (const ast::Annotation& a : s.annotations) {
+      const bool known = std::any_of(std::begin(kAnnotations), std::end(kAnnotations),
+                                     [&](std::string_view k) { return Lower(k) == Lower(a.name); });
+      if (!known) {
+        return Err(ErrorAt(a.pos, "unknown annotation '@" + a.name +
+                                      "'; known: @Name, @AllowedLateness, @Description, @Tag, "
+                                      "@Priority, @Hint, @Audit"));
+      }
+      if (Lower(a.name) == "name") {
+        if (a.value.empty()) return Err(ErrorAt(a.pos, "@Name needs a non-empty name"));
+        plan->name = a.value;
+      }
+      if (Lower(a.name) == "allowedlateness") {
+        Result<int64_t> ms = parser::ParseTimePeriodText(a.value);
+        if (!ms) return Err(ErrorAt(a.pos, "@AllowedLateness: " + ms.error().message()));
+        plan->allowed_lateness_ms = *ms;
+      }
+    }
+    if (!names.insert(plan->name).second) {
+      return Err(ErrorAt(s.pos, "duplicate statement name '" + plan->name + "'"));
+    }
+    StatementAnalyzer an(s, plan.get());
+    Status st = an.Run(catalog);
+    if (!st.ok()) return Err(st);
+    out.push_back(std::move(plan));
+  }
+  return out;
+}
+
+}  // namespace smartcar::cep

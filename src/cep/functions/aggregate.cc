@@ -1,0 +1,205 @@
+#include "cep/functions/aggregate.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace smartcar::cep {
+
+namespace {
+
+constexpr AggregateInfo kAggregates[] = {
+    {"count", AggKind::kCount, "count(*), count(expr) or count(distinct expr)"},
+    {"sum", AggKind::kSum, "sum(numeric expr)"},
+    {"avg", AggKind::kAvg, "avg(numeric expr)"},
+    {"min", AggKind::kMin, "min(expr)"},
+    {"max", AggKind::kMax, "max(expr)"},
+    {"stddev", AggKind::kStddev, "stddev(numeric expr)"},
+    {"avedev", AggKind::kAvedev, "avedev(numeric expr)"},
+    {"median", AggKind::kMedian, "median(numeric expr)"},
+    {"first", AggKind::kFirst, "first(expr)"},
+    {"last", AggKind::kLast, "last(expr)"},
+};
+
+bool NeedsBag(AggKind k) {
+  return k == AggKind::kCountDistinct || k == AggKind::kMin || k == AggKind::kMax ||
+         k == AggKind::kAvedev || k == AggKind::kMedian;
+}
+
+AggExtra* Extra(AggState* s) {
+  if (!s->x) s->x = std::make_unique<AggExtra>();
+  return s->x.get();
+}
+
+}  // namespace
+
+const AggregateInfo* FindAggregate(std::string_view name) {
+  for (const AggregateInfo& a : kAggregates) {
+    if (a.name.size() != name.size()) continue;
+    bool eq = true;
+    for (size_t i = 0; i < name.size(); ++i) {
+      if (std::tolower(static_cast<unsigned char>(name[i])) != a.name[i]) eq = false;
+    }
+    if (eq) return &a;
+  }
+  return nullptr;
+}
+
+Type AggResultType(AggKind kind, Type arg) {
+  switch (kind) {
+    case AggKind::kCountStar:
+    case AggKind::kCount:
+    case AggKind::kCountDistinct:
+      return Type::kInt;
+    case AggKind::kSum:
+      if (arg == Type::kInt) return Type::kInt;
+      return IsNumeric(arg) ? Type::kDouble : Type::kNull;
+    case AggKind::kAvg:
+    case AggKind::kStddev:
+    case AggKind::kAvedev:
+    case AggKind::kMedian:
+      return IsNumeric(arg) ? Type::kDouble : Type::kNull;
+    case AggKind::kMin:
+    case AggKind::kMax:
+    case AggKind::kFirst:
+    case AggKind::kLast:
+      return arg;
+  }
+  return Type::kNull;
+}
+
+void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
+  if (spec.kind == AggKind::kCountStar) {
+    ++s->n;
+    return;
+  }
+  if (spec.kind == AggKind::kFirst || spec.kind == AggKind::kLast) {
+    // Nulls are kept so first/last report the first/last event's value.
+    Extra(s)->seq.push_back(v);
+    ++s->n;
+    return;
+  }
+  if (v.is_null()) return;
+  ++s->n;
+  if (v.type == Type::kInt || v.type == Type::kTime) {
+    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v.i));
+  }
+  if (IsNumeric(v.type)) {
+    const double d = v.AsDouble();
+    s->sum += d;
+    s->sumsq += d * d;
+  }
+  if (NeedsBag(spec.kind)) ++Extra(s)->bag[v];
+}
+
+void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
+  if (spec.kind == AggKind::kCountStar) {
+    --s->n;
+    return;
+  }
+  if (spec.kind == AggKind::kFirst || spec.kind == AggKind::kLast) {
+    std::deque<Value>& q = Extra(s)->seq;
+    // Windows remove in arrival order, so this is almost always the front.
+    for (auto it = q.begin(); it != q.end(); ++it) {
+      if (it->type == v.type && Equal(*it, v)) {
+        q.erase(it);
+        break;
+      }
+    }
+    --s->n;
+    return;
+  }
+  if (v.is_null()) return;
+  --s->n;
+  if (v.type == Type::kInt || v.type == Type::kTime)
+    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) - static_cast<uint64_t>(v.i));
+  if (IsNumeric(v.type)) {
+    const double d = v.AsDouble();
+    s->sum -= d;
+    s->sumsq -= d * d;
+  }
+  if (NeedsBag(spec.kind)) {
+    auto& bag = Extra(s)->bag;
+    auto it = bag.find(v);
+    if (it != bag.end() && --it->second == 0) bag.erase(it);
+  }
+  if (s->n == 0) {
+    // Reset accumulated rounding error when the window empties.
+    s->sum = s->sumsq = 0;
+    s->isum = 0;
+  }
+}
+
+Value AggResult(const AggSpec& spec, const AggState& s) {
+  switch (spec.kind) {
+    case AggKind::kCountStar:
+    case AggKind::kCount:
+      return Value::Int(s.n);
+    case AggKind::kCountDistinct:
+      return Value::Int(s.x ? static_cast<int64_t>(s.x->bag.size()) : 0);
+    case AggKind::kSum:
+      if (s.n == 0) return Value();
+      return spec.type == Type::kInt ? Value::Int(s.isum) : Value::Double(s.sum);
+    case AggKind::kAvg:
+      if (s.n == 0) return Value();
+      if (spec.arg.type == Type::kInt) {
+        return Value::Double(static_cast<double>(s.isum) / static_cast<double>(s.n));
+      }
+      return Value::Double(s.sum / static_cast<double>(s.n));
+    case AggKind::kStddev: {
+      if (s.n < 2) return Value();
+      const double n = static_cast<double>(s.n);
+      const double mean = (spec.arg.type == Type::kInt ? static_cast<double>(s.isum) : s.sum) / n;
+      const double var = std::max(0.0, (s.sumsq - n * mean * mean) / (n - 1));
+      return Value::Double(std::sqrt(var));
+    }
+    case AggKind::kAvedev: {
+      if (s.n == 0 || !s.x) return Value();
+      const double mean = s.sum / static_cast<double>(s.n);
+      double dev = 0;
+      for (const auto& [v, c] : s.x->bag) dev += std::fabs(v.AsDouble() - mean) * c;
+      return Value::Double(dev / static_cast<double>(s.n));
+    }
+    case AggKind::kMedian: {
+      if (s.n == 0 || !s.x) return Value();
+      const int64_t lo = (s.n - 1) / 2, hi = s.n / 2;
+      int64_t seen = 0;
+      double a = 0, b = 0;
+      bool have_a = false;
+      for (const auto& [v, c] : s.x->bag) {
+        if (!have_a && seen + c > lo) {
+          a = v.AsDouble();
+          have_a = true;
+        }
+        if (seen + c > hi) {
+          b = v.AsDouble();
+          break;
+        }
+        seen += c;
+      }
+      return Value::Double((a + b) / 2);
+    }
+    case AggKind::kMin:
+      if (!s.x || s.x->bag.empty()) return Value();
+      return s.x->bag.begin()->first;
+    case AggKind::kMax:
+      if (!s.x || s.x->bag.empty()) return Value();
+      return s.x->bag.rbegin()->first;
+    case AggKind::kFirst:
+      if (!s.x || s.x->seq.empty()) return Value();
+      return s.x->seq.front();
+    case AggKind::kLast:
+      if (!s.x || s.x->seq.empty()) return Value();
+      return s.x->seq.back();
+  }
+  return Value();
+}
+
+size_t AggExtraBytes(const AggState& s) {
+  if (!s.x) return 0;
+  // A red-black tree node holds the pair plus 32 bytes of links; deque blocks hold Values.
+  return sizeof(AggExtra) + s.x->bag.size() * (sizeof(Value) + 8 + 32) +
+         s.x->seq.size() * sizeof(Value);
+}
+
+}  // namespace smartcar::cep

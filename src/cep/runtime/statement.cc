@@ -1,0 +1,312 @@
+#include "cep/runtime/statement.h"
+
+#include <algorithm>
+#include <set>
+
+#include "cep/windows/makers.h"
+
+namespace smartcar::cep {
+
+Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowContext& ctx,
+                     StatementOutput* out, int64_t start_ms)
+    : plan_(std::move(plan)),
+      out_(out),
+      window_(plan_->window->Create(
+          plan_->allowed_lateness_ms ? WindowContext{*plan_->allowed_lateness_ms} : ctx)),
+      batch_(plan_->window->batch()),
+      start_ms_(start_ms),
+      groups_(plan_->aggs.size()),
+      spare_(plan_->aggs.size()) {}
+
+Statement::~Statement() = default;
+
+bool Statement::PassesWhere(const StoredEvent& e) const {
+  if (!plan_->where) return true;
+  return EvalPredicate(*plan_->where, EvalCtx{&e, nullptr, nullptr});
+}
+
+void Statement::BuildKey(const StoredEvent& e) {
+  key_.clear();
+  const EvalCtx ctx{&e, nullptr, nullptr};
+  for (const CExpr& g : plan_->group_by) {
+    if (g.op == Op::kField) {
+      AppendFieldKey(e, g.index, &key_);
+    } else {
+      AppendKey(Eval(g, ctx), &key_);
+    }
+  }
+}
+
+void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
+  const EvalCtx ctx{&e, nullptr, nullptr};
+  AggState* aggs = t->aggs(gi);
+  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
+    const AggSpec& spec = plan_->aggs[i];
+    int64_t v;
+    if (spec.kind == AggKind::kCountStar) {
+      ++aggs[i].n;
+    } else if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
+               AggEnterIntFast(spec, &aggs[i], v)) {
+      // done without building a Value
+    } else {
+      AggEnter(spec, &aggs[i], Eval(spec.arg, ctx));
+    }
+  }
+  GroupTable::Group& g = t->group(gi);
+  g.last = e;
+  ++g.count;
+}
+
+void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
+  const EvalCtx ctx{&e, nullptr, nullptr};
+  AggState* aggs = t->aggs(gi);
+  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
+    const AggSpec& spec = plan_->aggs[i];
+    AggLeave(spec, &aggs[i], spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
+  }
+  --t->group(gi).count;
+}
+
+void Statement::AddRow(const StoredEvent* e, const AggState* aggs) {
+  const EvalCtx ctx{e, aggs, plan_->aggs.data()};
+  if (plan_->having && !EvalPredicate(*plan_->having, ctx)) return;
+  OutRow row;
+  row.values.reserve(plan_->select.size());
+  for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
+  for (const CExpr& c : plan_->order_by) row.keys.push_back(Eval(c, ctx));
+  rows_.push_back(std::move(row));
+}
+
+void Statement::OnNew(const StoredEvent& e, int64_t batch) {
+  if (!PassesWhere(e)) return;
+  if (batch_) {
+    Batch* b;
+    if (cached_batch_ != nullptr && cached_batch_id_ == batch) {
+      b = cached_batch_;
+    } else {
+      auto [it, added] = batches_.try_emplace(batch);
+      if (added) {
+        std::swap(it->second.groups, spare_);  // reuse the arrays of a closed batch
+        it->second.groups.set_aggs_per_group(plan_->aggs.size());
+      }
+      b = &it->second;
+      cached_batch_ = b;
+      cached_batch_id_ = batch;
+    }
+    if (!plan_->aggregated) {
+      b->events.push_back(e);
+      return;
+    }
+    BuildKey(e);
+    bool inserted;
+    const uint32_t g = b->groups.FindOrAdd(key_, &inserted);
+    Enter(&b->groups, g, e);
+    return;
+  }
+  if (!plan_->aggregated) {
+    AddRow(&e, nullptr);
+    return;
+  }
+  BuildKey(e);
+  bool inserted;
+  const uint32_t g = groups_.FindOrAdd(key_, &inserted);
+  Enter(&groups_, g, e);
+  pending_new_.emplace_back(g, e);
+}
+
+void Statement::OnOld(const StoredEvent& e) {
+  if (!plan_->aggregated || batch_) return;
+  if (!PassesWhere(e)) return;
+  BuildKey(e);
+  const int64_t g = groups_.Find(key_);
+  if (g < 0) return;
+  Leave(&groups_, static_cast<uint32_t>(g), e);
+  pending_old_.push_back(static_cast<uint32_t>(g));
+}
+
+void Statement::OnBatchEnd(int64_t batch) {
+  auto it = batches_.find(batch);
+  if (it == batches_.end()) return;
+  Batch& b = it->second;
+  if (!plan_->aggregated) {
+    for (const StoredEvent& e : b.events) AddRow(&e, nullptr);
+  } else {
+    for (uint32_t g = 0; g < b.groups.size(); ++g)
+      AddRow(&b.groups.group(g).last, b.groups.aggs(g));
+  }
+  if (cached_batch_ == &b) cached_batch_ = nullptr;
+  b.groups.Clear();
+  std::swap(spare_, b.groups);
+  batches_.erase(it);
+}
+
+void Statement::OnLate(const StoredEvent& e) {
+  ++late_;
+  out_->EmitLate(*plan_, e);
+}
+
+void Statement::FinishUpdate(int64_t now_ms) {
+  if (!batch_ && plan_->aggregated) {
+    if (!pending_new_.empty()) {
+      for (const auto& [g, e] : pending_new_) AddRow(&e, groups_.aggs(g));
+    } else if (!pending_old_.empty() && !plan_->ungrouped_props) {
+      // Expiry alone changed the aggregates: report each affected group once (Esper reports
+      // a fully aggregated statement's new value when events leave its window).
+      std::set<uint32_t> seen;
+      for (uint32_t g : pending_old_) {
+        if (!seen.insert(g).second) continue;
+        if (groups_.group(g).count > 0 || plan_->group_by.empty()) {
+          AddRow(&groups_.group(g).last, groups_.aggs(g));
+        }
+      }
+    }
+    // Groups whose last event left disappear, so state stays proportional to the window.
+    std::set<std::string> empty;
+    for (uint32_t g : pending_old_) {
+      if (groups_.group(g).count == 0) empty.insert(groups_.group(g).key);
+    }
+    for (const std::string& k : empty) {
+      const int64_t g = groups_.Find(k);
+      if (g >= 0) groups_.Erase(static_cast<uint32_t>(g));
+    }
+    pending_new_.clear();
+    pending_old_.clear();
+  }
+  Deliver(now_ms);
+}
+
+void Statement::Send(StoredEvent e, int64_t now_ms) {
+  if (plan_->filter && !EvalPredicate(*plan_->filter, EvalCtx{&e, nullptr, nullptr})) return;
+  window_->Insert(&e, now_ms, this);
+  FinishUpdate(now_ms);
+}
+
+std::optional<int64_t> Statement::NextTimer() const {
+  std::optional<int64_t> t = window_->NextTimer();
+  const OutputPolicy& p = plan_->output;
+  if (p.present && !p.events && !held_.empty()) {
+    const int64_t due = start_ms_ + (held_interval_ + 1) * p.every;
+    if (!t || due < *t) t = due;
+  }
+  return t;
+}
+
+void Statement::OnTime(int64_t now_ms) {
+  // Rows held for an interval that has ended go first, before rows of the new interval.
+  const OutputPolicy& p = plan_->output;
+  if (p.present && !p.events && !held_.empty() &&
+      now_ms >= start_ms_ + (held_interval_ + 1) * p.every) {
+    std::vector<Row> rows;
+    rows.swap(held_);
+    Release(&rows);
+  }
+  window_->OnTimer(now_ms, this);
+  FinishUpdate(now_ms);
+}
+
+void Statement::OnWatermark(int64_t watermark_ms, int64_t now_ms) {
+  window_->OnWatermark(watermark_ms, this);
+  FinishUpdate(now_ms);
+}
+
+void Statement::Flush(int64_t now_ms) {
+  window_->Flush(this);
+  FinishUpdate(now_ms);
+  if (!held_.empty()) {
+    std::vector<Row> rows;
+    rows.swap(held_);
+    Release(&rows);
+  }
+}
+
+void Statement::Release(std::vector<Row>* rows) {
+  if (!rows->empty()) out_->EmitRows(*plan_, rows);
+}
+
+void Statement::Deliver(int64_t now_ms) {
+  if (rows_.empty()) return;
+  const StatementPlan& p = *plan_;
+  if (p.distinct) {
+    std::set<std::string> seen;
+    std::vector<OutRow> kept;
+    std::string k;
+    for (OutRow& r : rows_) {
+      k.clear();
+      for (const Value& v : r.values) AppendKey(v, &k);
+      if (seen.insert(k).second) kept.push_back(std::move(r));
+    }
+    rows_.swap(kept);
+  }
+  if (!p.order_by.empty()) {
+    std::stable_sort(rows_.begin(), rows_.end(), [&](const OutRow& a, const OutRow& b) {
+      for (size_t i = 0; i < p.order_by.size(); ++i) {
+        const int c = Compare(a.keys[i], b.keys[i]);
+        if (c != 0) return p.descending[i] ? c > 0 : c < 0;
+      }
+      return false;
+    });
+  }
+  std::vector<Row> rows;
+  const size_t begin = std::min<size_t>(rows_.size(), static_cast<size_t>(p.offset));
+  size_t end = rows_.size();
+  if (p.limit) end = begin + std::min(static_cast<size_t>(*p.limit), rows_.size() - begin);
+  rows.reserve(end - begin);
+  for (size_t i = begin; i < end; ++i) rows.push_back(std::move(rows_[i].values));
+  rows_.clear();
+  if (!p.output.present) {
+    Release(&rows);
+    return;
+  }
+  const OutputPolicy& o = p.output;
+  std::vector<Row> now_rows;
+  if (o.events) {
+    for (Row& r : rows) {
+      ++event_count_;
+      if (o.mode == OutputPolicy::Mode::kFirst) {
+        if (event_count_ == 1) now_rows.push_back(std::move(r));
+      } else if (o.mode == OutputPolicy::Mode::kLast) {
+        held_.clear();
+        held_.push_back(std::move(r));
+      } else {
+        held_.push_back(std::move(r));
+      }
+      if (event_count_ == o.every) {
+        event_count_ = 0;
+        for (Row& h : held_) now_rows.push_back(std::move(h));
+        held_.clear();
+      }
+    }
+  } else {
+    const int64_t interval = FloorDiv(now_ms - start_ms_, o.every);
+    for (Row& r : rows) {
+      if (o.mode == OutputPolicy::Mode::kFirst) {
+        if (first_interval_ != interval) {
+          first_interval_ = interval;
+          now_rows.push_back(std::move(r));
+        }
+      } else {
+        if (o.mode == OutputPolicy::Mode::kLast) held_.clear();
+        held_.push_back(std::move(r));
+        held_interval_ = interval;
+      }
+    }
+  }
+  Release(&now_rows);
+}
+
+size_t Statement::MemoryBytes() const {
+  size_t bytes =
+      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + spare_.MemoryBytes();
+  for (const auto& [id, b] : batches_) {
+    bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
+  }
+  return bytes;
+}
+
+size_t Statement::group_count() const {
+  size_t n = groups_.size();
+  for (const auto& [id, b] : batches_) n += b.groups.size();
+  return n;
+}
+
+}  // namespace smartcar::cep

@@ -1,0 +1,105 @@
+// Statement: one deployed statement's runtime — its window, its per-group aggregate state and
+// its output policy. Rows go to a StatementOutput (the engine), which delivers them to the
+// listener and to INSERT INTO streams. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cep/planner/plan.h"
+#include "cep/runtime/group_table.h"
+#include "cep/windows/window.h"
+
+namespace smartcar::cep {
+
+class StatementOutput {
+ public:
+  virtual ~StatementOutput() = default;
+  // Rows the statement produced in one update, in delivery order.
+  virtual void EmitRows(const StatementPlan& plan, std::vector<Row>* rows) = 0;
+  // An event that arrived too late for its event-time window.
+  virtual void EmitLate(const StatementPlan& plan, const StoredEvent& e) = 0;
+};
+
+class Statement final : private WindowSink {
+ public:
+  // `start_ms`: the processing time at deployment (OUTPUT EVERY periods count from it).
+  Statement(std::shared_ptr<const StatementPlan> plan, const WindowContext& ctx,
+            StatementOutput* out, int64_t start_ms);
+  ~Statement() override;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  const StatementPlan& plan() const { return *plan_; }
+  const std::shared_ptr<const StatementPlan>& shared_plan() const { return plan_; }
+
+  // An event of the statement's input stream arrives at processing time `now_ms`.
+  void Send(StoredEvent e, int64_t now_ms);
+  // Earliest processing time at which OnTime has work to do.
+  std::optional<int64_t> NextTimer() const;
+  void OnTime(int64_t now_ms);
+  void OnWatermark(int64_t watermark_ms, int64_t now_ms);
+  // Closes open batches and releases rows held by OUTPUT.
+  void Flush(int64_t now_ms);
+
+  uint64_t late_events() const { return late_; }
+  // Approximate bytes of state (window, groups, aggregates, buffered output).
+  size_t MemoryBytes() const;
+  size_t group_count() const;
+
+ private:
+  struct Batch {
+    GroupTable groups;                // in first-arrival order
+    std::vector<StoredEvent> events;  // non-aggregated statements only
+  };
+  struct OutRow {
+    Row values;
+    std::vector<Value> keys;  // ORDER BY keys
+  };
+
+  void OnNew(const StoredEvent& e, int64_t batch) override;
+  void OnOld(const StoredEvent& e) override;
+  void OnBatchEnd(int64_t batch) override;
+  void OnLate(const StoredEvent& e) override;
+
+  bool PassesWhere(const StoredEvent& e) const;
+  void BuildKey(const StoredEvent& e);
+  void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
+  void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
+  void AddRow(const StoredEvent* e, const AggState* aggs);
+  void FinishUpdate(int64_t now_ms);
+  void Deliver(int64_t now_ms);
+  void Release(std::vector<Row>* rows);
+
+  std::shared_ptr<const StatementPlan> plan_;
+  StatementOutput* out_;
+  std::unique_ptr<Window> window_;
+  bool batch_;
+  int64_t start_ms_;
+  uint64_t late_ = 0;
+  std::string key_;
+
+  // Sliding windows.
+  GroupTable groups_;
+  std::vector<std::pair<uint32_t, StoredEvent>> pending_new_;
+  std::vector<uint32_t> pending_old_;
+  // Batch windows.
+  std::map<int64_t, Batch> batches_;
+  int64_t cached_batch_id_ = 0;
+  Batch* cached_batch_ = nullptr;
+  GroupTable spare_;
+
+  std::vector<OutRow> rows_;
+  // OUTPUT EVERY state.
+  std::vector<Row> held_;
+  int64_t held_interval_ = -1;   // the interval `held_` belongs to (time policies)
+  int64_t first_interval_ = -1;  // FIRST: the interval whose first row was sent
+  int64_t event_count_ = 0;
+};
+
+}  // namespace smartcar::cep

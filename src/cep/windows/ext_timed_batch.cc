@@ -1,0 +1,118 @@
+// win:ext_timed_batch(field, period[, reference]): event-time tumbling batches.
+//
+// Batches are aligned to the reference point (default 0 = the epoch), not to the first event
+// as in Esper, so every partition and every replay cuts the same batches. A batch is delivered
+// when the watermark (max event time − allowed lateness, or an explicit watermark) reaches its
+// end; an event whose batch was already delivered is late.
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "cep/windows/makers.h"
+
+namespace smartcar::cep {
+
+namespace {
+
+class ExtTimedBatchWindow final : public Window {
+ public:
+  ExtTimedBatchWindow(int field, int64_t interval, int64_t ref, int64_t lateness)
+      : field_(field), interval_(interval), ref_(ref), lateness_(lateness) {}
+
+  void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
+    int64_t ts;
+    if (!GetIntField(*e, field_, &ts) || ts > kMaxEventTimeMs || ts < -kMaxEventTimeMs) {
+      sink->OnLate(*e);  // No usable timestamp: reported, never dropped silently.
+      return;
+    }
+    if (ts > max_ts_) {
+      max_ts_ = ts;
+      Advance(ts - lateness_, sink);
+    }
+    const int64_t k = FloorDiv(ts - ref_, interval_);
+    if (End(k) <= watermark_) {
+      sink->OnLate(*e);
+      return;
+    }
+    e->ts = ts;
+    if (open_.empty() || open_.back() != k) {
+      auto it = std::lower_bound(open_.begin(), open_.end(), k);
+      if (it == open_.end() || *it != k) open_.insert(it, k);
+    }
+    sink->OnNew(*e, k);
+  }
+  void OnWatermark(int64_t wm, WindowSink* sink) override { Advance(wm, sink); }
+  void Flush(WindowSink* sink) override {
+    std::vector<int64_t> open;
+    open.swap(open_);
+    for (int64_t k : open) sink->OnBatchEnd(k);
+  }
+  size_t MemoryBytes() const override { return sizeof(*this) + open_.capacity() * sizeof(int64_t); }
+
+ private:
+  int64_t End(int64_t k) const { return ref_ + (k + 1) * interval_; }
+  void Advance(int64_t wm, WindowSink* sink) {
+    if (wm <= watermark_) return;
+    watermark_ = wm;
+    size_t closed = 0;
+    while (closed < open_.size() && End(open_[closed]) <= watermark_) {
+      sink->OnBatchEnd(open_[closed]);
+      ++closed;
+    }
+    open_.erase(open_.begin(), open_.begin() + static_cast<std::ptrdiff_t>(closed));
+  }
+
+  int field_;
+  int64_t interval_;
+  int64_t ref_;
+  int64_t lateness_;
+  int64_t max_ts_ = std::numeric_limits<int64_t>::min();
+  int64_t watermark_ = std::numeric_limits<int64_t>::min();
+  std::vector<int64_t> open_;  // Batches with events, ascending.
+};
+
+class ExtTimedBatchFactory final : public WindowFactory {
+ public:
+  ExtTimedBatchFactory(int field, int64_t interval, int64_t ref)
+      : field_(field), interval_(interval), ref_(ref) {}
+  std::unique_ptr<Window> Create(const WindowContext& ctx) const override {
+    return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_, ctx.allowed_lateness_ms);
+  }
+  bool batch() const override { return true; }
+
+ private:
+  int field_;
+  int64_t interval_;
+  int64_t ref_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<const WindowFactory>> MakeExtTimedBatch(const ast::View& view,
+                                                               const EventType& type) {
+  Result<int> field = FieldParam(view, 0, type);
+  if (!field) return Err(field.error());
+  const Type ft = type.fields[static_cast<size_t>(*field)].type;
+  if (ft != Type::kTime && ft != Type::kInt) {
+    const ast::Pos p = view.params[0]->pos;
+    return Err(Status::InvalidArgument("line " + std::to_string(p.line) + " column " +
+                                       std::to_string(p.column) + ": " + view.Spelling() +
+                                       " needs a timestamp field (time or long), but '" +
+                                       view.params[0]->text + "' is " + std::string(TypeName(ft))));
+  }
+  Result<int64_t> interval = PeriodParam(view, 1);
+  if (!interval) return Err(interval.error());
+  int64_t ref = 0;
+  if (view.params.size() == 3) {
+    const ast::Expr& r = *view.params[2];
+    if (r.kind != ast::ExprKind::kLiteral || r.value.type != Type::kInt) {
+      return Err(Status::InvalidArgument("line " + std::to_string(r.pos.line) + " column " +
+                                         std::to_string(r.pos.column) + ": " + view.Spelling() +
+                                         " parameter 3 must be a reference point in epoch msec"));
+    }
+    ref = r.value.i;
+  }
+  return std::make_shared<ExtTimedBatchFactory>(*field, *interval, ref);
+}
+
+}  // namespace smartcar::cep
