@@ -45,6 +45,9 @@ void RegisterTable(CLI::App* app, int* exit_code);
 // `smartcar rules check|run`: EPL rule files (cmd_rules.cc).
 void RegisterRules(CLI::App* app, int* exit_code);
 
+// `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
+void RegisterRun(CLI::App* app, int* exit_code);
+
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // The command ran and failed (I/O, data errors).

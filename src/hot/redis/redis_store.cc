@@ -125,7 +125,7 @@ Status RedisStore::WriteChunk(std::span<const HotOp> ops) {
   const bool wait = options_.wait_replicas > 0;
   if (wait) cmds.push_back({"WAIT", wait_replicas_, wait_timeout_});
   std::vector<RedisReply> replies;
-  return pool_.Run(options_.write_timeout_ms, "redis: write", [&](RedisConnection& c) {
+  return pool_.Run(options_.write_timeout_ms, "redis: write", [&](RedisConnection& c) -> Status {
     SMARTCAR_RETURN_IF_ERROR(c.Pipeline(cmds, &replies));
     // Errors while queueing (MULTI's replies) come first; EXEC then answers EXECABORT.
     for (size_t i = 0; i < exec_index; ++i) {
@@ -159,7 +159,7 @@ Status RedisStore::WriteChunk(std::span<const HotOp> ops) {
 
 Result<RedisReply> RedisStore::Read(std::string_view what, const RedisCommand& cmd) {
   RedisReply out;
-  Status s = pool_.Run(options_.open_timeout_ms, what, [&](RedisConnection& c) {
+  Status s = pool_.Run(options_.open_timeout_ms, what, [&](RedisConnection& c) -> Status {
     auto r = c.Command(cmd);
     if (!r) return r.error();
     if (r->is_error()) return ReplyErrorStatus(c.endpoint(), what, r->str);
@@ -218,7 +218,7 @@ Result<std::vector<std::string>> RedisStore::Keys(std::string_view pattern) {
 
 Status RedisStore::Delete(std::string_view key) {
   const std::string k = Full(key);
-  return pool_.Run(options_.write_timeout_ms, "redis: delete", [&](RedisConnection& c) {
+  return pool_.Run(options_.write_timeout_ms, "redis: delete", [&](RedisConnection& c) -> Status {
     auto r = c.Command({"DEL", k});
     if (!r) return r.error();
     if (r->is_error()) return ReplyErrorStatus(c.endpoint(), "DEL", r->str);
