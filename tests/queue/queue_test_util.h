@@ -29,8 +29,9 @@ class LogTestBase {
       options_.brokers = mock_->bootstrap_servers();
       options_.connect_timeout_ms = 5000;
       options_.request_timeout_ms = 10000;
-      // Fast group protocol on the mock: short sessions, frequent heartbeats, quick fetches.
-      options_.kafka_properties = {{"session.timeout.ms", "3000"},
+      // Group protocol on the mock: sessions that survive a loaded machine, frequent heartbeats
+      // (quick rejoins), quick fetches.
+      options_.kafka_properties = {{"session.timeout.ms", "6000"},
                                    {"heartbeat.interval.ms", "200"},
                                    {"fetch.wait.max.ms", "50"},
                                    {"linger.ms", "1"}};
