@@ -7,6 +7,7 @@
 #include "cep/analyzer/analyzer.h"
 #include "cep/parser/parser.h"
 #include "cep/runtime/statement.h"
+#include "cep/windows/registry.h"
 
 namespace smartcar::cep {
 
@@ -28,6 +29,19 @@ std::vector<std::string> CompiledRule::columns(std::string_view name) const {
     if (p->name == name) return p->columns;
   }
   return {};
+}
+
+std::string LanguageHelp() {
+  std::string out = "Views:";
+  for (const WindowEntry& e : WindowRegistry()) out += "\n  " + std::string(e.usage);
+  out +=
+      "\n  (Esper 8 spellings too: #time(30 sec), #length(10), ...)"
+      "\nAggregates: count(*), count([distinct] x), sum, avg, min, max, stddev, avedev, median, "
+      "first, last"
+      "\nEvent type DriverCarInfo (alias DriverCarInfoBean): date, car_number/carNumber, "
+      "speed_pedal/speedPedal, break_pedal/breakPedal, steer_angle/steerAngle, "
+      "direct_light/directLight, speed, area_number/areaNumber";
+  return out;
 }
 
 Result<CompiledRule> Compile(std::string_view epl) {

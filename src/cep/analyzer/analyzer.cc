@@ -528,14 +528,14 @@ class StatementAnalyzer {
         c.negated = e.negated;
         c.type = Type::kBool;
         if (!like && c.kids[1].op == Op::kConst && c.kids[1].type == Type::kString) {
-          try {
-            c.regex =
-                std::make_shared<const std::regex>(c.kids[1].constant.s, std::regex::ECMAScript);
-          } catch (const std::regex_error& err) {
-            return Err(ErrorAt(
-                e.args[1]->pos,
-                "invalid regular expression " + ToDisplay(c.kids[1].constant) + ": " + err.what()));
+          Result<std::shared_ptr<const RegexMatcher>> re =
+              RegexMatcher::Compile(c.kids[1].constant.s);
+          if (!re) {
+            return Err(ErrorAt(e.args[1]->pos, "invalid regular expression " +
+                                                   ToDisplay(c.kids[1].constant) + ": " +
+                                                   re.error().message()));
           }
+          c.regex = *re;
         }
         return c;
       }
