@@ -7,6 +7,7 @@
 #include "cep/analyzer/analyzer.h"
 #include "cep/parser/parser.h"
 #include "cep/runtime/statement.h"
+#include "cep/windows/registry.h"
 
 namespace smartcar::cep {
 
@@ -30,6 +31,19 @@ std::vector<std::string> CompiledRule::columns(std::string_view name) const {
   return {};
 }
 
+std::string LanguageHelp() {
+  std::string out = "Views:";
+  for (const WindowEntry& e : WindowRegistry()) out += "\n  " + std::string(e.usage);
+  out +=
+      "\n  (Esper 8 spellings too: #time(30 sec), #length(10), ...)"
+      "\nAggregates: count(*), count([distinct] x), sum, avg, min, max, stddev, avedev, median, "
+      "first, last"
+      "\nEvent type DriverCarInfo (alias DriverCarInfoBean): date, car_number/carNumber, "
+      "speed_pedal/speedPedal, break_pedal/breakPedal, steer_angle/steerAngle, "
+      "direct_light/directLight, speed, area_number/areaNumber";
+  return out;
+}
+
 Result<CompiledRule> Compile(std::string_view epl) {
   Result<std::vector<ast::Statement>> parsed = parser::ParseRules(epl);
   if (!parsed) return Err(parsed.error());
@@ -48,7 +62,7 @@ struct Engine::Impl final : public StatementOutput {
     std::unique_ptr<Statement> statement;
   };
   struct Routed {
-    std::string stream;
+    std::shared_ptr<const EventType> type;  // the producing statement's output type
     std::shared_ptr<const Row> row;
     int depth;
   };
@@ -91,7 +105,7 @@ struct Engine::Impl final : public StatementOutput {
       }
       if (!plan.insert_into.empty() && current_depth < kMaxRouteDepth) {
         queue.push_back(
-            {plan.insert_into, std::make_shared<const Row>(std::move(row)), current_depth + 1});
+            {plan.output_type, std::make_shared<const Row>(std::move(row)), current_depth + 1});
       }
     }
   }
@@ -120,7 +134,11 @@ struct Engine::Impl final : public StatementOutput {
       e.row = r.row;
       for (Deployed& d : statements) {
         const EventType& in = *d.statement->plan().input;
-        if (!in.is_driver && in.name == r.stream) d.statement->Send(e, now);
+        // Streams are matched by name; a statement compiled against another definition of the
+        // stream (another deployment) only sees rows of the same schema.
+        if (!in.is_driver && in.name == r.type->name && SameSchema(in, *r.type)) {
+          d.statement->Send(e, now);
+        }
       }
     }
     current_depth = 0;
@@ -181,7 +199,10 @@ Status Engine::Replace(std::string_view deployment, const CompiledRule& rule) {
   std::vector<Impl::Deployed> fresh;
   for (const auto& p : rule.statements()) {
     auto it = old.find(p->name);
-    if (it != old.end() && it->second->plan().canonical == p->canonical) {
+    // Unchanged means same text and same input schema (an upstream INSERT INTO may have
+    // changed the columns this statement reads).
+    if (it != old.end() && it->second->plan().canonical == p->canonical &&
+        SameSchema(*it->second->plan().input, *p->input)) {
       fresh.push_back({std::string(deployment), std::move(it->second)});  // keeps its state
     } else {
       fresh.push_back(

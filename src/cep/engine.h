@@ -64,6 +64,9 @@ class CompiledRule {
 // "Incorrect syntax near 'frm' at line 1 column 20: expected FROM".
 Result<CompiledRule> Compile(std::string_view epl);
 
+// A short reference of the views and aggregates the language accepts (for --help texts).
+std::string LanguageHelp();
+
 struct EngineOptions {
   // Event-time views accept events up to this far behind the newest event time seen.
   // Default 0: an event-time batch closes as soon as an event past its end arrives (Esper).

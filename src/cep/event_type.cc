@@ -40,6 +40,15 @@ int EventType::FindField(std::string_view n) const {
   return -1;
 }
 
+bool SameSchema(const EventType& a, const EventType& b) {
+  if (&a == &b) return true;
+  if (a.is_driver != b.is_driver || a.fields.size() != b.fields.size()) return false;
+  for (size_t i = 0; i < a.fields.size(); ++i) {
+    if (a.fields[i].name != b.fields[i].name || a.fields[i].type != b.fields[i].type) return false;
+  }
+  return true;
+}
+
 bool EventType::HasName(std::string_view n) const {
   return name == n || std::find(aliases.begin(), aliases.end(), n) != aliases.end();
 }

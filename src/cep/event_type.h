@@ -30,6 +30,9 @@ struct EventType {
   bool HasName(std::string_view n) const;
 };
 
+// True if both types have the same field names and types in the same order.
+bool SameSchema(const EventType& a, const EventType& b);
+
 // DriverCarInfo (alias DriverCarInfoBean): date, car_number, speed_pedal, break_pedal,
 // steer_angle, direct_light, speed, area_number, also spelled carNumber, speedPedal, ...
 std::shared_ptr<const EventType> DriverCarInfoType();

@@ -121,6 +121,7 @@ int RunRun(const RunFlags& f) {
 void RegisterRules(CLI::App* app, int* exit_code) {
   CLI::App* rules = app->add_subcommand("rules", "EPL rules: check a rule file or replay a log");
   rules->require_subcommand(1);
+  rules->footer(cep::LanguageHelp());
 
   auto check_file = std::make_shared<std::string>();
   CLI::App* check = rules->add_subcommand(

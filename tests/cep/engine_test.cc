@@ -198,6 +198,50 @@ TEST(EngineTest, InsertIntoChainsStatements) {
                             R"({"stmt":"count","after_event":3,"row":{"car":"A0001","n":2}})"}));
 }
 
+TEST(EngineTest, ReloadRestartsStatementsWhoseInputStreamChanged) {
+  Sink sink;
+  Engine engine(EngineOptions{}, sink.listener());
+  ASSERT_TRUE(engine
+                  .Deploy("r", MustCompile("@Name('src') insert into S select speed as v from "
+                                           "DriverCarInfo;\n"
+                                           "@Name('sum') select sum(v) as total from S"))
+                  .ok());
+  engine.Send(Event("20220426000000,A0001,0,0,F,N,10,A01"));
+  // `sum` has the same text, but S now has a string column first: it must start fresh and read
+  // the new layout (and never index the old one).
+  ASSERT_TRUE(engine
+                  .Replace("r", MustCompile("@Name('src') insert into S select carNumber as c, "
+                                            "speed as v from DriverCarInfo;\n"
+                                            "@Name('sum') select sum(v) as total from S"))
+                  .ok());
+  sink.lines.clear();
+  engine.Send(Event("20220426000000,A0001,0,0,F,N,5,A01"));
+  EXPECT_EQ(sink.lines,
+            (std::vector<std::string>{R"({"stmt":"src","after_event":2,"row":{"c":"A0001","v":5}})",
+                                      R"({"stmt":"sum","after_event":2,"row":{"total":5}})"}));
+}
+
+TEST(EngineTest, StreamsWithTheSameNameButOtherColumnsDoNotMix) {
+  Sink sink;
+  Engine engine(EngineOptions{}, sink.listener());
+  ASSERT_TRUE(engine
+                  .Deploy("a", MustCompile("@Name('a1') insert into S select speed as v from "
+                                           "DriverCarInfo;\n"
+                                           "@Name('a2') select count(*) as n from S"))
+                  .ok());
+  ASSERT_TRUE(engine
+                  .Deploy("b", MustCompile("@Name('b1') insert into S select carNumber as c from "
+                                           "DriverCarInfo;\n"
+                                           "@Name('b2') select c from S"))
+                  .ok());
+  engine.Send(Event("20220426000000,A0001,0,0,F,N,10,A01"));
+  EXPECT_EQ(sink.lines,
+            (std::vector<std::string>{R"({"stmt":"a1","after_event":1,"row":{"v":10}})",
+                                      R"({"stmt":"b1","after_event":1,"row":{"c":"A0001"}})",
+                                      R"({"stmt":"a2","after_event":1,"row":{"n":1}})",
+                                      R"({"stmt":"b2","after_event":1,"row":{"c":"A0001"}})"}));
+}
+
 // The pilot sample, as lines.
 std::vector<std::string> PilotLines() {
   std::vector<std::string> out;

@@ -8,6 +8,7 @@
 #include "cep/parser/lexer.h"
 #include "cep/parser/parser.h"
 #include "cep/windows/registry.h"
+#include "core/event_time.h"
 
 #define SMARTCAR_RETURN_IF_ERROR_RESULT(expr)  \
   do {                                         \
@@ -64,6 +65,18 @@ std::string Lower(std::string_view s) {
 
 Status ErrorAt(ast::Pos p, const std::string& msg) {
   return Status::InvalidArgument(parser::Where(p.line, p.column) + ": " + msg);
+}
+
+// The pilot's bean held `date` as a 14-digit string: let `date >= '20220426000010'` compare as
+// time by turning such a string constant into a time constant.
+void CoerceTimeLiteral(const CExpr& time_side, CExpr* other) {
+  if (time_side.type != Type::kTime || other->op != Op::kConst || other->type != Type::kString) {
+    return;
+  }
+  Result<EventTimeMs> t = ParseTimestamp14(other->constant.s);
+  if (!t) return;
+  other->constant = Value::Time(t->value);
+  other->type = Type::kTime;
 }
 
 bool Comparable(Type a, Type b) {
@@ -471,6 +484,9 @@ class StatementAnalyzer {
           return c;
         }
         if (op == "=" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=") {
+          CoerceTimeLiteral(c.kids[0], &c.kids[1]);
+          CoerceTimeLiteral(c.kids[1], &c.kids[0]);
+          const Type a = c.kids[0].type, b = c.kids[1].type;
           if (!Comparable(a, b)) {
             return type_error("operator '" + op + "' cannot compare " + std::string(TypeName(a)) +
                               " '" + e.args[0]->text + "' with " + std::string(TypeName(b)) + " '" +
@@ -505,6 +521,7 @@ class StatementAnalyzer {
       case ast::ExprKind::kBetween:
       case ast::ExprKind::kIn:
         for (size_t i = 1; i < c.kids.size(); ++i) {
+          CoerceTimeLiteral(c.kids[0], &c.kids[i]);
           if (!Comparable(c.kids[0].type, c.kids[i].type)) {
             return type_error("cannot compare " + std::string(TypeName(c.kids[0].type)) + " '" +
                               e.args[0]->text + "' with " + std::string(TypeName(c.kids[i].type)) +
@@ -528,14 +545,14 @@ class StatementAnalyzer {
         c.negated = e.negated;
         c.type = Type::kBool;
         if (!like && c.kids[1].op == Op::kConst && c.kids[1].type == Type::kString) {
-          try {
-            c.regex =
-                std::make_shared<const std::regex>(c.kids[1].constant.s, std::regex::ECMAScript);
-          } catch (const std::regex_error& err) {
-            return Err(ErrorAt(
-                e.args[1]->pos,
-                "invalid regular expression " + ToDisplay(c.kids[1].constant) + ": " + err.what()));
+          Result<std::shared_ptr<const RegexMatcher>> re =
+              RegexMatcher::Compile(c.kids[1].constant.s);
+          if (!re) {
+            return Err(ErrorAt(e.args[1]->pos, "invalid regular expression " +
+                                                   ToDisplay(c.kids[1].constant) + ": " +
+                                                   re.error().message()));
           }
+          c.regex = *re;
         }
         return c;
       }

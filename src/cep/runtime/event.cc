@@ -5,7 +5,10 @@
 namespace smartcar::cep {
 
 Value GetField(const StoredEvent& e, int index) {
-  if (e.row) return (*e.row)[static_cast<size_t>(index)];
+  if (e.row) {
+    if (index < 0 || static_cast<size_t>(index) >= e.row->size()) return Value();
+    return (*e.row)[static_cast<size_t>(index)];
+  }
   const DriverEvent& d = e.driver;
   switch (index) {
     case kFieldDate:
@@ -43,6 +46,7 @@ void AppendFieldKey(const StoredEvent& e, int index, std::string* key) {
 
 bool GetIntField(const StoredEvent& e, int index, int64_t* out) {
   if (e.row) {
+    if (index < 0 || static_cast<size_t>(index) >= e.row->size()) return false;
     const Value& v = (*e.row)[static_cast<size_t>(index)];
     if (v.type != Type::kInt && v.type != Type::kTime) return false;
     *out = v.i;

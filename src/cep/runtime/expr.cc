@@ -181,15 +181,12 @@ Value Eval(const CExpr& e, const EvalCtx& ctx) {
     case Op::kRegexp: {
       Value v = Eval(e.kids[0], ctx);
       if (v.is_null()) return Value();
-      if (e.regex) return Negate(Value::Bool(std::regex_match(v.s, *e.regex)), e.negated);
+      if (e.regex) return Negate(Value::Bool(e.regex->Matches(v.s)), e.negated);
       Value p = Eval(e.kids[1], ctx);
       if (p.is_null()) return Value();
-      try {
-        std::regex re(p.s, std::regex::ECMAScript);
-        return Negate(Value::Bool(std::regex_match(v.s, re)), e.negated);
-      } catch (const std::regex_error&) {
-        return Value();  // A bad pattern computed at run time matches nothing.
-      }
+      Result<std::shared_ptr<const RegexMatcher>> re = RegexMatcher::Compile(p.s);
+      if (!re) return Value();  // A bad pattern computed at run time matches nothing.
+      return Negate(Value::Bool((*re)->Matches(v.s)), e.negated);
     }
     case Op::kIsNull:
       return Value::Bool(Eval(e.kids[0], ctx).is_null() != e.negated);

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <memory>
-#include <regex>
 #include <vector>
 
 #include "cep/runtime/event.h"
+#include "cep/runtime/regex_matcher.h"
 #include "cep/value.h"
 
 namespace smartcar::cep {
@@ -47,7 +47,7 @@ struct CExpr {
   Value constant;
   std::vector<CExpr> kids;
   ScalarFn fn = nullptr;
-  std::shared_ptr<const std::regex> regex;  // Constant REGEXP pattern.
+  std::shared_ptr<const RegexMatcher> regex;  // Constant REGEXP pattern.
 };
 
 struct EvalCtx {

@@ -35,6 +35,13 @@ TEST(ExprTest, Arithmetic) {
   EXPECT_EQ(Row("date + 1000 as t, date - date as z"), "{\"t\":\"20220426000003\",\"z\":0}");
 }
 
+TEST(ExprTest, DateComparesWithFourteenDigitStrings) {
+  EXPECT_EQ(Row("date >= '20220426000002' as a, date < '20220426000001' as b, date between "
+                "'20220426000000' and '20220426000010' as c, date in ('20220426000002') as d, "
+                "'20220426000003' > date as e"),
+            "{\"a\":true,\"b\":false,\"c\":true,\"d\":true,\"e\":true}");
+}
+
 TEST(ExprTest, ComparisonsAndLogicWithNull) {
   EXPECT_EQ(Row("speed > 20 as a, speed <= 20 as b, speed = 25 as c, speed != 25 as d, "
                 "speed <> 25 as e, null = 1 as f, true and null as g, false and null as h, "

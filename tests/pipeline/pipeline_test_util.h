@@ -1,0 +1,69 @@
+// Helpers for the end-to-end tests: an independent reference computation of the overspeed
+// detections, and readers of what a run stored.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+namespace smartcar::pipeline::testing {
+
+// Straightforward reference for requirement 3: per car, tumbling 30-second event-time windows
+// aligned to the epoch; a window whose average speed exceeds `threshold` puts the car in the
+// set of the window's day. Reads the driving log as plain text (header lines skipped).
+inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std::string& log_path,
+                                                                       double threshold = 80) {
+  std::map<std::pair<std::string, int64_t>, std::pair<double, int>> windows;  // (car, window) → sum, n
+  std::ifstream in(log_path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() < 15 || line[0] < '0' || line[0] > '9') continue;
+    std::stringstream ss(line);
+    std::string f[8];
+    for (auto& x : f) std::getline(ss, x, ',');
+    // Seconds since the epoch of the 14-digit stamp (civil time), by hand: days from civil.
+    const int y = std::stoi(f[0].substr(0, 4)), m = std::stoi(f[0].substr(4, 2)), d = std::stoi(f[0].substr(6, 2));
+    const int hh = std::stoi(f[0].substr(8, 2)), mm = std::stoi(f[0].substr(10, 2)), sec = std::stoi(f[0].substr(12, 2));
+    const int yy = y - (m <= 2);
+    const int era = yy / 400;
+    const int yoe = yy - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+    const int64_t t = days * 86400 + hh * 3600 + mm * 60 + sec;
+    auto& w = windows[{f[1], t / 30}];
+    w.first += std::stod(f[6]);
+    w.second += 1;
+  }
+  std::map<std::string, std::set<std::string>> out;
+  for (const auto& [key, w] : windows) {
+    if (w.first / w.second > threshold) {
+      const int64_t start = key.second * 30;
+      // yyyyMMdd of the window start.
+      int64_t z = start / 86400 + 719468;
+      const int64_t era = z / 146097, doe = z - era * 146097;
+      const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+      const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+      const int64_t dd = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
+      const int64_t yr = yoe + era * 400 + (mo <= 2);
+      char buf[16];
+      std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr), static_cast<long long>(mo),
+                    static_cast<long long>(dd));
+      out[buf].insert(key.first);
+    }
+  }
+  return out;
+}
+
+inline uint64_t CountDataLines(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  uint64_t n = 0;
+  while (std::getline(in, line)) n += !line.empty() && line[0] >= '0' && line[0] <= '9';
+  return n;
+}
+
+}  // namespace smartcar::pipeline::testing

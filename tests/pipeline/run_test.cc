@@ -1,0 +1,163 @@
+// `smartcar run` end to end, as a user runs it: simulator → collector → log → topology → table +
+// hot store. Checks every generated line is stored and the overspeed sets equal an independent
+// computation; that a run killed with SIGKILL at random moments and restarted ends with exactly
+// the same data; and that bad flags are clear errors.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "hot/hot_store.h"
+#include "pipeline/smartcar_topology.h"
+#include "pipeline_test_util.h"
+#include "table/table.h"
+#include "test_util.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using ::smartcar::testing::RunSmartcar;
+using ::smartcar::testing::TempDir;
+
+std::string RulesDir() { return std::string(SMARTCAR_SOURCE_DIR) + "/rules"; }
+
+uint64_t TableRows(const std::string& data) {
+  table::StoreOptions so;
+  so.data_dir = data;
+  auto store = table::TableStore::Open(so);
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  if (!store) return 0;
+  auto t = (*store)->OpenTable(kDriverTable);
+  EXPECT_TRUE(t.has_value());
+  if (!t) return 0;
+  auto n = (*t)->Count(table::ScanSpec{});
+  EXPECT_TRUE(n.has_value());
+  return n ? *n : 0;
+}
+
+std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
+  hot::HotOptions ho;
+  ho.data_dir = data + "/hot";
+  ho.read_only = true;
+  auto store = hot::OpenHotStore(ho);
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  std::map<std::string, std::set<std::string>> out;
+  if (!store) return out;
+  auto keys = (*store)->Keys("[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]");
+  EXPECT_TRUE(keys.has_value());
+  for (const auto& k : *keys) {
+    auto members = (*store)->Members(k);
+    EXPECT_TRUE(members.has_value());
+    out[k] = std::set<std::string>(members->begin(), members->end());
+  }
+  return out;
+}
+
+std::string RunArgs(const TempDir& dir, int cars, int seconds, int seed) {
+  return "run --data " + dir.file("data") + " --rules " + RulesDir() + " --date 20220426 --cars " +
+         std::to_string(cars) + " --seconds " + std::to_string(seconds) + " --fast --seed " + std::to_string(seed);
+}
+
+TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
+  TempDir dir;
+  auto r = RunSmartcar(RunArgs(dir, 30, 600, 7));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 30u * 600);
+  EXPECT_EQ(TableRows(dir.file("data")), 30u * 600);
+  const auto reference = ::smartcar::pipeline::testing::ReferenceOverspeed(log);
+  ASSERT_FALSE(reference.empty());
+  EXPECT_EQ(HotSets(dir.file("data")), reference);
+  // What the pilot's OverSpeedCarInfo printed, through the CLI.
+  auto o = RunSmartcar("overspeed 20220426 --data " + dir.file("data"));
+  ASSERT_EQ(o.exit_code, 0) << o.out;
+  for (const auto& car : reference.at("20220426")) EXPECT_NE(o.out.find(car), std::string::npos) << car;
+  // The seed's shell command works on the result.
+  auto s = RunSmartcar("shell --data " + dir.file("data") + " -e \"scan 'DriverCarInfo', {LIMIT=>2}\"");
+  ASSERT_EQ(s.exit_code, 0) << s.out;
+  EXPECT_NE(s.out.find("2 row(s)"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("column=cf1:speed"), std::string::npos) << s.out;
+}
+
+// Kills `smartcar run` with SIGKILL after `delay`, if it has not ended by then.
+int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bool* killed) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDERR_FILENO);
+    dup2(devnull, STDOUT_FILENO);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(), nullptr);
+    _exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + delay;
+  int st = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      *killed = false;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  *killed = true;
+  return -1;
+}
+
+TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
+  TempDir dir;
+  const std::string args = RunArgs(dir, 30, 900, 11);
+  std::mt19937 rng(20221123);
+  int kills = 0;
+  for (int i = 0; i < 6; ++i) {
+    bool killed = false;
+    const int code = RunAndMaybeKill(args, std::chrono::milliseconds(150 + rng() % 900), &killed);
+    if (!killed) {
+      ASSERT_EQ(code, 0);
+      break;
+    }
+    ++kills;
+  }
+  // Drain: run to completion.
+  auto r = RunSmartcar(args);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_GT(kills, 0);
+  const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 30u * 900);
+  EXPECT_EQ(TableRows(dir.file("data")), 30u * 900);
+  EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+}
+
+TEST(RunTest, ClearErrors) {
+  TempDir dir;
+  auto r = RunSmartcar("run --fast --data " + dir.file("d") + " --rules " + RulesDir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--fast needs --seconds"), std::string::npos) << r.out;
+  r = RunSmartcar("run --seconds 5 --fast --date 20221399 --data " + dir.file("d") + " --rules " + RulesDir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--date"), std::string::npos) << r.out;
+  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("none") + " --data " + dir.file("d"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("rules folder"), std::string::npos) << r.out;
+  // A bad rule file is reported with its position, and nothing runs.
+  fs::create_directories(dir.file("badrules"));
+  ::smartcar::testing::WriteFile(dir.file("badrules/x.epl"), "SELECT sped FROM DriverCarInfo");
+  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("badrules") + " --data " + dir.file("d2"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("unknown field 'sped'"), std::string::npos) << r.out;
+  // The same data folder with other settings is refused rather than mixed.
+  ASSERT_EQ(RunSmartcar(RunArgs(dir, 3, 10, 1)).exit_code, 0);
+  r = RunSmartcar(RunArgs(dir, 4, 10, 1));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("holds a run with other settings"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace smartcar::pipeline
