@@ -12,8 +12,9 @@ namespace smartcar::cli {
 std::function<Result<std::unique_ptr<collect::Sink>>(const std::string&, collect::ComponentParams*)>
 MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log) {
   auto logs = std::make_shared<std::map<std::string, std::shared_ptr<queue::Log>>>();
-  return [data_dir, logs, shared_log](const std::string& name,
-                                      collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
+  return [data_dir, logs, shared_log](
+             const std::string& name,
+             collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
     const std::string brokers = collect::LogSinkBrokers(p);
     if (brokers.empty() && shared_log != nullptr) return collect::MakeLogSink(name, p, shared_log);
     std::shared_ptr<queue::Log>& log = (*logs)[brokers];

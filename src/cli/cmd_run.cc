@@ -35,15 +35,30 @@ struct RunFlags {
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
-const std::vector<std::string> kRunSettings = {
-    "data_dir", "run.date", "run.cars", "run.seed", "run.seconds", "run.fast", "run.interval",
-    "run.overspeed_ratio", "rules.dir", "queue.engine", "queue.partitions", "queue.kafka.brokers",
-    "queue.kafka.properties.*", "hot.engine", "hot.redis", "hot.prefix", "hot.ttl", "topology.cep_parallelism",
-    "topology.table_parallelism"};
+const std::vector<std::string> kRunSettings = {"data_dir",
+                                               "run.date",
+                                               "run.cars",
+                                               "run.seed",
+                                               "run.seconds",
+                                               "run.fast",
+                                               "run.interval",
+                                               "run.overspeed_ratio",
+                                               "rules.dir",
+                                               "queue.engine",
+                                               "queue.partitions",
+                                               "queue.kafka.brokers",
+                                               "queue.kafka.properties.*",
+                                               "hot.engine",
+                                               "hot.redis",
+                                               "hot.prefix",
+                                               "hot.ttl",
+                                               "topology.cep_parallelism",
+                                               "topology.table_parallelism"};
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();
-  return FormatDate8(EventTimeMs{std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
+  return FormatDate8(EventTimeMs{
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
 }
 
 int RunRun(const RunFlags& f) {
@@ -55,7 +70,8 @@ int RunRun(const RunFlags& f) {
       return kExitUsage;
     }
     cfg = std::move(*loaded);
-    for (const auto& w : cfg.UnknownKeys(kRunSettings)) std::fprintf(stderr, "smartcar run: warning: %s\n", w.c_str());
+    for (const auto& w : cfg.UnknownKeys(kRunSettings))
+      std::fprintf(stderr, "smartcar run: warning: %s\n", w.c_str());
   }
   // Flags override the file.
   if (!f.data.empty()) cfg.Set("data_dir", f.data);
@@ -74,7 +90,9 @@ int RunRun(const RunFlags& f) {
   o.rules_dir = cfg.GetString("rules.dir", "rules");
   o.redis = cfg.GetString("hot.redis", "");
   o.hot_prefix = cfg.GetString("hot.prefix", "");
-  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded" ? "" : cfg.GetString("queue.kafka.brokers", "");
+  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
+                        ? ""
+                        : cfg.GetString("queue.kafka.brokers", "");
   auto cars = cfg.GetInt("run.cars", 100);
   auto seed = cfg.GetInt("run.seed", 1);
   auto seconds = cfg.GetInt("run.seconds", -1);
@@ -84,7 +102,8 @@ int RunRun(const RunFlags& f) {
   auto ttl = cfg.GetDurationMs("hot.ttl", o.hot_ttl_ms);
   auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
   auto table_par = cfg.GetInt("topology.table_parallelism", 1);
-  for (const auto* r : {&cars, &seed, &seconds, &interval, &partitions, &ttl, &cep_par, &table_par}) {
+  for (const auto* r :
+       {&cars, &seed, &seconds, &interval, &partitions, &ttl, &cep_par, &table_par}) {
     if (!*r) {
       std::fprintf(stderr, "smartcar run: %s\n", r->error().message().c_str());
       return kExitUsage;
@@ -118,7 +137,8 @@ int RunRun(const RunFlags& f) {
     return kExitUsage;
   }
   if (!std::filesystem::is_directory(o.rules_dir)) {
-    std::fprintf(stderr, "smartcar run: rules folder '%s' not found (--rules DIR)\n", o.rules_dir.c_str());
+    std::fprintf(stderr, "smartcar run: rules folder '%s' not found (--rules DIR)\n",
+                 o.rules_dir.c_str());
     return kExitUsage;
   }
   o.stop = &g_run_stop;
@@ -136,7 +156,8 @@ int RunRun(const RunFlags& f) {
     return kExitFailure;
   }
   std::fprintf(stderr,
-               "smartcar run: done. Try:\n  smartcar shell --data %s -e \"scan 'DriverCarInfo', {LIMIT=>2}\"\n"
+               "smartcar run: done. Try:\n  smartcar shell --data %s -e \"scan 'DriverCarInfo', "
+               "{LIMIT=>2}\"\n"
                "  smartcar overspeed %s --data %s\n",
                o.data_dir.c_str(), o.date.c_str(), o.data_dir.c_str());
   return kExitOk;
@@ -149,7 +170,8 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   CLI::App* cmd = app->add_subcommand(
       "run",
       "Run the real-time pipeline: driver simulator -> collector (TAILDIR) -> durable log\n"
-      "(SmartCar-Topic) -> topology -> DriverCarInfo table + overspeed detections in the hot store.\n"
+      "(SmartCar-Topic) -> topology -> DriverCarInfo table + overspeed detections in the hot "
+      "store.\n"
       "Embedded engines by default; a live status line on stderr; Ctrl-C drains and stops.\n"
       "With --seconds N it ends by itself once everything generated is stored and evaluated.\n"
       "Killed and restarted with the same options, it continues the same run without loss.");
@@ -160,9 +182,12 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   cmd->add_option("--seed", f->seed, "Simulator seed (default 1)");
   cmd->add_option("--seconds", f->seconds, "Simulated seconds to run (default: until Ctrl-C)");
   cmd->add_flag("--fast", f->fast, "Simulate flat out instead of in real time (needs --seconds)");
-  cmd->add_option("--rules", f->rules, "Folder of *.epl rule files, reloaded when changed (default ./rules)");
-  cmd->add_option("--redis", f->redis, "Use Redis HOST:PORT as the hot store instead of the embedded one");
-  cmd->add_option("--kafka", f->kafka, "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
+  cmd->add_option("--rules", f->rules,
+                  "Folder of *.epl rule files, reloaded when changed (default ./rules)");
+  cmd->add_option("--redis", f->redis,
+                  "Use Redis HOST:PORT as the hot store instead of the embedded one");
+  cmd->add_option("--kafka", f->kafka,
+                  "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
   cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
 }
 

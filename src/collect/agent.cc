@@ -346,7 +346,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
 }
 
 Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
-                                    const std::atomic<bool>& drain) {
+                              const std::atomic<bool>& drain) {
   EventBatch batch;
   int64_t backoff = options.retry_backoff_ms;
   while (!stop.load()) {

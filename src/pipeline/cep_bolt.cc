@@ -43,7 +43,8 @@ const cep::Value* Column(const cep::OutputEvent& ev, std::string_view name) {
   return nullptr;
 }
 
-const cep::Value* AnyColumn(const cep::OutputEvent& ev, std::initializer_list<std::string_view> names) {
+const cep::Value* AnyColumn(const cep::OutputEvent& ev,
+                            std::initializer_list<std::string_view> names) {
   for (auto n : names) {
     if (const cep::Value* v = Column(ev, n); v != nullptr && !v->is_null()) return v;
   }
@@ -53,13 +54,15 @@ const cep::Value* AnyColumn(const cep::OutputEvent& ev, std::initializer_list<st
 class CepBolt final : public topology::Bolt {
  public:
   explicit CepBolt(const PipelineOptions& o)
-      : o_(o), engine_(cep::EngineOptions{}, [this](const cep::OutputEvent& ev) { OnOutput(ev); }) {}
+      : o_(o),
+        engine_(cep::EngineOptions{}, [this](const cep::OutputEvent& ev) { OnOutput(ev); }) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{"date", "car_number", "detection"});
   }
 
-  Status Prepare(const topology::TopologyContext& context, topology::OutputCollector& collector) override {
+  Status Prepare(const topology::TopologyContext& context,
+                 topology::OutputCollector& collector) override {
     out_ = &collector;
     parse_tasks_ = 0;
     auto it = context.component_tasks.find("parse");
@@ -114,7 +117,8 @@ class CepBolt final : public topology::Bolt {
     }
     hot::Detection d;
     d.rule = std::string(ev.statement);
-    if (const cep::Value* car = AnyColumn(ev, {"carNumber", "car_number"}); car && car->type == cep::Type::kString) {
+    if (const cep::Value* car = AnyColumn(ev, {"carNumber", "car_number"});
+        car && car->type == cep::Type::kString) {
       d.car = car->s;
     } else {
       return;  // Only rows naming a car are detections.
@@ -124,10 +128,13 @@ class CepBolt final : public topology::Bolt {
     const cep::Value* end = AnyColumn(ev, {"windowEnd", "window_end"});
     const cep::Value* avg = AnyColumn(ev, {"avgSpeed", "avg_speed"});
     const cep::Value* count = AnyColumn(ev, {"eventCount", "event_count"});
-    d.window_end_ms = end && cep::IsNumeric(end->type) ? end->i : (last && cep::IsNumeric(last->type) ? last->i : 0);
+    d.window_end_ms = end && cep::IsNumeric(end->type)
+                          ? end->i
+                          : (last && cep::IsNumeric(last->type) ? last->i : 0);
     d.window_start_ms = start && cep::IsNumeric(start->type) ? start->i : d.window_end_ms;
     d.avg_speed = avg && cep::IsNumeric(avg->type) ? avg->AsDouble() : 0;
-    d.event_count = count && cep::IsNumeric(count->type) ? static_cast<int64_t>(count->AsDouble()) : 0;
+    d.event_count =
+        count && cep::IsNumeric(count->type) ? static_cast<int64_t>(count->AsDouble()) : 0;
     d.date = FormatDate8(EventTimeMs{d.window_start_ms});
     pending_.push_back(std::move(d));
   }
@@ -138,7 +145,8 @@ class CepBolt final : public topology::Bolt {
       auto it = last_held_.find(d.car);
       if (it != last_held_.end()) anchors.push_back(it->second);
       (void)out_->Emit(topology::kDefaultStream, anchors,
-                       {topology::Value{d.date}, topology::Value{d.car}, topology::Value{hot::DetectionToJson(d)}});
+                       {topology::Value{d.date}, topology::Value{d.car},
+                        topology::Value{hot::DetectionToJson(d)}});
     }
     pending_.clear();
   }
@@ -152,13 +160,17 @@ class CepBolt final : public topology::Bolt {
       if (f.path().extension() != ".epl" || !f.is_regular_file()) continue;
       struct stat st;
       if (stat(f.path().c_str(), &st) != 0) continue;
-      now[f.path().string()] = RuleFile{static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                                        static_cast<uintmax_t>(st.st_size)};
+      now[f.path().string()] =
+          RuleFile{static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                   static_cast<uintmax_t>(st.st_size)};
     }
-    if (first && now.empty()) return Status::InvalidArgument("no rule files (*.epl) in '" + o_.rules_dir + "'");
+    if (first && now.empty())
+      return Status::InvalidArgument("no rule files (*.epl) in '" + o_.rules_dir + "'");
     for (const auto& [path, info] : now) {
       auto old = files_.find(path);
-      if (old != files_.end() && old->second.mtime_ns == info.mtime_ns && old->second.size == info.size) continue;
+      if (old != files_.end() && old->second.mtime_ns == info.mtime_ns &&
+          old->second.size == info.size)
+        continue;
       std::ifstream in(path);
       std::stringstream ss;
       ss << in.rdbuf();
@@ -167,13 +179,15 @@ class CepBolt final : public topology::Bolt {
       if (!rule) {
         Status s = rule.error().WithPrefix(path + ": ");
         if (first) return s;
-        std::fprintf(stderr, "smartcar: rule reload failed, keeping the running rules: %s\n", s.message().c_str());
+        std::fprintf(stderr, "smartcar: rule reload failed, keeping the running rules: %s\n",
+                     s.message().c_str());
         continue;
       }
       Status s = engine_.Replace(fs::path(path).filename().string(), *rule);
       if (!s.ok()) {
         if (first) return s.WithPrefix(path + ": ");
-        std::fprintf(stderr, "smartcar: rule reload failed: %s: %s\n", path.c_str(), s.message().c_str());
+        std::fprintf(stderr, "smartcar: rule reload failed: %s: %s\n", path.c_str(),
+                     s.message().c_str());
         continue;
       }
       if (o_.counters) o_.counters->rule_reloads++;

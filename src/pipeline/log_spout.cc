@@ -30,7 +30,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     d.DeclareStream(kEndOfInputStream, topology::Fields{"from"});
   }
 
-  Status Open(const topology::TopologyContext&, topology::SpoutOutputCollector& collector) override {
+  Status Open(const topology::TopologyContext&,
+              topology::SpoutOutputCollector& collector) override {
     collector_ = &collector;
     queue::ConsumerOptions co;
     co.group = o_.group;
@@ -64,7 +65,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     if (!recs) return recs.error();
     for (auto& r : *recs) {
       const MessageId id = EncodeId(r.partition.value, r.offset.value);
-      if (!tracker_.Committable(r.partition.value)) tracker_.Reset(r.partition.value, r.offset.value);
+      if (!tracker_.Committable(r.partition.value))
+        tracker_.Reset(r.partition.value, r.offset.value);
       Held& h = records_[id];
       h.partition = r.partition.value;
       h.offset = r.offset.value;
@@ -73,7 +75,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       SMARTCAR_RETURN_IF_ERROR(EmitRecord(id, h));
     }
     if (recs->empty() && o_.input_complete != nullptr && o_.input_complete->load() && AtEnd()) {
-      SMARTCAR_RETURN_IF_ERROR(collector_->Emit(kEndOfInputStream, {topology::Value{std::string("spout")}}, std::nullopt));
+      SMARTCAR_RETURN_IF_ERROR(collector_->Emit(
+          kEndOfInputStream, {topology::Value{std::string("spout")}}, std::nullopt));
       eos_sent_ = true;
     }
     return Status::OK();
@@ -118,9 +121,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
   Status EmitRecord(MessageId id, const Held& h) {
     tracker_.Emitted(h.partition, h.offset);
-    return collector_->Emit(topology::kDefaultStream,
-                            {topology::Value{h.line}, topology::Value{int64_t{h.partition}}, topology::Value{h.offset}},
-                            id);
+    return collector_->Emit(
+        topology::kDefaultStream,
+        {topology::Value{h.line}, topology::Value{int64_t{h.partition}}, topology::Value{h.offset}},
+        id);
   }
 
   // True when every assigned partition has been read to its end.
@@ -143,7 +147,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     if (!force && now - last_commit_ < std::chrono::milliseconds(200)) return;
     last_commit_ = now;
     queue::CommitOptions co;
-    for (const auto& tp : consumer_ ? consumer_->Assignment() : std::vector<queue::TopicPartition>{}) {
+    for (const auto& tp :
+         consumer_ ? consumer_->Assignment() : std::vector<queue::TopicPartition>{}) {
       auto c = tracker_.Committable(tp.partition.value);
       if (!c) continue;
       auto& last = committed_[tp.partition.value];

@@ -54,7 +54,8 @@ class ParseBolt final : public topology::Bolt {
     }
     if (*r == LineKind::kRecord) {
       if (o_.counters) o_.counters->parsed++;
-      Status s = out_->Emit(input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e}});
+      Status s = out_->Emit(
+          input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e}});
       if (!s.ok()) {
         out_->Fail(input);
         return s;
@@ -70,16 +71,19 @@ class ParseBolt final : public topology::Bolt {
     if (o_.dead_letter_path.empty()) return Status::OK();
     if (dead_fd_ < 0) {
       std::error_code ec;
-      std::filesystem::create_directories(std::filesystem::path(o_.dead_letter_path).parent_path(), ec);
+      std::filesystem::create_directories(std::filesystem::path(o_.dead_letter_path).parent_path(),
+                                          ec);
       dead_fd_ = open(o_.dead_letter_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
       if (dead_fd_ < 0) {
-        return Status::IOError("cannot open dead-letter file '" + o_.dead_letter_path + "': " + std::strerror(errno));
+        return Status::IOError("cannot open dead-letter file '" + o_.dead_letter_path +
+                               "': " + std::strerror(errno));
       }
     }
     const int64_t* p = input.GetAs<int64_t>("partition");
     const int64_t* off = input.GetAs<int64_t>("offset");
-    const std::string text = o_.topic + "/" + std::to_string(p ? *p : -1) + "@" + std::to_string(off ? *off : -1) +
-                             "\t" + why.message() + "\t" + line + "\n";
+    const std::string text = o_.topic + "/" + std::to_string(p ? *p : -1) + "@" +
+                             std::to_string(off ? *off : -1) + "\t" + why.message() + "\t" + line +
+                             "\n";
     if (write(dead_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
       return Status::IOError("cannot write dead-letter file '" + o_.dead_letter_path + "'");
     }

@@ -36,8 +36,9 @@ Status CheckManifest(const RunOptions& o) {
     ss << in.rdbuf();
     nlohmann::json have = nlohmann::json::parse(ss.str(), nullptr, false);
     if (have != want) {
-      return Status::InvalidArgument("'" + o.data_dir + "' holds a run with other settings (" + have.dump() +
-                                     "); use another --data folder or the same settings to continue it");
+      return Status::InvalidArgument(
+          "'" + o.data_dir + "' holds a run with other settings (" + have.dump() +
+          "); use another --data folder or the same settings to continue it");
     }
     return Status::OK();
   }
@@ -52,7 +53,9 @@ collect::Properties CollectorProperties(const RunOptions& o) {
   const std::string logs = (fs::path(o.data_dir) / "logs").string();
   collect::Properties p;
   int line = 1;
-  auto set = [&](const std::string& k, const std::string& v) { p["run." + k] = collect::PropertyValue{v, line++}; };
+  auto set = [&](const std::string& k, const std::string& v) {
+    p["run." + k] = collect::PropertyValue{v, line++};
+  };
   set("sources", "driving");
   set("channels", "c");
   set("sinks", "log");
@@ -75,18 +78,21 @@ collect::Properties CollectorProperties(const RunOptions& o) {
   return p;
 }
 
-void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated, uint64_t collected,
-                 double seconds, bool final) {
+void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated,
+                 uint64_t collected, double seconds, bool final) {
   if (o.status_out == nullptr) return;
   const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
   const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
-  std::fprintf(o.status_out,
-               "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | rejected %llu | "
-               "lag %lld%s",
-               o.status_is_tty ? "\r" : "", static_cast<unsigned long long>(generated),
-               static_cast<unsigned long long>(collected), static_cast<unsigned long long>(c.stored.load()), rate,
-               static_cast<unsigned long long>(c.detections.load()), static_cast<unsigned long long>(c.rejected.load()),
-               static_cast<long long>(lag < 0 ? 0 : lag), (o.status_is_tty && !final) ? "   " : "\n");
+  std::fprintf(
+      o.status_out,
+      "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | rejected %llu "
+      "| "
+      "lag %lld%s",
+      o.status_is_tty ? "\r" : "", static_cast<unsigned long long>(generated),
+      static_cast<unsigned long long>(collected), static_cast<unsigned long long>(c.stored.load()),
+      rate, static_cast<unsigned long long>(c.detections.load()),
+      static_cast<unsigned long long>(c.rejected.load()), static_cast<long long>(lag < 0 ? 0 : lag),
+      (o.status_is_tty && !final) ? "   " : "\n");
   std::fflush(o.status_out);
 }
 
@@ -145,11 +151,6 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   po.table_parallelism = o.table_parallelism;
   po.input_complete = &input_complete;
   po.counters = &counters;
-  po.topology.name = "SmartCarDriverTopology";
-  po.topology.max_spout_pending = 200'000;
-  po.topology.message_timeout = std::chrono::milliseconds(120'000);
-  po.topology.queue_capacity = 8192;
-  po.topology.tick_interval = std::chrono::milliseconds(200);
   auto topo = BuildSmartCarTopology(po);
   if (!topo) return topo.error().WithPrefix("topology: ");
 
@@ -157,8 +158,9 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
   queue::Log* shared_log = log->get();
-  ao.make_log_sink = [shared_log](const std::string& name,
-                                  collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
+  ao.make_log_sink = [shared_log](
+                         const std::string& name,
+                         collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
     return collect::MakeLogSink(name, p, shared_log);
   };
   auto agent = collect::Agent::Create(CollectorProperties(o), "run", ao);
@@ -205,7 +207,9 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   };
 
   const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   bool stopping = false;
   auto last_print = start;
   Status result;

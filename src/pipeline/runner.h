@@ -19,17 +19,17 @@ namespace smartcar::pipeline {
 
 struct RunOptions {
   std::string data_dir = "smartcar-data";
-  std::string date;                // yyyyMMdd the simulator starts on.
+  std::string date;  // yyyyMMdd the simulator starts on.
   int cars = 100;
   uint64_t seed = 1;
-  int64_t seconds = -1;            // Simulated seconds; < 0 = until stopped.
+  int64_t seconds = -1;  // Simulated seconds; < 0 = until stopped.
   bool fast = false;
   int interval_seconds = 1;
   double overspeed_ratio = 0.1;
   std::string rules_dir = "rules";
   // Engines: empty = embedded.
   std::string kafka_brokers;
-  std::string redis;               // HOST:PORT
+  std::string redis;  // HOST:PORT
   std::string hot_prefix;
   int64_t hot_ttl_ms = 7LL * 24 * 3600 * 1000;
   int partitions = 4;
@@ -43,10 +43,10 @@ struct RunOptions {
 };
 
 struct RunReport {
-  uint64_t generated = 0;    // Driving lines the simulator has written (whole run).
-  uint64_t collected = 0;    // Lines the collector delivered to the log in this process.
-  uint64_t stored = 0;       // Rows written to DriverCarInfo in this process.
-  uint64_t detections = 0;   // Detections written in this process.
+  uint64_t generated = 0;   // Driving lines the simulator has written (whole run).
+  uint64_t collected = 0;   // Lines the collector delivered to the log in this process.
+  uint64_t stored = 0;      // Rows written to DriverCarInfo in this process.
+  uint64_t detections = 0;  // Detections written in this process.
   uint64_t rejected = 0;
   uint64_t late = 0;
 };

@@ -8,7 +8,8 @@ namespace smartcar::pipeline {
 
 Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const PipelineOptions& o) {
   if (o.log == nullptr || o.tables == nullptr || o.hot == nullptr) {
-    return Err(Status::InvalidArgument("the SmartCar topology needs a log, a table store and a hot store"));
+    return Err(Status::InvalidArgument(
+        "the SmartCar topology needs a log, a table store and a hot store"));
   }
   if (!o.tables->Exists(kDriverTable)) {
     table::TableDescriptor desc;
@@ -18,20 +19,26 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
     if (!s.ok() && !o.tables->Exists(kDriverTable)) return Err(s);
   }
   topology::TopologyBuilder b;
-  b.SetSpout("log", [o]() -> Result<std::unique_ptr<topology::Spout>> { return MakeLogSpout(o); }, 1);
-  b.SetBolt("parse", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
-            o.parse_parallelism)
+  b.SetSpout(
+      "log", [o]() -> Result<std::unique_ptr<topology::Spout>> { return MakeLogSpout(o); }, 1);
+  b.SetBolt(
+       "parse", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
+       o.parse_parallelism)
       .LocalOrShuffleGrouping("log")
       .AllGrouping("log", kEndOfInputStream);
-  b.SetBolt("table", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
-            o.table_parallelism)
+  b.SetBolt(
+       "table", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
+       o.table_parallelism)
       .FieldsGrouping("parse", {"car_number"})
       .AllGrouping("parse", kEndOfInputStream);
-  b.SetBolt("cep", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeCepBolt(o); }, o.cep_parallelism)
+  b.SetBolt(
+       "cep", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeCepBolt(o); },
+       o.cep_parallelism)
       .FieldsGrouping("parse", {"car_number"})
       .AllGrouping("parse", kEndOfInputStream);
-  b.SetBolt("hot", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
-            o.hot_parallelism)
+  b.SetBolt(
+       "hot", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
+       o.hot_parallelism)
       .FieldsGrouping("cep", {"car_number"});
   return b.Build(o.topology);
 }

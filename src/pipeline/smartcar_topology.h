@@ -13,6 +13,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -39,39 +40,52 @@ inline constexpr const char* kDriverFamily = "cf1";
 
 // Counters the topology's components update, for the live status line and tests.
 struct PipelineCounters {
-  std::atomic<uint64_t> consumed{0};     // Records the spout read from the log (first reads).
-  std::atomic<uint64_t> parsed{0};       // Driving events parsed.
-  std::atomic<uint64_t> rejected{0};     // Lines sent to the dead-letter file.
-  std::atomic<uint64_t> stored{0};       // Rows written to DriverCarInfo (replays included).
-  std::atomic<uint64_t> detections{0};   // Detections written to the hot store.
-  std::atomic<uint64_t> late{0};         // Events the rules saw too late.
-  std::atomic<uint64_t> rule_reloads{0}; // Successful rule (re)loads.
+  std::atomic<uint64_t> consumed{0};      // Records the spout read from the log (first reads).
+  std::atomic<uint64_t> parsed{0};        // Driving events parsed.
+  std::atomic<uint64_t> rejected{0};      // Lines sent to the dead-letter file.
+  std::atomic<uint64_t> stored{0};        // Rows written to DriverCarInfo (replays included).
+  std::atomic<uint64_t> detections{0};    // Detections written to the hot store.
+  std::atomic<uint64_t> late{0};          // Events the rules saw too late.
+  std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
   std::atomic<int64_t> last_detection_latency_us{0};
 };
 
+// The runtime settings the SmartCar topology needs by default.
+inline topology::TopologyConfig DefaultTopologyConfig() {
+  topology::TopologyConfig c;
+  c.name = "SmartCarDriverTopology";
+  c.max_spout_pending = 500'000;
+  c.message_timeout = std::chrono::milliseconds(120'000);
+  c.queue_capacity = 8192;
+  c.tick_interval = std::chrono::milliseconds(200);
+  return c;
+}
+
 struct PipelineOptions {
-  queue::Log* log = nullptr;               // Not owned.
-  table::TableStore* tables = nullptr;     // Not owned.
-  hot::HotStore* hot = nullptr;            // Not owned.
+  queue::Log* log = nullptr;            // Not owned.
+  table::TableStore* tables = nullptr;  // Not owned.
+  hot::HotStore* hot = nullptr;         // Not owned.
   std::string topic = kDriverTopic;
   std::string group = kDriverGroup;
-  std::string rules_dir = "rules";         // *.epl files, reloaded when they change.
-  std::string dead_letter_path;            // Where ParseBolt writes rejects.
+  std::string rules_dir = "rules";  // *.epl files, reloaded when they change.
+  std::string dead_letter_path;     // Where ParseBolt writes rejects.
   int parse_parallelism = 1;
   int table_parallelism = 1;
   int cep_parallelism = 1;
   int hot_parallelism = 1;
-  size_t table_batch = 1000;               // Rows per ApplyBatch.
-  size_t hot_batch = 100;                  // Detections per hot-store write.
+  size_t table_batch = 1000;  // Rows per ApplyBatch.
+  size_t hot_batch = 100;     // Detections per hot-store write.
   // Event time a CEP input is held before it is acked: at least the longest window plus its
   // allowed lateness, so a crash replays every event of every open window.
   int64_t cep_hold_ms = 70'000;
-  topology::TopologyConfig topology;
+  // Runtime settings. max_spout_pending must exceed the events the CEP bolts hold (cars ×
+  // cep_hold_ms / interval), or the spout stalls waiting for acks that need more events.
+  topology::TopologyConfig topology = DefaultTopologyConfig();
   // Set when no more input will come (the simulator and collector are done): the spout then
   // sends end-of-input down the topology, which closes every window (final watermark), and
   // reports Finished() once everything is acked and committed.
   const std::atomic<bool>* input_complete = nullptr;
-  PipelineCounters* counters = nullptr;    // Not owned; may be null.
+  PipelineCounters* counters = nullptr;  // Not owned; may be null.
 };
 
 // Creates table DriverCarInfo (family cf1) and the topic if missing, checks the rules compile,

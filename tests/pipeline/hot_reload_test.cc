@@ -42,7 +42,8 @@ bool WaitFor(Pred pred) {
 TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
   ::smartcar::testing::TempDir dir;
   fs::create_directories(dir.file("rules"));
-  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(1000));  // Nobody is that fast.
+  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"),
+                                 Rule(1000));  // Nobody is that fast.
 
   queue::QueueOptions qo;
   qo.data_dir = dir.file("queue");
@@ -109,7 +110,8 @@ TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
   // The change a user makes: 1000 → 80, nothing else.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));  // A distinct modification time.
   ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(80));
-  ASSERT_TRUE(WaitFor([&] { return counters.rule_reloads.load() > loads_before + 1; }))  // One per CEP task.
+  ASSERT_TRUE(WaitFor(
+      [&] { return counters.rule_reloads.load() > loads_before + 1; }))  // One per CEP task.
       << counters.rule_reloads.load();
   const int64_t phase2_start_ms = simulator.next_tick_time().value;
   // Phase 2: five more minutes, now under the new rule.

@@ -16,7 +16,8 @@ namespace smartcar::pipeline::testing {
 // set of the window's day. Reads the driving log as plain text (header lines skipped).
 inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std::string& log_path,
                                                                        double threshold = 80) {
-  std::map<std::pair<std::string, int64_t>, std::pair<double, int>> windows;  // (car, window) → sum, n
+  std::map<std::pair<std::string, int64_t>, std::pair<double, int>>
+      windows;  // (car, window) → sum, n
   std::ifstream in(log_path);
   std::string line;
   while (std::getline(in, line)) {
@@ -25,8 +26,10 @@ inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std
     std::string f[8];
     for (auto& x : f) std::getline(ss, x, ',');
     // Seconds since the epoch of the 14-digit stamp (civil time), by hand: days from civil.
-    const int y = std::stoi(f[0].substr(0, 4)), m = std::stoi(f[0].substr(4, 2)), d = std::stoi(f[0].substr(6, 2));
-    const int hh = std::stoi(f[0].substr(8, 2)), mm = std::stoi(f[0].substr(10, 2)), sec = std::stoi(f[0].substr(12, 2));
+    const int y = std::stoi(f[0].substr(0, 4)), m = std::stoi(f[0].substr(4, 2)),
+              d = std::stoi(f[0].substr(6, 2));
+    const int hh = std::stoi(f[0].substr(8, 2)), mm = std::stoi(f[0].substr(10, 2)),
+              sec = std::stoi(f[0].substr(12, 2));
     const int yy = y - (m <= 2);
     const int era = yy / 400;
     const int yoe = yy - era * 400;
@@ -49,9 +52,9 @@ inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std
       const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
       const int64_t dd = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
       const int64_t yr = yoe + era * 400 + (mo <= 2);
-      char buf[16];
-      std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr), static_cast<long long>(mo),
-                    static_cast<long long>(dd));
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr),
+                    static_cast<long long>(mo), static_cast<long long>(dd));
       out[buf].insert(key.first);
     }
   }

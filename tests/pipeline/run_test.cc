@@ -2,10 +2,10 @@
 // hot store. Checks every generated line is stored and the overspeed sets equal an independent
 // computation; that a run killed with SIGKILL at random moments and restarted ends with exactly
 // the same data; and that bad flags are clear errors.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -62,7 +62,8 @@ std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
 
 std::string RunArgs(const TempDir& dir, int cars, int seconds, int seed) {
   return "run --data " + dir.file("data") + " --rules " + RulesDir() + " --date 20220426 --cars " +
-         std::to_string(cars) + " --seconds " + std::to_string(seconds) + " --fast --seed " + std::to_string(seed);
+         std::to_string(cars) + " --seconds " + std::to_string(seconds) + " --fast --seed " +
+         std::to_string(seed);
 }
 
 TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
@@ -78,9 +79,11 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
   // What the pilot's OverSpeedCarInfo printed, through the CLI.
   auto o = RunSmartcar("overspeed 20220426 --data " + dir.file("data"));
   ASSERT_EQ(o.exit_code, 0) << o.out;
-  for (const auto& car : reference.at("20220426")) EXPECT_NE(o.out.find(car), std::string::npos) << car;
+  for (const auto& car : reference.at("20220426"))
+    EXPECT_NE(o.out.find(car), std::string::npos) << car;
   // The seed's shell command works on the result.
-  auto s = RunSmartcar("shell --data " + dir.file("data") + " -e \"scan 'DriverCarInfo', {LIMIT=>2}\"");
+  auto s =
+      RunSmartcar("shell --data " + dir.file("data") + " -e \"scan 'DriverCarInfo', {LIMIT=>2}\"");
   ASSERT_EQ(s.exit_code, 0) << s.out;
   EXPECT_NE(s.out.find("2 row(s)"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("column=cf1:speed"), std::string::npos) << s.out;
@@ -93,7 +96,8 @@ int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bo
     const int devnull = open("/dev/null", O_WRONLY);
     dup2(devnull, STDERR_FILENO);
     dup2(devnull, STDOUT_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(), nullptr);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
+          nullptr);
     _exit(127);
   }
   const auto deadline = std::chrono::steady_clock::now() + delay;
@@ -113,12 +117,13 @@ int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bo
 
 TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
   TempDir dir;
-  const std::string args = RunArgs(dir, 30, 900, 11);
+  const std::string args = RunArgs(dir, 50, 1200, 11);
   std::mt19937 rng(20221123);
   int kills = 0;
   for (int i = 0; i < 6; ++i) {
     bool killed = false;
-    const int code = RunAndMaybeKill(args, std::chrono::milliseconds(150 + rng() % 900), &killed);
+    const int code =
+        RunAndMaybeKill(args, std::chrono::milliseconds(i == 0 ? 60 : 60 + rng() % 500), &killed);
     if (!killed) {
       ASSERT_EQ(code, 0);
       break;
@@ -129,9 +134,10 @@ TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
   auto r = RunSmartcar(args);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_GT(kills, 0);
+  std::printf("smartcar run was killed %d times before the final run\n", kills);
   const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
-  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 30u * 900);
-  EXPECT_EQ(TableRows(dir.file("data")), 30u * 900);
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 50u * 1200);
+  EXPECT_EQ(TableRows(dir.file("data")), 50u * 1200);
   EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
 }
 
@@ -140,16 +146,19 @@ TEST(RunTest, ClearErrors) {
   auto r = RunSmartcar("run --fast --data " + dir.file("d") + " --rules " + RulesDir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--fast needs --seconds"), std::string::npos) << r.out;
-  r = RunSmartcar("run --seconds 5 --fast --date 20221399 --data " + dir.file("d") + " --rules " + RulesDir());
+  r = RunSmartcar("run --seconds 5 --fast --date 20221399 --data " + dir.file("d") + " --rules " +
+                  RulesDir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--date"), std::string::npos) << r.out;
-  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("none") + " --data " + dir.file("d"));
+  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("none") + " --data " +
+                  dir.file("d"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("rules folder"), std::string::npos) << r.out;
   // A bad rule file is reported with its position, and nothing runs.
   fs::create_directories(dir.file("badrules"));
   ::smartcar::testing::WriteFile(dir.file("badrules/x.epl"), "SELECT sped FROM DriverCarInfo");
-  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("badrules") + " --data " + dir.file("d2"));
+  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("badrules") + " --data " +
+                  dir.file("d2"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown field 'sped'"), std::string::npos) << r.out;
   // The same data folder with other settings is refused rather than mixed.

@@ -7,9 +7,13 @@ namespace {
 
 class LogSink final : public Sink {
  public:
-  LogSink(std::string name, queue::Log* log, std::unique_ptr<queue::Producer> producer, std::string topic,
-          int key_field)
-      : Sink(std::move(name)), log_(log), producer_(std::move(producer)), topic_(std::move(topic)), key_field_(key_field) {}
+  LogSink(std::string name, queue::Log* log, std::unique_ptr<queue::Producer> producer,
+          std::string topic, int key_field)
+      : Sink(std::move(name)),
+        log_(log),
+        producer_(std::move(producer)),
+        topic_(std::move(topic)),
+        key_field_(key_field) {}
 
   Status Deliver(const EventBatch& batch) override {
     records_.resize(batch.size());
@@ -61,10 +65,12 @@ std::string LogSinkBrokers(ComponentParams* p) {
   return newer.empty() ? p->String("brokerList", "") : newer;
 }
 
-Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentParams* p, queue::Log* log) {
+Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentParams* p,
+                                          queue::Log* log) {
   std::string topic = p->String("kafka.topic", "");
   if (topic.empty()) topic = p->String("topic", "SmartCar-Topic");
-  if (Status s = queue::ValidateTopicName(topic); !s.ok()) return Err(p->Error("topic", s.message()));
+  if (Status s = queue::ValidateTopicName(topic); !s.ok())
+    return Err(p->Error("topic", s.message()));
   auto key_field = p->Int("keyField", 0, 0, 64);
   if (!key_field) return Err(key_field.error());
   auto partitions = p->Int("partitions", 4, 1, 10000);
@@ -88,7 +94,8 @@ Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentPara
   }
   auto producer = log->NewProducer(queue::ProducerOptions{});
   if (!producer) return Err(producer.error());
-  return std::unique_ptr<Sink>(new LogSink(name, log, std::move(*producer), topic, static_cast<int>(*key_field)));
+  return std::unique_ptr<Sink>(
+      new LogSink(name, log, std::move(*producer), topic, static_cast<int>(*key_field)));
 }
 
 }  // namespace smartcar::collect

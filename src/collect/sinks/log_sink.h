@@ -18,7 +18,8 @@ namespace smartcar::collect {
 // topic; default 4), and accepts Flume's `brokerList`, `kafka.bootstrap.servers`,
 // `requiredAcks`, `batchSize`, `kafka.producer.*` (the caller picked the log from them). `log` is
 // not owned and must outlive the sink.
-Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentParams* params, queue::Log* log);
+Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentParams* params,
+                                          queue::Log* log);
 
 // The brokers a KafkaSink's keys name ("" for none: use the embedded log).
 std::string LogSinkBrokers(ComponentParams* params);
