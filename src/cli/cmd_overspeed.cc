@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "core/config.h"
 #include "core/event_time.h"
 #include "hot/detection.h"
 #include "hot/hot_store.h"
@@ -16,7 +17,7 @@ namespace {
 struct OverspeedFlags {
   std::string date;
   bool details = false;
-  std::string data = "data";
+  std::string data = "smartcar-data";
   std::string redis;
   std::string sentinel;
   std::string master;
@@ -24,6 +25,7 @@ struct OverspeedFlags {
   std::string password;
   std::string prefix;
   int timeout_ms = 5000;
+  std::string config;
 };
 
 int Fail(int code, const std::string& msg) {
@@ -54,7 +56,25 @@ int ToOptions(const OverspeedFlags& f, hot::HotOptions* o) {
   return kExitOk;
 }
 
-int RunOverspeed(const OverspeedFlags& f) {
+// Fills unset flags from smartcar.yaml (data_dir, hot.redis, hot.sentinels, hot.master,
+// hot.prefix); a flag given on the command line wins.
+int ApplyConfig(OverspeedFlags* f) {
+  if (f->config.empty()) return kExitOk;
+  auto cfg = Config::LoadFile(f->config);
+  if (!cfg) return Fail(kExitUsage, cfg.error().message());
+  const bool engine_flag = !f->redis.empty() || !f->sentinel.empty() || f->data != OverspeedFlags().data;
+  if (!engine_flag) {
+    f->data = cfg->GetString("data_dir", f->data);
+    f->redis = cfg->GetString("hot.redis", "");
+    f->sentinel = cfg->GetString("hot.sentinels", "");
+    f->master = cfg->GetString("hot.master", f->master);
+  }
+  if (f->prefix.empty()) f->prefix = cfg->GetString("hot.prefix", "");
+  return kExitOk;
+}
+
+int RunOverspeed(OverspeedFlags f) {
+  if (int rc = ApplyConfig(&f); rc != kExitOk) return rc;
   if (auto d = ParseDate8(f.date); !d) return Fail(kExitUsage, "DATE: " + d.error().message());
   hot::HotOptions options;
   if (int rc = ToOptions(f, &options); rc != kExitOk) return rc;
@@ -115,6 +135,8 @@ void RegisterOverspeed(CLI::App* app, int* exit_code) {
                   "Redis password (AUTH); or set SMARTCAR_REDIS_PASSWORD to keep it out of `ps`")
       ->envname("SMARTCAR_REDIS_PASSWORD");
   cmd->add_option("--prefix", f->prefix, "Key prefix, e.g. overspeed: (default none)");
+  cmd->add_option("--config", f->config,
+                  "smartcar.yaml: data_dir, hot.redis, hot.sentinels, hot.master, hot.prefix (flags win)");
   cmd->add_option("--timeout-ms", f->timeout_ms, "Give up reaching Redis after this long")
       ->capture_default_str();
   data->excludes(redis)->excludes(sentinel);

@@ -1,12 +1,15 @@
 #include "cli/cmd_queue_flags.h"
 
+#include "cli/commands.h"
+#include "core/config.h"
+
 #include <cstdio>
 
 namespace smartcar::cli {
 
 void AddQueueFlags(CLI::App* cmd, QueueFlags* flags) {
   cmd->add_option("--data", flags->data_dir,
-                  "Embedded log folder (RocksDB), used unless --brokers is given")
+                  "Data folder; the embedded log (RocksDB) lives in DIR/queue. Ignored with --brokers")
       ->capture_default_str();
   cmd->add_option("--brokers", flags->brokers,
                   "Kafka bootstrap servers host:port,...: use the Kafka engine");
@@ -15,17 +18,48 @@ void AddQueueFlags(CLI::App* cmd, QueueFlags* flags) {
   cmd->add_option("--connect-timeout-ms", flags->connect_timeout_ms,
                   "Kafka: give up reaching the brokers after this long")
       ->capture_default_str();
+  cmd->add_option("--config", flags->config,
+                  "smartcar.yaml: data_dir, queue.engine (embedded|kafka), queue.kafka.brokers and "
+                  "queue.kafka.properties.*; flags given on the command line win");
 }
 
 std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command) {
   queue::QueueOptions o;
-  o.data_dir = flags.data_dir;
-  o.connect_timeout_ms = flags.connect_timeout_ms;
-  if (!flags.brokers.empty()) {
-    o.engine = queue::Engine::kKafka;
-    o.brokers = flags.brokers;
+  QueueFlags f = flags;
+  if (!f.config.empty()) {
+    auto cfg = Config::LoadFile(f.config);
+    if (!cfg) {
+      std::fprintf(stderr, "%s: %s\n", command, cfg.error().message().c_str());
+      return nullptr;
+    }
+    if (f.data_dir == QueueFlags().data_dir) f.data_dir = cfg->GetString("data_dir", f.data_dir);
+    const std::string engine = cfg->GetString("queue.engine", "embedded");
+    if (engine != "embedded" && engine != "kafka") {
+      std::fprintf(stderr, "%s: %s: queue.engine: '%s' is not embedded or kafka\n", command, f.config.c_str(),
+                   engine.c_str());
+      return nullptr;
+    }
+    if (f.brokers.empty() && engine == "kafka") {
+      f.brokers = cfg->GetString("queue.kafka.brokers", "");
+      if (f.brokers.empty()) {
+        std::fprintf(stderr, "%s: %s: queue.engine is kafka but queue.kafka.brokers is empty\n", command,
+                     f.config.c_str());
+        return nullptr;
+      }
+    }
+    std::vector<std::string> props;
+    for (const auto& [k, v] : cfg->Subtree("queue.kafka.properties")) props.push_back(k + "=" + v);
+    props.insert(props.end(), f.kafka_properties.begin(), f.kafka_properties.end());  // Flags win.
+    f.kafka_properties = props;
   }
-  for (const std::string& kv : flags.kafka_properties) {
+  const QueueFlags& eff = f;  // The flags with the file's settings filled in.
+  o.data_dir = QueueDataDir(eff.data_dir);
+  o.connect_timeout_ms = eff.connect_timeout_ms;
+  if (!eff.brokers.empty()) {
+    o.engine = queue::Engine::kKafka;
+    o.brokers = eff.brokers;
+  }
+  for (const std::string& kv : eff.kafka_properties) {
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
       std::fprintf(stderr, "%s: --kafka-property '%s': expected name=value\n", command, kv.c_str());

@@ -17,9 +17,10 @@ struct QueueFlags {
   std::string brokers;
   std::vector<std::string> kafka_properties;  // "name=value"
   int64_t connect_timeout_ms = 10000;
+  std::string config;  // smartcar.yaml: data_dir, queue.engine, queue.kafka.*; flags override it.
 };
 
-// Adds --data, --brokers, --kafka-property and --connect-timeout-ms to `cmd`.
+// Adds --data, --brokers, --kafka-property, --connect-timeout-ms and --config to `cmd`.
 void AddQueueFlags(CLI::App* cmd, QueueFlags* flags);
 
 // Opens the log the flags name; prints "<command>: <error>" to stderr and returns null on error.

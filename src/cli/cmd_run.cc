@@ -86,7 +86,8 @@ int RunRun(const RunFlags& f) {
 
   pipeline::RunOptions o;
   o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
-  o.date = cfg.GetString("run.date", Today());
+  o.date = cfg.GetString("run.date", "");
+  if (o.date.empty()) o.date = Today();
   o.rules_dir = cfg.GetString("rules.dir", "rules");
   o.redis = cfg.GetString("hot.redis", "");
   o.hot_prefix = cfg.GetString("hot.prefix", "");

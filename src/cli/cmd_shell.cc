@@ -22,7 +22,7 @@ namespace smartcar::cli {
 namespace {
 
 struct ShellFlags {
-  std::string data = "data";
+  std::string data = "smartcar-data";
   std::string execute;
   bool execute_given = false;
   bool no_timing = false;

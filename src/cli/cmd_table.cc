@@ -17,7 +17,7 @@ namespace smartcar::cli {
 namespace {
 
 struct SplitFlags {
-  std::string data = "data";
+  std::string data = "smartcar-data";
   std::string table;
   std::string algorithm;
   int regions = 2;
@@ -75,7 +75,7 @@ int RunSplit(const SplitFlags& f) {
 }
 
 struct LoadFlags {
-  std::string data = "data";
+  std::string data = "smartcar-data";
   std::string table = "DriverCarInfo";
   std::string family = "cf1";
   std::vector<std::string> files;

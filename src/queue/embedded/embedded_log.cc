@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 
 #include "queue/embedded/embedded_log.h"
@@ -63,6 +64,9 @@ Status EmbeddedLog::Open() {
   o.target_file_size_base = 64 << 20;
   o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
   rocksdb::DB* raw = nullptr;
+  // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(), mkdir_error);
   QUEUE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
                                   "opening queue data folder '" + options_.data_dir + "'"));
   db_.reset(raw);
