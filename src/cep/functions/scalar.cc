@@ -1,4 +1,5 @@
 #include "cep/functions/scalar.h"
+#include "core/coding.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,17 +10,6 @@
 namespace smartcar::cep {
 
 namespace {
-
-bool IEq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 bool AllNumeric(const std::vector<Type>& a) {
   return std::all_of(a.begin(), a.end(), [](Type t) { return IsNumeric(t) || t == Type::kNull; });
@@ -224,18 +214,21 @@ const ScalarInfo kScalars[] = {
 
 const ScalarInfo* FindScalar(std::string_view name) {
   for (const ScalarInfo& f : kScalars) {
-    if (IEq(f.name, name)) return &f;
+    if (EqualsIgnoreCase(f.name, name)) return &f;
   }
   return nullptr;
 }
 
 Type CastTargetType(std::string_view name) {
-  if (IEq(name, "int") || IEq(name, "integer") || IEq(name, "long") || IEq(name, "short")) {
+  if (EqualsIgnoreCase(name, "int") || EqualsIgnoreCase(name, "integer") ||
+      EqualsIgnoreCase(name, "long") || EqualsIgnoreCase(name, "short")) {
     return Type::kInt;
   }
-  if (IEq(name, "double") || IEq(name, "float") || IEq(name, "decimal")) return Type::kDouble;
-  if (IEq(name, "string")) return Type::kString;
-  if (IEq(name, "boolean") || IEq(name, "bool")) return Type::kBool;
+  if (EqualsIgnoreCase(name, "double") || EqualsIgnoreCase(name, "float") ||
+      EqualsIgnoreCase(name, "decimal"))
+    return Type::kDouble;
+  if (EqualsIgnoreCase(name, "string")) return Type::kString;
+  if (EqualsIgnoreCase(name, "boolean") || EqualsIgnoreCase(name, "bool")) return Type::kBool;
   return Type::kNull;
 }
 
@@ -278,8 +271,8 @@ Value CastValue(const Value* a, size_t, Type r) {
     case Type::kBool:
       if (v.type == Type::kBool) return v;
       if (v.type == Type::kString) {
-        if (IEq(v.s, "true")) return Value::Bool(true);
-        if (IEq(v.s, "false")) return Value::Bool(false);
+        if (EqualsIgnoreCase(v.s, "true")) return Value::Bool(true);
+        if (EqualsIgnoreCase(v.s, "false")) return Value::Bool(false);
       }
       return Value();
     default:

@@ -6,21 +6,11 @@
 #include <cstdlib>
 
 #include "cep/parser/lexer.h"
+#include "core/coding.h"
 
 namespace smartcar::cep::parser {
 
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 constexpr std::string_view kReserved[] = {
     "select",  "from",   "where",  "group",    "by",  "having", "output", "order",
@@ -40,14 +30,14 @@ constexpr TimeUnit kUnits[] = {{"msec", 1},       {"millisecond", 1}, {"millisec
 
 bool IsContextKeyword(std::string_view word) {
   for (std::string_view k : {"all", "first", "last", "snapshot", "every", "events", "event"}) {
-    if (IEquals(k, word)) return true;
+    if (EqualsIgnoreCase(k, word)) return true;
   }
   return false;
 }
 
 const TimeUnit* FindUnit(std::string_view word) {
   for (const TimeUnit& u : kUnits) {
-    if (IEquals(u.name, word)) return &u;
+    if (EqualsIgnoreCase(u.name, word)) return &u;
   }
   return nullptr;
 }
@@ -88,7 +78,7 @@ class Parser {
   }
   bool IsKeyword(std::string_view k, size_t ahead = 0) const {
     const Token& t = Peek(ahead);
-    return t.kind == TokenKind::kIdent && !t.quoted && IEquals(t.text, k);
+    return t.kind == TokenKind::kIdent && !t.quoted && EqualsIgnoreCase(t.text, k);
   }
   bool AcceptKeyword(std::string_view k) {
     if (!IsKeyword(k)) return false;
@@ -628,18 +618,18 @@ class Parser {
         }
         break;
       case TokenKind::kIdent: {
-        if (!t.quoted && (IEquals(t.text, "true") || IEquals(t.text, "false"))) {
+        if (!t.quoted && (EqualsIgnoreCase(t.text, "true") || EqualsIgnoreCase(t.text, "false"))) {
           auto e = Make(ast::ExprKind::kLiteral, t);
-          e->value = Value::Bool(IEquals(t.text, "true"));
+          e->value = Value::Bool(EqualsIgnoreCase(t.text, "true"));
           ++i_;
           return Finish(std::move(e), start);
         }
-        if (!t.quoted && IEquals(t.text, "null")) {
+        if (!t.quoted && EqualsIgnoreCase(t.text, "null")) {
           auto e = Make(ast::ExprKind::kLiteral, t);
           ++i_;
           return Finish(std::move(e), start);
         }
-        if (!t.quoted && IEquals(t.text, "case")) return ParseCase();
+        if (!t.quoted && EqualsIgnoreCase(t.text, "case")) return ParseCase();
         if (IsReserved(t)) break;
         if (IsSymbol("(", 1)) return ParseCall();
         auto e = Make(ast::ExprKind::kIdent, t);
@@ -675,7 +665,7 @@ class Parser {
         if (!a) return nullptr;
         e->args.push_back(std::move(a));
         // cast(x as type)
-        if (IEquals(e->op, "cast") && e->args.size() == 1 && AcceptKeyword("as")) {
+        if (EqualsIgnoreCase(e->op, "cast") && e->args.size() == 1 && AcceptKeyword("as")) {
           if (Peek().kind != TokenKind::kIdent) {
             Fail("a type name");
             return nullptr;
@@ -737,7 +727,7 @@ class Parser {
 
 bool IsReservedKeyword(std::string_view word) {
   return std::any_of(std::begin(kReserved), std::end(kReserved),
-                     [&](std::string_view k) { return IEquals(k, word); });
+                     [&](std::string_view k) { return EqualsIgnoreCase(k, word); });
 }
 
 Result<int64_t> ParseTimePeriodText(std::string_view text) {

@@ -1,4 +1,5 @@
 #include "queue/embedded/record_batch.h"
+#include "core/coding.h"
 #include "queue/return_if_error.h"
 
 #include <zlib.h>
@@ -16,34 +17,9 @@ void PutFixed32BE(std::string* dst, uint32_t v) {
   dst->append(b, 4);
 }
 
-void PutVarint32(std::string* dst, uint32_t v) {
-  char buf[5];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  dst->append(buf, n);
-}
-
 void PutBytes(std::string* dst, std::string_view s) {
   PutVarint32(dst, static_cast<uint32_t>(s.size()));
   dst->append(s);
-}
-
-bool GetVarint32(std::string_view* in, uint32_t* v) {
-  uint32_t result = 0;
-  for (int shift = 0; shift <= 28 && !in->empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    result |= static_cast<uint32_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      *v = result;
-      return true;
-    }
-  }
-  return false;
 }
 
 bool GetBytes(std::string_view* in, std::string* out) {

@@ -2,30 +2,10 @@
 
 #include <algorithm>
 
+#include "core/coding.h"
+
 namespace smartcar::table::rocks {
 namespace {
-
-void PutVarint32(uint32_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-bool GetVarint32(std::string_view* in, uint32_t* v) {
-  uint32_t result = 0;
-  for (int shift = 0; shift <= 28 && !in->empty(); shift += 7) {
-    const auto byte = static_cast<unsigned char>(in->front());
-    in->remove_prefix(1);
-    result |= static_cast<uint32_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) {
-      *v = result;
-      return true;
-    }
-  }
-  return false;
-}
 
 bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
   uint32_t n = 0;
@@ -107,9 +87,9 @@ bool DecodeKey(std::string_view key, DecodedKey* out) {
 }
 
 void AppendCellValue(std::string_view qualifier, std::string_view value, std::string* out) {
-  PutVarint32(static_cast<uint32_t>(qualifier.size()), out);
+  PutVarint32(out, static_cast<uint32_t>(qualifier.size()));
   out->append(qualifier);
-  PutVarint32(static_cast<uint32_t>(value.size()), out);
+  PutVarint32(out, static_cast<uint32_t>(value.size()));
   out->append(value);
 }
 
