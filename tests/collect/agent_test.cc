@@ -328,3 +328,53 @@ TEST(PilotAgentTest, DeliversThePilotSamples) {
 
 }  // namespace
 }  // namespace smartcar::collect
+
+namespace smartcar::collect {
+namespace {
+
+TEST(AgentSinksTest, FileRollAndLoggerSinksDeliverEveryLine) {
+  ::smartcar::testing::TempDir dir;
+  ::smartcar::testing::WriteFile(dir.file("in.log"), "one\ntwo\nthree\n");
+  std::FILE* logger_out = std::tmpfile();
+  ASSERT_NE(logger_out, nullptr);
+  auto props = ParseProperties(
+      "a.sources = s\na.channels = c1 c2\na.sinks = roll log\n"
+      "a.sources.s.type = TAILDIR\n"
+      "a.sources.s.filegroups = g\n"
+      "a.sources.s.filegroups.g = " +
+      dir.str() +
+      "/in\\\\.log\n"
+      "a.sources.s.channels = c1 c2\n"
+      "a.channels.c1.type = memory\n"
+      "a.channels.c2.type = file\n"
+      "a.sinks.roll.type = file_roll\n"
+      "a.sinks.roll.sink.directory = rolled\n"
+      "a.sinks.roll.channel = c1\n"
+      "a.sinks.log.type = logger\n"
+      "a.sinks.log.channel = c2\n");
+  ASSERT_TRUE(props.has_value());
+  AgentOptions o;
+  o.data_dir = dir.str();
+  o.poll_interval_ms = 5;
+  o.logger_out = logger_out;
+  auto agent = Agent::Create(*props, "a", o);
+  ASSERT_TRUE(agent.has_value()) << agent.error().ToString();
+  std::atomic<bool> stop{false};
+  ASSERT_TRUE((*agent)->Run(stop, true).ok());
+  // file_roll: every line, in order, in the rolled folder (replicated to both channels).
+  std::string rolled;
+  for (const auto& f : fs::directory_iterator(dir.file("rolled")))
+    rolled += ::smartcar::testing::ReadFile(f.path());
+  EXPECT_EQ(rolled, "one\ntwo\nthree\n");
+  // logger: Flume's event format.
+  std::rewind(logger_out);
+  char buf[512] = {};
+  const size_t n = std::fread(buf, 1, sizeof(buf) - 1, logger_out);
+  std::fclose(logger_out);
+  const std::string logged(buf, n);
+  EXPECT_NE(logged.find("Event: { headers:{} body: one }"), std::string::npos) << logged;
+  EXPECT_NE(logged.find("body: three }"), std::string::npos) << logged;
+}
+
+}  // namespace
+}  // namespace smartcar::collect
