@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
 #include "collect/sinks/sinks.h"
 #include "collect_test_util.h"
@@ -291,7 +290,9 @@ TEST(PilotAgentTest, DeliversThePilotSamples) {
   ::smartcar::testing::TempDir dir;
   std::string conf = ::smartcar::testing::ReadFile(std::string(SMARTCAR_SOURCE_DIR) +
                                                    "/conf/smartcar-agent.properties");
-  conf = std::regex_replace(conf, std::regex("smartcar-data/"), dir.str() + "/");
+  for (size_t at = conf.find("smartcar-data/"); at != std::string::npos; at = conf.find("smartcar-data/", at)) {
+    conf.replace(at, std::string("smartcar-data/").size(), dir.str() + "/");
+  }
   fs::create_directories(dir.file("spool"));
   fs::create_directories(dir.file("logs"));
   fs::copy_file(std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarDriverInfo_20220426_20cars.log",
