@@ -90,16 +90,8 @@ class ExtTimedBatchFactory final : public WindowFactory {
 
 Result<std::shared_ptr<const WindowFactory>> MakeExtTimedBatch(const ast::View& view,
                                                                const EventType& type) {
-  Result<int> field = FieldParam(view, 0, type);
+  Result<int> field = TimestampFieldParam(view, 0, type);
   if (!field) return Err(field.error());
-  const Type ft = type.fields[static_cast<size_t>(*field)].type;
-  if (ft != Type::kTime && ft != Type::kInt) {
-    const ast::Pos p = view.params[0]->pos;
-    return Err(Status::InvalidArgument("line " + std::to_string(p.line) + " column " +
-                                       std::to_string(p.column) + ": " + view.Spelling() +
-                                       " needs a timestamp field (time or long), but '" +
-                                       view.params[0]->text + "' is " + std::string(TypeName(ft))));
-  }
   Result<int64_t> interval = PeriodParam(view, 1);
   if (!interval) return Err(interval.error());
   int64_t ref = 0;

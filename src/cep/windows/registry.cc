@@ -103,4 +103,18 @@ Result<int> FieldParam(const ast::View& view, size_t i, const EventType& type) {
   return f;
 }
 
+Result<int> TimestampFieldParam(const ast::View& view, size_t i, const EventType& type) {
+  Result<int> field = FieldParam(view, i, type);
+  if (!field) return field;
+  const Type ft = type.fields[static_cast<size_t>(*field)].type;
+  if (ft != Type::kTime && ft != Type::kInt) {
+    const ast::Pos p = view.params[i]->pos;
+    return Err(Status::InvalidArgument("line " + std::to_string(p.line) + " column " +
+                                       std::to_string(p.column) + ": " + view.Spelling() +
+                                       " needs a timestamp field (time or long), but '" +
+                                       view.params[i]->text + "' is " + std::string(TypeName(ft))));
+  }
+  return field;
+}
+
 }  // namespace smartcar::cep

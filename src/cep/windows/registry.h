@@ -44,5 +44,7 @@ std::string WindowUsages();
 Result<int64_t> PeriodParam(const ast::View& view, size_t i);  // time period or seconds
 Result<int64_t> CountParam(const ast::View& view, size_t i);   // integer > 0
 Result<int> FieldParam(const ast::View& view, size_t i, const EventType& type);
+// A field holding event time (time or long), for the ext_timed views.
+Result<int> TimestampFieldParam(const ast::View& view, size_t i, const EventType& type);
 
 }  // namespace smartcar::cep
