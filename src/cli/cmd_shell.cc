@@ -26,6 +26,7 @@ struct ShellFlags {
   std::string execute;
   bool execute_given = false;
   bool no_timing = false;
+  bool read_only = false;
 };
 
 int Interactive(table::shell::Shell* shell) {
@@ -51,7 +52,7 @@ int Interactive(table::shell::Shell* shell) {
 }
 
 int RunShell(const ShellFlags& f) {
-  auto store = table::TableStore::Open({.data_dir = f.data});
+  auto store = table::TableStore::Open({.data_dir = f.data, .read_only = f.read_only});
   if (!store) {
     std::fprintf(stderr, "smartcar shell: %s\n", store.error().ToString().c_str());
     return kExitFailure;
@@ -79,6 +80,9 @@ void RegisterShell(CLI::App* app, int* exit_code) {
                  "Run these commands (separated by newlines or ';') and exit; exit code 1 if "
                  "any failed");
   sh->add_flag("--no-timing", flags->no_timing, "Leave out the 'Took X seconds' lines");
+  sh->add_flag("--read-only", flags->read_only,
+               "Open the tables read-only: works while `smartcar run` is writing them (each table "
+               "reads as of its first use); put, delete and schema changes are refused");
   sh->callback([flags, exit_code, sh] {
     flags->execute_given = sh->count("--execute") > 0;
     *exit_code = RunShell(*flags);

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "pipeline/drive_info_view.h"
 #include "warehouse/result_format.h"
 #include "warehouse/warehouse.h"
 
@@ -123,6 +124,8 @@ int RunSql(const SqlFlags& f, bool has_execute) {
     std::fprintf(stderr, "smartcar sql: %s\n", format.error().message().c_str());
     return kExitUsage;
   }
+  // DriverCarInfo (the pilot's SmartCar_Drive_Info), read-only, exported before each statement.
+  pipeline::RegisterDriveInfoView();
   warehouse::WarehouseOptions options;
   options.data_dir = f.data;
   auto w = warehouse::Warehouse::Open(options);
@@ -143,6 +146,8 @@ void RegisterSql(CLI::App* app, int* exit_code) {
       "sql",
       "DuckDB SQL over the warehouse: every table (SmartCar_Status_Info, the reports...) is a\n"
       "view over its Parquet partitions; filter on wrk_date to read only those days.\n"
+      "DriverCarInfo (the pilot's SmartCar_Drive_Info) is a read-only view of the driving table,\n"
+      "a snapshot taken before each statement (works while `smartcar run` is writing).\n"
       "Without -e: an interactive shell with history (or statements from a pipe).");
   CLI::Option* e = sql->add_option("-e,--execute", flags->execute, "SQL to run, then exit");
   sql->add_option("--format", flags->format, "table, csv or json")->capture_default_str();

@@ -178,6 +178,10 @@ class Table {
 struct StoreOptions {
   // The data folder. Tables live under <data_dir>/table/<name>/.
   std::string data_dir = "data";
+  // Read-only: tables open as RocksDB secondary instances, which take no lock, so another process
+  // (`smartcar run`) may be writing them. Each table reads as of the moment it was opened.
+  // Writes and every schema change fail with InvalidArgument.
+  bool read_only = false;
 };
 
 // The set of tables in a data folder (HBase's Admin). Safe for concurrent use. Tables stay open

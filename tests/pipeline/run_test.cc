@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -40,6 +41,33 @@ uint64_t TableRows(const std::string& data) {
   auto n = (*t)->Count(table::ScanSpec{});
   EXPECT_TRUE(n.has_value());
   return n ? *n : 0;
+}
+
+// DriverCarInfo as `smartcar sql --format csv` prints it: header, then one line per row in key
+// order (row key, then the 8 cf1 qualifiers; all are set for every stored event).
+std::string TableAsCsv(const std::string& data) {
+  auto store = table::TableStore::Open({.data_dir = data});
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  if (!store) return "";
+  auto t = (*store)->OpenTable(kDriverTable);
+  EXPECT_TRUE(t.has_value());
+  if (!t) return "";
+  const std::vector<std::string> names = {"date",        "car_number",  "speed_pedal",
+                                          "break_pedal", "steer_angle", "direct_light",
+                                          "speed",       "area_number"};
+  std::string out = "row_key";
+  for (const auto& n : names) out += "," + n;
+  out += "\n";
+  auto it = (*t)->Scan(table::ScanSpec{});
+  EXPECT_TRUE(it.has_value());
+  for (; it && (*it)->Valid(); (*it)->Next()) {
+    std::map<std::string, std::string> cells;
+    for (const auto& c : (*it)->row().cells) cells[c.qualifier] = c.value;
+    out += (*it)->row().key;
+    for (const auto& n : names) out += "," + cells[n];
+    out += "\n";
+  }
+  return out;
 }
 
 std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
@@ -87,6 +115,15 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
   ASSERT_EQ(s.exit_code, 0) << s.out;
   EXPECT_NE(s.out.find("2 row(s)"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("column=cf1:speed"), std::string::npos) << s.out;
+  // The pilot's SmartCar_Drive_Info: DriverCarInfo through `smartcar sql` holds exactly the rows
+  // of the table store.
+  auto q = RunSmartcar("sql --data " + dir.file("data") +
+                       " --format csv -e 'SELECT * FROM DriverCarInfo ORDER BY row_key'");
+  ASSERT_EQ(q.exit_code, 0) << q.out.substr(0, 2000);
+  const std::string want = TableAsCsv(dir.file("data"));
+  EXPECT_EQ(std::count(want.begin(), want.end(), '\n'), 1 + 30 * 600);
+  EXPECT_TRUE(q.out == want) << "sql printed " << q.out.size() << " bytes, the table holds "
+                             << want.size();
 }
 
 // Kills `smartcar run` with SIGKILL after `delay`, if it has not ended by then.

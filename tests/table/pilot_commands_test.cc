@@ -173,5 +173,21 @@ TEST(PilotCommandsTest, ModifyOneColumnOfAStoredRow) {
   EXPECT_NE(r.out.find("1 row(s)"), std::string::npos);
 }
 
+TEST(PilotCommandsTest, ReadOnlyShellReadsAndRefusesWrites) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.str();
+  ASSERT_EQ(RunSmartcar("table load" + data + " " + kSample).exit_code, 0);
+  auto r = RunSmartcar("shell --read-only" + data +
+                       " -e \"get 'DriverCarInfo', '00100062402202-A0006', 'cf1:area_number'\"");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("value=D07\n"), std::string::npos) << r.out;
+  r = RunSmartcar("shell --read-only" + data +
+                  " -e \"put 'DriverCarInfo', '00100062402202-A0006', 'cf1:speed', '60'\"");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("read-only"), std::string::npos) << r.out;
+  r = RunSmartcar("shell" + data + " -e \"get 'DriverCarInfo', '00100062402202-A0006'\"");
+  EXPECT_EQ(r.out.find("value=60\n"), std::string::npos) << "the refused put wrote: " << r.out;
+}
+
 }  // namespace
 }  // namespace smartcar

@@ -17,13 +17,14 @@ namespace fs = std::filesystem;
 
 class RocksStore final : public TableStore {
  public:
-  explicit RocksStore(fs::path root) : root_(std::move(root)) {}
+  RocksStore(fs::path root, bool read_only) : root_(std::move(root)), read_only_(read_only) {}
   ~RocksStore() override {
     std::lock_guard<std::mutex> l(mu_);
     for (auto& [name, t] : open_) t->Close("Table " + name + " is closed");
   }
 
   Status CreateTable(const TableDescriptor& desc) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     SMARTCAR_RETURN_IF_ERROR(ValidateDescriptor(desc));
     std::lock_guard<std::mutex> l(mu_);
     if (fs::exists(SchemaPath(desc.name))) {
@@ -68,7 +69,7 @@ class RocksStore final : public TableStore {
       if (!o) return Err(o.error());
       t = *o;
     } else {
-      auto o = rocks::RocksTable::Open(DbPath(name), s->descriptor);
+      auto o = rocks::RocksTable::Open(DbPath(name), s->descriptor, read_only_);
       if (!o) return Err(o.error());
       t = *o;
     }
@@ -80,6 +81,7 @@ class RocksStore final : public TableStore {
   }
 
   Status DisableTable(std::string_view name) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     std::lock_guard<std::mutex> l(mu_);
     auto s = Load(name);
     if (!s) return s.error();
@@ -91,6 +93,7 @@ class RocksStore final : public TableStore {
   }
 
   Status EnableTable(std::string_view name) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     std::lock_guard<std::mutex> l(mu_);
     auto s = Load(name);
     if (!s) return s.error();
@@ -100,6 +103,7 @@ class RocksStore final : public TableStore {
   }
 
   Status DropTable(std::string_view name) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     std::lock_guard<std::mutex> l(mu_);
     auto s = Load(name);
     if (!s) return s.error();
@@ -115,6 +119,7 @@ class RocksStore final : public TableStore {
   }
 
   Status TruncateTable(std::string_view name) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     std::lock_guard<std::mutex> l(mu_);
     auto s = Load(name);
     if (!s) return s.error();
@@ -129,6 +134,7 @@ class RocksStore final : public TableStore {
   }
 
   Status SetSplitKeys(std::string_view name, std::vector<std::string> keys) override {
+    SMARTCAR_RETURN_IF_ERROR(Writable());
     std::lock_guard<std::mutex> l(mu_);
     auto s = Load(name);
     if (!s) return s.error();
@@ -151,6 +157,10 @@ class RocksStore final : public TableStore {
   }
 
  private:
+  Status Writable() const {
+    if (!read_only_) return Status::OK();
+    return Status::InvalidArgument("the table store in " + root_.string() + " is opened read-only");
+  }
   fs::path Dir(std::string_view name) const { return root_ / std::string(name); }
   std::string SchemaPath(std::string_view name) const { return (Dir(name) / "schema").string(); }
   std::string DbPath(std::string_view name) const { return (Dir(name) / "db").string(); }
@@ -166,7 +176,7 @@ class RocksStore final : public TableStore {
                                                         const StoredSchema& s) {
     auto it = open_.find(std::string(name));
     if (it != open_.end()) return it->second;
-    auto t = rocks::RocksTable::Open(DbPath(name), s.descriptor);
+    auto t = rocks::RocksTable::Open(DbPath(name), s.descriptor, read_only_);
     if (!t) return Err(t.error());
     open_[std::string(name)] = *t;
     return *t;
@@ -180,6 +190,7 @@ class RocksStore final : public TableStore {
   }
 
   fs::path root_;
+  const bool read_only_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<rocks::RocksTable>> open_;
 };
@@ -189,9 +200,16 @@ class RocksStore final : public TableStore {
 Result<std::unique_ptr<TableStore>> TableStore::Open(const StoreOptions& options) {
   const fs::path root = fs::path(options.data_dir) / "table";
   std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec) return Err(Status::IOError("cannot create " + root.string() + ": " + ec.message()));
-  return std::unique_ptr<TableStore>(new RocksStore(root));
+  if (options.read_only) {
+    if (!fs::is_directory(root, ec)) {
+      return Err(Status::NotFound("no table store in " + options.data_dir + " (no " +
+                                  root.string() + ")"));
+    }
+  } else {
+    fs::create_directories(root, ec);
+    if (ec) return Err(Status::IOError("cannot create " + root.string() + ": " + ec.message()));
+  }
+  return std::unique_ptr<TableStore>(new RocksStore(root, options.read_only));
 }
 
 }  // namespace smartcar::table

@@ -8,8 +8,13 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
 
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
@@ -260,9 +265,9 @@ Result<std::unique_ptr<filter::Filter>> MaybeParse(const std::string& text) {
 }  // namespace
 
 Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
-                                                     const TableDescriptor& desc) {
+                                                     const TableDescriptor& desc, bool read_only) {
   rocksdb::Options o;
-  o.create_if_missing = true;
+  o.create_if_missing = !read_only;
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
@@ -281,18 +286,50 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
     o.compaction_filter = ttl.get();
   }
   rocksdb::DB* raw = nullptr;
-  const rocksdb::Status s = rocksdb::DB::Open(o, db_path, &raw);
-  if (!s.ok()) return Err(FromRocks(s).WithPrefix("opening table " + desc.name + ": "));
+  std::string secondary;  // A secondary instance's own folder (its info log), removed on close.
+  if (read_only) {
+    if (!std::filesystem::exists(db_path + "/CURRENT")) {
+      return Err(Status::NotFound("Table " + desc.name + " has no data yet"));
+    }
+    std::string tmpl = (std::filesystem::temp_directory_path() / "smartcar-reader-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return Err(Status::IOError("cannot create a temporary folder for reading table " + desc.name +
+                                 ": " + std::strerror(errno)));
+    }
+    secondary = tmpl;
+    o.max_open_files = -1;  // Required by secondary instances.
+    const rocksdb::Status s = rocksdb::DB::OpenAsSecondary(o, db_path, secondary, &raw);
+    if (!s.ok()) {
+      std::error_code ec;
+      std::filesystem::remove_all(secondary, ec);
+      return Err(FromRocks(s).WithPrefix("opening table " + desc.name + " read-only: "));
+    }
+  } else {
+    const rocksdb::Status s = rocksdb::DB::Open(o, db_path, &raw);
+    if (!s.ok()) return Err(FromRocks(s).WithPrefix("opening table " + desc.name + ": "));
+  }
   std::shared_ptr<rocksdb::DB> db(
-      raw, [filter = std::shared_ptr<rocksdb::CompactionFilter>(std::move(ttl))](rocksdb::DB* d) {
+      raw, [filter = std::shared_ptr<rocksdb::CompactionFilter>(std::move(ttl)),
+            secondary](rocksdb::DB* d) {
         static_cast<void>(d->Close());
         delete d;
+        if (!secondary.empty()) {
+          std::error_code ec;
+          std::filesystem::remove_all(secondary, ec);
+        }
       });
-  return std::make_shared<RocksTable>(std::move(db), desc);
+  return std::make_shared<RocksTable>(std::move(db), desc, read_only);
 }
 
-RocksTable::RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc)
-    : desc_(std::move(desc)), db_(std::move(db)), region_writes_(desc_.split_keys.size() + 1) {}
+RocksTable::RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc, bool read_only)
+    : desc_(std::move(desc)),
+      read_only_(read_only),
+      db_(std::move(db)),
+      region_writes_(desc_.split_keys.size() + 1) {}
+
+Status RocksTable::ReadOnlyError() const {
+  return Status::InvalidArgument("Table " + desc_.name + " is opened read-only");
+}
 
 RocksTable::~RocksTable() = default;
 
@@ -333,8 +370,7 @@ Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb:
   if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
   for (const Cell& c : put.cells) {
     if (c.timestamp < 0) {
-      return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) +
-                                     " is negative");
+      return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) + " is negative");
     }
     bool known = false;
     for (const auto& f : desc.families) known |= f.name == c.family;
@@ -382,6 +418,7 @@ Status RocksTable::Apply(const WriteOptions& options, const Put& put) {
 }
 
 Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) {
+  if (read_only_) return ReadOnlyError();
   rocksdb::WriteBatch batch;
   std::vector<const Cell*> scratch;
   std::vector<const std::string*> rows;
@@ -400,6 +437,7 @@ Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put
 }
 
 Status RocksTable::Remove(const WriteOptions& options, const Delete& del) {
+  if (read_only_) return ReadOnlyError();
   if (del.row.empty()) return Status::InvalidArgument("Row key must not be empty");
   if (del.scope != Delete::Scope::kRow) {
     SMARTCAR_RETURN_IF_ERROR(CheckColumns(desc_, {ColumnRef{del.family, "", true}}));

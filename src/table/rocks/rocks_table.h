@@ -18,10 +18,13 @@ namespace smartcar::table::rocks {
 
 class RocksTable final : public Table, public std::enable_shared_from_this<RocksTable> {
  public:
-  // Opens (creating if missing) the RocksDB folder `db_path` for `desc`.
+  // Opens (creating if missing) the RocksDB folder `db_path` for `desc`. With `read_only`, opens
+  // it as a RocksDB secondary instance (no lock, so another process may hold it for writing):
+  // reads see the table as of the open; writes fail with InvalidArgument.
   static Result<std::shared_ptr<RocksTable>> Open(const std::string& db_path,
-                                                  const TableDescriptor& desc);
-  RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc);
+                                                  const TableDescriptor& desc,
+                                                  bool read_only = false);
+  RocksTable(std::shared_ptr<rocksdb::DB> db, TableDescriptor desc, bool read_only = false);
   ~RocksTable() override;
 
   const TableDescriptor& descriptor() const override { return desc_; }
@@ -43,7 +46,10 @@ class RocksTable final : public Table, public std::enable_shared_from_this<Rocks
   Status Closed() const;
   void CountWrites(const std::vector<const std::string*>& rows);
 
+  Status ReadOnlyError() const;
+
   TableDescriptor desc_;
+  const bool read_only_;
   mutable std::mutex db_mu_;
   std::shared_ptr<rocksdb::DB> db_;  // Null once closed.
   std::string closed_why_;
