@@ -296,20 +296,28 @@ class PendingSpout : public NumberSpout {
   PendingSpout(int64_t count, std::shared_ptr<SpoutLog> log, std::shared_ptr<std::atomic<int>> max)
       : NumberSpout(count, true, std::move(log)), max_(std::move(max)) {}
   Status NextTuple() override {
-    const int in_flight = emitted_ - acked_;
+    const int in_flight = emitted_ - settled_;
     if (in_flight > max_->load()) max_->store(in_flight);
-    ++emitted_;
-    return NumberSpout::NextTuple();
+    // Count real emits only: once all are out, NextTuple keeps being called and emits nothing.
+    const int64_t next = next_;
+    const size_t replays = replay_.size();
+    Status s = NumberSpout::NextTuple();
+    if (next_ != next || replay_.size() != replays) ++emitted_;
+    return s;
   }
   void Ack(MessageId id) override {
-    ++acked_;
+    ++settled_;
     NumberSpout::Ack(id);
+  }
+  void Fail(MessageId id) override {
+    ++settled_;
+    NumberSpout::Fail(id);
   }
 
  private:
   std::shared_ptr<std::atomic<int>> max_;
   int emitted_ = 0;
-  int acked_ = 0;
+  int settled_ = 0;
 };
 
 TEST(AckingTest, MaxSpoutPendingBoundsMessagesInFlight) {

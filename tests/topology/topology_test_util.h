@@ -73,15 +73,15 @@ class NumberSpout : public Spout {
  protected:
   SpoutOutputCollector* collector_ = nullptr;
   TopologyContext context_;
+  int64_t next_ = 0;          // The next new number to emit.
+  std::set<int64_t> replay_;  // Failed numbers to emit again first.
 
  private:
   int64_t count_;
   bool reliable_;
   int keys_;
   std::shared_ptr<SpoutLog> log_;
-  int64_t next_ = 0;
   int64_t acked_ = 0;
-  std::set<int64_t> replay_;
 };
 
 // Tuples received per task, shared with the test.
