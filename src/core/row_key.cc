@@ -33,6 +33,12 @@ Result<RowKeyParts> ParseRowKey(std::string_view key) {
   parts.time = *t;
   Status s = ParseCarNumber(key.substr(kTimestampDigits + 1), &parts.car_number);
   if (!s.ok()) return Err(s.WithPrefix("row key car: "));
+  // Only the form MakeRowKey writes: a time like hour 24 parses but is stored as the next day.
+  if (MakeRowKey(parts.time, parts.car_number) != key) {
+    return Err(Status::InvalidArgument("'" + std::string(key) +
+                                       "' is not a canonical row key (its time is written " +
+                                       FormatTimestamp14(parts.time) + ")"));
+  }
   return parts;
 }
 

@@ -33,6 +33,12 @@ TEST(RowKeyTest, RejectsOtherKeys) {
   EXPECT_FALSE(ParseRowKey("00016062402202_O0010").has_value());
   EXPECT_FALSE(ParseRowKey("00016062402202-o0010").has_value());
   EXPECT_FALSE(ParseRowKey("99999999999999-O0010").has_value());
+  // Hour 24 parses in a log line (the next day's midnight) but a row key has one spelling only.
+  auto hour24 = ParseRowKey("00004250109116-N5555");
+  ASSERT_FALSE(hour24.has_value());
+  EXPECT_NE(hour24.error().message().find("not a canonical row key"), std::string::npos)
+      << hour24.error().message();
+  EXPECT_TRUE(ParseRowKey("00000060109116-N5555").has_value());
 }
 
 }  // namespace
