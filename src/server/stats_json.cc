@@ -108,6 +108,24 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
   }
 }
 
+std::string EndpointInfoToJson(const EndpointInfo& info) {
+  return json{{"url", info.url}, {"pid", info.pid}, {"started_ms", info.started_ms}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<EndpointInfo> EndpointInfoFromJson(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    EndpointInfo info;
+    Get(j, "url", &info.url);
+    Get(j, "pid", &info.pid);
+    if (j.contains("started_ms")) Get(j, "started_ms", &info.started_ms);
+    return info;
+  } catch (const json::exception& e) {
+    return Err(Status::Corruption(std::string("endpoint JSON: ") + e.what()));
+  }
+}
+
 std::string FormatPipelinePrometheus(const std::vector<PipelineCounter>& counters) {
   std::string out;
   for (const PipelineCounter& c : counters) {

@@ -41,6 +41,17 @@ std::string SnapshotToJson(const StatsSnapshot& snapshot);
 // missing or of the wrong type). Unknown fields are ignored.
 Result<StatsSnapshot> SnapshotFromJson(std::string_view json);
 
+// Where a live run serves its endpoint: DATA/metrics.json, {"url": ..., "pid": ..., "started_ms":
+// ...}.
+struct EndpointInfo {
+  std::string url;  // "http://HOST:PORT".
+  int64_t pid = 0;
+  int64_t started_ms = 0;
+};
+std::string EndpointInfoToJson(const EndpointInfo& info);
+// Corruption (with where) for malformed JSON or a missing url/pid.
+Result<EndpointInfo> EndpointInfoFromJson(std::string_view json);
+
 // smartcar_pipeline_<name>_total counters with # HELP and # TYPE lines.
 std::string FormatPipelinePrometheus(const std::vector<PipelineCounter>& counters);
 // The whole /metrics body: topology::FormatPrometheus plus FormatPipelinePrometheus.

@@ -97,5 +97,21 @@ TEST(StatsJsonTest, ExpositionCheckerCatchesBrokenText) {
   EXPECT_EQ(CheckExposition("# HELP a h\n# TYPE a counter\na{b=\"c\\\"d\",e=\"\"} 1.5e3\n"), "");
 }
 
+TEST(StatsJsonTest, EndpointInfoRoundTripsAndChecksFields) {
+  EndpointInfo in;
+  in.url = "http://127.0.0.1:9464";
+  in.pid = 4242;
+  in.started_ms = 1'795'000'000'000;
+  auto out = EndpointInfoFromJson(EndpointInfoToJson(in));
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->url, in.url);
+  EXPECT_EQ(out->pid, 4242);
+  EXPECT_EQ(out->started_ms, in.started_ms);
+  auto bad = EndpointInfoFromJson("{\"url\": \"http://x:1\"}");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(bad.error().IsCorruption());
+  EXPECT_NE(bad.error().message().find("pid"), std::string::npos) << bad.error().ToString();
+}
+
 }  // namespace
 }  // namespace smartcar::server
