@@ -3,9 +3,11 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <thread>
 
 namespace smartcar::server {
@@ -62,13 +64,20 @@ class MetricsServer::Impl {
   }
 
   void Run() {
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    thread_ = std::thread([this] {
+      server_.listen_after_bind();
+      listen_returned_ = true;
+    });
   }
 
   void Stop() {
+    std::lock_guard<std::mutex> lock(stop_mu_);
     if (!thread_.joinable()) return;
-    // httplib ignores stop() until its accept loop has started.
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // httplib ignores stop() until its accept loop has started; the loop may also have ended
+    // on its own (is_running() is false again then).
+    while (!server_.is_running() && !listen_returned_) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     server_.stop();
     thread_.join();
   }
@@ -80,6 +89,8 @@ class MetricsServer::Impl {
   MetricsProviders providers_;
   httplib::Server server_;
   std::thread thread_;
+  std::atomic<bool> listen_returned_{false};
+  std::mutex stop_mu_;  // Serializes Stop().
 };
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::Start(const MetricsServerOptions& options,

@@ -155,6 +155,15 @@ TEST(MetricsServerTest, StopRightAfterStartDoesNotHang) {
   }
 }
 
+TEST(MetricsServerTest, ConcurrentStopsAreSafe) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { server->Stop(); });
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(HttpGet(server->url() + "/healthz", std::chrono::milliseconds(500)).has_value());
+}
+
 TEST(MetricsServerTest, ConcurrentScrapesAllSucceed) {
   std::atomic<int> calls{0};
   auto server = StartOnFreePort(SampleProviders(&calls));
