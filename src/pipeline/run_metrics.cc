@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "pipeline/smartcar_topology.h"
 #include "server/metrics_server.h"
@@ -52,17 +55,29 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
   };
 }
 
-class RunMetrics::Endpoint {
- public:
-  std::unique_ptr<server::MetricsServer> server;
+struct RunMetrics::State {
+  std::unique_ptr<server::MetricsServer> server;  // Null when the endpoint is off.
+  std::thread snapshots;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;  // GUARDED_BY(mu)
 };
 
 RunMetrics::RunMetrics(std::string data_dir, const topology::Topology* topology,
                        CountersFn counters)
     : data_dir_(std::move(data_dir)), topology_(topology), counters_(std::move(counters)) {}
 
-RunMetrics::~RunMetrics() {
-  if (endpoint_ != nullptr) endpoint_->server->Stop();
+RunMetrics::~RunMetrics() { StopThreads(); }
+
+void RunMetrics::StopThreads() {
+  if (state_ == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->cv.notify_all();
+  if (state_->snapshots.joinable()) state_->snapshots.join();
+  if (state_->server != nullptr) state_->server->Stop();
 }
 
 server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
@@ -74,8 +89,23 @@ server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
   return s;
 }
 
-void RunMetrics::Start(const std::string& host, int port, std::FILE* out) {
-  if (port < 0 || endpoint_ != nullptr) return;
+void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
+                       std::chrono::milliseconds snapshot_every) {
+  if (state_ != nullptr) return;
+  state_ = std::make_unique<State>();
+  if (snapshot_every.count() > 0) {
+    state_->snapshots = std::thread([this, snapshot_every] {
+      std::unique_lock<std::mutex> lock(state_->mu);
+      while (!state_->cv.wait_for(lock, snapshot_every, [this] { return state_->stop; })) {
+        lock.unlock();
+        // Best effort: a failed periodic write is retried next time; Finish() reports errors.
+        (void)WriteFileAtomically(fs::path(data_dir_) / kStatsFile,
+                                  server::SnapshotToJson(Snapshot(false)) + "\n");
+        lock.lock();
+      }
+    });
+  }
+  if (port < 0) return;
   server::MetricsServerOptions options;
   options.host = host;
   options.port = port;
@@ -92,10 +122,9 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out) {
     }
     return;
   }
-  endpoint_ = std::make_unique<Endpoint>();
-  endpoint_->server = std::move(*started);
+  state_->server = std::move(*started);
   server::EndpointInfo info;
-  info.url = endpoint_->server->url();
+  info.url = state_->server->url();
   info.pid = ::getpid();
   info.started_ms = NowMs();
   Status s = WriteFileAtomically(fs::path(data_dir_) / kMetricsFile,
@@ -103,15 +132,18 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out) {
   if (out == nullptr) return;
   if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
   std::fprintf(out, "metrics: %s/metrics (also /stats.json; `smartcar topology stats`)\n",
-               endpoint_->server->url().c_str());
+               state_->server->url().c_str());
 }
 
-std::string RunMetrics::url() const { return endpoint_ != nullptr ? endpoint_->server->url() : ""; }
+std::string RunMetrics::url() const {
+  return state_ != nullptr && state_->server != nullptr ? state_->server->url() : "";
+}
 
 Status RunMetrics::Finish() {
-  if (endpoint_ != nullptr) {
-    endpoint_->server->Stop();
-    endpoint_.reset();
+  const bool served = state_ != nullptr && state_->server != nullptr;
+  StopThreads();
+  state_.reset();
+  if (served) {
     std::error_code ec;
     fs::remove(fs::path(data_dir_) / kMetricsFile, ec);
   }

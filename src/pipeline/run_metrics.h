@@ -4,9 +4,11 @@
 // and writes DATA/metrics.json = {"url": "http://127.0.0.1:9464", "pid": 1234, "started_ms": ...}
 // so `smartcar topology stats --data DATA` finds the endpoint. When the run ends, Finish() stops
 // the endpoint, removes DATA/metrics.json and writes the final snapshot to
-// DATA/topology-stats.json (server/stats_json.h), readable after the process is gone.
+// DATA/topology-stats.json (server/stats_json.h), readable after the process is gone; while
+// running it refreshes that file every few seconds (marked non-final) for runs that get killed.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -43,21 +45,25 @@ class RunMetrics {
   // Serves the endpoint on host:port (port < 0: no endpoint), writes DATA/metrics.json and
   // prints the URL on `out` (if not null). A port that cannot be bound is not fatal: a warning
   // goes to `out` and the run continues without the endpoint (url() then stays empty).
-  void Start(const std::string& host, int port, std::FILE* out);
+  // Every `snapshot_every` (0: never) it also writes a non-final DATA/topology-stats.json, so
+  // a run killed with SIGKILL still leaves recent stats. Call once.
+  void Start(const std::string& host, int port, std::FILE* out,
+             std::chrono::milliseconds snapshot_every = std::chrono::seconds(10));
   // "http://HOST:PORT" while serving, else "".
   std::string url() const;
   // The snapshot now (`final` marks the end-of-run one).
   server::StatsSnapshot Snapshot(bool final) const;
-  // Stops the endpoint, removes DATA/metrics.json and writes DATA/topology-stats.json.
-  // IOError if the stats file cannot be written.
+  // Stops the endpoint and the periodic snapshots, removes DATA/metrics.json and writes the
+  // final DATA/topology-stats.json. IOError if the stats file cannot be written.
   Status Finish();
 
  private:
-  class Endpoint;
+  struct State;
+  void StopThreads();
   std::string data_dir_;
   const topology::Topology* topology_;
   CountersFn counters_;
-  std::unique_ptr<Endpoint> endpoint_;
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace smartcar::pipeline
