@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -32,6 +33,7 @@ struct RunFlags {
   std::string rules;
   std::string redis;
   std::string kafka;
+  std::string metrics_port;  // N, or "off".
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
@@ -53,7 +55,9 @@ const std::vector<std::string> kRunSettings = {"data_dir",
                                                "hot.prefix",
                                                "hot.ttl",
                                                "topology.cep_parallelism",
-                                               "topology.table_parallelism"};
+                                               "topology.table_parallelism",
+                                               "metrics.port",
+                                               "metrics.host"};
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();
@@ -83,6 +87,7 @@ int RunRun(const RunFlags& f) {
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
+  if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port);
 
   pipeline::RunOptions o;
   o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
@@ -142,6 +147,21 @@ int RunRun(const RunFlags& f) {
                  o.rules_dir.c_str());
     return kExitUsage;
   }
+  o.metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
+  if (const std::string port = cfg.GetString("metrics.port", "9464"); port == "off") {
+    o.metrics_port = -1;
+  } else {
+    char* end = nullptr;
+    const long n = std::strtol(port.c_str(), &end, 10);
+    if (port.empty() || *end != '\0' || n > 65535) {
+      std::fprintf(stderr,
+                   "smartcar run: --metrics-port: '%s' is not a port (0-65535, 0 = any free "
+                   "port, off or -1 = no endpoint)\n",
+                   port.c_str());
+      return kExitUsage;
+    }
+    o.metrics_port = n < 0 ? -1 : static_cast<int>(n);
+  }
   o.stop = &g_run_stop;
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
@@ -189,6 +209,9 @@ void RegisterRun(CLI::App* app, int* exit_code) {
                   "Use Redis HOST:PORT as the hot store instead of the embedded one");
   cmd->add_option("--kafka", f->kafka,
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
+  cmd->add_option("--metrics-port", f->metrics_port,
+                  "Serve GET /metrics (Prometheus), /stats.json and /healthz on this port\n"
+                  "(default 9464, 0 = any free port, off = none); see DATA/metrics.json");
   cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
 }
 

@@ -47,6 +47,9 @@ void RegisterRules(CLI::App* app, int* exit_code);
 
 // `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
 void RegisterRun(CLI::App* app, int* exit_code);
+// `smartcar topology stats`: per-component stats of a live or finished run
+// (cmd_topology_stats.cc). Adds `stats` to an existing `topology` subcommand or creates it.
+void RegisterTopologyStats(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -13,6 +13,7 @@
 #include "core/event_time.h"
 #include "gen/driver_simulator.h"
 #include "hot/hot_store.h"
+#include "pipeline/run_metrics.h"
 #include "pipeline/smartcar_topology.h"
 #include "queue/log.h"
 #include "table/table.h"
@@ -205,6 +206,9 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     }
     return 0;
   };
+  RunMetrics metrics(o.data_dir, topo->get(),
+                     [&] { return PipelineCounterList(counters, generated, collected()); });
+  metrics.Start(o.metrics_host, o.metrics_port, o.status_out);
 
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&] {
@@ -267,6 +271,9 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     }
     waiter.join();
     if (!topo_status.ok()) result = topo_status.WithPrefix("topology: ");
+  }
+  if (Status ms = metrics.Finish(); !ms.ok() && o.status_out != nullptr) {
+    std::fprintf(o.status_out, "warning: %s\n", ms.message().c_str());
   }
   PrintStatus(o, counters, generated, collected(), elapsed(), true);
   if (report != nullptr) {

@@ -40,6 +40,11 @@ struct RunOptions {
   // Live status line (every second) goes here; null for none.
   std::FILE* status_out = nullptr;
   bool status_is_tty = false;
+  // Metrics endpoint (GET /metrics, /stats.json, /healthz) on metrics_host:metrics_port while
+  // running, its address in DATA/metrics.json; < 0 = none. A busy port is a warning on
+  // status_out, not an error. The final stats go to DATA/topology-stats.json either way.
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = -1;
 };
 
 struct RunReport {

@@ -1,0 +1,154 @@
+#include "pipeline/run_metrics.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "pipeline/smartcar_topology.h"
+#include "server/metrics_server.h"
+#include "topology/topology.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Writes via a temporary file and rename, so a reader never sees half a file.
+Status WriteFileAtomically(const fs::path& path, const std::string& content) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    if (!out) return Status::IOError("cannot write '" + tmp.string() + "'");
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::IOError("cannot rename to '" + path.string() + "': " + ec.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters& c,
+                                                         uint64_t generated, uint64_t collected) {
+  return {
+      {"generated", "Driving lines the simulator has written (whole run).", generated},
+      {"collected", "Lines the collector delivered to the durable log in this process.", collected},
+      {"consumed", "Records the spout read from the durable log (first reads).", c.consumed.load()},
+      {"parsed", "Driving events parsed.", c.parsed.load()},
+      {"stored", "Rows written to DriverCarInfo (replays included).", c.stored.load()},
+      {"detections", "Detections written to the hot store.", c.detections.load()},
+      {"rejected", "Lines sent to the dead-letter file.", c.rejected.load()},
+      {"late", "Events the rules saw after their window closed.", c.late.load()},
+      {"rule_reloads", "Successful rule (re)loads.", c.rule_reloads.load()},
+  };
+}
+
+struct RunMetrics::State {
+  std::unique_ptr<server::MetricsServer> server;  // Null when the endpoint is off.
+  std::thread snapshots;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;  // GUARDED_BY(mu)
+};
+
+RunMetrics::RunMetrics(std::string data_dir, const topology::Topology* topology,
+                       CountersFn counters)
+    : data_dir_(std::move(data_dir)), topology_(topology), counters_(std::move(counters)) {}
+
+RunMetrics::~RunMetrics() { StopThreads(); }
+
+void RunMetrics::StopThreads() {
+  if (state_ == nullptr) return;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->cv.notify_all();
+  if (state_->snapshots.joinable()) state_->snapshots.join();
+  if (state_->server != nullptr) state_->server->Stop();
+}
+
+server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
+  server::StatsSnapshot s;
+  s.time_ms = NowMs();
+  s.final = final;
+  s.topology = topology_->Stats();
+  if (counters_) s.pipeline = counters_();
+  return s;
+}
+
+void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
+                       std::chrono::milliseconds snapshot_every) {
+  if (state_ != nullptr) return;
+  state_ = std::make_unique<State>();
+  if (snapshot_every.count() > 0) {
+    state_->snapshots = std::thread([this, snapshot_every] {
+      std::unique_lock<std::mutex> lock(state_->mu);
+      while (!state_->cv.wait_for(lock, snapshot_every, [this] { return state_->stop; })) {
+        lock.unlock();
+        // Best effort: a failed periodic write is retried next time; Finish() reports errors.
+        (void)WriteFileAtomically(fs::path(data_dir_) / kStatsFile,
+                                  server::SnapshotToJson(Snapshot(false)) + "\n");
+        lock.lock();
+      }
+    });
+  }
+  if (port < 0) return;
+  server::MetricsServerOptions options;
+  options.host = host;
+  options.port = port;
+  server::MetricsProviders providers;
+  providers.metrics = [this] { return server::FormatSnapshotPrometheus(Snapshot(false)); };
+  providers.stats_json = [this] { return server::SnapshotToJson(Snapshot(false)); };
+  auto started = server::MetricsServer::Start(options, std::move(providers));
+  if (!started) {
+    if (out != nullptr) {
+      std::fprintf(out,
+                   "warning: metrics endpoint off: %s (choose another with --metrics-port N, "
+                   "or --metrics-port off)\n",
+                   started.error().message().c_str());
+    }
+    return;
+  }
+  state_->server = std::move(*started);
+  server::EndpointInfo info;
+  info.url = state_->server->url();
+  info.pid = ::getpid();
+  info.started_ms = NowMs();
+  Status s = WriteFileAtomically(fs::path(data_dir_) / kMetricsFile,
+                                 server::EndpointInfoToJson(info) + "\n");
+  if (out == nullptr) return;
+  if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
+  std::fprintf(out, "metrics: %s/metrics (also /stats.json; `smartcar topology stats`)\n",
+               state_->server->url().c_str());
+}
+
+std::string RunMetrics::url() const {
+  return state_ != nullptr && state_->server != nullptr ? state_->server->url() : "";
+}
+
+Status RunMetrics::Finish() {
+  const bool served = state_ != nullptr && state_->server != nullptr;
+  StopThreads();
+  state_.reset();
+  if (served) {
+    std::error_code ec;
+    fs::remove(fs::path(data_dir_) / kMetricsFile, ec);
+  }
+  return WriteFileAtomically(fs::path(data_dir_) / kStatsFile,
+                             server::SnapshotToJson(Snapshot(true)) + "\n");
+}
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,69 @@
+// RunMetrics: the observability side of one `smartcar run`.
+//
+// While the run is live it serves GET /metrics, /stats.json and /healthz (server/metrics_server.h)
+// and writes DATA/metrics.json = {"url": "http://127.0.0.1:9464", "pid": 1234, "started_ms": ...}
+// so `smartcar topology stats --data DATA` finds the endpoint. When the run ends, Finish() stops
+// the endpoint, removes DATA/metrics.json and writes the final snapshot to
+// DATA/topology-stats.json (server/stats_json.h), readable after the process is gone; while
+// running it refreshes that file every few seconds (marked non-final) for runs that get killed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "server/stats_json.h"
+
+namespace smartcar::topology {
+class Topology;
+}
+
+namespace smartcar::pipeline {
+
+struct PipelineCounters;
+
+inline constexpr const char* kMetricsFile = "metrics.json";
+inline constexpr const char* kStatsFile = "topology-stats.json";
+
+// The run's counters as exposed: generated, collected, consumed, parsed, stored, detections,
+// rejected, late, rule_reloads.
+std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters& c,
+                                                         uint64_t generated, uint64_t collected);
+
+class RunMetrics {
+ public:
+  using CountersFn = std::function<std::vector<server::PipelineCounter>()>;
+  // `topology` must outlive this object; `counters` is called from the server's threads.
+  RunMetrics(std::string data_dir, const topology::Topology* topology, CountersFn counters);
+  ~RunMetrics();  // Stops the endpoint (no stats file unless Finish() ran).
+
+  // Serves the endpoint on host:port (port < 0: no endpoint), writes DATA/metrics.json and
+  // prints the URL on `out` (if not null). A port that cannot be bound is not fatal: a warning
+  // goes to `out` and the run continues without the endpoint (url() then stays empty).
+  // Every `snapshot_every` (0: never) it also writes a non-final DATA/topology-stats.json, so
+  // a run killed with SIGKILL still leaves recent stats. Call once.
+  void Start(const std::string& host, int port, std::FILE* out,
+             std::chrono::milliseconds snapshot_every = std::chrono::seconds(10));
+  // "http://HOST:PORT" while serving, else "".
+  std::string url() const;
+  // The snapshot now (`final` marks the end-of-run one).
+  server::StatsSnapshot Snapshot(bool final) const;
+  // Stops the endpoint and the periodic snapshots, removes DATA/metrics.json and writes the
+  // final DATA/topology-stats.json. IOError if the stats file cannot be written.
+  Status Finish();
+
+ private:
+  struct State;
+  void StopThreads();
+  std::string data_dir_;
+  const topology::Topology* topology_;
+  CountersFn counters_;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,24 @@
+// HttpGet: a plain HTTP GET for reading a live run's endpoint (`smartcar topology stats`).
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace smartcar::server {
+
+struct HttpResponse {
+  int status = 0;            // HTTP status code, e.g. 200.
+  std::string content_type;  // The Content-Type header, empty if none.
+  std::string body;
+};
+
+// GETs `url` ("http://HOST:PORT/PATH"; "HOST:PORT/PATH" is taken as http). Any HTTP status is a
+// response; IOError when nothing answers within `timeout` (connection refused, timeout);
+// InvalidArgument for a URL that is not http://HOST[:PORT][/PATH].
+Result<HttpResponse> HttpGet(std::string_view url,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+}  // namespace smartcar::server

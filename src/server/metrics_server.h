@@ -1,0 +1,65 @@
+// MetricsServer: a small HTTP endpoint for a running pipeline (Prometheus scrapes it, and
+// `smartcar topology stats` reads it).
+//
+//   GET /metrics     Prometheus text exposition (text/plain; version=0.0.4)
+//   GET /stats.json  the stats snapshot as JSON (see server/stats_json.h)
+//   GET /healthz     "ok"
+//   anything else    404 with a body naming the paths above
+//
+// The server knows nothing of the pipeline: it calls the providers it is given on each request,
+// on its own worker threads, so providers must be safe to call from any thread.
+//
+//   auto server = MetricsServer::Start(options, providers);   // Binds now; errors say why.
+//   ... (*server)->url() ...                                  // http://127.0.0.1:9464
+//   (*server)->Stop();                                        // Also done by the destructor.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace smartcar::server {
+
+struct MetricsServerOptions {
+  // Address to bind. Default loopback only; "0.0.0.0" exposes the endpoint to the network.
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free port (read it back with port()). 9464 is the default of `run`.
+  int port = 0;
+  // Worker threads answering requests (scrapes are rare and cheap; 2 keeps the footprint small).
+  int threads = 2;
+};
+
+struct MetricsProviders {
+  std::function<std::string()> metrics;     // Body of GET /metrics (Prometheus text).
+  std::function<std::string()> stats_json;  // Body of GET /stats.json.
+};
+
+class MetricsServer {
+ public:
+  // Binds host:port and starts answering. IOError "cannot listen on HOST:PORT: address in use"
+  // (or the system's reason); InvalidArgument for a port outside 0..65535 or a missing provider.
+  static Result<std::unique_ptr<MetricsServer>> Start(const MetricsServerOptions& options,
+                                                      MetricsProviders providers);
+  // Stops the server (see Stop()).
+  ~MetricsServer();
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  // Stops accepting, finishes requests in progress and joins the threads. Idempotent.
+  void Stop();
+  // The bound port (the chosen one when options.port was 0).
+  int port() const;
+  const std::string& host() const;
+  // "http://HOST:PORT".
+  std::string url() const;
+
+  class Impl;
+
+ private:
+  explicit MetricsServer(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smartcar::server

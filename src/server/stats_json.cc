@@ -1,0 +1,144 @@
+#include "server/stats_json.h"
+
+#include <nlohmann/json.hpp>
+
+namespace smartcar::server {
+namespace {
+
+using nlohmann::json;
+
+json TaskToJson(const topology::TaskStats& t) {
+  return json{{"task_id", t.task_id},
+              {"emitted", t.emitted},
+              {"executed", t.executed},
+              {"acked", t.acked},
+              {"failed", t.failed},
+              {"timed_out", t.timed_out},
+              {"errors", t.errors},
+              {"capacity", t.capacity},
+              {"latency_p50_ns", t.latency_p50_ns},
+              {"latency_p99_ns", t.latency_p99_ns},
+              {"queue_depth", t.queue_depth},
+              {"queue_high_water", t.queue_high_water},
+              {"pending", t.pending}};
+}
+
+// Reads j[key] into *out; throws json::type_error / out_of_range naming the key otherwise.
+template <class T>
+void Get(const json& j, const char* key, T* out) {
+  *out = j.at(key).get<T>();
+}
+
+topology::TaskStats TaskFromJson(const json& j) {
+  topology::TaskStats t;
+  Get(j, "task_id", &t.task_id);
+  Get(j, "emitted", &t.emitted);
+  Get(j, "executed", &t.executed);
+  Get(j, "acked", &t.acked);
+  Get(j, "failed", &t.failed);
+  Get(j, "timed_out", &t.timed_out);
+  Get(j, "errors", &t.errors);
+  Get(j, "capacity", &t.capacity);
+  Get(j, "latency_p50_ns", &t.latency_p50_ns);
+  Get(j, "latency_p99_ns", &t.latency_p99_ns);
+  Get(j, "queue_depth", &t.queue_depth);
+  Get(j, "queue_high_water", &t.queue_high_water);
+  Get(j, "pending", &t.pending);
+  return t;
+}
+
+}  // namespace
+
+std::string SnapshotToJson(const StatsSnapshot& s) {
+  json components = json::array();
+  for (const topology::ComponentStats& c : s.topology.components) {
+    json tasks = json::array();
+    for (const topology::TaskStats& t : c.tasks) tasks.push_back(TaskToJson(t));
+    components.push_back(json{{"id", c.id},
+                              {"is_spout", c.is_spout},
+                              {"last_error", c.last_error},
+                              {"total", TaskToJson(c.total)},
+                              {"tasks", std::move(tasks)}});
+  }
+  json pipeline = json::array();
+  for (const PipelineCounter& p : s.pipeline) {
+    pipeline.push_back(json{{"name", p.name}, {"help", p.help}, {"value", p.value}});
+  }
+  json j{{"time_ms", s.time_ms},
+         {"final", s.final},
+         {"topology", json{{"name", s.topology.name},
+                           {"uptime_seconds", s.topology.uptime_seconds},
+                           {"components", std::move(components)}}},
+         {"pipeline", std::move(pipeline)}};
+  // Component ids and errors are arbitrary bytes: replace invalid UTF-8 rather than throw.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// The one function that lets nlohmann-json throw; every exception becomes Corruption.
+Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    StatsSnapshot s;
+    Get(j, "time_ms", &s.time_ms);
+    if (j.contains("final")) Get(j, "final", &s.final);
+    const json& t = j.at("topology");
+    Get(t, "name", &s.topology.name);
+    Get(t, "uptime_seconds", &s.topology.uptime_seconds);
+    for (const json& c : t.at("components")) {
+      topology::ComponentStats cs;
+      Get(c, "id", &cs.id);
+      Get(c, "is_spout", &cs.is_spout);
+      if (c.contains("last_error")) Get(c, "last_error", &cs.last_error);
+      cs.total = TaskFromJson(c.at("total"));
+      for (const json& task : c.at("tasks")) cs.tasks.push_back(TaskFromJson(task));
+      s.topology.components.push_back(std::move(cs));
+    }
+    if (j.contains("pipeline")) {
+      for (const json& p : j.at("pipeline")) {
+        PipelineCounter pc;
+        Get(p, "name", &pc.name);
+        if (p.contains("help")) Get(p, "help", &pc.help);
+        Get(p, "value", &pc.value);
+        s.pipeline.push_back(std::move(pc));
+      }
+    }
+    return s;
+  } catch (const json::exception& e) {
+    return Err(Status::Corruption(std::string("stats JSON: ") + e.what()));
+  }
+}
+
+std::string EndpointInfoToJson(const EndpointInfo& info) {
+  return json{{"url", info.url}, {"pid", info.pid}, {"started_ms", info.started_ms}}.dump(
+      -1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<EndpointInfo> EndpointInfoFromJson(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    EndpointInfo info;
+    Get(j, "url", &info.url);
+    Get(j, "pid", &info.pid);
+    if (j.contains("started_ms")) Get(j, "started_ms", &info.started_ms);
+    return info;
+  } catch (const json::exception& e) {
+    return Err(Status::Corruption(std::string("endpoint JSON: ") + e.what()));
+  }
+}
+
+std::string FormatPipelinePrometheus(const std::vector<PipelineCounter>& counters) {
+  std::string out;
+  for (const PipelineCounter& c : counters) {
+    const std::string name = "smartcar_pipeline_" + c.name + "_total";
+    out += "# HELP " + name + " " + (c.help.empty() ? c.name : c.help) + "\n";
+    out += "# TYPE " + name + " counter\n";
+    out += name + " " + std::to_string(c.value) + "\n";
+  }
+  return out;
+}
+
+std::string FormatSnapshotPrometheus(const StatsSnapshot& s) {
+  return topology::FormatPrometheus(s.topology) + FormatPipelinePrometheus(s.pipeline);
+}
+
+}  // namespace smartcar::server

@@ -1,0 +1,60 @@
+// StatsSnapshot: the topology's stats plus the pipeline's counters at one moment, as served on
+// GET /stats.json and kept in DATA/topology-stats.json when a run ends. JSON shape:
+//
+//   {"time_ms": 1795000000000, "final": false,
+//    "topology": {"name": "...", "uptime_seconds": 1.5,
+//                 "components": [{"id": "log-spout", "is_spout": true, "last_error": "",
+//                                 "total": {TASK}, "tasks": [{TASK}, ...]}]},
+//    "pipeline": [{"name": "stored", "help": "...", "value": 150}, ...]}
+//
+// where TASK = {"task_id", "emitted", "executed", "acked", "failed", "timed_out", "errors",
+// "capacity", "latency_p50_ns", "latency_p99_ns", "queue_depth", "queue_high_water", "pending"}.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "topology/metrics.h"
+
+namespace smartcar::server {
+
+// A monotonic pipeline counter, exposed as smartcar_pipeline_<name>_total.
+struct PipelineCounter {
+  std::string name;  // [a-z_]+, e.g. "stored".
+  std::string help;  // One line for # HELP.
+  uint64_t value = 0;
+};
+
+struct StatsSnapshot {
+  int64_t time_ms = 0;  // Wall-clock time of the snapshot, ms since the Unix epoch.
+  bool final = false;   // True for the snapshot a run writes when it ends.
+  topology::TopologyStats topology;
+  std::vector<PipelineCounter> pipeline;
+};
+
+// Compact JSON (one line).
+std::string SnapshotToJson(const StatsSnapshot& snapshot);
+// Parses SnapshotToJson's output. Corruption says where ("byte 12: ..." or which field is
+// missing or of the wrong type). Unknown fields are ignored.
+Result<StatsSnapshot> SnapshotFromJson(std::string_view json);
+
+// Where a live run serves its endpoint: DATA/metrics.json, {"url": ..., "pid": ..., "started_ms":
+// ...}.
+struct EndpointInfo {
+  std::string url;  // "http://HOST:PORT".
+  int64_t pid = 0;
+  int64_t started_ms = 0;
+};
+std::string EndpointInfoToJson(const EndpointInfo& info);
+// Corruption (with where) for malformed JSON or a missing url/pid.
+Result<EndpointInfo> EndpointInfoFromJson(std::string_view json);
+
+// smartcar_pipeline_<name>_total counters with # HELP and # TYPE lines.
+std::string FormatPipelinePrometheus(const std::vector<PipelineCounter>& counters);
+// The whole /metrics body: topology::FormatPrometheus plus FormatPipelinePrometheus.
+std::string FormatSnapshotPrometheus(const StatsSnapshot& snapshot);
+
+}  // namespace smartcar::server

@@ -1,0 +1,211 @@
+// MetricsServer over loopback: the three paths, content types, 404, bind errors, Stop; HttpGet.
+#include "server/metrics_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "server/http_client.h"
+#include "server/stats_json.h"
+#include "server_test_util.h"
+
+namespace smartcar::server {
+namespace {
+
+MetricsProviders SampleProviders(std::atomic<int>* calls = nullptr) {
+  MetricsProviders p;
+  p.metrics = [calls] {
+    if (calls != nullptr) ++*calls;
+    return FormatSnapshotPrometheus(SampleSnapshot());
+  };
+  p.stats_json = [] { return SnapshotToJson(SampleSnapshot()); };
+  return p;
+}
+
+std::unique_ptr<MetricsServer> StartOnFreePort(MetricsProviders p = SampleProviders()) {
+  MetricsServerOptions o;
+  o.port = 0;
+  auto s = MetricsServer::Start(o, std::move(p));
+  EXPECT_TRUE(s.has_value()) << s.error().ToString();
+  return s ? std::move(*s) : nullptr;
+}
+
+TEST(MetricsServerTest, ReportsTheChosenPortAndUrl) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  EXPECT_GT(server->port(), 0);
+  EXPECT_EQ(server->host(), "127.0.0.1");
+  EXPECT_EQ(server->url(), "http://127.0.0.1:" + std::to_string(server->port()));
+}
+
+TEST(MetricsServerTest, ServesPrometheusTextWithHelpAndType) {
+  std::atomic<int> calls{0};
+  auto server = StartOnFreePort(SampleProviders(&calls));
+  ASSERT_NE(server, nullptr);
+  auto r = HttpGet(server->url() + "/metrics");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->content_type, "text/plain; version=0.0.4; charset=utf-8");
+  std::map<std::string, int> samples;
+  EXPECT_EQ(CheckExposition(r->body, &samples), "") << r->body;
+  // One sample per task for topology metrics, one per pipeline counter.
+  EXPECT_EQ(samples["smartcar_topology_emitted_total"], 3);
+  EXPECT_EQ(samples["smartcar_topology_queue_depth"], 3);
+  EXPECT_EQ(samples["smartcar_pipeline_generated_total"], 1);
+  EXPECT_NE(r->body.find("smartcar_pipeline_stored_total 149\n"), std::string::npos);
+  EXPECT_NE(r->body.find("component=\"log-spout\""), std::string::npos);
+  EXPECT_EQ(calls.load(), 1);  // The provider runs per request.
+}
+
+TEST(MetricsServerTest, ServesStatsJsonThatParsesBack) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  auto r = HttpGet(server->url() + "/stats.json");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->content_type, "application/json");
+  auto snap = SnapshotFromJson(r->body);
+  ASSERT_TRUE(snap.has_value()) << snap.error().ToString();
+  ASSERT_EQ(snap->topology.components.size(), 2u);
+  EXPECT_EQ(snap->topology.components[1].id, "cep");
+  EXPECT_EQ(snap->topology.components[1].tasks.size(), 2u);
+  EXPECT_EQ(SnapshotToJson(*snap), r->body);
+}
+
+TEST(MetricsServerTest, HealthzAnswersOk) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  auto r = HttpGet(server->url() + "/healthz");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "ok\n");
+}
+
+TEST(MetricsServerTest, UnknownPathIs404WithAClearBody) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  for (const std::string path : {"/", "/metricz", "/stats.json/x"}) {
+    auto r = HttpGet(server->url() + path);
+    ASSERT_TRUE(r.has_value()) << r.error().ToString();
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_NE(r->body.find("GET " + path + ": not found"), std::string::npos) << r->body;
+    EXPECT_NE(r->body.find("/metrics"), std::string::npos) << r->body;
+  }
+}
+
+TEST(MetricsServerTest, PortInUseIsAClearError) {
+  auto first = StartOnFreePort();
+  ASSERT_NE(first, nullptr);
+  MetricsServerOptions o;
+  o.port = first->port();
+  auto second = MetricsServer::Start(o, SampleProviders());
+  ASSERT_FALSE(second.has_value());
+  EXPECT_TRUE(second.error().IsIOError()) << second.error().ToString();
+  EXPECT_EQ(second.error().message(),
+            "cannot listen on 127.0.0.1:" + std::to_string(o.port) + ": address in use");
+  // The first server is unaffected.
+  auto r = HttpGet(first->url() + "/healthz");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(MetricsServerTest, RejectsBadOptions) {
+  MetricsServerOptions o;
+  o.port = 70000;
+  auto s = MetricsServer::Start(o, SampleProviders());
+  ASSERT_FALSE(s.has_value());
+  EXPECT_TRUE(s.error().IsInvalidArgument());
+  EXPECT_NE(s.error().message().find("70000"), std::string::npos);
+  o.port = 0;
+  MetricsProviders none;
+  auto t = MetricsServer::Start(o, none);
+  ASSERT_FALSE(t.has_value());
+  EXPECT_TRUE(t.error().IsInvalidArgument());
+  o.host = "no-such-host.invalid";
+  auto u = MetricsServer::Start(o, SampleProviders());
+  ASSERT_FALSE(u.has_value());
+  EXPECT_NE(u.error().message().find("cannot listen on no-such-host.invalid:0"), std::string::npos)
+      << u.error().ToString();
+}
+
+TEST(MetricsServerTest, StopClosesThePortAndIsIdempotent) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  const std::string url = server->url();
+  ASSERT_TRUE(HttpGet(url + "/healthz").has_value());
+  server->Stop();
+  server->Stop();
+  auto r = HttpGet(url + "/healthz", std::chrono::milliseconds(500));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().IsIOError()) << r.error().ToString();
+  // The port is free again.
+  MetricsServerOptions o;
+  o.port = server->port();
+  auto again = MetricsServer::Start(o, SampleProviders());
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+}
+
+TEST(MetricsServerTest, StopRightAfterStartDoesNotHang) {
+  for (int i = 0; i < 20; ++i) {
+    auto server = StartOnFreePort();
+    ASSERT_NE(server, nullptr);
+    server->Stop();
+  }
+}
+
+TEST(MetricsServerTest, ConcurrentStopsAreSafe) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { server->Stop(); });
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(HttpGet(server->url() + "/healthz", std::chrono::milliseconds(500)).has_value());
+}
+
+TEST(MetricsServerTest, ConcurrentScrapesAllSucceed) {
+  std::atomic<int> calls{0};
+  auto server = StartOnFreePort(SampleProviders(&calls));
+  ASSERT_NE(server, nullptr);
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = HttpGet(server->url() + "/metrics");
+        if (r && r->status == 200 && CheckExposition(r->body).empty()) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 40);
+  EXPECT_EQ(calls.load(), 40);
+}
+
+TEST(HttpGetTest, RejectsUrlsItCannotRead) {
+  auto a = HttpGet("https://127.0.0.1:1/metrics");
+  ASSERT_FALSE(a.has_value());
+  EXPECT_TRUE(a.error().IsInvalidArgument()) << a.error().ToString();
+  auto b = HttpGet("http:///metrics");
+  ASSERT_FALSE(b.has_value());
+  EXPECT_TRUE(b.error().IsInvalidArgument()) << b.error().ToString();
+}
+
+TEST(HttpGetTest, NothingListeningIsIOError) {
+  // Bind a free port, then stop, so nothing listens there.
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  const int port = server->port();
+  server->Stop();
+  auto r =
+      HttpGet("127.0.0.1:" + std::to_string(port) + "/metrics", std::chrono::milliseconds(500));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_TRUE(r.error().IsIOError());
+  EXPECT_NE(r.error().message().find("GET 127.0.0.1:" + std::to_string(port) + "/metrics"),
+            std::string::npos)
+      << r.error().ToString();
+}
+
+}  // namespace
+}  // namespace smartcar::server

@@ -1,0 +1,117 @@
+// StatsSnapshot JSON round trip, errors with where, and the pipeline counters' exposition.
+#include "server/stats_json.h"
+
+#include <gtest/gtest.h>
+
+#include "server_test_util.h"
+
+namespace smartcar::server {
+namespace {
+
+TEST(StatsJsonTest, RoundTripsEveryField) {
+  const StatsSnapshot in = SampleSnapshot();
+  const std::string text = SnapshotToJson(in);
+  auto out = SnapshotFromJson(text);
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->time_ms, in.time_ms);
+  EXPECT_FALSE(out->final);
+  EXPECT_EQ(out->topology.name, "SmartCarDriverTopology");
+  EXPECT_DOUBLE_EQ(out->topology.uptime_seconds, 12.5);
+  ASSERT_EQ(out->topology.components.size(), 2u);
+  const topology::ComponentStats& cep = out->topology.components[1];
+  EXPECT_EQ(cep.id, "cep");
+  EXPECT_FALSE(cep.is_spout);
+  EXPECT_EQ(cep.last_error, in.topology.components[1].last_error);
+  EXPECT_EQ(cep.total.emitted, 301u);
+  EXPECT_EQ(cep.total.queue_high_water, 90u);
+  EXPECT_DOUBLE_EQ(cep.total.capacity, 0.25);
+  EXPECT_EQ(cep.total.latency_p99_ns, 2'000'000u);
+  ASSERT_EQ(cep.tasks.size(), 2u);
+  EXPECT_EQ(cep.tasks[1].task_id, 2);
+  EXPECT_EQ(cep.tasks[1].acked, 203u);
+  ASSERT_EQ(out->pipeline.size(), 2u);
+  EXPECT_EQ(out->pipeline[1].name, "stored");
+  EXPECT_EQ(out->pipeline[1].value, 149u);
+  EXPECT_EQ(SnapshotToJson(*out), text);
+  // The table `smartcar topology stats` prints comes out the same from the parsed copy.
+  EXPECT_EQ(topology::FormatStatsTable(out->topology), topology::FormatStatsTable(in.topology));
+}
+
+TEST(StatsJsonTest, FinalFlagRoundTrips) {
+  StatsSnapshot in = SampleSnapshot();
+  in.final = true;
+  auto out = SnapshotFromJson(SnapshotToJson(in));
+  ASSERT_TRUE(out.has_value());
+  EXPECT_TRUE(out->final);
+}
+
+TEST(StatsJsonTest, BadJsonSaysWhere) {
+  auto a = SnapshotFromJson("{\"time_ms\": 1,");
+  ASSERT_FALSE(a.has_value());
+  EXPECT_TRUE(a.error().IsCorruption());
+  EXPECT_NE(a.error().message().find("stats JSON: "), std::string::npos);
+  EXPECT_NE(a.error().message().find("line 1, column 15"), std::string::npos)
+      << a.error().ToString();
+
+  auto b = SnapshotFromJson("{\"time_ms\": 1}");
+  ASSERT_FALSE(b.has_value());
+  EXPECT_NE(b.error().message().find("topology"), std::string::npos) << b.error().ToString();
+
+  std::string text = SnapshotToJson(SampleSnapshot());
+  const size_t at = text.find("\"emitted\":101");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 13, "\"emitted\":\"x\"");
+  auto c = SnapshotFromJson(text);
+  ASSERT_FALSE(c.has_value());
+  EXPECT_TRUE(c.error().IsCorruption());
+  EXPECT_NE(c.error().message().find("number"), std::string::npos) << c.error().ToString();
+}
+
+TEST(StatsJsonTest, InvalidUtf8InNamesDoesNotThrow) {
+  StatsSnapshot in = SampleSnapshot();
+  in.topology.components[0].last_error = "bad byte \xff here";
+  const std::string text = SnapshotToJson(in);
+  auto out = SnapshotFromJson(text);
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_NE(out->topology.components[0].last_error.find("bad byte"), std::string::npos);
+}
+
+TEST(StatsJsonTest, PipelineCountersAreValidExposition) {
+  const std::string text = FormatPipelinePrometheus(SampleSnapshot().pipeline);
+  EXPECT_EQ(text,
+            "# HELP smartcar_pipeline_generated_total Lines the simulator wrote.\n"
+            "# TYPE smartcar_pipeline_generated_total counter\n"
+            "smartcar_pipeline_generated_total 150\n"
+            "# HELP smartcar_pipeline_stored_total Rows written to DriverCarInfo.\n"
+            "# TYPE smartcar_pipeline_stored_total counter\n"
+            "smartcar_pipeline_stored_total 149\n");
+  std::map<std::string, int> samples;
+  EXPECT_EQ(CheckExposition(FormatSnapshotPrometheus(SampleSnapshot()), &samples), "");
+  EXPECT_EQ(samples.size(), 11u + 2u);  // 11 topology metrics, 2 pipeline counters.
+}
+
+TEST(StatsJsonTest, ExpositionCheckerCatchesBrokenText) {
+  EXPECT_NE(CheckExposition("smartcar_x 1\n"), "");  // No HELP/TYPE.
+  EXPECT_NE(CheckExposition("# HELP a h\n# TYPE a counter\na{b=\"c\" 1\n"), "");
+  EXPECT_NE(CheckExposition("# HELP a h\n# TYPE a counter\na one\n"), "");
+  EXPECT_EQ(CheckExposition("# HELP a h\n# TYPE a counter\na{b=\"c\\\"d\",e=\"\"} 1.5e3\n"), "");
+}
+
+TEST(StatsJsonTest, EndpointInfoRoundTripsAndChecksFields) {
+  EndpointInfo in;
+  in.url = "http://127.0.0.1:9464";
+  in.pid = 4242;
+  in.started_ms = 1'795'000'000'000;
+  auto out = EndpointInfoFromJson(EndpointInfoToJson(in));
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->url, in.url);
+  EXPECT_EQ(out->pid, 4242);
+  EXPECT_EQ(out->started_ms, in.started_ms);
+  auto bad = EndpointInfoFromJson("{\"url\": \"http://x:1\"}");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_TRUE(bad.error().IsCorruption());
+  EXPECT_NE(bad.error().message().find("pid"), std::string::npos) << bad.error().ToString();
+}
+
+}  // namespace
+}  // namespace smartcar::server
