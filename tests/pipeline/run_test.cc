@@ -89,9 +89,9 @@ std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
 }
 
 std::string RunArgs(const TempDir& dir, int cars, int seconds, int seed) {
-  return "run --data " + dir.file("data") + " --rules " + RulesDir() + " --date 20220426 --cars " +
-         std::to_string(cars) + " --seconds " + std::to_string(seconds) + " --fast --seed " +
-         std::to_string(seed);
+  return "run --metrics-port 0 --data " + dir.file("data") + " --rules " + RulesDir() +
+         " --date 20220426 --cars " + std::to_string(cars) + " --seconds " +
+         std::to_string(seconds) + " --fast --seed " + std::to_string(seed);
 }
 
 TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
@@ -180,22 +180,23 @@ TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
 
 TEST(RunTest, ClearErrors) {
   TempDir dir;
-  auto r = RunSmartcar("run --fast --data " + dir.file("d") + " --rules " + RulesDir());
+  auto r = RunSmartcar("run --metrics-port off --fast --data " + dir.file("d") + " --rules " +
+                       RulesDir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--fast needs --seconds"), std::string::npos) << r.out;
-  r = RunSmartcar("run --seconds 5 --fast --date 20221399 --data " + dir.file("d") + " --rules " +
-                  RulesDir());
+  r = RunSmartcar("run --metrics-port off --seconds 5 --fast --date 20221399 --data " +
+                  dir.file("d") + " --rules " + RulesDir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("--date"), std::string::npos) << r.out;
-  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("none") + " --data " +
-                  dir.file("d"));
+  r = RunSmartcar("run --metrics-port off --seconds 5 --fast --rules " + dir.file("none") +
+                  " --data " + dir.file("d"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("rules folder"), std::string::npos) << r.out;
   // A bad rule file is reported with its position, and nothing runs.
   fs::create_directories(dir.file("badrules"));
   ::smartcar::testing::WriteFile(dir.file("badrules/x.epl"), "SELECT sped FROM DriverCarInfo");
-  r = RunSmartcar("run --seconds 5 --fast --rules " + dir.file("badrules") + " --data " +
-                  dir.file("d2"));
+  r = RunSmartcar("run --metrics-port off --seconds 5 --fast --rules " + dir.file("badrules") +
+                  " --data " + dir.file("d2"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("unknown field 'sped'"), std::string::npos) << r.out;
   // The same data folder with other settings is refused rather than mixed.

@@ -60,7 +60,7 @@ TEST_P(LogConformanceTest, KeyToPartitionStability) {
   CreateTopic("cars", 4);
   std::vector<Record> records;
   for (int i = 1; i <= 100; ++i) {
-    char key[8];
+    char key[16];
     std::snprintf(key, sizeof key, "O%04d", i);
     records.push_back(Rec(key, "v"));
   }
