@@ -47,6 +47,8 @@ void RegisterRules(CLI::App* app, int* exit_code);
 
 // `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
 void RegisterRun(CLI::App* app, int* exit_code);
+// `smartcar worker`: the topology alone, one of N consumers of SmartCar-Topic (cmd_worker.cc).
+void RegisterWorker(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterTable(&app, &exit_code);
   smartcar::cli::RegisterRules(&app, &exit_code);
   smartcar::cli::RegisterRun(&app, &exit_code);
+  smartcar::cli::RegisterWorker(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
