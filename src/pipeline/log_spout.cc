@@ -58,11 +58,13 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       if (it != records_.end()) return EmitRecord(id, it->second);
       return Status::OK();
     }
-    MaybeCommit(false);
     if (eos_sent_) {
+      if (records_.empty() && !final_committed_) return FinalCommit();
+      MaybeCommit(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return Status::OK();
     }
+    MaybeCommit(false);
     queue::PollOptions po;
     po.max_records = 500;
     po.timeout_ms = 20;
@@ -124,10 +126,12 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     committed_.clear();
     tracker_ = topology::OffsetTracker();
     ++epoch_;
+    between_revoke_and_assign_ = true;
     last_activity_ = std::chrono::steady_clock::now();
   }
   void OnPartitionsAssigned(const std::vector<queue::TopicPartition>& partitions) override {
     ever_assigned_ = true;
+    between_revoke_and_assign_ = false;
     last_activity_ = std::chrono::steady_clock::now();
     if (o_.on_assignment) {
       std::vector<int32_t> ids;
@@ -151,6 +155,36 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
                             {topology::Value{h.line}, topology::Value{int64_t{h.partition}},
                              topology::Value{h.offset}, topology::Value{epoch_}},
                             id);
+  }
+
+  // After the end of input, once everything is acked: commits the end offsets of the partitions
+  // this process owns. A commit refused because the group is rebalancing (another worker left)
+  // is retried after this consumer has rejoined; Poll drives the rejoin, and its records are
+  // not emitted any more (a partition that moved away is committed by its new owner).
+  Status FinalCommit() {
+    const auto assigned = consumer_->Assignment();
+    if (!final_computed_) {
+      for (const auto& tp : assigned) {
+        if (auto c = tracker_.Committable(tp.partition.value)) final_offsets_[tp] = *c;
+      }
+      final_computed_ = true;
+    }
+    queue::CommitOptions co;
+    for (const auto& [tp, offset] : final_offsets_) {
+      if (std::find(assigned.begin(), assigned.end(), tp) != assigned.end()) {
+        co.offsets.push_back(queue::TopicPartitionOffset{tp, queue::Offset(offset)});
+      }
+    }
+    // Between a revoke and the next assignment nothing is assigned: wait for the assignment.
+    if (!between_revoke_and_assign_ && (co.offsets.empty() || consumer_->Commit(co).ok())) {
+      final_committed_ = true;
+      return Status::OK();
+    }
+    queue::PollOptions po;
+    po.max_records = 100;
+    po.timeout_ms = 100;
+    auto recs = consumer_->Poll(po);
+    return recs ? Status::OK() : recs.error();
   }
 
   // Kept partitions restart at their committed offset: drop what this Poll read past it.
@@ -236,7 +270,6 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
         for (const auto& tpo : co.offsets) committed_[tpo.tp.partition.value] = tpo.offset.value;
       }
     }
-    if (eos_sent_ && records_.empty()) final_committed_ = true;
   }
 
   PipelineOptions o_;
@@ -250,6 +283,9 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   std::chrono::steady_clock::time_point last_commit_{};
   bool eos_sent_ = false;
   bool final_committed_ = false;
+  bool final_computed_ = false;
+  bool between_revoke_and_assign_ = false;
+  std::map<queue::TopicPartition, int64_t> final_offsets_;  // End offsets to commit at the end.
   MessageId next_id_ = 1;
   int64_t epoch_ = 0;
   bool ever_assigned_ = false;
