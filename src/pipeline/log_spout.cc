@@ -115,9 +115,11 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   // new epoch drops the CEP state of every car.
   void OnPartitionsRevoked(const std::vector<queue::TopicPartition>& revoked) override {
     MaybeCommit(true);
+    bool kept_some = false;
     if (consumer_) {
       for (const auto& tp : consumer_->Assignment()) {
         if (std::find(revoked.begin(), revoked.end(), tp) != revoked.end()) continue;
+        kept_some = true;
         if (auto c = tracker_.Committable(tp.partition.value)) rewind_[tp] = *c;
       }
     }
@@ -126,7 +128,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     committed_.clear();
     tracker_ = topology::OffsetTracker();
     ++epoch_;
-    between_revoke_and_assign_ = true;
+    // Everything revoked (eager): the next assignment follows; until then there is none.
+    between_revoke_and_assign_ = !kept_some;
     last_activity_ = std::chrono::steady_clock::now();
   }
   void OnPartitionsAssigned(const std::vector<queue::TopicPartition>& partitions) override {
@@ -175,8 +178,12 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
         co.offsets.push_back(queue::TopicPartitionOffset{tp, queue::Offset(offset)});
       }
     }
-    // Between a revoke and the next assignment nothing is assigned: wait for the assignment.
-    if (!between_revoke_and_assign_ && (co.offsets.empty() || consumer_->Commit(co).ok())) {
+    // Between a revoke and the next assignment nothing is assigned: wait (a bounded time) for
+    // the assignment.
+    const bool waiting =
+        between_revoke_and_assign_ &&
+        std::chrono::steady_clock::now() - last_activity_ < std::chrono::seconds(60);
+    if (!waiting && (co.offsets.empty() || consumer_->Commit(co).ok())) {
       final_committed_ = true;
       return Status::OK();
     }
