@@ -427,3 +427,65 @@ TEST_F(ScaleOutIntegrationTest, SurvivorTakesOverTheKilledWorkersPartitionsWitho
 
 }  // namespace
 }  // namespace smartcar::pipeline
+
+namespace smartcar::pipeline {
+namespace {
+
+using ::smartcar::testing::RunSmartcar;
+
+// `smartcar worker` without Kafka consumes the embedded log of its data folder and, with
+// --until-idle, ends by itself once everything is stored and evaluated.
+TEST(WorkerTest, ConsumesTheEmbeddedLogAndEndsWhenIdle) {
+  TempDir dir;
+  gen::DriverSimOptions so;
+  auto day = ParseDate8("20220426");
+  ASSERT_TRUE(day.has_value());
+  so.start_day = *day;
+  so.cars = 8;
+  so.seed = 5;
+  so.overspeed_ratio = 0.25;
+  gen::DriverSimulator sim(so);
+  std::string text;
+  for (int i = 0; i < 200; ++i) sim.NextTick(&text);
+  ::smartcar::testing::WriteFile(dir.file("driving.log"), text);
+  const std::string data = dir.file("data");
+  auto t = RunSmartcar("topic create SmartCar-Topic --partitions 4 --data " + data);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  auto p = RunSmartcar("produce SmartCar-Topic --key-field 2 --data " + data + " < " +
+                       dir.file("driving.log"));
+  ASSERT_EQ(p.exit_code, 0) << p.out;
+  auto w = RunSmartcar("worker --data " + data + " --rules " + std::string(SMARTCAR_SOURCE_DIR) +
+                       "/rules --until-idle 1");
+  ASSERT_EQ(w.exit_code, 0) << w.out;
+  EXPECT_NE(w.out.find("assigned partitions [0, 1, 2, 3]"), std::string::npos) << w.out;
+  EXPECT_NE(w.out.find(", 1600 rows stored"), std::string::npos) << w.out;
+  auto o = RunSmartcar("overspeed 20220426 --data " + data);
+  ASSERT_EQ(o.exit_code, 0) << o.out;
+  const auto reference = ::smartcar::pipeline::testing::ReferenceOverspeed(dir.file("driving.log"));
+  ASSERT_EQ(reference.count("20220426"), 1u);
+  for (const auto& car : reference.at("20220426")) {
+    EXPECT_NE(o.out.find(car), std::string::npos) << car << "\n" << o.out;
+  }
+  // A second worker in the same group finds everything committed: nothing more to store.
+  auto again = RunSmartcar("worker --data " + data + " --rules " +
+                           std::string(SMARTCAR_SOURCE_DIR) + "/rules --until-idle 1");
+  ASSERT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_NE(again.out.find(", 0 rows stored"), std::string::npos) << again.out;
+}
+
+TEST(WorkerTest, ClearErrors) {
+  TempDir dir;
+  auto r = RunSmartcar("worker --data " + dir.file("d") + " --rules " + dir.file("none"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("rules folder"), std::string::npos) << r.out;
+  r = RunSmartcar("worker --data " + dir.file("d") + " --until-idle -3");
+  EXPECT_EQ(r.exit_code, 105) << r.out;  // CLI11's ValidationError.
+  EXPECT_NE(r.out.find("--until-idle"), std::string::npos) << r.out;
+  r = RunSmartcar("worker --data " + dir.file("d") + " --rules " +
+                  std::string(SMARTCAR_SOURCE_DIR) + "/rules --kafka-property nonsense");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("expected name=value"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace smartcar::pipeline
