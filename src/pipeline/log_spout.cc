@@ -219,11 +219,12 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
-  // drain_when_idle_ms: partitions assigned once, no record or rebalance for that long, and
-  // every assigned partition read to its end (checked at most every 200 ms).
+  // drain_when_idle_ms: partitions assigned once and not in the middle of a rebalance, no record
+  // or rebalance for that long, and every assigned partition read to its end (checked at most
+  // every 200 ms).
   bool IdleAndCaughtUp() {
     const auto now = std::chrono::steady_clock::now();
-    if (!ever_assigned_ ||
+    if (!ever_assigned_ || between_revoke_and_assign_ ||
         now - last_activity_ < std::chrono::milliseconds(o_.drain_when_idle_ms) ||
         now - last_end_check_ < std::chrono::milliseconds(200)) {
       return false;

@@ -123,7 +123,7 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
       break;
     }
     // Returns OK once the spout has ended the input (idle) and everything is settled.
-    Status s = (*topo)->Run(std::chrono::milliseconds(500));
+    Status s = (*topo)->Run(std::chrono::milliseconds(1000));
     if (s.code() != Status::Code::kBusy) {
       if (!s.ok()) result = s.WithPrefix("topology: ");
       break;

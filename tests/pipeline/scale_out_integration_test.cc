@@ -160,7 +160,7 @@ class ScaleOutIntegrationTest : public ::testing::Test {
     redis_ = std::make_unique<RedisServer>(dir_.str());
     ASSERT_TRUE(redis_->Start()) << ReadFile(
         dir_.file("redis-" + std::to_string(redis_->port()) + ".log"));
-    Generate();
+    ASSERT_NO_FATAL_FAILURE(Generate());
   }
 
   // The driving log of kCars cars over kSeconds simulated seconds, with overspeeders.
@@ -353,10 +353,10 @@ class ScaleOutIntegrationTest : public ::testing::Test {
 
 TEST_F(ScaleOutIntegrationTest, TwoWorkersSplitThePartitionsAndTheCars) {
   WorkerProcess a, b;
-  a.Start(WorkerArgs(dir_.file("a"), 8, 10000), dir_.file("a.log"));
-  b.Start(WorkerArgs(dir_.file("b"), 8, 10000), dir_.file("b.log"));
-  WaitForSplit(&a, &b);
-  Produce();
+  a.Start(WorkerArgs(dir_.file("a"), 10, 10000), dir_.file("a.log"));
+  b.Start(WorkerArgs(dir_.file("b"), 10, 10000), dir_.file("b.log"));
+  ASSERT_NO_FATAL_FAILURE(WaitForSplit(&a, &b));
+  ASSERT_NO_FATAL_FAILURE(Produce());
   const auto code_a = a.WaitExit(std::chrono::seconds(120));
   const auto code_b = b.WaitExit(std::chrono::seconds(120));
   ASSERT_EQ(code_a, std::optional<int>(0)) << a.log();
@@ -382,9 +382,9 @@ TEST_F(ScaleOutIntegrationTest, SurvivorTakesOverTheKilledWorkersPartitionsWitho
   // Short sessions so the group notices the dead worker quickly; the victim would idle long.
   victim.Start(WorkerArgs(dir_.file("victim"), 120, 3000), dir_.file("victim.log"));
   survivor.Start(WorkerArgs(dir_.file("survivor"), 15, 3000), dir_.file("survivor.log"));
-  WaitForSplit(&victim, &survivor);
+  ASSERT_NO_FATAL_FAILURE(WaitForSplit(&victim, &survivor));
   const std::set<int32_t> victim_parts = *victim.Assignment();
-  Produce();
+  ASSERT_NO_FATAL_FAILURE(Produce());
 
   // Kill the victim once it has committed part of its partitions but not all of them: its CEP
   // bolt still holds the events of open windows, which the survivor must replay.
