@@ -50,6 +50,8 @@ void RegisterRun(CLI::App* app, int* exit_code);
 // `smartcar topology stats`: per-component stats of a live or finished run
 // (cmd_topology_stats.cc). Adds `stats` to an existing `topology` subcommand or creates it.
 void RegisterTopologyStats(CLI::App* app, int* exit_code);
+// `smartcar worker`: the topology alone, one of N consumers of SmartCar-Topic (cmd_worker.cc).
+void RegisterWorker(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

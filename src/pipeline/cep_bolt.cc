@@ -8,6 +8,11 @@
 // window it can belong to has closed and its detections were emitted (anchored to held inputs).
 // A crash before that replays the event into the same windows. End-of-input (from every parse
 // task) advances the final watermark, closes every window, and releases everything.
+//
+// Rebalance: tuples carry the spout's epoch. A newer epoch means the spout abandoned everything
+// in flight and its partitions are read again from their committed offsets, so this task drops
+// its windows and held inputs (as a crash would) and rebuilds them from the replay; tuples of an
+// older epoch are acked without effect.
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -53,9 +58,7 @@ const cep::Value* AnyColumn(const cep::OutputEvent& ev,
 
 class CepBolt final : public topology::Bolt {
  public:
-  explicit CepBolt(const PipelineOptions& o)
-      : o_(o),
-        engine_(cep::EngineOptions{}, [this](const cep::OutputEvent& ev) { OnOutput(ev); }) {}
+  explicit CepBolt(const PipelineOptions& o) : o_(o), engine_(NewEngine()) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{"date", "car_number", "detection"});
@@ -71,10 +74,16 @@ class CepBolt final : public topology::Bolt {
   }
 
   Status Execute(const topology::Tuple& input) override {
+    const int64_t* epoch = input.GetAs<int64_t>("epoch");
+    if (epoch != nullptr && *epoch < epoch_) {
+      out_->Ack(input);  // Abandoned by the spout; replayed in the current epoch.
+      return Status::OK();
+    }
+    if (epoch != nullptr && *epoch > epoch_) SMARTCAR_RETURN_IF_ERROR(StartEpoch(*epoch));
     if (input.source_stream() == kEndOfInputStream) {
       out_->Ack(input);
       if (++eos_seen_ >= std::max(1, parse_tasks_)) {
-        engine_.AdvanceWatermark(EventTimeMs{INT64_MAX / 4});  // The final watermark.
+        engine_->AdvanceWatermark(EventTimeMs{INT64_MAX / 4});  // The final watermark.
         EmitPending();
         while (!held_.empty()) ReleaseFront();
       }
@@ -88,7 +97,7 @@ class CepBolt final : public topology::Bolt {
     held_.push_back(input);
     last_held_[std::string(e->car_number.view())] = &held_.back();
     max_time_ = std::max(max_time_, e->time.value);
-    engine_.Send(*e);
+    engine_->Send(*e);
     EmitPending();
     while (!held_.empty()) {
       const DriverEvent* front = held_.front().GetAs<DriverEvent>("event");
@@ -101,6 +110,26 @@ class CepBolt final : public topology::Bolt {
   Status Tick() override { return ReloadRules(false); }
 
  private:
+  std::unique_ptr<cep::Engine> NewEngine() {
+    return std::make_unique<cep::Engine>(cep::EngineOptions{},
+                                         [this](const cep::OutputEvent& ev) { OnOutput(ev); });
+  }
+
+  // Drops every window and held input: the spout replays them from the committed offsets.
+  Status StartEpoch(int64_t epoch) {
+    epoch_ = epoch;
+    for (const topology::Tuple& t : held_) out_->Ack(t);  // Abandoned; the spout ignores them.
+    held_.clear();
+    last_held_.clear();
+    pending_.clear();
+    max_time_ = INT64_MIN / 4;
+    eos_seen_ = 0;
+    engine_ = NewEngine();
+    for (const auto& [name, rule] : deployed_)
+      SMARTCAR_RETURN_IF_ERROR(engine_->Replace(name, rule));
+    return Status::OK();
+  }
+
   void ReleaseFront() {
     const topology::Tuple& t = held_.front();
     const DriverEvent* e = t.GetAs<DriverEvent>("event");
@@ -183,18 +212,20 @@ class CepBolt final : public topology::Bolt {
                      s.message().c_str());
         continue;
       }
-      Status s = engine_.Replace(fs::path(path).filename().string(), *rule);
+      Status s = engine_->Replace(fs::path(path).filename().string(), *rule);
       if (!s.ok()) {
         if (first) return s.WithPrefix(path + ": ");
         std::fprintf(stderr, "smartcar: rule reload failed: %s: %s\n", path.c_str(),
                      s.message().c_str());
         continue;
       }
+      deployed_[fs::path(path).filename().string()] = std::move(*rule);
       if (o_.counters) o_.counters->rule_reloads++;
     }
     for (auto it = files_.begin(); it != files_.end();) {
       if (now.count(it->first) == 0) {
-        (void)engine_.Undeploy(fs::path(it->first).filename().string());
+        (void)engine_->Undeploy(fs::path(it->first).filename().string());
+        deployed_.erase(fs::path(it->first).filename().string());
         it = files_.erase(it);
       } else {
         ++it;
@@ -204,15 +235,17 @@ class CepBolt final : public topology::Bolt {
   }
 
   PipelineOptions o_;
-  cep::Engine engine_;
+  std::unique_ptr<cep::Engine> engine_;
   topology::OutputCollector* out_ = nullptr;
   std::deque<topology::Tuple> held_;
   std::unordered_map<std::string, const topology::Tuple*> last_held_;
   std::vector<hot::Detection> pending_;
   std::map<std::string, RuleFile> files_;
+  std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
   int64_t max_time_ = INT64_MIN / 4;
   int parse_tasks_ = 0;
   int eos_seen_ = 0;
+  int64_t epoch_ = 0;
 };
 
 }  // namespace

@@ -1,9 +1,18 @@
 // LogSpout: reads the driving topic as a member of the consumer group and emits one tuple per
-// record with message id (partition, offset). Offsets are committed only up to the first record
-// not yet fully acked (OffsetTracker), so a crash replays from there. Failed records are
-// re-emitted from memory.
+// record. Offsets are committed only up to the first record not yet fully acked (OffsetTracker),
+// so a crash replays from there. Failed records are re-emitted from memory.
+//
+// Rebalance (several processes in one group, see docs/TOPOLOGY.md "Scale-out"): on revoke the
+// spout commits what is acked, abandons every record in flight and starts a new epoch. Each
+// tuple carries its epoch; a CEP task that sees a newer epoch drops its windows and held inputs,
+// and tuples of an older epoch are settled without effect. The partitions are read again from
+// their committed offsets (by this process or by their new owner), which rebuilds the windows
+// exactly as after a crash. Message ids are a per-process sequence, never reused, so a late ack
+// of an abandoned tuple cannot be mistaken for the ack of its replay.
+#include <algorithm>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <thread>
 #include <unordered_map>
 
@@ -16,18 +25,13 @@ namespace {
 
 using topology::MessageId;
 
-constexpr int kOffsetBits = 48;
-MessageId EncodeId(int32_t partition, int64_t offset) {
-  return (static_cast<uint64_t>(partition) << kOffsetBits) | static_cast<uint64_t>(offset);
-}
-
 class LogSpout final : public topology::Spout, public queue::RebalanceListener {
  public:
   explicit LogSpout(const PipelineOptions& o) : o_(o) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"line", "partition", "offset"});
-    d.DeclareStream(kEndOfInputStream, topology::Fields{"from"});
+    d.Declare(topology::Fields{"line", "partition", "offset", "epoch"});
+    d.DeclareStream(kEndOfInputStream, topology::Fields{"from", "epoch"});
   }
 
   Status Open(const topology::TopologyContext&,
@@ -40,6 +44,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     auto consumer = o_.log->NewConsumer(co);
     if (!consumer) return consumer.error();
     consumer_ = std::move(*consumer);
+    last_activity_ = std::chrono::steady_clock::now();
     queue::SubscribeOptions so;
     so.topics = {o_.topic};
     return consumer_->Subscribe(so);
@@ -53,18 +58,22 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       if (it != records_.end()) return EmitRecord(id, it->second);
       return Status::OK();
     }
-    MaybeCommit(false);
     if (eos_sent_) {
+      if (records_.empty() && !final_committed_) return FinalCommit();
+      MaybeCommit(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return Status::OK();
     }
+    MaybeCommit(false);
     queue::PollOptions po;
     po.max_records = 500;
     po.timeout_ms = 20;
     auto recs = consumer_->Poll(po);
     if (!recs) return recs.error();
+    if (!rewind_.empty()) SMARTCAR_RETURN_IF_ERROR(Rewind(&*recs));
+    if (!recs->empty()) last_activity_ = std::chrono::steady_clock::now();
     for (auto& r : *recs) {
-      const MessageId id = EncodeId(r.partition.value, r.offset.value);
+      const MessageId id = next_id_++;
       if (!tracker_.Committable(r.partition.value))
         tracker_.Reset(r.partition.value, r.offset.value);
       Held& h = records_[id];
@@ -75,10 +84,9 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       SMARTCAR_RETURN_IF_ERROR(EmitRecord(id, h));
     }
     if (recs->empty() && o_.input_complete != nullptr && o_.input_complete->load() && AtEnd()) {
-      SMARTCAR_RETURN_IF_ERROR(collector_->Emit(
-          kEndOfInputStream, {topology::Value{std::string("spout")}}, std::nullopt));
-      eos_sent_ = true;
+      return EndInput();
     }
+    if (recs->empty() && o_.drain_when_idle_ms > 0 && IdleAndCaughtUp()) return EndInput();
     return Status::OK();
   }
 
@@ -100,17 +108,42 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     if (consumer_) (void)consumer_->Close();
   }
 
-  void OnPartitionsRevoked(const std::vector<queue::TopicPartition>& partitions) override {
+  // Everything acked is committed; everything in flight is abandoned (its acks will find no
+  // record) and read again from the committed offset by whoever owns the partition next. The
+  // Kafka engine rebalances eagerly, so every assigned partition is revoked here; a partition
+  // this process keeps (incremental hand-over) is rewound to its committed offset, because the
+  // new epoch drops the CEP state of every car.
+  void OnPartitionsRevoked(const std::vector<queue::TopicPartition>& revoked) override {
     MaybeCommit(true);
-    for (const auto& tp : partitions) {
-      for (auto it = records_.begin(); it != records_.end();) {
-        it = it->second.partition == tp.partition.value ? records_.erase(it) : std::next(it);
+    bool kept_some = false;
+    if (consumer_) {
+      for (const auto& tp : consumer_->Assignment()) {
+        if (std::find(revoked.begin(), revoked.end(), tp) != revoked.end()) continue;
+        kept_some = true;
+        if (auto c = tracker_.Committable(tp.partition.value)) rewind_[tp] = *c;
       }
     }
-    // Tracking restarts from the committed offset when the partition comes back.
+    records_.clear();
+    replay_.clear();
+    committed_.clear();
     tracker_ = topology::OffsetTracker();
+    ++epoch_;
+    // Everything revoked (eager): the next assignment follows; until then there is none.
+    between_revoke_and_assign_ = !kept_some;
+    last_activity_ = std::chrono::steady_clock::now();
   }
-  void OnPartitionsAssigned(const std::vector<queue::TopicPartition>&) override {}
+  void OnPartitionsAssigned(const std::vector<queue::TopicPartition>& partitions) override {
+    ever_assigned_ = true;
+    between_revoke_and_assign_ = false;
+    last_activity_ = std::chrono::steady_clock::now();
+    if (o_.on_assignment) {
+      std::vector<int32_t> ids;
+      for (const auto& tp : consumer_ ? consumer_->Assignment() : partitions) {
+        ids.push_back(tp.partition.value);
+      }
+      o_.on_assignment(ids);
+    }
+  }
 
  private:
   struct Held {
@@ -121,10 +154,94 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
   Status EmitRecord(MessageId id, const Held& h) {
     tracker_.Emitted(h.partition, h.offset);
-    return collector_->Emit(
-        topology::kDefaultStream,
-        {topology::Value{h.line}, topology::Value{int64_t{h.partition}}, topology::Value{h.offset}},
-        id);
+    return collector_->Emit(topology::kDefaultStream,
+                            {topology::Value{h.line}, topology::Value{int64_t{h.partition}},
+                             topology::Value{h.offset}, topology::Value{epoch_}},
+                            id);
+  }
+
+  // After the end of input, once everything is acked: commits the end offsets of the partitions
+  // this process owns. A commit refused because the group is rebalancing (another worker left)
+  // is retried after this consumer has rejoined; Poll drives the rejoin, and its records are
+  // not emitted any more (a partition that moved away is committed by its new owner).
+  Status FinalCommit() {
+    const auto assigned = consumer_->Assignment();
+    if (!final_computed_) {
+      for (const auto& tp : assigned) {
+        if (auto c = tracker_.Committable(tp.partition.value)) final_offsets_[tp] = *c;
+      }
+      final_computed_ = true;
+    }
+    queue::CommitOptions co;
+    for (const auto& [tp, offset] : final_offsets_) {
+      if (std::find(assigned.begin(), assigned.end(), tp) != assigned.end()) {
+        co.offsets.push_back(queue::TopicPartitionOffset{tp, queue::Offset(offset)});
+      }
+    }
+    // Between a revoke and the next assignment nothing is assigned: wait (a bounded time) for
+    // the assignment.
+    const bool waiting =
+        between_revoke_and_assign_ &&
+        std::chrono::steady_clock::now() - last_activity_ < std::chrono::seconds(60);
+    if (!waiting && (co.offsets.empty() || consumer_->Commit(co).ok())) {
+      final_committed_ = true;
+      return Status::OK();
+    }
+    queue::PollOptions po;
+    po.max_records = 100;
+    po.timeout_ms = 100;
+    auto recs = consumer_->Poll(po);
+    return recs ? Status::OK() : recs.error();
+  }
+
+  // Kept partitions restart at their committed offset: drop what this Poll read past it.
+  Status Rewind(std::vector<queue::ConsumedRecord>* recs) {
+    std::erase_if(*recs, [this](const queue::ConsumedRecord& r) {
+      return rewind_.count(queue::TopicPartition{r.topic, r.partition}) != 0;
+    });
+    for (const auto& [tp, offset] : rewind_) {
+      queue::SeekOptions so;
+      so.tp = tp;
+      so.target = queue::SeekTarget::kOffset;
+      so.offset = queue::Offset(offset);
+      Status s = consumer_->Seek(so);
+      if (!s.ok() && consumer_->Position(tp)) return s;  // Not assigned any more: nothing to do.
+    }
+    rewind_.clear();
+    return Status::OK();
+  }
+
+  Status EndInput() {
+    SMARTCAR_RETURN_IF_ERROR(collector_->Emit(
+        kEndOfInputStream, {topology::Value{std::string("spout")}, topology::Value{epoch_}},
+        std::nullopt));
+    eos_sent_ = true;
+    return Status::OK();
+  }
+
+  // drain_when_idle_ms: partitions assigned once and not in the middle of a rebalance, no record
+  // or rebalance for that long, and every assigned partition read to its end (checked at most
+  // every 200 ms).
+  bool IdleAndCaughtUp() {
+    const auto now = std::chrono::steady_clock::now();
+    if (!ever_assigned_ || between_revoke_and_assign_ ||
+        now - last_activity_ < std::chrono::milliseconds(o_.drain_when_idle_ms) ||
+        now - last_end_check_ < std::chrono::milliseconds(200)) {
+      return false;
+    }
+    last_end_check_ = now;
+    const auto assigned = consumer_->Assignment();
+    if (assigned.empty()) return true;
+    auto desc = o_.log->DescribeTopic(o_.topic);
+    if (!desc) return false;
+    for (const auto& tp : assigned) {
+      auto pos = consumer_->Position(tp);
+      if (!pos) return false;
+      for (const auto& p : desc->partitions) {
+        if (p.partition == tp.partition && pos->value < p.latest.value) return false;
+      }
+    }
+    return true;
   }
 
   // True when every assigned partition has been read to its end.
@@ -161,7 +278,6 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
         for (const auto& tpo : co.offsets) committed_[tpo.tp.partition.value] = tpo.offset.value;
       }
     }
-    if (eos_sent_ && records_.empty()) final_committed_ = true;
   }
 
   PipelineOptions o_;
@@ -171,9 +287,18 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   std::unordered_map<MessageId, Held> records_;
   std::deque<MessageId> replay_;
   std::unordered_map<int32_t, int64_t> committed_;
+  std::map<queue::TopicPartition, int64_t> rewind_;
   std::chrono::steady_clock::time_point last_commit_{};
   bool eos_sent_ = false;
   bool final_committed_ = false;
+  bool final_computed_ = false;
+  bool between_revoke_and_assign_ = false;
+  std::map<queue::TopicPartition, int64_t> final_offsets_;  // End offsets to commit at the end.
+  MessageId next_id_ = 1;
+  int64_t epoch_ = 0;
+  bool ever_assigned_ = false;
+  std::chrono::steady_clock::time_point last_activity_{};
+  std::chrono::steady_clock::time_point last_end_check_{};
 };
 
 }  // namespace

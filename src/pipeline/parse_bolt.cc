@@ -22,8 +22,8 @@ class ParseBolt final : public topology::Bolt {
   }
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"car_number", "event"});
-    d.DeclareStream(kEndOfInputStream, topology::Fields{"from"});
+    d.Declare(topology::Fields{"car_number", "event", "epoch"});
+    d.DeclareStream(kEndOfInputStream, topology::Fields{"from", "epoch"});
   }
 
   Status Prepare(const topology::TopologyContext&, topology::OutputCollector& collector) override {
@@ -32,9 +32,13 @@ class ParseBolt final : public topology::Bolt {
   }
 
   Status Execute(const topology::Tuple& input) override {
+    // The spout's rebalance epoch travels with every tuple (see log_spout.cc).
+    const int64_t* epoch_field = input.GetAs<int64_t>("epoch");
+    const int64_t epoch = epoch_field != nullptr ? *epoch_field : 0;
     if (input.source_stream() == kEndOfInputStream) {
       out_->Ack(input);
-      return out_->Emit(kEndOfInputStream, {}, {topology::Value{std::string("parse")}});
+      return out_->Emit(kEndOfInputStream, {},
+                        {topology::Value{std::string("parse")}, topology::Value{epoch}});
     }
     const std::string* line = input.GetAs<std::string>("line");
     if (line == nullptr) {
@@ -54,8 +58,8 @@ class ParseBolt final : public topology::Bolt {
     }
     if (*r == LineKind::kRecord) {
       if (o_.counters) o_.counters->parsed++;
-      Status s = out_->Emit(
-          input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e}});
+      Status s = out_->Emit(input, {topology::Value{std::string(e.car_number.view())},
+                                    topology::Value{e}, topology::Value{epoch}});
       if (!s.ok()) {
         out_->Fail(input);
         return s;

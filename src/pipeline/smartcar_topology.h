@@ -15,8 +15,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "topology/topology.h"
@@ -86,6 +88,13 @@ struct PipelineOptions {
   // reports Finished() once everything is acked and committed.
   const std::atomic<bool>* input_complete = nullptr;
   PipelineCounters* counters = nullptr;  // Not owned; may be null.
+  // Consume-only workers (`smartcar worker`, no simulator to say when input ends): > 0 makes the
+  // spout end the input by itself once this process has had its partitions assigned, has read
+  // every assigned partition to its end, and no record or rebalance came for this long.
+  int64_t drain_when_idle_ms = 0;
+  // Called on the spout's thread after each rebalance with the partitions now assigned to this
+  // process (empty when it has none). May be empty.
+  std::function<void(const std::vector<int32_t>& partitions)> on_assignment;
 };
 
 // Creates table DriverCarInfo (family cf1) and the topic if missing, checks the rules compile,

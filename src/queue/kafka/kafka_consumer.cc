@@ -78,6 +78,13 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
       if (options_.listener != nullptr) options_.listener->OnPartitionsAssigned(tps);
     } else {
       if (options_.listener != nullptr && !tps.empty()) options_.listener->OnPartitionsRevoked(tps);
+      // Records of these partitions read earlier in the same Poll() belong to the old owner's
+      // turn: the listener has abandoned them, so Poll must not return them.
+      if (polling_ != nullptr) {
+        std::erase_if(*polling_, [&](const ConsumedRecord& r) {
+          return std::binary_search(tps.begin(), tps.end(), TopicPartition{r.topic, r.partition});
+        });
+      }
       for (const TopicPartition& tp : tps) {
         assigned_.erase(tp);
         positions_.erase(tp);
@@ -133,6 +140,11 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
   Result<std::vector<ConsumedRecord>> Poll(const PollOptions& options) override {
     if (closed_) return Err(Status::Aborted("consumer is closed"));
     std::vector<ConsumedRecord> out;
+    polling_ = &out;
+    struct Reset {
+      std::vector<ConsumedRecord>** p;
+      ~Reset() { *p = nullptr; }
+    } reset{&polling_};
     const size_t max = std::max<size_t>(1, options.max_records);
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::milliseconds(std::max<int64_t>(0, options.timeout_ms));
@@ -310,6 +322,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
   std::set<TopicPartition> assigned_;
   std::map<TopicPartition, int64_t> positions_;
   std::map<std::string, int32_t> partition_counts_;
+  std::vector<ConsumedRecord>* polling_ = nullptr;  // Poll()'s result while it runs.
   bool closed_ = false;
 };
 

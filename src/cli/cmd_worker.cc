@@ -1,0 +1,156 @@
+// `smartcar worker`: the topology alone, consuming SmartCar-Topic as a member of consumer group
+// smartcar-group1 — the scale-out half of `smartcar run` (no simulator, no collector). Run N of
+// them against one Kafka cluster and they split the partitions; see docs/TOPOLOGY.md.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "cli/commands.h"
+#include "core/config.h"
+#include "pipeline/worker.h"
+
+namespace smartcar::cli {
+namespace {
+
+std::atomic<bool> g_worker_stop{false};
+extern "C" void OnWorkerSignal(int) { g_worker_stop.store(true); }
+
+struct WorkerFlags {
+  std::string config;
+  std::string data;
+  std::string rules;
+  std::string redis;
+  std::string kafka;
+  std::vector<std::string> kafka_properties;
+  double until_idle = -1;
+};
+
+const std::vector<std::string> kWorkerSettings = {"data_dir",
+                                                  "rules.dir",
+                                                  "queue.engine",
+                                                  "queue.partitions",
+                                                  "queue.kafka.brokers",
+                                                  "queue.kafka.properties.*",
+                                                  "hot.engine",
+                                                  "hot.redis",
+                                                  "hot.prefix",
+                                                  "hot.ttl",
+                                                  "topology.cep_parallelism",
+                                                  "topology.table_parallelism"};
+
+int RunWorker(const WorkerFlags& f) {
+  Config cfg;
+  if (!f.config.empty()) {
+    auto loaded = Config::LoadFile(f.config);
+    if (!loaded) {
+      std::fprintf(stderr, "smartcar worker: %s\n", loaded.error().message().c_str());
+      return kExitUsage;
+    }
+    cfg = std::move(*loaded);
+    for (const auto& w : cfg.UnknownKeys(kWorkerSettings))
+      std::fprintf(stderr, "smartcar worker: warning: %s\n", w.c_str());
+  }
+  if (!f.data.empty()) cfg.Set("data_dir", f.data);
+  if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
+  if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
+  if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
+
+  pipeline::WorkerOptions o;
+  o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
+  o.rules_dir = cfg.GetString("rules.dir", "rules");
+  o.redis = cfg.GetString("hot.redis", "");
+  o.hot_prefix = cfg.GetString("hot.prefix", "");
+  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
+                        ? ""
+                        : cfg.GetString("queue.kafka.brokers", "");
+  o.kafka_properties = cfg.Subtree("queue.kafka.properties");
+  for (const std::string& kv : f.kafka_properties) {  // Flags win.
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "smartcar worker: --kafka-property '%s': expected name=value\n",
+                   kv.c_str());
+      return kExitUsage;
+    }
+    o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  auto partitions = cfg.GetInt("queue.partitions", 4);
+  auto ttl = cfg.GetDurationMs("hot.ttl", o.hot_ttl_ms);
+  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
+  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
+  for (const auto* r : {&partitions, &ttl, &cep_par, &table_par}) {
+    if (!*r) {
+      std::fprintf(stderr, "smartcar worker: %s\n", r->error().message().c_str());
+      return kExitUsage;
+    }
+  }
+  o.partitions = static_cast<int>(*partitions);
+  o.hot_ttl_ms = *ttl;
+  o.cep_parallelism = static_cast<int>(*cep_par);
+  o.table_parallelism = static_cast<int>(*table_par);
+  if (f.until_idle >= 0) o.until_idle_ms = static_cast<int64_t>(f.until_idle * 1000);
+  if (!std::filesystem::is_directory(o.rules_dir)) {
+    std::fprintf(stderr, "smartcar worker: rules folder '%s' not found (--rules DIR)\n",
+                 o.rules_dir.c_str());
+    return kExitUsage;
+  }
+  if (o.kafka_brokers.empty()) {
+    std::fprintf(stderr,
+                 "smartcar worker: no --kafka brokers: consuming the embedded log in %s/queue "
+                 "(one worker per data folder; scale-out needs Kafka)\n",
+                 o.data_dir.c_str());
+  }
+  o.stop = &g_worker_stop;
+  o.status_out = stderr;
+  o.status_is_tty = isatty(STDERR_FILENO) == 1;
+  struct sigaction sa = {};
+  sa.sa_handler = OnWorkerSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  pipeline::WorkerReport report;
+  Status s = pipeline::RunWorker(o, &report);
+  if (!s.ok()) {
+    std::fprintf(stderr, "smartcar worker: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr,
+               "smartcar worker: done: %llu records consumed, %llu rows stored, %llu detections\n",
+               static_cast<unsigned long long>(report.consumed),
+               static_cast<unsigned long long>(report.stored),
+               static_cast<unsigned long long>(report.detections));
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterWorker(CLI::App* app, int* exit_code) {
+  auto f = std::make_shared<WorkerFlags>();
+  CLI::App* cmd = app->add_subcommand(
+      "worker",
+      "Run only the topology: consume SmartCar-Topic in consumer group smartcar-group1 and write\n"
+      "DriverCarInfo and the overspeed detections (no simulator, no collector). Start N workers\n"
+      "against one Kafka cluster (--kafka) to split the topic's partitions; a worker that dies\n"
+      "hands its partitions to the others, which replay them from the committed offsets.\n"
+      "Use --redis so every worker's detections land in one hot store.");
+  cmd->add_option("--config", f->config, "smartcar.yaml with settings (flags override it)");
+  cmd->add_option("--data", f->data,
+                  "This worker's data folder: its DriverCarInfo table (default ./smartcar-data)");
+  cmd->add_option("--rules", f->rules,
+                  "Folder of *.epl rule files, reloaded when changed (default ./rules)");
+  cmd->add_option("--kafka", f->kafka, "Kafka brokers HOST:PORT,... holding SmartCar-Topic");
+  cmd->add_option("--kafka-property", f->kafka_properties,
+                  "librdkafka property name=value (repeatable), e.g. session.timeout.ms=6000");
+  cmd->add_option("--redis", f->redis, "Redis HOST:PORT as the hot store shared by all workers");
+  cmd->add_option("--until-idle", f->until_idle,
+                  "End by itself once this worker's partitions are read to their end and no "
+                  "record came for SECONDS; open windows are then closed, everything is "
+                  "committed, exit 0 (default: run until Ctrl-C)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([f, exit_code] { *exit_code = RunWorker(*f); });
+}
+
+}  // namespace smartcar::cli

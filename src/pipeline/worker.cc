@@ -1,0 +1,146 @@
+#include "pipeline/worker.h"
+
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+
+#include "hot/hot_store.h"
+#include "pipeline/smartcar_topology.h"
+#include "queue/log.h"
+#include "table/table.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string PartitionList(const std::vector<int32_t>& ps) {
+  std::string s = "[";
+  for (size_t i = 0; i < ps.size(); ++i) s += (i ? ", " : "") + std::to_string(ps[i]);
+  return s + "]";
+}
+
+}  // namespace
+
+Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return Status::IOError("cannot create folder '" + o.data_dir + "': " + ec.message());
+
+  queue::QueueOptions qo;
+  qo.data_dir = (fs::path(o.data_dir) / "queue").string();
+  if (!o.kafka_brokers.empty()) {
+    qo.engine = queue::Engine::kKafka;
+    qo.brokers = o.kafka_brokers;
+    qo.kafka_properties = o.kafka_properties;
+  }
+  auto log = queue::OpenLog(qo);
+  if (!log) return log.error().WithPrefix("durable log: ");
+  if (!(*log)->DescribeTopic(kDriverTopic)) {
+    queue::CreateTopicOptions ct;
+    ct.name = kDriverTopic;
+    ct.config.partitions = o.partitions;
+    Status s = (*log)->CreateTopic(ct);
+    if (!s.ok() && !(*log)->DescribeTopic(kDriverTopic)) {
+      return Status::NotFound(std::string("durable log: topic '") + kDriverTopic +
+                              "' does not exist and cannot be created here (" + s.message() +
+                              "); create it with `smartcar topic create`");
+    }
+  }
+  table::StoreOptions so;
+  so.data_dir = o.data_dir;
+  auto tables = table::TableStore::Open(so);
+  if (!tables) return tables.error().WithPrefix("table store: ");
+  hot::HotOptions ho;
+  ho.data_dir = (fs::path(o.data_dir) / "hot").string();
+  ho.key_prefix = o.hot_prefix;
+  ho.ttl_ms = o.hot_ttl_ms;
+  if (!o.redis.empty()) {
+    auto ep = hot::ParseEndpoint(o.redis, "--redis");
+    if (!ep) return ep.error();
+    ho.redis = *ep;
+  }
+  auto hot_store = hot::OpenHotStore(ho);
+  if (!hot_store) return hot_store.error().WithPrefix("hot store: ");
+
+  PipelineCounters counters;
+  std::mutex assignment_mu;
+  std::vector<int32_t> assignment;
+  PipelineOptions po;
+  po.log = log->get();
+  po.tables = tables->get();
+  po.hot = hot_store->get();
+  po.rules_dir = o.rules_dir;
+  po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
+  po.cep_parallelism = o.cep_parallelism;
+  po.table_parallelism = o.table_parallelism;
+  po.counters = &counters;
+  po.drain_when_idle_ms = o.until_idle_ms > 0 ? o.until_idle_ms : 0;
+  po.on_assignment = [&](const std::vector<int32_t>& ps) {
+    {
+      std::lock_guard<std::mutex> l(assignment_mu);
+      assignment = ps;
+    }
+    if (o.status_out != nullptr) {
+      std::fprintf(o.status_out, "%ssmartcar worker: assigned partitions %s of %s\n",
+                   o.status_is_tty ? "\r\n" : "", PartitionList(ps).c_str(), kDriverTopic);
+      std::fflush(o.status_out);
+    }
+  };
+  auto topo = BuildSmartCarTopology(po);
+  if (!topo) return topo.error().WithPrefix("topology: ");
+
+  const auto start = std::chrono::steady_clock::now();
+  auto print = [&](bool final) {
+    if (o.status_out == nullptr) return;
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::vector<int32_t> ps;
+    {
+      std::lock_guard<std::mutex> l(assignment_mu);
+      ps = assignment;
+    }
+    std::fprintf(o.status_out,
+                 "%spartitions %s | consumed %llu | stored %llu (%.0f/s) | detections %llu | "
+                 "rejected %llu%s",
+                 o.status_is_tty ? "\r" : "", PartitionList(ps).c_str(),
+                 static_cast<unsigned long long>(counters.consumed.load()),
+                 static_cast<unsigned long long>(counters.stored.load()),
+                 secs > 0 ? static_cast<double>(counters.stored.load()) / secs : 0.0,
+                 static_cast<unsigned long long>(counters.detections.load()),
+                 static_cast<unsigned long long>(counters.rejected.load()),
+                 (o.status_is_tty && !final) ? "   " : "\n");
+    std::fflush(o.status_out);
+  };
+
+  SMARTCAR_RETURN_IF_ERROR((*topo)->Submit());
+  Status result;
+  while (true) {
+    if (o.stop != nullptr && o.stop->load()) {
+      // Drain: no new records; what is in flight settles; acked offsets are committed.
+      Status s = (*topo)->Drain(std::chrono::seconds(60));
+      if (!s.ok()) result = s.WithPrefix("topology: ");
+      break;
+    }
+    // Returns OK once the spout has ended the input (idle) and everything is settled.
+    Status s = (*topo)->Run(std::chrono::milliseconds(1000));
+    if (s.code() != Status::Code::kBusy) {
+      if (!s.ok()) result = s.WithPrefix("topology: ");
+      break;
+    }
+    print(false);
+  }
+  print(true);
+  if (report != nullptr) {
+    report->consumed = counters.consumed;
+    report->stored = counters.stored;
+    report->detections = counters.detections;
+    report->rejected = counters.rejected;
+    report->late = counters.late;
+    std::lock_guard<std::mutex> l(assignment_mu);
+    report->partitions = assignment;
+  }
+  return result;
+}
+
+}  // namespace smartcar::pipeline
