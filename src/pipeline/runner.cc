@@ -248,7 +248,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   sim_thread.join();
   collect_thread.join();
   if (stopping) {
-    Status s = (*topo)->Drain(std::chrono::seconds(60));
+    Status s = (*topo)->Shutdown(std::chrono::seconds(60));
     if (result.ok() && !s.ok()) result = s.WithPrefix("topology: ");
   } else {
     // Wait until the topology has processed and committed everything, printing the status.

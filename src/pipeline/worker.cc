@@ -117,8 +117,9 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   Status result;
   while (true) {
     if (o.stop != nullptr && o.stop->load()) {
-      // Drain: no new records; what is in flight settles; acked offsets are committed.
-      Status s = (*topo)->Drain(std::chrono::seconds(60));
+      // No new records; queued tuples execute and acked offsets are committed. Inputs the CEP
+      // bolt still holds stay uncommitted: the next owner replays them into its windows.
+      Status s = (*topo)->Shutdown(std::chrono::seconds(60));
       if (!s.ok()) result = s.WithPrefix("topology: ");
       break;
     }

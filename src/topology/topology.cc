@@ -1,5 +1,6 @@
 // Topology lifecycle (Submit, Run, Drain, Stop) and stats.
 #include <algorithm>
+#include <limits>
 #include <thread>
 
 #include "topology/topology_impl.h"
@@ -47,6 +48,39 @@ Status TopologyImpl::WaitQuiet(std::chrono::milliseconds timeout, bool* quiet) {
     }
     if (SteadyClock::now() >= deadline) {
       return Status::Busy("topology '" + config_.name + "' did not settle within " +
+                          std::to_string(timeout.count()) + " ms");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return Status::Aborted("topology '" + config_.name + "' was stopped");
+}
+
+Status TopologyImpl::WaitIdle(std::chrono::milliseconds timeout) {
+  const auto start = SteadyClock::now();
+  const auto deadline = start + timeout;
+  const auto settle = std::max<std::chrono::milliseconds>(std::chrono::milliseconds(100),
+                                                          3 * config_.tick_interval);
+  size_t last_pending = std::numeric_limits<size_t>::max();
+  auto unchanged_since = start;
+  while (!stopping()) {
+    const auto now = SteadyClock::now();
+    const bool spouts_quiet =
+        std::all_of(spouts_.begin(), spouts_.end(), [](SpoutTask* s) { return s->quiet(); });
+    const int64_t in_flight = in_flight_.load(std::memory_order_acquire);
+    if (spouts_quiet && in_flight == 0) return Status::OK();
+    size_t pending = 0, undelivered = 0;
+    for (SpoutTask* s : spouts_) {
+      pending += s->acker().pending();
+      undelivered += s->acker().undelivered();
+    }
+    if (in_flight != 0 || undelivered != 0 || pending != last_pending) {
+      last_pending = pending;
+      unchanged_since = now;
+    } else if (now - unchanged_since >= settle) {
+      return Status::OK();
+    }
+    if (now >= deadline) {
+      return Status::Busy("topology '" + config_.name + "' did not become idle within " +
                           std::to_string(timeout.count()) + " ms");
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
@@ -149,6 +183,13 @@ Status Topology::Drain(std::chrono::milliseconds timeout) {
   impl_->Deactivate();
   bool quiet = false;
   Status s = impl_->WaitQuiet(timeout, &quiet);
+  impl_->Stop();
+  return s;
+}
+
+Status Topology::Shutdown(std::chrono::milliseconds timeout) {
+  impl_->Deactivate();
+  Status s = impl_->WaitIdle(timeout);
   impl_->Stop();
   return s;
 }

@@ -126,6 +126,12 @@ class Topology {
   // flight is settled or timed out, and stops. Busy if that takes longer than `timeout` (the
   // topology is stopped anyway).
   Status Drain(std::chrono::milliseconds timeout);
+  // Stops calling NextTuple, lets every queued tuple execute and every bolt tick (so batched
+  // work flushes and its acks reach the spouts), then stops. Messages a bolt still holds (the
+  // CEP bolt waits for its windows to close) are neither acked nor failed: a log spout leaves
+  // their offsets uncommitted and the next run replays them. Storm's `kill -w`; what Ctrl-C
+  // does. Busy if the tuples in flight do not settle within `timeout` (stopped anyway).
+  Status Shutdown(std::chrono::milliseconds timeout);
   // Stops now: queued tuples are dropped, Close() runs on every task, threads are joined.
   // Idempotent.
   void Stop();

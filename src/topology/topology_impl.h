@@ -136,6 +136,10 @@ class TopologyImpl {
 
   Status Submit();
   Status WaitQuiet(std::chrono::milliseconds timeout, bool* quiet);
+  // Waits until no tuple is queued or executing and the spouts' pending counts have not changed
+  // for a few tick intervals (so batched work has flushed and its acks have arrived). Busy after
+  // `timeout`.
+  Status WaitIdle(std::chrono::milliseconds timeout);
   void Stop();
   TopologyStats Stats() const;
 

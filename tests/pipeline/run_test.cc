@@ -152,6 +152,52 @@ int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bo
   return -1;
 }
 
+// Ctrl-C on a real-time run: it stops cleanly (exit 0, without waiting for windows that are
+// still open), and the next run continues the same data to exactly the reference.
+TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
+  TempDir dir;
+  const std::string common = "run --metrics-port off --data " + dir.file("data") + " --rules " +
+                             RulesDir() + " --date 20220426 --cars 20 --seed 5";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + common).c_str(),
+          nullptr);
+    _exit(127);
+  }
+  const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
+  // Real time: 20 lines a second. Wait for a few seconds of data (and give up after 60 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (::smartcar::pipeline::testing::CountDataLines(log) < 60 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_GE(::smartcar::pipeline::testing::CountDataLines(log), 60u);
+  kill(pid, SIGINT);
+  int st = 0;
+  const auto exit_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (waitpid(pid, &st, WNOHANG) != pid) {
+    if (std::chrono::steady_clock::now() > exit_deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+      FAIL() << "smartcar run did not stop after SIGINT";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
+  EXPECT_EQ(WEXITSTATUS(st), 0);
+  const uint64_t first_lines = ::smartcar::pipeline::testing::CountDataLines(log);
+  EXPECT_EQ(TableRows(dir.file("data")), first_lines) << "every generated line was stored";
+  // Continue the same run flat out to 300 simulated seconds.
+  auto r = RunSmartcar(common + " --seconds 300 --fast");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 20u * 300);
+  EXPECT_EQ(TableRows(dir.file("data")), 20u * 300);
+  EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+}
+
 TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
   TempDir dir;
   const std::string args = RunArgs(dir, 50, 1200, 11);
