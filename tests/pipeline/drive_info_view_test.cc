@@ -80,7 +80,7 @@ TEST_F(DriveInfoViewTest, ViewReturnsExactlyTheStoredRowsWhileTheWriterIsOpen) {
   for (int i = 0; i < 300; ++i) {
     char car[6];
     std::snprintf(car, sizeof car, "Z%04d", i % 13);
-    char digits[15];
+    char digits[32];
     std::snprintf(digits, sizeof digits, "20220426%02d%02d%02d", 10 + i / 3600, i / 60 % 60,
                   i % 60);
     auto time = ParseTimestamp14(digits);
