@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/event_time.h"
@@ -116,6 +117,14 @@ struct Engines {
   std::unique_ptr<queue::Producer> producer;
 };
 
+// CPU time (user + system, every thread) of this process so far, in seconds.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 Engines OpenEngines(const std::string& dir, const Flags& f) {
   Engines e;
   queue::QueueOptions qo;
@@ -188,13 +197,18 @@ gen::DriverSimOptions SimOptions(const Flags& f) {
   return sim;
 }
 
-double Throughput(const Flags& f, int run) {
+struct RunResult {
+  double events_per_s;
+  double cpu_us_per_event;
+};
+
+RunResult Throughput(const Flags& f, int run) {
   const std::string dir =
       (fs::temp_directory_path() /
        ("pipeline_bench_" + std::to_string(getpid()) + "_" + std::to_string(run)))
           .string();
   fs::remove_all(dir);
-  double rate = 0;
+  RunResult result{};
   {
     Engines e = OpenEngines(dir, f);
     gen::DriverSimulator sim(SimOptions(f));
@@ -214,12 +228,17 @@ double Throughput(const Flags& f, int run) {
     auto topo = pipeline::BuildSmartCarTopology(Options(e, f, dir, &counters, &input_complete));
     if (!topo) Die("build topology", topo.error());
     const auto t0 = Clock::now();
+    const double cpu0 = CpuSeconds();
     if (Status s = (*topo)->Run(std::chrono::minutes(10)); !s.ok()) Die("run", s);
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    rate = static_cast<double>(counters.stored.load()) / secs;
-    std::printf("run %d: %lld events stored, %llu detections in %.3f s = %.0f events/s\n", run,
-                static_cast<long long>(counters.stored.load()),
-                static_cast<unsigned long long>(counters.detections.load()), secs, rate);
+    const double stored = static_cast<double>(counters.stored.load());
+    result.events_per_s = stored / secs;
+    result.cpu_us_per_event = (CpuSeconds() - cpu0) * 1e6 / stored;
+    std::printf(
+        "run %d: %lld events stored, %llu detections in %.3f s = %.0f events/s, %.2f CPU-us/event\n",
+        run, static_cast<long long>(counters.stored.load()),
+        static_cast<unsigned long long>(counters.detections.load()), secs, result.events_per_s,
+        result.cpu_us_per_event);
     if (counters.stored.load() < static_cast<uint64_t>(appended)) {
       std::fprintf(stderr, "pipeline_bench: stored %llu of %lld events\n",
                    static_cast<unsigned long long>(counters.stored.load()),
@@ -228,7 +247,7 @@ double Throughput(const Flags& f, int run) {
     }
   }
   fs::remove_all(dir);
-  return rate;
+  return result;
 }
 
 void Latency(const Flags& f) {
@@ -339,10 +358,16 @@ int main(int argc, char** argv) {
   using namespace smartcar;
   const Flags f = ParseFlags(argc, argv);
   if (f.mode == "throughput") {
-    std::vector<double> rates;
-    for (int r = 1; r <= f.runs; ++r) rates.push_back(Throughput(f, r));
+    std::vector<double> rates, cpu;
+    for (int r = 1; r <= f.runs; ++r) {
+      const RunResult x = Throughput(f, r);
+      rates.push_back(x.events_per_s);
+      cpu.push_back(x.cpu_us_per_event);
+    }
     std::sort(rates.begin(), rates.end());
-    std::printf("median: %.0f events/s over %d runs\n", rates[rates.size() / 2], f.runs);
+    std::sort(cpu.begin(), cpu.end());
+    std::printf("median: %.0f events/s, %.2f CPU-us/event over %d runs\n", rates[rates.size() / 2],
+                cpu[cpu.size() / 2], f.runs);
   } else if (f.mode == "latency") {
     Latency(f);
   } else {
