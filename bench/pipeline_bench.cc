@@ -235,9 +235,11 @@ RunResult Throughput(const Flags& f, int run) {
     result.events_per_s = stored / secs;
     result.cpu_us_per_event = (CpuSeconds() - cpu0) * 1e6 / stored;
     std::printf(
-        "run %d: %lld events stored, %llu detections in %.3f s = %.0f events/s, %.2f CPU-us/event\n",
+        "run %d: %lld events stored, %llu detections (%llu late events) in %.3f s = %.0f events/s, "
+        "%.2f CPU-us/event\n",
         run, static_cast<long long>(counters.stored.load()),
-        static_cast<unsigned long long>(counters.detections.load()), secs, result.events_per_s,
+        static_cast<unsigned long long>(counters.detections.load()),
+        static_cast<unsigned long long>(counters.late.load()), secs, result.events_per_s,
         result.cpu_us_per_event);
     if (counters.stored.load() < static_cast<uint64_t>(appended)) {
       std::fprintf(stderr, "pipeline_bench: stored %llu of %lld events\n",
@@ -301,9 +303,9 @@ void Latency(const Flags& f) {
     const double wall = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf(
         "%lld events appended at %.0f events/s target (%lld ticks of %d cars), %zu detections "
-        "timed\n",
+        "timed, %llu late events\n",
         static_cast<long long>(ticks) * f.cars, f.rate, static_cast<long long>(ticks), f.cars,
-        ms.size());
+        ms.size(), static_cast<unsigned long long>(counters.late.load()));
     std::printf(
         "detection latency (append of closing event -> set member visible): p50 %.1f ms, "
         "p90 %.1f ms, p99 %.1f ms, max %.1f ms (wall %.1f s)\n",
