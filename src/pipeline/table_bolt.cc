@@ -2,6 +2,7 @@
 // qualifiers, row key = reversed event time + '-' + car number). Puts are batched (by size and
 // on each tick) and the batch's inputs are acked only after ApplyBatch succeeded. Cells are
 // stamped with the event time, so a replayed event rewrites identical cells (idempotent).
+#include <algorithm>
 #include <vector>
 
 #include "core/line_codec.h"
@@ -35,6 +36,7 @@ class TableBolt final : public topology::Bolt {
       return Status::InvalidArgument("tuple without an 'event' field");
     }
     table::Put put(MakeRowKey(e->time, e->car_number));
+    put.cells.reserve(8);
     const int64_t ts = e->time.value;
     const std::string f = kDriverFamily;
     put.Add(f, "date", FormatTimestamp14(e->time), ts);
@@ -57,6 +59,11 @@ class TableBolt final : public topology::Bolt {
  private:
   Status Flush() {
     if (puts_.empty()) return Status::OK();
+    // In key order, RocksDB's memtable inserts reuse the previous insert's position in the skip
+    // list instead of searching it from the top (a third of the table bolt's time otherwise):
+    // the rows of one batch are a narrow band of reversed-time keys no earlier batch holds.
+    std::stable_sort(puts_.begin(), puts_.end(),
+                     [](const table::Put& a, const table::Put& b) { return a.row < b.row; });
     Status s = table_->ApplyBatch(table::WriteOptions{}, puts_);
     for (const auto& t : inputs_) {
       if (s.ok()) {

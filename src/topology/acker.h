@@ -18,7 +18,6 @@
 #include <cstdint>
 #include <deque>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "topology/thread_annotations.h"
@@ -67,9 +66,35 @@ class Acker {
     MessageId id;
     TimePoint started;
   };
-  using Bucket = std::unordered_map<uint64_t, Entry>;
+  // Roots of one timeout bucket: an open-addressing hash table (linear probing, backward-shift
+  // erase), one probe sequence in a flat array instead of a heap node per root.
+  class Bucket {
+   public:
+    Entry* Find(uint64_t root);
+    // Inserts `root`; false (and no change) if it is already there.
+    bool Insert(uint64_t root, const Entry& e);
+    void Erase(Entry* e);
+    size_t size() const { return size_; }
+    // Calls f(entry) for each root, then empties the bucket (keeping its capacity).
+    template <class F>
+    void Drain(F f);
+
+   private:
+    struct Slot {
+      Entry entry;  // First: an Entry* from Find() is its Slot's address.
+      uint64_t root;
+      bool used;
+    };
+    size_t Home(uint64_t root) const {
+      return static_cast<size_t>((root * 0x9e3779b97f4a7c15ULL) >> shift_);
+    }
+    void Grow();
+    std::vector<Slot> slots_;
+    size_t size_ = 0;
+    int shift_ = 64;
+  };
   // Finds `root` in any bucket; sets *bucket. nullptr if absent.
-  Bucket::iterator Find(uint64_t root, Bucket** bucket) REQUIRES(mu_);
+  Entry* Find(uint64_t root, Bucket** bucket) REQUIRES(mu_);
   void Complete(const Entry& e, bool acked, TimePoint now) REQUIRES(mu_);
 
   mutable std::mutex mu_;

@@ -114,6 +114,11 @@ void BoltTask::Loop() {
         }
         topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
       }
+      if (!topo_->stopping() && start_status_.ok()) {
+        Status s = bolt_->BatchEnd();
+        if (!s.ok() && !topo_->stopping()) RecordError(s);
+        t0 = SteadyClock::now();
+      }
       FlushAcks();
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((t0 - batch_start).count()),
                                     std::memory_order_relaxed);

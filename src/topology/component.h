@@ -105,6 +105,11 @@ class Bolt {
   // Called periodically (TopologyConfig::tick_interval_ms) on the task's thread, e.g. to flush
   // a batch by time.
   virtual Status Tick() { return Status::OK(); }
+  // Called on the task's thread after each micro-batch of inputs (everything that was queued,
+  // up to TopologyConfig::max_batch) has been executed, before the task waits for more. A bolt
+  // that buffers writes flushes here to keep latency low when its queue runs dry, while batches
+  // still grow with the load. An error is counted and reported by Stats().
+  virtual Status BatchEnd() { return Status::OK(); }
   virtual void Close() {}
 };
 

@@ -64,5 +64,41 @@ TEST(AckerTest, RotationFailsRootsAfterKBucketsMinusOneRotations) {
   EXPECT_EQ(a.pending(), 0u);
 }
 
+TEST(AckerTest, ManyRootsCompleteInAnyOrder) {
+  // Enough roots to grow the tables several times; ids with shared low bits and a random-looking
+  // completion order exercise probing and erasure.
+  Acker a;
+  const auto now = std::chrono::steady_clock::now();
+  constexpr uint64_t kRoots = 20'000;
+  auto root = [](uint64_t i) { return (i << 20) | 0x5; };
+  for (uint64_t i = 0; i < kRoots; ++i) a.Start(root(i), i, i + 1, now);
+  EXPECT_EQ(a.pending(), kRoots);
+  uint64_t completed = 0;
+  for (uint64_t k = 0; k < kRoots; ++k) {
+    const uint64_t i = (k * 7919) % kRoots;  // 7919 is prime, coprime to kRoots: a permutation.
+    a.Update(root(i), 1);                    // Not zero yet (except for i == 0).
+    if (i == 0) {
+      ++completed;
+      continue;
+    }
+    a.Update(root(i), (i + 1) ^ 1);
+    ++completed;
+    if (k % 1000 == 0) {
+      EXPECT_EQ(a.pending(), kRoots - completed);
+    }
+  }
+  EXPECT_EQ(a.pending(), 0u);
+  auto out = Take(a);
+  ASSERT_EQ(out.size(), kRoots);
+  std::vector<bool> seen(kRoots, false);
+  for (const auto& c : out) {
+    EXPECT_TRUE(c.acked);
+    ASSERT_LT(c.id, kRoots);
+    EXPECT_FALSE(seen[c.id]) << c.id;
+    seen[c.id] = true;
+  }
+  EXPECT_EQ(a.Rotate(), 0u);
+}
+
 }  // namespace
 }  // namespace smartcar::topology

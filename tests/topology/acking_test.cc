@@ -454,5 +454,52 @@ TEST(AckingTest, MultiAnchoredChildKeepsEveryRootPending) {
   EXPECT_EQ(JoinCheckSpout::early_acks.load(), 0);
 }
 
+// Holds every input until BatchEnd(), recording how many it held at each call; never ticks.
+class BatchEndBolt : public Bolt {
+ public:
+  explicit BatchEndBolt(std::shared_ptr<std::vector<size_t>> batches)
+      : batches_(std::move(batches)) {}
+  Status Prepare(const TopologyContext&, OutputCollector& c) override {
+    c_ = &c;
+    return Status::OK();
+  }
+  Status Execute(const Tuple& t) override {
+    held_.push_back(t);
+    return Status::OK();
+  }
+  Status BatchEnd() override {
+    batches_->push_back(held_.size());
+    for (const Tuple& t : held_) c_->Ack(t);
+    held_.clear();
+    return Status::OK();
+  }
+
+ private:
+  std::shared_ptr<std::vector<size_t>> batches_;
+  std::vector<Tuple> held_;
+  OutputCollector* c_ = nullptr;
+};
+
+TEST(AckingTest, BatchEndFollowsEachMicroBatchSoBufferingBoltsNeedNoTick) {
+  auto log = std::make_shared<SpoutLog>();
+  auto batches = std::make_shared<std::vector<size_t>>();
+  TopologyConfig config = testing::TestConfig();
+  config.tick_interval = std::chrono::milliseconds(0);  // Only BatchEnd can release the inputs.
+  TopologyBuilder b;
+  b.SetSpout("numbers", SpoutOf<NumberSpout>(int64_t{500}, true, log), 1);
+  b.SetBolt("buffer", BoltOf<BatchEndBolt>(batches), 1).ShuffleGrouping("numbers");
+  auto t = b.Build(config);
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Run(testing::kRunLimit).ok());  // Joins the task: `batches` is final.
+  ExpectEachAckedOnce(*log, 500);
+  size_t total = 0;
+  for (size_t n : *batches) {
+    EXPECT_GE(n, 1u);                // Called after inputs only...
+    EXPECT_LE(n, config.max_batch);  // ...once per micro-batch.
+    total += n;
+  }
+  EXPECT_EQ(total, 500u);
+}
+
 }  // namespace
 }  // namespace smartcar::topology

@@ -271,6 +271,12 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
+  // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
+  // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
+  // key D entries away) instead of searching from the top whenever the previous position does not
+  // bracket the new key. Batches of nearby row keys (the pipeline sorts each batch) then insert
+  // cheaply; reads are unaffected.
+  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   o.prefix_extractor = std::make_shared<RowPrefixTransform>();
   o.merge_operator = std::make_shared<ConcatMergeOperator>();
   bool any_ttl = false;
