@@ -172,7 +172,8 @@ Status Engine::Deploy(std::string_view deployment, const CompiledRule& rule) {
     }
   }
   SMARTCAR_RETURN_IF_ERROR(impl_->CheckNames(deployment, rule));
-  const WindowContext ctx{impl_->options.allowed_lateness_ms};
+  const WindowContext ctx{impl_->options.allowed_lateness_ms,
+                          impl_->options.event_time_from_events};
   for (const auto& p : rule.statements()) {
     impl_->statements.push_back(
         {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get(), impl_->now)});
@@ -182,7 +183,8 @@ Status Engine::Deploy(std::string_view deployment, const CompiledRule& rule) {
 
 Status Engine::Replace(std::string_view deployment, const CompiledRule& rule) {
   SMARTCAR_RETURN_IF_ERROR(impl_->CheckNames(deployment, rule));
-  const WindowContext ctx{impl_->options.allowed_lateness_ms};
+  const WindowContext ctx{impl_->options.allowed_lateness_ms,
+                          impl_->options.event_time_from_events};
   // Pull out this deployment's statements, keyed by name.
   std::map<std::string, std::unique_ptr<Statement>, std::less<>> old;
   size_t insert_at = impl_->statements.size();
@@ -266,6 +268,15 @@ void Engine::AdvanceWatermark(EventTimeMs watermark) {
   impl_->watermark = watermark.value;
   for (Impl::Deployed& d : impl_->statements) {
     d.statement->OnWatermark(watermark.value, impl_->now);
+  }
+  impl_->Drain();
+}
+
+void Engine::AdvanceEventTime(EventTimeMs event_time) {
+  impl_->trigger = OutputEvent::Trigger::kWatermark;
+  impl_->watermark = event_time.value;
+  for (Impl::Deployed& d : impl_->statements) {
+    d.statement->OnEventTime(event_time.value, impl_->now);
   }
   impl_->Drain();
 }

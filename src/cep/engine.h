@@ -71,6 +71,10 @@ struct EngineOptions {
   // Event-time views accept events up to this far behind the newest event time seen.
   // Default 0: an event-time batch closes as soon as an event past its end arrives (Esper).
   int64_t allowed_lateness_ms = 0;
+  // True (default): event time is the newest event time sent. False: event time moves only
+  // through AdvanceEventTime, for callers that merge several sources (log partitions) that may
+  // run ahead of each other: the newest event of one must not make another's events late.
+  bool event_time_from_events = true;
 };
 
 // One output row (or one late event) delivered to the listener.
@@ -109,6 +113,10 @@ class Engine {
   Status AdvanceTime(int64_t time_ms);
   // Moves event time forward: closes event-time batches and expires events up to `watermark`.
   void AdvanceWatermark(EventTimeMs watermark);
+  // With EngineOptions::event_time_from_events false: every source has delivered its events up
+  // to `event_time` (the minimum over sources of each one's newest). Event-time views close and
+  // expire up to `event_time` − their allowed lateness. Ignored if not later than before.
+  void AdvanceEventTime(EventTimeMs event_time);
   // End of input: delivers every open batch and every row held by OUTPUT EVERY.
   void Flush();
 

@@ -9,12 +9,21 @@
 // A crash before that replays the event into the same windows. End-of-input (from every parse
 // task) advances the final watermark, closes every window, and releases everything.
 //
+// Event time: the log's partitions are read side by side, but a partition can run ahead of
+// another (fewer cars per partition, or one poll's worth read before the next partition's while
+// catching up on a backlog). So event time is not the newest event seen but the minimum over the
+// partitions feeding this task of each one's newest (Flink's watermark over input channels);
+// windows close at that minus the rule's allowed lateness, and a fast partition never makes a
+// slow one's events late. A partition that sends nothing for `kIdlePartition` of wall time stops
+// holding event time back (Flink's idleness), so a quiet partition cannot stall detections.
+//
 // Rebalance: tuples carry the spout's epoch. A newer epoch means the spout abandoned everything
 // in flight and its partitions are read again from their committed offsets, so this task drops
 // its windows and held inputs (as a crash would) and rebuilds them from the replay; tuples of an
 // older epoch are acked without effect.
 #include <sys/stat.h>
 
+#include <chrono>
 #include <cstdio>
 #include <deque>
 #include <filesystem>
@@ -96,23 +105,50 @@ class CepBolt final : public topology::Bolt {
     }
     held_.push_back(input);
     last_held_[std::string(e->car_number.view())] = &held_.back();
-    max_time_ = std::max(max_time_, e->time.value);
+    const int64_t* partition = input.GetAs<int64_t>("partition");
+    PartitionTime& pt = partitions_[partition != nullptr ? *partition : -1];
+    pt.newest = std::max(pt.newest, e->time.value);
+    pt.last_seen = std::chrono::steady_clock::now();
     engine_->Send(*e);
-    EmitPending();
-    while (!held_.empty()) {
-      const DriverEvent* front = held_.front().GetAs<DriverEvent>("event");
-      if (front->time.value + o_.cep_hold_ms >= max_time_) break;
-      ReleaseFront();
-    }
+    AdvanceEventTime(pt.last_seen);
     return Status::OK();
   }
 
-  Status Tick() override { return ReloadRules(false); }
+  Status Tick() override {
+    AdvanceEventTime(std::chrono::steady_clock::now());  // Idle partitions stop holding back.
+    return ReloadRules(false);
+  }
 
  private:
   std::unique_ptr<cep::Engine> NewEngine() {
-    return std::make_unique<cep::Engine>(cep::EngineOptions{},
+    cep::EngineOptions options;
+    options.event_time_from_events = false;  // AdvanceEventTime: the minimum over partitions.
+    return std::make_unique<cep::Engine>(options,
                                          [this](const cep::OutputEvent& ev) { OnOutput(ev); });
+  }
+
+  static constexpr std::chrono::seconds kIdlePartition{10};
+
+  // Moves the engine's event time to the minimum over active partitions of their newest event
+  // time, emits what closed, and releases inputs every window has moved past.
+  void AdvanceEventTime(std::chrono::steady_clock::time_point now) {
+    int64_t slowest = INT64_MAX;
+    int64_t newest = INT64_MIN / 4;
+    for (const auto& [partition, pt] : partitions_) {
+      newest = std::max(newest, pt.newest);
+      if (now - pt.last_seen <= kIdlePartition) slowest = std::min(slowest, pt.newest);
+    }
+    if (slowest == INT64_MAX) slowest = newest;  // Every partition idle: the newest counts.
+    if (slowest > event_time_) {
+      event_time_ = slowest;
+      engine_->AdvanceEventTime(EventTimeMs{event_time_});
+    }
+    EmitPending();
+    while (!held_.empty()) {
+      const DriverEvent* front = held_.front().GetAs<DriverEvent>("event");
+      if (front->time.value + o_.cep_hold_ms >= event_time_) break;
+      ReleaseFront();
+    }
   }
 
   // Drops every window and held input: the spout replays them from the committed offsets.
@@ -122,7 +158,8 @@ class CepBolt final : public topology::Bolt {
     held_.clear();
     last_held_.clear();
     pending_.clear();
-    max_time_ = INT64_MIN / 4;
+    partitions_.clear();
+    event_time_ = INT64_MIN / 4;
     eos_seen_ = 0;
     engine_ = NewEngine();
     for (const auto& [name, rule] : deployed_)
@@ -242,7 +279,12 @@ class CepBolt final : public topology::Bolt {
   std::vector<hot::Detection> pending_;
   std::map<std::string, RuleFile> files_;
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
-  int64_t max_time_ = INT64_MIN / 4;
+  struct PartitionTime {
+    int64_t newest = INT64_MIN / 4;                   // Newest event time it delivered.
+    std::chrono::steady_clock::time_point last_seen;  // When it last delivered one.
+  };
+  std::map<int64_t, PartitionTime> partitions_;  // Log partition → its progress.
+  int64_t event_time_ = INT64_MIN / 4;           // What the engine was told (min over partitions).
   int parse_tasks_ = 0;
   int eos_seen_ = 0;
   int64_t epoch_ = 0;

@@ -14,10 +14,10 @@ namespace smartcar::pipeline::testing {
 // Straightforward reference for requirement 3: per car, tumbling 30-second event-time windows
 // aligned to the epoch; a window whose average speed exceeds `threshold` puts the car in the
 // set of the window's day. Reads the driving log as plain text (header lines skipped).
-inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std::string& log_path,
-                                                                       double threshold = 80) {
-  std::map<std::pair<std::string, int64_t>, std::pair<double, int>>
-      windows;  // (car, window) → sum, n
+// (car, 30-s window number since the epoch) → (sum of speeds, events), from the log as text.
+inline std::map<std::pair<std::string, int64_t>, std::pair<double, int>> ReferenceWindows(
+    const std::string& log_path) {
+  std::map<std::pair<std::string, int64_t>, std::pair<double, int>> windows;
   std::ifstream in(log_path);
   std::string line;
   while (std::getline(in, line)) {
@@ -41,8 +41,20 @@ inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std
     w.first += std::stod(f[6]);
     w.second += 1;
   }
+  return windows;
+}
+
+// How many (car, window) detections requirement 3 makes over the whole log.
+inline uint64_t ReferenceOverspeedWindows(const std::string& log_path, double threshold = 80) {
+  uint64_t n = 0;
+  for (const auto& [key, w] : ReferenceWindows(log_path)) n += w.first / w.second > threshold;
+  return n;
+}
+
+inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std::string& log_path,
+                                                                       double threshold = 80) {
   std::map<std::string, std::set<std::string>> out;
-  for (const auto& [key, w] : windows) {
+  for (const auto& [key, w] : ReferenceWindows(log_path)) {
     if (w.first / w.second > threshold) {
       const int64_t start = key.second * 30;
       // yyyyMMdd of the window start.

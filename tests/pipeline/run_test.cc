@@ -88,6 +88,13 @@ std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
   return out;
 }
 
+// The detections count of the run's last status line ("... | detections N | ...").
+uint64_t FinalDetections(const std::string& out) {
+  const size_t at = out.rfind("detections ");
+  if (at == std::string::npos) return UINT64_MAX;
+  return std::stoull(out.substr(at + 11));
+}
+
 std::string RunArgs(const TempDir& dir, int cars, int seconds, int seed) {
   return "run --metrics-port 0 --data " + dir.file("data") + " --rules " + RulesDir() +
          " --date 20220426 --cars " + std::to_string(cars) + " --seconds " +
@@ -104,6 +111,10 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
   const auto reference = ::smartcar::pipeline::testing::ReferenceOverspeed(log);
   ASSERT_FALSE(reference.empty());
   EXPECT_EQ(HotSets(dir.file("data")), reference);
+  // Every window is evaluated in full: as many detections as the reference has windows over the
+  // threshold (none lost to a partition read ahead of another, none doubled).
+  EXPECT_EQ(FinalDetections(r.out), ::smartcar::pipeline::testing::ReferenceOverspeedWindows(log))
+      << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
   // What the pilot's OverSpeedCarInfo printed, through the CLI.
   auto o = RunSmartcar("overspeed 20220426 --data " + dir.file("data"));
   ASSERT_EQ(o.exit_code, 0) << o.out;

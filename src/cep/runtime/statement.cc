@@ -12,7 +12,9 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
     : plan_(std::move(plan)),
       out_(out),
       window_(plan_->window->Create(
-          plan_->allowed_lateness_ms ? WindowContext{*plan_->allowed_lateness_ms} : ctx)),
+          plan_->allowed_lateness_ms
+              ? WindowContext{*plan_->allowed_lateness_ms, ctx.event_time_from_events}
+              : ctx)),
       batch_(plan_->window->batch()),
       start_ms_(start_ms),
       groups_(plan_->aggs.size()),
@@ -206,6 +208,11 @@ void Statement::OnTime(int64_t now_ms) {
 
 void Statement::OnWatermark(int64_t watermark_ms, int64_t now_ms) {
   window_->OnWatermark(watermark_ms, this);
+  FinishUpdate(now_ms);
+}
+
+void Statement::OnEventTime(int64_t event_time_ms, int64_t now_ms) {
+  window_->OnEventTime(event_time_ms, this);
   FinishUpdate(now_ms);
 }
 

@@ -44,6 +44,8 @@ class Statement final : private WindowSink {
   std::optional<int64_t> NextTimer() const;
   void OnTime(int64_t now_ms);
   void OnWatermark(int64_t watermark_ms, int64_t now_ms);
+  // Every source has delivered its events up to `event_time_ms` (see Engine::AdvanceEventTime).
+  void OnEventTime(int64_t event_time_ms, int64_t now_ms);
   // Closes open batches and releases rows held by OUTPUT.
   void Flush(int64_t now_ms);
 

@@ -16,8 +16,12 @@ namespace {
 
 class ExtTimedBatchWindow final : public Window {
  public:
-  ExtTimedBatchWindow(int field, int64_t interval, int64_t ref, int64_t lateness)
-      : field_(field), interval_(interval), ref_(ref), lateness_(lateness) {}
+  ExtTimedBatchWindow(int field, int64_t interval, int64_t ref, const WindowContext& ctx)
+      : field_(field),
+        interval_(interval),
+        ref_(ref),
+        lateness_(ctx.allowed_lateness_ms),
+        from_events_(ctx.event_time_from_events) {}
 
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
     int64_t ts;
@@ -25,7 +29,7 @@ class ExtTimedBatchWindow final : public Window {
       sink->OnLate(*e);  // No usable timestamp: reported, never dropped silently.
       return;
     }
-    if (ts > max_ts_) {
+    if (from_events_ && ts > max_ts_) {
       max_ts_ = ts;
       Advance(ts - lateness_, sink);
     }
@@ -42,6 +46,11 @@ class ExtTimedBatchWindow final : public Window {
     sink->OnNew(*e, k);
   }
   void OnWatermark(int64_t wm, WindowSink* sink) override { Advance(wm, sink); }
+  void OnEventTime(int64_t t, WindowSink* sink) override {
+    if (t <= max_ts_) return;
+    max_ts_ = t;
+    Advance(t - lateness_, sink);
+  }
   void Flush(WindowSink* sink) override {
     std::vector<int64_t> open;
     open.swap(open_);
@@ -66,6 +75,7 @@ class ExtTimedBatchWindow final : public Window {
   int64_t interval_;
   int64_t ref_;
   int64_t lateness_;
+  bool from_events_;
   int64_t max_ts_ = std::numeric_limits<int64_t>::min();
   int64_t watermark_ = std::numeric_limits<int64_t>::min();
   std::vector<int64_t> open_;  // Batches with events, ascending.
@@ -76,7 +86,7 @@ class ExtTimedBatchFactory final : public WindowFactory {
   ExtTimedBatchFactory(int field, int64_t interval, int64_t ref)
       : field_(field), interval_(interval), ref_(ref) {}
   std::unique_ptr<Window> Create(const WindowContext& ctx) const override {
-    return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_, ctx.allowed_lateness_ms);
+    return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_, ctx);
   }
   bool batch() const override { return true; }
 

@@ -39,8 +39,11 @@ class TimeWindow final : public Window {
 
 class ExtTimedWindow final : public Window {
  public:
-  ExtTimedWindow(int field, int64_t interval, int64_t lateness)
-      : field_(field), interval_(interval), lateness_(lateness) {}
+  ExtTimedWindow(int field, int64_t interval, const WindowContext& ctx)
+      : field_(field),
+        interval_(interval),
+        lateness_(ctx.allowed_lateness_ms),
+        from_events_(ctx.event_time_from_events) {}
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
     int64_t ts;
     if (!GetIntField(*e, field_, &ts) || ts > kMaxEventTimeMs || ts < -kMaxEventTimeMs) {
@@ -48,8 +51,8 @@ class ExtTimedWindow final : public Window {
       return;
     }
     e->ts = ts;
-    if (e->ts > max_ts_) max_ts_ = e->ts;
-    const int64_t wm = std::max(watermark_, max_ts_ - lateness_);
+    if (from_events_ && e->ts > max_ts_) max_ts_ = e->ts;
+    const int64_t wm = from_events_ ? std::max(watermark_, max_ts_ - lateness_) : watermark_;
     if (e->ts + interval_ <= wm) {
       sink->OnLate(*e);
       return;
@@ -61,6 +64,11 @@ class ExtTimedWindow final : public Window {
     Expire(wm, sink);
   }
   void OnWatermark(int64_t wm, WindowSink* sink) override { Expire(wm, sink); }
+  void OnEventTime(int64_t t, WindowSink* sink) override {
+    if (t <= max_ts_) return;
+    max_ts_ = t;
+    Expire(t - lateness_, sink);
+  }
   size_t MemoryBytes() const override {
     return sizeof(*this) + events_.size() * sizeof(StoredEvent);
   }
@@ -76,6 +84,7 @@ class ExtTimedWindow final : public Window {
   int field_;
   int64_t interval_;
   int64_t lateness_;
+  bool from_events_;
   int64_t max_ts_ = std::numeric_limits<int64_t>::min();
   int64_t watermark_ = std::numeric_limits<int64_t>::min();
   std::deque<StoredEvent> events_;  // ascending ts
@@ -86,7 +95,7 @@ class TimeFactory final : public WindowFactory {
   TimeFactory(int field, int64_t interval) : field_(field), interval_(interval) {}
   std::unique_ptr<Window> Create(const WindowContext& ctx) const override {
     if (field_ < 0) return std::make_unique<TimeWindow>(interval_);
-    return std::make_unique<ExtTimedWindow>(field_, interval_, ctx.allowed_lateness_ms);
+    return std::make_unique<ExtTimedWindow>(field_, interval_, ctx);
   }
   bool batch() const override { return false; }
 

@@ -17,8 +17,11 @@
 namespace smartcar::cep {
 
 struct WindowContext {
-  // Event-time views: watermark = max event time seen − allowed lateness.
+  // Event-time views: watermark = event time − allowed lateness.
   int64_t allowed_lateness_ms = 0;
+  // True: event time is the newest event time inserted. False: it moves only through
+  // OnEventTime (the caller merges several sources and knows how far all of them have come).
+  bool event_time_from_events = true;
 };
 
 class WindowSink {
@@ -45,6 +48,12 @@ class Window {
   // Event time has advanced to `watermark_ms` (explicitly, not from an event).
   virtual void OnWatermark(int64_t watermark_ms, WindowSink* sink) {
     (void)watermark_ms;
+    (void)sink;
+  }
+  // Every source has delivered its events up to `event_time_ms` (WindowContext::
+  // event_time_from_events false): event-time views move their watermark to it − lateness.
+  virtual void OnEventTime(int64_t event_time_ms, WindowSink* sink) {
+    (void)event_time_ms;
     (void)sink;
   }
   // End of input: closes every open batch.
