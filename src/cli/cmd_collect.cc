@@ -5,13 +5,11 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/stop_signal.h"
 #include "collect/agent.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_collect_stop{false};
-extern "C" void OnCollectSignal(int) { g_collect_stop.store(true); }
 
 struct CollectFlags {
   std::string conf;
@@ -38,12 +36,8 @@ int RunCollect(const CollectFlags& f) {
   }
   for (const auto& w : (*agent)->warnings())
     std::fprintf(stderr, "smartcar collect: warning: %s: %s\n", f.conf.c_str(), w.c_str());
-  struct sigaction sa = {};
-  sa.sa_handler = OnCollectSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  Status s = (*agent)->Run(g_collect_stop, f.drain);
+  std::atomic<bool>& stop = StopOnSignals();
+  Status s = (*agent)->Run(stop, f.drain);
   if (f.metrics) std::fputs((*agent)->MetricsText().c_str(), stdout);
   if (!s.ok()) {
     std::fprintf(stderr, "smartcar collect: %s\n", s.ToString().c_str());

@@ -9,12 +9,10 @@
 
 #include "cli/cmd_queue_flags.h"
 #include "cli/commands.h"
+#include "cli/stop_signal.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_consume_stop{false};
-extern "C" void OnConsumeStop(int) { g_consume_stop.store(true); }
 
 struct ConsumeFlags {
   QueueFlags queue;
@@ -56,15 +54,11 @@ int RunConsume(const ConsumeFlags& f) {
     std::fprintf(stderr, "%s: %s\n", cmd, s.ToString().c_str());
     return s.IsNotFound() ? kExitFailure : kExitUsage;
   }
-  struct sigaction sa = {};
-  sa.sa_handler = OnConsumeStop;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  std::atomic<bool>& stop = StopOnSignals();
 
   int64_t printed = 0, idle_ms = 0;
   constexpr int64_t kPollMs = 200;
-  while (!g_consume_stop.load() && (f.max <= 0 || printed < f.max)) {
+  while (!stop.load() && (f.max <= 0 || printed < f.max)) {
     const size_t want = f.max > 0 ? static_cast<size_t>(f.max - printed) : 1000;
     auto records = c.Poll({want, kPollMs});
     if (!records) {

@@ -8,24 +8,13 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/stop_signal.h"
 #include "core/event_time.h"
 #include "gen/driver_simulator.h"
 #include "gen/status_simulator.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_stop{false};
-
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction sa = {};
-  sa.sa_handler = OnStopSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-}
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();
@@ -78,13 +67,12 @@ int RunGenDriver(const DriverFlags& f) {
   run.out_dir = f.out;
   run.seconds = f.seconds;
   run.fast = f.fast;
-  run.stop = &g_stop;
+  run.stop = &StopOnSignals();
   const uint64_t total =
       f.seconds < 0 ? 0
                     : static_cast<uint64_t>(f.seconds / f.interval) * static_cast<uint64_t>(f.cars);
   Progress progress("lines", total);
   run.on_progress = [&progress](uint64_t lines) { progress.Update(lines); };
-  InstallStopHandlers();
   gen::DriverRunStats stats;
   Status s = gen::RunDriverSimulator(sim, run, &stats);
   progress.Finish(stats.lines);
@@ -116,12 +104,11 @@ int RunGenStatus(const StatusFlags& f) {
     std::fprintf(stderr, "smartcar gen status: %s\n", s.message().c_str());
     return kExitUsage;
   }
-  InstallStopHandlers();
+  std::atomic<bool>& stop = StopOnSignals();
   Progress progress("lines", 0);
   gen::StatusRunStats stats;
   Status s = gen::RunStatusSimulator(
-      sim, f.out, &g_stop, [&progress](uint64_t lines, uint64_t) { progress.Update(lines); },
-      &stats);
+      sim, f.out, &stop, [&progress](uint64_t lines, uint64_t) { progress.Update(lines); }, &stats);
   progress.Finish(stats.lines);
   if (!s.ok()) {
     std::fprintf(stderr, "smartcar gen status: %s\n", s.message().c_str());

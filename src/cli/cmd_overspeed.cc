@@ -62,7 +62,8 @@ int ApplyConfig(OverspeedFlags* f) {
   if (f->config.empty()) return kExitOk;
   auto cfg = Config::LoadFile(f->config);
   if (!cfg) return Fail(kExitUsage, cfg.error().message());
-  const bool engine_flag = !f->redis.empty() || !f->sentinel.empty() || f->data != OverspeedFlags().data;
+  const bool engine_flag =
+      !f->redis.empty() || !f->sentinel.empty() || f->data != OverspeedFlags().data;
   if (!engine_flag) {
     f->data = cfg->GetString("data_dir", f->data);
     f->redis = cfg->GetString("hot.redis", "");
@@ -135,8 +136,9 @@ void RegisterOverspeed(CLI::App* app, int* exit_code) {
                   "Redis password (AUTH); or set SMARTCAR_REDIS_PASSWORD to keep it out of `ps`")
       ->envname("SMARTCAR_REDIS_PASSWORD");
   cmd->add_option("--prefix", f->prefix, "Key prefix, e.g. overspeed: (default none)");
-  cmd->add_option("--config", f->config,
-                  "smartcar.yaml: data_dir, hot.redis, hot.sentinels, hot.master, hot.prefix (flags win)");
+  cmd->add_option(
+      "--config", f->config,
+      "smartcar.yaml: data_dir, hot.redis, hot.sentinels, hot.master, hot.prefix (flags win)");
   cmd->add_option("--timeout-ms", f->timeout_ms, "Give up reaching Redis after this long")
       ->capture_default_str();
   data->excludes(redis)->excludes(sentinel);

@@ -8,8 +8,9 @@
 namespace smartcar::cli {
 
 void AddQueueFlags(CLI::App* cmd, QueueFlags* flags) {
-  cmd->add_option("--data", flags->data_dir,
-                  "Data folder; the embedded log (RocksDB) lives in DIR/queue. Ignored with --brokers")
+  cmd->add_option(
+         "--data", flags->data_dir,
+         "Data folder; the embedded log (RocksDB) lives in DIR/queue. Ignored with --brokers")
       ->capture_default_str();
   cmd->add_option("--brokers", flags->brokers,
                   "Kafka bootstrap servers host:port,...: use the Kafka engine");
@@ -35,15 +36,15 @@ std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const cha
     if (f.data_dir == QueueFlags().data_dir) f.data_dir = cfg->GetString("data_dir", f.data_dir);
     const std::string engine = cfg->GetString("queue.engine", "embedded");
     if (engine != "embedded" && engine != "kafka") {
-      std::fprintf(stderr, "%s: %s: queue.engine: '%s' is not embedded or kafka\n", command, f.config.c_str(),
-                   engine.c_str());
+      std::fprintf(stderr, "%s: %s: queue.engine: '%s' is not embedded or kafka\n", command,
+                   f.config.c_str(), engine.c_str());
       return nullptr;
     }
     if (f.brokers.empty() && engine == "kafka") {
       f.brokers = cfg->GetString("queue.kafka.brokers", "");
       if (f.brokers.empty()) {
-        std::fprintf(stderr, "%s: %s: queue.engine is kafka but queue.kafka.brokers is empty\n", command,
-                     f.config.c_str());
+        std::fprintf(stderr, "%s: %s: queue.engine is kafka but queue.kafka.brokers is empty\n",
+                     command, f.config.c_str());
         return nullptr;
       }
     }

@@ -12,15 +12,13 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/stop_signal.h"
 #include "core/config.h"
 #include "core/event_time.h"
 #include "pipeline/runner.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_run_stop{false};
-extern "C" void OnRunSignal(int) { g_run_stop.store(true); }
 
 struct RunFlags {
   std::string config;
@@ -162,14 +160,9 @@ int RunRun(const RunFlags& f) {
     }
     o.metrics_port = n < 0 ? -1 : static_cast<int>(n);
   }
-  o.stop = &g_run_stop;
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
-  struct sigaction sa = {};
-  sa.sa_handler = OnRunSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  o.stop = &StopOnSignals();
   pipeline::RunReport report;
   Status s = pipeline::RunPipeline(o, &report);
   if (!s.ok()) {

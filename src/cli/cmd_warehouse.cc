@@ -11,14 +11,12 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/stop_signal.h"
 #include "warehouse/result_format.h"
 #include "warehouse/warehouse.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_spool_stop{false};
-extern "C" void OnSpoolStop(int) { g_spool_stop.store(true); }
 
 std::unique_ptr<warehouse::Warehouse> OpenOrComplain(const std::string& data, const char* cmd) {
   warehouse::WarehouseOptions options;
@@ -165,15 +163,11 @@ int RunSpool(const SpoolFlags& f) {
   auto w = OpenOrComplain(f.data, "spool");
   if (!w) return kExitFailure;
   if (f.once) return SpoolPass(w.get(), f.dir) == 0 ? kExitOk : kExitFailure;
-  struct sigaction sa = {};
-  sa.sa_handler = OnSpoolStop;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  while (!g_spool_stop.load()) {
+  std::atomic<bool>& stop = StopOnSignals();
+  while (!stop.load()) {
     (void)SpoolPass(w.get(), f.dir);  // Failures are reported and retried on the next pass.
     const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(f.interval);
-    while (!g_spool_stop.load() && std::chrono::steady_clock::now() < until) {
+    while (!stop.load() && std::chrono::steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }

@@ -10,14 +10,12 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/stop_signal.h"
 #include "core/config.h"
 #include "pipeline/worker.h"
 
 namespace smartcar::cli {
 namespace {
-
-std::atomic<bool> g_worker_stop{false};
-extern "C" void OnWorkerSignal(int) { g_worker_stop.store(true); }
 
 struct WorkerFlags {
   std::string config;
@@ -103,14 +101,9 @@ int RunWorker(const WorkerFlags& f) {
                  "(one worker per data folder; scale-out needs Kafka)\n",
                  o.data_dir.c_str());
   }
-  o.stop = &g_worker_stop;
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
-  struct sigaction sa = {};
-  sa.sa_handler = OnWorkerSignal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
+  o.stop = &StopOnSignals();
   pipeline::WorkerReport report;
   Status s = pipeline::RunWorker(o, &report);
   if (!s.ok()) {

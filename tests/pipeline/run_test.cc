@@ -137,17 +137,23 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
                              << want.size();
 }
 
-// Kills `smartcar run` with SIGKILL after `delay`, if it has not ended by then.
-int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bool* killed) {
+// Starts `smartcar ARGS` with its output discarded; returns its pid.
+pid_t SpawnSmartcar(const std::string& args) {
   const pid_t pid = fork();
   if (pid == 0) {
     const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDERR_FILENO);
     dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
     execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
           nullptr);
     _exit(127);
   }
+  return pid;
+}
+
+// Kills `smartcar run` with SIGKILL after `delay`, if it has not ended by then.
+int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bool* killed) {
+  const pid_t pid = SpawnSmartcar(args);
   const auto deadline = std::chrono::steady_clock::now() + delay;
   int st = 0;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -169,15 +175,7 @@ TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
   TempDir dir;
   const std::string common = "run --metrics-port off --data " + dir.file("data") + " --rules " +
                              RulesDir() + " --date 20220426 --cars 20 --seed 5";
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int devnull = open("/dev/null", O_WRONLY);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + common).c_str(),
-          nullptr);
-    _exit(127);
-  }
+  const pid_t pid = SpawnSmartcar(common);
   const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
   // Real time: 20 lines a second. Wait for a few seconds of data (and give up after 60 s).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
