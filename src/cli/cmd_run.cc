@@ -13,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/stop_signal.h"
+#include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
 #include "pipeline/runner.h"
@@ -65,16 +66,7 @@ std::string Today() {
 
 int RunRun(const RunFlags& f) {
   Config cfg;
-  if (!f.config.empty()) {
-    auto loaded = Config::LoadFile(f.config);
-    if (!loaded) {
-      std::fprintf(stderr, "smartcar run: %s\n", loaded.error().message().c_str());
-      return kExitUsage;
-    }
-    cfg = std::move(*loaded);
-    for (const auto& w : cfg.UnknownKeys(kRunSettings))
-      std::fprintf(stderr, "smartcar run: warning: %s\n", w.c_str());
-  }
+  if (!LoadSettings("smartcar run", f.config, kRunSettings, &cfg)) return kExitUsage;
   // Flags override the file.
   if (!f.data.empty()) cfg.Set("data_dir", f.data);
   if (!f.date.empty()) cfg.Set("run.date", f.date);
@@ -88,26 +80,15 @@ int RunRun(const RunFlags& f) {
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port);
 
   pipeline::RunOptions o;
-  o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
+  if (!ApplyTopologySettings("smartcar run", cfg, &o)) return kExitUsage;
   o.date = cfg.GetString("run.date", "");
   if (o.date.empty()) o.date = Today();
-  o.rules_dir = cfg.GetString("rules.dir", "rules");
-  o.redis = cfg.GetString("hot.redis", "");
-  o.hot_prefix = cfg.GetString("hot.prefix", "");
-  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
-                        ? ""
-                        : cfg.GetString("queue.kafka.brokers", "");
   auto cars = cfg.GetInt("run.cars", 100);
   auto seed = cfg.GetInt("run.seed", 1);
   auto seconds = cfg.GetInt("run.seconds", -1);
   auto fast = cfg.GetBool("run.fast", false);
   auto interval = cfg.GetInt("run.interval", 1);
-  auto partitions = cfg.GetInt("queue.partitions", 4);
-  auto ttl = cfg.GetDurationMs("hot.ttl", o.hot_ttl_ms);
-  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
-  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
-  for (const auto* r :
-       {&cars, &seed, &seconds, &interval, &partitions, &ttl, &cep_par, &table_par}) {
+  for (const auto* r : {&cars, &seed, &seconds, &interval}) {
     if (!*r) {
       std::fprintf(stderr, "smartcar run: %s\n", r->error().message().c_str());
       return kExitUsage;
@@ -124,10 +105,6 @@ int RunRun(const RunFlags& f) {
   o.seconds = *seconds;
   o.fast = *fast;
   o.interval_seconds = static_cast<int>(*interval);
-  o.partitions = static_cast<int>(*partitions);
-  o.hot_ttl_ms = *ttl;
-  o.cep_parallelism = static_cast<int>(*cep_par);
-  o.table_parallelism = static_cast<int>(*table_par);
   if (o.cars < 1 || o.cars > 9999) {
     std::fprintf(stderr, "smartcar run: --cars must be between 1 and 9999, got %d\n", o.cars);
     return kExitUsage;

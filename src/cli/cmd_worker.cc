@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/stop_signal.h"
+#include "cli/topology_settings.h"
 #include "core/config.h"
 #include "pipeline/worker.h"
 
@@ -42,29 +43,14 @@ const std::vector<std::string> kWorkerSettings = {"data_dir",
 
 int RunWorker(const WorkerFlags& f) {
   Config cfg;
-  if (!f.config.empty()) {
-    auto loaded = Config::LoadFile(f.config);
-    if (!loaded) {
-      std::fprintf(stderr, "smartcar worker: %s\n", loaded.error().message().c_str());
-      return kExitUsage;
-    }
-    cfg = std::move(*loaded);
-    for (const auto& w : cfg.UnknownKeys(kWorkerSettings))
-      std::fprintf(stderr, "smartcar worker: warning: %s\n", w.c_str());
-  }
+  if (!LoadSettings("smartcar worker", f.config, kWorkerSettings, &cfg)) return kExitUsage;
   if (!f.data.empty()) cfg.Set("data_dir", f.data);
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
 
   pipeline::WorkerOptions o;
-  o.data_dir = cfg.GetString("data_dir", "./smartcar-data");
-  o.rules_dir = cfg.GetString("rules.dir", "rules");
-  o.redis = cfg.GetString("hot.redis", "");
-  o.hot_prefix = cfg.GetString("hot.prefix", "");
-  o.kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
-                        ? ""
-                        : cfg.GetString("queue.kafka.brokers", "");
+  if (!ApplyTopologySettings("smartcar worker", cfg, &o)) return kExitUsage;
   o.kafka_properties = cfg.Subtree("queue.kafka.properties");
   for (const std::string& kv : f.kafka_properties) {  // Flags win.
     const size_t eq = kv.find('=');
@@ -75,20 +61,6 @@ int RunWorker(const WorkerFlags& f) {
     }
     o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  auto partitions = cfg.GetInt("queue.partitions", 4);
-  auto ttl = cfg.GetDurationMs("hot.ttl", o.hot_ttl_ms);
-  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
-  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
-  for (const auto* r : {&partitions, &ttl, &cep_par, &table_par}) {
-    if (!*r) {
-      std::fprintf(stderr, "smartcar worker: %s\n", r->error().message().c_str());
-      return kExitUsage;
-    }
-  }
-  o.partitions = static_cast<int>(*partitions);
-  o.hot_ttl_ms = *ttl;
-  o.cep_parallelism = static_cast<int>(*cep_par);
-  o.table_parallelism = static_cast<int>(*table_par);
   if (f.until_idle >= 0) o.until_idle_ms = static_cast<int64_t>(f.until_idle * 1000);
   if (!std::filesystem::is_directory(o.rules_dir)) {
     std::fprintf(stderr, "smartcar worker: rules folder '%s' not found (--rules DIR)\n",

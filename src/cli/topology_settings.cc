@@ -1,0 +1,20 @@
+#include "cli/topology_settings.h"
+
+namespace smartcar::cli {
+
+bool LoadSettings(const char* command, const std::string& path,
+                  const std::vector<std::string>& known, Config* cfg) {
+  if (path.empty()) return true;
+  auto loaded = Config::LoadFile(path);
+  if (!loaded) {
+    std::fprintf(stderr, "%s: %s\n", command, loaded.error().message().c_str());
+    return false;
+  }
+  *cfg = std::move(*loaded);
+  for (const auto& w : cfg->UnknownKeys(known)) {
+    std::fprintf(stderr, "%s: warning: %s\n", command, w.c_str());
+  }
+  return true;
+}
+
+}  // namespace smartcar::cli

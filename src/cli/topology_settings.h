@@ -1,0 +1,47 @@
+// The smartcar.yaml settings `smartcar run` and `smartcar worker` share: where the data lives,
+// the rules, the engines and the topology's parallelism. One reader, so both commands read a
+// setting the same way and report a bad value the same way.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+
+namespace smartcar::cli {
+
+// Loads `path` (nothing when empty) into *cfg and warns on stderr about keys not in `known`.
+// False, after printing "<command>: <error>", if the file is unreadable or not YAML.
+bool LoadSettings(const char* command, const std::string& path,
+                  const std::vector<std::string>& known, Config* cfg);
+
+// Copies the shared settings into `o` (a RunOptions or WorkerOptions). False, after printing
+// "<command>: <error>", for a value of the wrong type.
+template <class Options>
+bool ApplyTopologySettings(const char* command, const Config& cfg, Options* o) {
+  o->data_dir = cfg.GetString("data_dir", "./smartcar-data");
+  o->rules_dir = cfg.GetString("rules.dir", "rules");
+  o->redis = cfg.GetString("hot.redis", "");
+  o->hot_prefix = cfg.GetString("hot.prefix", "");
+  o->kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
+                         ? ""
+                         : cfg.GetString("queue.kafka.brokers", "");
+  auto partitions = cfg.GetInt("queue.partitions", 4);
+  auto ttl = cfg.GetDurationMs("hot.ttl", o->hot_ttl_ms);
+  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
+  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
+  for (const auto* r : {&partitions, &ttl, &cep_par, &table_par}) {
+    if (!*r) {
+      std::fprintf(stderr, "%s: %s\n", command, r->error().message().c_str());
+      return false;
+    }
+  }
+  o->partitions = static_cast<int>(*partitions);
+  o->hot_ttl_ms = *ttl;
+  o->cep_parallelism = static_cast<int>(*cep_par);
+  o->table_parallelism = static_cast<int>(*table_par);
+  return true;
+}
+
+}  // namespace smartcar::cli
