@@ -15,6 +15,7 @@
 #include "hot/hot_store.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/smartcar_topology.h"
+#include "pipeline/stores.h"
 #include "queue/log.h"
 #include "table/table.h"
 
@@ -108,44 +109,23 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));
 
   // Stores.
-  queue::QueueOptions qo;
-  qo.data_dir = (fs::path(o.data_dir) / "queue").string();
-  if (!o.kafka_brokers.empty()) {
-    qo.engine = queue::Engine::kKafka;
-    qo.brokers = o.kafka_brokers;
-  }
-  auto log = queue::OpenLog(qo);
-  if (!log) return log.error().WithPrefix("durable log: ");
-  if (!(*log)->DescribeTopic(kDriverTopic)) {
-    queue::CreateTopicOptions ct;
-    ct.name = kDriverTopic;
-    ct.config.partitions = o.partitions;
-    Status s = (*log)->CreateTopic(ct);
-    if (!s.ok() && !(*log)->DescribeTopic(kDriverTopic)) return s.WithPrefix("durable log: ");
-  }
-  table::StoreOptions so;
-  so.data_dir = o.data_dir;
-  auto tables = table::TableStore::Open(so);
-  if (!tables) return tables.error().WithPrefix("table store: ");
-  hot::HotOptions ho;
-  ho.data_dir = (fs::path(o.data_dir) / "hot").string();
-  ho.key_prefix = o.hot_prefix;
-  ho.ttl_ms = o.hot_ttl_ms;
-  if (!o.redis.empty()) {
-    auto ep = hot::ParseEndpoint(o.redis, "--redis");
-    if (!ep) return ep.error();
-    ho.redis = *ep;
-  }
-  auto hot_store = hot::OpenHotStore(ho);
-  if (!hot_store) return hot_store.error().WithPrefix("hot store: ");
+  StoreSettings ss;
+  ss.data_dir = o.data_dir;
+  ss.kafka_brokers = o.kafka_brokers;
+  ss.partitions = o.partitions;
+  ss.redis = o.redis;
+  ss.hot_prefix = o.hot_prefix;
+  ss.hot_ttl_ms = o.hot_ttl_ms;
+  auto stores = OpenStores(ss);
+  if (!stores) return stores.error();
 
   // Topology.
   PipelineCounters counters;
   std::atomic<bool> input_complete{false};
   PipelineOptions po;
-  po.log = log->get();
-  po.tables = tables->get();
-  po.hot = hot_store->get();
+  po.log = stores->log.get();
+  po.tables = stores->tables.get();
+  po.hot = stores->hot.get();
   po.rules_dir = o.rules_dir;
   po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
   po.cep_parallelism = o.cep_parallelism;
@@ -158,7 +138,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   // Collector.
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
-  queue::Log* shared_log = log->get();
+  queue::Log* shared_log = stores->log.get();
   ao.make_log_sink = [shared_log](
                          const std::string& name,
                          collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {

@@ -6,6 +6,7 @@
 
 #include "hot/hot_store.h"
 #include "pipeline/smartcar_topology.h"
+#include "pipeline/stores.h"
 #include "queue/log.h"
 #include "table/table.h"
 
@@ -23,53 +24,24 @@ std::string PartitionList(const std::vector<int32_t>& ps) {
 }  // namespace
 
 Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
-  std::error_code ec;
-  fs::create_directories(o.data_dir, ec);
-  if (ec) return Status::IOError("cannot create folder '" + o.data_dir + "': " + ec.message());
-
-  queue::QueueOptions qo;
-  qo.data_dir = (fs::path(o.data_dir) / "queue").string();
-  if (!o.kafka_brokers.empty()) {
-    qo.engine = queue::Engine::kKafka;
-    qo.brokers = o.kafka_brokers;
-    qo.kafka_properties = o.kafka_properties;
-  }
-  auto log = queue::OpenLog(qo);
-  if (!log) return log.error().WithPrefix("durable log: ");
-  if (!(*log)->DescribeTopic(kDriverTopic)) {
-    queue::CreateTopicOptions ct;
-    ct.name = kDriverTopic;
-    ct.config.partitions = o.partitions;
-    Status s = (*log)->CreateTopic(ct);
-    if (!s.ok() && !(*log)->DescribeTopic(kDriverTopic)) {
-      return Status::NotFound(std::string("durable log: topic '") + kDriverTopic +
-                              "' does not exist and cannot be created here (" + s.message() +
-                              "); create it with `smartcar topic create`");
-    }
-  }
-  table::StoreOptions so;
-  so.data_dir = o.data_dir;
-  auto tables = table::TableStore::Open(so);
-  if (!tables) return tables.error().WithPrefix("table store: ");
-  hot::HotOptions ho;
-  ho.data_dir = (fs::path(o.data_dir) / "hot").string();
-  ho.key_prefix = o.hot_prefix;
-  ho.ttl_ms = o.hot_ttl_ms;
-  if (!o.redis.empty()) {
-    auto ep = hot::ParseEndpoint(o.redis, "--redis");
-    if (!ep) return ep.error();
-    ho.redis = *ep;
-  }
-  auto hot_store = hot::OpenHotStore(ho);
-  if (!hot_store) return hot_store.error().WithPrefix("hot store: ");
+  StoreSettings ss;
+  ss.data_dir = o.data_dir;
+  ss.kafka_brokers = o.kafka_brokers;
+  ss.kafka_properties = o.kafka_properties;
+  ss.partitions = o.partitions;
+  ss.redis = o.redis;
+  ss.hot_prefix = o.hot_prefix;
+  ss.hot_ttl_ms = o.hot_ttl_ms;
+  auto stores = OpenStores(ss);
+  if (!stores) return stores.error();
 
   PipelineCounters counters;
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
   PipelineOptions po;
-  po.log = log->get();
-  po.tables = tables->get();
-  po.hot = hot_store->get();
+  po.log = stores->log.get();
+  po.tables = stores->tables.get();
+  po.hot = stores->hot.get();
   po.rules_dir = o.rules_dir;
   po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
   po.cep_parallelism = o.cep_parallelism;

@@ -1,0 +1,37 @@
+// The three stores a SmartCar topology writes, opened the same way by `smartcar run` and
+// `smartcar worker`. Internal to pipeline/.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "hot/hot_store.h"
+#include "queue/log.h"
+#include "table/table.h"
+
+namespace smartcar::pipeline {
+
+struct StoreSettings {
+  std::string data_dir;       // DATA: DATA/queue, DATA/table, DATA/hot.
+  std::string kafka_brokers;  // Empty = the embedded durable log.
+  std::map<std::string, std::string> kafka_properties;
+  int partitions = 4;  // Of SmartCar-Topic, when it does not exist yet.
+  std::string redis;   // HOST:PORT; empty = the embedded hot store.
+  std::string hot_prefix;
+  int64_t hot_ttl_ms = 0;
+};
+
+struct Stores {
+  std::unique_ptr<queue::Log> log;
+  std::unique_ptr<table::TableStore> tables;
+  std::unique_ptr<hot::HotStore> hot;
+};
+
+// Creates DATA, opens the durable log (creating SmartCar-Topic if missing), the table store and
+// the hot store. Errors name the store that failed.
+Result<Stores> OpenStores(const StoreSettings& s);
+
+}  // namespace smartcar::pipeline
