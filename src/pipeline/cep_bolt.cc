@@ -67,7 +67,8 @@ const cep::Value* AnyColumn(const cep::OutputEvent& ev,
 
 class CepBolt final : public topology::Bolt {
  public:
-  explicit CepBolt(const PipelineOptions& o) : o_(o), engine_(NewEngine()) {}
+  CepBolt(const PipelineOptions& o, std::shared_ptr<const AssignedPartitions> assigned)
+      : o_(o), assigned_(std::move(assigned)), engine_(NewEngine()) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{"date", "car_number", "detection"});
@@ -132,6 +133,11 @@ class CepBolt final : public topology::Bolt {
   // Moves the engine's event time to the minimum over active partitions of their newest event
   // time, emits what closed, and releases inputs every window has moved past.
   void AdvanceEventTime(std::chrono::steady_clock::time_point now) {
+    if (assigned_ != nullptr && assigned_->GetIfChanged(&assigned_version_, &assigned_list_)) {
+      // A partition assigned but silent so far holds event time back (for kIdlePartition).
+      for (int32_t p : assigned_list_)
+        partitions_.try_emplace(p, PartitionTime{INT64_MIN / 4, now});
+    }
     int64_t slowest = INT64_MAX;
     int64_t newest = INT64_MIN / 4;
     for (const auto& [partition, pt] : partitions_) {
@@ -159,6 +165,7 @@ class CepBolt final : public topology::Bolt {
     last_held_.clear();
     pending_.clear();
     partitions_.clear();
+    assigned_version_ = 0;  // The current assignment applies again.
     event_time_ = INT64_MIN / 4;
     eos_seen_ = 0;
     engine_ = NewEngine();
@@ -272,6 +279,9 @@ class CepBolt final : public topology::Bolt {
   }
 
   PipelineOptions o_;
+  std::shared_ptr<const AssignedPartitions> assigned_;  // May be null.
+  uint64_t assigned_version_ = 0;
+  std::vector<int32_t> assigned_list_;
   std::unique_ptr<cep::Engine> engine_;
   topology::OutputCollector* out_ = nullptr;
   std::deque<topology::Tuple> held_;
@@ -292,8 +302,9 @@ class CepBolt final : public topology::Bolt {
 
 }  // namespace
 
-std::unique_ptr<topology::Bolt> MakeCepBolt(const PipelineOptions& options) {
-  return std::make_unique<CepBolt>(options);
+std::unique_ptr<topology::Bolt> MakeCepBolt(const PipelineOptions& options,
+                                            std::shared_ptr<const AssignedPartitions> assigned) {
+  return std::make_unique<CepBolt>(options, std::move(assigned));
 }
 
 }  // namespace smartcar::pipeline

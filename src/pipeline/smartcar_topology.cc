@@ -18,9 +18,19 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
     Status s = o.tables->CreateTable(desc);
     if (!s.ok() && !o.tables->Exists(kDriverTable)) return Err(s);
   }
+  auto assigned = std::make_shared<AssignedPartitions>();
+  PipelineOptions spout_options = o;
+  spout_options.on_assignment = [assigned, user = o.on_assignment](const std::vector<int32_t>& p) {
+    assigned->Set(p);
+    if (user) user(p);
+  };
   topology::TopologyBuilder b;
   b.SetSpout(
-      "log", [o]() -> Result<std::unique_ptr<topology::Spout>> { return MakeLogSpout(o); }, 1);
+      "log",
+      [spout_options]() -> Result<std::unique_ptr<topology::Spout>> {
+        return MakeLogSpout(spout_options);
+      },
+      1);
   b.SetBolt(
        "parse", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
        o.parse_parallelism)
@@ -32,7 +42,10 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
       .FieldsGrouping("parse", {"car_number"})
       .AllGrouping("parse", kEndOfInputStream);
   b.SetBolt(
-       "cep", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeCepBolt(o); },
+       "cep",
+       [o, assigned]() -> Result<std::unique_ptr<topology::Bolt>> {
+         return MakeCepBolt(o, assigned);
+       },
        o.cep_parallelism)
       .FieldsGrouping("parse", {"car_number"})
       .AllGrouping("parse", kEndOfInputStream);
