@@ -109,14 +109,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));
 
   // Stores.
-  StoreSettings ss;
-  ss.data_dir = o.data_dir;
-  ss.kafka_brokers = o.kafka_brokers;
-  ss.partitions = o.partitions;
-  ss.redis = o.redis;
-  ss.hot_prefix = o.hot_prefix;
-  ss.hot_ttl_ms = o.hot_ttl_ms;
-  auto stores = OpenStores(ss);
+  auto stores = OpenStores(StoreSettingsOf(o));
   if (!stores) return stores.error();
 
   // Topology.

@@ -30,6 +30,20 @@ struct Stores {
   std::unique_ptr<hot::HotStore> hot;
 };
 
+// The store settings of a RunOptions or WorkerOptions (same field names).
+template <class Options>
+StoreSettings StoreSettingsOf(const Options& o) {
+  StoreSettings s;
+  s.data_dir = o.data_dir;
+  s.kafka_brokers = o.kafka_brokers;
+  if constexpr (requires { o.kafka_properties; }) s.kafka_properties = o.kafka_properties;
+  s.partitions = o.partitions;
+  s.redis = o.redis;
+  s.hot_prefix = o.hot_prefix;
+  s.hot_ttl_ms = o.hot_ttl_ms;
+  return s;
+}
+
 // Creates DATA, opens the durable log (creating SmartCar-Topic if missing), the table store and
 // the hot store. Errors name the store that failed.
 Result<Stores> OpenStores(const StoreSettings& s);

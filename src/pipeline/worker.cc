@@ -24,15 +24,7 @@ std::string PartitionList(const std::vector<int32_t>& ps) {
 }  // namespace
 
 Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
-  StoreSettings ss;
-  ss.data_dir = o.data_dir;
-  ss.kafka_brokers = o.kafka_brokers;
-  ss.kafka_properties = o.kafka_properties;
-  ss.partitions = o.partitions;
-  ss.redis = o.redis;
-  ss.hot_prefix = o.hot_prefix;
-  ss.hot_ttl_ms = o.hot_ttl_ms;
-  auto stores = OpenStores(ss);
+  auto stores = OpenStores(StoreSettingsOf(o));
   if (!stores) return stores.error();
 
   PipelineCounters counters;
