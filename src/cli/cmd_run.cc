@@ -163,7 +163,9 @@ void RegisterRun(CLI::App* app, int* exit_code) {
       "Run the real-time pipeline: driver simulator -> collector (TAILDIR) -> durable log\n"
       "(SmartCar-Topic) -> topology -> DriverCarInfo table + overspeed detections in the hot "
       "store.\n"
-      "Embedded engines by default; a live status line on stderr; Ctrl-C drains and stops.\n"
+      "Embedded engines by default; a live status line on stderr. Ctrl-C stops cleanly: queued\n"
+      "work is stored and committed, events still waiting for their windows are replayed by the\n"
+      "next run.\n"
       "With --seconds N it ends by itself once everything generated is stored and evaluated.\n"
       "Killed and restarted with the same options, it continues the same run without loss.");
   cmd->add_option("--config", f->config, "smartcar.yaml with settings (flags override it)");
