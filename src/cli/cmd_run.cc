@@ -36,27 +36,9 @@ struct RunFlags {
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
-const std::vector<std::string> kRunSettings = {"data_dir",
-                                               "run.date",
-                                               "run.cars",
-                                               "run.seed",
-                                               "run.seconds",
-                                               "run.fast",
-                                               "run.interval",
-                                               "run.overspeed_ratio",
-                                               "rules.dir",
-                                               "queue.engine",
-                                               "queue.partitions",
-                                               "queue.kafka.brokers",
-                                               "queue.kafka.properties.*",
-                                               "hot.engine",
-                                               "hot.redis",
-                                               "hot.prefix",
-                                               "hot.ttl",
-                                               "topology.cep_parallelism",
-                                               "topology.table_parallelism",
-                                               "metrics.port",
-                                               "metrics.host"};
+const std::vector<std::string> kRunSettings =
+    TopologySettingKeys({"run.date", "run.cars", "run.seed", "run.seconds", "run.fast",
+                         "run.interval", "run.overspeed_ratio", "metrics.port", "metrics.host"});
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();

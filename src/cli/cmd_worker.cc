@@ -28,18 +28,7 @@ struct WorkerFlags {
   double until_idle = -1;
 };
 
-const std::vector<std::string> kWorkerSettings = {"data_dir",
-                                                  "rules.dir",
-                                                  "queue.engine",
-                                                  "queue.partitions",
-                                                  "queue.kafka.brokers",
-                                                  "queue.kafka.properties.*",
-                                                  "hot.engine",
-                                                  "hot.redis",
-                                                  "hot.prefix",
-                                                  "hot.ttl",
-                                                  "topology.cep_parallelism",
-                                                  "topology.table_parallelism"};
+const std::vector<std::string> kWorkerSettings = TopologySettingKeys();
 
 int RunWorker(const WorkerFlags& f) {
   Config cfg;

@@ -2,6 +2,23 @@
 
 namespace smartcar::cli {
 
+std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
+  std::vector<std::string> keys = {"data_dir",
+                                   "rules.dir",
+                                   "queue.engine",
+                                   "queue.partitions",
+                                   "queue.kafka.brokers",
+                                   "queue.kafka.properties.*",
+                                   "hot.engine",
+                                   "hot.redis",
+                                   "hot.prefix",
+                                   "hot.ttl",
+                                   "topology.cep_parallelism",
+                                   "topology.table_parallelism"};
+  keys.insert(keys.end(), more.begin(), more.end());
+  return keys;
+}
+
 bool LoadSettings(const char* command, const std::string& path,
                   const std::vector<std::string>& known, Config* cfg) {
   if (path.empty()) return true;

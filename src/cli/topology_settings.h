@@ -11,6 +11,10 @@
 
 namespace smartcar::cli {
 
+// The keys ApplyTopologySettings reads, followed by `more` (a command's own keys): what
+// LoadSettings accepts without a warning.
+std::vector<std::string> TopologySettingKeys(std::vector<std::string> more = {});
+
 // Loads `path` (nothing when empty) into *cfg and warns on stderr about keys not in `known`.
 // False, after printing "<command>: <error>", if the file is unreadable or not YAML.
 bool LoadSettings(const char* command, const std::string& path,

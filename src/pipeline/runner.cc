@@ -115,14 +115,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   // Topology.
   PipelineCounters counters;
   std::atomic<bool> input_complete{false};
-  PipelineOptions po;
-  po.log = stores->log.get();
-  po.tables = stores->tables.get();
-  po.hot = stores->hot.get();
-  po.rules_dir = o.rules_dir;
-  po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
-  po.cep_parallelism = o.cep_parallelism;
-  po.table_parallelism = o.table_parallelism;
+  PipelineOptions po = PipelineOptionsOf(*stores, o);
   po.input_complete = &input_complete;
   po.counters = &counters;
   auto topo = BuildSmartCarTopology(po);

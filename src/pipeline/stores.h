@@ -9,6 +9,7 @@
 
 #include "core/status.h"
 #include "hot/hot_store.h"
+#include "pipeline/smartcar_topology.h"
 #include "queue/log.h"
 #include "table/table.h"
 
@@ -47,5 +48,20 @@ StoreSettings StoreSettingsOf(const Options& o) {
 // Creates DATA, opens the durable log (creating SmartCar-Topic if missing), the table store and
 // the hot store. Errors name the store that failed.
 Result<Stores> OpenStores(const StoreSettings& s);
+
+// The topology options both commands share: the stores, the rules, the dead-letter file
+// (DATA/dead-letter/topology.log) and the parallelism of a RunOptions or WorkerOptions.
+template <class Options>
+PipelineOptions PipelineOptionsOf(const Stores& stores, const Options& o) {
+  PipelineOptions po;
+  po.log = stores.log.get();
+  po.tables = stores.tables.get();
+  po.hot = stores.hot.get();
+  po.rules_dir = o.rules_dir;
+  po.dead_letter_path = o.data_dir + "/dead-letter/topology.log";
+  po.cep_parallelism = o.cep_parallelism;
+  po.table_parallelism = o.table_parallelism;
+  return po;
+}
 
 }  // namespace smartcar::pipeline

@@ -1,7 +1,6 @@
 #include "pipeline/worker.h"
 
 #include <chrono>
-#include <filesystem>
 #include <mutex>
 
 #include "hot/hot_store.h"
@@ -12,8 +11,6 @@
 
 namespace smartcar::pipeline {
 namespace {
-
-namespace fs = std::filesystem;
 
 std::string PartitionList(const std::vector<int32_t>& ps) {
   std::string s = "[";
@@ -30,14 +27,7 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   PipelineCounters counters;
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
-  PipelineOptions po;
-  po.log = stores->log.get();
-  po.tables = stores->tables.get();
-  po.hot = stores->hot.get();
-  po.rules_dir = o.rules_dir;
-  po.dead_letter_path = (fs::path(o.data_dir) / "dead-letter" / "topology.log").string();
-  po.cep_parallelism = o.cep_parallelism;
-  po.table_parallelism = o.table_parallelism;
+  PipelineOptions po = PipelineOptionsOf(*stores, o);
   po.counters = &counters;
   po.drain_when_idle_ms = o.until_idle_ms > 0 ? o.until_idle_ms : 0;
   po.on_assignment = [&](const std::vector<int32_t>& ps) {
