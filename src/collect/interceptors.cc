@@ -13,17 +13,12 @@
 #include <filesystem>
 
 #include "collect/interceptor.h"
+#include "core/clock.h"
 #include "core/event_time.h"
 #include "core/line_codec.h"
 
 namespace smartcar::collect {
 namespace {
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Adds the time of interception (epoch ms) as a header, like Flume's TimestampInterceptor.
 class TimestampInterceptor final : public Interceptor {
@@ -31,7 +26,7 @@ class TimestampInterceptor final : public Interceptor {
   TimestampInterceptor(std::string header, bool preserve)
       : header_(std::move(header)), preserve_(preserve) {}
   Status Intercept(EventBatch* batch) override {
-    const std::string now = std::to_string(NowMs());
+    const std::string now = std::to_string(WallClockMs());
     for (Event& e : *batch) {
       if (preserve_ && e.header(header_) != nullptr) continue;
       e.set_header(header_, now);
@@ -96,7 +91,7 @@ class CollectDayInterceptor final : public Interceptor {
       const std::string* ts = e.header("timestamp");
       if (ts == nullptr ||
           std::from_chars(ts->data(), ts->data() + ts->size(), ms).ec != std::errc())
-        ms = NowMs();
+        ms = WallClockMs();
       e.body += ',';
       e.body += FormatDate8(EventTimeMs{ms});
     }

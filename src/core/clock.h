@@ -9,6 +9,13 @@
 
 namespace smartcar {
 
+// Wall-clock milliseconds since the Unix epoch: record timestamps, file names, snapshot times.
+inline int64_t WallClockMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.h"
 #include "pipeline/smartcar_topology.h"
 #include "server/metrics_server.h"
 #include "topology/topology.h"
@@ -17,12 +18,6 @@ namespace smartcar::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Writes via a temporary file and rename, so a reader never sees half a file.
 Status WriteFileAtomically(const fs::path& path, const std::string& content) {
@@ -82,7 +77,7 @@ void RunMetrics::StopThreads() {
 
 server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
   server::StatsSnapshot s;
-  s.time_ms = NowMs();
+  s.time_ms = WallClockMs();
   s.final = final;
   s.topology = topology_->Stats();
   if (counters_) s.pipeline = counters_();
@@ -126,7 +121,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   server::EndpointInfo info;
   info.url = state_->server->url();
   info.pid = ::getpid();
-  info.started_ms = NowMs();
+  info.started_ms = WallClockMs();
   Status s = WriteFileAtomically(fs::path(data_dir_) / kMetricsFile,
                                  server::EndpointInfoToJson(info) + "\n");
   if (out == nullptr) return;

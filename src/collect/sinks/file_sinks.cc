@@ -11,18 +11,13 @@
 #include <map>
 
 #include "collect/sinks/sinks.h"
+#include "core/clock.h"
 #include "core/event_time.h"
 
 namespace smartcar::collect {
 namespace {
 
 namespace fs = std::filesystem;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status WriteAllAndSync(int fd, const std::string& data, const std::string& path) {
   size_t off = 0;
@@ -66,7 +61,7 @@ class FileRollSink final : public Sink {
   ~FileRollSink() override { (void)Close(); }
 
   Status Deliver(const EventBatch& batch) override {
-    const int64_t now = NowMs();
+    const int64_t now = WallClockMs();
     if (fd_ >= 0 && roll_ms_ > 0 && now - opened_ms_ >= roll_ms_) SMARTCAR_RETURN_IF_ERROR(Close());
     if (fd_ < 0) {
       std::error_code ec;
@@ -116,7 +111,7 @@ class HdfsSink final : public Sink {
   ~HdfsSink() override { (void)Close(); }
 
   Status Deliver(const EventBatch& batch) override {
-    const int64_t now = NowMs();
+    const int64_t now = WallClockMs();
     std::map<std::string, std::string> data;  // Expanded folder → bytes.
     std::map<std::string, uint64_t> counts;
     for (const Event& e : batch) {

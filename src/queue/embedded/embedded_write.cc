@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "core/clock.h"
 #include "queue/embedded/embedded_log_impl.h"
 #include "queue/partitioner.h"
 
@@ -24,12 +25,6 @@ namespace {
 
 constexpr size_t kMaxGroupBytes = 16 << 20;   // Stop folding writers past this.
 constexpr size_t kMaxRecordsPerEntry = 4096;  // Bounds one RocksDB value.
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 size_t ApproxBytes(std::span<const Record> records) {
   size_t n = 0;
@@ -57,7 +52,7 @@ Result<std::unique_ptr<Producer>> EmbeddedLog::NewProducer(const ProducerOptions
 
 void EmbeddedLog::BuildBatchLocked(const std::vector<Writer*>& group, rocksdb::WriteBatch* batch,
                                    std::map<std::pair<TopicState*, int32_t>, int64_t>* next) {
-  const int64_t now = NowMs();
+  const int64_t now = WallClockMs();
   std::string value;
   std::vector<std::vector<const Record*>> by_partition;
   std::vector<Record> stamped;  // Copies only for records without a timestamp.

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/clock.h"
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
 #include "table/row_assembler.h"
@@ -29,12 +30,6 @@ namespace {
     ::smartcar::Status _st = (expr);           \
     if (!_st.ok()) return Err(std::move(_st)); \
   } while (0)
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
@@ -84,7 +79,7 @@ class TtlCompactionFilter final : public rocksdb::CompactionFilter {
     if (!DecodeKey(ToView(key), &k)) return false;
     for (const auto& f : families_) {
       if (f.name == k.family) {
-        return f.ttl_seconds > 0 && k.timestamp < NowMs() - f.ttl_seconds * 1000;
+        return f.ttl_seconds > 0 && k.timestamp < WallClockMs() - f.ttl_seconds * 1000;
       }
     }
     return false;
@@ -166,7 +161,7 @@ class RocksRowIterator final : public RowIterator {
     sel_.columns = &spec_.columns;
     sel_.max_versions = spec_.max_versions;
     sel_.time_range = spec_.time_range;
-    sel_.now_ms = NowMs();
+    sel_.now_ms = WallClockMs();
     rocksdb::ReadOptions ro;
     ro.total_order_seek = true;
     if (!spec_.reversed && !spec_.stop_row.empty()) {
@@ -429,7 +424,7 @@ Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put
   std::vector<const Cell*> scratch;
   std::vector<const std::string*> rows;
   rows.reserve(puts.size());
-  const int64_t now = NowMs();
+  const int64_t now = WallClockMs();
   for (const Put& p : puts) {
     SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, p, now, &batch, &scratch));
     rows.push_back(&p.row);
@@ -515,7 +510,7 @@ Result<Row> RocksTable::Get(const GetSpec& spec) {
   sel.columns = &spec.columns;
   sel.max_versions = spec.max_versions;
   sel.time_range = spec.time_range;
-  sel.now_ms = NowMs();
+  sel.now_ms = WallClockMs();
   if (AssembleRow(row.key, desc_, sel, filter->get(), &row.cells) != RowOutcome::kEmit) {
     row.cells.clear();
   }
