@@ -2,25 +2,31 @@
 // grouping by car number, so each car's windows live on one task). Each rule file is one
 // deployment, recompiled and hot-swapped when the file changes (a rule that fails to compile is
 // reported and the old one keeps running). Each output row becomes a detection tuple for the
-// hot store, anchored to the car's latest held event.
+// hot store, anchored to the input whose event closed its window.
 //
-// Acking: an input is held until event time has moved `cep_hold_ms` past it, i.e. until every
-// window it can belong to has closed and its detections were emitted (anchored to held inputs).
-// A crash before that replays the event into the same windows. End-of-input (from every parse
-// task) advances the final watermark, closes every window, and releases everything.
+// Lanes: one engine per log partition this task receives cars of. A partition is read in order
+// (within its own disorder, covered by the rule's allowed lateness), so a lane's event time is
+// simply the newest event time of its partition it has seen: however unevenly the partitions of
+// a backlog are read, no partition's events are ever late because another ran ahead, and no
+// partition waits for another (Kafka Streams' stream time per task).
 //
-// Event time: the log's partitions are read side by side, but a partition can run ahead of
-// another (fewer cars per partition, or one poll's worth read before the next partition's while
-// catching up on a backlog). So event time is not the newest event seen but the minimum over the
-// partitions feeding this task of each one's newest (Flink's watermark over input channels);
-// windows close at that minus the rule's allowed lateness, and a fast partition never makes a
-// slow one's events late. A partition that sends nothing for `kIdlePartition` of wall time stops
-// holding event time back (Flink's idleness), so a quiet partition cannot stall detections.
+// Acking and restarts (pipeline/cep_progress.h): inputs are acked at the end of each micro-batch,
+// after their (offset, event time, closed-through) are recorded in the shared CepProgress; the
+// spout commits an offset from which every open window is rebuilt, with each lane's
+// closed-through in the commit metadata. A lane restored from it starts at that closed-through:
+// windows that closed before the restart stay closed, and replayed inputs of them are dropped
+// as already processed (not counted as late).
+//
+// Redelivered events (the same car and event time twice, e.g. appended twice by a collector that
+// crashed between append and position commit) are counted once: each lane remembers its cars'
+// event times within the hold.
+//
+// End of input (from every parse task) closes every window of every lane (final watermark).
 //
 // Rebalance: tuples carry the spout's epoch. A newer epoch means the spout abandoned everything
 // in flight and its partitions are read again from their committed offsets, so this task drops
-// its windows and held inputs (as a crash would) and rebuilds them from the replay; tuples of an
-// older epoch are acked without effect.
+// its lanes (as a crash would) and rebuilds them from the replay; tuples of an older epoch are
+// acked without effect.
 #include <sys/stat.h>
 
 #include <chrono>
@@ -29,6 +35,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <unordered_map>
 
@@ -36,6 +43,7 @@
 #include "cep/value.h"
 #include "core/event_time.h"
 #include "hot/detection.h"
+#include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
 
 namespace smartcar::pipeline {
@@ -65,10 +73,30 @@ const cep::Value* AnyColumn(const cep::OutputEvent& ev,
   return nullptr;
 }
 
+// The event times of each car's recent events in one lane (sorted), to drop redeliveries.
+class RecentEventTimes {
+ public:
+  // True if `car` already delivered an event at `time`; records it otherwise. Forgets times
+  // more than `horizon_ms` before the car's newest.
+  bool SeenBefore(std::string_view car, int64_t time, int64_t horizon_ms) {
+    std::vector<int64_t>& v = times_[std::string(car)];
+    auto pos = v.end();
+    while (pos != v.begin() && *(pos - 1) >= time) --pos;  // Mostly in order: from the back.
+    if (pos != v.end() && *pos == time) return true;
+    v.insert(pos, time);
+    const int64_t floor = v.back() - horizon_ms;
+    if (v.front() < floor) v.erase(v.begin(), std::lower_bound(v.begin(), v.end(), floor));
+    return false;
+  }
+
+ private:
+  std::unordered_map<std::string, std::vector<int64_t>> times_;
+};
+
 class CepBolt final : public topology::Bolt {
  public:
-  CepBolt(const PipelineOptions& o, std::shared_ptr<const AssignedPartitions> assigned)
-      : o_(o), assigned_(std::move(assigned)), engine_(NewEngine()) {}
+  CepBolt(const PipelineOptions& o, std::shared_ptr<CepProgress> progress)
+      : o_(o), progress_(std::move(progress)) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{"date", "car_number", "detection"});
@@ -77,6 +105,7 @@ class CepBolt final : public topology::Bolt {
   Status Prepare(const topology::TopologyContext& context,
                  topology::OutputCollector& collector) override {
     out_ = &collector;
+    task_ = context.task_index;
     parse_tasks_ = 0;
     auto it = context.component_tasks.find("parse");
     if (it != context.component_tasks.end()) parse_tasks_ = static_cast<int>(it->second.size());
@@ -89,103 +118,126 @@ class CepBolt final : public topology::Bolt {
       out_->Ack(input);  // Abandoned by the spout; replayed in the current epoch.
       return Status::OK();
     }
-    if (epoch != nullptr && *epoch > epoch_) SMARTCAR_RETURN_IF_ERROR(StartEpoch(*epoch));
+    if (epoch != nullptr && *epoch > epoch_) StartEpoch(*epoch);
     if (input.source_stream() == kEndOfInputStream) {
-      out_->Ack(input);
       if (++eos_seen_ >= std::max(1, parse_tasks_)) {
-        engine_->AdvanceWatermark(EventTimeMs{INT64_MAX / 4});  // The final watermark.
-        EmitPending();
-        while (!held_.empty()) ReleaseFront();
+        for (auto& [partition, lane] : lanes_) {
+          current_ = lane.get();
+          lane->engine->AdvanceWatermark(EventTimeMs{INT64_MAX / 4});  // The final watermark.
+          EmitPending(nullptr);
+        }
+        current_ = nullptr;
       }
+      SettleBatch();
+      out_->Ack(input);
       return Status::OK();
     }
     const DriverEvent* e = input.GetAs<DriverEvent>("event");
+    const int64_t* partition = input.GetAs<int64_t>("partition");
+    const int64_t* offset = input.GetAs<int64_t>("offset");
     if (e == nullptr) {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without an 'event' field");
     }
-    held_.push_back(input);
-    last_held_[std::string(e->car_number.view())] = &held_.back();
-    const int64_t* partition = input.GetAs<int64_t>("partition");
-    PartitionTime& pt = partitions_[partition != nullptr ? *partition : -1];
-    pt.newest = std::max(pt.newest, e->time.value);
-    pt.last_seen = std::chrono::steady_clock::now();
-    engine_->Send(*e);
-    AdvanceEventTime(pt.last_seen);
+    const int32_t p = partition != nullptr ? static_cast<int32_t>(*partition) : -1;
+    Lane& lane = LaneFor(p);
+    current_ = &lane;
+    if (lane.recent.SeenBefore(e->car_number.view(), e->time.value, o_.cep_hold_ms)) {
+      if (o_.counters) o_.counters->duplicates++;
+    } else {
+      lane.engine->Send(*e);
+      if (e->time.value > lane.event_time) {
+        lane.event_time = e->time.value;
+        lane.engine->AdvanceEventTime(EventTimeMs{lane.event_time});
+      }
+      EmitPending(&input);
+    }
+    current_ = nullptr;
+    if (offset != nullptr && p >= 0) {
+      batch_[p].push_back(CepProgress::Entry{*offset, e->time.value, lane.event_time});
+    }
+    batch_inputs_.push_back(input);
+    return Status::OK();
+  }
+
+  // Records the micro-batch's progress, then acks its inputs (see the file comment).
+  Status BatchEnd() override {
+    SettleBatch();
     return Status::OK();
   }
 
   Status Tick() override {
-    AdvanceEventTime(std::chrono::steady_clock::now());  // Idle partitions stop holding back.
+    SettleBatch();
     return ReloadRules(false);
   }
 
+  void Close() override { SettleBatch(); }
+
  private:
+  struct Lane {
+    std::unique_ptr<cep::Engine> engine;
+    int64_t event_time = INT64_MIN / 4;  // Newest event time sent (what the engine was told).
+    int64_t restored = INT64_MIN / 4;    // Closed-through it was restored at.
+    RecentEventTimes recent;
+  };
+
   std::unique_ptr<cep::Engine> NewEngine() {
     cep::EngineOptions options;
-    options.event_time_from_events = false;  // AdvanceEventTime: the minimum over partitions.
+    options.event_time_from_events = false;  // The lane tells it (AdvanceEventTime).
     return std::make_unique<cep::Engine>(options,
                                          [this](const cep::OutputEvent& ev) { OnOutput(ev); });
   }
 
-  static constexpr std::chrono::seconds kIdlePartition{10};
-
-  // Moves the engine's event time to the minimum over active partitions of their newest event
-  // time, emits what closed, and releases inputs every window has moved past.
-  void AdvanceEventTime(std::chrono::steady_clock::time_point now) {
-    if (assigned_ != nullptr && assigned_->GetIfChanged(&assigned_version_, &assigned_list_)) {
-      // A partition assigned but silent so far holds event time back (for kIdlePartition).
-      for (int32_t p : assigned_list_)
-        partitions_.try_emplace(p, PartitionTime{INT64_MIN / 4, now});
+  Lane& LaneFor(int32_t partition) {
+    if (partition == last_partition_ && last_lane_ != nullptr) return *last_lane_;
+    std::unique_ptr<Lane>& slot = lanes_[partition];
+    if (slot == nullptr) {
+      slot = std::make_unique<Lane>();
+      slot->engine = NewEngine();
+      for (const auto& [name, rule] : deployed_) (void)slot->engine->Replace(name, rule);
+      if (progress_ != nullptr) {
+        if (auto w = progress_->RestoredClosedThrough(epoch_, partition, task_)) {
+          slot->event_time = slot->restored = *w;
+          slot->engine->AdvanceEventTime(EventTimeMs{*w});
+        }
+      }
     }
-    int64_t slowest = INT64_MAX;
-    int64_t newest = INT64_MIN / 4;
-    for (const auto& [partition, pt] : partitions_) {
-      newest = std::max(newest, pt.newest);
-      if (now - pt.last_seen <= kIdlePartition) slowest = std::min(slowest, pt.newest);
-    }
-    if (slowest == INT64_MAX) slowest = newest;  // Every partition idle: the newest counts.
-    if (slowest > event_time_) {
-      event_time_ = slowest;
-      engine_->AdvanceEventTime(EventTimeMs{event_time_});
-    }
-    EmitPending();
-    while (!held_.empty()) {
-      const DriverEvent* front = held_.front().GetAs<DriverEvent>("event");
-      if (front->time.value + o_.cep_hold_ms >= event_time_) break;
-      ReleaseFront();
-    }
+    last_partition_ = partition;
+    last_lane_ = slot.get();
+    return *slot;
   }
 
-  // Drops every window and held input: the spout replays them from the committed offsets.
-  Status StartEpoch(int64_t epoch) {
-    epoch_ = epoch;
-    for (const topology::Tuple& t : held_) out_->Ack(t);  // Abandoned; the spout ignores them.
-    held_.clear();
-    last_held_.clear();
+  // Drops every lane: the spout replays from the committed offsets.
+  void StartEpoch(int64_t epoch) {
+    for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);  // Abandoned.
+    batch_inputs_.clear();
+    batch_.clear();
     pending_.clear();
-    partitions_.clear();
-    assigned_version_ = 0;  // The current assignment applies again.
-    event_time_ = INT64_MIN / 4;
+    epoch_ = epoch;
+    lanes_.clear();
+    last_lane_ = nullptr;
+    last_partition_ = -2;
     eos_seen_ = 0;
-    engine_ = NewEngine();
-    for (const auto& [name, rule] : deployed_)
-      SMARTCAR_RETURN_IF_ERROR(engine_->Replace(name, rule));
-    return Status::OK();
   }
 
-  void ReleaseFront() {
-    const topology::Tuple& t = held_.front();
-    const DriverEvent* e = t.GetAs<DriverEvent>("event");
-    auto it = last_held_.find(std::string(e->car_number.view()));
-    if (it != last_held_.end() && it->second == &t) last_held_.erase(it);
-    out_->Ack(t);
-    held_.pop_front();
+  void SettleBatch() {
+    if (progress_ != nullptr) {
+      for (auto& [partition, entries] : batch_) {
+        if (!entries.empty()) progress_->Record(epoch_, task_, partition, entries);
+        entries.clear();
+      }
+    }
+    for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);
+    batch_inputs_.clear();
   }
 
   void OnOutput(const cep::OutputEvent& ev) {
     if (ev.late) {
-      if (o_.counters) o_.counters->late++;
+      // A replayed input of a window that closed before the restart is not late.
+      const cep::Value* date = AnyColumn(ev, {"date"});
+      const bool replayed = current_ != nullptr && date != nullptr && cep::IsNumeric(date->type) &&
+                            date->i <= current_->restored;
+      if (o_.counters) (replayed ? o_.counters->replayed_closed : o_.counters->late)++;
       return;
     }
     hot::Detection d;
@@ -212,11 +264,12 @@ class CepBolt final : public topology::Bolt {
     pending_.push_back(std::move(d));
   }
 
-  void EmitPending() {
+  // Emits the detections of the last Send/advance, anchored to `anchor` (the input that closed
+  // their window) so that input is acked only once the hot store has them.
+  void EmitPending(const topology::Tuple* anchor) {
     for (const auto& d : pending_) {
       std::vector<const topology::Tuple*> anchors;
-      auto it = last_held_.find(d.car);
-      if (it != last_held_.end()) anchors.push_back(it->second);
+      if (anchor != nullptr) anchors.push_back(anchor);
       (void)out_->Emit(topology::kDefaultStream, anchors,
                        {topology::Value{d.date}, topology::Value{d.car},
                         topology::Value{hot::DetectionToJson(d)}});
@@ -256,7 +309,7 @@ class CepBolt final : public topology::Bolt {
                      s.message().c_str());
         continue;
       }
-      Status s = engine_->Replace(fs::path(path).filename().string(), *rule);
+      Status s = CheckReplace(fs::path(path).filename().string(), *rule);
       if (!s.ok()) {
         if (first) return s.WithPrefix(path + ": ");
         std::fprintf(stderr, "smartcar: rule reload failed: %s: %s\n", path.c_str(),
@@ -268,7 +321,8 @@ class CepBolt final : public topology::Bolt {
     }
     for (auto it = files_.begin(); it != files_.end();) {
       if (now.count(it->first) == 0) {
-        (void)engine_->Undeploy(fs::path(it->first).filename().string());
+        for (auto& [partition, lane] : lanes_)
+          (void)lane->engine->Undeploy(fs::path(it->first).filename().string());
         deployed_.erase(fs::path(it->first).filename().string());
         it = files_.erase(it);
       } else {
@@ -278,23 +332,31 @@ class CepBolt final : public topology::Bolt {
     return Status::OK();
   }
 
+  // Replaces `name` in every lane, or checks it on a scratch engine when there is no lane yet.
+  Status CheckReplace(const std::string& name, const cep::CompiledRule& rule) {
+    if (lanes_.empty()) {
+      auto scratch = NewEngine();
+      for (const auto& [n, r] : deployed_) SMARTCAR_RETURN_IF_ERROR(scratch->Replace(n, r));
+      return scratch->Replace(name, rule);
+    }
+    for (auto& [partition, lane] : lanes_)
+      SMARTCAR_RETURN_IF_ERROR(lane->engine->Replace(name, rule));
+    return Status::OK();
+  }
+
   PipelineOptions o_;
-  std::shared_ptr<const AssignedPartitions> assigned_;  // May be null.
-  uint64_t assigned_version_ = 0;
-  std::vector<int32_t> assigned_list_;
-  std::unique_ptr<cep::Engine> engine_;
+  std::shared_ptr<CepProgress> progress_;  // May be null (no commits, e.g. in tests).
   topology::OutputCollector* out_ = nullptr;
-  std::deque<topology::Tuple> held_;
-  std::unordered_map<std::string, const topology::Tuple*> last_held_;
+  int task_ = 0;
+  std::map<int32_t, std::unique_ptr<Lane>> lanes_;  // Log partition → its lane.
+  int32_t last_partition_ = -2;
+  Lane* last_lane_ = nullptr;
+  Lane* current_ = nullptr;                    // The lane whose engine is running (for OnOutput).
+  std::vector<topology::Tuple> batch_inputs_;  // Executed, not yet acked.
+  std::map<int32_t, std::vector<CepProgress::Entry>> batch_;
   std::vector<hot::Detection> pending_;
   std::map<std::string, RuleFile> files_;
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
-  struct PartitionTime {
-    int64_t newest = INT64_MIN / 4;                   // Newest event time it delivered.
-    std::chrono::steady_clock::time_point last_seen;  // When it last delivered one.
-  };
-  std::map<int64_t, PartitionTime> partitions_;  // Log partition → its progress.
-  int64_t event_time_ = INT64_MIN / 4;           // What the engine was told (min over partitions).
   int parse_tasks_ = 0;
   int eos_seen_ = 0;
   int64_t epoch_ = 0;
@@ -303,8 +365,8 @@ class CepBolt final : public topology::Bolt {
 }  // namespace
 
 std::unique_ptr<topology::Bolt> MakeCepBolt(const PipelineOptions& options,
-                                            std::shared_ptr<const AssignedPartitions> assigned) {
-  return std::make_unique<CepBolt>(options, std::move(assigned));
+                                            std::shared_ptr<CepProgress> progress) {
+  return std::make_unique<CepBolt>(options, std::move(progress));
 }
 
 }  // namespace smartcar::pipeline

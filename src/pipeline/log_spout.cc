@@ -1,6 +1,8 @@
 // LogSpout: reads the driving topic as a member of the consumer group and emits one tuple per
-// record. Offsets are committed only up to the first record not yet fully acked (OffsetTracker),
-// so a crash replays from there. Failed records are re-emitted from memory.
+// record. Offsets are committed only up to the first record not yet fully acked (OffsetTracker)
+// and no further than the first event of a still-open rule window, with the rule lanes'
+// closed-through event time as commit metadata (CepProgress); so a restart replays from there
+// and rebuilds exactly the windows that were open. Failed records are re-emitted from memory.
 //
 // Rebalance (several processes in one group, see docs/TOPOLOGY.md "Scale-out"): on revoke the
 // spout commits what is acked, abandons every record in flight and starts a new epoch. Each
@@ -16,6 +18,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
 #include "queue/log.h"
 #include "topology/offset_tracker.h"
@@ -27,7 +30,8 @@ using topology::MessageId;
 
 class LogSpout final : public topology::Spout, public queue::RebalanceListener {
  public:
-  explicit LogSpout(const PipelineOptions& o) : o_(o) {}
+  LogSpout(const PipelineOptions& o, std::shared_ptr<CepProgress> progress)
+      : o_(o), progress_(std::move(progress)) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{"line", "partition", "offset", "epoch"});
@@ -65,12 +69,25 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       return Status::OK();
     }
     MaybeCommit(false);
+    if (need_restore_) SMARTCAR_RETURN_IF_ERROR(RestoreProgress());
     queue::PollOptions po;
     po.max_records = 500;
     po.timeout_ms = 20;
     auto recs = consumer_->Poll(po);
     if (!recs) return recs.error();
     if (!rewind_.empty()) SMARTCAR_RETURN_IF_ERROR(Rewind(&*recs));
+    if (need_restore_) {
+      // A rebalance inside this Poll: restore the rule lanes before emitting any record; if the
+      // commit metadata cannot be read, read these records again afterwards.
+      Status s = RestoreProgress();
+      if (!s.ok()) {
+        for (const auto& tp : consumer_->Assignment()) {
+          auto c = consumer_->Committed(tp);
+          if (c && c->has_value()) rewind_[tp] = (*c)->offset.value;
+        }
+        return s;
+      }
+    }
     if (!recs->empty()) last_activity_ = std::chrono::steady_clock::now();
     for (auto& r : *recs) {
       const MessageId id = next_id_++;
@@ -104,6 +121,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   bool Finished() const override { return eos_sent_ && records_.empty() && final_committed_; }
 
   void Close() override {
+    // After the final commit (end offsets, every window closed by the final watermark) the
+    // lanes' progress no longer applies: a later run starts fresh from the end.
     MaybeCommit(true);
     if (consumer_) (void)consumer_->Close();
   }
@@ -120,7 +139,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       for (const auto& tp : consumer_->Assignment()) {
         if (std::find(revoked.begin(), revoked.end(), tp) != revoked.end()) continue;
         kept_some = true;
-        if (auto c = tracker_.Committable(tp.partition.value)) rewind_[tp] = *c;
+        auto c = committed_.find(tp.partition.value);
+        if (c != committed_.end() && c->second.offset >= 0) rewind_[tp] = c->second.offset;
       }
     }
     records_.clear();
@@ -128,12 +148,15 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     committed_.clear();
     tracker_ = topology::OffsetTracker();
     ++epoch_;
+    if (progress_) progress_->StartEpoch(epoch_);
+    need_restore_ = true;
     // Everything revoked (eager): the next assignment follows; until then there is none.
     between_revoke_and_assign_ = !kept_some;
     last_activity_ = std::chrono::steady_clock::now();
   }
   void OnPartitionsAssigned(const std::vector<queue::TopicPartition>& partitions) override {
     ever_assigned_ = true;
+    need_restore_ = true;
     between_revoke_and_assign_ = false;
     last_activity_ = std::chrono::steady_clock::now();
     if (o_.on_assignment) {
@@ -259,34 +282,66 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return true;
   }
 
+  // Reads each assigned partition's commit metadata into the rule lanes' progress (where they
+  // start). The spout calls it before emitting the first record of a new assignment.
+  Status RestoreProgress() {
+    for (const auto& tp : consumer_->Assignment()) {
+      auto c = consumer_->Committed(tp);
+      if (!c)
+        return c.error().WithPrefix("reading the committed offset of " + queue::ToString(tp) +
+                                    ": ");
+      Committed& last = committed_[tp.partition.value];
+      last = c->has_value() ? Committed{(*c)->offset.value, (*c)->metadata} : Committed{};
+      if (progress_) progress_->SetRestored(epoch_, tp.partition.value, last.metadata);
+    }
+    need_restore_ = false;
+    return Status::OK();
+  }
+
   void MaybeCommit(bool force) {
     const auto now = std::chrono::steady_clock::now();
     if (!force && now - last_commit_ < std::chrono::milliseconds(200)) return;
     last_commit_ = now;
+    if (need_restore_) return;  // The lanes' progress is not known yet.
+    // After the final commit (end offsets, every window closed by the final watermark) the
+    // lanes' progress no longer applies: a later run starts fresh from the end.
+    if (final_committed_) return;
     queue::CommitOptions co;
     for (const auto& tp :
          consumer_ ? consumer_->Assignment() : std::vector<queue::TopicPartition>{}) {
-      auto c = tracker_.Committable(tp.partition.value);
-      if (!c) continue;
-      auto& last = committed_[tp.partition.value];
-      if (last == *c && last != 0) continue;
-      co.offsets.push_back(queue::TopicPartitionOffset{tp, queue::Offset(*c)});
+      auto acked = tracker_.Committable(tp.partition.value);
+      if (!acked) continue;
+      CepProgress::Commit want{*acked, ""};
+      if (progress_) want = progress_->ForCommit(tp.partition.value, *acked);
+      const Committed& last = committed_[tp.partition.value];
+      if (last.offset == want.offset && last.metadata == want.metadata) continue;
+      co.offsets.push_back(
+          queue::TopicPartitionOffset{tp, queue::Offset(want.offset), std::move(want.metadata)});
     }
     if (!co.offsets.empty()) {
       Status s = consumer_->Commit(co);
       if (s.ok()) {
-        for (const auto& tpo : co.offsets) committed_[tpo.tp.partition.value] = tpo.offset.value;
+        for (const auto& tpo : co.offsets) {
+          committed_[tpo.tp.partition.value] = Committed{tpo.offset.value, tpo.metadata};
+        }
       }
     }
   }
 
+  struct Committed {
+    int64_t offset = -1;
+    std::string metadata;
+  };
+
   PipelineOptions o_;
+  std::shared_ptr<CepProgress> progress_;  // May be null.
+  bool need_restore_ = true;
   topology::SpoutOutputCollector* collector_ = nullptr;
   std::unique_ptr<queue::Consumer> consumer_;
   topology::OffsetTracker tracker_;
   std::unordered_map<MessageId, Held> records_;
   std::deque<MessageId> replay_;
-  std::unordered_map<int32_t, int64_t> committed_;
+  std::unordered_map<int32_t, Committed> committed_;  // What this process last committed.
   std::map<queue::TopicPartition, int64_t> rewind_;
   std::chrono::steady_clock::time_point last_commit_{};
   bool eos_sent_ = false;
@@ -303,8 +358,9 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
 }  // namespace
 
-std::unique_ptr<topology::Spout> MakeLogSpout(const PipelineOptions& options) {
-  return std::make_unique<LogSpout>(options);
+std::unique_ptr<topology::Spout> MakeLogSpout(const PipelineOptions& options,
+                                              std::shared_ptr<CepProgress> progress) {
+  return std::make_unique<LogSpout>(options, std::move(progress));
 }
 
 }  // namespace smartcar::pipeline

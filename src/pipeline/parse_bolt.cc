@@ -22,7 +22,7 @@ class ParseBolt final : public topology::Bolt {
   }
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"car_number", "event", "epoch", "partition"});
+    d.Declare(topology::Fields{"car_number", "event", "epoch", "partition", "offset"});
     d.DeclareStream(kEndOfInputStream, topology::Fields{"from", "epoch"});
   }
 
@@ -59,9 +59,11 @@ class ParseBolt final : public topology::Bolt {
     if (*r == LineKind::kRecord) {
       if (o_.counters) o_.counters->parsed++;
       const int64_t* partition = input.GetAs<int64_t>("partition");
+      const int64_t* offset = input.GetAs<int64_t>("offset");
       Status s = out_->Emit(
           input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e},
-                  topology::Value{epoch}, topology::Value{partition != nullptr ? *partition : -1}});
+                  topology::Value{epoch}, topology::Value{partition != nullptr ? *partition : -1},
+                  topology::Value{offset != nullptr ? *offset : -1}});
       if (!s.ok()) {
         out_->Fail(input);
         return s;

@@ -46,6 +46,10 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
       {"detections", "Detections written to the hot store.", c.detections.load()},
       {"rejected", "Lines sent to the dead-letter file.", c.rejected.load()},
       {"late", "Events the rules saw after their window closed.", c.late.load()},
+      {"duplicates", "Redelivered events (same car and event time) the rules counted once.",
+       c.duplicates.load()},
+      {"replayed_closed", "Replayed events of windows closed before a restart (not late).",
+       c.replayed_closed.load()},
       {"rule_reloads", "Successful rule (re)loads.", c.rule_reloads.load()},
   };
 }

@@ -80,21 +80,66 @@ collect::Properties CollectorProperties(const RunOptions& o) {
   return p;
 }
 
+// Events behind the log's end above which the status line says the run is catching up.
+constexpr int64_t kCatchingUpLag = 10'000;
+// Nothing stored for this long with a lag: the status line says the run is stalled, and why.
+constexpr auto kStalledAfter = std::chrono::seconds(10);
+
+// Why nothing moves: the spout at max pending (a sink does not ack), a bolt's full queue (the
+// slowest stage), or nothing to read.
+std::string StallReason(const topology::Topology& topo) {
+  const topology::TopologyStats stats = topo.Stats();
+  const topology::TopologyConfig& config = topo.config();
+  std::string fullest;
+  uint64_t depth = 0;
+  for (const auto& c : stats.components) {
+    if (c.is_spout && c.total.pending >= static_cast<uint64_t>(config.max_spout_pending)) {
+      return "spout pending full (" + std::to_string(c.total.pending) + "), waiting for acks";
+    }
+    if (!c.is_spout && c.total.queue_depth > depth) {
+      depth = c.total.queue_depth;
+      fullest = c.id;
+    }
+  }
+  if (!fullest.empty())
+    return "slowest bolt '" + fullest + "' (" + std::to_string(depth) + " queued)";
+  return "waiting for the log";
+}
+
+// Tracks progress between status lines: catching up (a backlog), stalled (no progress).
+struct ProgressWatch {
+  uint64_t last_stored = 0;
+  std::chrono::steady_clock::time_point last_move = std::chrono::steady_clock::now();
+
+  std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag) {
+    const auto now = std::chrono::steady_clock::now();
+    if (stored != last_stored || lag <= 0) {
+      last_stored = stored;
+      last_move = now;
+    }
+    if (lag > 0 && now - last_move >= kStalledAfter) return " | STALLED: " + StallReason(topo);
+    if (lag > kCatchingUpLag) return " | catching up";
+    return "";
+  }
+};
+
 void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated,
-                 uint64_t collected, double seconds, bool final) {
+                 uint64_t collected, double seconds, bool final, const topology::Topology& topo,
+                 ProgressWatch* watch) {
   if (o.status_out == nullptr) return;
   const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
   const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
+  const std::string state = final ? "" : watch->State(topo, c.stored.load(), lag);
   std::fprintf(
       o.status_out,
-      "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | rejected %llu "
-      "| "
-      "lag %lld%s",
+      "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | "
+      "rejected %llu | late %llu | lag %lld%s%s",
       o.status_is_tty ? "\r" : "", static_cast<unsigned long long>(generated),
       static_cast<unsigned long long>(collected), static_cast<unsigned long long>(c.stored.load()),
       rate, static_cast<unsigned long long>(c.detections.load()),
-      static_cast<unsigned long long>(c.rejected.load()), static_cast<long long>(lag < 0 ? 0 : lag),
-      (o.status_is_tty && !final) ? "   " : "\n");
+      static_cast<unsigned long long>(c.rejected.load()),
+      static_cast<unsigned long long>(c.late.load()), static_cast<long long>(lag < 0 ? 0 : lag),
+      state.c_str(), (o.status_is_tty && !final) ? "   " : "\n");
   std::fflush(o.status_out);
 }
 
@@ -182,6 +227,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   };
   bool stopping = false;
   auto last_print = start;
+  ProgressWatch watch;
   Status result;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -203,7 +249,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     }
     if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
       last_print = std::chrono::steady_clock::now();
-      PrintStatus(o, counters, generated, collected(), elapsed(), false);
+      PrintStatus(o, counters, generated, collected(), elapsed(), false, **topo, &watch);
     }
     if (stopping && sim_done && collect_done) break;
     if (sim_done && collect_done && collect_status.ok()) {
@@ -232,7 +278,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       }
       if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
         last_print = std::chrono::steady_clock::now();
-        PrintStatus(o, counters, generated, collected(), elapsed(), false);
+        PrintStatus(o, counters, generated, collected(), elapsed(), false, **topo, &watch);
       }
     }
     waiter.join();
@@ -241,7 +287,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   if (Status ms = metrics.Finish(); !ms.ok() && o.status_out != nullptr) {
     std::fprintf(o.status_out, "warning: %s\n", ms.message().c_str());
   }
-  PrintStatus(o, counters, generated, collected(), elapsed(), true);
+  PrintStatus(o, counters, generated, collected(), elapsed(), true, **topo, &watch);
   if (report != nullptr) {
     report->generated = generated;
     report->collected = collected();

@@ -1,5 +1,8 @@
 #include "pipeline/smartcar_topology.h"
 
+#include <algorithm>
+
+#include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
 #include "queue/log.h"
 #include "table/table.h"
@@ -18,17 +21,12 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
     Status s = o.tables->CreateTable(desc);
     if (!s.ok() && !o.tables->Exists(kDriverTable)) return Err(s);
   }
-  auto assigned = std::make_shared<AssignedPartitions>();
-  PipelineOptions spout_options = o;
-  spout_options.on_assignment = [assigned, user = o.on_assignment](const std::vector<int32_t>& p) {
-    assigned->Set(p);
-    if (user) user(p);
-  };
+  auto progress = std::make_shared<CepProgress>(o.cep_hold_ms, std::max(1, o.cep_parallelism));
   topology::TopologyBuilder b;
   b.SetSpout(
       "log",
-      [spout_options]() -> Result<std::unique_ptr<topology::Spout>> {
-        return MakeLogSpout(spout_options);
+      [o, progress]() -> Result<std::unique_ptr<topology::Spout>> {
+        return MakeLogSpout(o, progress);
       },
       1);
   b.SetBolt(
@@ -43,8 +41,8 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
       .AllGrouping("parse", kEndOfInputStream);
   b.SetBolt(
        "cep",
-       [o, assigned]() -> Result<std::unique_ptr<topology::Bolt>> {
-         return MakeCepBolt(o, assigned);
+       [o, progress]() -> Result<std::unique_ptr<topology::Bolt>> {
+         return MakeCepBolt(o, progress);
        },
        o.cep_parallelism)
       .FieldsGrouping("parse", {"car_number"})

@@ -5,11 +5,14 @@
 //     → fields(car_number) → CepBolt (rules/*.epl, hot-reloaded) → HotStoreBolt (set <date> ← car)
 //
 // At-least-once end to end: the spout commits a log offset only when every tuple derived from
-// it and from every earlier offset is acked; the table bolt acks after its batch is written, the
-// CEP bolt holds each event until every window it can belong to has closed (so a crash replays it
-// into the same windows), the hot-store bolt acks after Redis (or the embedded store) has the
-// detection. Table puts are keyed by row key and set adds are idempotent, so a replay neither
-// loses nor double-counts a stored fact.
+// it and from every earlier offset is acked; the table bolt acks after its batch is written; the
+// CEP bolt acks once the event's progress is recorded, and the spout commits no further than the
+// first event of a still-open window, with the windows' closed-through event time in the commit
+// metadata, so a restart rebuilds open windows and never re-evaluates closed ones
+// (pipeline/cep_progress.h); the hot-store bolt acks after Redis (or the embedded store) has the
+// detection, which is anchored to the event that closed its window. Table puts are keyed by row
+// key, set adds are idempotent and the rule engine skips a redelivered event (same car and event
+// time), so a replay neither loses nor double-counts a stored fact or a detection.
 #pragma once
 
 #include <atomic>
@@ -48,6 +51,9 @@ struct PipelineCounters {
   std::atomic<uint64_t> stored{0};        // Rows written to DriverCarInfo (replays included).
   std::atomic<uint64_t> detections{0};    // Detections written to the hot store.
   std::atomic<uint64_t> late{0};          // Events the rules saw too late.
+  std::atomic<uint64_t> duplicates{0};    // Redelivered events (same car and event time) skipped.
+  // Replayed events of windows that had closed before a restart (already processed; not late).
+  std::atomic<uint64_t> replayed_closed{0};
   std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
   std::atomic<int64_t> last_detection_latency_us{0};
 };
@@ -56,7 +62,7 @@ struct PipelineCounters {
 inline topology::TopologyConfig DefaultTopologyConfig() {
   topology::TopologyConfig c;
   c.name = "SmartCarDriverTopology";
-  c.max_spout_pending = 500'000;
+  c.max_spout_pending = 50'000;
   c.message_timeout = std::chrono::milliseconds(120'000);
   c.queue_capacity = 8192;
   c.tick_interval = std::chrono::milliseconds(200);
@@ -77,11 +83,13 @@ struct PipelineOptions {
   int hot_parallelism = 1;
   size_t table_batch = 1000;  // Rows per ApplyBatch.
   size_t hot_batch = 100;     // Detections per hot-store write.
-  // Event time a CEP input is held before it is acked: at least the longest window plus its
-  // allowed lateness, so a crash replays every event of every open window.
+  // Event time an input's offset stays uncommitted behind its CEP lane's closed-through (see
+  // pipeline/cep_progress.h): at least the longest window plus its allowed lateness plus the
+  // log's disorder, so a restart replays every event of every open window. Also how long a
+  // car's event times are remembered to drop redelivered events.
   int64_t cep_hold_ms = 70'000;
-  // Runtime settings. max_spout_pending must exceed the events the CEP bolts hold (cars ×
-  // cep_hold_ms / interval), or the spout stalls waiting for acks that need more events.
+  // Runtime settings. max_spout_pending bounds the records in flight (and the spout's memory);
+  // the CEP bolts ack at once, so it never needs to cover a window's events.
   topology::TopologyConfig topology = DefaultTopologyConfig();
   // Set when no more input will come (the simulator and collector are done): the spout then
   // sends end-of-input down the topology, which closes every window (final watermark), and

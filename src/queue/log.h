@@ -211,7 +211,13 @@ struct PollOptions {
 struct TopicPartitionOffset {
   TopicPartition tp;
   Offset offset;  // The next offset to read.
+  // Stored with the offset and returned by Consumer::Committed() (Kafka's commit metadata; Kafka
+  // Streams keeps a partition's stream time there). At most kMaxCommitMetadataBytes.
+  std::string metadata;
 };
+
+// Kafka's default offset.metadata.max.bytes.
+inline constexpr size_t kMaxCommitMetadataBytes = 4096;
 
 struct CommitOptions {
   // Empty: commit, for every assigned partition, the offset after the last record Poll returned.
@@ -260,9 +266,13 @@ class Consumer {
   // Up to max_records records from the assigned partitions, in offset order per partition;
   // blocks up to timeout_ms for the first one (woken by new data, no polling). Empty on timeout.
   virtual Result<std::vector<ConsumedRecord>> Poll(const PollOptions& options) = 0;
-  // Stores committed offsets for the group atomically. Aborted when a partition is no longer
-  // assigned to this consumer (it was handed on): its records will be redelivered elsewhere.
+  // Stores committed offsets (and their metadata) for the group atomically. Aborted when a
+  // partition is no longer assigned to this consumer (it was handed on): its records will be
+  // redelivered elsewhere. InvalidArgument for metadata over kMaxCommitMetadataBytes.
   virtual Status Commit(const CommitOptions& options) = 0;
+  // The group's committed offset and metadata for `tp` (assigned or not), or nullopt when the
+  // group has committed none there. InvalidArgument without a group.
+  virtual Result<std::optional<TopicPartitionOffset>> Committed(const TopicPartition& tp) = 0;
   // Moves the position of one assigned partition.
   virtual Status Seek(const SeekOptions& options) = 0;
   // The partitions currently assigned (after the last Poll's rebalance callbacks).

@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "hot/detection.h"
 #include "hot/hot_store.h"
 #include "pipeline/smartcar_topology.h"
 #include "pipeline_test_util.h"
@@ -88,6 +89,30 @@ std::map<std::string, std::set<std::string>> HotSets(const std::string& data) {
   return out;
 }
 
+// Every car in every day's set has a detail (the car's last detection of the day) that is a whole
+// window: the reference's last window over the threshold, with its event count and average.
+void ExpectDetailsEqualTheReference(const std::string& data, const std::string& log) {
+  hot::HotOptions ho;
+  ho.data_dir = data + "/hot";
+  ho.read_only = true;
+  auto store = hot::OpenHotStore(ho);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  const auto expected = ::smartcar::pipeline::testing::ReferenceLastDetections(log);
+  size_t checked = 0;
+  for (const auto& [key, want] : expected) {
+    auto v = (*store)->Get(hot::DetectionKey(key.first, key.second));
+    ASSERT_TRUE(v.has_value()) << v.error().ToString();
+    ASSERT_TRUE(v->has_value()) << "no detail for " << key.first << " " << key.second;
+    auto d = hot::DetectionFromJson(**v);
+    ASSERT_TRUE(d.has_value()) << **v;
+    EXPECT_EQ(d->window_start_ms / 30000, std::get<0>(want)) << **v;
+    EXPECT_EQ(d->event_count, std::get<2>(want)) << **v;
+    EXPECT_NEAR(d->avg_speed, std::get<1>(want) / std::get<2>(want), 1e-9) << **v;
+    ++checked;
+  }
+  EXPECT_GT(checked, 0u);
+}
+
 // The detections count of the run's last status line ("... | detections N | ...").
 uint64_t FinalDetections(const std::string& out) {
   const size_t at = out.rfind("detections ");
@@ -115,6 +140,8 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
   // threshold (none lost to a partition read ahead of another, none doubled).
   EXPECT_EQ(FinalDetections(r.out), ::smartcar::pipeline::testing::ReferenceOverspeedWindows(log))
       << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
+  ExpectDetailsEqualTheReference(dir.file("data"), log);
+  EXPECT_NE(r.out.find("| late 0 |"), std::string::npos) << r.out.substr(0, 400);
   // What the pilot's OverSpeedCarInfo printed, through the CLI.
   auto o = RunSmartcar("overspeed 20220426 --data " + dir.file("data"));
   ASSERT_EQ(o.exit_code, 0) << o.out;
@@ -231,6 +258,7 @@ TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
   EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 50u * 1200);
   EXPECT_EQ(TableRows(dir.file("data")), 50u * 1200);
   EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+  ExpectDetailsEqualTheReference(dir.file("data"), log);
 }
 
 TEST(RunTest, ClearErrors) {

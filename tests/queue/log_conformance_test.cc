@@ -155,6 +155,51 @@ TEST_P(LogConformanceTest, UncommittedRecordsAreRedeliveredAfterACrash) {
   }
 }
 
+// Commit metadata (Kafka's OffsetCommit metadata; the pipeline keeps its closed-through event
+// time there): stored with the offset, read back by any consumer of the group, survives a
+// restart, replaced by the next commit, bounded in size.
+TEST_P(LogConformanceTest, CommitMetadataIsStoredWithTheOffset) {
+  CreateTopic("t", 2);
+  std::vector<Record> records;
+  for (int i = 0; i < 6; ++i) records.push_back(Rec("", "r" + std::to_string(i)));
+  Append("t", records);
+  const TopicPartition p0{"t", PartitionId(0)}, p1{"t", PartitionId(1)};
+  {
+    auto c = NewConsumer("g1");
+    ASSERT_TRUE(c->Subscribe({{"t"}}).ok());
+    auto got = Drain(c.get(), 6);
+    ASSERT_EQ(got.size(), 6u);
+    auto none = c->Committed(p0);
+    ASSERT_TRUE(none.has_value()) << none.error().ToString();
+    EXPECT_FALSE(none->has_value());
+    ASSERT_TRUE(c->Commit({{{p0, Offset(1), "closed=100"}, {p1, Offset(2), ""}}}).ok());
+    ASSERT_TRUE(c->Commit({{{p0, Offset(2), "closed=200"}}}).ok());
+    Status big = c->Commit({{{p0, Offset(3), std::string(kMaxCommitMetadataBytes + 1, 'x')}}});
+    EXPECT_FALSE(big.ok());
+    EXPECT_NE(big.message().find("metadata"), std::string::npos) << big.ToString();
+    ASSERT_TRUE(c->Close().ok());
+  }
+  Reopen();
+  auto c = NewConsumer("g1");
+  auto m0 = c->Committed(p0);
+  ASSERT_TRUE(m0.has_value()) << m0.error().ToString();
+  ASSERT_TRUE(m0->has_value());
+  EXPECT_EQ((*m0)->offset.value, 2);
+  EXPECT_EQ((*m0)->metadata, "closed=200");
+  auto m1 = c->Committed(p1);
+  ASSERT_TRUE(m1.has_value() && m1->has_value());
+  EXPECT_EQ((*m1)->offset.value, 2);
+  EXPECT_EQ((*m1)->metadata, "");
+  auto d = log_->DescribeGroup("g1");
+  ASSERT_TRUE(d.has_value()) << d.error().ToString();
+  ASSERT_EQ(d->partitions.size(), 2u);
+  EXPECT_EQ(d->partitions[0].committed.value, 2);
+  auto other = NewConsumer("g2");
+  auto m2 = other->Committed(p0);
+  ASSERT_TRUE(m2.has_value());
+  EXPECT_FALSE(m2->has_value());
+}
+
 TEST_P(LogConformanceTest, GroupsAreIndependent) {
   CreateTopic("t", 2);
   std::vector<Record> records;

@@ -24,6 +24,7 @@ class EmbeddedConsumer final : public Consumer {
   Status Assign(const AssignOptions& options) override;
   Result<std::vector<ConsumedRecord>> Poll(const PollOptions& options) override;
   Status Commit(const CommitOptions& options) override;
+  Result<std::optional<TopicPartitionOffset>> Committed(const TopicPartition& tp) override;
   Status Seek(const SeekOptions& options) override;
   std::vector<TopicPartition> Assignment() override;
   Result<Offset> Position(const TopicPartition& tp) override;
@@ -317,14 +318,40 @@ Status EmbeddedConsumer::Commit(const CommitOptions& options) {
       if (o.tp.partition.value < 0 || o.tp.partition.value >= t->meta.config.partitions) {
         return Status::InvalidArgument("partition " + ToString(o.tp) + " does not exist");
       }
+      if (o.metadata.size() > kMaxCommitMetadataBytes) {
+        return Status::InvalidArgument("commit metadata of " + ToString(o.tp) + " is " +
+                                       std::to_string(o.metadata.size()) + " bytes; at most " +
+                                       std::to_string(kMaxCommitMetadataBytes) + " are kept");
+      }
       std::string v;
       PutFixed64BE(&v, static_cast<uint64_t>(o.offset.value));
+      v += o.metadata;
       batch.Put(CommitKey(options_.group, t->meta.id, o.tp.partition.value), v);
     }
   }
   if (batch.Count() == 0) return Status::OK();
   return FromRocks(log_->db()->Write(log_->write_options(), &batch),
                    "committing offsets of group '" + options_.group + "'");
+}
+
+Result<std::optional<TopicPartitionOffset>> EmbeddedConsumer::Committed(
+    const TopicPartition& tp) {
+  if (options_.group.empty()) {
+    return Err(Status::InvalidArgument("Committed needs a consumer group (ConsumerOptions.group)"));
+  }
+  uint32_t topic_id = 0;
+  {
+    std::lock_guard<std::mutex> l(log_->mu());
+    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    TopicState* t = log_->FindTopicLocked(tp.topic);
+    if (t == nullptr) return Err(Status::NotFound("topic '" + tp.topic + "' does not exist"));
+    topic_id = t->meta.id;
+  }
+  auto c = log_->ReadCommittedWithMetadata(options_.group, topic_id, tp.partition.value);
+  if (!c) return Err(c.error());
+  if (!c->has_value()) return std::optional<TopicPartitionOffset>();
+  return std::optional<TopicPartitionOffset>(
+      TopicPartitionOffset{tp, Offset((*c)->first), std::move((*c)->second)});
 }
 
 Status EmbeddedConsumer::Seek(const SeekOptions& options) {

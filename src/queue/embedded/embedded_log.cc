@@ -204,12 +204,22 @@ Result<TopicDescription> EmbeddedLog::DescribeTopic(std::string_view name) {
 
 Result<std::optional<int64_t>> EmbeddedLog::ReadCommitted(const std::string& group,
                                                           uint32_t topic_id, int32_t partition) {
+  auto c = ReadCommittedWithMetadata(group, topic_id, partition);
+  if (!c) return Err(c.error());
+  if (!c->has_value()) return std::optional<int64_t>();
+  return std::optional<int64_t>((*c)->first);
+}
+
+// The value is the offset (8 bytes, big endian) followed by the commit metadata, if any.
+Result<std::optional<std::pair<int64_t, std::string>>> EmbeddedLog::ReadCommittedWithMetadata(
+    const std::string& group, uint32_t topic_id, int32_t partition) {
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), CommitKey(group, topic_id, partition), &v);
-  if (s.IsNotFound()) return std::optional<int64_t>();
+  if (s.IsNotFound()) return std::optional<std::pair<int64_t, std::string>>();
   QUEUE_RETURN_IF_ERROR(FromRocks(s, "reading committed offset of group '" + group + "'"));
-  if (v.size() != 8) return Err(Status::Corruption("committed offset of group '" + group + "'"));
-  return std::optional<int64_t>(static_cast<int64_t>(DecodeFixed64BE(v.data())));
+  if (v.size() < 8) return Err(Status::Corruption("committed offset of group '" + group + "'"));
+  return std::optional<std::pair<int64_t, std::string>>(
+      std::in_place, static_cast<int64_t>(DecodeFixed64BE(v.data())), v.substr(8));
 }
 
 Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {
@@ -236,7 +246,7 @@ Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const rocksdb::Slice k = it->key();
-    if (k.size() != prefix.size() + 8 || it->value().size() != 8) continue;
+    if (k.size() != prefix.size() + 8 || it->value().size() < 8) continue;
     const uint32_t id = DecodeFixed32BE(k.data() + prefix.size());
     const auto p = static_cast<int32_t>(DecodeFixed32BE(k.data() + prefix.size() + 4));
     auto n = names.find(id);

@@ -76,6 +76,9 @@ class EmbeddedLog final : public Log {
   // The committed offset of `group` on (topic_id, partition), or nullopt.
   Result<std::optional<int64_t>> ReadCommitted(const std::string& group, uint32_t topic_id,
                                                int32_t partition);
+  // The committed offset and its metadata, or nullopt.
+  Result<std::optional<std::pair<int64_t, std::string>>> ReadCommittedWithMetadata(
+      const std::string& group, uint32_t topic_id, int32_t partition);
   rocksdb::WriteOptions write_options() const;
 
  private:

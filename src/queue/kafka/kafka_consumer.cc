@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <set>
 
 #include <unistd.h>
+
+#include <librdkafka/rdkafka.h>
 
 #include "queue/kafka/kafka_log_impl.h"
 
@@ -28,6 +32,15 @@ std::vector<TopicPartition> ToTps(const std::vector<RdKafka::TopicPartition*>& p
 struct PartitionList {
   std::vector<RdKafka::TopicPartition*> v;
   ~PartitionList() { RdKafka::TopicPartition::destroy(v); }
+};
+
+// A C partition list (commit metadata needs the C API), destroyed with its metadata.
+struct CList {
+  explicit CList(int size) : v(rd_kafka_topic_partition_list_new(size)) {}
+  ~CList() { rd_kafka_topic_partition_list_destroy(v); }
+  CList(const CList&) = delete;
+  CList& operator=(const CList&) = delete;
+  rd_kafka_topic_partition_list_t* v;
 };
 
 class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
@@ -191,32 +204,68 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     return out;
   }
 
+  // Through the C API: librdkafka 2.0's C++ TopicPartition has no commit metadata.
   Status Commit(const CommitOptions& options) override {
     if (closed_) return Status::Aborted("consumer is closed");
     if (options_.group.empty()) {
       return Status::InvalidArgument("Commit needs a consumer group (ConsumerOptions.group)");
     }
-    PartitionList list;
-    if (options.offsets.empty()) {
+    std::vector<TopicPartitionOffset> offsets = options.offsets;
+    if (offsets.empty()) {
       for (const auto& [tp, pos] : positions_) {
-        if (assigned_.count(tp) != 0) {
-          list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value, pos));
-        }
-      }
-    } else {
-      for (const TopicPartitionOffset& o : options.offsets) {
-        list.v.push_back(
-            RdKafka::TopicPartition::create(o.tp.topic, o.tp.partition.value, o.offset.value));
+        if (assigned_.count(tp) != 0) offsets.push_back({tp, Offset(pos), ""});
       }
     }
-    if (list.v.empty()) return Status::OK();
-    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->commitSync(list.v),
-                                    "committing offsets of group '" + options_.group + "'"));
-    for (const RdKafka::TopicPartition* p : list.v) {
+    if (offsets.empty()) return Status::OK();
+    CList list(static_cast<int>(offsets.size()));
+    for (const TopicPartitionOffset& o : offsets) {
+      if (o.metadata.size() > kMaxCommitMetadataBytes) {
+        return Status::InvalidArgument("commit metadata of " + ToString(o.tp) + " is " +
+                                       std::to_string(o.metadata.size()) + " bytes; at most " +
+                                       std::to_string(kMaxCommitMetadataBytes) + " are kept");
+      }
+      rd_kafka_topic_partition_t* p =
+          rd_kafka_topic_partition_list_add(list.v, o.tp.topic.c_str(), o.tp.partition.value);
+      p->offset = o.offset.value;
+      if (!o.metadata.empty()) {
+        p->metadata = std::malloc(o.metadata.size());  // Freed by the list.
+        std::memcpy(p->metadata, o.metadata.data(), o.metadata.size());
+        p->metadata_size = o.metadata.size();
+      }
+    }
+    const std::string what = "committing offsets of group '" + options_.group + "'";
+    QUEUE_RETURN_IF_ERROR(FromKafka(
+        static_cast<RdKafka::ErrorCode>(rd_kafka_commit(consumer_->c_ptr(), list.v, 0)), what));
+    for (int i = 0; i < list.v->cnt; ++i) {
+      const rd_kafka_topic_partition_t& p = list.v->elems[i];
       QUEUE_RETURN_IF_ERROR(
-          FromKafka(p->err(), "committing " + p->topic() + "/" + std::to_string(p->partition())));
+          FromKafka(static_cast<RdKafka::ErrorCode>(p.err),
+                    "committing " + std::string(p.topic) + "/" + std::to_string(p.partition)));
     }
     return Status::OK();
+  }
+
+  Result<std::optional<TopicPartitionOffset>> Committed(const TopicPartition& tp) override {
+    if (closed_) return Err(Status::Aborted("consumer is closed"));
+    if (options_.group.empty()) {
+      return Err(
+          Status::InvalidArgument("Committed needs a consumer group (ConsumerOptions.group)"));
+    }
+    CList list(1);
+    rd_kafka_topic_partition_list_add(list.v, tp.topic.c_str(), tp.partition.value);
+    QUEUE_RETURN_IF_ERROR(
+        FromKafka(static_cast<RdKafka::ErrorCode>(rd_kafka_committed(
+                      consumer_->c_ptr(), list.v, static_cast<int>(queue_.request_timeout_ms))),
+                  "reading committed offsets of group '" + options_.group + "'"));
+    const rd_kafka_topic_partition_t& p = list.v->elems[0];
+    QUEUE_RETURN_IF_ERROR(
+        FromKafka(static_cast<RdKafka::ErrorCode>(p.err), "reading committed " + ToString(tp)));
+    if (p.offset < 0) return std::optional<TopicPartitionOffset>();
+    TopicPartitionOffset out{tp, Offset(p.offset), ""};
+    if (p.metadata != nullptr && p.metadata_size > 0) {
+      out.metadata.assign(static_cast<const char*>(p.metadata), p.metadata_size);
+    }
+    return std::optional<TopicPartitionOffset>(std::move(out));
   }
 
   Status Seek(const SeekOptions& options) override {
