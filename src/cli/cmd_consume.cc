@@ -26,7 +26,7 @@ struct ConsumeFlags {
 
 int RunConsume(const ConsumeFlags& f) {
   const char* cmd = "smartcar consume";
-  auto log = OpenQueueOrReport(f.queue, cmd);
+  auto log = OpenQueueOrReport(f.queue, cmd, /*reads_only=*/true);
   if (!log) return kExitFailure;
   queue::ConsumerOptions co;
   co.group = f.group;

@@ -16,7 +16,7 @@ struct GroupFlags {
 
 int RunDescribeGroup(const GroupFlags& f) {
   const char* cmd = "smartcar consumer-groups describe";
-  auto log = OpenQueueOrReport(f.queue, cmd);
+  auto log = OpenQueueOrReport(f.queue, cmd, /*reads_only=*/true);
   if (!log) return kExitFailure;
   auto d = log->DescribeGroup(f.group);
   if (!d) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
 #include "hot/detection.h"
@@ -23,6 +24,7 @@ struct OverspeedFlags {
   std::string master;
   std::string user;
   std::string password;
+  std::string password_file;
   std::string prefix;
   int timeout_ms = 5000;
   std::string config;
@@ -46,12 +48,20 @@ int ToOptions(const OverspeedFlags& f, hot::HotOptions* o) {
     o->sentinels = *std::move(list);
     o->master_name = f.master;
   } else if (!f.redis.empty()) {
-    auto ep = hot::ParseEndpoint(f.redis, "--redis");
-    if (!ep) return Fail(kExitUsage, ep.error().message());
-    o->redis = *std::move(ep);
+    auto address = hot::ParseRedisAddress(f.redis, "--redis");
+    if (!address) return Fail(kExitUsage, address.error().message());
+    o->redis = address->endpoint;
+    if (o->username.empty()) o->username = address->username;
+    if (o->password.empty()) o->password = address->password;
   } else {
-    o->data_dir = f.data + "/hot";
+    if (Status s = CheckDataDir(f.data); !s.ok()) return Fail(kExitUsage, s.message());
+    o->data_dir = HotDataDir(f.data);
     o->read_only = true;  // Works while the pipeline holds the store open.
+  }
+  if (!f.password_file.empty()) {
+    auto pw = ReadPasswordFile(f.password_file);
+    if (!pw) return Fail(kExitUsage, "--password-file: " + pw.error().message());
+    o->password = *pw;
   }
   return kExitOk;
 }
@@ -71,6 +81,11 @@ int ApplyConfig(OverspeedFlags* f) {
     f->master = cfg->GetString("hot.master", f->master);
   }
   if (f->prefix.empty()) f->prefix = cfg->GetString("hot.prefix", "");
+  if (f->user.empty()) f->user = cfg->GetString("hot.user", "");
+  if (f->password.empty()) f->password = cfg->GetString("hot.password", "");
+  if (f->password.empty() && f->password_file.empty()) {
+    f->password_file = cfg->GetString("hot.password_file", "");
+  }
   return kExitOk;
 }
 
@@ -135,10 +150,13 @@ void RegisterOverspeed(CLI::App* app, int* exit_code) {
   cmd->add_option("--password", f->password,
                   "Redis password (AUTH); or set SMARTCAR_REDIS_PASSWORD to keep it out of `ps`")
       ->envname("SMARTCAR_REDIS_PASSWORD");
+  cmd->add_option("--password-file", f->password_file,
+                  "File whose first line is the Redis password");
   cmd->add_option("--prefix", f->prefix, "Key prefix, e.g. overspeed: (default none)");
   cmd->add_option(
       "--config", f->config,
-      "smartcar.yaml: data_dir, hot.redis, hot.sentinels, hot.master, hot.prefix (flags win)");
+      "smartcar.yaml: data_dir, hot.redis, hot.sentinels, hot.master, hot.prefix, hot.user,\n"
+      "hot.password, hot.password_file (flags win)");
   cmd->add_option("--timeout-ms", f->timeout_ms, "Give up reaching Redis after this long")
       ->capture_default_str();
   data->excludes(redis)->excludes(sentinel);

@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "core/config.h"
+#include "pipeline/stores.h"
 
 #include <cstdio>
 
@@ -24,7 +25,8 @@ void AddQueueFlags(CLI::App* cmd, QueueFlags* flags) {
                   "queue.kafka.properties.*; flags given on the command line win");
 }
 
-std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command) {
+std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command,
+                                              bool reads_only) {
   queue::QueueOptions o;
   QueueFlags f = flags;
   if (!f.config.empty()) {
@@ -68,9 +70,16 @@ std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const cha
     }
     o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
+  if (reads_only && o.engine == queue::Engine::kEmbedded) {
+    if (Status s = CheckDataDir(eff.data_dir); !s.ok()) {
+      std::fprintf(stderr, "%s: %s\n", command, s.message().c_str());
+      return nullptr;
+    }
+  }
   auto log = queue::OpenLog(o);
   if (!log) {
-    std::fprintf(stderr, "%s: %s\n", command, log.error().ToString().c_str());
+    std::fprintf(stderr, "%s: %s\n", command,
+                 pipeline::ExplainBusy(log.error(), eff.data_dir).ToString().c_str());
     return nullptr;
   }
   return std::move(*log);

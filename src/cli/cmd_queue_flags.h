@@ -24,6 +24,9 @@ struct QueueFlags {
 void AddQueueFlags(CLI::App* cmd, QueueFlags* flags);
 
 // Opens the log the flags name; prints "<command>: <error>" to stderr and returns null on error.
-std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command);
+// `reads_only`: the command only reads (consume, describe, list), so with the embedded engine a
+// missing data folder is an error rather than a new, empty log.
+std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command,
+                                              bool reads_only = false);
 
 }  // namespace smartcar::cli

@@ -1,12 +1,15 @@
 // `smartcar rules check FILE.epl` and `smartcar rules run FILE.epl [--input LOG|-] [--stmt NAME]
 // [--flush]`: validate an EPL rule file, or replay a driving log through it (no other stage).
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "cep/engine.h"
 #include "cep/rule_runner.h"
@@ -28,7 +31,7 @@ bool ReadRuleFile(const std::string& path, std::string* text) {
   return true;
 }
 
-int RunCheck(const std::string& path) {
+int RunCheckFile(const std::string& path) {
   std::string text;
   if (!ReadRuleFile(path, &text)) return kExitFailure;
   Result<cep::CompiledRule> rule = cep::Compile(text);
@@ -42,6 +45,24 @@ int RunCheck(const std::string& path) {
   std::printf("%s: OK, %zu statement%s: %s\n", path.c_str(), names.size(),
               names.size() == 1 ? "" : "s", list.c_str());
   return kExitOk;
+}
+
+// A file, or every *.epl file of a folder (what `smartcar run --rules DIR` deploys).
+int RunCheck(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec)) return RunCheckFile(path);
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
+    if (e.path().extension() == ".epl" && e.is_regular_file()) files.push_back(e.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) {
+    std::fprintf(stderr, "%s: no rule files (*.epl) in this folder\n", path.c_str());
+    return kExitFailure;
+  }
+  int rc = kExitOk;
+  for (const std::string& f : files) rc = std::max(rc, RunCheckFile(f));
+  return rc;
 }
 
 struct RunFlags {
@@ -126,7 +147,8 @@ void RegisterRules(CLI::App* app, int* exit_code) {
   auto check_file = std::make_shared<std::string>();
   CLI::App* check = rules->add_subcommand(
       "check", "Parse and type-check a rule file; exits non-zero with line:column on error");
-  check->add_option("file", *check_file, "Rule file (.epl)")->required();
+  check->add_option("file", *check_file, "Rule file (.epl), or a folder: every *.epl in it")
+      ->required();
   check->callback([check_file, exit_code] { *exit_code = RunCheck(*check_file); });
 
   auto flags = std::make_shared<RunFlags>();

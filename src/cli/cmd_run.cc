@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 
 #include "cli/commands.h"
@@ -16,6 +17,7 @@
 #include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
+#include "pipeline/builtin_rule.h"
 #include "pipeline/runner.h"
 
 namespace smartcar::cli {
@@ -33,6 +35,7 @@ struct RunFlags {
   std::string redis;
   std::string kafka;
   std::string metrics_port;  // N, or "off".
+  RedisAuthFlags redis_auth;
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
@@ -46,6 +49,21 @@ std::string Today() {
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count()});
 }
 
+// DATA/rules holding the shipped pilot rule (written once; a user's edit there is kept).
+Result<std::string> UseBuiltinRule(const std::string& data_dir) {
+  const std::filesystem::path dir = std::filesystem::path(data_dir) / "rules";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Err(Status::IOError("cannot create '" + dir.string() + "': " + ec.message()));
+  const std::filesystem::path file = dir / std::string(pipeline::kBuiltinPilotRuleName);
+  if (!std::filesystem::exists(file)) {
+    std::ofstream out(file, std::ios::binary);
+    out << pipeline::kBuiltinPilotRule;
+    if (!out) return Err(Status::IOError("cannot write '" + file.string() + "'"));
+  }
+  return dir.string();
+}
+
 int RunRun(const RunFlags& f) {
   Config cfg;
   if (!LoadSettings("smartcar run", f.config, kRunSettings, &cfg)) return kExitUsage;
@@ -56,10 +74,11 @@ int RunRun(const RunFlags& f) {
   if (f.seed >= 0) cfg.Set("run.seed", std::to_string(f.seed));
   if (f.seconds >= 0) cfg.Set("run.seconds", std::to_string(f.seconds));
   if (f.fast) cfg.Set("run.fast", "true");
-  if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
+  if (!f.rules.empty()) cfg.Set("rules.dir", f.rules, "--rules");
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
+  SetRedisAuth(f.redis_auth, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
-  if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port);
+  if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
 
   pipeline::RunOptions o;
   if (!ApplyTopologySettings("smartcar run", cfg, &o)) return kExitUsage;
@@ -100,24 +119,35 @@ int RunRun(const RunFlags& f) {
     return kExitUsage;
   }
   if (!std::filesystem::is_directory(o.rules_dir)) {
-    std::fprintf(stderr, "smartcar run: rules folder '%s' not found (--rules DIR)\n",
-                 o.rules_dir.c_str());
-    return kExitUsage;
-  }
-  o.metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
-  if (const std::string port = cfg.GetString("metrics.port", "9464"); port == "off") {
-    o.metrics_port = -1;
-  } else {
-    char* end = nullptr;
-    const long n = std::strtol(port.c_str(), &end, 10);
-    if (port.empty() || *end != '\0' || n > 65535) {
-      std::fprintf(stderr,
-                   "smartcar run: --metrics-port: '%s' is not a port (0-65535, 0 = any free "
-                   "port, off or -1 = no endpoint)\n",
-                   port.c_str());
+    if (cfg.Has("rules.dir")) {
+      std::fprintf(stderr, "smartcar run: rules folder '%s' not found (%s)\n",
+                   o.rules_dir.c_str(), cfg.Where("rules.dir").c_str());
       return kExitUsage;
     }
-    o.metrics_port = n < 0 ? -1 : static_cast<int>(n);
+    auto dir = UseBuiltinRule(o.data_dir);
+    if (!dir) {
+      std::fprintf(stderr, "smartcar run: %s\n", dir.error().message().c_str());
+      return kExitFailure;
+    }
+    std::fprintf(stderr,
+                 "smartcar run: no rules folder here: running the built-in pilot rule from %s/%s "
+                 "(edit it to change the threshold while running; --rules DIR for your own)\n",
+                 dir->c_str(), std::string(pipeline::kBuiltinPilotRuleName).c_str());
+    o.rules_dir = *dir;
+  }
+  o.metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
+  if (cfg.GetString("metrics.port", "9464") == "off") {
+    o.metrics_port = -1;
+  } else {
+    auto port = cfg.GetIntInRange("metrics.port", 9464, -1, 65535);
+    if (!port) {
+      std::fprintf(stderr,
+                   "smartcar run: %s: '%s' is not a port (0-65535, 0 = any free port, off or -1 = "
+                   "no endpoint)\n",
+                   cfg.Where("metrics.port").c_str(), cfg.GetString("metrics.port", "").c_str());
+      return kExitUsage;
+    }
+    o.metrics_port = static_cast<int>(*port);
   }
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
@@ -160,7 +190,9 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   cmd->add_option("--rules", f->rules,
                   "Folder of *.epl rule files, reloaded when changed (default ./rules)");
   cmd->add_option("--redis", f->redis,
-                  "Use Redis HOST:PORT as the hot store instead of the embedded one");
+                  "Use Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store\n"
+                  "instead of the embedded one");
+  AddRedisAuthFlags(cmd, &f->redis_auth);
   cmd->add_option("--kafka", f->kafka,
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
   cmd->add_option("--metrics-port", f->metrics_port,

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "pipeline/stores.h"
 #include "table/shell/command_parser.h"
 #include "table/shell/shell.h"
 #include "table/table.h"
@@ -52,9 +53,14 @@ int Interactive(table::shell::Shell* shell) {
 }
 
 int RunShell(const ShellFlags& f) {
+  if (Status s = CheckDataDir(f.data); !s.ok()) {
+    std::fprintf(stderr, "smartcar shell: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
   auto store = table::TableStore::Open({.data_dir = f.data, .read_only = f.read_only});
   if (!store) {
-    std::fprintf(stderr, "smartcar shell: %s\n", store.error().ToString().c_str());
+    std::fprintf(stderr, "smartcar shell: %s\n",
+                 pipeline::ExplainBusy(store.error(), f.data).ToString().c_str());
     return kExitFailure;
   }
   table::shell::Shell shell(store->get(), &std::cout, {.show_timing = !f.no_timing});

@@ -126,6 +126,10 @@ int RunSql(const SqlFlags& f, bool has_execute) {
   }
   // DriverCarInfo (the pilot's SmartCar_Drive_Info), read-only, exported before each statement.
   pipeline::RegisterDriveInfoView();
+  if (Status s = CheckDataDir(f.data); !s.ok()) {
+    std::fprintf(stderr, "smartcar sql: %s\n", s.message().c_str());
+    return kExitUsage;
+  }
   warehouse::WarehouseOptions options;
   options.data_dir = f.data;
   auto w = warehouse::Warehouse::Open(options);

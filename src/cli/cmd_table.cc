@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "pipeline/stores.h"
 #include "core/line_codec.h"
 #include "core/line_reader.h"
 #include "core/row_key.h"
@@ -48,7 +49,8 @@ int RunSplit(const SplitFlags& f) {
   }
   auto store = table::TableStore::Open({.data_dir = f.data});
   if (!store) {
-    std::fprintf(stderr, "smartcar table split: %s\n", store.error().ToString().c_str());
+    std::fprintf(stderr, "smartcar table split: %s\n",
+                 pipeline::ExplainBusy(store.error(), f.data).ToString().c_str());
     return kExitFailure;
   }
   Status s;
@@ -85,7 +87,8 @@ struct LoadFlags {
 int RunLoad(const LoadFlags& f) {
   auto store = table::TableStore::Open({.data_dir = f.data});
   if (!store) {
-    std::fprintf(stderr, "smartcar table load: %s\n", store.error().ToString().c_str());
+    std::fprintf(stderr, "smartcar table load: %s\n",
+                 pipeline::ExplainBusy(store.error(), f.data).ToString().c_str());
     return kExitFailure;
   }
   if (!(*store)->Exists(f.table)) {

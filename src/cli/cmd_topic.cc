@@ -36,7 +36,7 @@ int RunCreate(const TopicFlags& f) {
 }
 
 int RunList(const TopicFlags& f) {
-  auto log = OpenQueueOrReport(f.queue, "smartcar topic list");
+  auto log = OpenQueueOrReport(f.queue, "smartcar topic list", /*reads_only=*/true);
   if (!log) return kExitFailure;
   auto names = log->ListTopics();
   if (!names) return Fail("smartcar topic list", names.error());
@@ -45,7 +45,7 @@ int RunList(const TopicFlags& f) {
 }
 
 int RunDescribe(const TopicFlags& f) {
-  auto log = OpenQueueOrReport(f.queue, "smartcar topic describe");
+  auto log = OpenQueueOrReport(f.queue, "smartcar topic describe", /*reads_only=*/true);
   if (!log) return kExitFailure;
   auto d = log->DescribeTopic(f.name);
   if (!d) return Fail("smartcar topic describe", d.error());

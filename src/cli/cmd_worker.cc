@@ -26,6 +26,7 @@ struct WorkerFlags {
   std::string kafka;
   std::vector<std::string> kafka_properties;
   double until_idle = -1;
+  RedisAuthFlags redis_auth;
 };
 
 const std::vector<std::string> kWorkerSettings = TopologySettingKeys();
@@ -36,6 +37,7 @@ int RunWorker(const WorkerFlags& f) {
   if (!f.data.empty()) cfg.Set("data_dir", f.data);
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
+  SetRedisAuth(f.redis_auth, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
 
   pipeline::WorkerOptions o;
@@ -98,7 +100,10 @@ void RegisterWorker(CLI::App* app, int* exit_code) {
   cmd->add_option("--kafka", f->kafka, "Kafka brokers HOST:PORT,... holding SmartCar-Topic");
   cmd->add_option("--kafka-property", f->kafka_properties,
                   "librdkafka property name=value (repeatable), e.g. session.timeout.ms=6000");
-  cmd->add_option("--redis", f->redis, "Redis HOST:PORT as the hot store shared by all workers");
+  cmd->add_option("--redis", f->redis,
+                  "Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store shared "
+                  "by all workers");
+  AddRedisAuthFlags(cmd, &f->redis_auth);
   cmd->add_option("--until-idle", f->until_idle,
                   "End by itself once this worker's partitions are read to their end and no "
                   "record came for SECONDS; open windows are then closed, everything is "

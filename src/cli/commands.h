@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -66,5 +67,21 @@ MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log = 
 // Where each stage keeps its files inside the data folder (`--data`, default ./smartcar-data).
 inline std::string QueueDataDir(const std::string& data) { return data + "/queue"; }
 inline std::string HotDataDir(const std::string& data) { return data + "/hot"; }
+
+// A read command's data folder must exist: a typo must not look like an empty store.
+// InvalidArgument naming the folder when it is missing or not a folder.
+inline Status CheckDataDir(const std::string& data) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(data, ec);
+  if (!std::filesystem::exists(st)) {
+    return Status::InvalidArgument("data folder '" + data +
+                                   "' does not exist (--data DIR names the folder `smartcar run "
+                                   "--data DIR` writes)");
+  }
+  if (!std::filesystem::is_directory(st)) {
+    return Status::InvalidArgument("--data '" + data + "' is not a folder");
+  }
+  return Status::OK();
+}
 
 }  // namespace smartcar::cli

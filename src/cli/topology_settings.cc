@@ -1,5 +1,7 @@
 #include "cli/topology_settings.h"
 
+#include <fstream>
+
 namespace smartcar::cli {
 
 std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
@@ -11,12 +13,42 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "queue.kafka.properties.*",
                                    "hot.engine",
                                    "hot.redis",
+                                   "hot.user",
+                                   "hot.password",
+                                   "hot.password_file",
                                    "hot.prefix",
                                    "hot.ttl",
                                    "topology.cep_parallelism",
                                    "topology.table_parallelism"};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
+}
+
+void AddRedisAuthFlags(CLI::App* cmd, RedisAuthFlags* f) {
+  cmd->add_option("--redis-user", f->user, "Redis ACL user (Redis 6+), with a password");
+  cmd->add_option("--redis-password", f->password,
+                  "Redis password (AUTH); or set SMARTCAR_REDIS_PASSWORD, or use "
+                  "--redis-password-file, to keep it out of `ps`")
+      ->envname("SMARTCAR_REDIS_PASSWORD");
+  cmd->add_option("--redis-password-file", f->password_file,
+                  "File whose first line is the Redis password");
+}
+
+void SetRedisAuth(const RedisAuthFlags& f, Config* cfg) {
+  if (!f.user.empty()) cfg->Set("hot.user", f.user, "--redis-user");
+  if (!f.password.empty()) cfg->Set("hot.password", f.password, "--redis-password");
+  if (!f.password_file.empty()) {
+    cfg->Set("hot.password_file", f.password_file, "--redis-password-file");
+  }
+}
+
+Result<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Err(Status::IOError("cannot read password file '" + path + "'"));
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
 }
 
 bool LoadSettings(const char* command, const std::string& path,

@@ -7,9 +7,23 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "core/config.h"
 
 namespace smartcar::cli {
+
+// Redis credentials for `run` and `worker` (as `overspeed` takes them): flags, the environment
+// (SMARTCAR_REDIS_PASSWORD) or a password file, then smartcar.yaml's hot.user / hot.password /
+// hot.password_file. Never printed.
+struct RedisAuthFlags {
+  std::string user;
+  std::string password;
+  std::string password_file;
+};
+void AddRedisAuthFlags(CLI::App* cmd, RedisAuthFlags* f);
+// Copies the flags given into `cfg` (flags win over the file).
+void SetRedisAuth(const RedisAuthFlags& f, Config* cfg);
 
 // The keys ApplyTopologySettings reads, followed by `more` (a command's own keys): what
 // LoadSettings accepts without a warning.
@@ -20,6 +34,10 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more = {})
 bool LoadSettings(const char* command, const std::string& path,
                   const std::vector<std::string>& known, Config* cfg);
 
+// The first line of `path` (a password file, as Sqoop's --password-file and redis-cli's
+// --askpass keep secrets out of `ps`), without its line end. IOError if unreadable.
+Result<std::string> ReadPasswordFile(const std::string& path);
+
 // Copies the shared settings into `o` (a RunOptions or WorkerOptions). False, after printing
 // "<command>: <error>", for a value of the wrong type.
 template <class Options>
@@ -27,14 +45,25 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, Options* o) {
   o->data_dir = cfg.GetString("data_dir", "./smartcar-data");
   o->rules_dir = cfg.GetString("rules.dir", "rules");
   o->redis = cfg.GetString("hot.redis", "");
+  o->redis_user = cfg.GetString("hot.user", "");
+  o->redis_password = cfg.GetString("hot.password", "");
+  if (const std::string file = cfg.GetString("hot.password_file", ""); !file.empty()) {
+    auto pw = ReadPasswordFile(file);
+    if (!pw) {
+      std::fprintf(stderr, "%s: %s: %s\n", command, cfg.Where("hot.password_file").c_str(),
+                   pw.error().message().c_str());
+      return false;
+    }
+    o->redis_password = *pw;
+  }
   o->hot_prefix = cfg.GetString("hot.prefix", "");
   o->kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
                          ? ""
                          : cfg.GetString("queue.kafka.brokers", "");
-  auto partitions = cfg.GetInt("queue.partitions", 4);
+  auto partitions = cfg.GetIntInRange("queue.partitions", 4, 1, 10000);
   auto ttl = cfg.GetDurationMs("hot.ttl", o->hot_ttl_ms);
-  auto cep_par = cfg.GetInt("topology.cep_parallelism", 2);
-  auto table_par = cfg.GetInt("topology.table_parallelism", 1);
+  auto cep_par = cfg.GetIntInRange("topology.cep_parallelism", 2, 1, 64);
+  auto table_par = cfg.GetIntInRange("topology.table_parallelism", 1, 1, 64);
   for (const auto* r : {&partitions, &ttl, &cep_par, &table_par}) {
     if (!*r) {
       std::fprintf(stderr, "%s: %s\n", command, r->error().message().c_str());

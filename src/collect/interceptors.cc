@@ -14,6 +14,7 @@
 
 #include "collect/interceptor.h"
 #include "core/clock.h"
+#include "core/escape.h"
 #include "core/event_time.h"
 #include "core/line_codec.h"
 
@@ -125,7 +126,8 @@ class ParseInterceptor final : public Interceptor {
       }
       if (!r) {
         rejects += e.file ? *e.file : std::string("-");
-        rejects += ':' + std::to_string(e.line) + '\t' + r.error().message() + '\t' + e.body + '\n';
+        rejects += ':' + std::to_string(e.line) + '\t' + EscapeBytes(r.error().message()) + '\t' +
+                   EscapeBytes(e.body) + '\n';
         continue;
       }
       if (*r == LineKind::kHeader && drop_headers_) continue;

@@ -87,8 +87,31 @@ std::string Config::GetString(const std::string& key, const std::string& fallbac
 }
 
 Status Config::ValueError(const std::string& key, const Value& v, const std::string& reason) const {
+  if (!v.source.empty()) return Status::InvalidArgument(v.source + ": '" + v.text + "' " + reason);
   const std::string where = v.line > 0 ? origin_ + ":" + std::to_string(v.line) + ": " : "";
   return Status::InvalidArgument(where + key + ": '" + v.text + "' " + reason);
+}
+
+std::string Config::Where(const std::string& key) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return key;
+  if (!it->second.source.empty()) return it->second.source;
+  if (it->second.line > 0) return origin_ + ":" + std::to_string(it->second.line) + ": " + key;
+  return key;
+}
+
+Result<int64_t> Config::GetIntInRange(const std::string& key, int64_t fallback, int64_t lo,
+                                      int64_t hi) const {
+  auto v = GetInt(key, fallback);
+  if (!v) return v;
+  if (*v < lo || *v > hi) {
+    auto it = values_.find(key);
+    if (it == values_.end()) return v;  // The caller's fallback.
+    return Err(ValueError(key, it->second,
+                          "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) +
+                              ")"));
+  }
+  return v;
 }
 
 Result<int64_t> Config::GetInt(const std::string& key, int64_t fallback) const {
@@ -140,8 +163,8 @@ std::map<std::string, std::string> Config::Subtree(const std::string& prefix) co
   return out;
 }
 
-void Config::Set(const std::string& key, const std::string& value) {
-  values_[key] = Value{value, 0};
+void Config::Set(const std::string& key, const std::string& value, const std::string& source) {
+  values_[key] = Value{value, 0, source};
 }
 
 std::vector<std::string> Config::UnknownKeys(const std::vector<std::string>& known) const {

@@ -32,6 +32,13 @@ class Config {
   std::string GetString(const std::string& key, const std::string& fallback) const;
   // Integer value; InvalidArgument naming origin, line and key if not an integer.
   Result<int64_t> GetInt(const std::string& key, int64_t fallback) const;
+  // Integer in [lo, hi]; InvalidArgument naming where the value came from (file and line, or
+  // the flag) and the range otherwise.
+  Result<int64_t> GetIntInRange(const std::string& key, int64_t fallback, int64_t lo,
+                                int64_t hi) const;
+  // "<origin>:<line>: <key>" for a value from the file, "<flag>" for one set from a flag,
+  // "<key>" otherwise: where a value came from, for messages.
+  std::string Where(const std::string& key) const;
   Result<bool> GetBool(const std::string& key, bool fallback) const;
   // A duration: an integer of seconds, or a number with a unit: ms, s, m (min), h, d, w
   // ("7d", "5h", "1500ms"). Returns milliseconds.
@@ -39,8 +46,9 @@ class Config {
   // All keys under `prefix.` (relative to it), e.g. librdkafka properties to pass through.
   std::map<std::string, std::string> Subtree(const std::string& prefix) const;
 
-  // Overrides (or adds) a value, e.g. from a command-line flag.
-  void Set(const std::string& key, const std::string& value);
+  // Overrides (or adds) a value, e.g. from a command-line flag; `source` ("--metrics-port")
+  // names it in messages.
+  void Set(const std::string& key, const std::string& value, const std::string& source = "");
 
   // "<origin>:<line>: unknown setting '<key>'" for every key not matching `known` (exact keys,
   // or prefixes ending in ".*" that admit any key below them).
@@ -51,7 +59,8 @@ class Config {
  private:
   struct Value {
     std::string text;
-    int line = 0;  // 0 for values set in code.
+    int line = 0;        // 0 for values set in code.
+    std::string source;  // The flag that set it, if any.
   };
   Status ValueError(const std::string& key, const Value& v, const std::string& reason) const;
 

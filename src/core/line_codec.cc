@@ -1,5 +1,7 @@
 #include "core/line_codec.h"
 
+#include "core/escape.h"
+
 #include <charconv>
 #include <cstring>
 
@@ -51,7 +53,7 @@ Status FieldError(const std::string_view* names, int index, std::string_view val
   std::string msg =
       "field " + std::to_string(index + 1) + " (" + std::string(names[index]) + "): '";
   // Keep messages readable for binary garbage: show at most 40 bytes.
-  msg.append(value.substr(0, 40));
+  msg += EscapeBytes(value.substr(0, 40));
   if (value.size() > 40) msg += "...";
   msg += "' ";
   msg += reason;
@@ -147,7 +149,7 @@ void AppendTime(EventTimeMs t, std::string* out) {
 
 Status ParseCarNumber(std::string_view text, CarNumber* out) {
   if (!ValidCar(text)) {
-    return Status::InvalidArgument("'" + std::string(text.substr(0, 40)) +
+    return Status::InvalidArgument("'" + EscapeBytes(text.substr(0, 40)) +
                                    "' is not a car number (letter + 4 digits, e.g. O0010)");
   }
   std::memcpy(out->chars.data(), text.data(), 5);

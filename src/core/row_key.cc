@@ -1,5 +1,7 @@
 #include "core/row_key.h"
 
+#include "core/escape.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -22,7 +24,7 @@ std::string MakeRowKey(EventTimeMs t, const CarNumber& car) {
 
 Result<RowKeyParts> ParseRowKey(std::string_view key) {
   if (key.size() != kRowKeySize || key[kTimestampDigits] != kRowKeySeparator) {
-    return Err(Status::InvalidArgument("'" + std::string(key.substr(0, 40)) +
+    return Err(Status::InvalidArgument("'" + EscapeBytes(key.substr(0, 40)) +
                                        "' is not a driving row key (reversed time-car)"));
   }
   char digits[kTimestampDigits];

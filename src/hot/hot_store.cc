@@ -27,6 +27,52 @@ Result<Endpoint> ParseEndpoint(std::string_view text, std::string_view what) {
   return e;
 }
 
+std::string RedactRedisAddress(std::string_view text) {
+  constexpr std::string_view kScheme = "redis://";
+  if (!text.starts_with(kScheme)) return std::string(text);
+  const size_t at = text.rfind('@');
+  if (at == std::string_view::npos) return std::string(text);
+  const std::string_view userinfo = text.substr(kScheme.size(), at - kScheme.size());
+  const size_t colon = userinfo.find(':');
+  const std::string user(colon == std::string_view::npos ? userinfo : userinfo.substr(0, colon));
+  return std::string(kScheme) + user + ":***" + std::string(text.substr(at));
+}
+
+Result<RedisAddress> ParseRedisAddress(std::string_view text, std::string_view what) {
+  constexpr std::string_view kScheme = "redis://";
+  RedisAddress a;
+  std::string_view hostport = text;
+  if (text.starts_with(kScheme)) {
+    hostport = text.substr(kScheme.size());
+    if (const size_t at = hostport.rfind('@'); at != std::string_view::npos) {
+      const std::string_view userinfo = hostport.substr(0, at);
+      const size_t colon = userinfo.find(':');
+      if (colon == std::string_view::npos) {
+        a.password = std::string(userinfo);  // redis://PASSWORD@host (redis-cli accepts it).
+      } else {
+        a.username = std::string(userinfo.substr(0, colon));
+        a.password = std::string(userinfo.substr(colon + 1));
+      }
+      hostport = hostport.substr(at + 1);
+    }
+    if (const size_t slash = hostport.find('/'); slash != std::string_view::npos) {
+      const std::string_view db = hostport.substr(slash + 1);
+      if (!db.empty() && db != "0") {
+        return Err(Status::InvalidArgument(std::string(what) + " '" + RedactRedisAddress(text) +
+                                           "': only database 0 is supported"));
+      }
+      hostport = hostport.substr(0, slash);
+    }
+  }
+  auto ep = ParseEndpoint(hostport, what);
+  if (!ep) {
+    return Err(Status::InvalidArgument(std::string(what) + " '" + RedactRedisAddress(text) +
+                                       "': expected HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT"));
+  }
+  a.endpoint = *std::move(ep);
+  return a;
+}
+
 Result<std::vector<Endpoint>> ParseEndpointList(std::string_view text, std::string_view what) {
   std::vector<Endpoint> out;
   size_t start = 0;

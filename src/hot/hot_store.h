@@ -37,6 +37,17 @@ struct Endpoint {
 
 // Parses "HOST:PORT" (the port must be 1..65535). `what` names the flag in the error.
 Result<Endpoint> ParseEndpoint(std::string_view text, std::string_view what = "address");
+// A Redis address with optional credentials: "HOST:PORT" or
+// "redis://[[USER]:PASSWORD@]HOST:PORT" (the URL form redis-cli -u takes).
+struct RedisAddress {
+  Endpoint endpoint;
+  std::string username;  // Empty: none (or "default").
+  std::string password;  // Empty: no AUTH.
+};
+// Parses either form. Errors never repeat the password (it is shown as "***").
+Result<RedisAddress> ParseRedisAddress(std::string_view text, std::string_view what = "address");
+// `text` with the password of a redis:// URL replaced by "***", for messages and logs.
+std::string RedactRedisAddress(std::string_view text);
 // Parses "HOST:PORT,HOST:PORT,...".
 Result<std::vector<Endpoint>> ParseEndpointList(std::string_view text,
                                                 std::string_view what = "address");

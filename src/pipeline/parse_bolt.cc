@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/escape.h"
 #include "core/line_codec.h"
 #include "pipeline/components.h"
 
@@ -90,8 +91,8 @@ class ParseBolt final : public topology::Bolt {
     const int64_t* p = input.GetAs<int64_t>("partition");
     const int64_t* off = input.GetAs<int64_t>("offset");
     const std::string text = o_.topic + "/" + std::to_string(p ? *p : -1) + "@" +
-                             std::to_string(off ? *off : -1) + "\t" + why.message() + "\t" + line +
-                             "\n";
+                             std::to_string(off ? *off : -1) + "\t" + EscapeBytes(why.message()) +
+                             "\t" + EscapeBytes(line) + "\n";
     if (write(dead_fd_, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
       return Status::IOError("cannot write dead-letter file '" + o_.dead_letter_path + "'");
     }

@@ -156,6 +156,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   // Stores.
   auto stores = OpenStores(StoreSettingsOf(o));
   if (!stores) return stores.error();
+  DataFolderOwner owner(o.data_dir, "smartcar run");
 
   // Topology.
   PipelineCounters counters;
@@ -260,6 +261,14 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   sim_thread.join();
   collect_thread.join();
   if (stopping) {
+    // What the collector delivered before it stopped is read first (the spout polls every
+    // 20 ms), so Ctrl-C leaves nothing collected unprocessed; bounded, so a stuck topology
+    // still stops.
+    const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (counters.consumed.load() < collected() &&
+           std::chrono::steady_clock::now() < drain_until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     Status s = (*topo)->Shutdown(std::chrono::seconds(60));
     if (result.ok() && !s.ok()) result = s.WithPrefix("topology: ");
   } else {

@@ -1,12 +1,74 @@
 #include "pipeline/stores.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+std::string OwnerPath(const std::string& data_dir) {
+  return (fs::path(data_dir) / "owner.json").string();
+}
+
+}  // namespace
+
+DataFolderOwner::DataFolderOwner(std::string data_dir, const std::string& command)
+    : path_(OwnerPath(data_dir)) {
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char since[32];
+  std::strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  nlohmann::json j = {
+      {"pid", static_cast<int64_t>(::getpid())}, {"command", command}, {"since", since}};
+  std::ofstream out(path_);
+  out << j.dump() << "\n";  // Best effort: only used to explain a busy folder.
+}
+
+DataFolderOwner::~DataFolderOwner() {
+  std::error_code ec;
+  fs::remove(path_, ec);
+}
+
+std::string OwnerOf(const std::string& data_dir) {
+  std::ifstream in(OwnerPath(data_dir));
+  if (!in) return "";
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+  if (!j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer()) return "";
+  const auto pid = j["pid"].get<int64_t>();
+  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return "";
+  const std::string command = j.value("command", std::string("smartcar"));
+  const std::string since = j.value("since", std::string());
+  return "`" + command + "` (pid " + std::to_string(pid) +
+         (since.empty() ? "" : ", since " + since) + ")";
+}
+
+Status ExplainBusy(const Status& s, const std::string& data_dir) {
+  const std::string& m = s.message();
+  if (m.find("lock file") == std::string::npos && m.find("LOCK") == std::string::npos) return s;
+  const std::string owner = OwnerOf(data_dir);
+  return Status::IOError(
+      "data folder '" + data_dir + "' is in use by " +
+      (owner.empty() ? std::string("another process") : owner) +
+      ": stop it first, or read beside it with `smartcar shell --read-only` or `smartcar sql` (" +
+      m + ")");
+}
 
 Result<Stores> OpenStores(const StoreSettings& s) {
   std::error_code ec;
@@ -21,7 +83,7 @@ Result<Stores> OpenStores(const StoreSettings& s) {
     qo.kafka_properties = s.kafka_properties;
   }
   auto log = queue::OpenLog(qo);
-  if (!log) return Err(log.error().WithPrefix("durable log: "));
+  if (!log) return Err(ExplainBusy(log.error(), s.data_dir).WithPrefix("durable log: "));
   out.log = std::move(*log);
   if (!out.log->DescribeTopic(kDriverTopic)) {
     queue::CreateTopicOptions ct;
@@ -44,9 +106,11 @@ Result<Stores> OpenStores(const StoreSettings& s) {
   ho.key_prefix = s.hot_prefix;
   ho.ttl_ms = s.hot_ttl_ms;
   if (!s.redis.empty()) {
-    auto ep = hot::ParseEndpoint(s.redis, "--redis");
-    if (!ep) return Err(ep.error());
-    ho.redis = *ep;
+    auto address = hot::ParseRedisAddress(s.redis, "--redis");
+    if (!address) return Err(address.error());
+    ho.redis = address->endpoint;
+    ho.username = s.redis_user.empty() ? address->username : s.redis_user;
+    ho.password = s.redis_password.empty() ? address->password : s.redis_password;
   }
   auto hot_store = hot::OpenHotStore(ho);
   if (!hot_store) return Err(hot_store.error().WithPrefix("hot store: "));

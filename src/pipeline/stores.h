@@ -20,7 +20,9 @@ struct StoreSettings {
   std::string kafka_brokers;  // Empty = the embedded durable log.
   std::map<std::string, std::string> kafka_properties;
   int partitions = 4;  // Of SmartCar-Topic, when it does not exist yet.
-  std::string redis;   // HOST:PORT; empty = the embedded hot store.
+  std::string redis;   // HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT; empty = embedded.
+  std::string redis_user;      // AUTH user (Redis 6 ACL); wins over the URL's.
+  std::string redis_password;  // AUTH password; wins over the URL's. Never printed.
   std::string hot_prefix;
   int64_t hot_ttl_ms = 0;
 };
@@ -40,10 +42,35 @@ StoreSettings StoreSettingsOf(const Options& o) {
   if constexpr (requires { o.kafka_properties; }) s.kafka_properties = o.kafka_properties;
   s.partitions = o.partitions;
   s.redis = o.redis;
+  s.redis_user = o.redis_user;
+  s.redis_password = o.redis_password;
   s.hot_prefix = o.hot_prefix;
   s.hot_ttl_ms = o.hot_ttl_ms;
   return s;
 }
+
+// DATA/owner.json while a `smartcar run` or `smartcar worker` holds the data folder's stores:
+// {"pid":1234,"command":"smartcar run","since":"2026-12-02T17:30:00Z"}. Written by the
+// constructor, removed by the destructor, so a command refused by a store's lock can say who
+// holds it (OwnerOf).
+class DataFolderOwner {
+ public:
+  DataFolderOwner(std::string data_dir, const std::string& command);
+  ~DataFolderOwner();
+  DataFolderOwner(const DataFolderOwner&) = delete;
+  DataFolderOwner& operator=(const DataFolderOwner&) = delete;
+
+ private:
+  std::string path_;
+};
+
+// "`smartcar run` (pid 1234, since 2026-12-02T17:30:00Z)" when a live process owns `data_dir`,
+// else empty.
+std::string OwnerOf(const std::string& data_dir);
+
+// `s` with one line saying which process holds the folder and what to do, when `s` is a store's
+// lock error (RocksDB: "While lock file: ...: Resource temporarily unavailable"); else `s`.
+Status ExplainBusy(const Status& s, const std::string& data_dir);
 
 // Creates DATA, opens the durable log (creating SmartCar-Topic if missing), the table store and
 // the hot store. Errors name the store that failed.

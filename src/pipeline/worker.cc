@@ -23,6 +23,7 @@ std::string PartitionList(const std::vector<int32_t>& ps) {
 Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   auto stores = OpenStores(StoreSettingsOf(o));
   if (!stores) return stores.error();
+  DataFolderOwner owner(o.data_dir, "smartcar worker");
 
   PipelineCounters counters;
   std::mutex assignment_mu;

@@ -27,7 +27,9 @@ struct WorkerOptions {
   std::string kafka_brokers;
   std::map<std::string, std::string>
       kafka_properties;  // librdkafka settings, e.g. session.timeout.ms.
-  std::string redis;     // HOST:PORT
+  std::string redis;           // HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT
+  std::string redis_user;      // AUTH user; wins over the URL's.
+  std::string redis_password;  // AUTH password; wins over the URL's. Never printed.
   std::string hot_prefix;
   int64_t hot_ttl_ms = 7LL * 24 * 3600 * 1000;
   int partitions = 4;  // Only when the topic does not exist yet and the engine can create it.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "core/escape.h"
 #include "core/line_codec.h"
 #include "core/line_reader.h"
 #include "warehouse/schema.h"
@@ -139,8 +140,9 @@ class DeadLetter {
       f_ = std::fopen(tmp_.c_str(), "w");
       if (f_ == nullptr) return Status::IOError("cannot write dead-letter file " + tmp_);
     }
-    std::fprintf(f_, "line %llu: %s\t%.*s\n", static_cast<unsigned long long>(line_number),
-                 why.message().c_str(), static_cast<int>(line.size()), line.data());
+    const std::string message = EscapeBytes(why.message()), escaped = EscapeBytes(line);
+    std::fprintf(f_, "line %llu: %s\t%s\n", static_cast<unsigned long long>(line_number),
+                 message.c_str(), escaped.c_str());
     return Status::OK();
   }
   // Publishes the rejects of this load (or removes an older load's file if there were none).

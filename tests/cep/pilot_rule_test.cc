@@ -2,11 +2,15 @@
 // pilot, event-time replay determinism, and requirement 4 (the threshold is one edit).
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "cep/cep_test_util.h"
+#include "cep/engine.h"
+#include "cep/value.h"
+#include "core/line_codec.h"
 #include "test_util.h"
 
 namespace smartcar::cep {
@@ -101,6 +105,49 @@ TEST(PilotRuleTest, ChangingTheThresholdChangesOnlyTheRule) {
   // Hand-computed: O0012 averages above 100 km/h in 13 windows, W0003 still in 14.
   EXPECT_EQ(d.at("O0012"), 13);
   EXPECT_EQ(d.at("W0003"), 14);
+}
+
+// windowStart/windowEnd (min and max of `date` in a 30-s batch) are each window's first and last
+// event time even when a car's events arrive out of order, and a batch window keeps them as a
+// running extreme: a few hundred bytes per car, not a multiset of every event time.
+TEST(PilotRuleTest, WindowBoundsAreExactAndCheapPerCar) {
+  auto rule = Compile(OverspeedRule());
+  ASSERT_TRUE(rule.has_value()) << rule.error().ToString();
+  std::map<std::string, std::pair<int64_t, int64_t>> bounds;  // car → (windowStart, windowEnd)
+  EngineOptions options;
+  Engine engine(options, [&](const OutputEvent& ev) {
+    if (ev.late || ev.row == nullptr) return;
+    std::string car;
+    int64_t start = 0, end = 0;
+    for (size_t i = 0; i < ev.columns->size(); ++i) {
+      const std::string& c = (*ev.columns)[i];
+      const Value& v = (*ev.row)[i];
+      if (c == "carNumber") car = v.s;
+      if (c == "windowStart") start = v.i;
+      if (c == "windowEnd") end = v.i;
+    }
+    bounds[car] = {start, end};
+  });
+  ASSERT_TRUE(engine.Deploy("overspeed", *rule).ok());
+  constexpr int kCars = 2000;
+  // Seconds 3, 17, 9, 25, 1 of the first window: first event 00:00:01, last 00:00:25.
+  for (int s : {3, 17, 9, 25, 1}) {
+    for (int c = 0; c < kCars; ++c) {
+      char line[64];
+      std::snprintf(line, sizeof(line), "202204260000%02d,A%04d,1,0,F,N,%d,A01", s, c, 90 + c % 7);
+      DriverEvent e;
+      ASSERT_TRUE(ParseDriverLine(line, &e).has_value()) << line;
+      engine.Send(e);
+    }
+  }
+  EXPECT_LE(engine.MemoryBytes() / kCars, 300u) << engine.MemoryBytes() << " bytes";
+  engine.AdvanceWatermark(EventTimeMs{INT64_MAX / 4});
+  ASSERT_EQ(bounds.size(), static_cast<size_t>(kCars));
+  const int64_t day = 1650931200000;  // 2022-04-26T00:00:00Z
+  for (const auto& [car, b] : bounds) {
+    EXPECT_EQ(b.first, day + 1000) << car;
+    EXPECT_EQ(b.second, day + 25000) << car;
+  }
 }
 
 }  // namespace

@@ -17,7 +17,12 @@ TEST(CmdConfigTest, QueueCommandsTakeTheDataFolderAndEngineFromTheFile) {
   r = testing::RunSmartcar("topic list --config " + dir.file("s.yaml"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("T1"), std::string::npos) << r.out;
-  // A flag wins over the file.
+  // A flag wins over the file (and a read command does not create a missing folder).
+  r = testing::RunSmartcar("topic list --data " + dir.file("other") + " --config " + dir.file("s.yaml"));
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("data folder '" + dir.file("other") + "' does not exist"), std::string::npos)
+      << r.out;
+  std::filesystem::create_directories(dir.file("other"));
   r = testing::RunSmartcar("topic list --data " + dir.file("other") + " --config " + dir.file("s.yaml"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out.find("T1"), std::string::npos) << r.out;
@@ -31,8 +36,8 @@ TEST(CmdConfigTest, OverspeedReadsTheFilesDataFolder) {
   testing::TempDir dir;
   testing::WriteFile(dir.file("s.yaml"), "data_dir: " + dir.file("nothing-here") + "\n");
   auto r = testing::RunSmartcar("overspeed 20220426 --config " + dir.file("s.yaml"));
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find(dir.file("nothing-here")), std::string::npos) << r.out;
+  EXPECT_EQ(r.exit_code, 2) << r.out;  // The file's folder is used, and it does not exist.
+  EXPECT_NE(r.out.find(dir.file("nothing-here") + "' does not exist"), std::string::npos) << r.out;
   r = testing::RunSmartcar("overspeed 20220426 --config " + dir.file("missing.yaml"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("cannot read configuration"), std::string::npos) << r.out;

@@ -61,9 +61,21 @@ TEST(CmdOverspeedTest, ListsTheDaysCarsFromTheEmbeddedStore) {
 
 TEST(CmdOverspeedTest, NoStoreYetIsAnEmptyList) {
   TempDir dir;
-  auto r = RunSmartcar("overspeed 20220426 --data " + dir.file("nothing"));
+  auto r = RunSmartcar("overspeed 20220426 --data " + dir.str());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("0 cars on 20220426"));
+}
+
+// A typo in --data must not look like an empty store.
+TEST(CmdOverspeedTest, AMissingDataFolderOrAFileIsAnError) {
+  TempDir dir;
+  auto r = RunSmartcar("overspeed 20220426 --data " + dir.file("nothing"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("data folder '" + dir.file("nothing") + "' does not exist"));
+  ::smartcar::testing::WriteFile(dir.file("f"), "x");
+  r = RunSmartcar("overspeed 20220426 --data " + dir.file("f"));
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("is not a folder"));
 }
 
 TEST(CmdOverspeedTest, RedisShowsTheSameCarsAsRedisCli) {

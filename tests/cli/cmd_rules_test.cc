@@ -20,6 +20,18 @@ TEST(CmdRulesTest, CheckAcceptsTheDefaultRule) {
   EXPECT_NE(r.out.find("OK, 1 statement: overspeed"), std::string::npos) << r.out;
 }
 
+// A folder: every *.epl in it (what `run --rules DIR` deploys); an empty one says so.
+TEST(CmdRulesTest, CheckTakesAFolder) {
+  auto r = RunSmartcar("rules check " + std::string(SMARTCAR_SOURCE_DIR) + "/rules");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("overspeed.epl: OK, 1 statement: overspeed"), std::string::npos) << r.out;
+  testing::TempDir dir;
+  r = RunSmartcar("rules check " + dir.str());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find(dir.str() + ": no rule files (*.epl) in this folder"), std::string::npos)
+      << r.out;
+}
+
 TEST(CmdRulesTest, CheckRejectsABadRuleWithLineAndColumn) {
   testing::TempDir dir;
   testing::WriteFile(dir.file("bad.epl"),

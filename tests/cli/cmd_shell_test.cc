@@ -1,12 +1,30 @@
 // `smartcar shell` and `smartcar table` as a user runs them: modes, exit codes, messages.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "test_util.h"
 
 namespace smartcar {
 namespace {
 
 using testing::RunSmartcar;
+
+// A typo in --data must not start an empty store silently.
+TEST(CmdShellTest, AMissingDataFolderIsAnError) {
+  testing::TempDir dir;
+  auto r = RunSmartcar("shell --data " + dir.file("typo") + " -e \"list\"");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("data folder '" + dir.file("typo") + "' does not exist"), std::string::npos)
+      << r.out;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("typo")));
+  r = RunSmartcar("sql --data " + dir.file("typo") + " -e \"SELECT 1\"");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;
+  r = RunSmartcar("consume SmartCar-Topic --max 1 --data " + dir.file("typo"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("does not exist"), std::string::npos) << r.out;
+}
 
 TEST(CmdShellTest, ExecuteRunsStatementsAndReportsFailure) {
   testing::TempDir dir;

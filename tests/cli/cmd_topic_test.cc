@@ -2,6 +2,8 @@
 // consumer-groups.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <algorithm>
 
 #include "test_util.h"
@@ -83,6 +85,7 @@ TEST_F(CmdQueueTest, ProduceSkipsBadLinesNamingThem) {
 }
 
 TEST_F(CmdQueueTest, UnknownTopicAndUnreachableBrokers) {
+  std::filesystem::create_directories(dir_.file("log"));
   auto r = RunSmartcar("consume nope --max 1" + Data());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("topic 'nope' does not exist"), std::string::npos) << r.out;

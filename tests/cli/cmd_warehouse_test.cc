@@ -73,7 +73,7 @@ TEST(CmdWarehouseTest, MalformedFileReportsRejectsAndWhere) {
 TEST(CmdSqlTest, ErrorsAreDuckDbMessagesWithPositionAndExitOne) {
   testing::TempDir dir;
   auto r = RunSmartcar("sql -e \"SELECT car_numbr FROM SmartCar_Status_Info\" --data " +
-                       dir.file("data"));
+                       dir.str());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("Binder Error: Referenced column \"car_numbr\" not found"),
             std::string::npos)
@@ -87,7 +87,7 @@ TEST(CmdSqlTest, StatementsFromAPipe) {
   testing::TempDir dir;
   auto r = testing::RunCommand("printf 'SELECT 1 AS a;\\nSELECT\\n  2 AS b;\\nSELEC 3;\\n' | " +
                                std::string(SMARTCAR_BINARY) + " sql --format csv --data " +
-                               dir.file("data"));
+                               dir.str());
   EXPECT_EQ(r.exit_code, 1) << r.out;  // The third statement fails.
   EXPECT_NE(r.out.find("a\n1\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("b\n2\n"), std::string::npos) << r.out;
@@ -100,7 +100,7 @@ TEST(CmdSqlTest, InteractiveShellOnATerminalKeepsHistory) {
   testing::TempDir dir;
   auto r = testing::RunCommand("printf 'SELECT 40 +\\n 2 AS x;\\n.quit\\n' | HOME=" + dir.str() +
                                " script -qec '" + std::string(SMARTCAR_BINARY) + " sql --data " +
-                               dir.file("data") + "' /dev/null");
+                               dir.str() + "' /dev/null");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("smartcar> "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("|      42 |"), std::string::npos) << r.out;

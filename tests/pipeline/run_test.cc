@@ -25,6 +25,7 @@ namespace smartcar::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using ::smartcar::testing::RunCommand;
 using ::smartcar::testing::RunSmartcar;
 using ::smartcar::testing::TempDir;
 
@@ -287,6 +288,71 @@ TEST(RunTest, ClearErrors) {
   r = RunSmartcar(RunArgs(dir, 4, 10, 1));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("holds a run with other settings"), std::string::npos) << r.out;
+  // Bad values name where they came from: the flag, or the YAML file and line.
+  r = RunSmartcar("run --metrics-port -5 --seconds 5 --fast --data " + dir.file("d3") +
+                  " --rules " + RulesDir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--metrics-port: '-5' is not a port"), std::string::npos) << r.out;
+  ::smartcar::testing::WriteFile(dir.file("s.yaml"),
+                                 "metrics:\n  port: 99999\ntopology:\n  cep_parallelism: 2\n");
+  r = RunSmartcar("run --config " + dir.file("s.yaml") + " --seconds 5 --fast --data " +
+                  dir.file("d3") + " --rules " + RulesDir());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(dir.file("s.yaml") + ":2: metrics.port: '99999' is not a port"),
+            std::string::npos)
+      << r.out;
+  ::smartcar::testing::WriteFile(dir.file("s2.yaml"), "topology:\n  cep_parallelism: -3\n");
+  r = RunSmartcar("run --config " + dir.file("s2.yaml") + " --seconds 5 --fast --data " +
+                  dir.file("d3") + " --rules " + RulesDir() + " --metrics-port off");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find(dir.file("s2.yaml") + ":2: topology.cep_parallelism: '-3' is out of range"),
+            std::string::npos)
+      << r.out;
+  // A Redis URL's password is never printed.
+  r = RunSmartcar("run --metrics-port off --seconds 5 --fast --data " + dir.file("d4") +
+                  " --rules " + RulesDir() + " --redis redis://:s3cret@localhost:notaport");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out.find("s3cret"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("redis://:***@localhost:notaport"), std::string::npos) << r.out;
+}
+
+// Started where there is no rules folder (and no --rules), `smartcar run` runs the pilot's rule
+// as shipped, from DATA/rules where the user can edit it, and says so.
+TEST(RunTest, OutsideTheRepositoryRunsTheBuiltinRule) {
+  TempDir dir;
+  auto r = RunCommand("cd " + dir.str() + " && " + SMARTCAR_BINARY +
+                      " run --metrics-port off --data data --date 20220426 --cars 10 --seconds 300 "
+                      "--fast --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("built-in pilot rule"), std::string::npos) << r.out;
+  EXPECT_EQ(::smartcar::testing::ReadFile(dir.file("data/rules/overspeed.epl")),
+            ::smartcar::testing::ReadFile(RulesDir() + "/overspeed.epl"));
+  const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
+  EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+}
+
+// The commands a user runs beside a live pipeline: readers work, writers say who holds the folder.
+TEST(RunTest, CommandsBesideALiveRunSayWhoHoldsTheFolder) {
+  TempDir dir;
+  const pid_t pid = SpawnSmartcar("run --metrics-port off --data " + dir.file("data") +
+                                  " --rules " + RulesDir() + " --date 20220426 --cars 5 --seed 5");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(dir.file("data/owner.json")) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(fs::exists(dir.file("data/owner.json")));
+  auto c = RunSmartcar("consumer-groups describe smartcar-group1 --data " + dir.file("data"));
+  EXPECT_NE(c.exit_code, 0);
+  EXPECT_NE(c.out.find("is in use by `smartcar run` (pid " + std::to_string(pid)),
+            std::string::npos)
+      << c.out;
+  auto ro = RunSmartcar("shell --read-only --data " + dir.file("data") + " -e \"list\"");
+  EXPECT_EQ(ro.exit_code, 0) << ro.out;
+  kill(pid, SIGINT);
+  int st = 0;
+  waitpid(pid, &st, 0);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  EXPECT_FALSE(fs::exists(dir.file("data/owner.json")));
 }
 
 }  // namespace

@@ -177,6 +177,11 @@ class StatementAnalyzer {
       plan_->descending.push_back(o.descending);
     }
     plan_->aggregated = !plan_->aggs.empty() || !plan_->group_by.empty();
+    // A batch window starts every batch with fresh aggregates and never retracts: min/max can
+    // keep a running extreme (O(1) per event and per group).
+    if (plan_->window->batch()) {
+      for (AggSpec& a : plan_->aggs) a.append_only = true;
+    }
     if (plan_->having && !plan_->aggregated) {
       // Esper allows HAVING without aggregates; it then acts as a filter on output rows.
     }

@@ -80,6 +80,17 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
     return;
   }
   if (v.is_null()) return;
+  if (RunningExtreme(spec)) {
+    const bool min = spec.kind == AggKind::kMin;
+    if (spec.type == Type::kDouble) {
+      const double d = v.AsDouble();
+      if (s->n == 0 || (min ? d < s->sum : d > s->sum)) s->sum = d;
+    } else if (s->n == 0 || (min ? v.i < s->isum : v.i > s->isum)) {
+      s->isum = v.i;
+    }
+    ++s->n;
+    return;
+  }
   ++s->n;
   if (v.type == Type::kInt || v.type == Type::kTime) {
     s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v.i));
@@ -180,10 +191,14 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
       return Value::Double((a + b) / 2);
     }
     case AggKind::kMin:
-      if (!s.x || s.x->bag.empty()) return Value();
-      return s.x->bag.begin()->first;
     case AggKind::kMax:
+      if (RunningExtreme(spec)) {
+        if (s.n == 0) return Value();
+        if (spec.type == Type::kDouble) return Value::Double(s.sum);
+        return spec.type == Type::kTime ? Value::Time(s.isum) : Value::Int(s.isum);
+      }
       if (!s.x || s.x->bag.empty()) return Value();
+      if (spec.kind == AggKind::kMin) return s.x->bag.begin()->first;
       return s.x->bag.rbegin()->first;
     case AggKind::kFirst:
       if (!s.x || s.x->seq.empty()) return Value();

@@ -1,7 +1,8 @@
 // Aggregate functions: count, sum, avg, min, max, stddev, avedev, median, first, last and
 // count(distinct). State is updated incrementally as events enter and leave a window:
-// count/sum/avg/stddev in O(1); min/max/median/avedev/distinct keep an ordered multiset
-// (O(log n)); first/last keep arrival order.
+// count/sum/avg/stddev in O(1); min/max of numbers where events never leave (batch windows)
+// keep a running extreme, O(1) time and memory; otherwise min/max/median/avedev/distinct keep
+// an ordered multiset (O(log n)); first/last keep arrival order.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +35,16 @@ struct AggSpec {
   AggKind kind = AggKind::kCountStar;
   CExpr arg;                // Unused for count(*).
   Type type = Type::kNull;  // Result type.
+  // Events never leave the state (batch windows: each batch starts a new state), so AggLeave
+  // is never called: min/max of a number keep a running extreme instead of a multiset.
+  bool append_only = false;
 };
+
+// min/max kept as a running extreme (in AggState::isum, or ::sum for doubles).
+inline bool RunningExtreme(const AggSpec& spec) {
+  return spec.append_only && (spec.kind == AggKind::kMin || spec.kind == AggKind::kMax) &&
+         (spec.type == Type::kInt || spec.type == Type::kTime || spec.type == Type::kDouble);
+}
 
 struct AggExtra {
   std::map<Value, int64_t> bag;  // value → multiplicity
@@ -75,6 +85,12 @@ inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
       s->sumsq += d * d;
       return true;
     }
+    case AggKind::kMin:
+    case AggKind::kMax:
+      if (!RunningExtreme(spec) || spec.type == Type::kDouble) return false;
+      if (s->n == 0 || (spec.kind == AggKind::kMin ? v < s->isum : v > s->isum)) s->isum = v;
+      ++s->n;
+      return true;
     default:
       return false;
   }
