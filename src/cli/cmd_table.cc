@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "pipeline/driver_table.h"
 #include "pipeline/stores.h"
 #include "core/line_codec.h"
 #include "core/line_reader.h"
@@ -133,21 +134,8 @@ int RunLoad(const LoadFlags& f) {
         continue;
       }
       if (*kind == LineKind::kHeader) continue;
-      // The 8 fields as the pilot's bolt stored them: the text of each field.
-      const std::string text(line);
-      std::vector<std::string> fields;
-      size_t start = 0;
-      while (true) {
-        const size_t c = text.find(',', start);
-        fields.push_back(text.substr(start, c - start));
-        if (c == std::string::npos) break;
-        start = c + 1;
-      }
-      table::Put p(MakeRowKey(e.time, e.car_number));
-      for (int i = 0; i < kDriverFieldCount; ++i) {
-        p.Add(f.family, std::string(kDriverFieldNames[i]), fields[static_cast<size_t>(i)]);
-      }
-      batch.push_back(std::move(p));
+      // The same row the pipeline's TableBolt writes for this line.
+      batch.push_back(pipeline::DriverRow(e, f.family));
       if (batch.size() >= f.batch && !flush()) return kExitFailure;
     }
     if (!(*reader)->status().ok()) {

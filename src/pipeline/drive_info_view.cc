@@ -10,9 +10,7 @@
 namespace smartcar::pipeline {
 namespace {
 
-constexpr std::array<const char*, 8> kQualifiers = {"date",        "car_number",  "speed_pedal",
-                                                    "break_pedal", "steer_angle", "direct_light",
-                                                    "speed",       "area_number"};
+constexpr const auto& kQualifiers = kDriverQualifiers;
 
 Result<warehouse::ViewDefinition> Export(const std::string& data_dir, uint64_t* rows) {
   auto store = table::TableStore::Open({.data_dir = data_dir, .read_only = true});

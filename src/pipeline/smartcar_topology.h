@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "pipeline/driver_table.h"
 #include "topology/topology.h"
 
 namespace smartcar::queue {
@@ -40,8 +41,6 @@ namespace smartcar::pipeline {
 
 inline constexpr const char* kDriverTopic = "SmartCar-Topic";
 inline constexpr const char* kDriverGroup = "smartcar-group1";
-inline constexpr const char* kDriverTable = "DriverCarInfo";
-inline constexpr const char* kDriverFamily = "cf1";
 
 // Counters the topology's components update, for the live status line and tests.
 struct PipelineCounters {

@@ -1,13 +1,12 @@
-// TableBolt: every driving event becomes a row of DriverCarInfo (family cf1, the 8 fields as
-// qualifiers, row key = reversed event time + '-' + car number). Puts are batched (by size and
-// on each tick) and the batch's inputs are acked only after ApplyBatch succeeded. Cells are
-// stamped with the event time, so a replayed event rewrites identical cells (idempotent).
+// TableBolt: every driving event becomes a row of DriverCarInfo (DriverRow, driver_table.h).
+// Puts are batched (by size and on each tick) and the batch's inputs are acked only after
+// ApplyBatch succeeded. Cells are stamped with the event time, so a replayed event rewrites
+// identical cells (idempotent).
 #include <algorithm>
 #include <vector>
 
-#include "core/line_codec.h"
-#include "core/row_key.h"
 #include "pipeline/components.h"
+#include "pipeline/driver_table.h"
 #include "table/table.h"
 
 namespace smartcar::pipeline {
@@ -35,19 +34,7 @@ class TableBolt final : public topology::Bolt {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without an 'event' field");
     }
-    table::Put put(MakeRowKey(e->time, e->car_number));
-    put.cells.reserve(8);
-    const int64_t ts = e->time.value;
-    const std::string f = kDriverFamily;
-    put.Add(f, "date", FormatTimestamp14(e->time), ts);
-    put.Add(f, "car_number", std::string(e->car_number.view()), ts);
-    put.Add(f, "speed_pedal", std::to_string(e->speed_pedal), ts);
-    put.Add(f, "break_pedal", std::to_string(e->break_pedal), ts);
-    put.Add(f, "steer_angle", std::string(SteerAngleName(e->steer_angle)), ts);
-    put.Add(f, "direct_light", std::string(DirectLightName(e->direct_light)), ts);
-    put.Add(f, "speed", std::to_string(e->speed), ts);
-    put.Add(f, "area_number", std::string(e->area_number.view()), ts);
-    puts_.push_back(std::move(put));
+    puts_.push_back(DriverRow(*e));
     inputs_.push_back(input);
     if (puts_.size() >= o_.table_batch) return Flush();
     return Status::OK();

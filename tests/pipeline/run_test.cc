@@ -316,6 +316,40 @@ TEST(RunTest, ClearErrors) {
   EXPECT_NE(r.out.find("redis://:***@localhost:notaport"), std::string::npos) << r.out;
 }
 
+// Every cell of DriverCarInfo: "row family:qualifier@timestamp=value" lines in key order.
+std::string TableCells(const std::string& data) {
+  auto store = table::TableStore::Open({.data_dir = data});
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  if (!store) return "";
+  auto t = (*store)->OpenTable(kDriverTable);
+  EXPECT_TRUE(t.has_value());
+  if (!t) return "";
+  std::string out;
+  auto it = (*t)->Scan(table::ScanSpec{});
+  EXPECT_TRUE(it.has_value());
+  for (; it && (*it)->Valid(); (*it)->Next()) {
+    for (const auto& c : (*it)->row().cells) {
+      out += (*it)->row().key + " " + c.family + ":" + c.qualifier + "@" +
+             std::to_string(c.timestamp) + "=" + c.value + "\n";
+    }
+  }
+  return out;
+}
+
+// One DriverCarInfo schema (driver_table.h): `smartcar table load` of the log a run wrote stores
+// exactly the cells the pipeline stored, timestamps included.
+TEST(RunTest, TableLoadWritesTheRowsThePipelineWrites) {
+  TempDir dir;
+  ASSERT_EQ(RunSmartcar(RunArgs(dir, 5, 120, 2)).exit_code, 0);
+  fs::create_directories(dir.file("loaded"));
+  auto r = RunSmartcar("table load --data " + dir.file("loaded") + " " +
+                       dir.file("data/logs/SmartCarDriverInfo.log"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string piped = TableCells(dir.file("data"));
+  EXPECT_EQ(std::count(piped.begin(), piped.end(), '\n'), 5 * 120 * 8);
+  EXPECT_TRUE(piped == TableCells(dir.file("loaded")));
+}
+
 // Started where there is no rules folder (and no --rules), `smartcar run` runs the pilot's rule
 // as shipped, from DATA/rules where the user can edit it, and says so.
 TEST(RunTest, OutsideTheRepositoryRunsTheBuiltinRule) {
