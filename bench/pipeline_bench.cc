@@ -64,9 +64,9 @@ struct Flags {
 }
 
 // A hot store that records when each detection's write became visible.
-class TimedHotStore final : public hot::HotStore {
+class TimedHotStore final : public hot::HotStoreWrapper {
  public:
-  explicit TimedHotStore(std::unique_ptr<hot::HotStore> inner) : inner_(std::move(inner)) {}
+  using HotStoreWrapper::HotStoreWrapper;
 
   struct Seen {
     int64_t window_start_ms;
@@ -74,7 +74,7 @@ class TimedHotStore final : public hot::HotStore {
   };
 
   Status Write(const hot::HotWriteBatch& batch) override {
-    Status s = inner_->Write(batch);
+    Status s = HotStoreWrapper::Write(batch);
     if (!s.ok()) return s;
     const auto now = Clock::now();
     std::lock_guard<std::mutex> lock(mu_);
@@ -85,19 +85,6 @@ class TimedHotStore final : public hot::HotStore {
     }
     return s;
   }
-  Result<std::vector<std::string>> Members(std::string_view key) override {
-    return inner_->Members(key);
-  }
-  Result<bool> IsMember(std::string_view key, std::string_view member) override {
-    return inner_->IsMember(key, member);
-  }
-  Result<std::optional<std::string>> Get(std::string_view key) override { return inner_->Get(key); }
-  Result<std::vector<std::string>> Keys(std::string_view pattern) override {
-    return inner_->Keys(pattern);
-  }
-  Status Delete(std::string_view key) override { return inner_->Delete(key); }
-  Result<int64_t> TtlMs(std::string_view key) override { return inner_->TtlMs(key); }
-  std::string Describe() const override { return inner_->Describe(); }
 
   std::vector<Seen> seen() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -105,7 +92,6 @@ class TimedHotStore final : public hot::HotStore {
   }
 
  private:
-  std::unique_ptr<hot::HotStore> inner_;
   std::mutex mu_;
   std::vector<Seen> seen_;
 };

@@ -174,6 +174,32 @@ class HotStore {
   virtual std::string Describe() const = 0;
 };
 
+// Forwards every call to another store (RocksDB's EnvWrapper): derive from it to observe or
+// change one method, e.g. to time or record writes in a test or a benchmark. Owns `target`.
+class HotStoreWrapper : public HotStore {
+ public:
+  explicit HotStoreWrapper(std::unique_ptr<HotStore> target) : target_(std::move(target)) {}
+  Status Write(const HotWriteBatch& batch) override { return target_->Write(batch); }
+  Result<std::vector<std::string>> Members(std::string_view key) override {
+    return target_->Members(key);
+  }
+  Result<bool> IsMember(std::string_view key, std::string_view member) override {
+    return target_->IsMember(key, member);
+  }
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    return target_->Get(key);
+  }
+  Result<std::vector<std::string>> Keys(std::string_view pattern) override {
+    return target_->Keys(pattern);
+  }
+  Status Delete(std::string_view key) override { return target_->Delete(key); }
+  Result<int64_t> TtlMs(std::string_view key) override { return target_->TtlMs(key); }
+  std::string Describe() const override { return target_->Describe(); }
+
+ private:
+  std::unique_ptr<HotStore> target_;
+};
+
 // Checks `options` (ttl > 0, sentinels need a master name, ...). OpenHotStore() calls it.
 Status ValidateHotOptions(const HotOptions& options);
 

@@ -227,17 +227,24 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   bool stopping = false;
+  std::chrono::steady_clock::time_point stop_requested{};
   auto last_print = start;
   ProgressWatch watch;
   Status result;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     if (!stopping && o.stop != nullptr && o.stop->load()) {
+      // Ctrl-C: the simulator stops first; the collector then reads what was written up to
+      // there (drain) and ends, so nothing generated is left unread (at most 10 s).
       stopping = true;
       sim_stop = true;
-      collect_stop = true;
+      stop_requested = std::chrono::steady_clock::now();
     }
     if (sim_done && !collect_drain) collect_drain = true;
+    if (stopping && !collect_stop &&
+        std::chrono::steady_clock::now() - stop_requested > std::chrono::seconds(10)) {
+      collect_stop = true;
+    }
     if (sim_done && !sim_status.ok() && !stopping) {
       stopping = true;
       collect_stop = true;

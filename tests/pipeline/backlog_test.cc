@@ -32,11 +32,11 @@ using ::smartcar::testing::TempDir;
 constexpr int64_t kDayStartMs = 1650931200000;  // 2022-04-26T00:00:00Z.
 
 // Records every detection the hot store is given, keyed by car and window start.
-class RecordingHotStore final : public hot::HotStore {
+class RecordingHotStore final : public hot::HotStoreWrapper {
  public:
-  explicit RecordingHotStore(std::unique_ptr<hot::HotStore> inner) : inner_(std::move(inner)) {}
+  using HotStoreWrapper::HotStoreWrapper;
   Status Write(const hot::HotWriteBatch& batch) override {
-    Status s = inner_->Write(batch);
+    Status s = HotStoreWrapper::Write(batch);
     if (!s.ok()) return s;
     std::lock_guard<std::mutex> lock(mu_);
     for (const hot::HotOp& op : batch.ops()) {
@@ -46,19 +46,6 @@ class RecordingHotStore final : public hot::HotStore {
     }
     return s;
   }
-  Result<std::vector<std::string>> Members(std::string_view key) override {
-    return inner_->Members(key);
-  }
-  Result<bool> IsMember(std::string_view key, std::string_view member) override {
-    return inner_->IsMember(key, member);
-  }
-  Result<std::optional<std::string>> Get(std::string_view key) override { return inner_->Get(key); }
-  Result<std::vector<std::string>> Keys(std::string_view pattern) override {
-    return inner_->Keys(pattern);
-  }
-  Status Delete(std::string_view key) override { return inner_->Delete(key); }
-  Result<int64_t> TtlMs(std::string_view key) override { return inner_->TtlMs(key); }
-  std::string Describe() const override { return inner_->Describe(); }
 
   std::vector<hot::Detection> writes() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -66,7 +53,6 @@ class RecordingHotStore final : public hot::HotStore {
   }
 
  private:
-  std::unique_ptr<hot::HotStore> inner_;
   std::mutex mu_;
   std::vector<hot::Detection> writes_;
 };
@@ -209,6 +195,16 @@ class BacklogTest : public ::testing::Test {
     return n ? *n : 0;
   }
 
+  // A topology over the log, run until everything is stored, evaluated and committed: nothing
+  // late, failed or timed out.
+  void RunToTheEnd(PipelineCounters* counters) {
+    auto topo = BuildSmartCarTopology(Options(counters));
+    ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
+    ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+    EXPECT_EQ(counters->late.load(), 0u);
+    ExpectNoFailures(**topo);
+  }
+
   static void ExpectNoFailures(const topology::Topology& topo) {
     const topology::TopologyStats stats = topo.Stats();
     for (const auto& c : stats.components) {
@@ -250,13 +246,9 @@ TEST_F(BacklogTest, UnevenPartitionsDrainExactlyWithNothingLate) {
   ASSERT_GT(expected.size(), 20u);                   // The data has detections to find...
   ASSERT_LT(expected.size(), b.windows.size() / 2);  // ...and windows that are not.
   PipelineCounters counters;
-  auto topo = BuildSmartCarTopology(Options(&counters));
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
-  EXPECT_EQ(counters.late.load(), 0u);
+  ASSERT_NO_FATAL_FAILURE(RunToTheEnd(&counters));
   EXPECT_EQ(counters.parsed.load(), b.events);
   EXPECT_EQ(TableRows(), b.events);
-  ExpectNoFailures(**topo);
   ExpectDetectionsEqual(hot_->writes(), expected);
   auto d = log_->DescribeGroup(kDriverGroup);
   ASSERT_TRUE(d.has_value());
@@ -268,12 +260,8 @@ TEST_F(BacklogTest, AnEmptyPartitionHoldsNothingBack) {
   ASSERT_NO_FATAL_FAILURE(Open({6, 0, 3}));
   ASSERT_NO_FATAL_FAILURE(Fill(b));
   PipelineCounters counters;
-  auto topo = BuildSmartCarTopology(Options(&counters));
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
-  EXPECT_EQ(counters.late.load(), 0u);
+  ASSERT_NO_FATAL_FAILURE(RunToTheEnd(&counters));
   EXPECT_EQ(TableRows(), b.events);
-  ExpectNoFailures(**topo);
   ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
 }
 
@@ -300,12 +288,8 @@ TEST_F(BacklogTest, StoppedMidBacklogAndRestartedIsExact) {
     ExpectNoFailures(**topo);
   }
   PipelineCounters counters;
-  auto topo = BuildSmartCarTopology(Options(&counters));
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
-  EXPECT_EQ(counters.late.load(), 0u);
+  ASSERT_NO_FATAL_FAILURE(RunToTheEnd(&counters));
   EXPECT_EQ(TableRows(), b.events);
-  ExpectNoFailures(**topo);
   ExpectDetectionsEqual(hot_->writes(), expected);
 }
 
@@ -320,11 +304,8 @@ TEST_F(BacklogTest, RedeliveredEventsAreCountedOnce) {
   ASSERT_NO_FATAL_FAILURE(Open({4}));
   ASSERT_NO_FATAL_FAILURE(Fill(b));
   PipelineCounters counters;
-  auto topo = BuildSmartCarTopology(Options(&counters));
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+  ASSERT_NO_FATAL_FAILURE(RunToTheEnd(&counters));
   EXPECT_EQ(counters.duplicates.load(), 40u);
-  EXPECT_EQ(counters.late.load(), 0u);
   EXPECT_EQ(TableRows(), b.events);  // Same row keys: the table holds each once.
   ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
 }

@@ -52,24 +52,25 @@ inline uint64_t ReferenceOverspeedWindows(const std::string& log_path, double th
   return n;
 }
 
+// yyyyMMdd of the start of 30-s window number `window` since the epoch (civil from days, by hand).
+inline std::string WindowDay(int64_t window) {
+  int64_t z = window * 30 / 86400 + 719468;
+  const int64_t era = z / 146097, doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  const int64_t dd = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t yr = yoe + era * 400 + (mo <= 2);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr),
+                static_cast<long long>(mo), static_cast<long long>(dd));
+  return buf;
+}
+
 inline std::map<std::string, std::set<std::string>> ReferenceOverspeed(const std::string& log_path,
                                                                        double threshold = 80) {
   std::map<std::string, std::set<std::string>> out;
   for (const auto& [key, w] : ReferenceWindows(log_path)) {
-    if (w.first / w.second > threshold) {
-      const int64_t start = key.second * 30;
-      // yyyyMMdd of the window start.
-      int64_t z = start / 86400 + 719468;
-      const int64_t era = z / 146097, doe = z - era * 146097;
-      const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-      const int64_t dd = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-      const int64_t yr = yoe + era * 400 + (mo <= 2);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr),
-                    static_cast<long long>(mo), static_cast<long long>(dd));
-      out[buf].insert(key.first);
-    }
+    if (w.first / w.second > threshold) out[WindowDay(key.second)].insert(key.first);
   }
   return out;
 }
@@ -81,21 +82,7 @@ ReferenceLastDetections(const std::string& log_path, double threshold = 80) {
   std::map<std::pair<std::string, std::string>, std::tuple<int64_t, double, int>> out;
   for (const auto& [key, w] : ReferenceWindows(log_path)) {
     if (w.first / w.second <= threshold) continue;
-    // The day of the window start, the same conversion as ReferenceOverspeed's.
-    std::string day;
-    {
-      const int64_t start = key.second * 30;
-      int64_t z = start / 86400 + 719468;
-      const int64_t era = z / 146097, doe = z - era * 146097;
-      const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-      const int64_t dd = doy - (153 * mp + 2) / 5 + 1, mo = mp < 10 ? mp + 3 : mp - 9;
-      const int64_t yr = yoe + era * 400 + (mo <= 2);
-      char buf[64];
-      std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lld", static_cast<long long>(yr),
-                    static_cast<long long>(mo), static_cast<long long>(dd));
-      day = buf;
-    }
+    const std::string day = WindowDay(key.second);
     auto& slot = out[{day, key.first}];
     if (std::get<2>(slot) == 0 || std::get<0>(slot) < key.second) {
       slot = {key.second, w.first, w.second};

@@ -31,16 +31,28 @@ using ::smartcar::testing::TempDir;
 
 std::string RulesDir() { return std::string(SMARTCAR_SOURCE_DIR) + "/rules"; }
 
-uint64_t TableRows(const std::string& data) {
-  table::StoreOptions so;
-  so.data_dir = data;
-  auto store = table::TableStore::Open(so);
+// DriverCarInfo of a data folder (its store kept alive beside it), or nulls after a failure.
+struct DriverTable {
+  std::unique_ptr<table::TableStore> store;
+  std::shared_ptr<table::Table> table;
+};
+DriverTable OpenDriverTable(const std::string& data) {
+  DriverTable d;
+  auto store = table::TableStore::Open({.data_dir = data});
   EXPECT_TRUE(store.has_value()) << store.error().ToString();
-  if (!store) return 0;
+  if (!store) return d;
   auto t = (*store)->OpenTable(kDriverTable);
   EXPECT_TRUE(t.has_value());
-  if (!t) return 0;
-  auto n = (*t)->Count(table::ScanSpec{});
+  if (!t) return d;
+  d.store = std::move(*store);
+  d.table = std::move(*t);
+  return d;
+}
+
+uint64_t TableRows(const std::string& data) {
+  DriverTable t = OpenDriverTable(data);
+  if (!t.table) return 0;
+  auto n = t.table->Count(table::ScanSpec{});
   EXPECT_TRUE(n.has_value());
   return n ? *n : 0;
 }
@@ -48,19 +60,15 @@ uint64_t TableRows(const std::string& data) {
 // DriverCarInfo as `smartcar sql --format csv` prints it: header, then one line per row in key
 // order (row key, then the 8 cf1 qualifiers; all are set for every stored event).
 std::string TableAsCsv(const std::string& data) {
-  auto store = table::TableStore::Open({.data_dir = data});
-  EXPECT_TRUE(store.has_value()) << store.error().ToString();
-  if (!store) return "";
-  auto t = (*store)->OpenTable(kDriverTable);
-  EXPECT_TRUE(t.has_value());
-  if (!t) return "";
+  DriverTable t = OpenDriverTable(data);
+  if (!t.table) return "";
   const std::vector<std::string> names = {"date",        "car_number",  "speed_pedal",
                                           "break_pedal", "steer_angle", "direct_light",
                                           "speed",       "area_number"};
   std::string out = "row_key";
   for (const auto& n : names) out += "," + n;
   out += "\n";
-  auto it = (*t)->Scan(table::ScanSpec{});
+  auto it = t.table->Scan(table::ScanSpec{});
   EXPECT_TRUE(it.has_value());
   for (; it && (*it)->Valid(); (*it)->Next()) {
     std::map<std::string, std::string> cells;
@@ -318,14 +326,10 @@ TEST(RunTest, ClearErrors) {
 
 // Every cell of DriverCarInfo: "row family:qualifier@timestamp=value" lines in key order.
 std::string TableCells(const std::string& data) {
-  auto store = table::TableStore::Open({.data_dir = data});
-  EXPECT_TRUE(store.has_value()) << store.error().ToString();
-  if (!store) return "";
-  auto t = (*store)->OpenTable(kDriverTable);
-  EXPECT_TRUE(t.has_value());
-  if (!t) return "";
+  DriverTable t = OpenDriverTable(data);
+  if (!t.table) return "";
   std::string out;
-  auto it = (*t)->Scan(table::ScanSpec{});
+  auto it = t.table->Scan(table::ScanSpec{});
   EXPECT_TRUE(it.has_value());
   for (; it && (*it)->Valid(); (*it)->Next()) {
     for (const auto& c : (*it)->row().cells) {
