@@ -82,6 +82,7 @@ int Print(const TopologyStatsFlags& f, const server::StatsSnapshot& s, const std
     line += (line.empty() ? "pipeline: " : " | ") + c.name + " " + std::to_string(c.value);
   }
   if (!line.empty()) std::printf("%s\n", line.c_str());
+  if (!s.state.empty()) std::printf("state: %s\n", s.state.c_str());
   for (const auto& c : s.topology.components) {
     if (!c.last_error.empty()) {
       std::printf("last error in %s: %s\n", c.id.c_str(), c.last_error.c_str());

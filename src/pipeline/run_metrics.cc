@@ -85,6 +85,7 @@ server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
   s.final = final;
   s.topology = topology_->Stats();
   if (counters_) s.pipeline = counters_();
+  if (state_fn_ && !final) s.state = state_fn_();
   return s;
 }
 

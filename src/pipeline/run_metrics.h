@@ -38,6 +38,10 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
 class RunMetrics {
  public:
   using CountersFn = std::function<std::vector<server::PipelineCounter>()>;
+  using StateFn = std::function<std::string()>;
+  // What the status line says about progress (see server::StatsSnapshot::state); called from
+  // the server's threads. Call before Start.
+  void SetStateFn(StateFn state) { state_fn_ = std::move(state); }
   // `topology` must outlive this object; `counters` is called from the server's threads.
   RunMetrics(std::string data_dir, const topology::Topology* topology, CountersFn counters);
   ~RunMetrics();  // Stops the endpoint (no stats file unless Finish() ran).
@@ -63,6 +67,7 @@ class RunMetrics {
   std::string data_dir_;
   const topology::Topology* topology_;
   CountersFn counters_;
+  StateFn state_fn_;
   std::unique_ptr<State> state_;
 };
 

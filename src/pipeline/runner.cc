@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -110,6 +111,8 @@ std::string StallReason(const topology::Topology& topo) {
 struct ProgressWatch {
   uint64_t last_stored = 0;
   std::chrono::steady_clock::time_point last_move = std::chrono::steady_clock::now();
+  std::mutex mu;
+  std::string current;  // GUARDED_BY(mu): the last State(), for /stats.json.
 
   std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag) {
     const auto now = std::chrono::steady_clock::now();
@@ -117,8 +120,8 @@ struct ProgressWatch {
       last_stored = stored;
       last_move = now;
     }
-    if (lag > 0 && now - last_move >= kStalledAfter) return " | STALLED: " + StallReason(topo);
-    if (lag > kCatchingUpLag) return " | catching up";
+    if (lag > 0 && now - last_move >= kStalledAfter) return "STALLED: " + StallReason(topo);
+    if (lag > kCatchingUpLag) return "catching up (lag " + std::to_string(lag) + " events)";
     return "";
   }
 };
@@ -126,10 +129,15 @@ struct ProgressWatch {
 void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated,
                  uint64_t collected, double seconds, bool final, const topology::Topology& topo,
                  ProgressWatch* watch) {
-  if (o.status_out == nullptr) return;
   const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
   const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
-  const std::string state = final ? "" : watch->State(topo, c.stored.load(), lag);
+  std::string state = final ? "" : watch->State(topo, c.stored.load(), lag);
+  {
+    std::lock_guard<std::mutex> lock(watch->mu);
+    watch->current = state;
+  }
+  if (!state.empty()) state = " | " + state;
+  if (o.status_out == nullptr) return;
   std::fprintf(
       o.status_out,
       "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | "
@@ -218,8 +226,13 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     }
     return 0;
   };
+  ProgressWatch watch;
   RunMetrics metrics(o.data_dir, topo->get(),
                      [&] { return PipelineCounterList(counters, generated, collected()); });
+  metrics.SetStateFn([&watch] {
+    std::lock_guard<std::mutex> lock(watch.mu);
+    return watch.current;
+  });
   metrics.Start(o.metrics_host, o.metrics_port, o.status_out);
 
   const auto start = std::chrono::steady_clock::now();
@@ -229,7 +242,6 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   bool stopping = false;
   std::chrono::steady_clock::time_point stop_requested{};
   auto last_print = start;
-  ProgressWatch watch;
   Status result;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -70,6 +70,7 @@ std::string SnapshotToJson(const StatsSnapshot& s) {
                            {"uptime_seconds", s.topology.uptime_seconds},
                            {"components", std::move(components)}}},
          {"pipeline", std::move(pipeline)}};
+  if (!s.state.empty()) j["state"] = s.state;
   // Component ids and errors are arbitrary bytes: replace invalid UTF-8 rather than throw.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -81,6 +82,7 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
     StatsSnapshot s;
     Get(j, "time_ms", &s.time_ms);
     if (j.contains("final")) Get(j, "final", &s.final);
+    if (j.contains("state")) Get(j, "state", &s.state);
     const json& t = j.at("topology");
     Get(t, "name", &s.topology.name);
     Get(t, "uptime_seconds", &s.topology.uptime_seconds);

@@ -5,7 +5,8 @@
 //    "topology": {"name": "...", "uptime_seconds": 1.5,
 //                 "components": [{"id": "log-spout", "is_spout": true, "last_error": "",
 //                                 "total": {TASK}, "tasks": [{TASK}, ...]}]},
-//    "pipeline": [{"name": "stored", "help": "...", "value": 150}, ...]}
+//    "pipeline": [{"name": "stored", "help": "...", "value": 150}, ...],
+//    "state": "catching up (lag 120000 events)"}   (absent when the run keeps up)
 //
 // where TASK = {"task_id", "emitted", "executed", "acked", "failed", "timed_out", "errors",
 // "capacity", "latency_p50_ns", "latency_p99_ns", "queue_depth", "queue_high_water", "pending"}.
@@ -33,6 +34,9 @@ struct StatsSnapshot {
   bool final = false;   // True for the snapshot a run writes when it ends.
   topology::TopologyStats topology;
   std::vector<PipelineCounter> pipeline;
+  // What the run's status line says about progress: "" (keeping up), "catching up (lag N
+  // events)" or "STALLED: <why>". JSON "state", absent when empty.
+  std::string state;
 };
 
 // Compact JSON (one line).

@@ -289,6 +289,12 @@ TEST(TopologyStatsCommandTest, StaleEndpointFallsBackToTheSnapshot) {
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("not live: the run that served"), std::string::npos) << r.out;
+  // A snapshot taken while the run was behind says so.
+  s.final = false;
+  s.state = "catching up (lag 123456 events)";
+  WriteFile(dir.file("topology-stats.json"), server::SnapshotToJson(s));
+  r = RunSmartcar("topology stats --data " + dir.str());
+  EXPECT_NE(r.out.find("state: catching up (lag 123456 events)"), std::string::npos) << r.out;
 }
 
 TEST(TopologyStatsCommandTest, CorruptSnapshotAndDeadUrlAreErrors) {

@@ -45,6 +45,17 @@ TEST(StatsJsonTest, FinalFlagRoundTrips) {
   EXPECT_TRUE(out->final);
 }
 
+// The run's progress state (catching up, stalled and why) travels with the snapshot; absent when
+// the run keeps up, so older snapshots still parse.
+TEST(StatsJsonTest, StateRoundTripsAndIsOmittedWhenEmpty) {
+  StatsSnapshot in = SampleSnapshot();
+  EXPECT_EQ(SnapshotToJson(in).find("\"state\""), std::string::npos);
+  in.state = "STALLED: spout pending full (500000), waiting for acks";
+  auto out = SnapshotFromJson(SnapshotToJson(in));
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->state, in.state);
+}
+
 TEST(StatsJsonTest, BadJsonSaysWhere) {
   auto a = SnapshotFromJson("{\"time_ms\": 1,");
   ASSERT_FALSE(a.has_value());
