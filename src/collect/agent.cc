@@ -64,6 +64,7 @@ struct SourcePath {
 
 struct Agent::Impl {
   AgentOptions options;
+  std::string agent_name;
   std::vector<std::string> warnings;
   std::vector<std::unique_ptr<ComponentMetrics>> metrics;
   std::map<std::string, std::unique_ptr<ChannelPath>> channels;
@@ -90,6 +91,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
                                              const AgentOptions& options) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->agent_name = name;
   const auto agent_keys = Under(props, name);
   if (agent_keys.empty()) {
     std::set<std::string> agents;
@@ -347,6 +349,20 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
 
 Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
                               const std::atomic<bool>& drain) {
+  // Exactly-once into a sink that stores the source position with each batch (the embedded
+  // durable log): a crash between that write and the source's Commit() left the sink ahead.
+  Sink* position_sink = sp->channels.size() == 1 ? sp->channels[0]->sink.get() : nullptr;
+  const std::string position_key = agent_name + "." + sp->name;
+  if (position_sink != nullptr) {
+    auto stored = position_sink->LastPosition(position_key);
+    if (!stored) return stored.error().WithPrefix("source '" + sp->name + "': ");
+    if (stored->has_value()) {
+      Status r = sp->source->RestorePosition(**stored);
+      if (!r.ok() && r.code() != Status::Code::kNotSupported) {
+        return r.WithPrefix("source '" + sp->name + "': ");
+      }
+    }
+  }
   EventBatch batch;
   int64_t backoff = options.retry_backoff_ms;
   while (!stop.load()) {
@@ -375,7 +391,9 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
       if (!delivered || batch.empty()) break;
       std::lock_guard<std::mutex> lock(c->mu);
       c->metrics->received += batch.size();
-      s = c->sink->Deliver(batch);
+      s = position_sink != nullptr
+              ? c->sink->DeliverWithPosition(batch, position_key, sp->source->PendingPosition())
+              : c->sink->Deliver(batch);
       if (!s.ok()) {
         c->metrics->failures++;
         delivered = false;

@@ -3,6 +3,7 @@
 // delivered again. Sinks must tolerate re-delivery (at-least-once). One thread at a time.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "collect/event.h"
@@ -15,6 +16,18 @@ class Sink {
   explicit Sink(std::string name) : name_(std::move(name)) {}
   virtual ~Sink() = default;
   virtual Status Deliver(const EventBatch& batch) = 0;
+  // Deliver, storing `position` (the source's position after this batch, Source::
+  // PendingPosition) under `source` atomically with the batch when the sink can; the default
+  // ignores it. With such a sink a crash between delivery and the source's Commit() re-delivers
+  // nothing (exactly-once), see LastPosition.
+  virtual Status DeliverWithPosition(const EventBatch& batch, const std::string& /*source*/,
+                                     const std::string& /*position*/) {
+    return Deliver(batch);
+  }
+  // The position last stored with a batch of `source`, or nullopt (none, or not supported).
+  virtual Result<std::optional<std::string>> LastPosition(const std::string& /*source*/) {
+    return std::optional<std::string>();
+  }
   // Flushes and closes what is open (files are rolled). Called once at shutdown.
   virtual Status Close() { return Status::OK(); }
   const std::string& name() const { return name_; }

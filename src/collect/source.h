@@ -26,6 +26,15 @@ class Source {
   virtual bool Idle() = 0;
   // Bytes of input not yet committed (lag), for metrics; 0 when unknown.
   virtual uint64_t LagBytes() { return 0; }
+  // The position after the batch Next() returned (what Commit() would make durable), as text a
+  // sink can store atomically with the batch; "" when the source has no such position.
+  virtual std::string PendingPosition() { return ""; }
+  // Makes `position` (a PendingPosition() a sink stored with a batch) the committed position,
+  // durably. Called before the first Next() when the sink holds a position newer than the
+  // source's own (a crash came between the sink's write and the source's Commit()).
+  virtual Status RestorePosition(const std::string& /*position*/) {
+    return Status::NotSupported("this source cannot restore a position");
+  }
 };
 
 }  // namespace smartcar::collect

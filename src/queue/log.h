@@ -167,6 +167,13 @@ struct GroupDescription {
 
 struct AppendOptions {
   std::string topic;
+  // Producer state stored atomically with the records (in the same write): a collector's source
+  // position, so a crash can never leave records without the position after them, nor the
+  // reverse (Kafka Connect's exactly-once source offsets). Read back with
+  // Log::ReadProducerState(topic, state_key). Empty key: none. The Kafka engine does not store
+  // it (that needs Kafka transactions): there the collector stays at-least-once.
+  std::string state_key;
+  std::string state_value;
 };
 
 struct ProducerOptions {
@@ -303,6 +310,11 @@ class Log {
   // Committed offsets and lag of `group` per partition. NotFound when it has committed nothing
   // and has no members.
   virtual Result<GroupDescription> DescribeGroup(std::string_view group) = 0;
+
+  // The producer state last appended under `key` with records of `topic` (AppendOptions), or
+  // nullopt when there is none (and always with the Kafka engine). NotFound for an unknown topic.
+  virtual Result<std::optional<std::string>> ReadProducerState(std::string_view topic,
+                                                               std::string_view key) = 0;
 
   // Applies retention.ms / retention.bytes now. The embedded engine deletes whole batches (one
   // RocksDB DeleteRange per partition). Kafka brokers apply retention themselves: NotSupported.

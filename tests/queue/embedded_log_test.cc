@@ -77,6 +77,37 @@ TEST_F(EmbeddedLogTest, DeletedTopicStaysDeletedAndIdsAreNotReused) {
   EXPECT_TRUE(r->empty());
 }
 
+// A producer's state (the collector's source position) is written with its records, survives a
+// restart, is replaced by the next append that carries one, and goes with its topic.
+TEST_F(EmbeddedLogTest, ProducerStateIsStoredWithTheRecords) {
+  CreateTopic("t", 2);
+  auto producer = log_->NewProducer({});
+  ASSERT_TRUE(producer.has_value());
+  auto none = log_->ReadProducerState("t", "collect:a.s");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_FALSE(none->has_value());
+  AppendOptions o;
+  o.topic = "t";
+  o.state_key = "collect:a.s";
+  o.state_value = "pos=10";
+  const std::vector<Record> records = {Rec("k1", "v1"), Rec("k2", "v2")};
+  ASSERT_TRUE((*producer)->Append(o, records).has_value());
+  o.state_value = "pos=20";
+  ASSERT_TRUE((*producer)->Append(o, records).has_value());
+  ASSERT_TRUE((*producer)->Append({"t"}, records).has_value());  // No state: kept as it was.
+  Reopen();
+  auto got = log_->ReadProducerState("t", "collect:a.s");
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ(**got, "pos=20");
+  EXPECT_TRUE(log_->ReadProducerState("nope", "x").error().IsNotFound());
+  ASSERT_TRUE(log_->DeleteTopic("t").ok());
+  CreateTopic("t", 1);
+  auto gone = log_->ReadProducerState("t", "collect:a.s");
+  ASSERT_TRUE(gone.has_value());
+  EXPECT_FALSE(gone->has_value());
+}
+
 TEST_F(EmbeddedLogTest, RetentionBySizeKeepsTheNewestBatches) {
   TopicConfig config;
   config.retention_ms = -1;

@@ -15,7 +15,24 @@ class LogSink final : public Sink {
         topic_(std::move(topic)),
         key_field_(key_field) {}
 
-  Status Deliver(const EventBatch& batch) override {
+  Status Deliver(const EventBatch& batch) override { return Append(batch, "", ""); }
+
+  // The embedded log writes the position in the same RocksDB write as the records.
+  Status DeliverWithPosition(const EventBatch& batch, const std::string& source,
+                             const std::string& position) override {
+    return Append(batch, position.empty() ? "" : StateKey(source), position);
+  }
+
+  Result<std::optional<std::string>> LastPosition(const std::string& source) override {
+    auto state = log_->ReadProducerState(topic_, StateKey(source));
+    if (!state && state.error().IsNotFound()) return std::optional<std::string>();
+    return state;
+  }
+
+ private:
+  static std::string StateKey(const std::string& source) { return "collect:" + source; }
+
+  Status Append(const EventBatch& batch, std::string state_key, const std::string& state) {
     records_.resize(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
       const Event& e = batch[i];
@@ -32,13 +49,13 @@ class LogSink final : public Sink {
     }
     queue::AppendOptions options;
     options.topic = topic_;
+    options.state_key = std::move(state_key);
+    if (!options.state_key.empty()) options.state_value = state;
     auto positions = producer_->Append(options, records_);
     if (!positions) return positions.error().WithPrefix("topic '" + topic_ + "': ");
-    (void)log_;
     return Status::OK();
   }
 
- private:
   // The 1-based comma-separated field `n` of `line` ("" if missing).
   static std::string Field(const std::string& line, int n) {
     size_t start = 0;

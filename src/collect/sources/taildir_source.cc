@@ -53,22 +53,25 @@ class TaildirSource final : public Source {
     if (!in) return Status::OK();  // First run.
     std::stringstream ss;
     ss << in.rdbuf();
-    try {
-      const auto j = nlohmann::json::parse(ss.str());
-      for (const auto& rec : j) {
-        auto f = std::make_unique<TailedFile>();
-        f->inode = rec.at("inode").get<uint64_t>();
-        f->committed_pos = f->read_pos = rec.at("pos").get<uint64_t>();
-        f->committed_line = f->read_line = rec.value("line", uint64_t{0});
-        f->path = rec.at("file").get<std::string>();
-        f->present = false;
-        files_[f->inode] = std::move(f);
+    return LoadPositions(ss.str(), "position file '" + position_file_ + "'");
+  }
+
+  std::string PendingPosition() override { return PositionsJson(/*committed=*/false); }
+
+  // Forward only: a file's position moves to the stored one when that is further on (a batch
+  // whose lines were all filtered out was committed without being stored with a position).
+  Status RestorePosition(const std::string& position) override {
+    std::map<uint64_t, std::unique_ptr<TailedFile>> current = std::move(files_);
+    SMARTCAR_RETURN_IF_ERROR(LoadPositions(position, "stored position"));
+    for (auto& [inode, f] : current) {
+      auto it = files_.find(inode);
+      if (it == files_.end()) {
+        files_[inode] = std::move(f);
+      } else if (it->second->committed_pos < f->committed_pos) {
+        it->second = std::move(f);
       }
-    } catch (const std::exception& e) {
-      return Status::Corruption("position file '" + position_file_ + "' is not valid: " + e.what());
     }
-    recovered_ = true;
-    return Status::OK();
+    return WritePositions();
   }
 
   Status Next(size_t max, EventBatch* batch) override {
@@ -213,15 +216,43 @@ class TaildirSource final : public Source {
     return Status::OK();
   }
 
-  Status WritePositions() {
+  // Replaces every file's position with those of `text` (the position file's JSON).
+  Status LoadPositions(const std::string& text, const std::string& what) {
+    std::map<uint64_t, std::unique_ptr<TailedFile>> files;
+    try {
+      const auto j = nlohmann::json::parse(text);
+      for (const auto& rec : j) {
+        auto f = std::make_unique<TailedFile>();
+        f->inode = rec.at("inode").get<uint64_t>();
+        f->committed_pos = f->read_pos = rec.at("pos").get<uint64_t>();
+        f->committed_line = f->read_line = rec.value("line", uint64_t{0});
+        f->path = rec.at("file").get<std::string>();
+        f->present = false;
+        files[f->inode] = std::move(f);
+      }
+    } catch (const std::exception& e) {
+      return Status::Corruption(what + " is not valid: " + e.what());
+    }
+    files_ = std::move(files);
+    recovered_ = true;
+    return Status::OK();
+  }
+
+  // The positions as the position file holds them: committed ones, or those after the last
+  // batch read.
+  std::string PositionsJson(bool committed) const {
     nlohmann::json j = nlohmann::json::array();
-    for (auto& [inode, f] : files_) {
+    for (const auto& [inode, f] : files_) {
       j.push_back({{"inode", f->inode},
-                   {"pos", f->committed_pos},
-                   {"line", f->committed_line},
+                   {"pos", committed ? f->committed_pos : f->read_pos},
+                   {"line", committed ? f->committed_line : f->read_line},
                    {"file", f->path}});
     }
-    const std::string text = j.dump();
+    return j.dump();
+  }
+
+  Status WritePositions() {
+    const std::string text = PositionsJson(/*committed=*/true);
     const std::string tmp = position_file_ + ".tmp";
     const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)

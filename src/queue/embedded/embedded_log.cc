@@ -163,6 +163,8 @@ Status EmbeddedLog::DeleteTopic(std::string_view name) {
   hi.resize(5);
   rocksdb::Status s = b.DeleteRange(lo, hi);
   for (int32_t p = 0; p < t->meta.config.partitions; ++p) b.Delete(StartKey(id, p));
+  // Producer states of the topic.
+  if (s.ok()) s = b.DeleteRange(ProducerStateKey(id, ""), ProducerStateKey(id + 1, ""));
   // Committed offsets of every group on this topic.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(std::string(1, kCommitTag)); it->Valid() && it->key()[0] == kCommitTag;
@@ -220,6 +222,24 @@ Result<std::optional<std::pair<int64_t, std::string>>> EmbeddedLog::ReadCommitte
   if (v.size() < 8) return Err(Status::Corruption("committed offset of group '" + group + "'"));
   return std::optional<std::pair<int64_t, std::string>>(
       std::in_place, static_cast<int64_t>(DecodeFixed64BE(v.data())), v.substr(8));
+}
+
+Result<std::optional<std::string>> EmbeddedLog::ReadProducerState(std::string_view topic,
+                                                                  std::string_view key) {
+  uint32_t id = 0;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    TopicState* t = FindTopicLocked(topic);
+    if (t == nullptr) {
+      return Err(Status::NotFound("topic '" + std::string(topic) + "' does not exist"));
+    }
+    id = t->meta.id;
+  }
+  std::string v;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ProducerStateKey(id, key), &v);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  QUEUE_RETURN_IF_ERROR(FromRocks(s, "reading producer state of topic '" + std::string(topic) + "'"));
+  return std::optional<std::string>(std::move(v));
 }
 
 Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {

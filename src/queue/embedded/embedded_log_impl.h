@@ -58,6 +58,8 @@ class EmbeddedLog final : public Log {
   Result<std::unique_ptr<Consumer>> NewConsumer(const ConsumerOptions& options) override;
   Result<GroupDescription> DescribeGroup(std::string_view group) override;
   Result<RetentionResult> EnforceRetention(const RetentionOptions& options) override;
+  Result<std::optional<std::string>> ReadProducerState(std::string_view topic,
+                                                       std::string_view key) override;
 
   // --- used by the producer (embedded_write.cc) ---
   Result<std::vector<RecordPosition>> Append(const AppendOptions& options,

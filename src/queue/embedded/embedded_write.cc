@@ -117,6 +117,9 @@ void EmbeddedLog::BuildBatchLocked(const std::vector<Writer*>& group, rocksdb::W
     for (RecordPosition& pos : w->positions) {
       pos.offset = Offset(first[static_cast<size_t>(pos.partition.value)]++);
     }
+    if (!w->options->state_key.empty()) {
+      batch->Put(ProducerStateKey(t->meta.id, w->options->state_key), w->options->state_value);
+    }
   }
 }
 

@@ -88,6 +88,13 @@ std::string StartKey(uint32_t topic_id, int32_t partition) {
   return PartitionKeyPart(kStartTag, topic_id, partition);
 }
 
+std::string ProducerStateKey(uint32_t topic_id, std::string_view key) {
+  std::string k(1, kStateTag);
+  PutFixed32BE(&k, topic_id);
+  k.append(key);
+  return k;
+}
+
 std::string CommitKey(std::string_view group, uint32_t topic_id, int32_t partition) {
   std::string k(1, kCommitTag);
   k.append(group);

@@ -7,6 +7,8 @@
 //   'R' topic_id:4 partition:4 last:8 -> a record batch whose LAST offset is `last`
 //   'S' topic_id:4 partition:4        -> log start offset (after retention)
 //   'C' group '\0' topic_id:4 part:4  -> committed offset (next to read)
+//   'P' topic_id:4 key                -> producer state (AppendOptions::state_key), written in
+//                                        the same WriteBatch as the records it describes
 // Keying a batch by its last offset makes Seek(offset) land on the batch holding `offset`.
 // Retention deletes [R id p 0, R id p new_start) with one DeleteRange.
 #pragma once
@@ -27,6 +29,7 @@ inline constexpr char kNextIdTag = 'I';
 inline constexpr char kRecordTag = 'R';
 inline constexpr char kStartTag = 'S';
 inline constexpr char kCommitTag = 'C';
+inline constexpr char kStateTag = 'P';
 
 std::string TopicKey(std::string_view name);
 std::string RecordKey(uint32_t topic_id, int32_t partition, int64_t last_offset);
@@ -34,6 +37,7 @@ std::string RecordKey(uint32_t topic_id, int32_t partition, int64_t last_offset)
 std::string PartitionPrefix(uint32_t topic_id, int32_t partition);
 std::string StartKey(uint32_t topic_id, int32_t partition);
 std::string CommitKey(std::string_view group, uint32_t topic_id, int32_t partition);
+std::string ProducerStateKey(uint32_t topic_id, std::string_view key);
 
 struct TopicMeta {
   uint32_t id = 0;

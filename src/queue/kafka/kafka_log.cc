@@ -305,6 +305,12 @@ class KafkaLog final : public Log {
     return d;
   }
 
+  // Not stored by this engine (AppendOptions::state_key needs Kafka transactions).
+  Result<std::optional<std::string>> ReadProducerState(std::string_view,
+                                                       std::string_view) override {
+    return std::optional<std::string>();
+  }
+
   Result<RetentionResult> EnforceRetention(const RetentionOptions&) override {
     return Err(
         Status::NotSupported("Kafka brokers apply retention.ms and retention.bytes themselves"));
