@@ -29,6 +29,7 @@
 // acked without effect.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
@@ -148,6 +149,7 @@ class CepBolt final : public topology::Bolt {
       lane.engine->Send(*e);
       if (e->time.value > lane.event_time) {
         lane.event_time = e->time.value;
+        newest_ = std::max(newest_, lane.event_time);
         lane.engine->AdvanceEventTime(EventTimeMs{lane.event_time});
       }
       EmitPending(&input);
@@ -229,6 +231,11 @@ class CepBolt final : public topology::Bolt {
     }
     for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);
     batch_inputs_.clear();
+    if (o_.counters != nullptr && newest_ > o_.counters->event_time_ms.load()) {
+      int64_t seen = o_.counters->event_time_ms.load();
+      while (newest_ > seen && !o_.counters->event_time_ms.compare_exchange_weak(seen, newest_)) {
+      }
+    }
   }
 
   void OnOutput(const cep::OutputEvent& ev) {
@@ -360,6 +367,7 @@ class CepBolt final : public topology::Bolt {
   int parse_tasks_ = 0;
   int eos_seen_ = 0;
   int64_t epoch_ = 0;
+  int64_t newest_ = 0;  // Newest event time sent to any lane (for PipelineCounters).
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -114,24 +115,42 @@ struct ProgressWatch {
   std::mutex mu;
   std::string current;  // GUARDED_BY(mu): the last State(), for /stats.json.
 
-  std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag) {
+  // `event_lag_ms`: newest event time written minus newest processed (< 0: unknown).
+  std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag,
+                    int64_t event_lag_ms) {
     const auto now = std::chrono::steady_clock::now();
     if (stored != last_stored || lag <= 0) {
       last_stored = stored;
       last_move = now;
     }
     if (lag > 0 && now - last_move >= kStalledAfter) return "STALLED: " + StallReason(topo);
-    if (lag > kCatchingUpLag) return "catching up (lag " + std::to_string(lag) + " events)";
+    if (lag > kCatchingUpLag) {
+      return "catching up (lag " + std::to_string(lag) + " events" +
+             (event_lag_ms >= 0 ? ", " + std::to_string(event_lag_ms / 1000) + " s of event time"
+                                : std::string()) +
+             ")";
+    }
     return "";
   }
 };
+
+// The newest event time the simulator has written: its start day plus the ticks written.
+int64_t GeneratedEventTimeMs(const RunOptions& o, uint64_t generated) {
+  auto day = ParseDate8(o.date);
+  if (!day || generated == 0 || o.cars <= 0) return -1;
+  const int64_t ticks = static_cast<int64_t>(generated) / o.cars;
+  return *day * 86'400'000 + (ticks - 1) * int64_t{o.interval_seconds} * 1000;
+}
 
 void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated,
                  uint64_t collected, double seconds, bool final, const topology::Topology& topo,
                  ProgressWatch* watch) {
   const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
   const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
-  std::string state = final ? "" : watch->State(topo, c.stored.load(), lag);
+  const int64_t written = GeneratedEventTimeMs(o, generated), processed = c.event_time_ms.load();
+  const int64_t event_lag = written >= 0 && processed > 0 ? std::max<int64_t>(0, written - processed)
+                                                          : -1;
+  std::string state = final ? "" : watch->State(topo, c.stored.load(), lag, event_lag);
   {
     std::lock_guard<std::mutex> lock(watch->mu);
     watch->current = state;

@@ -54,6 +54,9 @@ struct PipelineCounters {
   // Replayed events of windows that had closed before a restart (already processed; not late).
   std::atomic<uint64_t> replayed_closed{0};
   std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
+  // Newest event time (ms) the rule engine has processed, 0 before the first: with the newest
+  // event time written, the lag in event time.
+  std::atomic<int64_t> event_time_ms{0};
   std::atomic<int64_t> last_detection_latency_us{0};
 };
 
