@@ -1,6 +1,13 @@
 // HotStoreBolt: writes detections to the hot store (set <date> ← car, and <date>:<car> → JSON),
 // batched by size, per micro-batch and on each tick; inputs are acked only after the store
 // acknowledged the write. Both writes are idempotent, so replays never double-count.
+//
+// A failed write (Redis down) is a pause, not a loss: the batch is kept and retried with backoff
+// (50 ms doubling to 5 s) while the engine is reported degraded (EngineHealth: status line,
+// /healthz, /stats.json); its inputs stay unacked, so the spout's max pending throttles intake,
+// and only an outage longer than the message timeout restarts the spout from the committed
+// offsets.
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -33,7 +40,8 @@ class HotStoreBolt final : public topology::Bolt {
     }
     hot::AddDetection(*d, &batch_);
     inputs_.push_back(input);
-    if (inputs_.size() >= o_.hot_batch) return Flush();
+    // A failed write keeps the batch (and this input) for a retry; it is reported by BatchEnd.
+    if (inputs_.size() >= o_.hot_batch) (void)Flush();
     return Status::OK();
   }
 
@@ -46,15 +54,21 @@ class HotStoreBolt final : public topology::Bolt {
  private:
   Status Flush() {
     if (inputs_.empty()) return Status::OK();
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_retry_) return Status::OK();  // Backing off after a failed write.
     Status s = o_.hot->Write(batch_);
-    for (const auto& t : inputs_) {
-      if (s.ok()) {
-        out_->Ack(t);
-      } else {
-        out_->Fail(t);
-      }
+    const std::string engine = "hot store " + o_.hot->Describe();
+    if (!s.ok()) {
+      if (o_.health != nullptr) o_.health->Failed(engine, s);
+      backoff_ = std::min(backoff_ * 2, std::chrono::milliseconds(5000));
+      next_retry_ = now + backoff_;
+      return s;  // Kept; retried on the next batch end or tick.
     }
-    if (s.ok() && o_.counters) o_.counters->detections += inputs_.size();
+    if (o_.health != nullptr) o_.health->Recovered(engine);
+    backoff_ = std::chrono::milliseconds(25);
+    next_retry_ = {};
+    for (const auto& t : inputs_) out_->Ack(t);
+    if (o_.counters) o_.counters->detections += inputs_.size();
     batch_.Clear();
     inputs_.clear();
     return s;
@@ -64,6 +78,8 @@ class HotStoreBolt final : public topology::Bolt {
   topology::OutputCollector* out_ = nullptr;
   hot::HotWriteBatch batch_;
   std::vector<topology::Tuple> inputs_;
+  std::chrono::milliseconds backoff_{25};
+  std::chrono::steady_clock::time_point next_retry_{};
 };
 
 }  // namespace

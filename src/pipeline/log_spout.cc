@@ -2,7 +2,10 @@
 // record. Offsets are committed only up to the first record not yet fully acked (OffsetTracker)
 // and no further than the first event of a still-open rule window, with the rule lanes'
 // closed-through event time as commit metadata (CepProgress); so a restart replays from there
-// and rebuilds exactly the windows that were open. Failed records are re-emitted from memory.
+// and rebuilds exactly the windows that were open. A failed or timed-out record restarts the
+// whole spout from the committed offsets in a new epoch, as after a crash (Flink's restart from
+// the last checkpoint): replaying one record into the rule engine's windows could not be right
+// (it would count it twice, or skip it as a redelivery).
 //
 // Rebalance (several processes in one group, see docs/TOPOLOGY.md "Scale-out"): on revoke the
 // spout commits what is acked, abandons every record in flight and starts a new epoch. Each
@@ -13,6 +16,7 @@
 // of an abandoned tuple cannot be mistaken for the ack of its replay.
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <thread>
@@ -55,13 +59,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
   Status NextTuple() override {
-    if (!replay_.empty()) {
-      const MessageId id = replay_.front();
-      replay_.pop_front();
-      auto it = records_.find(id);
-      if (it != records_.end()) return EmitRecord(id, it->second);
-      return Status::OK();
-    }
+    if (restart_) return RestartFromCommitted();
     if (eos_sent_) {
       if (records_.empty() && !final_committed_) return FinalCommit();
       MaybeCommit(false);
@@ -115,7 +113,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
   void Fail(MessageId id) override {
-    if (records_.count(id)) replay_.push_back(id);
+    if (records_.count(id)) restart_ = true;
   }
 
   bool Finished() const override { return eos_sent_ && records_.empty() && final_committed_; }
@@ -144,7 +142,6 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       }
     }
     records_.clear();
-    replay_.clear();
     committed_.clear();
     tracker_ = topology::OffsetTracker();
     ++epoch_;
@@ -217,6 +214,30 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return recs ? Status::OK() : recs.error();
   }
 
+  // Everything in flight is abandoned and every assigned partition is read again from its
+  // committed offset in a new epoch (the CEP lanes restart from the commit metadata).
+  Status RestartFromCommitted() {
+    MaybeCommit(true);
+    for (const auto& tp : consumer_->Assignment()) {
+      auto c = consumer_->Committed(tp);
+      if (!c) return c.error().WithPrefix("restarting from the committed offsets: ");
+      rewind_[tp] = c->has_value() ? (*c)->offset.value : kRewindToEarliest;
+    }
+    records_.clear();
+    committed_.clear();
+    tracker_ = topology::OffsetTracker();
+    ++epoch_;
+    if (progress_) progress_->StartEpoch(epoch_);
+    need_restore_ = true;
+    eos_sent_ = false;
+    restart_ = false;
+    std::fprintf(stderr,
+                 "smartcar: a record failed or timed out: reading again from the committed "
+                 "offsets (epoch %lld)\n",
+                 static_cast<long long>(epoch_));
+    return Status::OK();
+  }
+
   // Kept partitions restart at their committed offset: drop what this Poll read past it.
   Status Rewind(std::vector<queue::ConsumedRecord>* recs) {
     std::erase_if(*recs, [this](const queue::ConsumedRecord& r) {
@@ -225,7 +246,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     for (const auto& [tp, offset] : rewind_) {
       queue::SeekOptions so;
       so.tp = tp;
-      so.target = queue::SeekTarget::kOffset;
+      so.target =
+          offset == kRewindToEarliest ? queue::SeekTarget::kEarliest : queue::SeekTarget::kOffset;
       so.offset = queue::Offset(offset);
       Status s = consumer_->Seek(so);
       if (!s.ok() && consumer_->Position(tp)) return s;  // Not assigned any more: nothing to do.
@@ -340,7 +362,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   std::unique_ptr<queue::Consumer> consumer_;
   topology::OffsetTracker tracker_;
   std::unordered_map<MessageId, Held> records_;
-  std::deque<MessageId> replay_;
+  bool restart_ = false;  // A record failed: RestartFromCommitted() on the next NextTuple().
+  static constexpr int64_t kRewindToEarliest = -1;
   std::unordered_map<int32_t, Committed> committed_;  // What this process last committed.
   std::map<queue::TopicPartition, int64_t> rewind_;
   std::chrono::steady_clock::time_point last_commit_{};

@@ -112,6 +112,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   server::MetricsProviders providers;
   providers.metrics = [this] { return server::FormatSnapshotPrometheus(Snapshot(false)); };
   providers.stats_json = [this] { return server::SnapshotToJson(Snapshot(false)); };
+  if (health_fn_) providers.health = health_fn_;
   auto started = server::MetricsServer::Start(options, std::move(providers));
   if (!started) {
     if (out != nullptr) {

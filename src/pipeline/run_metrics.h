@@ -42,6 +42,8 @@ class RunMetrics {
   // What the status line says about progress (see server::StatsSnapshot::state); called from
   // the server's threads. Call before Start.
   void SetStateFn(StateFn state) { state_fn_ = std::move(state); }
+  // "" when every engine works, else why not: GET /healthz answers 503 with it. Before Start.
+  void SetHealthFn(StateFn health) { health_fn_ = std::move(health); }
   // `topology` must outlive this object; `counters` is called from the server's threads.
   RunMetrics(std::string data_dir, const topology::Topology* topology, CountersFn counters);
   ~RunMetrics();  // Stops the endpoint (no stats file unless Finish() ran).
@@ -68,6 +70,7 @@ class RunMetrics {
   const topology::Topology* topology_;
   CountersFn counters_;
   StateFn state_fn_;
+  StateFn health_fn_;
   std::unique_ptr<State> state_;
 };
 

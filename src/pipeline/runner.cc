@@ -114,6 +114,7 @@ struct ProgressWatch {
   std::chrono::steady_clock::time_point last_move = std::chrono::steady_clock::now();
   std::mutex mu;
   std::string current;  // GUARDED_BY(mu): the last State(), for /stats.json.
+  const EngineHealth* health = nullptr;
 
   // `event_lag_ms`: newest event time written minus newest processed (< 0: unknown).
   std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag,
@@ -151,6 +152,10 @@ void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t genera
   const int64_t event_lag = written >= 0 && processed > 0 ? std::max<int64_t>(0, written - processed)
                                                           : -1;
   std::string state = final ? "" : watch->State(topo, c.stored.load(), lag, event_lag);
+  if (const std::string degraded = watch->health != nullptr ? watch->health->Describe() : "";
+      !degraded.empty() && !final) {
+    state = "DEGRADED: " + degraded + (state.empty() ? "" : " | " + state);
+  }
   {
     std::lock_guard<std::mutex> lock(watch->mu);
     watch->current = state;
@@ -191,6 +196,8 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   PipelineOptions po = PipelineOptionsOf(*stores, o);
   po.input_complete = &input_complete;
   po.counters = &counters;
+  EngineHealth health;
+  po.health = &health;
   auto topo = BuildSmartCarTopology(po);
   if (!topo) return topo.error().WithPrefix("topology: ");
 
@@ -246,8 +253,10 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     return 0;
   };
   ProgressWatch watch;
+  watch.health = &health;
   RunMetrics metrics(o.data_dir, topo->get(),
                      [&] { return PipelineCounterList(counters, generated, collected()); });
+  metrics.SetHealthFn([&health] { return health.Describe(); });
   metrics.SetStateFn([&watch] {
     std::lock_guard<std::mutex> lock(watch.mu);
     return watch.current;

@@ -1,6 +1,9 @@
 #include "pipeline/smartcar_topology.h"
 
 #include <algorithm>
+#include <ctime>
+
+#include "core/clock.h"
 
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
@@ -8,6 +11,35 @@
 #include "table/table.h"
 
 namespace smartcar::pipeline {
+
+void EngineHealth::Failed(const std::string& engine, const Status& error) {
+  std::lock_guard<std::mutex> l(mu_);
+  Outage& o = failing_[engine];
+  if (o.failures == 0) o.since_ms = WallClockMs();
+  ++o.failures;
+  o.error = error.message();
+}
+
+void EngineHealth::Recovered(const std::string& engine) {
+  std::lock_guard<std::mutex> l(mu_);
+  failing_.erase(engine);
+}
+
+std::string EngineHealth::Describe() const {
+  std::lock_guard<std::mutex> l(mu_);
+  std::string out;
+  for (const auto& [engine, o] : failing_) {
+    const std::time_t t = static_cast<std::time_t>(o.since_ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char since[32];
+    std::strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!out.empty()) out += "; ";
+    out += engine + " failing since " + since + " (" + std::to_string(o.failures) +
+           " failed writes): " + o.error;
+  }
+  return out;
+}
 
 Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const PipelineOptions& o) {
   if (o.log == nullptr || o.tables == nullptr || o.hot == nullptr) {

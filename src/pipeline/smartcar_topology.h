@@ -19,6 +19,8 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,6 +62,30 @@ struct PipelineCounters {
   std::atomic<int64_t> last_detection_latency_us{0};
 };
 
+// The health of the engines the topology writes to, as its bolts see them: an engine that fails
+// (Redis down, a full disk) is retried without loss, and this says since when and why, for the
+// status line, /healthz and /stats.json. Thread-safe.
+class EngineHealth {
+ public:
+  // `engine` ("hot store redis 127.0.0.1:6379") failed with `error`; the first failure of an
+  // outage keeps its time.
+  void Failed(const std::string& engine, const Status& error);
+  // `engine` works again.
+  void Recovered(const std::string& engine);
+  // "" when every engine works, else "hot store redis 127.0.0.1:6379 failing since
+  // 2026-12-02T17:30:00Z (3 failed writes): <error>", one clause per failing engine.
+  std::string Describe() const;
+
+ private:
+  struct Outage {
+    int64_t since_ms = 0;
+    uint64_t failures = 0;
+    std::string error;
+  };
+  mutable std::mutex mu_;
+  std::map<std::string, Outage> failing_;  // GUARDED_BY(mu_)
+};
+
 // The runtime settings the SmartCar topology needs by default.
 inline topology::TopologyConfig DefaultTopologyConfig() {
   topology::TopologyConfig c;
@@ -98,6 +124,7 @@ struct PipelineOptions {
   // reports Finished() once everything is acked and committed.
   const std::atomic<bool>* input_complete = nullptr;
   PipelineCounters* counters = nullptr;  // Not owned; may be null.
+  EngineHealth* health = nullptr;        // Not owned; may be null.
   // Consume-only workers (`smartcar worker`, no simulator to say when input ends): > 0 makes the
   // spout end the input by itself once this process has had its partitions assigned, has read
   // every assigned partition to its end, and no record or rebalance came for this long.

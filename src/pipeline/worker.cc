@@ -30,6 +30,8 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   std::vector<int32_t> assignment;
   PipelineOptions po = PipelineOptionsOf(*stores, o);
   po.counters = &counters;
+  EngineHealth health;
+  po.health = &health;
   po.drain_when_idle_ms = o.until_idle_ms > 0 ? o.until_idle_ms : 0;
   po.on_assignment = [&](const std::vector<int32_t>& ps) {
     {
@@ -55,15 +57,17 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
       std::lock_guard<std::mutex> l(assignment_mu);
       ps = assignment;
     }
+    const std::string degraded = health.Describe();
     std::fprintf(o.status_out,
                  "%spartitions %s | consumed %llu | stored %llu (%.0f/s) | detections %llu | "
-                 "rejected %llu%s",
+                 "rejected %llu%s%s%s",
                  o.status_is_tty ? "\r" : "", PartitionList(ps).c_str(),
                  static_cast<unsigned long long>(counters.consumed.load()),
                  static_cast<unsigned long long>(counters.stored.load()),
                  secs > 0 ? static_cast<double>(counters.stored.load()) / secs : 0.0,
                  static_cast<unsigned long long>(counters.detections.load()),
                  static_cast<unsigned long long>(counters.rejected.load()),
+                 degraded.empty() ? "" : " | DEGRADED: ", degraded.c_str(),
                  (o.status_is_tty && !final) ? "   " : "\n");
     std::fflush(o.status_out);
   };
@@ -72,8 +76,8 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   Status result;
   while (true) {
     if (o.stop != nullptr && o.stop->load()) {
-      // No new records; queued tuples execute and acked offsets are committed. Inputs the CEP
-      // bolt still holds stay uncommitted: the next owner replays them into its windows.
+      // No new records; queued tuples execute and acked offsets are committed (no further than
+      // the first event of an open window: the next owner rebuilds it).
       Status s = (*topo)->Shutdown(std::chrono::seconds(60));
       if (!s.ok()) result = s.WithPrefix("topology: ");
       break;

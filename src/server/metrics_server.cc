@@ -33,8 +33,14 @@ class MetricsServer::Impl {
     server_.Get("/stats.json", [this](const httplib::Request&, httplib::Response& res) {
       res.set_content(providers_.stats_json(), "application/json");
     });
-    server_.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("ok\n", "text/plain; charset=utf-8");
+    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+      const std::string why = providers_.health ? providers_.health() : std::string();
+      if (why.empty()) {
+        res.set_content("ok\n", "text/plain; charset=utf-8");
+      } else {
+        res.status = 503;
+        res.set_content("degraded: " + why + "\n", "text/plain; charset=utf-8");
+      }
     });
     // Unknown paths (and methods other than GET) get a body saying what exists.
     server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

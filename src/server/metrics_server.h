@@ -3,7 +3,7 @@
 //
 //   GET /metrics     Prometheus text exposition (text/plain; version=0.0.4)
 //   GET /stats.json  the stats snapshot as JSON (see server/stats_json.h)
-//   GET /healthz     "ok"
+//   GET /healthz     "ok" (200), or "degraded: <why>" (503) while the health provider says so
 //   anything else    404 with a body naming the paths above
 //
 // The server knows nothing of the pipeline: it calls the providers it is given on each request,
@@ -34,6 +34,8 @@ struct MetricsServerOptions {
 struct MetricsProviders {
   std::function<std::string()> metrics;     // Body of GET /metrics (Prometheus text).
   std::function<std::string()> stats_json;  // Body of GET /stats.json.
+  // "" when healthy, else why not (GET /healthz answers 503). May be empty: always healthy.
+  std::function<std::string()> health;
 };
 
 class MetricsServer {

@@ -83,6 +83,23 @@ TEST(MetricsServerTest, HealthzAnswersOk) {
   EXPECT_EQ(r->body, "ok\n");
 }
 
+// A degraded engine (Redis down) makes /healthz answer 503 with why, and 200 again once it works.
+TEST(MetricsServerTest, HealthzIs503WhileDegraded) {
+  auto degraded = std::make_shared<std::string>("hot store redis 127.0.0.1:1 failing since X");
+  MetricsProviders p = SampleProviders();
+  p.health = [degraded] { return *degraded; };
+  auto server = StartOnFreePort(p);
+  ASSERT_NE(server, nullptr);
+  auto r = HttpGet(server->url() + "/healthz");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->body, "degraded: hot store redis 127.0.0.1:1 failing since X\n");
+  degraded->clear();
+  r = HttpGet(server->url() + "/healthz");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+}
+
 TEST(MetricsServerTest, UnknownPathIs404WithAClearBody) {
   auto server = StartOnFreePort();
   ASSERT_NE(server, nullptr);
