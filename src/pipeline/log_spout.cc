@@ -141,12 +141,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
         if (c != committed_.end() && c->second.offset >= 0) rewind_[tp] = c->second.offset;
       }
     }
-    records_.clear();
-    committed_.clear();
-    tracker_ = topology::OffsetTracker();
-    ++epoch_;
-    if (progress_) progress_->StartEpoch(epoch_);
-    need_restore_ = true;
+    StartEpoch();
     // Everything revoked (eager): the next assignment follows; until then there is none.
     between_revoke_and_assign_ = !kept_some;
     last_activity_ = std::chrono::steady_clock::now();
@@ -214,6 +209,17 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return recs ? Status::OK() : recs.error();
   }
 
+  // Abandons everything in flight (acks of older epochs find no record) and starts a new epoch;
+  // the rule lanes' progress is read again from the commit metadata before the next record.
+  void StartEpoch() {
+    records_.clear();
+    committed_.clear();
+    tracker_ = topology::OffsetTracker();
+    ++epoch_;
+    if (progress_) progress_->StartEpoch(epoch_);
+    need_restore_ = true;
+  }
+
   // Everything in flight is abandoned and every assigned partition is read again from its
   // committed offset in a new epoch (the CEP lanes restart from the commit metadata).
   Status RestartFromCommitted() {
@@ -223,12 +229,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       if (!c) return c.error().WithPrefix("restarting from the committed offsets: ");
       rewind_[tp] = c->has_value() ? (*c)->offset.value : kRewindToEarliest;
     }
-    records_.clear();
-    committed_.clear();
-    tracker_ = topology::OffsetTracker();
-    ++epoch_;
-    if (progress_) progress_->StartEpoch(epoch_);
-    need_restore_ = true;
+    StartEpoch();
     eos_sent_ = false;
     restart_ = false;
     std::fprintf(stderr,
