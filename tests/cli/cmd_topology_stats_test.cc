@@ -139,8 +139,13 @@ TEST(TopologyStatsCommandTest, ScrapesALiveRunThenReadsItsFinalSnapshot) {
               std::string::npos)
         << c;
   }
-  // DATA/metrics.json names the endpoint and this run's pid.
+  // DATA/metrics.json names the endpoint and this run's pid. The run writes it once its endpoint
+  // is bound, so it can lag the first answer by a moment (safety bound, not a timing check).
   auto info = server::EndpointInfoFromJson(ReadFile(data + "/metrics.json"));
+  for (int i = 0; i < 200 && !info.has_value(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    info = server::EndpointInfoFromJson(ReadFile(data + "/metrics.json"));
+  }
   ASSERT_TRUE(info.has_value()) << info.error().ToString();
   EXPECT_EQ(info->url, url);
   EXPECT_EQ(info->pid, pid);
