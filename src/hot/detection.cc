@@ -111,12 +111,6 @@ std::string DetectionToJson(const Detection& d) {
 
 namespace {
 
-#define HOT_RETURN_ERR(expr)                   \
-  do {                                         \
-    ::smartcar::Status _st = (expr);           \
-    if (!_st.ok()) return Err(std::move(_st)); \
-  } while (0)
-
 template <class T>
 Status Field(const nlohmann::json& j, const char* name, T* out) {
   auto it = j.find(name);
@@ -160,13 +154,13 @@ Result<Detection> DetectionFromJson(std::string_view json) {
   }
   if (!j.is_object()) return Err(Status::InvalidArgument("detection: not a JSON object"));
   Detection d;
-  HOT_RETURN_ERR(Field(j, "date", &d.date));
-  HOT_RETURN_ERR(Field(j, "car", &d.car));
-  HOT_RETURN_ERR(Field(j, "window_start_ms", &d.window_start_ms));
-  HOT_RETURN_ERR(Field(j, "window_end_ms", &d.window_end_ms));
-  HOT_RETURN_ERR(Field(j, "avg_speed", &d.avg_speed));
-  HOT_RETURN_ERR(Field(j, "event_count", &d.event_count));
-  HOT_RETURN_ERR(Field(j, "rule", &d.rule));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "date", &d.date));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "car", &d.car));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "window_start_ms", &d.window_start_ms));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "window_end_ms", &d.window_end_ms));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "avg_speed", &d.avg_speed));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "event_count", &d.event_count));
+  SMARTCAR_RETURN_IF_ERROR(Field(j, "rule", &d.rule));
   return d;
 }
 

@@ -17,13 +17,6 @@
 
 namespace fs = std::filesystem;
 
-// SMARTCAR_RETURN_IF_ERROR for functions returning Result<T>.
-#define RETURN_ERR_IF_ERROR(expr)                          \
-  do {                                                     \
-    ::smartcar::Status _st = (expr);                       \
-    if (!_st.ok()) return ::smartcar::Err(std::move(_st)); \
-  } while (0)
-
 namespace smartcar::warehouse {
 namespace {
 
@@ -195,12 +188,12 @@ Result<LoadReport> LoadStatusLog(duck::Session* session, PartitionStore* store,
   if (!reader) return Err(reader.error());
 
   const TableSchema& schema = StatusTableSchema();
-  RETURN_ERR_IF_ERROR(session->Exec("CREATE OR REPLACE TEMP TABLE " + std::string(kBufferTable) +
+  SMARTCAR_RETURN_IF_ERROR(session->Exec("CREATE OR REPLACE TEMP TABLE " + std::string(kBufferTable) +
                                     " " + ColumnListSql(schema)));
   DeadLetter dead(store->RejectsPath(spec.table, spec.date));
   {
     ChunkAppender app;
-    RETURN_ERR_IF_ERROR(app.Open(session->connection()));
+    SMARTCAR_RETURN_IF_ERROR(app.Open(session->connection()));
     std::string_view line;
     StatusEvent e;
     while ((*reader)->Next(&line)) {
@@ -226,13 +219,13 @@ Result<LoadReport> LoadStatusLog(duck::Session* session, PartitionStore* store,
       }
       app.Add(e);
       ++report.rows;
-      if (app.full()) RETURN_ERR_IF_ERROR(app.Flush());
+      if (app.full()) SMARTCAR_RETURN_IF_ERROR(app.Flush());
     }
     if (!(*reader)->status().ok()) {
       dead.Discard();
       return Err((*reader)->status());
     }
-    RETURN_ERR_IF_ERROR(app.Close());
+    SMARTCAR_RETURN_IF_ERROR(app.Close());
   }
   if (report.rows == 0) {
     dead.Discard();
@@ -256,7 +249,7 @@ Result<LoadReport> LoadStatusLog(duck::Session* session, PartitionStore* store,
   }
   report.partition_path = store->PartitionDir(spec.table, spec.date);
   report.parquet_bytes = DirBytes(report.partition_path);
-  RETURN_ERR_IF_ERROR(dead.Publish(&report.dead_letter_path));
+  SMARTCAR_RETURN_IF_ERROR(dead.Publish(&report.dead_letter_path));
   return report;
 }
 

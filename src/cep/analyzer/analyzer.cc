@@ -10,12 +10,6 @@
 #include "cep/windows/registry.h"
 #include "core/event_time.h"
 
-#define SMARTCAR_RETURN_IF_ERROR_RESULT(expr)  \
-  do {                                         \
-    ::smartcar::Status _st = (expr);           \
-    if (!_st.ok()) return Err(std::move(_st)); \
-  } while (0)
-
 namespace smartcar::cep {
 
 Catalog::Catalog() { types_.push_back(DriverCarInfoType()); }
@@ -463,7 +457,7 @@ class StatementAnalyzer {
           c.op = Op::kNeg;
           c.type = c.kids[0].type == Type::kTime ? Type::kInt : c.kids[0].type;
         } else {
-          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[0], *e.args[0], clause));
+          SMARTCAR_RETURN_IF_ERROR(ExpectBool(c.kids[0], *e.args[0], clause));
           c.op = Op::kNot;
           c.type = Type::kBool;
         }
@@ -472,8 +466,8 @@ class StatementAnalyzer {
         const Type a = c.kids[0].type, b = c.kids[1].type;
         const std::string& op = e.op;
         if (op == "AND" || op == "OR") {
-          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[0], *e.args[0], clause));
-          SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[1], *e.args[1], clause));
+          SMARTCAR_RETURN_IF_ERROR(ExpectBool(c.kids[0], *e.args[0], clause));
+          SMARTCAR_RETURN_IF_ERROR(ExpectBool(c.kids[1], *e.args[1], clause));
           c.op = op == "AND" ? Op::kAnd : Op::kOr;
           c.type = Type::kBool;
           return c;
@@ -595,11 +589,11 @@ class StatementAnalyzer {
                                 e.args[i]->text + "'");
             }
           } else {
-            SMARTCAR_RETURN_IF_ERROR_RESULT(ExpectBool(c.kids[i], *e.args[i], clause));
+            SMARTCAR_RETURN_IF_ERROR(ExpectBool(c.kids[i], *e.args[i], clause));
           }
-          SMARTCAR_RETURN_IF_ERROR_RESULT(merge(c.kids[i + 1], *e.args[i + 1]));
+          SMARTCAR_RETURN_IF_ERROR(merge(c.kids[i + 1], *e.args[i + 1]));
         }
-        if (e.has_else) SMARTCAR_RETURN_IF_ERROR_RESULT(merge(c.kids.back(), *e.args.back()));
+        if (e.has_else) SMARTCAR_RETURN_IF_ERROR(merge(c.kids.back(), *e.args.back()));
         c.type = result;
         return c;
       }

@@ -120,7 +120,7 @@ Status EmbeddedConsumer::Subscribe(const SubscribeOptions& options) {
   }
   if (options.topics.empty()) return Status::InvalidArgument("Subscribe: no topics given");
   std::lock_guard<std::mutex> l(log_->mu());
-  QUEUE_RETURN_IF_ERROR(CheckOpen());
+  SMARTCAR_RETURN_IF_ERROR(CheckOpen());
   if (!subscribed_ && !owned_.empty()) {
     return Status::InvalidArgument("Subscribe after Assign: use one or the other");
   }
@@ -160,7 +160,7 @@ Status EmbeddedConsumer::Assign(const AssignOptions& options) {
   std::set<TopicPartition> wanted;
   {
     std::lock_guard<std::mutex> l(log_->mu());
-    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     if (subscribed_) return Status::InvalidArgument("Assign after Subscribe: use one or the other");
     for (const TopicPartition& tp : options.partitions) {
       TopicState* t = log_->FindTopicLocked(tp.topic);
@@ -256,9 +256,9 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
                         std::chrono::milliseconds(std::max<int64_t>(0, options.timeout_ms));
   std::vector<Ready> ready;
   for (;;) {
-    QUEUE_RETURN_IF_ERROR(SyncAssignment());
+    SMARTCAR_RETURN_IF_ERROR(SyncAssignment());
     std::unique_lock<std::mutex> l(log_->mu());
-    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     if (RebalancePendingLocked()) continue;
     for (const TopicPartition& tp : owned_) {
       TopicState* t = log_->FindTopicLocked(tp.topic);
@@ -282,11 +282,11 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
     const size_t before = out.size();
     for (it->Seek(RecordKey(r.topic_id, r.tp.partition.value, r.from));
          it->Valid() && budget > 0 && it->key().starts_with(prefix); it->Next()) {
-      QUEUE_RETURN_IF_ERROR(DecodeBatch(std::string_view(it->value().data(), it->value().size()),
+      SMARTCAR_RETURN_IF_ERROR(DecodeBatch(std::string_view(it->value().data(), it->value().size()),
                                         r.tp.topic, r.tp.partition, r.from, r.to, &budget, &out));
       if (out.size() > before && out.back().offset.value + 1 >= r.to) break;
     }
-    QUEUE_RETURN_IF_ERROR(FromRocks(it->status(), "reading " + ToString(r.tp)));
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading " + ToString(r.tp)));
     if (out.size() > before) positions_[r.tp] = out.back().offset.value + 1;
   }
   return out;
@@ -300,7 +300,7 @@ Status EmbeddedConsumer::Commit(const CommitOptions& options) {
   rocksdb::WriteBatch batch;
   {
     std::lock_guard<std::mutex> l(log_->mu());
-    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     if (offsets.empty()) {
       for (const TopicPartition& tp : owned_) {
         auto p = positions_.find(tp);
@@ -342,7 +342,7 @@ Result<std::optional<TopicPartitionOffset>> EmbeddedConsumer::Committed(
   uint32_t topic_id = 0;
   {
     std::lock_guard<std::mutex> l(log_->mu());
-    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     TopicState* t = log_->FindTopicLocked(tp.topic);
     if (t == nullptr) return Err(Status::NotFound("topic '" + tp.topic + "' does not exist"));
     topic_id = t->meta.id;
@@ -359,7 +359,7 @@ Status EmbeddedConsumer::Seek(const SeekOptions& options) {
   int64_t start, next;
   {
     std::lock_guard<std::mutex> l(log_->mu());
-    QUEUE_RETURN_IF_ERROR(CheckOpen());
+    SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     if (owned_.count(options.tp) == 0) return NotAssigned(options.tp);
     TopicState* t = log_->FindTopicLocked(options.tp.topic);
     if (t == nullptr) return Status::NotFound("topic '" + options.tp.topic + "' does not exist");
@@ -390,11 +390,11 @@ Status EmbeddedConsumer::Seek(const SeekOptions& options) {
            it->Next()) {
         const std::string_view v(it->value().data(), it->value().size());
         BatchHeader h;
-        QUEUE_RETURN_IF_ERROR(DecodeBatchHeader(v, &h));
+        SMARTCAR_RETURN_IF_ERROR(DecodeBatchHeader(v, &h));
         if (h.max_timestamp_ms < options.timestamp_ms) continue;
         std::vector<ConsumedRecord> recs;
         size_t budget = h.count;
-        QUEUE_RETURN_IF_ERROR(
+        SMARTCAR_RETURN_IF_ERROR(
             DecodeBatch(v, options.tp.topic, options.tp.partition, start, next, &budget, &recs));
         for (const ConsumedRecord& r : recs) {
           if (r.timestamp_ms >= options.timestamp_ms) {
@@ -404,7 +404,7 @@ Status EmbeddedConsumer::Seek(const SeekOptions& options) {
         }
         break;
       }
-      QUEUE_RETURN_IF_ERROR(FromRocks(it->status(), "seeking " + ToString(options.tp)));
+      SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "seeking " + ToString(options.tp)));
       break;
     }
   }

@@ -67,7 +67,7 @@ Status EmbeddedLog::Open() {
   // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
   std::error_code mkdir_error;
   std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(), mkdir_error);
-  QUEUE_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
                                   "opening queue data folder '" + options_.data_dir + "'"));
   db_.reset(raw);
 
@@ -81,13 +81,13 @@ Status EmbeddedLog::Open() {
   for (it->Seek(std::string(1, kTopicTag)); it->Valid() && it->key()[0] == kTopicTag; it->Next()) {
     const std::string name = it->key().ToString().substr(1);
     TopicState t;
-    QUEUE_RETURN_IF_ERROR(
+    SMARTCAR_RETURN_IF_ERROR(
         DecodeTopicMeta(it->value().ToString(), &t.meta).WithPrefix("topic '" + name + "': "));
     t.partitions.resize(static_cast<size_t>(t.meta.config.partitions));
     next_topic_id_ = std::max(next_topic_id_, t.meta.id + 1);
     topics_.emplace(name, std::move(t));
   }
-  QUEUE_RETURN_IF_ERROR(FromRocks(it->status(), "reading topics"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading topics"));
   // Rebuild each partition's start and high watermark.
   for (auto& [name, t] : topics_) {
     for (int32_t p = 0; p < t.meta.config.partitions; ++p) {
@@ -115,7 +115,7 @@ TopicState* EmbeddedLog::FindTopicLocked(std::string_view name) {
 }
 
 Status EmbeddedLog::CreateTopic(const CreateTopicOptions& options) {
-  QUEUE_RETURN_IF_ERROR(ValidateTopicName(options.name));
+  SMARTCAR_RETURN_IF_ERROR(ValidateTopicName(options.name));
   const TopicConfig& c = options.config;
   if (c.partitions < 1 || c.partitions > 100000) {
     return Status::InvalidArgument("topic '" + options.name +
@@ -143,7 +143,7 @@ Status EmbeddedLog::CreateTopic(const CreateTopicOptions& options) {
   b.Put(std::string(1, kNextIdTag), id);
   rocksdb::WriteOptions wo = write_options();
   wo.sync = true;  // Metadata is rare; make it survive power loss.
-  QUEUE_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &b), "creating topic '" + options.name + "'"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &b), "creating topic '" + options.name + "'"));
   ++next_topic_id_;
   topics_.emplace(options.name, std::move(t));
   return Status::OK();
@@ -175,7 +175,7 @@ Status EmbeddedLog::DeleteTopic(std::string_view name) {
   rocksdb::WriteOptions wo = write_options();
   wo.sync = true;
   if (s.ok()) s = db_->Write(wo, &b);
-  QUEUE_RETURN_IF_ERROR(FromRocks(s, "deleting topic '" + std::string(name) + "'"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(s, "deleting topic '" + std::string(name) + "'"));
   topics_.erase(topics_.find(name));
   for (auto& [group, g] : groups_) RebalanceLocked(group);
   data_cv_.notify_all();
@@ -218,7 +218,7 @@ Result<std::optional<std::pair<int64_t, std::string>>> EmbeddedLog::ReadCommitte
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), CommitKey(group, topic_id, partition), &v);
   if (s.IsNotFound()) return std::optional<std::pair<int64_t, std::string>>();
-  QUEUE_RETURN_IF_ERROR(FromRocks(s, "reading committed offset of group '" + group + "'"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(s, "reading committed offset of group '" + group + "'"));
   if (v.size() < 8) return Err(Status::Corruption("committed offset of group '" + group + "'"));
   return std::optional<std::pair<int64_t, std::string>>(
       std::in_place, static_cast<int64_t>(DecodeFixed64BE(v.data())), v.substr(8));
@@ -238,7 +238,7 @@ Result<std::optional<std::string>> EmbeddedLog::ReadProducerState(std::string_vi
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ProducerStateKey(id, key), &v);
   if (s.IsNotFound()) return std::optional<std::string>();
-  QUEUE_RETURN_IF_ERROR(FromRocks(s, "reading producer state of topic '" + std::string(topic) + "'"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(s, "reading producer state of topic '" + std::string(topic) + "'"));
   return std::optional<std::string>(std::move(v));
 }
 
@@ -278,7 +278,7 @@ Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {
     lag.lag = std::max<int64_t>(0, lag.latest.value - lag.committed.value);
     d.partitions.push_back(std::move(lag));
   }
-  QUEUE_RETURN_IF_ERROR(FromRocks(it->status(), "reading group '" + d.group + "'"));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading group '" + d.group + "'"));
   std::sort(d.partitions.begin(), d.partitions.end(),
             [](const auto& a, const auto& b) { return a.tp < b.tp; });
   if (d.partitions.empty() && d.members.empty()) {
@@ -326,12 +326,12 @@ Result<RetentionResult> EmbeddedLog::EnforceRetention(const RetentionOptions& op
       const int64_t last = static_cast<int64_t>(DecodeFixed64BE(it->key().data() + prefix.size()));
       if (last >= w.next) break;
       BatchHeader h;
-      QUEUE_RETURN_IF_ERROR(
+      SMARTCAR_RETURN_IF_ERROR(
           DecodeBatchHeader(std::string_view(it->value().data(), it->value().size()), &h));
       batches.push_back({last, h.max_timestamp_ms, it->value().size()});
       total += static_cast<int64_t>(it->value().size());
     }
-    QUEUE_RETURN_IF_ERROR(FromRocks(it->status(), "retention scan"));
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "retention scan"));
     size_t drop = 0;  // Batches to delete, oldest first.
     if (w.config.retention_ms > 0) {
       while (drop < batches.size() && batches[drop].max_ts < now - w.config.retention_ms) ++drop;
@@ -347,13 +347,13 @@ Result<RetentionResult> EmbeddedLog::EnforceRetention(const RetentionOptions& op
     if (drop == 0) continue;
     const int64_t new_start = batches[drop - 1].last + 1;
     rocksdb::WriteBatch b;
-    QUEUE_RETURN_IF_ERROR(FromRocks(
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(
         b.DeleteRange(RecordKey(w.id, w.partition, 0), RecordKey(w.id, w.partition, new_start)),
         "retention"));
     std::string v;
     PutFixed64BE(&v, static_cast<uint64_t>(new_start));
-    QUEUE_RETURN_IF_ERROR(FromRocks(b.Put(StartKey(w.id, w.partition), v), "retention"));
-    QUEUE_RETURN_IF_ERROR(FromRocks(db_->Write(write_options(), &b), "retention"));
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(b.Put(StartKey(w.id, w.partition), v), "retention"));
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(db_->Write(write_options(), &b), "retention"));
     result.records_deleted += new_start - w.start;
     std::lock_guard<std::mutex> l(mu_);
     // The topic may have been deleted meanwhile; only touch it if it is still the same one.

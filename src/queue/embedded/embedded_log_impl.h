@@ -17,7 +17,6 @@
 
 #include "queue/embedded/record_batch.h"
 #include "queue/log.h"
-#include "queue/return_if_error.h"
 
 namespace smartcar::queue::embedded {
 

@@ -1,6 +1,5 @@
 #include "queue/embedded/record_batch.h"
 #include "core/coding.h"
-#include "queue/return_if_error.h"
 
 #include <zlib.h>
 
@@ -167,7 +166,7 @@ Status DecodeBatchHeader(std::string_view value, BatchHeader* out) {
 Status DecodeBatch(std::string_view value, const std::string& topic, PartitionId partition,
                    int64_t from, int64_t to, size_t* budget, std::vector<ConsumedRecord>* out) {
   BatchHeader h;
-  QUEUE_RETURN_IF_ERROR(DecodeBatchHeader(value, &h));
+  SMARTCAR_RETURN_IF_ERROR(DecodeBatchHeader(value, &h));
   std::string_view in = value.substr(kBatchHeaderSize);
   if (Crc(in) != DecodeFixed32BE(value.data() + 20)) {
     return Status::Corruption("record batch at offset " + std::to_string(h.base_offset) + " of " +

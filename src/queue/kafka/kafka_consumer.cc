@@ -126,7 +126,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
       return Status::InvalidArgument("Subscribe needs a consumer group (ConsumerOptions.group)");
     }
     if (options.topics.empty()) return Status::InvalidArgument("Subscribe: no topics given");
-    QUEUE_RETURN_IF_ERROR(CheckTopics(options.topics));
+    SMARTCAR_RETURN_IF_ERROR(CheckTopics(options.topics));
     return FromKafka(consumer_->subscribe(options.topics), "subscribing");
   }
 
@@ -134,7 +134,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     if (closed_) return Status::Aborted("consumer is closed");
     std::vector<std::string> topics;
     for (const TopicPartition& tp : options.partitions) topics.push_back(tp.topic);
-    QUEUE_RETURN_IF_ERROR(CheckTopics(topics));
+    SMARTCAR_RETURN_IF_ERROR(CheckTopics(topics));
     PartitionList list;
     for (const TopicPartition& tp : options.partitions) {
       if (tp.partition.value < 0 || tp.partition.value >= partition_counts_[tp.topic]) {
@@ -144,7 +144,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
       list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value,
                                                        RdKafka::Topic::OFFSET_INVALID));
     }
-    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->assign(list.v), "assigning partitions"));
+    SMARTCAR_RETURN_IF_ERROR(FromKafka(consumer_->assign(list.v), "assigning partitions"));
     assigned_ = std::set<TopicPartition>(options.partitions.begin(), options.partitions.end());
     positions_.clear();
     return Status::OK();
@@ -234,11 +234,11 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
       }
     }
     const std::string what = "committing offsets of group '" + options_.group + "'";
-    QUEUE_RETURN_IF_ERROR(FromKafka(
+    SMARTCAR_RETURN_IF_ERROR(FromKafka(
         static_cast<RdKafka::ErrorCode>(rd_kafka_commit(consumer_->c_ptr(), list.v, 0)), what));
     for (int i = 0; i < list.v->cnt; ++i) {
       const rd_kafka_topic_partition_t& p = list.v->elems[i];
-      QUEUE_RETURN_IF_ERROR(
+      SMARTCAR_RETURN_IF_ERROR(
           FromKafka(static_cast<RdKafka::ErrorCode>(p.err),
                     "committing " + std::string(p.topic) + "/" + std::to_string(p.partition)));
     }
@@ -253,12 +253,12 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     }
     CList list(1);
     rd_kafka_topic_partition_list_add(list.v, tp.topic.c_str(), tp.partition.value);
-    QUEUE_RETURN_IF_ERROR(
+    SMARTCAR_RETURN_IF_ERROR(
         FromKafka(static_cast<RdKafka::ErrorCode>(rd_kafka_committed(
                       consumer_->c_ptr(), list.v, static_cast<int>(queue_.request_timeout_ms))),
                   "reading committed offsets of group '" + options_.group + "'"));
     const rd_kafka_topic_partition_t& p = list.v->elems[0];
-    QUEUE_RETURN_IF_ERROR(
+    SMARTCAR_RETURN_IF_ERROR(
         FromKafka(static_cast<RdKafka::ErrorCode>(p.err), "reading committed " + ToString(tp)));
     if (p.offset < 0) return std::optional<TopicPartitionOffset>();
     TopicPartitionOffset out{tp, Offset(p.offset), ""};
@@ -276,7 +276,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     }
     const int timeout = static_cast<int>(queue_.request_timeout_ms);
     int64_t lo = 0, hi = 0;
-    QUEUE_RETURN_IF_ERROR(
+    SMARTCAR_RETURN_IF_ERROR(
         FromKafka(consumer_->query_watermark_offsets(options.tp.topic, options.tp.partition.value,
                                                      &lo, &hi, timeout),
                   "reading offsets of " + ToString(options.tp)));
@@ -299,7 +299,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         PartitionList list;
         list.v.push_back(RdKafka::TopicPartition::create(
             options.tp.topic, options.tp.partition.value, options.timestamp_ms));
-        QUEUE_RETURN_IF_ERROR(
+        SMARTCAR_RETURN_IF_ERROR(
             FromKafka(consumer_->offsetsForTimes(list.v, timeout), "offsets for time"));
         target = list.v[0]->offset() >= 0 ? list.v[0]->offset() : hi;
         break;
@@ -323,7 +323,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     } else {
       err = consumer_->assign(all.v);
     }
-    QUEUE_RETURN_IF_ERROR(FromKafka(err, "seeking " + ToString(options.tp)));
+    SMARTCAR_RETURN_IF_ERROR(FromKafka(err, "seeking " + ToString(options.tp)));
     positions_[options.tp] = target;
     return Status::OK();
   }
@@ -339,14 +339,14 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     if (p != positions_.end()) return Offset(p->second);
     PartitionList list;
     list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value));
-    QUEUE_RETURN_IF_ERROR(FromKafka(consumer_->position(list.v), "position"));
+    SMARTCAR_RETURN_IF_ERROR(FromKafka(consumer_->position(list.v), "position"));
     if (list.v[0]->offset() >= 0) return Offset(list.v[0]->offset());
     // Not fetched yet: the committed offset, else the reset policy's end.
-    QUEUE_RETURN_IF_ERROR(FromKafka(
+    SMARTCAR_RETURN_IF_ERROR(FromKafka(
         consumer_->committed(list.v, static_cast<int>(queue_.request_timeout_ms)), "committed"));
     if (list.v[0]->offset() >= 0) return Offset(list.v[0]->offset());
     int64_t lo = 0, hi = 0;
-    QUEUE_RETURN_IF_ERROR(
+    SMARTCAR_RETURN_IF_ERROR(
         FromKafka(consumer_->query_watermark_offsets(tp.topic, tp.partition.value, &lo, &hi,
                                                      static_cast<int>(queue_.request_timeout_ms)),
                   "offsets"));

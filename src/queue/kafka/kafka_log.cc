@@ -76,7 +76,7 @@ Result<std::map<std::string, int32_t>> FetchTopics(RdKafka::Handle* handle, int6
   RdKafka::Metadata* md = nullptr;
   RdKafka::ErrorCode err =
       handle->metadata(true, nullptr, &md, static_cast<int>(std::max<int64_t>(1, timeout_ms)));
-  QUEUE_RETURN_IF_ERROR(FromKafka(err, "fetching Kafka metadata"));
+  SMARTCAR_RETURN_IF_ERROR(FromKafka(err, "fetching Kafka metadata"));
   std::unique_ptr<RdKafka::Metadata> owner(md);
   std::map<std::string, int32_t> topics;
   for (const RdKafka::TopicMetadata* t : *md->topics()) {
@@ -182,7 +182,7 @@ class KafkaLog final : public Log {
   }
 
   Status CreateTopic(const CreateTopicOptions& o) override {
-    QUEUE_RETURN_IF_ERROR(ValidateTopicName(o.name));
+    SMARTCAR_RETURN_IF_ERROR(ValidateTopicName(o.name));
     if (o.config.partitions < 1) {
       return Status::InvalidArgument("topic '" + o.name + "': partitions must be >= 1, got " +
                                      std::to_string(o.config.partitions));
@@ -193,10 +193,10 @@ class KafkaLog final : public Log {
       return Status::InvalidArgument("topic '" + o.name + "' already exists");
     }
     if (KafkaMockCluster* mock = KafkaMockCluster::Find(options_.brokers)) {
-      QUEUE_RETURN_IF_ERROR(
+      SMARTCAR_RETURN_IF_ERROR(
           mock->CreateTopic(o.name, o.config.partitions, o.config.replication_factor));
     } else {
-      QUEUE_RETURN_IF_ERROR(AdminCreate(o));
+      SMARTCAR_RETURN_IF_ERROR(AdminCreate(o));
     }
     return RefreshUntil([&](const auto& t) { return t.count(o.name) != 0; }, o.name);
   }
@@ -216,7 +216,7 @@ class KafkaLog final : public Log {
     Status s = AwaitAdmin(q, "deleting topic '" + n + "'");
     rd_kafka_DeleteTopic_destroy(del);
     rd_kafka_queue_destroy(q);
-    QUEUE_RETURN_IF_ERROR(s);
+    SMARTCAR_RETURN_IF_ERROR(s);
     return RefreshUntil([&](const auto& t) { return t.count(n) == 0; }, n);
   }
 
@@ -244,7 +244,7 @@ class KafkaLog final : public Log {
     d.config.retention_bytes = 0;
     for (int32_t p = 0; p < it->second; ++p) {
       int64_t lo = 0, hi = 0;
-      QUEUE_RETURN_IF_ERROR(
+      SMARTCAR_RETURN_IF_ERROR(
           FromKafka(producer_->query_watermark_offsets(
                         d.name, p, &lo, &hi, static_cast<int>(options_.request_timeout_ms)),
                     "reading offsets of " + d.name + "/" + std::to_string(p)));
@@ -298,7 +298,7 @@ class KafkaLog final : public Log {
       delete tp;
     }
     (void)c->close();
-    QUEUE_RETURN_IF_ERROR(s);
+    SMARTCAR_RETURN_IF_ERROR(s);
     if (d.partitions.empty()) {
       return Err(Status::NotFound("consumer group '" + d.group + "' has no committed offsets"));
     }

@@ -9,7 +9,6 @@
 #include <string>
 
 #include "queue/log.h"
-#include "queue/return_if_error.h"
 
 namespace smartcar::queue::kafka {
 

@@ -24,13 +24,6 @@
 namespace smartcar::table::rocks {
 namespace {
 
-// SMARTCAR_RETURN_IF_ERROR for functions returning Result<T>.
-#define RETURN_ERR(expr)                       \
-  do {                                         \
-    ::smartcar::Status _st = (expr);           \
-    if (!_st.ok()) return Err(std::move(_st)); \
-  } while (0)
-
 Status FromRocks(const rocksdb::Status& s) {
   if (s.ok()) return Status::OK();
   if (s.IsNotFound()) return Status::NotFound(s.ToString());
@@ -485,7 +478,7 @@ Status RocksTable::Remove(const WriteOptions& options, const Delete& del) {
 }
 
 Result<Row> RocksTable::Get(const GetSpec& spec) {
-  RETURN_ERR(CheckColumns(desc_, spec.columns));
+  SMARTCAR_RETURN_IF_ERROR(CheckColumns(desc_, spec.columns));
   auto filter = MaybeParse(spec.filter);
   if (!filter) return Err(filter.error());
   auto db = this->db();
@@ -498,14 +491,14 @@ Result<Row> RocksTable::Get(const GetSpec& spec) {
   row.key = spec.row;
   it->Seek(prefix);
   if (!it->Valid() || !it->key().starts_with(prefix)) {
-    RETURN_ERR(FromRocks(it->status()));
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status()));
     return row;
   }
   std::string key, scratch;
   if (!ReadRow(it.get(), false, &key, &scratch, &row.cells)) {
     return Err(Status::Corruption("malformed entry"));
   }
-  RETURN_ERR(FromRocks(it->status()));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status()));
   ReadSelection sel;
   sel.columns = &spec.columns;
   sel.max_versions = spec.max_versions;
@@ -518,7 +511,7 @@ Result<Row> RocksTable::Get(const GetSpec& spec) {
 }
 
 Result<std::unique_ptr<RowIterator>> RocksTable::Scan(const ScanSpec& spec) {
-  RETURN_ERR(CheckColumns(desc_, spec.columns));
+  SMARTCAR_RETURN_IF_ERROR(CheckColumns(desc_, spec.columns));
   auto filter = MaybeParse(spec.filter);
   if (!filter) return Err(filter.error());
   auto db = this->db();
@@ -542,7 +535,7 @@ Result<uint64_t> RocksTable::Count(const ScanSpec& spec) {
       if (n == 0 || (*it)->row().key != last) ++n;
       last = (*it)->row().key;
     }
-    RETURN_ERR((*it)->status());
+    SMARTCAR_RETURN_IF_ERROR((*it)->status());
     return n;
   }
   // Fast path: count distinct row prefixes without decoding values.
@@ -567,7 +560,7 @@ Result<uint64_t> RocksTable::Count(const ScanSpec& spec) {
     prev.assign(key.substr(0, plen));
     ++n;
   }
-  RETURN_ERR(FromRocks(it->status()));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status()));
   return n;
 }
 
@@ -603,7 +596,7 @@ Result<std::vector<RegionStats>> RocksTable::RegionStatsNow() {
     }
     r.bytes += it->key().size() + it->value().size();
   }
-  RETURN_ERR(FromRocks(it->status()));
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status()));
   return out;
 }
 
