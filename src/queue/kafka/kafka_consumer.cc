@@ -233,16 +233,35 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         p->metadata_size = o.metadata.size();
       }
     }
+    // What rd_kafka_commit(sync) does, on our own reply queue, so the wait is bounded by
+    // request_timeout_ms: a commit the coordinator never answers is an error, not a hang.
     const std::string what = "committing offsets of group '" + options_.group + "'";
-    SMARTCAR_RETURN_IF_ERROR(FromKafka(
-        static_cast<RdKafka::ErrorCode>(rd_kafka_commit(consumer_->c_ptr(), list.v, 0)), what));
-    for (int i = 0; i < list.v->cnt; ++i) {
-      const rd_kafka_topic_partition_t& p = list.v->elems[i];
-      SMARTCAR_RETURN_IF_ERROR(
-          FromKafka(static_cast<RdKafka::ErrorCode>(p.err),
-                    "committing " + std::string(p.topic) + "/" + std::to_string(p.partition)));
+    rd_kafka_t* rk = consumer_->c_ptr();
+    rd_kafka_queue_t* replies = rd_kafka_queue_new(rk);
+    const rd_kafka_resp_err_t queued = rd_kafka_commit_queue(rk, list.v, replies, nullptr, nullptr);
+    if (queued != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_queue_destroy(replies);
+      return FromKafka(static_cast<RdKafka::ErrorCode>(queued), what);
     }
-    return Status::OK();
+    rd_kafka_event_t* ev =
+        rd_kafka_queue_poll(replies, static_cast<int>(queue_.request_timeout_ms));
+    if (ev == nullptr) {
+      rd_kafka_queue_destroy(replies);
+      return Status::IOError(what + ": no answer from the group coordinator within " +
+                             std::to_string(queue_.request_timeout_ms) + " ms");
+    }
+    Status s = FromKafka(static_cast<RdKafka::ErrorCode>(rd_kafka_event_error(ev)), what);
+    if (const rd_kafka_topic_partition_list_t* parts = rd_kafka_event_topic_partition_list(ev);
+        s.ok() && parts != nullptr) {
+      for (int i = 0; i < parts->cnt && s.ok(); ++i) {
+        const rd_kafka_topic_partition_t& p = parts->elems[i];
+        s = FromKafka(static_cast<RdKafka::ErrorCode>(p.err),
+                      "committing " + std::string(p.topic) + "/" + std::to_string(p.partition));
+      }
+    }
+    rd_kafka_event_destroy(ev);
+    rd_kafka_queue_destroy(replies);
+    return s;
   }
 
   Result<std::optional<TopicPartitionOffset>> Committed(const TopicPartition& tp) override {
