@@ -117,4 +117,16 @@ std::string FormatDate8FromDays(int64_t days) {
   return FormatTimestamp14(EventTimeMs{days * kMsPerDay}).substr(0, 8);
 }
 
+std::string FormatIsoUtc(EventTimeMs t) {
+  char digits[kTimestampDigits];
+  FormatTimestamp14(t, digits);  // yyyyMMddHHmmss
+  const std::string_view d(digits, kTimestampDigits);
+  std::string out;
+  out.reserve(20);
+  out.append(d.substr(0, 4)).append("-").append(d.substr(4, 2)).append("-");
+  out.append(d.substr(6, 2)).append("T").append(d.substr(8, 2)).append(":");
+  out.append(d.substr(10, 2)).append(":").append(d.substr(12, 2)).append("Z");
+  return out;
+}
+
 }  // namespace smartcar

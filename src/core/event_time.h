@@ -53,5 +53,7 @@ std::string FormatTimestamp14(EventTimeMs t);
 // `yyyyMMdd` of the day `t` falls in.
 std::string FormatDate8(EventTimeMs t);
 std::string FormatDate8FromDays(int64_t days);
+// ISO 8601 in UTC to the second, "2026-12-02T17:30:00Z", for wall-clock moments in messages.
+std::string FormatIsoUtc(EventTimeMs t);
 
 }  // namespace smartcar

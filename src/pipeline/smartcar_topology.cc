@@ -1,9 +1,8 @@
 #include "pipeline/smartcar_topology.h"
 
 #include <algorithm>
-#include <ctime>
-
 #include "core/clock.h"
+#include "core/event_time.h"
 
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
@@ -29,13 +28,8 @@ std::string EngineHealth::Describe() const {
   std::lock_guard<std::mutex> l(mu_);
   std::string out;
   for (const auto& [engine, o] : failing_) {
-    const std::time_t t = static_cast<std::time_t>(o.since_ms / 1000);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char since[32];
-    std::strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (!out.empty()) out += "; ";
-    out += engine + " failing since " + since + " (" + std::to_string(o.failures) +
+    out += engine + " failing since " + FormatIsoUtc(EventTimeMs{o.since_ms}) + " (" + std::to_string(o.failures) +
            " failed writes): " + o.error;
   }
   return out;

@@ -6,12 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
-#include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "core/clock.h"
+#include "core/event_time.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
@@ -28,13 +28,9 @@ std::string OwnerPath(const std::string& data_dir) {
 
 DataFolderOwner::DataFolderOwner(std::string data_dir, const std::string& command)
     : path_(OwnerPath(data_dir)) {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char since[32];
-  std::strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  nlohmann::json j = {
-      {"pid", static_cast<int64_t>(::getpid())}, {"command", command}, {"since", since}};
+  nlohmann::json j = {{"pid", static_cast<int64_t>(::getpid())},
+                      {"command", command},
+                      {"since", FormatIsoUtc(EventTimeMs{WallClockMs()})}};
   std::ofstream out(path_);
   out << j.dump() << "\n";  // Best effort: only used to explain a busy folder.
 }

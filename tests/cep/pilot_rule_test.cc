@@ -107,10 +107,10 @@ TEST(PilotRuleTest, ChangingTheThresholdChangesOnlyTheRule) {
   EXPECT_EQ(d.at("W0003"), 14);
 }
 
-// windowStart/windowEnd (min and max of `date` in a 30-s batch) are each window's first and last
-// event time even when a car's events arrive out of order, and a batch window keeps them as a
-// running extreme: a few hundred bytes per car, not a multiset of every event time.
-TEST(PilotRuleTest, WindowBoundsAreExactAndCheapPerCar) {
+// windowStart/windowEnd (min and max of `date` in a 30-s batch, kept as a running extreme) are
+// each window's first and last event time even when a car's events arrive out of order. (Memory
+// per car is measured by cep_bench, docs/BENCHMARKS.md.)
+TEST(PilotRuleTest, WindowBoundsAreTheFirstAndLastEventEvenOutOfOrder) {
   auto rule = Compile(OverspeedRule());
   ASSERT_TRUE(rule.has_value()) << rule.error().ToString();
   std::map<std::string, std::pair<int64_t, int64_t>> bounds;  // car → (windowStart, windowEnd)
@@ -140,7 +140,6 @@ TEST(PilotRuleTest, WindowBoundsAreExactAndCheapPerCar) {
       engine.Send(e);
     }
   }
-  EXPECT_LE(engine.MemoryBytes() / kCars, 300u) << engine.MemoryBytes() << " bytes";
   engine.AdvanceWatermark(EventTimeMs{INT64_MAX / 4});
   ASSERT_EQ(bounds.size(), static_cast<size_t>(kCars));
   const int64_t day = 1650931200000;  // 2022-04-26T00:00:00Z

@@ -71,3 +71,14 @@ TEST(EventTimeTest, Date8) {
 
 }  // namespace
 }  // namespace smartcar
+
+namespace smartcar {
+namespace {
+
+TEST(FormatIsoUtcTest, SecondsInUtc) {
+  EXPECT_EQ(FormatIsoUtc(EventTimeMs{1650931200000 + 61'999}), "2022-04-26T00:01:01Z");
+  EXPECT_EQ(FormatIsoUtc(EventTimeMs{0}), "1970-01-01T00:00:00Z");
+}
+
+}  // namespace
+}  // namespace smartcar
