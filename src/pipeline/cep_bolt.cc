@@ -100,7 +100,7 @@ class CepBolt final : public topology::Bolt {
       : o_(o), progress_(std::move(progress)) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"date", "car_number", "detection"});
+    d.Declare(topology::Fields{field::kDate, field::kCarNumber, field::kDetection});
   }
 
   Status Prepare(const topology::TopologyContext& context,
@@ -108,13 +108,13 @@ class CepBolt final : public topology::Bolt {
     out_ = &collector;
     task_ = context.task_index;
     parse_tasks_ = 0;
-    auto it = context.component_tasks.find("parse");
+    auto it = context.component_tasks.find(component::kParse);
     if (it != context.component_tasks.end()) parse_tasks_ = static_cast<int>(it->second.size());
     return ReloadRules(true);
   }
 
   Status Execute(const topology::Tuple& input) override {
-    const int64_t* epoch = input.GetAs<int64_t>("epoch");
+    const int64_t* epoch = input.GetAs<int64_t>(field::kEpoch);
     if (epoch != nullptr && *epoch < epoch_) {
       out_->Ack(input);  // Abandoned by the spout; replayed in the current epoch.
       return Status::OK();
@@ -133,9 +133,9 @@ class CepBolt final : public topology::Bolt {
       out_->Ack(input);
       return Status::OK();
     }
-    const DriverEvent* e = input.GetAs<DriverEvent>("event");
-    const int64_t* partition = input.GetAs<int64_t>("partition");
-    const int64_t* offset = input.GetAs<int64_t>("offset");
+    const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
+    const int64_t* partition = input.GetAs<int64_t>(field::kPartition);
+    const int64_t* offset = input.GetAs<int64_t>(field::kOffset);
     if (e == nullptr) {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without an 'event' field");
@@ -279,7 +279,7 @@ class CepBolt final : public topology::Bolt {
       if (anchor != nullptr) anchors.push_back(anchor);
       (void)out_->Emit(topology::kDefaultStream, anchors,
                        {topology::Value{d.date}, topology::Value{d.car},
-                        topology::Value{hot::DetectionToJson(d)}});
+                        topology::Value{topology::Object::Make(d)}});
     }
     pending_.clear();
   }

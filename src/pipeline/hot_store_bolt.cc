@@ -28,15 +28,10 @@ class HotStoreBolt final : public topology::Bolt {
   }
 
   Status Execute(const topology::Tuple& input) override {
-    const std::string* json = input.GetAs<std::string>("detection");
-    if (json == nullptr) {
+    const hot::Detection* d = input.GetAs<hot::Detection>(field::kDetection);
+    if (d == nullptr) {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without a 'detection' field");
-    }
-    auto d = hot::DetectionFromJson(*json);
-    if (!d) {
-      out_->Ack(input);
-      return d.error();
     }
     hot::AddDetection(*d, &batch_);
     inputs_.push_back(input);

@@ -38,8 +38,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       : o_(o), progress_(std::move(progress)) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"line", "partition", "offset", "epoch"});
-    d.DeclareStream(kEndOfInputStream, topology::Fields{"from", "epoch"});
+    d.Declare(topology::Fields{field::kLine, field::kPartition, field::kOffset, field::kEpoch});
+    d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
   }
 
   Status Open(const topology::TopologyContext&,
@@ -259,7 +259,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
   Status EndInput() {
     SMARTCAR_RETURN_IF_ERROR(collector_->Emit(
-        kEndOfInputStream, {topology::Value{std::string("spout")}, topology::Value{epoch_}},
+        kEndOfInputStream, {topology::Value{std::string(component::kLog)}, topology::Value{epoch_}},
         std::nullopt));
     eos_sent_ = true;
     return Status::OK();

@@ -23,8 +23,9 @@ class ParseBolt final : public topology::Bolt {
   }
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{"car_number", "event", "epoch", "partition", "offset"});
-    d.DeclareStream(kEndOfInputStream, topology::Fields{"from", "epoch"});
+    d.Declare(topology::Fields{field::kCarNumber, field::kEvent, field::kEpoch, field::kPartition,
+                                field::kOffset});
+    d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
   }
 
   Status Prepare(const topology::TopologyContext&, topology::OutputCollector& collector) override {
@@ -34,14 +35,14 @@ class ParseBolt final : public topology::Bolt {
 
   Status Execute(const topology::Tuple& input) override {
     // The spout's rebalance epoch travels with every tuple (see log_spout.cc).
-    const int64_t* epoch_field = input.GetAs<int64_t>("epoch");
+    const int64_t* epoch_field = input.GetAs<int64_t>(field::kEpoch);
     const int64_t epoch = epoch_field != nullptr ? *epoch_field : 0;
     if (input.source_stream() == kEndOfInputStream) {
       out_->Ack(input);
       return out_->Emit(kEndOfInputStream, {},
-                        {topology::Value{std::string("parse")}, topology::Value{epoch}});
+                        {topology::Value{std::string(component::kParse)}, topology::Value{epoch}});
     }
-    const std::string* line = input.GetAs<std::string>("line");
+    const std::string* line = input.GetAs<std::string>(field::kLine);
     if (line == nullptr) {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without a 'line' field");
@@ -59,10 +60,10 @@ class ParseBolt final : public topology::Bolt {
     }
     if (*r == LineKind::kRecord) {
       if (o_.counters) o_.counters->parsed++;
-      const int64_t* partition = input.GetAs<int64_t>("partition");
-      const int64_t* offset = input.GetAs<int64_t>("offset");
+      const int64_t* partition = input.GetAs<int64_t>(field::kPartition);
+      const int64_t* offset = input.GetAs<int64_t>(field::kOffset);
       Status s = out_->Emit(
-          input, {topology::Value{std::string(e.car_number.view())}, topology::Value{e},
+          input, {topology::Value{std::string(e.car_number.view())}, topology::Value{topology::Object::Make(e)},
                   topology::Value{epoch}, topology::Value{partition != nullptr ? *partition : -1},
                   topology::Value{offset != nullptr ? *offset : -1}});
       if (!s.ok()) {
@@ -88,8 +89,8 @@ class ParseBolt final : public topology::Bolt {
                                "': " + std::strerror(errno));
       }
     }
-    const int64_t* p = input.GetAs<int64_t>("partition");
-    const int64_t* off = input.GetAs<int64_t>("offset");
+    const int64_t* p = input.GetAs<int64_t>(field::kPartition);
+    const int64_t* off = input.GetAs<int64_t>(field::kOffset);
     const std::string text = o_.topic + "/" + std::to_string(p ? *p : -1) + "@" +
                              std::to_string(off ? *off : -1) + "\t" + EscapeBytes(why.message()) +
                              "\t" + EscapeBytes(line) + "\n";

@@ -50,33 +50,33 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
   auto progress = std::make_shared<CepProgress>(o.cep_hold_ms, std::max(1, o.cep_parallelism));
   topology::TopologyBuilder b;
   b.SetSpout(
-      "log",
+      component::kLog,
       [o, progress]() -> Result<std::unique_ptr<topology::Spout>> {
         return MakeLogSpout(o, progress);
       },
       1);
   b.SetBolt(
-       "parse", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
+       component::kParse, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
        o.parse_parallelism)
-      .LocalOrShuffleGrouping("log")
-      .AllGrouping("log", kEndOfInputStream);
+      .LocalOrShuffleGrouping(component::kLog)
+      .AllGrouping(component::kLog, kEndOfInputStream);
   b.SetBolt(
-       "table", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
+       component::kTable, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
        o.table_parallelism)
-      .FieldsGrouping("parse", {"car_number"})
-      .AllGrouping("parse", kEndOfInputStream);
+      .FieldsGrouping(component::kParse, {field::kCarNumber})
+      .AllGrouping(component::kParse, kEndOfInputStream);
   b.SetBolt(
-       "cep",
+       component::kCep,
        [o, progress]() -> Result<std::unique_ptr<topology::Bolt>> {
          return MakeCepBolt(o, progress);
        },
        o.cep_parallelism)
-      .FieldsGrouping("parse", {"car_number"})
-      .AllGrouping("parse", kEndOfInputStream);
+      .FieldsGrouping(component::kParse, {field::kCarNumber})
+      .AllGrouping(component::kParse, kEndOfInputStream);
   b.SetBolt(
-       "hot", [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
+       component::kHot, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
        o.hot_parallelism)
-      .FieldsGrouping("cep", {"car_number"});
+      .FieldsGrouping(component::kCep, {field::kCarNumber});
   return b.Build(o.topology);
 }
 

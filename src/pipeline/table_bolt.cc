@@ -29,7 +29,7 @@ class TableBolt final : public topology::Bolt {
       out_->Ack(input);
       return Flush();
     }
-    const DriverEvent* e = input.GetAs<DriverEvent>("event");
+    const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
     if (e == nullptr) {
       out_->Ack(input);
       return Status::InvalidArgument("tuple without an 'event' field");

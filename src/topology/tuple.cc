@@ -44,8 +44,8 @@ uint64_t StableHash(const Value& v, uint64_t seed) {
         } else if constexpr (std::is_same_v<T, std::string>) {
           return Fnv(h, x.data(), x.size());
         } else {
-          const std::string_view car = x.car_number.view();
-          return Fnv(h, car.data(), car.size());
+          const std::string_view key = x.Key();
+          return Fnv(h, key.data(), key.size());
         }
       },
       v);
@@ -62,8 +62,7 @@ std::string ValueToString(const Value& v) {
         } else if constexpr (std::is_same_v<T, std::string>) {
           return x;
         } else {
-          return "DriverEvent(" + std::string(x.car_number.view()) + " @" +
-                 std::to_string(x.time.value) + ")";
+          return x.DebugString();
         }
       },
       v);

@@ -12,15 +12,84 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
-#include "core/events.h"
-
 namespace smartcar::topology {
 
+// A typed value of a component's own type carried in a tuple field (a parsed event, a
+// detection): immutable and shared, so copying a tuple (fan-out to several bolts) shares it
+// instead of copying it. The runtime knows nothing of the type; a component reads it back with
+// As<T>() (null when the object holds another type).
+//
+// Hooks, found by argument-dependent lookup in T's namespace, both optional:
+//   std::string_view TupleKey(const T&)          what StableHash hashes (fields grouping);
+//                                                 without it every T hashes alike
+//   std::string TupleDebugString(const T&)       what ValueToString prints ("T" otherwise)
+class Object {
+ public:
+  Object() = default;
+
+  template <class T>
+  static Object Make(T value) {
+    Object o;
+    o.holder_ = std::make_shared<const Holder<std::decay_t<T>>>(std::move(value));
+    return o;
+  }
+
+  // The held T, or nullptr (also when empty).
+  template <class T>
+  const T* As() const {
+    if (holder_ == nullptr || holder_->type != TypeTag<T>()) return nullptr;
+    return &static_cast<const Holder<T>*>(holder_.get())->value;
+  }
+
+  bool empty() const { return holder_ == nullptr; }
+  // The TupleKey hook's key; "" when T has none or the object is empty.
+  std::string_view Key() const { return holder_ ? holder_->Key() : std::string_view(); }
+  std::string DebugString() const { return holder_ ? holder_->DebugString() : "null"; }
+
+ private:
+  using TypeId = const void*;
+  template <class T>
+  static TypeId TypeTag() {
+    static const char tag = 0;
+    return &tag;
+  }
+
+  struct Base {
+    explicit Base(TypeId t) : type(t) {}
+    virtual ~Base() = default;
+    virtual std::string_view Key() const = 0;
+    virtual std::string DebugString() const = 0;
+    const TypeId type;
+  };
+  template <class T>
+  struct Holder final : Base {
+    explicit Holder(T v) : Base(TypeTag<T>()), value(std::move(v)) {}
+    std::string_view Key() const override {
+      if constexpr (requires(const T& t) { TupleKey(t); }) {
+        return TupleKey(value);
+      } else {
+        return {};
+      }
+    }
+    std::string DebugString() const override {
+      if constexpr (requires(const T& t) { TupleDebugString(t); }) {
+        return TupleDebugString(value);
+      } else {
+        return "object";
+      }
+    }
+    T value;
+  };
+
+  std::shared_ptr<const Base> holder_;
+};
+
 // One field value. monostate is "null".
-using Value = std::variant<std::monostate, int64_t, double, std::string, DriverEvent>;
+using Value = std::variant<std::monostate, int64_t, double, std::string, Object>;
 using Values = std::vector<Value>;
 
 // The stream a component emits on when none is named.
@@ -29,10 +98,10 @@ inline constexpr std::string_view kDefaultStream = "default";
 // A spout's identifier for one emitted message (e.g. a log offset). Opaque to the runtime.
 using MessageId = uint64_t;
 
-// A stable 64-bit hash of a value (FNV-1a over a type tag and the bytes; a DriverEvent hashes as
-// its car number). The same value hashes the same on every run and platform.
+// A stable 64-bit hash of a value (FNV-1a over a type tag and the bytes; an Object hashes as its
+// TupleKey). The same value hashes the same on every run and platform.
 uint64_t StableHash(const Value& v, uint64_t seed = 0xcbf29ce484222325ULL);
-// "null", "42", "1.5", "abc", "DriverEvent(O0010 ...)": for messages and tests.
+// "null", "42", "1.5", "abc", or an Object's TupleDebugString: for messages and tests.
 std::string ValueToString(const Value& v);
 
 // An immutable, shared list of field names.
@@ -82,11 +151,19 @@ class Tuple {
   const Values& values() const { return values_; }
   // The value of field `name`, or nullptr when the stream has no such field.
   const Value* Find(std::string_view name) const;
-  // The value of field `name` if it exists and holds a T, else nullptr.
+  // The value of field `name` if it exists and holds a T (int64_t, double, std::string, or an
+  // Object's type), else nullptr.
   template <class T>
   const T* GetAs(std::string_view name) const {
     const Value* v = Find(name);
-    return v ? std::get_if<T>(v) : nullptr;
+    if (v == nullptr) return nullptr;
+    if constexpr (std::is_same_v<T, int64_t> || std::is_same_v<T, double> ||
+                  std::is_same_v<T, std::string> || std::is_same_v<T, Object>) {
+      return std::get_if<T>(v);
+    } else {
+      const Object* o = std::get_if<Object>(v);
+      return o != nullptr ? o->As<T>() : nullptr;
+    }
   }
 
   const std::string& source_component() const;

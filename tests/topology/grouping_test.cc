@@ -7,6 +7,15 @@
 
 #include "topology_test_util.h"
 
+namespace test_objects {
+struct Keyed {
+  std::string key;
+  int n = 0;
+};
+std::string_view TupleKey(const Keyed& k) { return k.key; }
+std::string TupleDebugString(const Keyed& k) { return "Keyed(" + k.key + ")"; }
+}  // namespace test_objects
+
 namespace smartcar::topology {
 namespace {
 
@@ -76,11 +85,28 @@ TEST(GroupingTest, FieldsHashIsFixedAcrossRuns) {
   EXPECT_NE(StableHash(Value{std::string("O0010")}), StableHash(Value{std::string("O0011")}));
   EXPECT_NE(StableHash(Value{int64_t{1}}), StableHash(Value{1.0}));
   EXPECT_EQ(StableHash(Value{std::string("")}), 12638154215206795666ULL);
-  DriverEvent e;
-  e.car_number.chars = {'O', '0', '0', '1', '0'};
-  DriverEvent e2 = e;
-  e2.speed = 99;
-  EXPECT_EQ(StableHash(Value{e}), StableHash(Value{e2}));  // A DriverEvent hashes as its car.
+  // An object hashes as its TupleKey: the same key, the same hash, whatever else it holds.
+  const Value a{Object::Make(test_objects::Keyed{"O0010", 1})};
+  const Value b{Object::Make(test_objects::Keyed{"O0010", 99})};
+  const Value c{Object::Make(test_objects::Keyed{"O0011", 1})};
+  EXPECT_EQ(StableHash(a), StableHash(b));
+  EXPECT_NE(StableHash(a), StableHash(c));
+  EXPECT_EQ(ValueToString(a), "Keyed(O0010)");
+}
+
+TEST(GroupingTest, ObjectsAreSharedAndTyped) {
+  const Object o = Object::Make(test_objects::Keyed{"O0010", 7});
+  ASSERT_NE(o.As<test_objects::Keyed>(), nullptr);
+  EXPECT_EQ(o.As<test_objects::Keyed>()->n, 7);
+  EXPECT_EQ(o.As<std::string>(), nullptr);  // Another type: null, never a wrong cast.
+  const Object copy = o;                    // Copies share the object.
+  EXPECT_EQ(copy.As<test_objects::Keyed>(), o.As<test_objects::Keyed>());
+  EXPECT_TRUE(Object().empty());
+  EXPECT_EQ(Object().As<test_objects::Keyed>(), nullptr);
+  // Without a TupleKey hook every object of the type hashes alike (documented in tuple.h).
+  EXPECT_EQ(StableHash(Value{Object::Make(std::vector<int>{1})}),
+            StableHash(Value{Object::Make(std::vector<int>{2})}));
+  EXPECT_EQ(ValueToString(Value{Object::Make(std::vector<int>{1})}), "object");
 }
 
 TEST(GroupingTest, AllGlobalDirect) {
