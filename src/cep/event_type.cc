@@ -1,3 +1,5 @@
+// The DriverCarInfo event type (with the pilot bean's camelCase spellings), field lookup in
+// either spelling, schema comparison, and the edit-distance "did you mean" field suggestions.
 #include "cep/event_type.h"
 
 #include <algorithm>

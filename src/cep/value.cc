@@ -1,3 +1,5 @@
+// Value's type names, its total order (NULL < booleans < numbers < strings), its JSON and display
+// forms (time as the pilot's 14-digit stamp) and the binary encoding used for group keys.
 #include "cep/value.h"
 
 #include <charconv>

@@ -1,3 +1,5 @@
+// The queue subcommands' shared flags, and OpenQueueOrReport: fills in smartcar.yaml's data_dir
+// and queue.* settings (flags win), picks Kafka when brokers are given, and opens the log.
 #include "cli/cmd_queue_flags.h"
 
 #include "cli/commands.h"

@@ -1,3 +1,5 @@
+// Progress: redraws the stderr line (count and rate, plus percentage and ETA when the total is
+// known) at most every 200 ms, and only when stderr is a terminal.
 #include "cli/progress.h"
 
 #include <unistd.h>

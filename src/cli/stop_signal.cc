@@ -1,3 +1,4 @@
+// StopOnSignals: sigaction handlers for SIGINT and SIGTERM that set one process-wide stop flag.
 #include "cli/stop_signal.h"
 
 #include <signal.h>

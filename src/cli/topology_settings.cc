@@ -1,3 +1,5 @@
+// The settings `run` and `worker` share: the smartcar.yaml keys they accept, loading with
+// warnings for unknown keys, the Redis credential flags, and the password-file reader.
 #include "cli/topology_settings.h"
 
 #include <fstream>

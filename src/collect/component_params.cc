@@ -1,3 +1,5 @@
+// ComponentParams: typed reads of one component's keys (string, bounded integer, boolean, enum,
+// subtree) that mark each key used, and the line-numbered errors and unknown-key warnings.
 #include "collect/component_params.h"
 
 #include <strings.h>

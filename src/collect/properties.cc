@@ -1,3 +1,5 @@
+// ParseProperties / LoadProperties: Java .properties parsing (`\` continuations, key split at the
+// first unescaped '=', ':' or blank, \uXXXX as UTF-8); unlike Java, values lose trailing blanks.
 #include "collect/properties.h"
 
 #include <fstream>

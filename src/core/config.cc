@@ -1,3 +1,5 @@
+// Config: smartcar.yaml parsed with yaml-cpp and flattened to dotted keys (lists joined with
+// commas), each with its line; typed getters whose errors name file and line, or the flag.
 #include "core/config.h"
 
 #include <yaml-cpp/yaml.h>

@@ -1,3 +1,5 @@
+// Civil-time arithmetic (Howard Hinnant's days_from_civil / civil_from_days), parsing of the
+// pilot's 14-digit stamps and 8-digit days, and their formatting (also as ISO 8601 UTC).
 #include "core/event_time.h"
 
 #include <cstdio>

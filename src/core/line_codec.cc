@@ -1,3 +1,5 @@
+// The strict parsers and the formatters of driving-log and status-log lines (line_codec.h), the
+// field-name tables, and the SteerAngle / DirectLight names.
 #include "core/line_codec.h"
 
 #include "core/escape.h"

@@ -1,3 +1,5 @@
+// LineReader over zlib's gzread, which gunzips gzip files and reads plain ones as they are;
+// lines are cut from a 64 KiB buffer that doubles when a line does not fit.
 #include "core/line_reader.h"
 
 #include <zlib.h>

@@ -1,3 +1,5 @@
+// MakeRowKey / ParseRowKey: the driving table's reversed-time row key (row_key.h); parsing
+// accepts only the canonical form MakeRowKey writes.
 #include "core/row_key.h"
 
 #include "core/escape.h"

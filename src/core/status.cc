@@ -1,3 +1,4 @@
+// Status's code names, ToString and WithPrefix (status.h).
 #include "core/status.h"
 
 namespace smartcar {

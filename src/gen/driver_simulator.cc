@@ -1,3 +1,6 @@
+// DriverSimulator's per-car driving phases (stopped, accelerate, cruise, brake, turn) and
+// RunDriverSimulator: appends to SmartCarDriverInfo.log, paced to wall time unless fast, and
+// resumes an interrupted run after checking the file's bytes against the regenerated ones.
 #include "gen/driver_simulator.h"
 
 #include <algorithm>

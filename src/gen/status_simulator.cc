@@ -1,3 +1,5 @@
+// RunStatusSimulator: one day of status readings per car, faults at StatusFaultRates times a
+// per-car propensity, the last reading stamped hour 24, written to a temporary file and renamed.
 #include "gen/status_simulator.h"
 
 #include <cerrno>

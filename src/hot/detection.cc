@@ -1,3 +1,5 @@
+// Detection <-> JSON: a hand-written writer for the write path (invalid UTF-8 becomes U+FFFD) and
+// an nlohmann-based reader; the `<date>:<car>` value key and AddDetection.
 #include "hot/detection.h"
 
 #include <charconv>

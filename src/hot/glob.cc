@@ -1,3 +1,5 @@
+// GlobMatch: Redis's KEYS / SCAN MATCH glob semantics (stringmatchlen) as an iterative matcher
+// with one backtrack point for `*`; GlobEscape and GlobLiteralPrefix for prefixes and range scans.
 #include "hot/glob.h"
 
 #include <utility>

@@ -1,3 +1,5 @@
+// Address parsing (HOST:PORT, and redis:// URLs with the password redacted from messages),
+// ValidateHotOptions, and OpenHotStore: the one place that picks Redis or the embedded engine.
 #include "hot/hot_store.h"
 
 #include <charconv>

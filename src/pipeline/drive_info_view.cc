@@ -1,3 +1,5 @@
+// The DriverCarInfo view: a read-only scan of the table's cf1 cells exported as a warehouse
+// snapshot (one VARCHAR column per qualifier), and the view provider that re-exports it.
 #include "pipeline/drive_info_view.h"
 
 #include <array>

@@ -1,3 +1,5 @@
+// RunMetrics: the run's counter list, the metrics endpoint and DATA/metrics.json, and the
+// periodic and final DATA/topology-stats.json snapshots (files written to a temp name, renamed).
 #include "pipeline/run_metrics.h"
 
 #include <unistd.h>

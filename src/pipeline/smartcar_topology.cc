@@ -1,3 +1,5 @@
+// BuildSmartCarTopology: creates DriverCarInfo if missing and wires log -> parse -> table and cep
+// (fields grouping on car_number) -> hot, end-of-input going to every task; and EngineHealth.
 #include "pipeline/smartcar_topology.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// OpenStores: the durable log (creating SmartCar-Topic if missing), the table store and the hot
+// store under DATA; and DATA/owner.json, which lets ExplainBusy name who holds a locked folder.
 #include "pipeline/stores.h"
 
 #include <signal.h>

@@ -1,3 +1,5 @@
+// Murmur2 as Kafka's Utils.murmur2 computes it (Java's wrapping int arithmetic, on uint32_t) and
+// PartitionForKey: toPositive(hash) % partitions.
 #include "queue/partitioner.h"
 
 namespace smartcar::queue {

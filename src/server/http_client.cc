@@ -1,3 +1,5 @@
+// HttpGet with cpp-httplib's client: splits http://HOST:PORT/PATH and applies the one timeout to
+// connecting, reading and writing.
 #include "server/http_client.h"
 
 #include <httplib.h>

@@ -1,3 +1,5 @@
+// MetricsServer on cpp-httplib: a small thread pool, SO_REUSEADDR without httplib's SO_REUSEPORT
+// (so a second process cannot share the port), the three GET routes and a 404 body naming them.
 #include "server/metrics_server.h"
 
 #include <httplib.h>

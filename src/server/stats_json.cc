@@ -1,3 +1,5 @@
+// StatsSnapshot and EndpointInfo to and from JSON (nlohmann; invalid UTF-8 replaced on output,
+// parse errors as Corruption), and the pipeline counters in Prometheus text format.
 #include "server/stats_json.h"
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,6 @@
+// AssembleRow: one pass over a row's stored versions applying family VERSIONS and TTL, the time
+// range, the column selection and the version limit before the filter (HBase 2's
+// ScanQueryMatcher order), keeping cells in place; also ColumnRef::Parse and CheckColumns.
 #include "table/row_assembler.h"
 
 #include <algorithm>

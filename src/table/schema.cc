@@ -1,3 +1,5 @@
+// The table schema file's writer and reader (split keys in hex), table-name and descriptor
+// validation, and HBase's HexStringSplit and UniformSplit pre-split key generators.
 #include "table/schema.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The acker's timeout buckets as open-addressing hash tables (Fibonacci hashing, linear probing,
+// backward-shift erase), and its XOR updates, failures, rotation and completion hand-off.
 #include "topology/acker.h"
 
 #include <bit>

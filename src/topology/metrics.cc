@@ -1,3 +1,5 @@
+// The latency histogram (log2 buckets split in 4) and the Prometheus text and fixed-width table
+// renderings of TopologyStats (Storm UI's numbers).
 #include "topology/metrics.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// OffsetTracker: per partition, the set of pending offsets and the next offset; the committable
+// offset is the lowest pending one, or the next when none is pending.
 #include "topology/offset_tracker.h"
 
 #include <algorithm>

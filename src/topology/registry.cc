@@ -1,3 +1,5 @@
+// ComponentConfig's string and integer reads, and ComponentRegistry: the process-wide table of
+// spout and bolt factories by type name that Flux YAML topologies refer to.
 #include "topology/registry.h"
 
 #include <charconv>

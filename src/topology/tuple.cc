@@ -1,3 +1,5 @@
+// StableHash (FNV-1a over a type tag and the value's bytes; a DriverEvent hashes as its car
+// number), ValueToString, and the field lookups of Fields and Tuple.
 #include "topology/tuple.h"
 
 #include <cstring>

@@ -1,3 +1,5 @@
+// duck::Session over DuckDB's C API: an in-memory database with extension autoinstall and
+// autoload off, results materialised as text rows with column types, errors as InvalidArgument.
 #include "warehouse/duck.h"
 
 #include <duckdb.h>

@@ -1,3 +1,5 @@
+// RenderStatusReportHtml: the status report page with an inline SVG bar chart of readings per
+// period, a line chart of each sensor's abnormal share, and the table; plus HtmlEscape.
 #include "warehouse/html_report.h"
 
 #include <algorithm>

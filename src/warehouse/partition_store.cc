@@ -1,3 +1,6 @@
+// PartitionStore: staging folders, commits by renameat2 (RENAME_NOREPLACE for a new partition,
+// RENAME_EXCHANGE to swap out an old one) after fsyncing the staged files, drops by renaming the
+// partition away first, and the per-table flock (TableLock).
 #include "warehouse/partition_store.h"
 
 #include <fcntl.h>

@@ -1,3 +1,5 @@
+// FormatResult: the aligned text table (names and types as headers, numbers right-aligned, width
+// in code points), RFC 4180 CSV, and a JSON array of objects.
 #include "warehouse/result_format.h"
 
 #include <algorithm>

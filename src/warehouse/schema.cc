@@ -1,3 +1,5 @@
+// The declared warehouse schemas (SmartCar_Status_Info with the pilot's Hive column names) and
+// their SQL: a CREATE TABLE column list, and an empty SELECT for a table not loaded yet.
 #include "warehouse/schema.h"
 
 #include "warehouse/warehouse.h"

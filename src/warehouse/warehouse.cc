@@ -1,3 +1,6 @@
+// WarehouseImpl: loads and drops under the table lock; views refreshed before each query
+// (read_parquet over a table's partitions, an empty SELECT for a declared table without any, and
+// the registered providers' views); partition row counts from Parquet footers; StorePartitioned.
 #include "warehouse/warehouse.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The aggregate functions' lookup, result types and state updates: AggEnter / AggLeave as events
+// enter and leave a window, and AggResult (sample stddev, median as the mean of the middle two).
 #include "cep/functions/aggregate.h"
 
 #include <algorithm>

@@ -1,3 +1,5 @@
+// The single-row functions of scalar.h with their result-type rules (a NULL argument gives NULL
+// except in coalesce; round is half away from zero, Esper's default), and cast()'s conversions.
 #include "cep/functions/scalar.h"
 #include "core/coding.h"
 

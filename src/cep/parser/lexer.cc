@@ -1,3 +1,5 @@
+// The EPL lexer: identifiers (also `back-ticked`), numbers with Esper's L/d/f suffixes, quoted
+// strings (backslash escapes, doubled quotes) and symbols; skips --, // and /* */ comments.
 #include "cep/parser/lexer.h"
 
 #include <cctype>

@@ -1,3 +1,5 @@
+// Eval: the compiled-expression interpreter, with SQL's three-valued logic (NULL propagates;
+// AND / OR short-circuit), Esper's inclusive BETWEEN with bounds in either order, IN, LIKE, REGEXP.
 #include "cep/runtime/expr.h"
 
 #include <cmath>

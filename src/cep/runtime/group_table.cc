@@ -1,3 +1,5 @@
+// GroupTable: linear probing over FNV-1a hashes (load factor at most 1/2) with backward-shift
+// deletion; Erase moves the last group into the freed index so the arrays stay dense.
 #include "cep/runtime/group_table.h"
 
 #include <cstring>

@@ -1,3 +1,6 @@
+// Statement: the stream filter before the window, WHERE on what the window adds and removes,
+// group aggregates updated incrementally (one GroupTable per open batch), HAVING, then DISTINCT,
+// ORDER BY, OFFSET / LIMIT and the OUTPUT [FIRST | LAST] EVERY policy before rows are emitted.
 #include "cep/runtime/statement.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// The data-window table (win:time, time_batch, ext_timed, ext_timed_batch, length, length_batch,
+// keepall; std:unique, lastevent), MakeWindow's name and arity checks, and the shared parameter
+// readers (a bare number as a period means seconds, as in Esper).
 #include "cep/windows/registry.h"
 
 #include "cep/parser/lexer.h"

@@ -1,3 +1,6 @@
+// LogSink: Flume's KafkaSink on the durable log. Each batch is one producer append (record key
+// from `keyField` or the `key` header), carrying the source's position as producer state
+// "collect:<source>"; the topic is created if missing.
 #include "collect/sinks/log_sink.h"
 
 #include <vector>

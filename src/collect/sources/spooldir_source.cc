@@ -1,3 +1,6 @@
+// The spooldir source (Flume's Spooling Directory Source): one finished file at a time in
+// modification-time order; a tracker file keeps the committed offset so a restart resumes
+// mid-file, and a fully committed file is renamed (fileSuffix, .COMPLETED) or deleted.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,3 +1,6 @@
+// The TAILDIR source (Flume's TaildirSource): follows the files its filegroups match by inode,
+// so a rotated (renamed) file is read to its end; a truncated file restarts at 0, a partial last
+// line waits for its newline, and commits rewrite the JSON position file by rename.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,3 +1,6 @@
+// EmbeddedStore: the hot store's sets and values as RocksDB entries (layout in the header). Each
+// Write() is one WriteBatch under a mutex; an expired key is purged when a read meets it, and
+// all expired keys when the store opens for writing.
 #include "hot/embedded/embedded_store.h"
 
 #include <chrono>

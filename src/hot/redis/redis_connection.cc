@@ -1,3 +1,5 @@
+// RedisConnection over hiredis: connect with timeouts and TCP keep-alive, pipelined commands
+// (append them all, then read one reply each), replies copied out of hiredis's structs.
 #include "hot/redis/redis_connection.h"
 
 #include <sys/time.h>

@@ -1,3 +1,6 @@
+// RedisPool: leases pooled connections (AUTH, SELECT and, behind Sentinel, a ROLE check that the
+// server is the master), maps error replies to retriable or final Status, and retries with
+// exponential backoff, dropping the pool when the master goes stale.
 #include "hot/redis/redis_pool.h"
 
 #include <algorithm>

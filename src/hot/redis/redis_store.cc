@@ -1,3 +1,6 @@
+// RedisStore: each write batch as MULTI, SADD / SET, one PEXPIRE per key, EXEC (chunks of at most
+// 8192 ops), then WAIT when replicas are required; reads as SMEMBERS, SISMEMBER, GET, PTTL and
+// SCAN MATCH. Everything goes through the RedisPool's retries.
 #include "hot/redis/redis_store.h"
 
 #include <algorithm>

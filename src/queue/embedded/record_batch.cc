@@ -1,3 +1,5 @@
+// The embedded engine's encodings: big-endian tagged keys, topic metadata, and record batches (a
+// fixed header with a CRC-32 of the body, then varint-prefixed records).
 #include "queue/embedded/record_batch.h"
 #include "core/coding.h"
 

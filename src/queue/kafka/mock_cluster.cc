@@ -1,3 +1,5 @@
+// KafkaMockCluster over librdkafka's rdkafka_mock API, and the process-wide registry that Find()
+// searches by bootstrap servers.
 #include "queue/kafka/mock_cluster.h"
 
 #include <librdkafka/rdkafka.h>

@@ -1,3 +1,5 @@
+// ParseFilter: a tokenizer and recursive-descent parser for HBase's filter language (OR over AND
+// over SKIP / WHILE, parentheses, filter calls), the filters it knows, and caret error messages.
 #include "table/filter/parse_filter.h"
 
 #include <cctype>

@@ -1,3 +1,5 @@
+// SingleColumnValueFilter: HBase's cell-by-cell logic, and the argument parsing both it and the
+// Exclude variant use.
 #include "table/filter/single_column_value_filter.h"
 
 namespace smartcar::table::filter {

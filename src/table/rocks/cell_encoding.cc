@@ -1,3 +1,6 @@
+// The RocksDB key and entry encodings of cell_encoding.h: escaped row and family, inverted
+// big-endian timestamp, varint-prefixed (qualifier, value) pairs; in a merged entry the last
+// value of a qualifier wins.
 #include "table/rocks/cell_encoding.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// The HBase shell statement parser: recursive descent over Ruby-style values (quoted strings with
+// Ruby's escapes, integers, words, hashes, arrays), and the splitter behind SplitStatements and
+// IsStatementComplete.
 #include "table/shell/command_parser.h"
 
 #include <cctype>
