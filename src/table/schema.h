@@ -17,7 +17,7 @@ struct StoredSchema {
 Status WriteSchema(const std::string& path, const StoredSchema& schema);
 Result<StoredSchema> ReadSchema(const std::string& path);
 
-// InvalidArgument naming the problem: table name ([A-Za-z0-9_.-], not starting with '.'),
+// InvalidArgument naming the problem: table name ([A-Za-z0-9_.-], not starting with '.' or '-'),
 // families (non-empty printable, no ':' or spaces, distinct, VERSIONS >= 1, TTL >= 0) and
 // split keys (non-empty, strictly increasing).
 Status ValidateDescriptor(const TableDescriptor& desc);

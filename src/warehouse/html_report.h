@@ -11,7 +11,7 @@ namespace smartcar::warehouse {
 // `rows` are StatusReport()'s rows (columns as in sql/status_report.sql, without wrk_date).
 std::string RenderStatusReportHtml(const QueryResult& rows, const ReportOptions& options);
 
-// `text` with &, <, >, " escaped.
+// `text` with &, <, >, ", ' escaped.
 std::string HtmlEscape(std::string_view text);
 
 }  // namespace smartcar::warehouse

@@ -1,7 +1,7 @@
 // Lexer for EPL: turns rule text into tokens with 1-based line and column.
 //
 // Keywords are not special here (identifiers compared case-insensitively by the parser, as
-// Esper's keywords are case-insensitive). `--` and `/* */` comments are skipped.
+// Esper's keywords are case-insensitive). `--`, `//` and `/* */` comments are skipped.
 #pragma once
 
 #include <string>
