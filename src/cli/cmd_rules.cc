@@ -4,30 +4,27 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cep/engine.h"
 #include "cep/rule_runner.h"
 #include "cli/commands.h"
+#include "core/file.h"
 #include "core/line_reader.h"
 
 namespace smartcar::cli {
 namespace {
 
 bool ReadRuleFile(const std::string& path, std::string* text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "smartcar rules: cannot open %s\n", path.c_str());
+  auto read = ReadFileToString(path, "rule file");
+  if (!read) {
+    std::fprintf(stderr, "smartcar rules: %s\n", read.error().message().c_str());
     return false;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *text = ss.str();
+  *text = std::move(*read);
   return true;
 }
 

@@ -7,11 +7,10 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 #include "cli/commands.h"
+#include "core/file.h"
 #include "pipeline/run_metrics.h"
 #include "server/http_client.h"
 #include "server/stats_json.h"
@@ -37,11 +36,9 @@ std::string UtcTime(int64_t ms) {
 }
 
 bool ReadWholeFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
+  auto text = ReadFileToString(path.string());
+  if (!text) return false;
+  *out = std::move(*text);
   return true;
 }
 

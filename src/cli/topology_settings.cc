@@ -2,7 +2,8 @@
 // warnings for unknown keys, the Redis credential flags, and the password-file reader.
 #include "cli/topology_settings.h"
 
-#include <fstream>
+
+#include "core/file.h"
 
 namespace smartcar::cli {
 
@@ -45,10 +46,9 @@ void SetRedisAuth(const RedisAuthFlags& f, Config* cfg) {
 }
 
 Result<std::string> ReadPasswordFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Err(Status::IOError("cannot read password file '" + path + "'"));
-  std::string line;
-  std::getline(in, line);
+  auto text = ReadFileToString(path, "password file");
+  if (!text) return Err(text.error());
+  std::string line = text->substr(0, text->find('\n'));  // The first line, as redis-cli's -a.
   if (!line.empty() && line.back() == '\r') line.pop_back();
   return line;
 }

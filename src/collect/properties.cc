@@ -2,8 +2,8 @@
 // first unescaped '=', ':' or blank, \uXXXX as UTF-8); unlike Java, values lose trailing blanks.
 #include "collect/properties.h"
 
-#include <fstream>
-#include <sstream>
+
+#include "core/file.h"
 
 namespace smartcar::collect {
 namespace {
@@ -143,11 +143,9 @@ Result<Properties> ParseProperties(std::string_view text) {
 }
 
 Result<Properties> LoadProperties(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Err(Status::IOError("cannot read configuration '" + path + "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto props = ParseProperties(ss.str());
+  auto text = ReadFileToString(path, "configuration");
+  if (!text) return Err(text.error());
+  auto props = ParseProperties(*text);
   if (!props) return Err(props.error().WithPrefix(path + ": "));
   return props;
 }

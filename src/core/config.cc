@@ -5,8 +5,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <fstream>
-#include <sstream>
+
+#include "core/file.h"
 
 namespace smartcar {
 namespace {
@@ -76,11 +76,9 @@ Result<Config> Config::Parse(std::string_view yaml, const std::string& origin) {
 }
 
 Result<Config> Config::LoadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Err(Status::IOError("cannot read configuration '" + path + "'"));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return Parse(ss.str(), path);
+  auto text = ReadFileToString(path, "configuration");
+  if (!text) return Err(text.error());
+  return Parse(*text, path);
 }
 
 std::string Config::GetString(const std::string& key, const std::string& fallback) const {

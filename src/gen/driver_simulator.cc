@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <numeric>
 
+#include "core/file.h"
 #include "core/line_codec.h"
 #include "core/random.h"
 
@@ -242,12 +243,11 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
   // When resuming: keep the complete lines already there, and check them as they are regenerated.
   std::string existing;
   if (run.resume) {
-    std::FILE* in = std::fopen(path.c_str(), "rb");
-    if (in != nullptr) {
-      char chunk[1 << 16];
-      size_t n;
-      while ((n = std::fread(chunk, 1, sizeof(chunk), in)) > 0) existing.append(chunk, n);
-      std::fclose(in);
+    auto text = ReadFileToString(path, "driving log");
+    if (text) {
+      existing = std::move(*text);
+    } else if (!text.error().IsNotFound()) {
+      return text.error();
     }
     const size_t complete = existing.rfind('\n');
     existing.resize(complete == std::string::npos ? 0 : complete + 1);

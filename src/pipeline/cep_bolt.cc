@@ -34,15 +34,14 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <unordered_map>
 
 #include "cep/engine.h"
 #include "cep/value.h"
 #include "core/event_time.h"
+#include "core/file.h"
 #include "hot/detection.h"
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
@@ -304,10 +303,8 @@ class CepBolt final : public topology::Bolt {
       if (old != files_.end() && old->second.mtime_ns == info.mtime_ns &&
           old->second.size == info.size)
         continue;
-      std::ifstream in(path);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      auto rule = cep::Compile(ss.str());
+      auto text = ReadFileToString(path, "rule file");
+      auto rule = text ? cep::Compile(*text) : Result<cep::CompiledRule>(Err(text.error()));
       files_[path] = info;  // Do not retry a broken file until it changes again.
       if (!rule) {
         Status s = rule.error().WithPrefix(path + ": ");

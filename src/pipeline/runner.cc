@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "collect/agent.h"
 #include "collect/sinks/log_sink.h"
 #include "core/event_time.h"
+#include "core/file.h"
 #include "gen/driver_simulator.h"
 #include "hot/hot_store.h"
 #include "pipeline/run_metrics.h"
@@ -34,11 +34,10 @@ Status CheckManifest(const RunOptions& o) {
                          {"interval", o.interval_seconds},
                          {"overspeed_ratio", o.overspeed_ratio}};
   const std::string path = (fs::path(o.data_dir) / "run.json").string();
-  std::ifstream in(path);
-  if (in) {
-    std::stringstream ss;
-    ss << in.rdbuf();
-    nlohmann::json have = nlohmann::json::parse(ss.str(), nullptr, false);
+  auto text = ReadFileToString(path, "run settings");
+  if (!text && !text.error().IsNotFound()) return text.error();
+  if (text) {
+    nlohmann::json have = nlohmann::json::parse(*text, nullptr, false);
     if (have != want) {
       return Status::InvalidArgument(
           "'" + o.data_dir + "' holds a run with other settings (" + have.dump() +

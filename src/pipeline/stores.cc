@@ -10,10 +10,10 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "core/clock.h"
 #include "core/event_time.h"
+#include "core/file.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
@@ -43,11 +43,9 @@ DataFolderOwner::~DataFolderOwner() {
 }
 
 std::string OwnerOf(const std::string& data_dir) {
-  std::ifstream in(OwnerPath(data_dir));
-  if (!in) return "";
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const nlohmann::json j = nlohmann::json::parse(ss.str(), nullptr, false);
+  auto text = ReadFileToString(OwnerPath(data_dir));
+  if (!text) return "";
+  const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer()) return "";
   const auto pid = j["pid"].get<int64_t>();
   if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return "";

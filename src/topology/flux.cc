@@ -4,11 +4,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
+
+#include "core/file.h"
 
 namespace smartcar::topology {
 namespace {
@@ -359,12 +359,10 @@ Result<std::unique_ptr<Topology>> LoadFluxTopology(std::string_view yaml,
 Result<std::unique_ptr<Topology>> LoadFluxTopologyFile(const std::string& path,
                                                        const ComponentRegistry& registry,
                                                        FluxOptions options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Err(Status::IOError("cannot read topology file '" + path + "'"));
-  std::ostringstream text;
-  text << in.rdbuf();
+  auto text = ReadFileToString(path, "topology file");
+  if (!text) return Err(text.error());
   options.source_name = path;
-  return LoadFluxTopology(text.str(), registry, options);
+  return LoadFluxTopology(*text, registry, options);
 }
 
 }  // namespace smartcar::topology

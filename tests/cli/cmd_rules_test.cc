@@ -44,7 +44,7 @@ TEST(CmdRulesTest, CheckRejectsABadRuleWithLineAndColumn) {
       << r.out;
   auto missing = RunSmartcar("rules check " + dir.file("nope.epl"));
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_NE(missing.out.find("cannot open"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("cannot read rule file"), std::string::npos) << missing.out;
 }
 
 TEST(CmdRulesTest, RunReplaysThePilotLog) {

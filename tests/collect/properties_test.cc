@@ -39,10 +39,10 @@ TEST(PropertiesTest, MalformedUnicodeEscapeNamesTheLine) {
   EXPECT_EQ(p.error().message(), "line 2: malformed \\uXXXX escape");
 }
 
-TEST(PropertiesTest, MissingFileIsAnIOError) {
+TEST(PropertiesTest, MissingFileIsNotFound) {
   auto p = LoadProperties("/nonexistent/agent.properties");
   ASSERT_FALSE(p.has_value());
-  EXPECT_TRUE(p.error().IsIOError());
+  EXPECT_TRUE(p.error().IsNotFound());
   EXPECT_NE(p.error().message().find("/nonexistent/agent.properties"), std::string::npos);
 }
 

@@ -75,7 +75,7 @@ TEST(ConfigTest, LoadFile) {
   auto c = Config::LoadFile(dir.file("s.yaml"));
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(*c->GetInt("a", 0), 1);
-  EXPECT_TRUE(Config::LoadFile(dir.file("none.yaml")).error().IsIOError());
+  EXPECT_TRUE(Config::LoadFile(dir.file("none.yaml")).error().IsNotFound());
 }
 
 }  // namespace

@@ -134,7 +134,7 @@ TEST_F(FluxTest, LoadsFromAFile) {
   ASSERT_TRUE(t.has_value()) << t.error().ToString();
   auto missing = LoadFluxTopologyFile((dir.path() / "none.yaml").string(), registry_);
   ASSERT_FALSE(missing.has_value());
-  EXPECT_TRUE(missing.error().IsIOError());
+  EXPECT_TRUE(missing.error().IsNotFound());
 }
 
 TEST_F(FluxTest, SyntaxErrorsHaveLineAndColumn) {

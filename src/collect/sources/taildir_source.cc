@@ -13,11 +13,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "collect/sources/sources.h"
+#include "core/file.h"
 
 namespace smartcar::collect {
 namespace {
@@ -52,11 +52,9 @@ class TaildirSource final : public Source {
         skip_to_end_(skip_to_end) {}
 
   Status Init() {
-    std::ifstream in(position_file_);
-    if (!in) return Status::OK();  // First run.
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return LoadPositions(ss.str(), "position file '" + position_file_ + "'");
+    auto text = ReadFileToString(position_file_, "position file");
+    if (!text) return text.error().IsNotFound() ? Status::OK() : text.error();  // OK: first run.
+    return LoadPositions(*text, "position file '" + position_file_ + "'");
   }
 
   std::string PendingPosition() override { return PositionsJson(/*committed=*/false); }

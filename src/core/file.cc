@@ -1,0 +1,44 @@
+// ReadFileToString: a whole file in one string, with errors that name the file and the reason.
+#include "core/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace smartcar {
+
+Result<std::string> ReadFileToString(const std::string& path, const std::string& what) {
+  const std::string name = (what.empty() ? std::string("file") : what) + " '" + path + "'";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) return Err(Status::NotFound("cannot read " + name + ": it does not exist"));
+    return Err(Status::IOError("cannot read " + name + ": " + std::strerror(err)));
+  }
+  std::string out;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Err(Status::IOError("cannot read " + name + ": it is a folder"));
+  }
+  if (st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      return Err(Status::IOError("cannot read " + name + ": " + std::strerror(err)));
+    }
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace smartcar
