@@ -1,9 +1,11 @@
+// RocksTable, the Table on one RocksDB instance: open (options, plug-ins, read-only secondary),
+// close, puts, deletes, Get, Scan, Count and per-region stats. The plug-ins are in
+// rocks_plugins.cc, the scan iterator in rocks_iterator.cc.
 #include "table/rocks/rocks_table.h"
 
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/merge_operator.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
@@ -19,231 +21,17 @@
 #include "core/clock.h"
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
+#include "table/rocks/rocks_convert.h"
+#include "table/rocks/rocks_iterator.h"
+#include "table/rocks/rocks_plugins.h"
 #include "table/row_assembler.h"
 
 namespace smartcar::table::rocks {
 namespace {
 
-Status FromRocks(const rocksdb::Status& s) {
-  if (s.ok()) return Status::OK();
-  if (s.IsNotFound()) return Status::NotFound(s.ToString());
-  if (s.IsCorruption()) return Status::Corruption(s.ToString());
-  if (s.IsInvalidArgument()) return Status::InvalidArgument(s.ToString());
-  return Status::IOError(s.ToString());
-}
-
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
-// The row part of a key: the prefix bloom filter's domain.
-class RowPrefixTransform final : public rocksdb::SliceTransform {
- public:
-  const char* Name() const override { return "smartcar.RowPrefix"; }
-  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return {key.data(), RowPrefixLength(ToView(key))};
-  }
-  bool InDomain(const rocksdb::Slice& key) const override {
-    return RowPrefixLength(ToView(key)) > 0;
-  }
-};
-
-// Same-timestamp puts of one row and family: concatenate; decoding keeps the last value.
-class ConcatMergeOperator final : public rocksdb::AssociativeMergeOperator {
- public:
-  const char* Name() const override { return "smartcar.ConcatCells"; }
-  bool Merge(const rocksdb::Slice&, const rocksdb::Slice* existing, const rocksdb::Slice& value,
-             std::string* new_value, rocksdb::Logger*) const override {
-    new_value->clear();
-    if (existing != nullptr) new_value->assign(existing->data(), existing->size());
-    new_value->append(value.data(), value.size());
-    return true;
-  }
-};
-
-// Drops entries older than their family's TTL.
-class TtlCompactionFilter final : public rocksdb::CompactionFilter {
- public:
-  explicit TtlCompactionFilter(std::vector<FamilyOptions> families)
-      : families_(std::move(families)) {}
-  const char* Name() const override { return "smartcar.Ttl"; }
-  bool Filter(int, const rocksdb::Slice& key, const rocksdb::Slice&, std::string*,
-              bool*) const override {
-    DecodedKey k;
-    if (!DecodeKey(ToView(key), &k)) return false;
-    for (const auto& f : families_) {
-      if (f.name == k.family) {
-        return f.ttl_seconds > 0 && k.timestamp < WallClockMs() - f.ttl_seconds * 1000;
-      }
-    }
-    return false;
-  }
-
- private:
-  std::vector<FamilyOptions> families_;
-};
-
 size_t RegionOf(const std::vector<std::string>& splits, std::string_view row) {
   return static_cast<size_t>(std::upper_bound(splits.begin(), splits.end(), row) - splits.begin());
 }
-
-// Reads family and timestamp from a key whose row prefix (plen bytes) is already known.
-bool DecodeFamilyAndTs(std::string_view key, size_t plen, std::string* family, int64_t* ts) {
-  key.remove_prefix(plen);
-  if (!ReadEscaped(&key, family) || key.size() != 8) return false;
-  uint64_t inv = 0;
-  for (char c : key) inv = (inv << 8) | static_cast<unsigned char>(c);
-  *ts = static_cast<int64_t>(~inv);
-  return true;
-}
-
-bool CellLess(const Cell& a, const Cell& b) {
-  if (a.family != b.family) return a.family < b.family;
-  return a.qualifier < b.qualifier;
-}
-
-// Reads the entries of one row at the iterator (forward: from the row's first key; reverse:
-// from its last key) into cells ordered by family, qualifier, newest first. Leaves the iterator
-// on the next row's first (forward) or last (reverse) key.
-bool ReadRow(rocksdb::Iterator* it, bool reverse, std::string* row, std::string* prefix,
-             std::vector<Cell>* cells) {
-  cells->clear();
-  const std::string_view first = ToView(it->key());
-  const size_t plen = RowPrefixLength(first);
-  if (plen == 0) return false;
-  prefix->assign(first.substr(0, plen));
-  std::string_view in = *prefix;
-  if (!ReadEscaped(&in, row)) return false;
-  std::string family;
-  int64_t ts = 0;
-  if (!reverse) {
-    for (; it->Valid() && it->key().starts_with(*prefix); it->Next()) {
-      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
-      if (!DecodeEntry(ToView(it->value()), family, ts, cells)) return false;
-    }
-  } else {
-    struct Entry {
-      std::string family;
-      int64_t ts;
-      std::string value;
-    };
-    std::vector<Entry> entries;
-    for (; it->Valid() && it->key().starts_with(*prefix); it->Prev()) {
-      if (!DecodeFamilyAndTs(ToView(it->key()), plen, &family, &ts)) return false;
-      entries.push_back({family, ts, it->value().ToString()});
-    }
-    for (auto e = entries.rbegin(); e != entries.rend(); ++e) {
-      if (!DecodeEntry(e->value, e->family, e->ts, cells)) return false;
-    }
-  }
-  // Entries come family by family, newest first; order cells by qualifier within a family
-  // keeping that newest-first order. A row written once is already in order.
-  if (!std::is_sorted(cells->begin(), cells->end(), CellLess)) {
-    std::stable_sort(cells->begin(), cells->end(), CellLess);
-  }
-  return true;
-}
-
-class RocksRowIterator final : public RowIterator {
- public:
-  RocksRowIterator(std::shared_ptr<rocksdb::DB> db, std::shared_ptr<const RocksTable> table,
-                   ScanSpec spec, std::unique_ptr<filter::Filter> filter)
-      : db_(std::move(db)),
-        table_(std::move(table)),
-        spec_(std::move(spec)),
-        filter_(std::move(filter)) {
-    sel_.columns = &spec_.columns;
-    sel_.max_versions = spec_.max_versions;
-    sel_.time_range = spec_.time_range;
-    sel_.now_ms = WallClockMs();
-    rocksdb::ReadOptions ro;
-    ro.total_order_seek = true;
-    if (!spec_.reversed && !spec_.stop_row.empty()) {
-      upper_ = EncodeRowPrefix(spec_.stop_row);
-      upper_slice_ = rocksdb::Slice(upper_);
-      ro.iterate_upper_bound = &upper_slice_;
-    }
-    if (spec_.reversed && !spec_.stop_row.empty()) {
-      lower_ = EncodeRowPrefix(spec_.stop_row) + '\xff';
-      lower_slice_ = rocksdb::Slice(lower_);
-      ro.iterate_lower_bound = &lower_slice_;
-    }
-    it_.reset(db_->NewIterator(ro));
-    if (!spec_.reversed) {
-      it_->Seek(EncodeRowPrefix(spec_.start_row));
-    } else if (spec_.start_row.empty()) {
-      it_->SeekToLast();
-    } else {
-      it_->SeekForPrev(EncodeRowPrefix(spec_.start_row) + '\xff');
-    }
-    Advance();
-  }
-
-  bool Valid() const override { return valid_; }
-  void Next() override {
-    if (!pending_.empty()) {
-      EmitBatch();
-      return;
-    }
-    Advance();
-  }
-  const Row& row() const override { return current_; }
-  Status status() const override {
-    if (!status_.ok()) return status_;
-    return FromRocks(it_->status());
-  }
-
- private:
-  void Advance() {
-    valid_ = false;
-    if (spec_.limit >= 0 && rows_ >= spec_.limit) return;
-    while (it_->Valid()) {
-      if (!ReadRow(it_.get(), spec_.reversed, &current_.key, &prefix_, &cells_)) {
-        status_ = Status::Corruption("malformed entry in table " + table_->descriptor().name);
-        return;
-      }
-      const RowOutcome o =
-          AssembleRow(current_.key, table_->descriptor(), sel_, filter_.get(), &cells_);
-      if (o == RowOutcome::kStopScan) return;
-      if (o == RowOutcome::kSkip) continue;
-      ++rows_;
-      if (spec_.batch > 0 && cells_.size() > static_cast<size_t>(spec_.batch)) {
-        pending_ = std::move(cells_);
-        pending_pos_ = 0;
-        EmitBatch();
-        return;
-      }
-      std::swap(current_.cells, cells_);  // Keeps both buffers' capacity.
-      valid_ = true;
-      return;
-    }
-  }
-
-  void EmitBatch() {
-    const size_t n = std::min(pending_.size() - pending_pos_, static_cast<size_t>(spec_.batch));
-    current_.cells.assign(std::make_move_iterator(pending_.begin() + pending_pos_),
-                          std::make_move_iterator(pending_.begin() + pending_pos_ + n));
-    pending_pos_ += n;
-    if (pending_pos_ >= pending_.size()) pending_.clear();
-    valid_ = true;
-  }
-
-  std::shared_ptr<rocksdb::DB> db_;
-  std::shared_ptr<const RocksTable> table_;
-  ScanSpec spec_;
-  std::unique_ptr<filter::Filter> filter_;
-  ReadSelection sel_;
-  std::string upper_, lower_;
-  rocksdb::Slice upper_slice_, lower_slice_;
-  std::unique_ptr<rocksdb::Iterator> it_;
-  Row current_;
-  std::vector<Cell> cells_;
-  std::string prefix_;
-  std::vector<Cell> pending_;  // A wide row being handed out `batch` cells at a time.
-  size_t pending_pos_ = 0;
-  int64_t rows_ = 0;
-  bool valid_ = false;
-  Status status_;
-};
 
 Result<std::unique_ptr<filter::Filter>> MaybeParse(const std::string& text) {
   if (text.empty()) return std::unique_ptr<filter::Filter>();
@@ -265,8 +53,8 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
   // bracket the new key. Batches of nearby row keys (the pipeline sorts each batch) then insert
   // cheaply; reads are unaffected.
   o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
-  o.prefix_extractor = std::make_shared<RowPrefixTransform>();
-  o.merge_operator = std::make_shared<ConcatMergeOperator>();
+  o.prefix_extractor = NewRowPrefixTransform();
+  o.merge_operator = NewConcatMergeOperator();
   bool any_ttl = false;
   for (const auto& f : desc.families) any_ttl |= f.ttl_seconds > 0;
   rocksdb::BlockBasedTableOptions bt;
@@ -276,7 +64,7 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
   std::unique_ptr<rocksdb::CompactionFilter> ttl;
   if (any_ttl) {
     // Lives as long as the DB: the DB's deleter below owns it.
-    ttl = std::make_unique<TtlCompactionFilter>(desc.families);
+    ttl = NewTtlCompactionFilter(desc.families);
     o.compaction_filter = ttl.get();
   }
   rocksdb::DB* raw = nullptr;
@@ -516,8 +304,7 @@ Result<std::unique_ptr<RowIterator>> RocksTable::Scan(const ScanSpec& spec) {
   if (!filter) return Err(filter.error());
   auto db = this->db();
   if (db == nullptr) return Err(Closed());
-  return std::unique_ptr<RowIterator>(
-      new RocksRowIterator(std::move(db), shared_from_this(), spec, std::move(*filter)));
+  return NewRocksRowIterator(std::move(db), shared_from_this(), spec, std::move(*filter));
 }
 
 Result<uint64_t> RocksTable::Count(const ScanSpec& spec) {
