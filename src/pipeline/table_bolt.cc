@@ -2,7 +2,6 @@
 // Puts are batched (by size and on each tick) and the batch's inputs are acked only after
 // ApplyBatch succeeded. Cells are stamped with the event time, so a replayed event rewrites
 // identical cells (idempotent).
-#include <algorithm>
 #include <vector>
 
 #include "pipeline/components.h"
@@ -46,11 +45,6 @@ class TableBolt final : public topology::Bolt {
  private:
   Status Flush() {
     if (puts_.empty()) return Status::OK();
-    // In key order, RocksDB's memtable inserts reuse the previous insert's position in the skip
-    // list instead of searching it from the top (a third of the table bolt's time otherwise):
-    // the rows of one batch are a narrow band of reversed-time keys no earlier batch holds.
-    std::stable_sort(puts_.begin(), puts_.end(),
-                     [](const table::Put& a, const table::Put& b) { return a.row < b.row; });
     Status s = table_->ApplyBatch(table::WriteOptions{}, puts_);
     for (const auto& t : inputs_) {
       if (s.ok()) {
