@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "collect/sinks/log_sink.h"
+#include "pipeline/settings.h"
 #include "queue/log.h"
 
 namespace smartcar::cli {
@@ -20,7 +21,7 @@ MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log) {
     std::shared_ptr<queue::Log>& log = (*logs)[brokers];
     if (!log) {
       queue::QueueOptions o;
-      o.data_dir = QueueDataDir(data_dir);
+      o.data_dir = pipeline::DataFolder(data_dir).Queue();
       if (!brokers.empty()) {
         o.engine = queue::Engine::kKafka;
         o.brokers = brokers;

@@ -11,6 +11,7 @@
 #include "core/event_time.h"
 #include "hot/detection.h"
 #include "hot/hot_store.h"
+#include "pipeline/settings.h"
 
 namespace smartcar::cli {
 namespace {
@@ -55,7 +56,7 @@ int ToOptions(const OverspeedFlags& f, hot::HotOptions* o) {
     if (o->password.empty()) o->password = address->password;
   } else {
     if (Status s = CheckDataDir(f.data); !s.ok()) return Fail(kExitUsage, s.message());
-    o->data_dir = HotDataDir(f.data);
+    o->data_dir = pipeline::DataFolder(f.data).Hot();
     o->read_only = true;  // Works while the pipeline holds the store open.
   }
   if (!f.password_file.empty()) {

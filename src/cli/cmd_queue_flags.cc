@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "core/config.h"
 #include "pipeline/stores.h"
+#include "pipeline/settings.h"
 
 #include <cstdio>
 
@@ -58,7 +59,7 @@ std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const cha
     f.kafka_properties = props;
   }
   const QueueFlags& eff = f;  // The flags with the file's settings filled in.
-  o.data_dir = QueueDataDir(eff.data_dir);
+  o.data_dir = pipeline::DataFolder(eff.data_dir).Queue();
   o.connect_timeout_ms = eff.connect_timeout_ms;
   if (!eff.brokers.empty()) {
     o.engine = queue::Engine::kKafka;

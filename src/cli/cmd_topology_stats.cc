@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "core/file.h"
 #include "pipeline/run_metrics.h"
+#include "pipeline/settings.h"
 #include "server/http_client.h"
 #include "server/stats_json.h"
 
@@ -100,10 +101,10 @@ int RunTopologyStats(const TopologyStatsFlags& f) {
   const fs::path data(f.data);
   std::string text;
   std::string note;  // Why the live endpoint was not used, if it was there.
-  if (ReadWholeFile(data / pipeline::kMetricsFile, &text)) {
+  if (ReadWholeFile(data / pipeline::DataFolder::kMetricsFile, &text)) {
     auto info = server::EndpointInfoFromJson(text);
     if (!info) {
-      note = (data / pipeline::kMetricsFile).string() + ": " + info.error().message();
+      note = (data / pipeline::DataFolder::kMetricsFile).string() + ": " + info.error().message();
     } else if (!ProcessAlive(info->pid)) {
       note =
           "the run that served " + info->url + " (pid " + std::to_string(info->pid) + ") is gone";
@@ -117,13 +118,13 @@ int RunTopologyStats(const TopologyStatsFlags& f) {
       note = snap.error().message();
     }
   }
-  const fs::path stats_path = data / pipeline::kStatsFile;
+  const fs::path stats_path = data / pipeline::DataFolder::kStatsFile;
   if (!ReadWholeFile(stats_path, &text)) {
     std::fprintf(stderr,
                  "smartcar topology stats: '%s' has no live run (%s) and no stats from a "
                  "finished run (%s)%s%s; start one with `smartcar run --data %s`, or give "
                  "--url http://HOST:PORT\n",
-                 f.data.c_str(), pipeline::kMetricsFile, pipeline::kStatsFile,
+                 f.data.c_str(), pipeline::DataFolder::kMetricsFile, pipeline::DataFolder::kStatsFile,
                  note.empty() ? "" : ": ", note.c_str(), f.data.c_str());
     return kExitFailure;
   }

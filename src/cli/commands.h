@@ -64,9 +64,6 @@ inline constexpr int kExitUsage = 2;    // Bad arguments (CLI11 uses this too).
 std::function<Result<std::unique_ptr<collect::Sink>>(const std::string&, collect::ComponentParams*)>
 MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log = nullptr);
 
-// Where each stage keeps its files inside the data folder (`--data`, default ./smartcar-data).
-inline std::string QueueDataDir(const std::string& data) { return data + "/queue"; }
-inline std::string HotDataDir(const std::string& data) { return data + "/hot"; }
 
 // A read command's data folder must exist: a typo must not look like an empty store.
 // InvalidArgument naming the folder when it is missing or not a folder.

@@ -68,4 +68,40 @@ bool LoadSettings(const char* command, const std::string& path,
   return true;
 }
 
+bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o) {
+  o->data_dir = cfg.GetString("data_dir", "./smartcar-data");
+  o->rules_dir = cfg.GetString("rules.dir", "rules");
+  o->redis = cfg.GetString("hot.redis", "");
+  o->redis_user = cfg.GetString("hot.user", "");
+  o->redis_password = cfg.GetString("hot.password", "");
+  if (const std::string file = cfg.GetString("hot.password_file", ""); !file.empty()) {
+    auto pw = ReadPasswordFile(file);
+    if (!pw) {
+      std::fprintf(stderr, "%s: %s: %s\n", command, cfg.Where("hot.password_file").c_str(),
+                   pw.error().message().c_str());
+      return false;
+    }
+    o->redis_password = *pw;
+  }
+  o->hot_prefix = cfg.GetString("hot.prefix", "");
+  o->kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
+                         ? ""
+                         : cfg.GetString("queue.kafka.brokers", "");
+  auto partitions = cfg.GetIntInRange("queue.partitions", 4, 1, 10000);
+  auto ttl = cfg.GetDurationMs("hot.ttl", o->hot_ttl_ms);
+  auto cep_par = cfg.GetIntInRange("topology.cep_parallelism", 2, 1, 64);
+  auto table_par = cfg.GetIntInRange("topology.table_parallelism", 1, 1, 64);
+  for (const auto* r : {&partitions, &ttl, &cep_par, &table_par}) {
+    if (!*r) {
+      std::fprintf(stderr, "%s: %s\n", command, r->error().message().c_str());
+      return false;
+    }
+  }
+  o->partitions = static_cast<int>(*partitions);
+  o->hot_ttl_ms = *ttl;
+  o->cep_parallelism = static_cast<int>(*cep_par);
+  o->table_parallelism = static_cast<int>(*table_par);
+  return true;
+}
+
 }  // namespace smartcar::cli

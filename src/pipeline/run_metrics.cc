@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 #include "server/metrics_server.h"
 #include "topology/topology.h"
@@ -101,7 +102,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
       while (!state_->cv.wait_for(lock, snapshot_every, [this] { return state_->stop; })) {
         lock.unlock();
         // Best effort: a failed periodic write is retried next time; Finish() reports errors.
-        (void)WriteFileAtomically(fs::path(data_dir_) / kStatsFile,
+        (void)WriteFileAtomically(DataFolder(data_dir_).Stats(),
                                   server::SnapshotToJson(Snapshot(false)) + "\n");
         lock.lock();
       }
@@ -130,7 +131,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   info.url = state_->server->url();
   info.pid = ::getpid();
   info.started_ms = WallClockMs();
-  Status s = WriteFileAtomically(fs::path(data_dir_) / kMetricsFile,
+  Status s = WriteFileAtomically(DataFolder(data_dir_).Metrics(),
                                  server::EndpointInfoToJson(info) + "\n");
   if (out == nullptr) return;
   if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
@@ -148,9 +149,9 @@ Status RunMetrics::Finish() {
   state_.reset();
   if (served) {
     std::error_code ec;
-    fs::remove(fs::path(data_dir_) / kMetricsFile, ec);
+    fs::remove(DataFolder(data_dir_).Metrics(), ec);
   }
-  return WriteFileAtomically(fs::path(data_dir_) / kStatsFile,
+  return WriteFileAtomically(DataFolder(data_dir_).Stats(),
                              server::SnapshotToJson(Snapshot(true)) + "\n");
 }
 

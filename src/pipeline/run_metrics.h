@@ -27,9 +27,6 @@ namespace smartcar::pipeline {
 
 struct PipelineCounters;
 
-inline constexpr const char* kMetricsFile = "metrics.json";
-inline constexpr const char* kStatsFile = "topology-stats.json";
-
 // The run's counters as exposed: generated, collected, consumed, parsed, stored, detections,
 // rejected, late, rule_reloads.
 std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters& c,

@@ -33,7 +33,7 @@ Status CheckManifest(const RunOptions& o) {
                          {"seed", o.seed},
                          {"interval", o.interval_seconds},
                          {"overspeed_ratio", o.overspeed_ratio}};
-  const std::string path = (fs::path(o.data_dir) / "run.json").string();
+  const std::string path = o.data().RunManifest();
   auto text = ReadFileToString(path, "run settings");
   if (!text && !text.error().IsNotFound()) return text.error();
   if (text) {
@@ -53,7 +53,7 @@ Status CheckManifest(const RunOptions& o) {
 
 // The collector: the pilot agent's driving half, with TAILDIR.
 collect::Properties CollectorProperties(const RunOptions& o) {
-  const std::string logs = (fs::path(o.data_dir) / "logs").string();
+  const std::string logs = o.data().Logs();
   collect::Properties p;
   int line = 1;
   auto set = [&](const std::string& k, const std::string& v) {
@@ -65,7 +65,7 @@ collect::Properties CollectorProperties(const RunOptions& o) {
   set("sources.driving.type", "TAILDIR");
   set("sources.driving.filegroups", "g");
   set("sources.driving.filegroups.g", logs + "/SmartCarDriverInfo\\.log");
-  set("sources.driving.positionFile", "collect/taildir_position.json");
+  set("sources.driving.positionFile", DataFolder::kCollectorPositions);
   set("sources.driving.batchSize", "1000");
   set("sources.driving.channels", "c");
   set("sources.driving.interceptors", "f");
@@ -185,14 +185,14 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));
 
   // Stores.
-  auto stores = OpenStores(StoreSettingsOf(o));
+  auto stores = OpenStores(o);
   if (!stores) return stores.error();
   DataFolderOwner owner(o.data_dir, "smartcar run");
 
   // Topology.
   PipelineCounters counters;
   std::atomic<bool> input_complete{false};
-  PipelineOptions po = PipelineOptionsOf(*stores, o);
+  PipelineOptions po = PipelineOptionsFor(*stores, o);
   po.input_complete = &input_complete;
   po.counters = &counters;
   EngineHealth health;
@@ -225,7 +225,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   sim.interval_seconds = o.interval_seconds;
   sim.overspeed_ratio = o.overspeed_ratio;
   gen::DriverRunOptions run;
-  run.out_dir = (fs::path(o.data_dir) / "logs").string();
+  run.out_dir = o.data().Logs();
   run.seconds = o.seconds;
   run.fast = o.fast;
   run.stop = &sim_stop;

@@ -20,16 +20,8 @@ namespace smartcar::pipeline {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string OwnerPath(const std::string& data_dir) {
-  return (fs::path(data_dir) / "owner.json").string();
-}
-
-}  // namespace
-
 DataFolderOwner::DataFolderOwner(std::string data_dir, const std::string& command)
-    : path_(OwnerPath(data_dir)) {
+    : path_(DataFolder(std::move(data_dir)).Owner()) {
   nlohmann::json j = {{"pid", static_cast<int64_t>(::getpid())},
                       {"command", command},
                       {"since", FormatIsoUtc(EventTimeMs{WallClockMs()})}};
@@ -43,7 +35,7 @@ DataFolderOwner::~DataFolderOwner() {
 }
 
 std::string OwnerOf(const std::string& data_dir) {
-  auto text = ReadFileToString(OwnerPath(data_dir));
+  auto text = ReadFileToString(DataFolder(data_dir).Owner());
   if (!text) return "";
   const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
   if (!j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer()) return "";
@@ -66,13 +58,13 @@ Status ExplainBusy(const Status& s, const std::string& data_dir) {
       m + ")");
 }
 
-Result<Stores> OpenStores(const StoreSettings& s) {
+Result<Stores> OpenStores(const PipelineSettings& s) {
   std::error_code ec;
   fs::create_directories(s.data_dir, ec);
   if (ec) return Err(Status::IOError("cannot create folder '" + s.data_dir + "': " + ec.message()));
   Stores out;
   queue::QueueOptions qo;
-  qo.data_dir = (fs::path(s.data_dir) / "queue").string();
+  qo.data_dir = s.data().Queue();
   if (!s.kafka_brokers.empty()) {
     qo.engine = queue::Engine::kKafka;
     qo.brokers = s.kafka_brokers;
@@ -93,12 +85,12 @@ Result<Stores> OpenStores(const StoreSettings& s) {
     }
   }
   table::StoreOptions so;
-  so.data_dir = s.data_dir;
+  so.data_dir = s.data().Tables();
   auto tables = table::TableStore::Open(so);
   if (!tables) return Err(tables.error().WithPrefix("table store: "));
   out.tables = std::move(*tables);
   hot::HotOptions ho;
-  ho.data_dir = (fs::path(s.data_dir) / "hot").string();
+  ho.data_dir = s.data().Hot();
   ho.key_prefix = s.hot_prefix;
   ho.ttl_ms = s.hot_ttl_ms;
   if (!s.redis.empty()) {
@@ -112,6 +104,18 @@ Result<Stores> OpenStores(const StoreSettings& s) {
   if (!hot_store) return Err(hot_store.error().WithPrefix("hot store: "));
   out.hot = std::move(*hot_store);
   return out;
+}
+
+PipelineOptions PipelineOptionsFor(const Stores& stores, const PipelineSettings& s) {
+  PipelineOptions po;
+  po.log = stores.log.get();
+  po.tables = stores.tables.get();
+  po.hot = stores.hot.get();
+  po.rules_dir = s.rules_dir;
+  po.dead_letter_path = s.data().TopologyDeadLetters();
+  po.cep_parallelism = s.cep_parallelism;
+  po.table_parallelism = s.table_parallelism;
+  return po;
 }
 
 }  // namespace smartcar::pipeline

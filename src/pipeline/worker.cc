@@ -21,14 +21,14 @@ std::string PartitionList(const std::vector<int32_t>& ps) {
 }  // namespace
 
 Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
-  auto stores = OpenStores(StoreSettingsOf(o));
+  auto stores = OpenStores(o);
   if (!stores) return stores.error();
   DataFolderOwner owner(o.data_dir, "smartcar worker");
 
   PipelineCounters counters;
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
-  PipelineOptions po = PipelineOptionsOf(*stores, o);
+  PipelineOptions po = PipelineOptionsFor(*stores, o);
   po.counters = &counters;
   EngineHealth health;
   po.health = &health;

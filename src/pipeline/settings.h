@@ -1,0 +1,72 @@
+// What `smartcar run` and `smartcar worker` share: where the data lives (one layout of the data
+// folder for every command), the rules, the engines and the topology's parallelism, and how the
+// process reports and stops. One struct, read from smartcar.yaml and flags in one place
+// (cli/topology_settings.h), so both commands read a setting the same way.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace smartcar::pipeline {
+
+// The data folder (`--data DIR`): where each stage keeps its files. Every command that reads or
+// writes a data folder takes its paths from here.
+class DataFolder {
+ public:
+  explicit DataFolder(std::string root) : root_(std::move(root)) {}
+
+  const std::string& root() const { return root_; }
+  std::string Queue() const { return Join("queue"); }  // The embedded durable log.
+  std::string Tables() const { return root_; }         // The table store (DIR/table inside).
+  std::string Hot() const { return Join("hot"); }      // The embedded hot store.
+  std::string Logs() const { return Join("logs"); }    // The simulator's driving log.
+  // The run's collector positions; relative to the folder (the agent's data_dir) as kept in
+  // its configuration.
+  static constexpr const char* kCollectorPositions = "collect/taildir_position.json";
+  std::string CollectorPositions() const { return Join(kCollectorPositions); }
+  std::string TopologyDeadLetters() const { return Join("dead-letter/topology.log"); }
+  std::string RunManifest() const { return Join("run.json"); }  // A run's identity.
+  std::string Owner() const { return Join("owner.json"); }      // Who holds the stores.
+  static constexpr const char* kMetricsFile = "metrics.json";
+  static constexpr const char* kStatsFile = "topology-stats.json";
+  std::string Metrics() const { return Join(kMetricsFile); }  // A live run's endpoint.
+  std::string Stats() const { return Join(kStatsFile); }      // The last stats snapshot.
+
+ private:
+  std::string Join(const char* rel) const { return (std::filesystem::path(root_) / rel).string(); }
+  std::string root_;
+};
+
+struct PipelineSettings {
+  std::string data_dir = "smartcar-data";
+  std::string rules_dir = "rules";
+  // Engines: empty = embedded (the log in DATA/queue, the hot store in DATA/hot).
+  std::string kafka_brokers;
+  std::map<std::string, std::string> kafka_properties;  // librdkafka settings.
+  int partitions = 4;  // Of SmartCar-Topic, when it does not exist yet and can be created.
+  std::string redis;   // HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT
+  std::string redis_user;      // AUTH user (Redis 6 ACL); wins over the URL's.
+  std::string redis_password;  // AUTH password; wins over the URL's. Never printed.
+  std::string hot_prefix;
+  int64_t hot_ttl_ms = 7LL * 24 * 3600 * 1000;
+  int cep_parallelism = 2;
+  int table_parallelism = 1;
+  // Set to true to stop: input stops, in-flight data drains, acked offsets are committed.
+  const std::atomic<bool>* stop = nullptr;
+  // Live status line (every second) goes here; null for none.
+  std::FILE* status_out = nullptr;
+  bool status_is_tty = false;
+  // Metrics endpoint (GET /metrics, /stats.json, /healthz) on metrics_host:metrics_port while
+  // running, its address in DATA/metrics.json; < 0 = none. A busy port is a warning on
+  // status_out, not an error. The final stats go to DATA/topology-stats.json either way.
+  std::string metrics_host = "127.0.0.1";
+  int metrics_port = -1;
+
+  DataFolder data() const { return DataFolder(data_dir); }
+};
+
+}  // namespace smartcar::pipeline
