@@ -41,7 +41,7 @@ struct RunFlags {
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
 const std::vector<std::string> kRunSettings =
     TopologySettingKeys({"run.date", "run.cars", "run.seed", "run.seconds", "run.fast",
-                         "run.interval", "run.overspeed_ratio", "metrics.port", "metrics.host"});
+                         "run.interval", "run.overspeed_ratio"});
 
 std::string Today() {
   const auto now = std::chrono::system_clock::now();
@@ -81,7 +81,7 @@ int RunRun(const RunFlags& f) {
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
 
   pipeline::RunOptions o;
-  if (!ApplyTopologySettings("smartcar run", cfg, &o)) return kExitUsage;
+  if (!ApplyTopologySettings("smartcar run", cfg, &o, "9464")) return kExitUsage;
   o.date = cfg.GetString("run.date", "");
   if (o.date.empty()) o.date = Today();
   auto cars = cfg.GetInt("run.cars", 100);
@@ -135,20 +135,6 @@ int RunRun(const RunFlags& f) {
                  dir->c_str(), std::string(pipeline::kBuiltinPilotRuleName).c_str());
     o.rules_dir = *dir;
   }
-  o.metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
-  if (cfg.GetString("metrics.port", "9464") == "off") {
-    o.metrics_port = -1;
-  } else {
-    auto port = cfg.GetIntInRange("metrics.port", 9464, -1, 65535);
-    if (!port) {
-      std::fprintf(stderr,
-                   "smartcar run: %s: '%s' is not a port (0-65535, 0 = any free port, off or -1 = "
-                   "no endpoint)\n",
-                   cfg.Where("metrics.port").c_str(), cfg.GetString("metrics.port", "").c_str());
-      return kExitUsage;
-    }
-    o.metrics_port = static_cast<int>(*port);
-  }
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
   o.stop = &StopOnSignals();
@@ -195,9 +181,7 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   AddRedisAuthFlags(cmd, &f->redis_auth);
   cmd->add_option("--kafka", f->kafka,
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
-  cmd->add_option("--metrics-port", f->metrics_port,
-                  "Serve GET /metrics (Prometheus), /stats.json and /healthz on this port\n"
-                  "(default 9464, 0 = any free port, off = none); see DATA/metrics.json");
+  AddMetricsPortFlag(cmd, &f->metrics_port, "9464");
   cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
 }
 

@@ -26,6 +26,7 @@ struct WorkerFlags {
   std::string kafka;
   std::vector<std::string> kafka_properties;
   double until_idle = -1;
+  std::string metrics_port;  // N, or "off".
   RedisAuthFlags redis_auth;
 };
 
@@ -39,10 +40,10 @@ int RunWorker(const WorkerFlags& f) {
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
   SetRedisAuth(f.redis_auth, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
+  if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
 
   pipeline::WorkerOptions o;
-  if (!ApplyTopologySettings("smartcar worker", cfg, &o)) return kExitUsage;
-  o.kafka_properties = cfg.Subtree("queue.kafka.properties");
+  if (!ApplyTopologySettings("smartcar worker", cfg, &o, "off")) return kExitUsage;
   for (const std::string& kv : f.kafka_properties) {  // Flags win.
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -104,6 +105,7 @@ void RegisterWorker(CLI::App* app, int* exit_code) {
                   "Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store shared "
                   "by all workers");
   AddRedisAuthFlags(cmd, &f->redis_auth);
+  AddMetricsPortFlag(cmd, &f->metrics_port, "off");
   cmd->add_option("--until-idle", f->until_idle,
                   "End by itself once this worker's partitions are read to their end and no "
                   "record came for SECONDS; open windows are then closed, everything is "

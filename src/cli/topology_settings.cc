@@ -22,7 +22,9 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "hot.prefix",
                                    "hot.ttl",
                                    "topology.cep_parallelism",
-                                   "topology.table_parallelism"};
+                                   "topology.table_parallelism",
+                                   "metrics.port",
+                                   "metrics.host"};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
 }
@@ -68,7 +70,31 @@ bool LoadSettings(const char* command, const std::string& path,
   return true;
 }
 
-bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o) {
+void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_text) {
+  cmd->add_option("--metrics-port", *port,
+                  std::string("Serve GET /metrics (Prometheus), /stats.json and /healthz on this "
+                              "port\n(default ") +
+                      default_text + ", 0 = any free port, off = none); see DATA/metrics.json");
+}
+
+bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o,
+                           const char* default_metrics_port) {
+  o->kafka_properties = cfg.Subtree("queue.kafka.properties");
+  o->metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
+  if (cfg.GetString("metrics.port", default_metrics_port) == "off") {
+    o->metrics_port = -1;
+  } else {
+    auto port = cfg.GetIntInRange("metrics.port", 9464, -1, 65535);
+    if (!port) {
+      std::fprintf(stderr,
+                   "%s: %s: '%s' is not a port (0-65535, 0 = any free port, off or -1 = no "
+                   "endpoint)\n",
+                   command, cfg.Where("metrics.port").c_str(),
+                   cfg.GetString("metrics.port", "").c_str());
+      return false;
+    }
+    o->metrics_port = static_cast<int>(*port);
+  }
   o->data_dir = cfg.GetString("data_dir", "./smartcar-data");
   o->rules_dir = cfg.GetString("rules.dir", "rules");
   o->redis = cfg.GetString("hot.redis", "");

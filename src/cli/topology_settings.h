@@ -39,8 +39,13 @@ bool LoadSettings(const char* command, const std::string& path,
 // --askpass keep secrets out of `ps`), without its line end. IOError if unreadable.
 Result<std::string> ReadPasswordFile(const std::string& path);
 
-// Copies the shared settings into `o`. False, after printing "<command>: <error>", for a value
-// of the wrong type or out of range.
-bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o);
+// Copies the shared settings into `o`, the metrics endpoint defaulting to `default_metrics_port`
+// ("9464", or "off"). False, after printing "<command>: <error>", for a value of the wrong type
+// or out of range.
+bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o,
+                           const char* default_metrics_port);
+
+// --metrics-port N|off, into `port` (copy it to the config's metrics.port).
+void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_text);
 
 }  // namespace smartcar::cli

@@ -17,6 +17,7 @@
 #include "hot/hot_store.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/smartcar_topology.h"
+#include "pipeline/session.h"
 #include "pipeline/stores.h"
 #include "queue/log.h"
 #include "table/table.h"
@@ -81,97 +82,12 @@ collect::Properties CollectorProperties(const RunOptions& o) {
   return p;
 }
 
-// Events behind the log's end above which the status line says the run is catching up.
-constexpr int64_t kCatchingUpLag = 10'000;
-// Nothing stored for this long with a lag: the status line says the run is stalled, and why.
-constexpr auto kStalledAfter = std::chrono::seconds(10);
-
-// Why nothing moves: the spout at max pending (a sink does not ack), a bolt's full queue (the
-// slowest stage), or nothing to read.
-std::string StallReason(const topology::Topology& topo) {
-  const topology::TopologyStats stats = topo.Stats();
-  const topology::TopologyConfig& config = topo.config();
-  std::string fullest;
-  uint64_t depth = 0;
-  for (const auto& c : stats.components) {
-    if (c.is_spout && c.total.pending >= static_cast<uint64_t>(config.max_spout_pending)) {
-      return "spout pending full (" + std::to_string(c.total.pending) + "), waiting for acks";
-    }
-    if (!c.is_spout && c.total.queue_depth > depth) {
-      depth = c.total.queue_depth;
-      fullest = c.id;
-    }
-  }
-  if (!fullest.empty())
-    return "slowest bolt '" + fullest + "' (" + std::to_string(depth) + " queued)";
-  return "waiting for the log";
-}
-
-// Tracks progress between status lines: catching up (a backlog), stalled (no progress).
-struct ProgressWatch {
-  uint64_t last_stored = 0;
-  std::chrono::steady_clock::time_point last_move = std::chrono::steady_clock::now();
-  std::mutex mu;
-  std::string current;  // GUARDED_BY(mu): the last State(), for /stats.json.
-  const EngineHealth* health = nullptr;
-
-  // `event_lag_ms`: newest event time written minus newest processed (< 0: unknown).
-  std::string State(const topology::Topology& topo, uint64_t stored, int64_t lag,
-                    int64_t event_lag_ms) {
-    const auto now = std::chrono::steady_clock::now();
-    if (stored != last_stored || lag <= 0) {
-      last_stored = stored;
-      last_move = now;
-    }
-    if (lag > 0 && now - last_move >= kStalledAfter) return "STALLED: " + StallReason(topo);
-    if (lag > kCatchingUpLag) {
-      return "catching up (lag " + std::to_string(lag) + " events" +
-             (event_lag_ms >= 0 ? ", " + std::to_string(event_lag_ms / 1000) + " s of event time"
-                                : std::string()) +
-             ")";
-    }
-    return "";
-  }
-};
-
 // The newest event time the simulator has written: its start day plus the ticks written.
 int64_t GeneratedEventTimeMs(const RunOptions& o, uint64_t generated) {
   auto day = ParseDate8(o.date);
   if (!day || generated == 0 || o.cars <= 0) return -1;
   const int64_t ticks = static_cast<int64_t>(generated) / o.cars;
   return *day * 86'400'000 + (ticks - 1) * int64_t{o.interval_seconds} * 1000;
-}
-
-void PrintStatus(const RunOptions& o, const PipelineCounters& c, uint64_t generated,
-                 uint64_t collected, double seconds, bool final, const topology::Topology& topo,
-                 ProgressWatch* watch) {
-  const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
-  const int64_t lag = static_cast<int64_t>(collected) - static_cast<int64_t>(c.consumed.load());
-  const int64_t written = GeneratedEventTimeMs(o, generated), processed = c.event_time_ms.load();
-  const int64_t event_lag = written >= 0 && processed > 0 ? std::max<int64_t>(0, written - processed)
-                                                          : -1;
-  std::string state = final ? "" : watch->State(topo, c.stored.load(), lag, event_lag);
-  if (const std::string degraded = watch->health != nullptr ? watch->health->Describe() : "";
-      !degraded.empty() && !final) {
-    state = "DEGRADED: " + degraded + (state.empty() ? "" : " | " + state);
-  }
-  {
-    std::lock_guard<std::mutex> lock(watch->mu);
-    watch->current = state;
-  }
-  if (!state.empty()) state = " | " + state;
-  if (o.status_out == nullptr) return;
-  std::fprintf(
-      o.status_out,
-      "%sgenerated %llu | collected %llu | stored %llu (%.0f/s) | detections %llu | "
-      "rejected %llu | late %llu | lag %lld%s%s",
-      o.status_is_tty ? "\r" : "", static_cast<unsigned long long>(generated),
-      static_cast<unsigned long long>(collected), static_cast<unsigned long long>(c.stored.load()),
-      rate, static_cast<unsigned long long>(c.detections.load()),
-      static_cast<unsigned long long>(c.rejected.load()),
-      static_cast<unsigned long long>(c.late.load()), static_cast<long long>(lag < 0 ? 0 : lag),
-      state.c_str(), (o.status_is_tty && !final) ? "   " : "\n");
-  std::fflush(o.status_out);
 }
 
 }  // namespace
@@ -184,26 +100,17 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   if (!day) return day.error().WithPrefix("--date: ");
   SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));
 
-  // Stores.
-  auto stores = OpenStores(o);
-  if (!stores) return stores.error();
-  DataFolderOwner owner(o.data_dir, "smartcar run");
-
-  // Topology.
-  PipelineCounters counters;
+  // Stores and topology.
   std::atomic<bool> input_complete{false};
-  PipelineOptions po = PipelineOptionsFor(*stores, o);
-  po.input_complete = &input_complete;
-  po.counters = &counters;
-  EngineHealth health;
-  po.health = &health;
-  auto topo = BuildSmartCarTopology(po);
-  if (!topo) return topo.error().WithPrefix("topology: ");
+  auto session = PipelineSession::Open(
+      o, "smartcar run", [&](PipelineOptions* po) { po->input_complete = &input_complete; });
+  if (!session) return session.error();
+  PipelineSession& ps = **session;
 
   // Collector.
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
-  queue::Log* shared_log = stores->log.get();
+  queue::Log* shared_log = ps.stores().log.get();
   ao.make_log_sink = [shared_log](
                          const std::string& name,
                          collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
@@ -211,8 +118,6 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   };
   auto agent = collect::Agent::Create(CollectorProperties(o), "run", ao);
   if (!agent) return agent.error().WithPrefix("collector: ");
-
-  SMARTCAR_RETURN_IF_ERROR((*topo)->Submit());
 
   // Simulator.
   std::atomic<bool> sim_stop{false}, sim_done{false};
@@ -231,19 +136,6 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   run.stop = &sim_stop;
   run.resume = true;
   run.on_progress = [&generated](uint64_t lines) { generated = lines; };
-  std::thread sim_thread([&] {
-    gen::DriverRunStats stats;
-    sim_status = gen::RunDriverSimulator(sim, run, &stats);
-    generated = stats.lines;
-    sim_done = true;
-  });
-
-  std::atomic<bool> collect_stop{false}, collect_drain{false}, collect_done{false};
-  Status collect_status;
-  std::thread collect_thread([&] {
-    collect_status = (*agent)->Run(collect_stop, collect_drain);
-    collect_done = true;
-  });
 
   auto collected = [&]() -> uint64_t {
     for (const auto& m : (*agent)->metrics()) {
@@ -251,24 +143,38 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
     }
     return 0;
   };
-  ProgressWatch watch;
-  watch.health = &health;
-  RunMetrics metrics(o.data_dir, topo->get(),
-                     [&] { return PipelineCounterList(counters, generated, collected()); });
-  metrics.SetHealthFn([&health] { return health.Describe(); });
-  metrics.SetStateFn([&watch] {
-    std::lock_guard<std::mutex> lock(watch.mu);
-    return watch.current;
-  });
-  metrics.Start(o.metrics_host, o.metrics_port, o.status_out);
+  PipelineCounters& counters = ps.counters();
+  SMARTCAR_RETURN_IF_ERROR(ps.Start(
+      [&] {
+        const uint64_t c = collected();
+        StatusInput in;
+        in.head = "generated " + std::to_string(generated.load()) + " | collected " +
+                  std::to_string(c);
+        in.lag = static_cast<int64_t>(c) - static_cast<int64_t>(counters.consumed.load());
+        in.tail = "lag " + std::to_string(std::max<int64_t>(0, in.lag));
+        const int64_t written = GeneratedEventTimeMs(o, generated);
+        const int64_t processed = counters.event_time_ms.load();
+        if (written >= 0 && processed > 0) in.event_lag_ms = std::max<int64_t>(0, written - processed);
+        return in;
+      },
+      [&] { return PipelineCounterList(counters, generated, collected()); }));
 
-  const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  };
+  std::thread sim_thread([&] {
+    gen::DriverRunStats stats;
+    sim_status = gen::RunDriverSimulator(sim, run, &stats);
+    generated = stats.lines;
+    sim_done = true;
+  });
+  std::atomic<bool> collect_stop{false}, collect_drain{false}, collect_done{false};
+  Status collect_status;
+  std::thread collect_thread([&] {
+    collect_status = (*agent)->Run(collect_stop, collect_drain);
+    collect_done = true;
+  });
+
+  // While input is written and collected.
   bool stopping = false;
   std::chrono::steady_clock::time_point stop_requested{};
-  auto last_print = start;
   Status result;
   while (true) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -294,10 +200,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       sim_stop = true;
       result = collect_status.WithPrefix("collector: ");
     }
-    if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
-      last_print = std::chrono::steady_clock::now();
-      PrintStatus(o, counters, generated, collected(), elapsed(), false, **topo, &watch);
-    }
+    ps.MaybePrintStatus();
     if (stopping && sim_done && collect_done) break;
     if (sim_done && collect_done && collect_status.ok()) {
       input_complete = true;  // Everything generated is in the log.
@@ -315,34 +218,13 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
            std::chrono::steady_clock::now() < drain_until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    Status s = (*topo)->Shutdown(std::chrono::seconds(60));
-    if (result.ok() && !s.ok()) result = s.WithPrefix("topology: ");
+    Status s = ps.Shutdown();
+    if (result.ok()) result = s;
   } else {
-    // Wait until the topology has processed and committed everything, printing the status.
-    std::atomic<bool> topo_done{false};
-    Status topo_status;
-    std::thread waiter([&] {
-      topo_status = (*topo)->Run();
-      topo_done = true;
-    });
-    while (!topo_done) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (o.stop != nullptr && o.stop->load()) {
-        (*topo)->Stop();
-        break;
-      }
-      if (std::chrono::steady_clock::now() - last_print >= std::chrono::seconds(1)) {
-        last_print = std::chrono::steady_clock::now();
-        PrintStatus(o, counters, generated, collected(), elapsed(), false, **topo, &watch);
-      }
-    }
-    waiter.join();
-    if (!topo_status.ok()) result = topo_status.WithPrefix("topology: ");
+    // Until the topology has processed and committed everything.
+    result = ps.RunToEnd();
   }
-  if (Status ms = metrics.Finish(); !ms.ok() && o.status_out != nullptr) {
-    std::fprintf(o.status_out, "warning: %s\n", ms.message().c_str());
-  }
-  PrintStatus(o, counters, generated, collected(), elapsed(), true, **topo, &watch);
+  ps.Finish();
   if (report != nullptr) {
     report->generated = generated;
     report->collected = collected();

@@ -459,6 +459,12 @@ TEST(WorkerTest, ConsumesTheEmbeddedLogAndEndsWhenIdle) {
   ASSERT_EQ(w.exit_code, 0) << w.out;
   EXPECT_NE(w.out.find("assigned partitions [0, 1, 2, 3]"), std::string::npos) << w.out;
   EXPECT_NE(w.out.find(", 1600 rows stored"), std::string::npos) << w.out;
+  // One session for run and worker: the same status line, and the final stats of the run.
+  EXPECT_NE(w.out.find("| stored 1600 ("), std::string::npos) << w.out;
+  EXPECT_NE(w.out.find("| late 0"), std::string::npos) << w.out;
+  auto stats = RunSmartcar("topology stats --format json --data " + data);
+  ASSERT_EQ(stats.exit_code, 0) << stats.out;
+  EXPECT_NE(stats.out.find("\"name\":\"stored\",\"value\":1600"), std::string::npos) << stats.out;
   auto o = RunSmartcar("overspeed 20220426 --data " + data);
   ASSERT_EQ(o.exit_code, 0) << o.out;
   const auto reference = ::smartcar::pipeline::testing::ReferenceOverspeed(dir.file("driving.log"));

@@ -1,0 +1,157 @@
+// PipelineSession: the stores, topology, metrics endpoint, status line and run-to-end loop that
+// `smartcar run` and `smartcar worker` share.
+#include "pipeline/session.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace smartcar::pipeline {
+namespace {
+
+// Events behind the log's end above which the status line says the pipeline is catching up.
+constexpr int64_t kCatchingUpLag = 10'000;
+// Nothing stored for this long with a lag: the status line says it is stalled, and why.
+constexpr auto kStalledAfter = std::chrono::seconds(10);
+
+// Why nothing moves: the spout at max pending (a sink does not ack), a bolt's full queue (the
+// slowest stage), or nothing to read.
+std::string StallReason(const topology::Topology& topo) {
+  const topology::TopologyStats stats = topo.Stats();
+  const topology::TopologyConfig& config = topo.config();
+  std::string fullest;
+  uint64_t depth = 0;
+  for (const auto& c : stats.components) {
+    if (c.is_spout && c.total.pending >= static_cast<uint64_t>(config.max_spout_pending)) {
+      return "spout pending full (" + std::to_string(c.total.pending) + "), waiting for acks";
+    }
+    if (!c.is_spout && c.total.queue_depth > depth) {
+      depth = c.total.queue_depth;
+      fullest = c.id;
+    }
+  }
+  if (!fullest.empty())
+    return "slowest bolt '" + fullest + "' (" + std::to_string(depth) + " queued)";
+  return "waiting for the log";
+}
+
+}  // namespace
+
+PipelineSession::PipelineSession(const PipelineSettings& settings) : settings_(settings) {}
+
+PipelineSession::~PipelineSession() {
+  metrics_.reset();  // Before the topology it reads.
+  if (topology_ != nullptr) topology_->Stop();
+}
+
+Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
+    const PipelineSettings& settings, const std::string& command,
+    const std::function<void(PipelineOptions*)>& configure) {
+  std::unique_ptr<PipelineSession> s(new PipelineSession(settings));
+  auto stores = OpenStores(settings);
+  if (!stores) return Err(stores.error());
+  s->stores_ = std::move(*stores);
+  s->owner_ = std::make_unique<DataFolderOwner>(settings.data_dir, command);
+  PipelineOptions po = PipelineOptionsFor(s->stores_, settings);
+  po.counters = &s->counters_;
+  po.health = &s->health_;
+  if (configure) configure(&po);
+  auto topo = BuildSmartCarTopology(po);
+  if (!topo) return Err(topo.error().WithPrefix("topology: "));
+  s->topology_ = std::move(*topo);
+  return s;
+}
+
+Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) {
+  status_ = std::move(status);
+  SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
+  metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
+  metrics_->SetHealthFn([this] { return health_.Describe(); });
+  metrics_->SetStateFn([this] {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    return state_;
+  });
+  metrics_->Start(settings_.metrics_host, settings_.metrics_port, settings_.status_out);
+  return Status::OK();
+}
+
+std::string PipelineSession::State(const StatusInput& in, bool final) {
+  if (final) return "";
+  const auto now = std::chrono::steady_clock::now();
+  const uint64_t stored = counters_.stored.load();
+  if (stored != last_stored_ || in.lag <= 0) {
+    last_stored_ = stored;
+    last_move_ = now;
+  }
+  std::string state;
+  if (in.lag > 0 && now - last_move_ >= kStalledAfter) {
+    state = "STALLED: " + StallReason(*topology_);
+  } else if (in.lag > kCatchingUpLag) {
+    state = "catching up (lag " + std::to_string(in.lag) + " events" +
+            (in.event_lag_ms >= 0 ? ", " + std::to_string(in.event_lag_ms / 1000) +
+                                        " s of event time"
+                                  : std::string()) +
+            ")";
+  }
+  if (const std::string degraded = health_.Describe(); !degraded.empty()) {
+    state = "DEGRADED: " + degraded + (state.empty() ? "" : " | " + state);
+  }
+  return state;
+}
+
+void PipelineSession::PrintStatus(bool final) {
+  last_print_ = std::chrono::steady_clock::now();
+  const StatusInput in = status_ ? status_() : StatusInput{};
+  std::string state = State(in, final);
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    state_ = state;
+  }
+  if (settings_.status_out == nullptr) return;
+  const double seconds = std::chrono::duration<double>(last_print_ - start_).count();
+  const PipelineCounters& c = counters_;
+  const double rate = seconds > 0 ? static_cast<double>(c.stored.load()) / seconds : 0;
+  if (!state.empty()) state = " | " + state;
+  std::fprintf(settings_.status_out,
+               "%s%s | stored %llu (%.0f/s) | detections %llu | rejected %llu | late %llu%s%s%s%s",
+               settings_.status_is_tty ? "\r" : "", in.head.c_str(),
+               static_cast<unsigned long long>(c.stored.load()), rate,
+               static_cast<unsigned long long>(c.detections.load()),
+               static_cast<unsigned long long>(c.rejected.load()),
+               static_cast<unsigned long long>(c.late.load()), in.tail.empty() ? "" : " | ",
+               in.tail.c_str(), state.c_str(), (settings_.status_is_tty && !final) ? "   " : "\n");
+  std::fflush(settings_.status_out);
+}
+
+void PipelineSession::MaybePrintStatus() {
+  if (std::chrono::steady_clock::now() - last_print_ >= std::chrono::seconds(1)) {
+    PrintStatus(false);
+  }
+}
+
+Status PipelineSession::RunToEnd() {
+  while (true) {
+    if (settings_.stop != nullptr && settings_.stop->load()) return Shutdown();
+    // OK once every spout has finished (end of input, or idle) and everything is settled.
+    Status s = topology_->Run(std::chrono::milliseconds(200));
+    if (s.code() != Status::Code::kBusy) return s.ok() ? s : s.WithPrefix("topology: ");
+    MaybePrintStatus();
+  }
+}
+
+Status PipelineSession::Shutdown() {
+  // No new records; queued tuples execute and acked offsets are committed (no further than the
+  // first event of an open window: the next run rebuilds it).
+  Status s = topology_->Shutdown(std::chrono::seconds(60));
+  return s.ok() ? s : s.WithPrefix("topology: ");
+}
+
+void PipelineSession::Finish() {
+  if (metrics_ != nullptr) {
+    if (Status ms = metrics_->Finish(); !ms.ok() && settings_.status_out != nullptr) {
+      std::fprintf(settings_.status_out, "warning: %s\n", ms.message().c_str());
+    }
+  }
+  PrintStatus(true);
+}
+
+}  // namespace smartcar::pipeline
