@@ -89,9 +89,9 @@ const std::vector<std::unique_ptr<ComponentMetrics>>& Agent::metrics() const {
 
 Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std::string& name,
                                              const AgentOptions& options) {
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->agent_name = name;
+  AgentPlan plan;
+  std::vector<std::string> warnings;
+  std::map<std::string, int64_t> transaction_capacity;  // Of each channel, for batchSize checks.
   const auto agent_keys = Under(props, name);
   if (agent_keys.empty()) {
     std::set<std::string> agents;
@@ -135,8 +135,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
     auto p = params_of("channels", c);
     auto type = p->RequiredString("type");
     if (!type) return Err(type.error());
-    auto cp = std::make_unique<ChannelPath>();
-    cp->name = c;
+    AgentPlan::Channel cp;
+    cp.name = c;
     if (*type == "memory" || *type == "SPILLABLEMEMORY") {
       auto cap = p->Int("capacity", 100, 1, INT64_MAX);
       auto tx = p->Int("transactionCapacity", 100, 1, INT64_MAX);
@@ -145,14 +145,14 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
       if (*tx > *cap)
         return Err(p->Error("transactionCapacity",
                             "is larger than capacity (" + std::to_string(*cap) + ")"));
-      cp->transaction_capacity = *tx;
+      cp.transaction_capacity = *tx;
       p->String("keep-alive", "");
       p->String("byteCapacity", "");
       p->String("byteCapacityBufferPercentage", "");
     } else if (*type == "file") {
       auto tx = p->Int("transactionCapacity", 10000, 1, INT64_MAX);
       if (!tx) return Err(tx.error());
-      cp->transaction_capacity = *tx;
+      cp.transaction_capacity = *tx;
       for (const char* k :
            {"checkpointDir", "dataDirs", "capacity", "useDualCheckpoints", "backupCheckpointDir"}) {
         p->String(k, "");
@@ -160,15 +160,15 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
     } else {
       return Err(p->Error("type", "unknown channel type '" + *type + "' (memory, file)"));
     }
-    cp->metrics = impl->NewMetrics("channel", c);
-    impl->channels[c] = std::move(cp);
+    transaction_capacity[c] = cp.transaction_capacity;
+    plan.channels.push_back(std::move(cp));
     all_params.push_back(std::move(p));
   }
 
   // Sinks, grouped by channel.
   SinkEnv sink_env;
   sink_env.data_dir = options.data_dir;
-  sink_env.warnings = &impl->warnings;
+  sink_env.warnings = &warnings;
   sink_env.logger_out = options.logger_out;
   sink_env.make_log_sink = options.make_log_sink;
   std::map<std::string, std::unique_ptr<Sink>> sinks;
@@ -179,7 +179,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
     if (!type) return Err(type.error());
     auto channel = p->RequiredString("channel");
     if (!channel) return Err(channel.error());
-    if (impl->channels.count(*channel) == 0) {
+    if (transaction_capacity.count(*channel) == 0) {
       return Err(p->Error("channel", "'" + *channel + "' is not in " + name + ".channels"));
     }
     Result<std::unique_ptr<Sink>> sink = Err(Status::OK());
@@ -248,37 +248,30 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
   for (auto& [k, s] : sinks) {
     if (grouped.count(k) == 0) per_channel[sink_channel[k]].push_back(std::move(s));
   }
-  for (auto& [c, cp] : impl->channels) {
-    auto& list_for = per_channel[c];
+  for (AgentPlan::Channel& cp : plan.channels) {
+    auto& list_for = per_channel[cp.name];
     if (list_for.empty()) {
       return Err(LineError(line_of("channels"), name + ".channels",
-                           "channel '" + c + "' has no sink reading it"));
+                           "channel '" + cp.name + "' has no sink reading it"));
     }
-    if (list_for.size() == 1) {
-      cp->sink = std::move(list_for.front());
-    } else {  // Several sinks on one channel take turns, as Flume's sink runners do.
-      SinkGroupOptions go;
-      go.kind = SinkGroupOptions::Kind::kLoadBalance;
-      cp->sink = MakeSinkGroup(c + "-sinks", std::move(list_for), go);
-    }
+    cp.sinks = std::move(list_for);
   }
 
   // Sources.
-  SourceEnv source_env{options.data_dir, &impl->warnings};
+  SourceEnv source_env{options.data_dir, &warnings};
   InterceptorEnv icpt_env{options.data_dir, ""};
   for (const auto& s : source_names) {
     auto p = params_of("sources", s);
     auto type = p->RequiredString("type");
     if (!type) return Err(type.error());
-    auto sp = std::make_unique<SourcePath>();
-    sp->name = s;
+    AgentPlan::SourceEntry sp;
+    sp.name = s;
     for (const auto& c : Words(p->String("channels", ""))) {
-      auto it = impl->channels.find(c);
-      if (it == impl->channels.end())
+      if (transaction_capacity.count(c) == 0)
         return Err(p->Error("channels", "'" + c + "' is not in " + name + ".channels"));
-      sp->channels.push_back(it->second.get());
+      sp.channels.push_back(c);
     }
-    if (sp->channels.empty())
+    if (sp.channels.empty())
       return Err(p->Error("channels", "a source needs at least one channel"));
     auto selector = p->Enum("selector.type", "replicating", {"replicating", "multiplexing"});
     if (!selector) return Err(selector.error());
@@ -286,12 +279,12 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
       return Err(p->Error("selector.type", "multiplexing is not supported yet"));
     auto batch = p->Int("batchSize", 100, 1, 1'000'000);
     if (!batch) return Err(batch.error());
-    sp->batch_size = static_cast<size_t>(*batch);
-    for (ChannelPath* c : sp->channels) {
-      if (*batch > c->transaction_capacity) {
-        return Err(p->Error("batchSize", std::to_string(*batch) + " is larger than channel '" +
-                                             c->name + "' transactionCapacity (" +
-                                             std::to_string(c->transaction_capacity) + ")"));
+    sp.batch_size = static_cast<size_t>(*batch);
+    for (const std::string& c : sp.channels) {
+      if (*batch > transaction_capacity[c]) {
+        return Err(p->Error("batchSize", std::to_string(*batch) + " is larger than channel '" + c +
+                                             "' transactionCapacity (" +
+                                             std::to_string(transaction_capacity[c]) + ")"));
       }
     }
     Result<std::unique_ptr<Source>> src = Err(Status::OK());
@@ -309,7 +302,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
           p->Error("type", "unknown source type '" + t + "' (TAILDIR, spooldir, exec, stdin)"));
     }
     if (!src) return Err(src.error());
-    sp->source = std::move(*src);
+    sp.source = std::move(*src);
     for (const auto& i : Words(p->String("interceptors", ""))) {
       auto raw = Under(Under(agent_keys, "sources." + s), "interceptors." + i);
       const int tl = raw.count("type") ? raw["type"].line : p->type_line();
@@ -318,11 +311,10 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
       if (!itype) return Err(itype.error());
       auto icpt = MakeInterceptor(*itype, &iparams, icpt_env);
       if (!icpt) return Err(icpt.error());
-      for (auto& w : iparams.UnusedKeyWarnings()) impl->warnings.push_back(w);
-      sp->interceptors.push_back(std::move(*icpt));
+      for (auto& w : iparams.UnusedKeyWarnings()) warnings.push_back(w);
+      sp.interceptors.push_back(std::move(*icpt));
     }
-    sp->metrics = impl->NewMetrics("source", s);
-    impl->sources.push_back(std::move(sp));
+    plan.sources.push_back(std::move(sp));
     all_params.push_back(std::move(p));
   }
 
@@ -330,20 +322,76 @@ Result<std::unique_ptr<Agent>> Agent::Create(const Properties& props, const std:
     for (auto& w : p->UnusedKeyWarnings()) {
       // Interceptor keys were checked with their own interceptor.
       if (w.find(".interceptors.") != std::string::npos) continue;
-      impl->warnings.push_back(w);
+      warnings.push_back(w);
     }
   }
   for (const auto& [k, v] : agent_keys) {
     if (used_keys.count(k) == 0) {
-      impl->warnings.push_back("line " + std::to_string(v.line) + ": unknown key '" + name + "." +
-                               k + "' ignored");
+      warnings.push_back("line " + std::to_string(v.line) + ": unknown key '" + name + "." + k +
+                         "' ignored");
     }
   }
   // Warnings in file order.
   auto line_number = [](const std::string& w) { return std::atoi(w.c_str() + 5); };
   std::stable_sort(
-      impl->warnings.begin(), impl->warnings.end(),
+      warnings.begin(), warnings.end(),
       [&](const std::string& a, const std::string& b) { return line_number(a) < line_number(b); });
+  auto agent = Create(std::move(plan), name, options);
+  if (agent) (*agent)->impl_->warnings = std::move(warnings);
+  return agent;
+}
+
+Result<std::unique_ptr<Agent>> Agent::Create(AgentPlan plan, const std::string& name,
+                                             const AgentOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->agent_name = name;
+  if (plan.sources.empty()) return Err(Status::InvalidArgument(name + ": the agent has no sources"));
+  for (AgentPlan::Channel& c : plan.channels) {
+    if (c.sinks.empty()) {
+      return Err(Status::InvalidArgument(name + ": channel '" + c.name +
+                                         "' has no sink reading it"));
+    }
+    auto cp = std::make_unique<ChannelPath>();
+    cp->name = c.name;
+    cp->transaction_capacity = c.transaction_capacity;
+    if (c.sinks.size() == 1) {
+      cp->sink = std::move(c.sinks.front());
+    } else {  // Several sinks on one channel take turns, as Flume's sink runners do.
+      SinkGroupOptions go;
+      go.kind = SinkGroupOptions::Kind::kLoadBalance;
+      cp->sink = MakeSinkGroup(c.name + "-sinks", std::move(c.sinks), go);
+    }
+    cp->metrics = impl->NewMetrics("channel", c.name);
+    impl->channels[c.name] = std::move(cp);
+  }
+  for (AgentPlan::SourceEntry& s : plan.sources) {
+    auto sp = std::make_unique<SourcePath>();
+    sp->name = s.name;
+    sp->source = std::move(s.source);
+    sp->interceptors = std::move(s.interceptors);
+    sp->batch_size = s.batch_size;
+    if (sp->source == nullptr || s.channels.empty()) {
+      return Err(Status::InvalidArgument(name + ": source '" + s.name +
+                                         "' needs a source and at least one channel"));
+    }
+    for (const std::string& c : s.channels) {
+      auto it = impl->channels.find(c);
+      if (it == impl->channels.end()) {
+        return Err(Status::InvalidArgument(name + ": source '" + s.name + "': channel '" + c +
+                                           "' is not in the agent"));
+      }
+      if (static_cast<int64_t>(s.batch_size) > it->second->transaction_capacity) {
+        return Err(Status::InvalidArgument(
+            name + ": source '" + s.name + "': batch size " + std::to_string(s.batch_size) +
+            " is larger than channel '" + c + "' transaction capacity (" +
+            std::to_string(it->second->transaction_capacity) + ")"));
+      }
+      sp->channels.push_back(it->second.get());
+    }
+    sp->metrics = impl->NewMetrics("source", s.name);
+    impl->sources.push_back(std::move(sp));
+  }
   return std::unique_ptr<Agent>(new Agent(std::move(impl)));
 }
 

@@ -16,8 +16,10 @@
 #include <vector>
 
 #include "collect/component_params.h"
+#include "collect/interceptor.h"
 #include "collect/properties.h"
 #include "collect/sink.h"
+#include "collect/source.h"
 #include "core/status.h"
 
 namespace smartcar::collect {
@@ -51,11 +53,36 @@ struct ComponentMetrics {
   std::atomic<uint64_t> lag_bytes{0};  // Sources: bytes of input not yet committed.
 };
 
+// An agent assembled in code from components already built (NewTaildirSource, NewLogSink,
+// NewRegexFilter, ...): what a properties file describes, without the text.
+struct AgentPlan {
+  struct Channel {
+    std::string name;
+    int64_t transaction_capacity = 100;  // The largest batch a source may put.
+    // The sinks draining it; several take turns (load balancing), as Flume's sink runners do.
+    std::vector<std::unique_ptr<Sink>> sinks;
+  };
+  struct SourceEntry {
+    std::string name;  // With the agent's name, the key its position is stored under.
+    std::unique_ptr<Source> source;
+    std::vector<std::unique_ptr<Interceptor>> interceptors;  // In order.
+    std::vector<std::string> channels;                       // Names of `channels` entries.
+    size_t batch_size = 100;
+  };
+  std::vector<Channel> channels;
+  std::vector<SourceEntry> sources;
+};
+
 class Agent {
  public:
   // Builds agent `name` from `props`. Unknown keys become warnings naming key and line; wrong
   // values, unknown types and broken wiring are InvalidArgument naming key and line.
   static Result<std::unique_ptr<Agent>> Create(const Properties& props, const std::string& name,
+                                               const AgentOptions& options);
+  // Builds agent `name` from `plan`. InvalidArgument for broken wiring (a channel without sinks,
+  // a source without channels or naming an unknown one, a batch larger than a channel's
+  // transaction capacity).
+  static Result<std::unique_ptr<Agent>> Create(AgentPlan plan, const std::string& name,
                                                const AgentOptions& options);
   ~Agent();
 

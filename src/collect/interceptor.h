@@ -31,4 +31,8 @@ Result<std::unique_ptr<Interceptor>> MakeInterceptor(const std::string& type,
                                                      ComponentParams* params,
                                                      const InterceptorEnv& env);
 
+// Flume's regex_filter built in code: keeps the events whose body matches `regex` somewhere
+// (drops them instead when `exclude`). InvalidArgument when `regex` is not valid.
+Result<std::unique_ptr<Interceptor>> NewRegexFilter(const std::string& regex, bool exclude);
+
 }  // namespace smartcar::collect

@@ -203,11 +203,9 @@ Result<std::unique_ptr<Interceptor>> MakeInterceptor(const std::string& type, Co
     const std::string regex = p->String("regex", ".*");
     auto exclude = p->Bool("excludeEvents", false);
     if (!exclude) return Err(exclude.error());
-    auto re = std::make_unique<RE2>(regex, RE2::Quiet);
-    if (!re->ok())
-      return Err(
-          p->Error("regex", "'" + regex + "' is not a valid regular expression: " + re->error()));
-    return std::unique_ptr<Interceptor>(new RegexFilterInterceptor(std::move(re), *exclude));
+    auto filter = NewRegexFilter(regex, *exclude);
+    if (!filter) return Err(p->Error("regex", filter.error().message()));
+    return filter;
   }
   if (type == "collect_day" || type.find("CollectDayInterceptor") != std::string::npos) {
     return std::unique_ptr<Interceptor>(new CollectDayInterceptor());
@@ -226,6 +224,15 @@ Result<std::unique_ptr<Interceptor>> MakeInterceptor(const std::string& type, Co
       "line " + std::to_string(p->type_line()) + ": " + p->prefix() +
       ".type: unknown interceptor type '" + type +
       "' (built in: timestamp, host, static, regex_filter, collect_day, parse)"));
+}
+
+Result<std::unique_ptr<Interceptor>> NewRegexFilter(const std::string& regex, bool exclude) {
+  auto re = std::make_unique<RE2>(regex, RE2::Quiet);
+  if (!re->ok()) {
+    return Err(Status::InvalidArgument("'" + regex +
+                                       "' is not a valid regular expression: " + re->error()));
+  }
+  return std::unique_ptr<Interceptor>(new RegexFilterInterceptor(std::move(re), exclude));
 }
 
 }  // namespace smartcar::collect

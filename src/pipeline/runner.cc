@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "collect/agent.h"
+#include "collect/interceptor.h"
 #include "collect/sinks/log_sink.h"
+#include "collect/sources/sources.h"
 #include "core/event_time.h"
 #include "core/file.h"
 #include "gen/driver_simulator.h"
@@ -52,34 +54,39 @@ Status CheckManifest(const RunOptions& o) {
   return Status::OK();
 }
 
-// The collector: the pilot agent's driving half, with TAILDIR.
-collect::Properties CollectorProperties(const RunOptions& o) {
-  const std::string logs = o.data().Logs();
-  collect::Properties p;
-  int line = 1;
-  auto set = [&](const std::string& k, const std::string& v) {
-    p["run." + k] = collect::PropertyValue{v, line++};
-  };
-  set("sources", "driving");
-  set("channels", "c");
-  set("sinks", "log");
-  set("sources.driving.type", "TAILDIR");
-  set("sources.driving.filegroups", "g");
-  set("sources.driving.filegroups.g", logs + "/SmartCarDriverInfo\\.log");
-  set("sources.driving.positionFile", DataFolder::kCollectorPositions);
-  set("sources.driving.batchSize", "1000");
-  set("sources.driving.channels", "c");
-  set("sources.driving.interceptors", "f");
-  set("sources.driving.interceptors.f.type", "regex_filter");
-  set("sources.driving.interceptors.f.regex", "^\\d{14}");
-  set("channels.c.type", "memory");
-  set("channels.c.capacity", "10000");
-  set("channels.c.transactionCapacity", "1000");
-  set("sinks.log.type", "log");
-  set("sinks.log.channel", "c");
-  set("sinks.log.topic", kDriverTopic);
-  set("sinks.log.keyField", "2");
-  return p;
+// The collector: the pilot agent's driving half (TAILDIR → header filter → memory channel →
+// the durable log, keyed by car number), built from typed options. Its source is "run.driving",
+// the key its position is stored under in the log.
+Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue::Log* log) {
+  collect::TaildirOptions tail;
+  tail.file_patterns = {o.data().Logs() + "/SmartCarDriverInfo\\.log"};
+  tail.position_file = DataFolder::kCollectorPositions;
+  std::vector<std::string> warnings;
+  auto source = collect::NewTaildirSource(tail, collect::SourceEnv{o.data_dir, &warnings});
+  if (!source) return Err(source.error());
+  auto filter = collect::NewRegexFilter("^\\d{14}", /*exclude=*/false);  // Data lines only.
+  if (!filter) return Err(filter.error());
+  collect::LogSinkOptions to_log;
+  to_log.topic = kDriverTopic;
+  to_log.key_field = 2;  // car_number
+  auto sink = collect::NewLogSink("log", to_log, log);
+  if (!sink) return Err(sink.error());
+
+  collect::AgentPlan plan;
+  plan.channels.emplace_back();
+  plan.channels[0].name = "c";
+  plan.channels[0].transaction_capacity = 1000;
+  plan.channels[0].sinks.push_back(std::move(*sink));
+  plan.sources.emplace_back();
+  collect::AgentPlan::SourceEntry& driving = plan.sources[0];
+  driving.name = "driving";
+  driving.source = std::move(*source);
+  driving.interceptors.push_back(std::move(*filter));
+  driving.channels = {"c"};
+  driving.batch_size = 1000;
+  collect::AgentOptions ao;
+  ao.data_dir = o.data_dir;
+  return collect::Agent::Create(std::move(plan), "run", ao);
 }
 
 // The newest event time the simulator has written: its start day plus the ticks written.
@@ -108,15 +115,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   PipelineSession& ps = **session;
 
   // Collector.
-  collect::AgentOptions ao;
-  ao.data_dir = o.data_dir;
-  queue::Log* shared_log = ps.stores().log.get();
-  ao.make_log_sink = [shared_log](
-                         const std::string& name,
-                         collect::ComponentParams* p) -> Result<std::unique_ptr<collect::Sink>> {
-    return collect::MakeLogSink(name, p, shared_log);
-  };
-  auto agent = collect::Agent::Create(CollectorProperties(o), "run", ao);
+  auto agent = NewCollector(o, ps.stores().log.get());
   if (!agent) return agent.error().WithPrefix("collector: ");
 
   // Simulator.

@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "collect/interceptor.h"
 #include "collect/sinks/sinks.h"
+#include "collect/sources/sources.h"
 #include "collect_test_util.h"
 #include "core/line_reader.h"
 #include "test_util.h"
@@ -286,6 +288,82 @@ uint64_t CountLinesUnder(const fs::path& dir, uint64_t* files) {
 
 // The pilot's own agent file (conf/smartcar-agent.properties) with only its paths changed
 // delivers the pilot's sample files with their header lines filtered out.
+// The same collector as TailConfig(dir, regex filter), built in code from typed options (what
+// `smartcar run` does): the same lines arrive, and broken wiring is a clear error.
+TEST(AgentPlanTest, BuiltInCodeDeliversWhatThePropertiesFileDelivers) {
+  ::smartcar::testing::TempDir dir;
+  fs::create_directories(dir.file("in"));
+  ::smartcar::testing::WriteFile(dir.file("in/a.log"), "header\n20220426000000,A\nx\n20220426000001,B\n");
+  std::map<std::string, std::shared_ptr<MemorySinkState>> from_file;
+  auto configured = Build(TailConfig(dir.file("in"),
+                                     "a.sources.s.interceptors = f\n"
+                                     "a.sources.s.interceptors.f.type = regex_filter\n"
+                                     "a.sources.s.interceptors.f.regex = ^\\\\d{14}\n"),
+                          dir.file("d1"), &from_file);
+  ASSERT_TRUE(configured.has_value()) << configured.error().ToString();
+  ASSERT_TRUE(Drain(configured->get()).ok());
+
+  TaildirOptions tail;
+  tail.file_patterns = {dir.file("in") + "/.*\\.log"};
+  tail.position_file = "pos.json";
+  auto source = NewTaildirSource(tail, SourceEnv{dir.file("d2"), nullptr});
+  ASSERT_TRUE(source.has_value()) << source.error().ToString();
+  auto filter = NewRegexFilter("^\\d{14}", false);
+  ASSERT_TRUE(filter.has_value());
+  auto state = std::make_shared<MemorySinkState>();
+  AgentPlan plan;
+  plan.channels.emplace_back();
+  plan.channels[0].name = "c";
+  plan.channels[0].sinks.push_back(std::make_unique<testing::MemorySink>("k", state));
+  plan.sources.emplace_back();
+  plan.sources[0].name = "s";
+  plan.sources[0].source = std::move(*source);
+  plan.sources[0].interceptors.push_back(std::move(*filter));
+  plan.sources[0].channels = {"c"};
+  plan.sources[0].batch_size = 7;
+  std::map<std::string, std::shared_ptr<MemorySinkState>> unused;
+  auto built = Agent::Create(std::move(plan), "a", testing::MemoryLogOptions(dir.file("d2"), &unused));
+  ASSERT_TRUE(built.has_value()) << built.error().ToString();
+  ASSERT_TRUE(Drain(built->get()).ok());
+  EXPECT_EQ(state->Bodies(), (std::vector<std::string>{"20220426000000,A", "20220426000001,B"}));
+  EXPECT_EQ(state->Bodies(), from_file["k"]->Bodies());
+  EXPECT_TRUE(fs::exists(dir.file("d2/pos.json")));  // Relative to the agent's folder.
+
+  // Broken plans and options say what is wrong.
+  AgentPlan no_sink;
+  no_sink.channels.emplace_back();
+  no_sink.channels[0].name = "c";
+  no_sink.sources.emplace_back();
+  auto e1 = Agent::Create(std::move(no_sink), "a", testing::MemoryLogOptions(dir.file("d3"), &unused));
+  ASSERT_FALSE(e1.has_value());
+  EXPECT_NE(e1.error().message().find("channel 'c' has no sink reading it"), std::string::npos)
+      << e1.error().message();
+  AgentPlan too_big;
+  too_big.channels.emplace_back();
+  too_big.channels[0].name = "c";
+  too_big.channels[0].transaction_capacity = 10;
+  too_big.channels[0].sinks.push_back(std::make_unique<testing::MemorySink>("k", state));
+  too_big.sources.emplace_back();
+  too_big.sources[0].name = "s";
+  too_big.sources[0].source = std::move(*NewTaildirSource(tail, SourceEnv{dir.file("d4"), nullptr}));
+  too_big.sources[0].channels = {"c"};
+  too_big.sources[0].batch_size = 11;
+  auto e2 = Agent::Create(std::move(too_big), "a", testing::MemoryLogOptions(dir.file("d4"), &unused));
+  ASSERT_FALSE(e2.has_value());
+  EXPECT_NE(e2.error().message().find("batch size 11 is larger than channel 'c' transaction capacity (10)"),
+            std::string::npos)
+      << e2.error().message();
+  auto bad_regex = NewRegexFilter("(", false);
+  ASSERT_FALSE(bad_regex.has_value());
+  EXPECT_NE(bad_regex.error().message().find("'(' is not a valid regular expression"), std::string::npos);
+  TaildirOptions bad_tail;
+  bad_tail.file_patterns = {dir.file("in") + "/x["};
+  auto bad_source = NewTaildirSource(bad_tail, SourceEnv{dir.file("d5"), nullptr});
+  ASSERT_FALSE(bad_source.has_value());
+  EXPECT_NE(bad_source.error().message().find("file pattern '" + dir.file("in") + "/x['"), std::string::npos)
+      << bad_source.error().message();
+}
+
 TEST(PilotAgentTest, DeliversThePilotSamples) {
   ::smartcar::testing::TempDir dir;
   std::string conf = ::smartcar::testing::ReadFile(std::string(SMARTCAR_SOURCE_DIR) +

@@ -103,19 +103,28 @@ Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentPara
   p->String("kafka.flumeBatchSize", "");
   p->String("kafka.producer.acks", "");
   (void)p->Subtree("kafka.producer");
-  auto described = log->DescribeTopic(topic);
+  LogSinkOptions o;
+  o.topic = topic;
+  o.key_field = static_cast<int>(*key_field);
+  o.partitions = static_cast<int>(*partitions);
+  return NewLogSink(name, o, log);
+}
+
+Result<std::unique_ptr<Sink>> NewLogSink(const std::string& name, const LogSinkOptions& o,
+                                         queue::Log* log) {
+  SMARTCAR_RETURN_IF_ERROR(queue::ValidateTopicName(o.topic));
+  auto described = log->DescribeTopic(o.topic);
   if (!described) {
     if (!described.error().IsNotFound()) return Err(described.error());
     queue::CreateTopicOptions create;
-    create.name = topic;
-    create.config.partitions = static_cast<int32_t>(*partitions);
+    create.name = o.topic;
+    create.config.partitions = static_cast<int32_t>(o.partitions);
     Status s = log->CreateTopic(create);
     if (!s.ok() && s.message().find("already exists") == std::string::npos) return Err(s);
   }
   auto producer = log->NewProducer(queue::ProducerOptions{});
   if (!producer) return Err(producer.error());
-  return std::unique_ptr<Sink>(
-      new LogSink(name, log, std::move(*producer), topic, static_cast<int>(*key_field)));
+  return std::unique_ptr<Sink>(new LogSink(name, log, std::move(*producer), o.topic, o.key_field));
 }
 
 }  // namespace smartcar::collect

@@ -21,6 +21,17 @@ namespace smartcar::collect {
 Result<std::unique_ptr<Sink>> MakeLogSink(const std::string& name, ComponentParams* params,
                                           queue::Log* log);
 
+// A durable-log sink built in code (what MakeLogSink reads from Flume's keys).
+struct LogSinkOptions {
+  std::string topic = "SmartCar-Topic";  // Created with `partitions` when missing.
+  int key_field = 0;  // 1-based comma field used as the record key; 0 = the `key` header if any.
+  int partitions = 4;
+};
+// InvalidArgument for a topic name the log refuses; the log's error when the topic cannot be
+// described or created.
+Result<std::unique_ptr<Sink>> NewLogSink(const std::string& name, const LogSinkOptions& options,
+                                         queue::Log* log);
+
 // The brokers a KafkaSink's keys name ("" for none: use the embedded log).
 std::string LogSinkBrokers(ComponentParams* params);
 

@@ -21,6 +21,21 @@ struct SourceEnv {
 // atomically on each commit.
 Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* params, const SourceEnv& env);
 
+// A TAILDIR source built in code (what MakeTaildirSource reads from Flume's keys).
+struct TaildirOptions {
+  // One per file group: "FOLDER/NAME": the folder is literal, the file name a regular
+  // expression matched against whole names (Flume's `filegroups.<g>`).
+  std::vector<std::string> file_patterns;
+  std::string position_file = "taildir_position.json";  // Relative to SourceEnv::data_dir.
+  bool file_header = false;  // Add the file's path as header `file_header_key`.
+  std::string file_header_key = "file";
+  bool skip_to_end = false;  // New files (no position yet) start at their end.
+};
+// InvalidArgument naming the pattern when one is not a valid regular expression; the position
+// file's error when it cannot be read.
+Result<std::unique_ptr<Source>> NewTaildirSource(const TaildirOptions& options,
+                                                 const SourceEnv& env);
+
 // spooldir: reads each file of a folder once; marks it `.COMPLETED` (or deletes it) only after
 // all its lines are committed; resumes mid-file after a restart; a file that changes while being
 // read is an error naming it.

@@ -280,42 +280,70 @@ class TaildirSource final : public Source {
   std::string buf_;
 };
 
+// A file group of `pattern`, or why not ("'x[' is not a valid regular expression: ...").
+Result<FileGroup> CompileFileGroup(const std::string& pattern) {
+  // Flume: the folder part is literal, the file-name part a regular expression.
+  const std::filesystem::path full(pattern);
+  FileGroup group;
+  group.dir = full.parent_path().string();
+  group.name_pattern = std::make_unique<RE2>(full.filename().string(), RE2::Quiet);
+  if (!group.name_pattern->ok()) {
+    return Err(Status::InvalidArgument("'" + full.filename().string() +
+                                       "' is not a valid regular expression: " +
+                                       group.name_pattern->error()));
+  }
+  return group;
+}
+
+Result<std::unique_ptr<Source>> OpenTaildir(std::vector<FileGroup> groups,
+                                            const TaildirOptions& o, const SourceEnv& env) {
+  std::string position = o.position_file;
+  if (!position.empty() && position[0] != '/')
+    position = (std::filesystem::path(env.data_dir) / position).string();
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(position).parent_path(), ec);
+  auto src = std::make_unique<TaildirSource>(std::move(groups), position, o.file_header,
+                                             o.file_header_key, o.skip_to_end);
+  SMARTCAR_RETURN_IF_ERROR(src->Init());
+  return std::unique_ptr<Source>(std::move(src));
+}
+
 }  // namespace
+
+Result<std::unique_ptr<Source>> NewTaildirSource(const TaildirOptions& options,
+                                                 const SourceEnv& env) {
+  std::vector<FileGroup> groups;
+  for (const std::string& pattern : options.file_patterns) {
+    auto group = CompileFileGroup(pattern);
+    if (!group) return Err(group.error().WithPrefix("file pattern '" + pattern + "': "));
+    groups.push_back(std::move(*group));
+  }
+  return OpenTaildir(std::move(groups), options, env);
+}
 
 Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* p, const SourceEnv& env) {
   auto names = p->RequiredString("filegroups");
   if (!names) return Err(names.error());
+  TaildirOptions o;
   std::vector<FileGroup> groups;
   std::istringstream ss(*names);
   std::string g;
   while (ss >> g) {
     auto pattern = p->RequiredString("filegroups." + g);
     if (!pattern) return Err(pattern.error());
-    // Flume: the folder part is literal, the file-name part a regular expression.
-    const std::filesystem::path full(*pattern);
-    FileGroup group;
-    group.dir = full.parent_path().string();
-    group.name_pattern = std::make_unique<RE2>(full.filename().string(), RE2::Quiet);
-    if (!group.name_pattern->ok()) {
-      return Err(p->Error("filegroups." + g, "'" + full.filename().string() +
-                                                 "' is not a valid regular expression: " +
-                                                 group.name_pattern->error()));
-    }
-    groups.push_back(std::move(group));
+    auto group = CompileFileGroup(*pattern);
+    if (!group) return Err(p->Error("filegroups." + g, group.error().message()));
+    groups.push_back(std::move(*group));
   }
-  std::string position = p->String("positionFile", "taildir_position.json");
-  if (!position.empty() && position[0] != '/')
-    position = (std::filesystem::path(env.data_dir) / position).string();
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(position).parent_path(), ec);
+  o.position_file = p->String("positionFile", o.position_file);
   auto file_header = p->Bool("fileHeader", false);
   if (!file_header) return Err(file_header.error());
   auto skip = p->Bool("skipToEnd", false);
   if (!skip) return Err(skip.error());
-  auto src = std::make_unique<TaildirSource>(std::move(groups), position, *file_header,
-                                             p->String("fileHeaderKey", "file"), *skip);
-  SMARTCAR_RETURN_IF_ERROR(src->Init());
-  return std::unique_ptr<Source>(std::move(src));
+  o.file_header = *file_header;
+  o.file_header_key = p->String("fileHeaderKey", o.file_header_key);
+  o.skip_to_end = *skip;
+  return OpenTaildir(std::move(groups), o, env);
 }
 
 }  // namespace smartcar::collect
