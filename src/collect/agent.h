@@ -71,6 +71,7 @@ struct AgentPlan {
   };
   std::vector<Channel> channels;
   std::vector<SourceEntry> sources;
+  std::vector<std::string> warnings;  // Found while building it; Agent::warnings() reports them.
 };
 
 class Agent {
