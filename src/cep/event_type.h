@@ -21,7 +21,7 @@ struct EventType {
   std::string name;
   std::vector<std::string> aliases;  // Other names accepted in FROM.
   std::vector<FieldDef> fields;
-  bool is_driver = false;  // Events are DriverEvents, fields read by index (see runtime/event.h).
+  bool is_driver = false;  // Events are DriverEvents, fields read by index (see stored_event.h).
 
   // Index of the field called `name` in either spelling, or -1.
   int FindField(std::string_view name) const;

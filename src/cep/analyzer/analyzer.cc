@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "cep/functions/regex_matcher.h"
 #include "cep/functions/scalar.h"
 #include "cep/parser/lexer.h"
 #include "cep/parser/parser.h"

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string_view>
 
-#include "cep/runtime/expr.h"
+#include "cep/expr.h"
 #include "cep/value.h"
 
 namespace smartcar::cep {

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cep/runtime/expr.h"
+#include "cep/expr.h"
 
 namespace smartcar::cep {
 

@@ -11,7 +11,7 @@
 
 #include "cep/event_type.h"
 #include "cep/functions/aggregate.h"
-#include "cep/runtime/expr.h"
+#include "cep/expr.h"
 #include "cep/windows/window.h"
 
 namespace smartcar::cep {

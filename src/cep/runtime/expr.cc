@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "cep/functions/aggregate.h"
+#include "cep/functions/regex_matcher.h"
 
 namespace smartcar::cep {
 

@@ -1,54 +1,18 @@
-// CExpr: a checked, compiled expression (fields resolved to indexes, aggregates to slots,
-// functions to pointers). Evaluated by a switch, without name lookups or string maps.
+// Eval: evaluates a CExpr (cep/expr.h) on a stored event and a group's aggregate states, by a
+// switch, without name lookups or string maps.
 #pragma once
 
 #include <memory>
 #include <vector>
 
-#include "cep/runtime/event.h"
-#include "cep/runtime/regex_matcher.h"
+#include "cep/expr.h"
+#include "cep/stored_event.h"
 #include "cep/value.h"
 
 namespace smartcar::cep {
 
 struct AggSpec;
 struct AggState;
-
-enum class Op : uint8_t {
-  kConst,
-  kField,  // index: field of the current event
-  kAgg,    // index: aggregate slot
-  kNeg,
-  kNot,
-  kArith,   // sub: + - * / %
-  kConcat,  // ||
-  kCmp,     // sub: = ! < l > g  (!= <= >=)
-  kAnd,
-  kOr,
-  kBetween,
-  kIn,
-  kLike,
-  kRegexp,
-  kIsNull,
-  kCase,
-  kCall,
-};
-
-using ScalarFn = Value (*)(const Value* args, size_t n, Type result);
-
-struct CExpr {
-  Op op = Op::kConst;
-  Type type = Type::kNull;
-  char sub = 0;
-  int index = -1;
-  bool negated = false;
-  bool has_operand = false;
-  bool has_else = false;
-  Value constant;
-  std::vector<CExpr> kids;
-  ScalarFn fn = nullptr;
-  std::shared_ptr<const RegexMatcher> regex;  // Constant REGEXP pattern.
-};
 
 struct EvalCtx {
   const StoredEvent* event = nullptr;  // May be null when only aggregates are read.

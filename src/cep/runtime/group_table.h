@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "cep/functions/aggregate.h"
-#include "cep/runtime/event.h"
+#include "cep/stored_event.h"
 
 namespace smartcar::cep {
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "cep/runtime/expr.h"
 #include "cep/windows/makers.h"
 
 namespace smartcar::cep {

@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-#include "cep/runtime/event.h"
+#include "cep/stored_event.h"
 
 namespace smartcar::cep {
 

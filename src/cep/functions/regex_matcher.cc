@@ -2,7 +2,7 @@
 // this is the only file that includes it.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include "cep/runtime/regex_matcher.h"
+#include "cep/functions/regex_matcher.h"
 
 #include <regex>
 

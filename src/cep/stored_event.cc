@@ -1,6 +1,6 @@
 // Field access on stored events: a DriverEvent's fields by DriverCarInfo index, or a derived
 // stream row's columns, plus the hot-path key and integer readers that build no Value.
-#include "cep/runtime/event.h"
+#include "cep/stored_event.h"
 
 #include "cep/event_type.h"
 
