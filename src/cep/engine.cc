@@ -4,7 +4,7 @@
 #include <deque>
 #include <map>
 
-#include "cep/analyzer/analyzer.h"
+#include "cep/planner/planner.h"
 #include "cep/parser/parser.h"
 #include "cep/runtime/statement.h"
 #include "cep/windows/registry.h"
@@ -49,7 +49,7 @@ Result<CompiledRule> Compile(std::string_view epl) {
   if (!parsed) return Err(parsed.error());
   if (parsed->empty()) return Err(Status::InvalidArgument("the rule file has no statements"));
   Catalog catalog;
-  Result<std::vector<std::shared_ptr<const StatementPlan>>> plans = Analyze(*parsed, &catalog);
+  Result<std::vector<std::shared_ptr<const StatementPlan>>> plans = PlanStatements(*parsed, &catalog);
   if (!plans) return Err(plans.error());
   CompiledRule rule;
   rule.plans_ = std::move(*plans);

@@ -1,3 +1,7 @@
+// The analyzer's ExprBinder: every EPL expression form (fields in both spellings and with a
+// stream prefix, select aliases, literals, operators with SQL's typing, scalar functions by
+// name and arity, aggregates with shared slots, CASE, IN, BETWEEN, LIKE, REGEXP) checked and
+// bound into a CExpr. One switch over the AST's node kinds, so it stays one file (~490 lines).
 #include "cep/analyzer/analyzer.h"
 
 #include <algorithm>
@@ -8,7 +12,6 @@
 #include "cep/functions/scalar.h"
 #include "cep/parser/lexer.h"
 #include "cep/parser/parser.h"
-#include "cep/windows/registry.h"
 #include "core/event_time.h"
 
 namespace smartcar::cep {
@@ -30,9 +33,17 @@ std::vector<std::string> Catalog::Names() const {
   return out;
 }
 
-namespace {
+std::string LowerAscii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
 
-enum class Clause { kFilter, kWhere, kGroupBy, kSelect, kHaving, kOrderBy };
+Status ErrorAt(ast::Pos p, const std::string& msg) {
+  return Status::InvalidArgument(parser::Where(p.line, p.column) + ": " + msg);
+}
+
+namespace {
 
 std::string_view ClauseName(Clause c) {
   switch (c) {
@@ -50,16 +61,6 @@ std::string_view ClauseName(Clause c) {
       return "the ORDER BY clause";
   }
   return "";
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-Status ErrorAt(ast::Pos p, const std::string& msg) {
-  return Status::InvalidArgument(parser::Where(p.line, p.column) + ": " + msg);
 }
 
 // The pilot's bean held `date` as a 14-digit string: let `date >= '20220426000010'` compare as
@@ -80,170 +81,21 @@ bool Comparable(Type a, Type b) {
   return a == b;
 }
 
-class StatementAnalyzer {
+}  // namespace
+
+class ExprBinder::Impl {
  public:
-  StatementAnalyzer(const ast::Statement& s, StatementPlan* plan) : s_(s), plan_(plan) {}
+  Impl(const ast::Statement& s, const EventType* in, std::vector<AggSpec>* aggs)
+      : s_(s), aggs_(aggs), in_(in) {}
 
-  Status Run(Catalog* catalog) {
-    const ast::FromClause& from = s_.from;
-    const auto* type = catalog->Find(from.type);
-    if (type == nullptr) {
-      std::string msg = "unknown event type '" + from.type + "'";
-      std::string best;
-      size_t best_d = 3;
-      for (const std::string& n : catalog->Names()) {
-        const size_t d = EditDistance(Lower(n), Lower(from.type));
-        if (d < best_d) {
-          best_d = d;
-          best = n;
-        }
-      }
-      if (!best.empty()) msg += "; did you mean '" + best + "'?";
-      return ErrorAt(from.pos, msg);
-    }
-    plan_->input = *type;
-    in_ = type->get();
-    if (from.filter) {
-      Result<CExpr> f = Compile(*from.filter, Clause::kFilter);
-      if (!f) return f.error();
-      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*f, *from.filter, Clause::kFilter));
-      plan_->filter = std::move(*f);
-    }
-    if (from.views.size() > 1) {
-      return ErrorAt(from.views[1].pos, "only one data window per stream is supported, got " +
-                                            from.views[1].Spelling() + " after " +
-                                            from.views[0].Spelling());
-    }
-    if (from.views.empty()) {
-      plan_->window = KeepAllFactory();
-    } else {
-      Result<std::shared_ptr<const WindowFactory>> w = MakeWindow(from.views[0], *in_);
-      if (!w) return w.error();
-      plan_->window = *w;
-    }
-    if (s_.where) {
-      Result<CExpr> w = Compile(*s_.where, Clause::kWhere);
-      if (!w) return w.error();
-      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*w, *s_.where, Clause::kWhere));
-      plan_->where = std::move(*w);
-    }
-    for (const auto& g : s_.group_by) {
-      Result<CExpr> c = Compile(*g, Clause::kGroupBy);
-      if (!c) return c.error();
-      if (c->op == Op::kField) group_fields_.insert(c->index);
-      group_texts_.insert(g->text);
-      plan_->group_by.push_back(std::move(*c));
-    }
-    for (const ast::SelectItem& item : s_.select) {
-      if (item.star) {
-        for (size_t i = 0; i < in_->fields.size(); ++i) {
-          CExpr f;
-          f.op = Op::kField;
-          f.index = static_cast<int>(i);
-          f.type = in_->fields[i].type;
-          if (group_fields_.count(static_cast<int>(i)) == 0) props_outside_ = true;
-          plan_->columns.push_back(in_->fields[i].name);
-          plan_->select.push_back(std::move(f));
-        }
-        continue;
-      }
-      select_item_ = &item;
-      Result<CExpr> c = Compile(*item.expr, Clause::kSelect);
-      select_item_ = nullptr;
-      if (!c) return c.error();
-      std::string name = item.alias.empty() ? item.expr->text : item.alias;
-      if (std::find(plan_->columns.begin(), plan_->columns.end(), name) != plan_->columns.end()) {
-        return ErrorAt(item.pos, "duplicate column name '" + name + "'; use AS to rename it");
-      }
-      plan_->columns.push_back(std::move(name));
-      plan_->select.push_back(std::move(*c));
-    }
-    plan_->ungrouped_props = props_outside_;
-    if (s_.having) {
-      Result<CExpr> h = Compile(*s_.having, Clause::kHaving);
-      if (!h) return h.error();
-      SMARTCAR_RETURN_IF_ERROR(ExpectBool(*h, *s_.having, Clause::kHaving));
-      plan_->having = std::move(*h);
-    }
-    for (const ast::OrderItem& o : s_.order_by) {
-      Result<CExpr> c = Compile(*o.expr, Clause::kOrderBy);
-      if (!c) return c.error();
-      plan_->order_by.push_back(std::move(*c));
-      plan_->descending.push_back(o.descending);
-    }
-    plan_->aggregated = !plan_->aggs.empty() || !plan_->group_by.empty();
-    // A batch window starts every batch with fresh aggregates and never retracts: min/max can
-    // keep a running extreme (O(1) per event and per group).
-    if (plan_->window->batch()) {
-      for (AggSpec& a : plan_->aggs) a.append_only = true;
-    }
-    if (plan_->having && !plan_->aggregated) {
-      // Esper allows HAVING without aggregates; it then acts as a filter on output rows.
-    }
-    plan_->distinct = s_.distinct;
-    plan_->limit = s_.limit;
-    plan_->offset = s_.offset;
-    if (s_.output) {
-      const ast::OutputClause& o = *s_.output;
-      if (o.mode == ast::OutputClause::Mode::kSnapshot) {
-        return ErrorAt(o.pos, "OUTPUT SNAPSHOT is not supported; use OUTPUT ALL, FIRST or LAST");
-      }
-      plan_->output.present = true;
-      plan_->output.mode =
-          o.mode == ast::OutputClause::Mode::kFirst
-              ? OutputPolicy::Mode::kFirst
-              : (o.mode == ast::OutputClause::Mode::kLast ? OutputPolicy::Mode::kLast
-                                                          : OutputPolicy::Mode::kAll);
-      plan_->output.events = o.events;
-      if (o.events && (o.every < 1 || o.every != static_cast<double>(static_cast<int64_t>(
-                                                     std::min(o.every, 1e15))))) {
-        return ErrorAt(o.pos, "OUTPUT EVERY n EVENTS needs a positive whole number");
-      }
-      if (!o.events && !(o.every >= 1 && o.every <= 1e15)) {
-        return ErrorAt(o.pos, "OUTPUT EVERY needs a time period of at least 1 msec");
-      }
-      plan_->output.every = static_cast<int64_t>(o.every);
-    }
-    // The output stream type.
-    auto out = std::make_shared<EventType>();
-    out->name = s_.insert_into.empty() ? plan_->name : s_.insert_into;
-    for (size_t i = 0; i < plan_->columns.size(); ++i) {
-      out->fields.push_back({plan_->columns[i], "", plan_->select[i].type});
-    }
-    if (!s_.insert_into.empty()) {
-      if (in_->HasName(s_.insert_into)) {
-        return ErrorAt(s_.insert_pos, "statement inserts into '" + s_.insert_into +
-                                          "', the stream it selects from");
-      }
-      const auto* existing = catalog->Find(s_.insert_into);
-      if (existing != nullptr) {
-        const EventType& e = **existing;
-        bool same = !e.is_driver && e.fields.size() == out->fields.size();
-        for (size_t i = 0; same && i < e.fields.size(); ++i) {
-          same = e.fields[i].name == out->fields[i].name && e.fields[i].type == out->fields[i].type;
-        }
-        if (!same) {
-          return ErrorAt(s_.insert_pos, "stream '" + s_.insert_into +
-                                            "' is already defined with different columns");
-        }
-        plan_->output_type = *existing;
-      } else {
-        plan_->output_type = out;
-        catalog->Add(out);
-      }
-      plan_->insert_into = s_.insert_into;
-    } else {
-      plan_->output_type = out;
-    }
-    return Status::OK();
-  }
-
- private:
   Status ExpectBool(const CExpr& c, const ast::Expr& e, Clause clause) {
     if (c.type == Type::kBool || c.type == Type::kNull) return Status::OK();
     return ErrorAt(e.pos, std::string(ClauseName(clause)) + " needs a boolean condition, but '" +
                               e.text + "' is " + std::string(TypeName(c.type)));
   }
+
+ private:
+  friend class ExprBinder;
 
   Result<CExpr> Field(const ast::Expr& e, Clause clause) {
     std::string field;
@@ -326,26 +178,27 @@ class StatementAnalyzer {
       spec.arg = std::move(*arg);
     }
     // Identical aggregates share one slot.
-    const std::string key = Lower(e.text);
+    const std::string key = LowerAscii(e.text);
     int slot = -1;
     for (size_t i = 0; i < agg_texts_.size(); ++i) {
       if (agg_texts_[i] == key) slot = static_cast<int>(i);
     }
     if (slot < 0) {
-      slot = static_cast<int>(plan_->aggs.size());
-      plan_->aggs.push_back(std::move(spec));
+      slot = static_cast<int>(aggs_->size());
+      aggs_->push_back(std::move(spec));
       agg_texts_.push_back(key);
     }
     CExpr c;
     c.op = Op::kAgg;
     c.index = slot;
-    c.type = plan_->aggs[static_cast<size_t>(slot)].type;
+    c.type = (*aggs_)[static_cast<size_t>(slot)].type;
     return c;
   }
 
   Result<CExpr> Call(const ast::Expr& e, Clause clause) {
     const AggregateInfo* agg = FindAggregate(e.op);
-    const bool row_minmax = (Lower(e.op) == "min" || Lower(e.op) == "max") && e.args.size() >= 2;
+    const bool row_minmax =
+        (LowerAscii(e.op) == "min" || LowerAscii(e.op) == "max") && e.args.size() >= 2;
     if (agg != nullptr && !row_minmax) return Aggregate(e, *agg, clause);
     for (const auto& a : e.args) {
       if (a->kind == ast::ExprKind::kStar) {
@@ -353,7 +206,7 @@ class StatementAnalyzer {
       }
     }
     if (e.distinct) return Err(ErrorAt(e.pos, "DISTINCT is only allowed in aggregates"));
-    if (Lower(e.op) == "cast") {
+    if (LowerAscii(e.op) == "cast") {
       if (e.args.size() != 2 || e.args[1]->kind != ast::ExprKind::kIdent ||
           e.args[1]->path.size() != 1) {
         return Err(ErrorAt(e.pos,
@@ -385,7 +238,7 @@ class StatementAnalyzer {
       std::string best;
       size_t best_d = 3;
       for (std::string_view n : kNames) {
-        const size_t d = EditDistance(n, Lower(e.op));
+        const size_t d = EditDistance(n, LowerAscii(e.op));
         if (d < best_d) {
           best_d = d;
           best = std::string(n);
@@ -605,58 +458,37 @@ class StatementAnalyzer {
   }
 
   const ast::Statement& s_;
-  StatementPlan* plan_;
+  std::vector<AggSpec>* aggs_;  // The statement's aggregate slots.
   const EventType* in_ = nullptr;
   int agg_depth_ = 0;
   bool props_outside_ = false;
   std::set<int> group_fields_;
-  std::set<std::string> group_texts_;
   std::vector<std::string> agg_texts_;
   const ast::SelectItem* select_item_ = nullptr;
 };
 
-constexpr std::string_view kAnnotations[] = {"Name",  "Description",    "Tag", "Priority", "Hint",
-                                             "Audit", "AllowedLateness"};
+ExprBinder::ExprBinder(const ast::Statement& s, const EventType* in, std::vector<AggSpec>* aggs)
+    : impl_(std::make_unique<Impl>(s, in, aggs)) {}
+ExprBinder::~ExprBinder() = default;
 
-}  // namespace
-
-Result<std::vector<std::shared_ptr<const StatementPlan>>> Analyze(
-    const std::vector<ast::Statement>& statements, Catalog* catalog) {
-  std::vector<std::shared_ptr<const StatementPlan>> out;
-  std::set<std::string> names;
-  for (size_t i = 0; i < statements.size(); ++i) {
-    const ast::Statement& s = statements[i];
-    auto plan = std::make_shared<StatementPlan>();
-    plan->name = "stmt-" + std::to_string(i + 1);
-    plan->canonical = s.canonical;
-    plan->line = s.pos.line;
-    for (const ast::Annotation& a : s.annotations) {
-      const bool known = std::any_of(std::begin(kAnnotations), std::end(kAnnotations),
-                                     [&](std::string_view k) { return Lower(k) == Lower(a.name); });
-      if (!known) {
-        return Err(ErrorAt(a.pos, "unknown annotation '@" + a.name +
-                                      "'; known: @Name, @AllowedLateness, @Description, @Tag, "
-                                      "@Priority, @Hint, @Audit"));
-      }
-      if (Lower(a.name) == "name") {
-        if (a.value.empty()) return Err(ErrorAt(a.pos, "@Name needs a non-empty name"));
-        plan->name = a.value;
-      }
-      if (Lower(a.name) == "allowedlateness") {
-        Result<int64_t> ms = parser::ParseTimePeriodText(a.value);
-        if (!ms) return Err(ErrorAt(a.pos, "@AllowedLateness: " + ms.error().message()));
-        plan->allowed_lateness_ms = *ms;
-      }
-    }
-    if (!names.insert(plan->name).second) {
-      return Err(ErrorAt(s.pos, "duplicate statement name '" + plan->name + "'"));
-    }
-    StatementAnalyzer an(s, plan.get());
-    Status st = an.Run(catalog);
-    if (!st.ok()) return Err(st);
-    out.push_back(std::move(plan));
-  }
-  return out;
+Result<CExpr> ExprBinder::Bind(const ast::Expr& e, Clause clause) {
+  return impl_->Compile(e, clause);
 }
+
+Status ExprBinder::ExpectBool(const CExpr& c, const ast::Expr& e, Clause clause) {
+  return impl_->ExpectBool(c, e, clause);
+}
+
+void ExprBinder::GroupedBy(const CExpr& c) {
+  if (c.op == Op::kField) impl_->group_fields_.insert(c.index);
+}
+
+void ExprBinder::SelectsField(int index) {
+  if (impl_->group_fields_.count(index) == 0) impl_->props_outside_ = true;
+}
+
+void ExprBinder::SetSelectItem(const ast::SelectItem* item) { impl_->select_item_ = item; }
+
+bool ExprBinder::ReadsUngroupedFields() const { return impl_->props_outside_; }
 
 }  // namespace smartcar::cep

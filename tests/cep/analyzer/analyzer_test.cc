@@ -1,4 +1,6 @@
-#include "cep/analyzer/analyzer.h"
+// The analyzer and planner through Compile: field spellings, aliases, aggregate slots, result
+// types, INSERT INTO streams, annotations, and the errors with line and column.
+#include "cep/planner/planner.h"
 
 #include <gtest/gtest.h>
 
