@@ -314,4 +314,12 @@ size_t Engine::TEST_GroupCount(std::string_view name) const {
   return s ? s->group_count() : 0;
 }
 
+const Value* OutputEvent::Column(std::string_view name) const {
+  if (columns == nullptr || row == nullptr) return nullptr;
+  for (size_t i = 0; i < columns->size() && i < row->size(); ++i) {
+    if ((*columns)[i] == name) return &(*row)[i];
+  }
+  return nullptr;
+}
+
 }  // namespace smartcar::cep

@@ -29,13 +29,13 @@
 #include <string_view>
 #include <vector>
 
+#include "cep/value.h"  // Value, Type: the cells of output rows (part of this front door).
 #include "core/events.h"
 #include "core/status.h"
 
 namespace smartcar::cep {
 
 struct StatementPlan;
-struct Value;
 using Row = std::vector<Value>;
 
 // A checked rule file: one or more statements ready to deploy.
@@ -88,6 +88,9 @@ struct OutputEvent {
   const std::vector<std::string>* columns = nullptr;
   const Row* row = nullptr;
   bool late = false;  // `row` is a late input event; `columns` its type's fields
+
+  // The value of column `name` in `row`, or nullptr when there is no such column.
+  const Value* Column(std::string_view name) const;
 };
 using Listener = std::function<void(const OutputEvent&)>;
 

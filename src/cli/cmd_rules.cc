@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cep/engine.h"
+#include "cep/rule_folder.h"
 #include "cep/rule_runner.h"
 #include "cli/commands.h"
 #include "core/file.h"
@@ -48,17 +49,13 @@ int RunCheckFile(const std::string& path) {
 int RunCheck(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_directory(path, ec)) return RunCheckFile(path);
-  std::vector<std::string> files;
-  for (const auto& e : std::filesystem::directory_iterator(path, ec)) {
-    if (e.path().extension() == ".epl" && e.is_regular_file()) files.push_back(e.path().string());
-  }
-  std::sort(files.begin(), files.end());
-  if (files.empty()) {
-    std::fprintf(stderr, "%s: no rule files (*.epl) in this folder\n", path.c_str());
+  auto files = cep::ListRuleFiles(path);
+  if (!files) {
+    std::fprintf(stderr, "smartcar rules: %s\n", files.error().message().c_str());
     return kExitFailure;
   }
   int rc = kExitOk;
-  for (const std::string& f : files) rc = std::max(rc, RunCheckFile(f));
+  for (const std::string& f : *files) rc = std::max(rc, RunCheckFile(f));
   return rc;
 }
 

@@ -27,21 +27,17 @@
 // in flight and its partitions are read again from their committed offsets, so this task drops
 // its lanes (as a crash would) and rebuilds them from the replay; tuples of an older epoch are
 // acked without effect.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <deque>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <unordered_map>
 
 #include "cep/engine.h"
-#include "cep/value.h"
+#include "cep/rule_folder.h"
 #include "core/event_time.h"
-#include "core/file.h"
 #include "hot/detection.h"
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
@@ -49,26 +45,10 @@
 namespace smartcar::pipeline {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct RuleFile {
-  int64_t mtime_ns = 0;
-  uintmax_t size = 0;
-};
-
-// The value of column `name` in `ev`'s row, or null.
-const cep::Value* Column(const cep::OutputEvent& ev, std::string_view name) {
-  if (ev.columns == nullptr || ev.row == nullptr) return nullptr;
-  for (size_t i = 0; i < ev.columns->size() && i < ev.row->size(); ++i) {
-    if ((*ev.columns)[i] == name) return &(*ev.row)[i];
-  }
-  return nullptr;
-}
-
 const cep::Value* AnyColumn(const cep::OutputEvent& ev,
                             std::initializer_list<std::string_view> names) {
   for (auto n : names) {
-    if (const cep::Value* v = Column(ev, n); v != nullptr && !v->is_null()) return v;
+    if (const cep::Value* v = ev.Column(n); v != nullptr && !v->is_null()) return v;
   }
   return nullptr;
 }
@@ -283,55 +263,27 @@ class CepBolt final : public topology::Bolt {
     pending_.clear();
   }
 
-  // Deploys new or changed rule files, undeploys removed ones. On the first load an error fails
-  // Prepare; later a bad file is reported and the running version stays.
+  // Deploys new or changed rule files, undeploys removed ones (cep::RuleFolder). On the first
+  // load an error fails Prepare; later a bad file is reported and the running version stays.
   Status ReloadRules(bool first) {
-    std::map<std::string, RuleFile> now;
-    std::error_code ec;
-    for (const auto& f : fs::directory_iterator(o_.rules_dir, ec)) {
-      if (f.path().extension() != ".epl" || !f.is_regular_file()) continue;
-      struct stat st;
-      if (stat(f.path().c_str(), &st) != 0) continue;
-      now[f.path().string()] =
-          RuleFile{static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
-                   static_cast<uintmax_t>(st.st_size)};
-    }
-    if (first && now.empty())
-      return Status::InvalidArgument("no rule files (*.epl) in '" + o_.rules_dir + "'");
-    for (const auto& [path, info] : now) {
-      auto old = files_.find(path);
-      if (old != files_.end() && old->second.mtime_ns == info.mtime_ns &&
-          old->second.size == info.size)
-        continue;
-      auto text = ReadFileToString(path, "rule file");
-      auto rule = text ? cep::Compile(*text) : Result<cep::CompiledRule>(Err(text.error()));
-      files_[path] = info;  // Do not retry a broken file until it changes again.
-      if (!rule) {
-        Status s = rule.error().WithPrefix(path + ": ");
-        if (first) return s;
-        std::fprintf(stderr, "smartcar: rule reload failed, keeping the running rules: %s\n",
-                     s.message().c_str());
+    auto changes = rules_.Poll();
+    if (!changes) return changes.error();
+    for (cep::RuleFolder::Change& c : *changes) {
+      if (c.removed) {
+        for (auto& [partition, lane] : lanes_) (void)lane->engine->Undeploy(c.name);
+        deployed_.erase(c.name);
         continue;
       }
-      Status s = CheckReplace(fs::path(path).filename().string(), *rule);
+      Status s = c.rule ? CheckReplace(c.name, *c.rule) : c.error;
       if (!s.ok()) {
-        if (first) return s.WithPrefix(path + ": ");
-        std::fprintf(stderr, "smartcar: rule reload failed: %s: %s\n", path.c_str(),
-                     s.message().c_str());
+        if (c.rule && first) s = s.WithPrefix(c.path + ": ");
+        if (first) return s;
+        std::fprintf(stderr, "smartcar: rule reload failed, keeping the running rules: %s%s\n",
+                     c.rule ? (c.path + ": ").c_str() : "", s.message().c_str());
         continue;
       }
-      deployed_[fs::path(path).filename().string()] = std::move(*rule);
+      deployed_[c.name] = std::move(*c.rule);
       if (o_.counters) o_.counters->rule_reloads++;
-    }
-    for (auto it = files_.begin(); it != files_.end();) {
-      if (now.count(it->first) == 0) {
-        for (auto& [partition, lane] : lanes_)
-          (void)lane->engine->Undeploy(fs::path(it->first).filename().string());
-        deployed_.erase(fs::path(it->first).filename().string());
-        it = files_.erase(it);
-      } else {
-        ++it;
-      }
     }
     return Status::OK();
   }
@@ -359,7 +311,7 @@ class CepBolt final : public topology::Bolt {
   std::vector<topology::Tuple> batch_inputs_;  // Executed, not yet acked.
   std::map<int32_t, std::vector<CepProgress::Entry>> batch_;
   std::vector<hot::Detection> pending_;
-  std::map<std::string, RuleFile> files_;
+  cep::RuleFolder rules_{o_.rules_dir};
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
   int parse_tasks_ = 0;
   int eos_seen_ = 0;

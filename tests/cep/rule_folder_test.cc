@@ -1,0 +1,65 @@
+// RuleFolder: what a rules folder deploys and hot-reloads — new, changed, broken and removed
+// files, each reported once.
+#include "cep/rule_folder.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace smartcar::cep {
+namespace {
+
+constexpr const char* kRule = "select carNumber, avg(speed) from DriverCarInfo group by carNumber";
+
+TEST(RuleFolderTest, ReportsEachChangeOnce) {
+  smartcar::testing::TempDir dir;
+  RuleFolder folder(dir.str());
+  auto empty = folder.Poll();
+  ASSERT_FALSE(empty.has_value());
+  EXPECT_NE(empty.error().message().find("no rule files (*.epl) in '" + dir.str() + "'"),
+            std::string::npos);
+
+  smartcar::testing::WriteFile(dir.file("a.epl"), kRule);
+  smartcar::testing::WriteFile(dir.file("notes.txt"), "not a rule");
+  auto first = folder.Poll();
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].name, "a.epl");
+  EXPECT_TRUE((*first)[0].rule.has_value());
+  EXPECT_TRUE((*first)[0].error.ok());
+
+  auto same = folder.Poll();
+  ASSERT_TRUE(same.has_value());
+  EXPECT_TRUE(same->empty());  // Nothing changed.
+
+  smartcar::testing::WriteFile(dir.file("b.epl"), "select speeed from DriverCarInfo");
+  auto broken = folder.Poll();
+  ASSERT_TRUE(broken.has_value());
+  ASSERT_EQ(broken->size(), 1u);
+  EXPECT_FALSE((*broken)[0].rule.has_value());
+  EXPECT_NE((*broken)[0].error.message().find(dir.file("b.epl") + ": line 1 column 8"),
+            std::string::npos)
+      << (*broken)[0].error.message();
+  auto quiet = folder.Poll();
+  ASSERT_TRUE(quiet.has_value());
+  EXPECT_TRUE(quiet->empty());  // A broken file is reported once, until it changes.
+
+  smartcar::testing::WriteFile(dir.file("b.epl"), std::string(kRule) + " having avg(speed) > 80");
+  std::filesystem::remove(dir.file("a.epl"));
+  auto next = folder.Poll();
+  ASSERT_TRUE(next.has_value());
+  ASSERT_EQ(next->size(), 2u);
+  EXPECT_EQ((*next)[0].name, "b.epl");
+  EXPECT_TRUE((*next)[0].rule.has_value()) << (*next)[0].error.ToString();
+  EXPECT_EQ((*next)[1].name, "a.epl");
+  EXPECT_TRUE((*next)[1].removed);
+
+  auto listed = ListRuleFiles(dir.str());
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_EQ(*listed, std::vector<std::string>{dir.file("b.epl")});
+}
+
+}  // namespace
+}  // namespace smartcar::cep
