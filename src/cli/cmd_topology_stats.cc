@@ -11,7 +11,6 @@
 
 #include "cli/commands.h"
 #include "core/file.h"
-#include "pipeline/run_metrics.h"
 #include "pipeline/settings.h"
 #include "server/http_client.h"
 #include "server/stats_json.h"

@@ -5,7 +5,8 @@
 //   - values: `<yyyyMMdd>:<car_number>` -> JSON       the car's latest detection (hot/detection.h)
 // Every key the caller names is stored as `options.key_prefix + key`; the prefix is never
 // returned by Keys(). Engines: an embedded RocksDB store (default) and Redis (optionally found
-// through Sentinel). Pick one with OpenHotStore(); callers see only this header.
+// through Sentinel). Pick one with OpenHotStore(). Callers see this header and hot/detection.h
+// (the detection record and its JSON), nothing of the engines.
 //
 // Expiry: every Write() refreshes the expiry of each key it touches to now + ttl ("sliding", what
 // the pilot's `sadd` then `expire` did), unless options.expiry is kFixedFromFirstWrite (the expiry
