@@ -1,3 +1,6 @@
+// Compile (lex → parse → plan an EPL file into a CompiledRule) and Engine: deployments by name,
+// hot Replace that keeps unchanged statements' state, event routing by type (INSERT INTO
+// streams included), the virtual processing clock, watermarks and late-event delivery.
 #include "cep/engine.h"
 
 #include <algorithm>

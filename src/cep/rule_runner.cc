@@ -1,3 +1,5 @@
+// RunRules: driving-log lines and `@ T` clock lines through a compiled rule on one engine, one
+// JSON line per output row — `smartcar rules run` and the data-file rule tests.
 #include "cep/rule_runner.h"
 
 #include <algorithm>

@@ -1,3 +1,6 @@
+// RunPipeline (`smartcar run`): the run's manifest (DATA/run.json), the simulator and the
+// collector (built from typed options) feeding the session's topology, Ctrl-C ordering
+// (simulator, then collector drain, then topology shutdown) and the run's report.
 #include "pipeline/runner.h"
 
 #include <nlohmann/json.hpp>

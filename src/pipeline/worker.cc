@@ -1,3 +1,5 @@
+// RunWorker (`smartcar worker`): the session's topology alone on a consumer group's partitions,
+// with a line per rebalance and the worker's report.
 #include "pipeline/worker.h"
 
 #include <chrono>
