@@ -35,6 +35,7 @@ struct RunFlags {
   std::string redis;
   std::string kafka;
   std::string metrics_port;  // N, or "off".
+  std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
 };
 
@@ -79,6 +80,7 @@ int RunRun(const RunFlags& f) {
   SetRedisAuth(f.redis_auth, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
+  if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
 
   pipeline::RunOptions o;
   if (!ApplyTopologySettings("smartcar run", cfg, &o, "9464")) return kExitUsage;
@@ -181,6 +183,7 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   AddRedisAuthFlags(cmd, &f->redis_auth);
   cmd->add_option("--kafka", f->kafka,
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
+  AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "9464");
   cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
 }

@@ -27,6 +27,7 @@ struct WorkerFlags {
   std::vector<std::string> kafka_properties;
   double until_idle = -1;
   std::string metrics_port;  // N, or "off".
+  std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
 };
 
@@ -41,6 +42,7 @@ int RunWorker(const WorkerFlags& f) {
   SetRedisAuth(f.redis_auth, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
+  if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
 
   pipeline::WorkerOptions o;
   if (!ApplyTopologySettings("smartcar worker", cfg, &o, "off")) return kExitUsage;
@@ -105,6 +107,7 @@ void RegisterWorker(CLI::App* app, int* exit_code) {
                   "Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store shared "
                   "by all workers");
   AddRedisAuthFlags(cmd, &f->redis_auth);
+  AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "off");
   cmd->add_option("--until-idle", f->until_idle,
                   "End by itself once this worker's partitions are read to their end and no "

@@ -24,7 +24,8 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "topology.cep_parallelism",
                                    "topology.table_parallelism",
                                    "metrics.port",
-                                   "metrics.host"};
+                                   "metrics.host",
+                                   "disk.min_free"};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
 }
@@ -77,8 +78,23 @@ void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_te
                       default_text + ", 0 = any free port, off = none); see DATA/metrics.json");
 }
 
+void AddDiskMinFreeFlag(CLI::App* cmd, std::string* size) {
+  cmd->add_option("--disk-min-free", *size,
+                  "Pause intake while the data folder's disk has less free space than this\n"
+                  "(e.g. 2GB, 512MiB; 0 = never; default: the smaller of 1 GB and 5% of the\n"
+                  "disk); it resumes at 1.5 times this. Shown on the status line and /healthz");
+}
+
 bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::PipelineSettings* o,
                            const char* default_metrics_port) {
+  auto min_free = cfg.GetString("disk.min_free", "auto") == "auto"
+                      ? Result<int64_t>(-1)
+                      : cfg.GetBytes("disk.min_free", -1);
+  if (!min_free) {
+    std::fprintf(stderr, "%s: %s\n", command, min_free.error().message().c_str());
+    return false;
+  }
+  o->disk_min_free_bytes = *min_free;
   o->kafka_properties = cfg.Subtree("queue.kafka.properties");
   o->metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
   if (cfg.GetString("metrics.port", default_metrics_port) == "off") {

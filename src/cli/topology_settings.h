@@ -47,5 +47,7 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::Pip
 
 // --metrics-port N|off, into `port` (copy it to the config's metrics.port).
 void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_text);
+// --disk-min-free SIZE, into `size` (copy it to the config's disk.min_free).
+void AddDiskMinFreeFlag(CLI::App* cmd, std::string* size);
 
 }  // namespace smartcar::cli

@@ -135,6 +135,10 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
   EventBatch batch;
   int64_t backoff = options.retry_backoff_ms;
   while (!stop.load()) {
+    if (options.paused != nullptr && options.paused->load()) {
+      SleepMs(options.poll_interval_ms);
+      continue;
+    }
     Status s = sp->source->Next(sp->batch_size, &batch);
     if (!s.ok()) {
       sp->metrics->failures++;

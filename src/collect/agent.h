@@ -27,6 +27,9 @@ namespace smartcar::collect {
 struct AgentOptions {
   // Relative paths (position files, dead letters, hdfs and file_roll output) live under here.
   std::string data_dir = "smartcar-data";
+  // While true, sources read nothing (intake paused, e.g. the data disk is nearly full); a batch
+  // already read is still delivered. May be null.
+  const std::atomic<bool>* paused = nullptr;
   // How long a source with nothing to read waits before looking again.
   int64_t poll_interval_ms = 50;
   // First wait after a failed delivery; doubles up to 5 s while the sinks keep failing.

@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <charconv>
 
 #include "core/file.h"
@@ -151,6 +152,31 @@ Result<int64_t> Config::GetDurationMs(const std::string& key, int64_t fallback_m
     if (unit == name) return n * ms;
   }
   return Err(ValueError(key, it->second, "has an unknown unit (ms, s, m, h, d, w)"));
+}
+
+Result<int64_t> Config::GetBytes(const std::string& key, int64_t fallback) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback;
+  const std::string& t = it->second.text;
+  const Status bad = ValueError(key, it->second, "is not a size (e.g. 512MB, 1GB, 64KiB)");
+  double n = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
+  if (ec != std::errc() || !(n >= 0)) return Err(bad);
+  std::string unit(p, t.data() + t.size());
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const std::pair<const char*, double> kUnits[] = {
+      {"", 1},           {"b", 1},          {"kb", 1e3},       {"mb", 1e6},
+      {"gb", 1e9},       {"tb", 1e12},      {"kib", 1024.0},   {"mib", 1048576.0},
+      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name) {
+      const double bytes = n * factor;
+      if (bytes > 9.0e18) return Err(bad);
+      return static_cast<int64_t>(bytes);
+    }
+  }
+  return Err(bad);
 }
 
 std::map<std::string, std::string> Config::Subtree(const std::string& prefix) const {

@@ -43,6 +43,10 @@ class Config {
   // A duration: an integer of seconds, or a number with a unit: ms, s, m (min), h, d, w
   // ("7d", "5h", "1500ms"). Returns milliseconds.
   Result<int64_t> GetDurationMs(const std::string& key, int64_t fallback_ms) const;
+  // A size such as "512MB", "1GB", "64KiB" or "1048576" (bytes): B, KB/MB/GB/TB (powers of
+  // 1000) and KiB/MiB/GiB/TiB (powers of 1024), case-insensitive. InvalidArgument with the
+  // key's place otherwise.
+  Result<int64_t> GetBytes(const std::string& key, int64_t fallback) const;
   // All keys under `prefix.` (relative to it), e.g. librdkafka properties to pass through.
   std::map<std::string, std::string> Subtree(const std::string& prefix) const;
 

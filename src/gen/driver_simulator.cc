@@ -272,6 +272,10 @@ Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& r
   Status status;
   for (int64_t t = 0; ticks < 0 || t < ticks; ++t) {
     if (run.stop != nullptr && run.stop->load()) break;
+    while (run.paused != nullptr && run.paused->load() &&
+           !(run.stop != nullptr && run.stop->load())) {
+      clock->SleepUntilMicros(clock->NowMicros() + 50'000);
+    }
     const size_t before = buf.size();
     simulator.NextTick(&buf);
     stats->lines += static_cast<uint64_t>(sim.cars);

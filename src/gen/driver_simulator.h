@@ -72,6 +72,9 @@ struct DriverRunOptions {
   bool fast = false;
   // Set to true (e.g. from a signal handler) to flush and return OK. May be null.
   const std::atomic<bool>* stop = nullptr;
+  // While true no tick is written (intake paused: the data disk is nearly full); writing
+  // resumes where it stopped. May be null.
+  const std::atomic<bool>* paused = nullptr;
   // Wall clock for real-time pacing. Null means SystemClock::Default().
   Clock* clock = nullptr;
   // Called after each flushed tick with lines written so far. May be empty.

@@ -67,6 +67,13 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       return Status::OK();
     }
     MaybeCommit(false);
+    if (o_.intake_paused != nullptr && o_.intake_paused->load()) {
+      // Not idle: paused (a Kafka consumer that polls nothing for max.poll.interval.ms leaves
+      // its group; its partitions then resume from the committed offsets, losing nothing).
+      last_activity_ = std::chrono::steady_clock::now();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return Status::OK();
+    }
     if (need_restore_) SMARTCAR_RETURN_IF_ERROR(RestoreProgress());
     queue::PollOptions po;
     po.max_records = 500;

@@ -54,6 +54,8 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
       {"replayed_closed", "Replayed events of windows closed before a restart (not late).",
        c.replayed_closed.load()},
       {"rule_reloads", "Successful rule (re)loads.", c.rule_reloads.load()},
+      {"disk_pauses", "Times intake paused: the data disk was below its minimum free space.",
+       c.disk_pauses.load()},
   };
 }
 

@@ -60,7 +60,8 @@ Status CheckManifest(const RunOptions& o) {
 // The collector: the pilot agent's driving half (TAILDIR → header filter → memory channel →
 // the durable log, keyed by car number), built from typed options. Its source is "run.driving",
 // the key its position is stored under in the log.
-Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue::Log* log) {
+Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue::Log* log,
+                                                     const std::atomic<bool>* paused) {
   collect::TaildirOptions tail;
   tail.file_patterns = {o.data().Logs() + "/SmartCarDriverInfo\\.log"};
   tail.position_file = DataFolder::kCollectorPositions;
@@ -89,6 +90,7 @@ Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue:
   driving.batch_size = 1000;
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
+  ao.paused = paused;
   return collect::Agent::Create(std::move(plan), "run", ao);
 }
 
@@ -118,7 +120,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   PipelineSession& ps = **session;
 
   // Collector.
-  auto agent = NewCollector(o, ps.stores().log.get());
+  auto agent = NewCollector(o, ps.stores().log.get(), ps.intake_paused());
   if (!agent) return agent.error().WithPrefix("collector: ");
 
   // Simulator.
@@ -136,6 +138,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   run.seconds = o.seconds;
   run.fast = o.fast;
   run.stop = &sim_stop;
+  run.paused = ps.intake_paused();
   run.resume = true;
   run.on_progress = [&generated](uint64_t lines) { generated = lines; };
 
@@ -202,7 +205,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       sim_stop = true;
       result = collect_status.WithPrefix("collector: ");
     }
-    ps.MaybePrintStatus();
+    ps.Tick();
     if (stopping && sim_done && collect_done) break;
     if (sim_done && collect_done && collect_status.ok()) {
       input_complete = true;  // Everything generated is in the log.

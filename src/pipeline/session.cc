@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "storage/disk_space.h"
+
 namespace smartcar::pipeline {
 namespace {
 
@@ -54,6 +56,7 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   PipelineOptions po = PipelineOptionsFor(s->stores_, settings);
   po.counters = &s->counters_;
   po.health = &s->health_;
+  po.intake_paused = &s->intake_paused_;
   if (configure) configure(&po);
   auto topo = BuildSmartCarTopology(po);
   if (!topo) return Err(topo.error().WithPrefix("topology: "));
@@ -63,6 +66,8 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
 
 Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) {
   status_ = std::move(status);
+  last_disk_check_ = std::chrono::steady_clock::now();
+  CheckDisk();  // Before anything is written.
   SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
   metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
   metrics_->SetHealthFn([this] { return health_.Describe(); });
@@ -122,9 +127,33 @@ void PipelineSession::PrintStatus(bool final) {
   std::fflush(settings_.status_out);
 }
 
-void PipelineSession::MaybePrintStatus() {
-  if (std::chrono::steady_clock::now() - last_print_ >= std::chrono::seconds(1)) {
-    PrintStatus(false);
+void PipelineSession::Tick() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_disk_check_ >= std::chrono::milliseconds(250)) {
+    last_disk_check_ = now;
+    CheckDisk();
+  }
+  if (now - last_print_ >= std::chrono::seconds(1)) PrintStatus(false);
+}
+
+void PipelineSession::CheckDisk() {
+  if (settings_.disk_min_free_bytes == 0) return;
+  auto space = storage::GetDiskSpace(settings_.data_dir);
+  if (!space) return;  // Unknown: never pause on a guess.
+  const uint64_t min_free =
+      settings_.disk_min_free_bytes > 0
+          ? static_cast<uint64_t>(settings_.disk_min_free_bytes)
+          : std::min<uint64_t>(1'000'000'000, space->total_bytes / 20);
+  const uint64_t resume_at = min_free + min_free / 2;
+  const std::string engine = "disk " + settings_.data_dir;
+  if (space->available_bytes < min_free || (intake_paused_ && space->available_bytes < resume_at)) {
+    if (!intake_paused_.exchange(true)) counters_.disk_pauses++;
+    health_.Degraded(engine, storage::FormatBytes(space->available_bytes) +
+                                 " free, below the minimum of " + storage::FormatBytes(min_free) +
+                                 " (disk.min_free): intake paused until " +
+                                 storage::FormatBytes(resume_at) + " are free");
+  } else if (intake_paused_.exchange(false)) {
+    health_.Recovered(engine);
   }
 }
 
@@ -134,7 +163,7 @@ Status PipelineSession::RunToEnd() {
     // OK once every spout has finished (end of input, or idle) and everything is settled.
     Status s = topology_->Run(std::chrono::milliseconds(200));
     if (s.code() != Status::Code::kBusy) return s.ok() ? s : s.WithPrefix("topology: ");
-    MaybePrintStatus();
+    Tick();
   }
 }
 

@@ -5,6 +5,7 @@
 // pipeline/ (runner.cc and worker.cc add their input side and their status-line head).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -52,8 +53,14 @@ class PipelineSession {
 
   // Prints the status line (every second from the loops; `final` once at the end).
   void PrintStatus(bool final);
-  // PrintStatus(false) when a second has passed since the last one.
-  void MaybePrintStatus();
+  // Called often (every 50-200 ms) by the loops: checks the data disk's free space (every
+  // 250 ms; pausing or resuming intake) and prints the status line each second.
+  void Tick();
+
+  // True while intake is paused for the data disk (settings.disk_min_free_bytes): the
+  // simulator, the collector and the spout read and write nothing new. Passed to the topology
+  // by Open; the run passes it to its simulator and collector.
+  const std::atomic<bool>* intake_paused() const { return &intake_paused_; }
 
   // Runs the topology until every spout has finished and everything is settled (OK), or until
   // settings.stop, when it shuts down gracefully (queued tuples execute, acked offsets are
@@ -68,6 +75,7 @@ class PipelineSession {
  private:
   explicit PipelineSession(const PipelineSettings& settings);
   std::string State(const StatusInput& in, bool final);
+  void CheckDisk();
 
   PipelineSettings settings_;
   Stores stores_;
@@ -79,6 +87,8 @@ class PipelineSession {
   StatusFn status_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_print_ = start_;
+  std::chrono::steady_clock::time_point last_disk_check_{};
+  std::atomic<bool> intake_paused_{false};
   // Progress between status lines: catching up (a backlog), stalled (no progress).
   uint64_t last_stored_ = 0;
   std::chrono::steady_clock::time_point last_move_ = start_;

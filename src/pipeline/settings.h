@@ -65,6 +65,11 @@ struct PipelineSettings {
   // status_out, not an error. The final stats go to DATA/topology-stats.json either way.
   std::string metrics_host = "127.0.0.1";
   int metrics_port = -1;
+  // Below this much free space on the data folder's disk, intake pauses (simulator, collector,
+  // spout; what is in flight completes) and the status line, /healthz and the metrics say so;
+  // it resumes at 1.5 times this (Kafka's, Redpanda's and Elasticsearch's disk watermarks).
+  // < 0: the smaller of 1 GB and 5% of the disk; 0: never pause.
+  int64_t disk_min_free_bytes = -1;
 
   DataFolder data() const { return DataFolder(data_dir); }
 };

@@ -21,6 +21,13 @@ void EngineHealth::Failed(const std::string& engine, const Status& error) {
   o.error = error.message();
 }
 
+void EngineHealth::Degraded(const std::string& engine, const std::string& why) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto [it, added] = failing_.try_emplace(engine);
+  if (added) it->second.since_ms = WallClockMs();
+  it->second.error = why;
+}
+
 void EngineHealth::Recovered(const std::string& engine) {
   std::lock_guard<std::mutex> l(mu_);
   failing_.erase(engine);
@@ -31,8 +38,10 @@ std::string EngineHealth::Describe() const {
   std::string out;
   for (const auto& [engine, o] : failing_) {
     if (!out.empty()) out += "; ";
-    out += engine + " failing since " + FormatIsoUtc(EventTimeMs{o.since_ms}) + " (" + std::to_string(o.failures) +
-           " failed writes): " + o.error;
+    const std::string since = FormatIsoUtc(EventTimeMs{o.since_ms});
+    out += o.failures == 0 ? engine + " since " + since + ": " + o.error
+                           : engine + " failing since " + since + " (" +
+                                 std::to_string(o.failures) + " failed writes): " + o.error;
   }
   return out;
 }

@@ -56,6 +56,7 @@ struct PipelineCounters {
   // Replayed events of windows that had closed before a restart (already processed; not late).
   std::atomic<uint64_t> replayed_closed{0};
   std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
+  std::atomic<uint64_t> disk_pauses{0};   // Times intake paused for the data disk's free space.
   // Newest event time (ms) the rule engine has processed, 0 before the first: with the newest
   // event time written, the lag in event time.
   std::atomic<int64_t> event_time_ms{0};
@@ -70,6 +71,9 @@ class EngineHealth {
   // `engine` ("hot store redis 127.0.0.1:6379") failed with `error`; the first failure of an
   // outage keeps its time.
   void Failed(const std::string& engine, const Status& error);
+  // `engine` is degraded without a failed write (the data disk below its minimum free space):
+  // "disk DATA since <time>: <why>". Replaces the reason, keeps the time of the first call.
+  void Degraded(const std::string& engine, const std::string& why);
   // `engine` works again.
   void Recovered(const std::string& engine);
   // "" when every engine works, else "hot store redis 127.0.0.1:6379 failing since
@@ -79,7 +83,7 @@ class EngineHealth {
  private:
   struct Outage {
     int64_t since_ms = 0;
-    uint64_t failures = 0;
+    uint64_t failures = 0;  // 0: degraded, no failed write.
     std::string error;
   };
   mutable std::mutex mu_;
@@ -123,6 +127,9 @@ struct PipelineOptions {
   // sends end-of-input down the topology, which closes every window (final watermark), and
   // reports Finished() once everything is acked and committed.
   const std::atomic<bool>* input_complete = nullptr;
+  // While true the spout reads nothing (the data disk is below its minimum free space; see
+  // pipeline/session.h); what is in flight still completes and commits. May be null.
+  const std::atomic<bool>* intake_paused = nullptr;
   PipelineCounters* counters = nullptr;  // Not owned; may be null.
   EngineHealth* health = nullptr;        // Not owned; may be null.
   // Consume-only workers (`smartcar worker`, no simulator to say when input ends): > 0 makes the

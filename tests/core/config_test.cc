@@ -78,5 +78,20 @@ TEST(ConfigTest, LoadFile) {
   EXPECT_TRUE(Config::LoadFile(dir.file("none.yaml")).error().IsNotFound());
 }
 
+TEST(ConfigTest, SizesTakeDecimalAndBinaryUnits) {
+  auto c = Config::Parse("a: 512MB\nb: 1GiB\nc: 1048576\nd: 1.5 gb\ne: 12 parsecs\nf: -3MB\n",
+                         "s.yaml");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(*c->GetBytes("a", 0), 512'000'000);
+  EXPECT_EQ(*c->GetBytes("b", 0), 1LL << 30);
+  EXPECT_EQ(*c->GetBytes("c", 0), 1'048'576);
+  EXPECT_EQ(*c->GetBytes("d", 0), 1'500'000'000);
+  EXPECT_EQ(*c->GetBytes("missing", 7), 7);
+  ASSERT_FALSE(c->GetBytes("e", 0).has_value());
+  EXPECT_NE(c->GetBytes("e", 0).error().message().find("s.yaml:5"), std::string::npos)
+      << c->GetBytes("e", 0).error().message();
+  EXPECT_FALSE(c->GetBytes("f", 0).has_value());
+}
+
 }  // namespace
 }  // namespace smartcar

@@ -64,7 +64,7 @@ TEST(RunMetricsTest, CounterListNamesEveryPipelineCounter) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"generated", "collected", "consumed", "parsed", "stored",
                                       "detections", "rejected", "late", "duplicates",
-                                      "replayed_closed", "rule_reloads"}));
+                                      "replayed_closed", "rule_reloads", "disk_pauses"}));
   EXPECT_EQ(list[0].value, 10u);
   EXPECT_EQ(list[1].value, 9u);
   EXPECT_EQ(list[4].value, 7u);

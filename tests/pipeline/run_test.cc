@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <random>
@@ -18,6 +19,8 @@
 #include "hot/hot_store.h"
 #include "pipeline/smartcar_topology.h"
 #include "pipeline_test_util.h"
+#include "server/http_client.h"
+#include "server/stats_json.h"
 #include "table/table.h"
 #include "test_util.h"
 
@@ -174,10 +177,11 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
 }
 
 // Starts `smartcar ARGS` with its output discarded; returns its pid.
-pid_t SpawnSmartcar(const std::string& args) {
+// `smartcar ARGS` in the background, its output to `out` (or nowhere).
+pid_t SpawnSmartcar(const std::string& args, const std::string& out = "/dev/null") {
   const pid_t pid = fork();
   if (pid == 0) {
-    const int devnull = open("/dev/null", O_WRONLY);
+    const int devnull = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(devnull, STDOUT_FILENO);
     dup2(devnull, STDERR_FILENO);
     execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
@@ -241,6 +245,86 @@ TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
   EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 20u * 300);
   EXPECT_EQ(TableRows(dir.file("data")), 20u * 300);
   EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+}
+
+// A nearly full disk is a pause, never an abort or a loss (#15): below --disk-min-free the
+// simulator, collector and spout stop taking input; the status line, /healthz (503) and the
+// disk_pauses counter say so; once space is freed the run resumes and ends with exactly the data
+// of an uninterrupted run. Needs root to mount a small tmpfs (skipped, saying so, otherwise).
+TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  TempDir dir;
+  const std::string mnt = dir.file("mnt");
+  std::filesystem::create_directories(mnt);
+  if (std::system(("mount -t tmpfs -o size=400m tmpfs " + mnt + " 2>/dev/null").c_str()) != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here";
+  }
+  struct Unmount {
+    std::string at;
+    ~Unmount() { (void)std::system(("umount -l " + at).c_str()); }
+  } unmount{mnt};
+  // Leave 150 MB free: the run needs more than that, and pauses below 100 MB.
+  const std::string filler = mnt + "/filler";
+  {
+    const int fd = open(filler.c_str(), O_WRONLY | O_CREAT, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(posix_fallocate(fd, 0, 250LL << 20), 0);
+    close(fd);
+  }
+  const std::string data = mnt + "/data";
+  const std::string out = dir.file("out.txt");
+  const pid_t pid = SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data +
+                                  " --rules " + RulesDir() +
+                                  " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
+                                  out);
+  int st = 0;
+  bool exited = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (::smartcar::testing::ReadFile(out).find("intake paused") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      exited = true;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(exited) << "ended before pausing:\n" << ::smartcar::testing::ReadFile(out);
+  const std::string paused = ::smartcar::testing::ReadFile(out);
+  ASSERT_NE(paused.find("DEGRADED: disk " + data), std::string::npos) << paused;
+  EXPECT_NE(paused.find("below the minimum of 100.0 MB (disk.min_free): intake paused"),
+            std::string::npos)
+      << paused;
+  auto endpoint = server::EndpointInfoFromJson(
+      ::smartcar::testing::ReadFile(data + "/metrics.json"));
+  ASSERT_TRUE(endpoint.has_value());
+  auto health = server::HttpGet(endpoint->url + "/healthz");
+  ASSERT_TRUE(health.has_value()) << health.error().ToString();
+  EXPECT_EQ(health->status, 503);
+  EXPECT_NE(health->body.find("disk"), std::string::npos) << health->body;
+
+  std::filesystem::remove(filler);  // Space returns: the run resumes by itself.
+  const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(600);
+  while (waitpid(pid, &st, WNOHANG) != pid) {
+    if (std::chrono::steady_clock::now() > end) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &st, 0);
+      FAIL() << "did not resume:\n" << ::smartcar::testing::ReadFile(out);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
+  ASSERT_EQ(WEXITSTATUS(st), 0) << ::smartcar::testing::ReadFile(out);
+  const std::string log = data + "/logs/SmartCarDriverInfo.log";
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 100u * 6000);
+  EXPECT_EQ(TableRows(data), 100u * 6000);
+  EXPECT_EQ(HotSets(data), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
+  ExpectDetailsEqualTheReference(data, log);
+  const std::string stats = ::smartcar::testing::ReadFile(data + "/topology-stats.json");
+  EXPECT_NE(stats.find("\"name\":\"disk_pauses\",\"value\":1"), std::string::npos) << stats;
+  // RocksDB's info log writes nothing into the data folder (storage/rocks_logger.h).
+  for (const auto& f : std::filesystem::recursive_directory_iterator(data)) {
+    EXPECT_NE(f.path().filename().string().rfind("LOG", 0), 0u) << f.path();
+  }
 }
 
 TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {

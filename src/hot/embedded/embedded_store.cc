@@ -15,6 +15,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "hot/glob.h"
+#include "storage/rocks_logger.h"
 
 namespace smartcar::hot {
 namespace {
@@ -358,7 +359,8 @@ Result<std::unique_ptr<HotStore>> OpenEmbeddedStore(const HotOptions& options) {
   rocksdb::Options ro;
   ro.create_if_missing = true;
   ro.max_open_files = 64;
-  ro.keep_log_file_num = 2;
+  ro.info_log = storage::NewStderrInfoLog("hot store");  // No LOG file on the data disk.
+  ro.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(ro, options.data_dir, &raw)
                                         : rocksdb::DB::Open(ro, options.data_dir, &raw);

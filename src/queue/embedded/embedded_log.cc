@@ -8,6 +8,7 @@
 
 #include "queue/embedded/embedded_log.h"
 #include "queue/embedded/embedded_log_impl.h"
+#include "storage/rocks_logger.h"
 
 namespace smartcar::queue::embedded {
 
@@ -63,6 +64,8 @@ Status EmbeddedLog::Open() {
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
   o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
+  o.info_log = storage::NewStderrInfoLog("queue");  // No LOG file on the data disk.
+  o.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
   rocksdb::DB* raw = nullptr;
   // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
   std::error_code mkdir_error;

@@ -20,6 +20,7 @@
 #include <numeric>
 
 #include "core/clock.h"
+#include "storage/rocks_logger.h"
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
 #include "table/rocks/rocks_convert.h"
@@ -48,6 +49,8 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
+  o.info_log = storage::NewStderrInfoLog("table " + desc.name);  // No LOG file on the data disk.
+  o.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
   // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
   // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
   // key D entries away) instead of searching from the top whenever the previous position does not
