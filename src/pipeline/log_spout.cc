@@ -67,13 +67,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       return Status::OK();
     }
     MaybeCommit(false);
-    if (o_.intake_paused != nullptr && o_.intake_paused->load()) {
-      // Not idle: paused (a Kafka consumer that polls nothing for max.poll.interval.ms leaves
-      // its group; its partitions then resume from the committed offsets, losing nothing).
-      last_activity_ = std::chrono::steady_clock::now();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      return Status::OK();
-    }
+    SMARTCAR_RETURN_IF_ERROR(FollowIntakePause());
     if (need_restore_) SMARTCAR_RETURN_IF_ERROR(RestoreProgress());
     queue::PollOptions po;
     po.max_records = 500;
@@ -173,6 +167,21 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     int64_t offset = 0;
     std::string line;
   };
+
+  // Intake paused (the data disk): the assigned partitions are paused, not the polling, so the
+  // consumer stays in its group (Kafka: max.poll.interval.ms) and rebalances are still served;
+  // partitions assigned while paused are paused too. Paused is not idle (no end of input).
+  Status FollowIntakePause() {
+    const bool pause = o_.intake_paused != nullptr && o_.intake_paused->load();
+    if (pause) {
+      SMARTCAR_RETURN_IF_ERROR(consumer_->Pause(consumer_->Assignment()));
+      last_activity_ = std::chrono::steady_clock::now();
+    } else if (paused_) {
+      SMARTCAR_RETURN_IF_ERROR(consumer_->Resume(consumer_->Assignment()));
+    }
+    paused_ = pause;
+    return Status::OK();
+  }
 
   Status EmitRecord(MessageId id, const Held& h) {
     tracker_.Emitted(h.partition, h.offset);
@@ -384,6 +393,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   int64_t epoch_ = 0;
   bool ever_assigned_ = false;
   std::chrono::steady_clock::time_point last_activity_{};
+  bool paused_ = false;  // The assigned partitions are paused (intake paused: disk).
   std::chrono::steady_clock::time_point last_end_check_{};
 };
 

@@ -284,6 +284,12 @@ class Consumer {
   virtual Status Seek(const SeekOptions& options) = 0;
   // The partitions currently assigned (after the last Poll's rebalance callbacks).
   virtual std::vector<TopicPartition> Assignment() = 0;
+  // Stops fetching from these assigned partitions until Resume: Poll returns nothing from them,
+  // while the consumer keeps polling and so stays in its group (Kafka's pause(); a consumer that
+  // stops polling leaves its group after max.poll.interval.ms). A partition revoked and assigned
+  // again starts unpaused. Partitions not assigned are ignored.
+  virtual Status Pause(const std::vector<TopicPartition>& partitions) = 0;
+  virtual Status Resume(const std::vector<TopicPartition>& partitions) = 0;
   // The next offset Poll will return for `tp`. NotFound when not assigned.
   virtual Result<Offset> Position(const TopicPartition& tp) = 0;
   // Leaves the group (its partitions go to the other members). Does not commit. Idempotent; the

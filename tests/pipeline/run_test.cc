@@ -277,13 +277,22 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
                                   " --rules " + RulesDir() +
                                   " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
                                   out);
+  struct KillOnFailure {  // Declared after Unmount: the run is gone before the disk goes.
+    pid_t pid;
+    bool reaped = false;
+    ~KillOnFailure() {
+      if (reaped) return;
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } guard{pid};
   int st = 0;
   bool exited = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (::smartcar::testing::ReadFile(out).find("intake paused") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid, &st, WNOHANG) == pid) {
-      exited = true;
+      exited = guard.reaped = true;
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -306,12 +315,11 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   while (waitpid(pid, &st, WNOHANG) != pid) {
     if (std::chrono::steady_clock::now() > end) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
       FAIL() << "did not resume:\n" << ::smartcar::testing::ReadFile(out);
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  guard.reaped = true;
   ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
   ASSERT_EQ(WEXITSTATUS(st), 0) << ::smartcar::testing::ReadFile(out);
   const std::string log = data + "/logs/SmartCarDriverInfo.log";

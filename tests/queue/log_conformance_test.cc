@@ -277,6 +277,40 @@ TEST_P(LogConformanceTest, PollBlocksUntilDataArrives) {
   EXPECT_EQ(got[0].value, "wake");
 }
 
+// Pause keeps a partition's records back while the consumer keeps polling (and so stays in its
+// group); Resume gives them, in order, from where it stopped. Other partitions are not held.
+TEST_P(LogConformanceTest, PausedPartitionsGiveNothingUntilResumed) {
+  CreateTopic("p", 2);
+  auto c = NewConsumer("g-pause");
+  const TopicPartition p0{"p", PartitionId(0)}, p1{"p", PartitionId(1)};
+  ASSERT_TRUE(c->Assign({{p0, p1}}).ok());
+  auto to = [](int32_t partition, std::string value) {
+    Record r;
+    r.value = std::move(value);
+    r.partition = PartitionId(partition);
+    return r;
+  };
+  for (int i = 0; i < 3; ++i) Append("p", {to(0, std::to_string(i))});
+  ASSERT_TRUE(c->Pause({p0}).ok());
+  ASSERT_TRUE(c->Pause({{"p", PartitionId(7)}}).ok());  // Not assigned: ignored.
+  for (int i = 0; i < 5; ++i) {
+    auto r = c->Poll({100, 20});
+    ASSERT_TRUE(r.has_value()) << r.error().ToString();
+    EXPECT_TRUE(r->empty()) << (*r)[0].value;
+  }
+  Append("p", {to(1, "other")});
+  auto other = Drain(c.get(), 1);  // The other partition is not held back.
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0].value, "other");
+  ASSERT_TRUE(c->Resume({p0}).ok());
+  auto got = Drain(c.get(), 3);
+  ASSERT_EQ(got.size(), 3u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(got[static_cast<size_t>(i)].value, std::to_string(i));
+    EXPECT_EQ(got[static_cast<size_t>(i)].offset.value, i);
+  }
+}
+
 TEST_P(LogConformanceTest, ConsumerGroupHandOff) {
   CreateTopic("t", 4);
   RecordingListener la, lb;

@@ -27,6 +27,8 @@ class EmbeddedConsumer final : public Consumer {
   Result<std::optional<TopicPartitionOffset>> Committed(const TopicPartition& tp) override;
   Status Seek(const SeekOptions& options) override;
   std::vector<TopicPartition> Assignment() override;
+  Status Pause(const std::vector<TopicPartition>& partitions) override;
+  Status Resume(const std::vector<TopicPartition>& partitions) override;
   Result<Offset> Position(const TopicPartition& tp) override;
   Status Close() override;
 
@@ -57,6 +59,7 @@ class EmbeddedConsumer final : public Consumer {
   bool closed_ = false;
   // Consumer thread only.
   std::map<TopicPartition, int64_t> positions_;
+  std::set<TopicPartition> paused_;
   size_t round_robin_ = 0;
 };
 
@@ -181,6 +184,7 @@ Status EmbeddedConsumer::Assign(const AssignOptions& options) {
   std::lock_guard<std::mutex> l(log_->mu());
   owned_ = std::move(wanted);
   positions_ = std::move(positions);
+  paused_.clear();  // As Kafka's assign(): a new assignment starts unpaused.
   return Status::OK();
 }
 
@@ -220,6 +224,7 @@ Status EmbeddedConsumer::SyncAssignment() {
     for (const TopicPartition& tp : revoked) {
       owned_.erase(tp);
       positions_.erase(tp);
+      paused_.erase(tp);
     }
     log_->data_cv().notify_all();  // The new owners may take them now.
   }
@@ -261,6 +266,7 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
     SMARTCAR_RETURN_IF_ERROR(CheckOpen());
     if (RebalancePendingLocked()) continue;
     for (const TopicPartition& tp : owned_) {
+      if (paused_.count(tp) != 0) continue;
       TopicState* t = log_->FindTopicLocked(tp.topic);
       if (t == nullptr) continue;
       const PartState& ps = t->partitions[static_cast<size_t>(tp.partition.value)];
@@ -409,6 +415,21 @@ Status EmbeddedConsumer::Seek(const SeekOptions& options) {
     }
   }
   positions_[options.tp] = pos;
+  return Status::OK();
+}
+
+Status EmbeddedConsumer::Pause(const std::vector<TopicPartition>& partitions) {
+  SMARTCAR_RETURN_IF_ERROR(CheckOpen());
+  std::lock_guard<std::mutex> l(log_->mu());
+  for (const TopicPartition& tp : partitions) {
+    if (owned_.count(tp) != 0) paused_.insert(tp);
+  }
+  return Status::OK();
+}
+
+Status EmbeddedConsumer::Resume(const std::vector<TopicPartition>& partitions) {
+  SMARTCAR_RETURN_IF_ERROR(CheckOpen());
+  for (const TopicPartition& tp : partitions) paused_.erase(tp);
   return Status::OK();
 }
 

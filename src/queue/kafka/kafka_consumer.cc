@@ -150,6 +150,13 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     return Status::OK();
   }
 
+  Status Pause(const std::vector<TopicPartition>& partitions) override {
+    return PauseOrResume(partitions, true);
+  }
+  Status Resume(const std::vector<TopicPartition>& partitions) override {
+    return PauseOrResume(partitions, false);
+  }
+
   Result<std::vector<ConsumedRecord>> Poll(const PollOptions& options) override {
     if (closed_) return Err(Status::Aborted("consumer is closed"));
     std::vector<ConsumedRecord> out;
@@ -383,6 +390,19 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
   }
 
  private:
+  // rd_kafka_pause_partitions / resume_partitions on the assigned ones among `partitions`.
+  Status PauseOrResume(const std::vector<TopicPartition>& partitions, bool pause) {
+    if (closed_) return Status::Aborted("consumer is closed");
+    PartitionList list;
+    for (const TopicPartition& tp : partitions) {
+      if (assigned_.count(tp) == 0) continue;
+      list.v.push_back(RdKafka::TopicPartition::create(tp.topic, tp.partition.value));
+    }
+    if (list.v.empty()) return Status::OK();
+    return FromKafka(pause ? consumer_->pause(list.v) : consumer_->resume(list.v),
+                     pause ? "pausing partitions" : "resuming partitions");
+  }
+
   const QueueOptions queue_;
   const ConsumerOptions options_;
   EventCollector events_;
