@@ -1,6 +1,7 @@
 // `smartcar consume TOPIC [--group G] [--from-beginning] [--max N]`: prints record values, one
 // per line. With --group, offsets are committed after the records are written out
-// (at-least-once); without, the consumer reads every partition and commits nothing.
+// (at-least-once); without, the consumer reads every partition and commits nothing. Beside a
+// live run holding the folder it reads read-only (a secondary instance) and commits nothing.
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -26,7 +27,8 @@ struct ConsumeFlags {
 
 int RunConsume(const ConsumeFlags& f) {
   const char* cmd = "smartcar consume";
-  auto log = OpenQueueOrReport(f.queue, cmd, /*reads_only=*/true);
+  bool read_only = false;
+  auto log = OpenQueueOrReport(f.queue, cmd, /*reads_only=*/true, &read_only);
   if (!log) return kExitFailure;
   queue::ConsumerOptions co;
   co.group = f.group;
@@ -80,7 +82,7 @@ int RunConsume(const ConsumeFlags& f) {
       ++printed;
     }
     std::fflush(stdout);
-    if (!f.group.empty()) {
+    if (!f.group.empty() && !read_only) {
       queue::CommitOptions commit;
       for (const auto& [tp, off] : next) commit.offsets.push_back({tp, off});
       if (Status cs = c.Commit(commit); !cs.ok()) {

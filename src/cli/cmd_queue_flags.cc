@@ -29,7 +29,7 @@ void AddQueueFlags(CLI::App* cmd, QueueFlags* flags) {
 }
 
 std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command,
-                                              bool reads_only) {
+                                              bool reads_only, bool* opened_read_only) {
   queue::QueueOptions o;
   QueueFlags f = flags;
   if (!f.config.empty()) {
@@ -80,6 +80,18 @@ std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const cha
     }
   }
   auto log = queue::OpenLog(o);
+  if (!log && reads_only && o.engine == queue::Engine::kEmbedded &&
+      pipeline::ExplainBusy(log.error(), eff.data_dir).message() != log.error().message()) {
+    // The folder is held (a live run): read beside it, as `shell --read-only` and `sql` do.
+    o.read_only = true;
+    log = queue::OpenLog(o);
+    if (log) {
+      const std::string owner = pipeline::OwnerOf(eff.data_dir);
+      std::fprintf(stderr, "%s: reading beside %s (read-only: nothing is committed)\n", command,
+                   owner.empty() ? "the process that holds the folder" : owner.c_str());
+      if (opened_read_only != nullptr) *opened_read_only = true;
+    }
+  }
   if (!log) {
     std::fprintf(stderr, "%s: %s\n", command,
                  pipeline::ExplainBusy(log.error(), eff.data_dir).ToString().c_str());

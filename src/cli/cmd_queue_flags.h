@@ -25,8 +25,11 @@ void AddQueueFlags(CLI::App* cmd, QueueFlags* flags);
 
 // Opens the log the flags name; prints "<command>: <error>" to stderr and returns null on error.
 // `reads_only`: the command only reads (consume, describe, list), so with the embedded engine a
-// missing data folder is an error rather than a new, empty log.
+// missing data folder is an error rather than a new, empty log, and a folder another process
+// holds (a live `smartcar run`) is opened read-only beside it, saying so on stderr; then
+// *opened_read_only (if given) is set.
 std::unique_ptr<queue::Log> OpenQueueOrReport(const QueueFlags& flags, const char* command,
-                                              bool reads_only = false);
+                                              bool reads_only = false,
+                                              bool* opened_read_only = nullptr);
 
 }  // namespace smartcar::cli

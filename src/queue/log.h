@@ -105,6 +105,12 @@ struct QueueOptions {
   // false (default, like Kafka's log.flush.*): the WAL is written to the OS on every append, so
   // an acknowledged record survives a crash of the process, not of the machine.
   bool sync = false;
+  // true: open beside the process that holds the folder, as a RocksDB secondary instance (its
+  // own files in a temporary folder, nothing written into data_dir). It sees that process's
+  // records as they come (it catches up before each poll and describe); topic changes,
+  // appends, commits and retention are NotSupported. For `consume`, `consumer-groups` and
+  // `topic list|describe` beside a live `smartcar run`.
+  bool read_only = false;
   // How often a background thread applies retention (Kafka's log.retention.check.interval.ms).
   // 0 disables the thread; EnforceRetention() still works.
   int64_t retention_check_interval_ms = 5 * 60 * 1000;

@@ -471,11 +471,32 @@ TEST(RunTest, CommandsBesideALiveRunSayWhoHoldsTheFolder) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   ASSERT_TRUE(fs::exists(dir.file("data/owner.json")));
-  auto c = RunSmartcar("consumer-groups describe smartcar-group1 --data " + dir.file("data"));
-  EXPECT_NE(c.exit_code, 0);
-  EXPECT_NE(c.out.find("is in use by `smartcar run` (pid " + std::to_string(pid)),
+  // Writing commands say who holds the folder and what to do.
+  auto w = RunSmartcar("topic create Other --partitions 1 --data " + dir.file("data"));
+  EXPECT_NE(w.exit_code, 0);
+  EXPECT_NE(w.out.find("is in use by `smartcar run` (pid " + std::to_string(pid)),
             std::string::npos)
-      << c.out;
+      << w.out;
+  // Reading ones read beside it, as kafka-console-consumer does beside a live broker: the
+  // records the run is appending right now (it writes 5 a second), and the group's offsets.
+  const std::string beside = "reading beside `smartcar run` (pid " + std::to_string(pid);
+  auto consumed = RunSmartcar("consume SmartCar-Topic --from-beginning --max 15 --timeout-ms 30000 "
+                              "--data " + dir.file("data"));
+  EXPECT_EQ(consumed.exit_code, 0) << consumed.out;
+  EXPECT_NE(consumed.out.find(beside), std::string::npos) << consumed.out;
+  EXPECT_NE(consumed.out.find("smartcar consume: 15 records"), std::string::npos) << consumed.out;
+  EXPECT_NE(consumed.out.find("\n20220426"), std::string::npos) << consumed.out;  // Driving lines.
+  auto c = RunSmartcar("consumer-groups describe smartcar-group1 --data " + dir.file("data"));
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(c.out.find(beside), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("SmartCar-Topic"), std::string::npos) << c.out;
+  auto topics = RunSmartcar("topic list --data " + dir.file("data"));
+  EXPECT_EQ(topics.exit_code, 0) << topics.out;
+  EXPECT_NE(topics.out.find("SmartCar-Topic"), std::string::npos) << topics.out;
+  // Nothing was written into the folder by the readers: no secondary instance files there.
+  for (const auto& f : fs::recursive_directory_iterator(dir.file("data"))) {
+    EXPECT_EQ(f.path().string().find("secondary"), std::string::npos) << f.path();
+  }
   auto ro = RunSmartcar("shell --read-only --data " + dir.file("data") + " -e \"list\"");
   EXPECT_EQ(ro.exit_code, 0) << ro.out;
   kill(pid, SIGINT);

@@ -1,6 +1,7 @@
 // Behaviour specific to the embedded engine.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <thread>
 
 #include "queue_test_util.h"
@@ -79,6 +80,45 @@ TEST_F(EmbeddedLogTest, DeletedTopicStaysDeletedAndIdsAreNotReused) {
 
 // A producer's state (the collector's source position) is written with its records, survives a
 // restart, is replaced by the next append that carries one, and goes with its topic.
+// A read-only instance beside the process that holds the folder (a live `smartcar run`): it sees
+// the writer's records as they come, and refuses every write with a clear error.
+TEST_F(EmbeddedLogTest, ReadOnlyInstanceFollowsTheWriterAndRefusesWrites) {
+  CreateTopic("t", 2);
+  Append("t", {Rec("a", "1"), Rec("b", "2")});
+  QueueOptions ro;
+  ro.data_dir = options_.data_dir;
+  ro.read_only = true;
+  auto reader = OpenLog(ro);  // The writer (log_) still holds the folder's lock.
+  ASSERT_TRUE(reader.has_value()) << reader.error().ToString();
+  auto c = (*reader)->NewConsumer({"readers", OffsetReset::kEarliest});
+  ASSERT_TRUE(c.has_value());
+  ASSERT_TRUE((*c)->Assign({{{"t", PartitionId(0)}, {"t", PartitionId(1)}}}).ok());
+  EXPECT_EQ(Drain(c->get(), 2).size(), 2u);
+  Append("t", {Rec("c", "3")});  // Appended by the writer after the reader opened.
+  auto later = Drain(c->get(), 1);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].value, "3");
+  CreateTopic("u", 1);  // A topic created later is seen too.
+  auto u = (*reader)->DescribeTopic("u");
+  ASSERT_TRUE(u.has_value()) << u.error().ToString();
+  EXPECT_EQ(u->partitions.size(), 1u);
+
+  const Status create = (*reader)->CreateTopic({"v"});
+  EXPECT_EQ(create.code(), Status::Code::kNotSupported) << create.ToString();
+  EXPECT_NE(create.message().find("open read-only"), std::string::npos) << create.ToString();
+  EXPECT_FALSE((*reader)->NewProducer({}).has_value());
+  EXPECT_EQ((*c)->Commit({}).code(), Status::Code::kNotSupported);
+  EXPECT_FALSE((*reader)->DeleteTopic("t").ok());
+  EXPECT_FALSE((*reader)->EnforceRetention({}).has_value());
+  // The writer still works, and nothing of the reader is left in the folder.
+  Append("t", {Rec("d", "4")});
+  c->reset();
+  reader->reset();
+  for (const auto& f : std::filesystem::directory_iterator(options_.data_dir)) {
+    EXPECT_EQ(f.path().filename().string().find("secondary"), std::string::npos) << f.path();
+  }
+}
+
 TEST_F(EmbeddedLogTest, ProducerStateIsStoredWithTheRecords) {
   CreateTopic("t", 2);
   auto producer = log_->NewProducer({});

@@ -261,6 +261,7 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
                         std::chrono::milliseconds(std::max<int64_t>(0, options.timeout_ms));
   std::vector<Ready> ready;
   for (;;) {
+    SMARTCAR_RETURN_IF_ERROR(log_->CatchUp(/*polling=*/true));  // Read-only: new records.
     SMARTCAR_RETURN_IF_ERROR(SyncAssignment());
     std::unique_lock<std::mutex> l(log_->mu());
     SMARTCAR_RETURN_IF_ERROR(CheckOpen());
@@ -276,7 +277,11 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
     }
     if (!ready.empty()) break;
     if (std::chrono::steady_clock::now() >= deadline) return std::vector<ConsumedRecord>();
-    log_->data_cv().wait_until(l, deadline);
+    // Read-only: another process appends, nothing here notifies; look again every 50 ms.
+    log_->data_cv().wait_until(
+        l, log_->read_only()
+               ? std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50))
+               : deadline);
   }
   std::vector<ConsumedRecord> out;
   size_t budget = std::max<size_t>(1, options.max_records);
@@ -299,6 +304,7 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
 }
 
 Status EmbeddedConsumer::Commit(const CommitOptions& options) {
+  if (log_->read_only()) return log_->ReadOnlyError("committing offsets");
   if (options_.group.empty()) {
     return Status::InvalidArgument("Commit needs a consumer group (ConsumerOptions.group)");
   }

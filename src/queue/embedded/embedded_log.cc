@@ -1,8 +1,12 @@
 // The embedded engine: open/reopen, topics, groups' lag, retention.
 #include <rocksdb/write_batch.h>
 
+#include <stdlib.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -47,6 +51,10 @@ EmbeddedLog::~EmbeddedLog() {
     rocksdb::Status s = db_->Close();
     (void)s;  // Nothing to report to from a destructor; the WAL already holds every append.
   }
+  if (!secondary_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(secondary_dir_, ec);
+  }
 }
 
 rocksdb::WriteOptions EmbeddedLog::write_options() const {
@@ -58,7 +66,7 @@ rocksdb::WriteOptions EmbeddedLog::write_options() const {
 
 Status EmbeddedLog::Open() {
   rocksdb::Options o;
-  o.create_if_missing = true;
+  o.create_if_missing = !options_.read_only;
   o.write_buffer_size = 64 << 20;
   o.max_write_buffer_number = 4;
   o.max_background_jobs = 2;
@@ -67,18 +75,46 @@ Status EmbeddedLog::Open() {
   o.info_log = storage::NewStderrInfoLog("queue");  // No LOG file on the data disk.
   o.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
   rocksdb::DB* raw = nullptr;
-  // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
-  std::error_code mkdir_error;
-  std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(), mkdir_error);
-  SMARTCAR_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
-                                  "opening queue data folder '" + options_.data_dir + "'"));
+  if (options_.read_only) {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "smartcar-queue-secondary-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) {
+      return Status::IOError("cannot create a folder for a read-only queue instance: " +
+                             std::string(std::strerror(errno)));
+    }
+    secondary_dir_ = tmpl;
+    o.max_open_files = -1;  // Required by secondary instances.
+    SMARTCAR_RETURN_IF_ERROR(
+        FromRocks(rocksdb::DB::OpenAsSecondary(o, options_.data_dir, secondary_dir_, &raw),
+                  "opening queue data folder '" + options_.data_dir + "' read-only"));
+  } else {
+    // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
+    std::error_code mkdir_error;
+    std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(),
+                                        mkdir_error);
+    SMARTCAR_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
+                                    "opening queue data folder '" + options_.data_dir + "'"));
+  }
   db_.reset(raw);
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    SMARTCAR_RETURN_IF_ERROR(LoadTopicsLocked());
+  }
+  if (options_.retention_check_interval_ms > 0 && !options_.read_only) {
+    retention_thread_ = std::thread([this] { RetentionLoop(); });
+  }
+  return Status::OK();
+}
 
+Status EmbeddedLog::LoadTopicsLocked() {
   {
     // Topic ids are never reused, so records of a deleted topic can never reappear.
     std::string v;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(1, kNextIdTag), &v);
-    if (s.ok() && v.size() == 8) next_topic_id_ = static_cast<uint32_t>(DecodeFixed64BE(v.data()));
+    if (s.ok() && v.size() == 8) {
+      next_topic_id_ =
+          std::max(next_topic_id_, static_cast<uint32_t>(DecodeFixed64BE(v.data())));
+    }
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
   for (it->Seek(std::string(1, kTopicTag)); it->Valid() && it->key()[0] == kTopicTag; it->Next()) {
@@ -88,7 +124,10 @@ Status EmbeddedLog::Open() {
         DecodeTopicMeta(it->value().ToString(), &t.meta).WithPrefix("topic '" + name + "': "));
     t.partitions.resize(static_cast<size_t>(t.meta.config.partitions));
     next_topic_id_ = std::max(next_topic_id_, t.meta.id + 1);
-    topics_.emplace(name, std::move(t));
+    auto known = topics_.find(name);
+    if (known == topics_.end() || known->second.meta.id != t.meta.id) {
+      topics_.insert_or_assign(name, std::move(t));
+    }
   }
   SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading topics"));
   // Rebuild each partition's start and high watermark.
@@ -101,15 +140,28 @@ Status EmbeddedLog::Open() {
       const std::string prefix = PartitionPrefix(t.meta.id, p);
       it->SeekForPrev(RecordKey(t.meta.id, p, std::numeric_limits<int64_t>::max()));
       if (it->Valid() && it->key().starts_with(prefix)) {
-        ps.next = static_cast<int64_t>(DecodeFixed64BE(it->key().data() + prefix.size())) + 1;
+        ps.next = std::max(
+            ps.next, static_cast<int64_t>(DecodeFixed64BE(it->key().data() + prefix.size())) + 1);
       }
       ps.next = std::max(ps.next, ps.start);
     }
   }
-  if (options_.retention_check_interval_ms > 0) {
-    retention_thread_ = std::thread([this] { RetentionLoop(); });
-  }
   return Status::OK();
+}
+
+Status EmbeddedLog::CatchUp(bool polling) {
+  if (!options_.read_only) return Status::OK();
+  std::lock_guard<std::mutex> l(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (polling && now - last_catch_up_ < std::chrono::milliseconds(50)) return Status::OK();
+  last_catch_up_ = now;
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(db_->TryCatchUpWithPrimary(), "catching up with the writer"));
+  return LoadTopicsLocked();
+}
+
+Status EmbeddedLog::ReadOnlyError(std::string_view what) const {
+  return Status::NotSupported(std::string(what) + ": the durable log in '" + options_.data_dir +
+                              "' is open read-only, beside the process that holds it");
 }
 
 TopicState* EmbeddedLog::FindTopicLocked(std::string_view name) {
@@ -118,6 +170,7 @@ TopicState* EmbeddedLog::FindTopicLocked(std::string_view name) {
 }
 
 Status EmbeddedLog::CreateTopic(const CreateTopicOptions& options) {
+  if (options_.read_only) return ReadOnlyError("creating topic '" + options.name + "'");
   SMARTCAR_RETURN_IF_ERROR(ValidateTopicName(options.name));
   const TopicConfig& c = options.config;
   if (c.partitions < 1 || c.partitions > 100000) {
@@ -153,6 +206,7 @@ Status EmbeddedLog::CreateTopic(const CreateTopicOptions& options) {
 }
 
 Status EmbeddedLog::DeleteTopic(std::string_view name) {
+  if (options_.read_only) return ReadOnlyError("deleting topic '" + std::string(name) + "'");
   std::unique_lock<std::mutex> l(mu_);
   TopicState* t = FindTopicLocked(name);
   if (t == nullptr) return Status::NotFound("topic '" + std::string(name) + "' does not exist");
@@ -186,6 +240,7 @@ Status EmbeddedLog::DeleteTopic(std::string_view name) {
 }
 
 Result<std::vector<std::string>> EmbeddedLog::ListTopics() {
+  SMARTCAR_RETURN_IF_ERROR(CatchUp());
   std::lock_guard<std::mutex> l(mu_);
   std::vector<std::string> names;
   for (const auto& [name, t] : topics_) names.push_back(name);
@@ -193,6 +248,7 @@ Result<std::vector<std::string>> EmbeddedLog::ListTopics() {
 }
 
 Result<TopicDescription> EmbeddedLog::DescribeTopic(std::string_view name) {
+  SMARTCAR_RETURN_IF_ERROR(CatchUp());
   std::lock_guard<std::mutex> l(mu_);
   TopicState* t = FindTopicLocked(name);
   if (t == nullptr)
@@ -246,6 +302,7 @@ Result<std::optional<std::string>> EmbeddedLog::ReadProducerState(std::string_vi
 }
 
 Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {
+  SMARTCAR_RETURN_IF_ERROR(CatchUp());
   if (group.empty()) return Err(Status::InvalidArgument("consumer group name is empty"));
   GroupDescription d;
   d.group = std::string(group);
@@ -291,6 +348,7 @@ Result<GroupDescription> EmbeddedLog::DescribeGroup(std::string_view group) {
 }
 
 Result<RetentionResult> EmbeddedLog::EnforceRetention(const RetentionOptions& options) {
+  if (options_.read_only) return Err(ReadOnlyError("enforcing retention"));
   const int64_t now = options.now_ms != 0 ? options.now_ms
                                           : std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::system_clock::now().time_since_epoch())

@@ -5,6 +5,7 @@
 
 #include <rocksdb/db.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -66,6 +67,12 @@ class EmbeddedLog final : public Log {
 
   // --- used by consumers (embedded_consumer.cc) ---
   rocksdb::DB* db() { return db_.get(); }
+  bool read_only() const { return options_.read_only; }
+  // Read-only: catches up with the writing process (new records, topics, commits); `polling`
+  // does so at most every 50 ms. A no-op otherwise.
+  Status CatchUp(bool polling = false);
+  // NotSupported naming `what` (a write on a read-only log).
+  Status ReadOnlyError(std::string_view what) const;
   const QueueOptions& options() const { return options_; }
   std::mutex& mu() { return mu_; }
   std::condition_variable& data_cv() { return data_cv_; }
@@ -88,9 +95,14 @@ class EmbeddedLog final : public Log {
   void BuildBatchLocked(const std::vector<Writer*>& group, rocksdb::WriteBatch* batch,
                         std::map<std::pair<TopicState*, int32_t>, int64_t>* next);
   void RetentionLoop();
+  // Reads the topics and each partition's start and high watermark from RocksDB; topics already
+  // known are updated in place (consumers hold pointers to them). REQUIRES: mu_ held.
+  Status LoadTopicsLocked();
 
   const QueueOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::string secondary_dir_;  // Read-only: the secondary instance's own folder (removed at close).
+  std::chrono::steady_clock::time_point last_catch_up_{};  // GUARDED_BY(mu_)
 
   std::mutex mu_;
   std::condition_variable data_cv_;                        // New records, rebalances, shutdown.

@@ -47,6 +47,7 @@ class EmbeddedProducer final : public Producer {
 }  // namespace
 
 Result<std::unique_ptr<Producer>> EmbeddedLog::NewProducer(const ProducerOptions&) {
+  if (options_.read_only) return Err(ReadOnlyError("producing"));
   return std::unique_ptr<Producer>(std::make_unique<EmbeddedProducer>(this));
 }
 
