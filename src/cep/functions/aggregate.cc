@@ -76,8 +76,9 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
     return;
   }
   if (spec.kind == AggKind::kFirst || spec.kind == AggKind::kLast) {
-    // Nulls are kept so first/last report the first/last event's value.
-    Extra(s)->seq.push_back(v);
+    // Nulls are kept so first/last report the first/last event's value. An append-only
+    // first(x) needs only its first value.
+    if (!(spec.append_only && spec.kind == AggKind::kFirst && s->n > 0)) Extra(s)->seq.push_back(v);
     ++s->n;
     return;
   }

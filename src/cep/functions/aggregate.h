@@ -38,7 +38,15 @@ struct AggSpec {
   // Events never leave the state (batch windows: each batch starts a new state), so AggLeave
   // is never called: min/max of a number keep a running extreme instead of a multiset.
   bool append_only = false;
+  // Index of this aggregate's AggState in its group's state array, or -1 when it keeps none:
+  // last(x) over a batch is x of the group's newest event, which the group already holds.
+  int slot = 0;
 };
+
+// last(x) read from the group's newest event (append-only state: a batch window).
+inline bool LastFromGroup(const AggSpec& spec) {
+  return spec.append_only && spec.kind == AggKind::kLast;
+}
 
 // min/max kept as a running extreme (in AggState::isum, or ::sum for doubles).
 inline bool RunningExtreme(const AggSpec& spec) {

@@ -37,6 +37,7 @@ struct StatementPlan {
   std::optional<CExpr> where;  // Applied to events entering and leaving the window.
 
   std::vector<AggSpec> aggs;
+  size_t agg_slots = 0;  // AggStates per group: the aggregates with AggSpec::slot >= 0.
   std::vector<CExpr> group_by;
   std::optional<CExpr> having;
   bool aggregated = false;       // Any aggregate or GROUP BY.

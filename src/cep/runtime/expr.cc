@@ -115,7 +115,14 @@ Value Eval(const CExpr& e, const EvalCtx& ctx) {
       if (ctx.event == nullptr) return Value();
       return GetField(*ctx.event, e.index);
     case Op::kAgg:
-      return AggResult(ctx.specs[e.index], ctx.aggs[e.index]);
+    {
+      const AggSpec& spec = ctx.specs[e.index];
+      if (spec.slot < 0) {
+        if (ctx.group_last == nullptr) return Value();
+        return Eval(spec.arg, EvalCtx{ctx.group_last, nullptr, nullptr});
+      }
+      return AggResult(spec, ctx.aggs[spec.slot]);
+    }
     case Op::kNeg: {
       Value v = Eval(e.kids[0], ctx);
       if (v.type == Type::kDouble) return Value::Double(-v.d);

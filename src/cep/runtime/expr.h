@@ -18,6 +18,8 @@ struct EvalCtx {
   const StoredEvent* event = nullptr;  // May be null when only aggregates are read.
   const AggState* aggs = nullptr;
   const AggSpec* specs = nullptr;
+  // The group's newest event, for last(x) over a batch (AggSpec::slot < 0).
+  const StoredEvent* group_last = nullptr;
 };
 
 Value Eval(const CExpr& e, const EvalCtx& ctx);

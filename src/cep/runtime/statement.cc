@@ -21,8 +21,8 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
               : ctx)),
       batch_(plan_->window->batch()),
       start_ms_(start_ms),
-      groups_(plan_->aggs.size()),
-      spare_(plan_->aggs.size()) {}
+      groups_(plan_->agg_slots),
+      spare_(plan_->agg_slots) {}
 
 Statement::~Statement() = default;
 
@@ -46,16 +46,17 @@ void Statement::BuildKey(const StoredEvent& e) {
 void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   const EvalCtx ctx{&e, nullptr, nullptr};
   AggState* aggs = t->aggs(gi);
-  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
-    const AggSpec& spec = plan_->aggs[i];
+  for (const AggSpec& spec : plan_->aggs) {
+    if (spec.slot < 0) continue;  // read from g.last
+    AggState* s = aggs + spec.slot;
     int64_t v;
     if (spec.kind == AggKind::kCountStar) {
-      ++aggs[i].n;
+      ++s->n;
     } else if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
-               AggEnterIntFast(spec, &aggs[i], v)) {
+               AggEnterIntFast(spec, s, v)) {
       // done without building a Value
     } else {
-      AggEnter(spec, &aggs[i], Eval(spec.arg, ctx));
+      AggEnter(spec, s, Eval(spec.arg, ctx));
     }
   }
   GroupTable::Group& g = t->group(gi);
@@ -66,15 +67,16 @@ void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
 void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   const EvalCtx ctx{&e, nullptr, nullptr};
   AggState* aggs = t->aggs(gi);
-  for (size_t i = 0; i < plan_->aggs.size(); ++i) {
-    const AggSpec& spec = plan_->aggs[i];
-    AggLeave(spec, &aggs[i], spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
+  for (const AggSpec& spec : plan_->aggs) {
+    if (spec.slot < 0) continue;
+    AggLeave(spec, aggs + spec.slot,
+             spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
   }
   --t->group(gi).count;
 }
 
-void Statement::AddRow(const StoredEvent* e, const AggState* aggs) {
-  const EvalCtx ctx{e, aggs, plan_->aggs.data()};
+void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) {
+  const EvalCtx ctx{e, aggs, plan_->aggs.data(), g != nullptr && g->count > 0 ? &g->last : nullptr};
   if (plan_->having && !EvalPredicate(*plan_->having, ctx)) return;
   OutRow row;
   row.values.reserve(plan_->select.size());
@@ -93,7 +95,7 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
       auto [it, added] = batches_.try_emplace(batch);
       if (added) {
         std::swap(it->second.groups, spare_);  // reuse the arrays of a closed batch
-        it->second.groups.set_aggs_per_group(plan_->aggs.size());
+        it->second.groups.set_aggs_per_group(plan_->agg_slots);
       }
       b = &it->second;
       cached_batch_ = b;
@@ -107,10 +109,16 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
     bool inserted;
     const uint32_t g = b->groups.FindOrAdd(key_, &inserted);
     Enter(&b->groups, g, e);
+    if (plan_->ungrouped_props) {
+      // Aggregated with ungrouped fields: one row per event at batch end (Esper's
+      // "aggregated and grouped" / "aggregated and un-grouped" query types).
+      b->events.push_back(e);
+      b->event_groups.push_back(g);
+    }
     return;
   }
   if (!plan_->aggregated) {
-    AddRow(&e, nullptr);
+    AddRow(&e, nullptr, nullptr);
     return;
   }
   BuildKey(e);
@@ -135,10 +143,16 @@ void Statement::OnBatchEnd(int64_t batch) {
   if (it == batches_.end()) return;
   Batch& b = it->second;
   if (!plan_->aggregated) {
-    for (const StoredEvent& e : b.events) AddRow(&e, nullptr);
+    for (const StoredEvent& e : b.events) AddRow(&e, nullptr, nullptr);
+  } else if (plan_->ungrouped_props) {
+    for (size_t i = 0; i < b.events.size(); ++i) {
+      const uint32_t g = b.event_groups[i];
+      AddRow(&b.events[i], &b.groups.group(g), b.groups.aggs(g));
+    }
   } else {
-    for (uint32_t g = 0; g < b.groups.size(); ++g)
-      AddRow(&b.groups.group(g).last, b.groups.aggs(g));
+    for (uint32_t g = 0; g < b.groups.size(); ++g) {
+      AddRow(&b.groups.group(g).last, &b.groups.group(g), b.groups.aggs(g));
+    }
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
   b.groups.Clear();
@@ -154,7 +168,7 @@ void Statement::OnLate(const StoredEvent& e) {
 void Statement::FinishUpdate(int64_t now_ms) {
   if (!batch_ && plan_->aggregated) {
     if (!pending_new_.empty()) {
-      for (const auto& [g, e] : pending_new_) AddRow(&e, groups_.aggs(g));
+      for (const auto& [g, e] : pending_new_) AddRow(&e, &groups_.group(g), groups_.aggs(g));
     } else if (!pending_old_.empty() && !plan_->ungrouped_props) {
       // Expiry alone changed the aggregates: report each affected group once (Esper reports
       // a fully aggregated statement's new value when events leave its window).
@@ -162,7 +176,7 @@ void Statement::FinishUpdate(int64_t now_ms) {
       for (uint32_t g : pending_old_) {
         if (!seen.insert(g).second) continue;
         if (groups_.group(g).count > 0 || plan_->group_by.empty()) {
-          AddRow(&groups_.group(g).last, groups_.aggs(g));
+          AddRow(&groups_.group(g).last, &groups_.group(g), groups_.aggs(g));
         }
       }
     }

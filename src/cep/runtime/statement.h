@@ -57,7 +57,10 @@ class Statement final : private WindowSink {
  private:
   struct Batch {
     GroupTable groups;                // in first-arrival order
-    std::vector<StoredEvent> events;  // non-aggregated statements only
+    // Non-aggregated statements, and aggregated ones with ungrouped fields (one row per
+    // event): the batch's events in arrival order, and each one's group.
+    std::vector<StoredEvent> events;
+    std::vector<uint32_t> event_groups;
   };
   struct OutRow {
     Row values;
@@ -73,7 +76,8 @@ class Statement final : private WindowSink {
   void BuildKey(const StoredEvent& e);
   void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
   void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
-  void AddRow(const StoredEvent* e, const AggState* aggs);
+  // One candidate row for event `e` of group `g` (null when not aggregated), HAVING applied.
+  void AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs);
   void FinishUpdate(int64_t now_ms);
   void Deliver(int64_t now_ms);
   void Release(std::vector<Row>* rows);

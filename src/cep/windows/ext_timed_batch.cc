@@ -1,11 +1,17 @@
 // win:ext_timed_batch(field, period[, reference]): event-time tumbling batches.
 //
-// Batches are aligned to the reference point (default 0 = the epoch), not to the first event
-// as in Esper, so every partition and every replay cuts the same batches. A batch is delivered
-// when the watermark (max event time − allowed lateness, or an explicit watermark) reaches its
-// end; an event whose batch was already delivered is late.
+// As in Esper (ExternallyTimedBatchView), batches are cut on a grid anchored at the reference
+// point, or at the first event's timestamp when there is none; the grid stays anchored after
+// an idle gap. A reference point of 0 (the epoch) makes every partition and every replay cut the
+// same batches, which is what the pipeline's rule uses. A batch is delivered when the
+// watermark (max event time − allowed lateness, or an explicit watermark) reaches its end.
+//
+// An event older than the open batch joins it, as in Esper, whose window is a collection in
+// arrival order — unless the statement has opted into lateness (`@AllowedLateness`, an engine
+// lateness, or event time from the caller): then it is late, reported and never aggregated.
 #include <algorithm>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "cep/windows/makers.h"
@@ -16,12 +22,15 @@ namespace {
 
 class ExtTimedBatchWindow final : public Window {
  public:
-  ExtTimedBatchWindow(int field, int64_t interval, int64_t ref, const WindowContext& ctx)
+  ExtTimedBatchWindow(int field, int64_t interval, std::optional<int64_t> ref,
+                      const WindowContext& ctx)
       : field_(field),
         interval_(interval),
-        ref_(ref),
+        ref_(ref.value_or(0)),
+        have_ref_(ref.has_value()),
         lateness_(ctx.allowed_lateness_ms),
-        from_events_(ctx.event_time_from_events) {}
+        from_events_(ctx.event_time_from_events),
+        esper_late_(ctx.allowed_lateness_ms == 0 && ctx.event_time_from_events) {}
 
   void Insert(StoredEvent* e, int64_t, WindowSink* sink) override {
     int64_t ts;
@@ -29,14 +38,21 @@ class ExtTimedBatchWindow final : public Window {
       sink->OnLate(*e);  // No usable timestamp: reported, never dropped silently.
       return;
     }
+    if (!have_ref_) {
+      ref_ = ts;  // Esper: the first event's timestamp anchors the grid.
+      have_ref_ = true;
+    }
     if (from_events_ && ts > max_ts_) {
       max_ts_ = ts;
       Advance(ts - lateness_, sink);
     }
-    const int64_t k = FloorDiv(ts - ref_, interval_);
+    int64_t k = FloorDiv(ts - ref_, interval_);
     if (End(k) <= watermark_) {
-      sink->OnLate(*e);
-      return;
+      if (!esper_late_ || open_.empty()) {
+        sink->OnLate(*e);
+        return;
+      }
+      k = open_.back();  // Esper: an older event joins the window being collected.
     }
     e->ts = ts;
     if (open_.empty() || open_.back() != k) {
@@ -74,8 +90,10 @@ class ExtTimedBatchWindow final : public Window {
   int field_;
   int64_t interval_;
   int64_t ref_;
+  bool have_ref_;
   int64_t lateness_;
   bool from_events_;
+  bool esper_late_;
   int64_t max_ts_ = std::numeric_limits<int64_t>::min();
   int64_t watermark_ = std::numeric_limits<int64_t>::min();
   std::vector<int64_t> open_;  // Batches with events, ascending.
@@ -83,7 +101,7 @@ class ExtTimedBatchWindow final : public Window {
 
 class ExtTimedBatchFactory final : public WindowFactory {
  public:
-  ExtTimedBatchFactory(int field, int64_t interval, int64_t ref)
+  ExtTimedBatchFactory(int field, int64_t interval, std::optional<int64_t> ref)
       : field_(field), interval_(interval), ref_(ref) {}
   std::unique_ptr<Window> Create(const WindowContext& ctx) const override {
     return std::make_unique<ExtTimedBatchWindow>(field_, interval_, ref_, ctx);
@@ -93,7 +111,7 @@ class ExtTimedBatchFactory final : public WindowFactory {
  private:
   int field_;
   int64_t interval_;
-  int64_t ref_;
+  std::optional<int64_t> ref_;
 };
 
 }  // namespace
@@ -104,7 +122,7 @@ Result<std::shared_ptr<const WindowFactory>> MakeExtTimedBatch(const ast::View& 
   if (!field) return Err(field.error());
   Result<int64_t> interval = PeriodParam(view, 1);
   if (!interval) return Err(interval.error());
-  int64_t ref = 0;
+  std::optional<int64_t> ref;
   if (view.params.size() == 3) {
     const ast::Expr& r = *view.params[2];
     if (r.kind != ast::ExprKind::kLiteral || r.value.type != Type::kInt) {
