@@ -33,6 +33,24 @@ AggExtra* Extra(AggState* s) {
   return s->x.get();
 }
 
+// The sum of a non-null value: exact for integer arguments, a double otherwise; stddev also
+// keeps the sum of squares. `sign` is +1 as a value enters, -1 as it leaves.
+void AddToSum(const AggSpec& spec, AggState* s, const Value& v, int sign) {
+  if (!IsNumeric(v.type)) return;
+  if (IntegerSum(spec)) {
+    const uint64_t i = static_cast<uint64_t>(v.type == Type::kDouble ? static_cast<int64_t>(v.d)
+                                                                      : v.i);
+    s->isum = static_cast<int64_t>(sign > 0 ? static_cast<uint64_t>(s->isum) + i
+                                            : static_cast<uint64_t>(s->isum) - i);
+  } else if (IsNumeric(v.type)) {
+    s->sum += sign * v.AsDouble();
+  }
+  if (spec.kind == AggKind::kStddev) {
+    const double d = v.AsDouble();
+    Extra(s)->sumsq += sign * d * d;
+  }
+}
+
 }  // namespace
 
 const AggregateInfo* FindAggregate(std::string_view name) {
@@ -95,14 +113,7 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
     return;
   }
   ++s->n;
-  if (v.type == Type::kInt || v.type == Type::kTime) {
-    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v.i));
-  }
-  if (IsNumeric(v.type)) {
-    const double d = v.AsDouble();
-    s->sum += d;
-    s->sumsq += d * d;
-  }
+  AddToSum(spec, s, v, 1);
   if (NeedsBag(spec.kind)) ++Extra(s)->bag[v];
 }
 
@@ -125,13 +136,7 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
   }
   if (v.is_null()) return;
   --s->n;
-  if (v.type == Type::kInt || v.type == Type::kTime)
-    s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) - static_cast<uint64_t>(v.i));
-  if (IsNumeric(v.type)) {
-    const double d = v.AsDouble();
-    s->sum -= d;
-    s->sumsq -= d * d;
-  }
+  AddToSum(spec, s, v, -1);
   if (NeedsBag(spec.kind)) {
     auto& bag = Extra(s)->bag;
     auto it = bag.find(v);
@@ -139,8 +144,8 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
   }
   if (s->n == 0) {
     // Reset accumulated rounding error when the window empties.
-    s->sum = s->sumsq = 0;
     s->isum = 0;
+    if (s->x) s->x->sumsq = 0;
   }
 }
 
@@ -153,23 +158,27 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
       return Value::Int(s.x ? static_cast<int64_t>(s.x->bag.size()) : 0);
     case AggKind::kSum:
       if (s.n == 0) return Value();
-      return spec.type == Type::kInt ? Value::Int(s.isum) : Value::Double(s.sum);
+      if (!IntegerSum(spec)) return Value::Double(s.sum);
+      return spec.type == Type::kInt ? Value::Int(s.isum)
+                                     : Value::Double(static_cast<double>(s.isum));
     case AggKind::kAvg:
       if (s.n == 0) return Value();
-      if (spec.arg.type == Type::kInt) {
+      if (IntegerSum(spec)) {
         return Value::Double(static_cast<double>(s.isum) / static_cast<double>(s.n));
       }
       return Value::Double(s.sum / static_cast<double>(s.n));
     case AggKind::kStddev: {
       if (s.n < 2) return Value();
       const double n = static_cast<double>(s.n);
-      const double mean = (spec.arg.type == Type::kInt ? static_cast<double>(s.isum) : s.sum) / n;
-      const double var = std::max(0.0, (s.sumsq - n * mean * mean) / (n - 1));
+      const double mean = (IntegerSum(spec) ? static_cast<double>(s.isum) : s.sum) / n;
+      const double sumsq = s.x ? s.x->sumsq : 0;
+      const double var = std::max(0.0, (sumsq - n * mean * mean) / (n - 1));
       return Value::Double(std::sqrt(var));
     }
     case AggKind::kAvedev: {
       if (s.n == 0 || !s.x) return Value();
-      const double mean = s.sum / static_cast<double>(s.n);
+      const double mean =
+          (IntegerSum(spec) ? static_cast<double>(s.isum) : s.sum) / static_cast<double>(s.n);
       double dev = 0;
       for (const auto& [v, c] : s.x->bag) dev += std::fabs(v.AsDouble() - mean) * c;
       return Value::Double(dev / static_cast<double>(s.n));

@@ -38,14 +38,23 @@ struct AggSpec {
   // Events never leave the state (batch windows: each batch starts a new state), so AggLeave
   // is never called: min/max of a number keep a running extreme instead of a multiset.
   bool append_only = false;
-  // Index of this aggregate's AggState in its group's state array, or -1 when it keeps none:
-  // last(x) over a batch is x of the group's newest event, which the group already holds.
+  // Index of this aggregate's AggState in its group's state array, or -1 when it keeps none
+  // (see StatelessAggregate).
   int slot = 0;
 };
 
 // last(x) read from the group's newest event (append-only state: a batch window).
 inline bool LastFromGroup(const AggSpec& spec) {
   return spec.append_only && spec.kind == AggKind::kLast;
+}
+// Aggregates the group already holds: count(*) is the group's event count, and last(x) over a
+// batch is x of the group's newest event.
+inline bool StatelessAggregate(const AggSpec& spec) {
+  return spec.kind == AggKind::kCountStar || LastFromGroup(spec);
+}
+// Sums of an integer (or time) argument are kept exactly in AggState::isum, others in ::sum.
+inline bool IntegerSum(const AggSpec& spec) {
+  return spec.arg.type == Type::kInt || spec.arg.type == Type::kTime;
 }
 
 // min/max kept as a running extreme (in AggState::isum, or ::sum for doubles).
@@ -57,13 +66,17 @@ inline bool RunningExtreme(const AggSpec& spec) {
 struct AggExtra {
   std::map<Value, int64_t> bag;  // value → multiplicity
   std::deque<Value> seq;         // arrival order (first/last)
+  double sumsq = 0;              // stddev
 };
 
+// 24 bytes: a group's state for one aggregate. The sum (or running extreme) is an integer for
+// integer arguments (IntegerSum) and a double otherwise.
 struct AggState {
   int64_t n = 0;  // non-null values
-  int64_t isum = 0;
-  double sum = 0;
-  double sumsq = 0;
+  union {
+    int64_t isum = 0;
+    double sum;
+  };
   std::unique_ptr<AggExtra> x;
 };
 
@@ -84,13 +97,10 @@ inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
   switch (spec.kind) {
     case AggKind::kCount:
     case AggKind::kSum:
-    case AggKind::kAvg:
-    case AggKind::kStddev: {
+    case AggKind::kAvg: {
+      if (!IntegerSum(spec)) return false;
       ++s->n;
       s->isum = static_cast<int64_t>(static_cast<uint64_t>(s->isum) + static_cast<uint64_t>(v));
-      const double d = static_cast<double>(v);
-      s->sum += d;
-      s->sumsq += d * d;
       return true;
     }
     case AggKind::kMin:

@@ -111,7 +111,7 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
     for (AggSpec& a : plan_->aggs) a.append_only = true;
   }
   for (AggSpec& a : plan_->aggs) {
-    a.slot = LastFromGroup(a) ? -1 : static_cast<int>(plan_->agg_slots++);
+    a.slot = StatelessAggregate(a) ? -1 : static_cast<int>(plan_->agg_slots++);
   }
   if (plan_->having && !plan_->aggregated) {
     // Esper allows HAVING without aggregates; it then acts as a filter on output rows.

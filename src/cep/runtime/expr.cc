@@ -118,6 +118,7 @@ Value Eval(const CExpr& e, const EvalCtx& ctx) {
     {
       const AggSpec& spec = ctx.specs[e.index];
       if (spec.slot < 0) {
+        if (spec.kind == AggKind::kCountStar) return Value::Int(ctx.group_count);
         if (ctx.group_last == nullptr) return Value();
         return Eval(spec.arg, EvalCtx{ctx.group_last, nullptr, nullptr});
       }

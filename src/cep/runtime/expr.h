@@ -18,8 +18,10 @@ struct EvalCtx {
   const StoredEvent* event = nullptr;  // May be null when only aggregates are read.
   const AggState* aggs = nullptr;
   const AggSpec* specs = nullptr;
-  // The group's newest event, for last(x) over a batch (AggSpec::slot < 0).
+  // The group's newest event and event count, for aggregates that keep no state
+  // (AggSpec::slot < 0: last(x) over a batch, count(*)).
   const StoredEvent* group_last = nullptr;
+  int64_t group_count = 0;
 };
 
 Value Eval(const CExpr& e, const EvalCtx& ctx);

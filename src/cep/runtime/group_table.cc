@@ -30,8 +30,15 @@ size_t GroupTable::SlotOf(std::string_view key, uint32_t h) const {
   }
 }
 
-void GroupTable::Grow() {
-  const size_t n = slots_.empty() ? 16 : slots_.size() * 2;
+void GroupTable::Reserve(size_t groups) {
+  groups_.reserve(groups);
+  aggs_.reserve(groups * naggs_);
+  size_t n = slots_.empty() ? 16 : slots_.size();
+  while (n < groups * 2) n *= 2;
+  if (n > slots_.size()) Grow(n);
+}
+
+void GroupTable::Grow(size_t n) {
   std::vector<Slot> old;
   old.swap(slots_);
   slots_.assign(n, Slot{});
@@ -44,7 +51,9 @@ void GroupTable::Grow() {
 }
 
 uint32_t GroupTable::FindOrAdd(std::string_view key, bool* inserted) {
-  if ((groups_.size() + 1) * 2 > slots_.size()) Grow();  // load factor ≤ 1/2
+  if ((groups_.size() + 1) * 2 > slots_.size()) {  // load factor ≤ 1/2
+    Grow(slots_.empty() ? 16 : slots_.size() * 2);
+  }
   const uint32_t h = Hash(key);
   const size_t i = SlotOf(key, h);
   if (slots_[i].index != kEmpty) {

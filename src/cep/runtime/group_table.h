@@ -33,6 +33,8 @@ class GroupTable {
   void Erase(uint32_t index);
   // Removes every group, keeping the arrays' capacity.
   void Clear();
+  // Makes room for `groups` groups at once (one allocation per array, no rehash until more).
+  void Reserve(size_t groups);
 
   // REQUIRES: empty().
   void set_aggs_per_group(size_t n) { naggs_ = n; }
@@ -55,7 +57,7 @@ class GroupTable {
 
   static uint32_t Hash(std::string_view key);
   size_t SlotOf(std::string_view key, uint32_t h) const;  // slot holding key, or empty slot
-  void Grow();
+  void Grow(size_t slots);  // rehash into `slots` slots (a power of two)
 
   size_t naggs_;
   std::vector<Slot> slots_;  // size is a power of two (or 0)

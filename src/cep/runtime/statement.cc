@@ -20,9 +20,10 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
               ? WindowContext{*plan_->allowed_lateness_ms, ctx.event_time_from_events}
               : ctx)),
       batch_(plan_->window->batch()),
+      streaming_(!plan_->distinct && plan_->order_by.empty() && plan_->offset == 0 &&
+                 !plan_->limit && !plan_->output.present),
       start_ms_(start_ms),
-      groups_(plan_->agg_slots),
-      spare_(plan_->agg_slots) {}
+      groups_(plan_->agg_slots) {}
 
 Statement::~Statement() = default;
 
@@ -47,12 +48,10 @@ void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   const EvalCtx ctx{&e, nullptr, nullptr};
   AggState* aggs = t->aggs(gi);
   for (const AggSpec& spec : plan_->aggs) {
-    if (spec.slot < 0) continue;  // read from g.last
+    if (spec.slot < 0) continue;  // read from g.last and g.count
     AggState* s = aggs + spec.slot;
     int64_t v;
-    if (spec.kind == AggKind::kCountStar) {
-      ++s->n;
-    } else if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
+    if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
                AggEnterIntFast(spec, s, v)) {
       // done without building a Value
     } else {
@@ -69,15 +68,26 @@ void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   AggState* aggs = t->aggs(gi);
   for (const AggSpec& spec : plan_->aggs) {
     if (spec.slot < 0) continue;
-    AggLeave(spec, aggs + spec.slot,
-             spec.kind == AggKind::kCountStar ? Value() : Eval(spec.arg, ctx));
+    AggLeave(spec, aggs + spec.slot, Eval(spec.arg, ctx));
   }
   --t->group(gi).count;
 }
 
 void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) {
-  const EvalCtx ctx{e, aggs, plan_->aggs.data(), g != nullptr && g->count > 0 ? &g->last : nullptr};
+  const EvalCtx ctx{e, aggs, plan_->aggs.data(),
+                    g != nullptr && g->count > 0 ? &g->last : nullptr, g != nullptr ? g->count : 0};
   if (plan_->having && !EvalPredicate(*plan_->having, ctx)) return;
+  if (streaming_) {
+    // Nothing to sort, dedupe, cut or hold: the row goes out now, in the same order, and a
+    // batch's release needs no memory for its rows.
+    one_row_.resize(1);
+    Row& r = one_row_[0];
+    r.clear();
+    r.reserve(plan_->select.size());
+    for (const CExpr& c : plan_->select) r.push_back(Eval(c, ctx));
+    Release(&one_row_);
+    return;
+  }
   OutRow row;
   row.values.reserve(plan_->select.size());
   for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
@@ -94,8 +104,12 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
     } else {
       auto [it, added] = batches_.try_emplace(batch);
       if (added) {
-        std::swap(it->second.groups, spare_);  // reuse the arrays of a closed batch
+        // Room for as many groups and events as the last batch had, allocated once: no
+        // rehashing or copying while the batch fills, and nothing held between batches.
         it->second.groups.set_aggs_per_group(plan_->agg_slots);
+        it->second.groups.Reserve(last_batch_groups_);
+        it->second.events.reserve(last_batch_events_);
+        if (plan_->ungrouped_props) it->second.event_groups.reserve(last_batch_events_);
       }
       b = &it->second;
       cached_batch_ = b;
@@ -155,8 +169,8 @@ void Statement::OnBatchEnd(int64_t batch) {
     }
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
-  b.groups.Clear();
-  std::swap(spare_, b.groups);
+  last_batch_groups_ = b.groups.size();
+  last_batch_events_ = b.events.size();
   batches_.erase(it);
 }
 
@@ -321,7 +335,7 @@ void Statement::Deliver(int64_t now_ms) {
 
 size_t Statement::MemoryBytes() const {
   size_t bytes =
-      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + spare_.MemoryBytes();
+      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes();
   for (const auto& [id, b] : batches_) {
     bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }

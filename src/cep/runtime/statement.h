@@ -86,6 +86,7 @@ class Statement final : private WindowSink {
   StatementOutput* out_;
   std::unique_ptr<Window> window_;
   bool batch_;
+  bool streaming_;  // no DISTINCT, ORDER BY, OFFSET/LIMIT or OUTPUT: AddRow emits at once
   int64_t start_ms_;
   uint64_t late_ = 0;
   std::string key_;
@@ -98,9 +99,11 @@ class Statement final : private WindowSink {
   std::map<int64_t, Batch> batches_;
   int64_t cached_batch_id_ = 0;
   Batch* cached_batch_ = nullptr;
-  GroupTable spare_;
+  size_t last_batch_groups_ = 0;  // sizes of the last closed batch, reserved for the next
+  size_t last_batch_events_ = 0;
 
   std::vector<OutRow> rows_;
+  std::vector<Row> one_row_;  // streaming: the row being emitted
   // OUTPUT EVERY state.
   std::vector<Row> held_;
   int64_t held_interval_ = -1;   // the interval `held_` belongs to (time policies)
