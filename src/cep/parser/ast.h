@@ -48,7 +48,10 @@ using ExprPtr = std::unique_ptr<Expr>;
 
 struct Annotation {
   std::string name;   // e.g. "Name"
-  std::string value;  // e.g. "overspeed"
+  std::string value;  // e.g. "overspeed": the positional value, or the attribute `value`
+  // Every attribute as written: @Tag(name='a', value='b') → {("name","a"), ("value","b")};
+  // a positional value is named "value".
+  std::vector<std::pair<std::string, std::string>> attributes;
   Pos pos;
 };
 

@@ -108,15 +108,22 @@ bool Parser::ParseStatement(ast::Statement* s) {
     ++i_;
     if (!ExpectIdent(&a.name, "an annotation name")) return false;
     if (AcceptSymbol("(")) {
-      // @Name('x') or @Name(value='x').
-      if (Peek().kind == TokenKind::kIdent && IsSymbol("=", 1)) i_ += 2;
-      const Token& v = Peek();
-      if (v.kind != TokenKind::kString && v.kind != TokenKind::kInt &&
-          v.kind != TokenKind::kFloat && !IsKeyword("true") && !IsKeyword("false")) {
-        return Fail("an annotation value");
-      }
-      a.value = v.text;
-      ++i_;
+      // @Name('x'), @Name(value='x') or @Tag(name='x', value='y').
+      do {
+        std::string attribute = "value";
+        if (Peek().kind == TokenKind::kIdent && IsSymbol("=", 1)) {
+          attribute = Peek().text;
+          i_ += 2;
+        }
+        const Token& v = Peek();
+        if (v.kind != TokenKind::kString && v.kind != TokenKind::kInt &&
+            v.kind != TokenKind::kFloat && !IsKeyword("true") && !IsKeyword("false")) {
+          return Fail("an annotation value");
+        }
+        if (attribute == "value") a.value = v.text;
+        a.attributes.emplace_back(std::move(attribute), v.text);
+        ++i_;
+      } while (AcceptSymbol(","));
       if (!ExpectSymbol(")")) return false;
     }
     s->annotations.push_back(std::move(a));

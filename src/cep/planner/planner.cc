@@ -198,8 +198,28 @@ Result<std::vector<std::shared_ptr<const StatementPlan>>> PlanStatements(
         if (a.value.empty()) return Err(ErrorAt(a.pos, "@Name needs a non-empty name"));
         plan->name = a.value;
       }
+      // @AllowedLateness('10 sec'), or its spelling that Esper also compiles (and ignores):
+      // @Tag(name='AllowedLateness', value='10 sec').
+      std::string lateness;
+      bool has_lateness = false;
       if (LowerAscii(a.name) == "allowedlateness") {
-        Result<int64_t> ms = parser::ParseTimePeriodText(a.value);
+        lateness = a.value;
+        has_lateness = true;
+      } else if (LowerAscii(a.name) == "tag") {
+        for (const auto& [attr, v] : a.attributes) {
+          if (attr == "name" && LowerAscii(v) == "allowedlateness") has_lateness = true;
+        }
+        if (has_lateness) {
+          bool has_value = false;
+          for (const auto& [attr, v] : a.attributes) has_value |= attr == "value";
+          if (!has_value) {
+            return Err(ErrorAt(a.pos, "@Tag(name='AllowedLateness') needs value='<time period>'"));
+          }
+          lateness = a.value;
+        }
+      }
+      if (has_lateness) {
+        Result<int64_t> ms = parser::ParseTimePeriodText(lateness);
         if (!ms) return Err(ErrorAt(a.pos, "@AllowedLateness: " + ms.error().message()));
         plan->allowed_lateness_ms = *ms;
       }
