@@ -160,10 +160,15 @@ class ExprBinder::Impl {
       spec.type = Type::kInt;
     } else {
       if (e.distinct) {
-        if (info.kind != AggKind::kCount) {
-          return Err(ErrorAt(e.pos, "DISTINCT is only supported in count(distinct expr)"));
+        if (info.kind == AggKind::kFirst || info.kind == AggKind::kLast) {
+          return Err(ErrorAt(e.pos, "DISTINCT is not supported in " + std::string(info.name) +
+                                        "(), usage: " + std::string(info.usage)));
         }
-        spec.kind = AggKind::kCountDistinct;
+        if (info.kind == AggKind::kCount) {
+          spec.kind = AggKind::kCountDistinct;
+        } else {
+          spec.distinct = true;
+        }
       }
       ++agg_depth_;
       Result<CExpr> arg = Compile(*e.args[0], clause);
@@ -229,6 +234,14 @@ class ExprBinder::Impl {
       return c;
     }
     const ScalarInfo* fn = FindScalar(e.op);
+    static constexpr std::string_view kEsperOnly[] = {
+        "prev",  "prior", "prevwindow", "prevtail", "prevcount", "window",   "maxby",
+        "minby", "sorted", "nth",       "leaving",  "rate",      "countever", "firstever",
+        "lastever"};
+    if (fn == nullptr && std::find(std::begin(kEsperOnly), std::end(kEsperOnly),
+                                   LowerAscii(e.op)) != std::end(kEsperOnly)) {
+      return Err(ErrorAt(e.pos, "Esper's " + e.op + "() is not supported by this engine"));
+    }
     if (fn == nullptr) {
       std::string msg = "unknown function '" + e.op + "'";
       static constexpr std::string_view kNames[] = {

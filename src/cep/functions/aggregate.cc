@@ -93,6 +93,18 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
     ++s->n;
     return;
   }
+  if (spec.ever) {
+    // firstever/lastever: nulls are skipped and one value is kept.
+    if (v.is_null()) return;
+    std::deque<Value>& q = Extra(s)->seq;
+    if (q.empty()) {
+      q.push_back(v);
+    } else if (spec.kind == AggKind::kLast) {
+      q.back() = v;
+    }
+    ++s->n;
+    return;
+  }
   if (spec.kind == AggKind::kFirst || spec.kind == AggKind::kLast) {
     // Nulls are kept so first/last report the first/last event's value. An append-only
     // first(x) needs only its first value.
@@ -110,6 +122,12 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
       s->isum = v.i;
     }
     ++s->n;
+    return;
+  }
+  if (spec.distinct) {
+    if (Extra(s)->bag[v]++ > 0) return;  // this value is already in
+    ++s->n;
+    AddToSum(spec, s, v, 1);
     return;
   }
   ++s->n;
@@ -135,9 +153,15 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
     return;
   }
   if (v.is_null()) return;
+  if (spec.distinct) {
+    auto& bag = Extra(s)->bag;
+    auto it = bag.find(v);
+    if (it == bag.end() || --it->second > 0) return;  // other events still hold this value
+    bag.erase(it);
+  }
   --s->n;
   AddToSum(spec, s, v, -1);
-  if (NeedsBag(spec.kind)) {
+  if (NeedsBag(spec.kind) && !spec.distinct) {
     auto& bag = Extra(s)->bag;
     auto it = bag.find(v);
     if (it != bag.end() && --it->second == 0) bag.erase(it);
@@ -180,7 +204,9 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
       const double mean =
           (IntegerSum(spec) ? static_cast<double>(s.isum) : s.sum) / static_cast<double>(s.n);
       double dev = 0;
-      for (const auto& [v, c] : s.x->bag) dev += std::fabs(v.AsDouble() - mean) * c;
+      for (const auto& [v, c] : s.x->bag) {
+        dev += std::fabs(v.AsDouble() - mean) * static_cast<double>(spec.distinct ? 1 : c);
+      }
       return Value::Double(dev / static_cast<double>(s.n));
     }
     case AggKind::kMedian: {
@@ -189,7 +215,8 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
       int64_t seen = 0;
       double a = 0, b = 0;
       bool have_a = false;
-      for (const auto& [v, c] : s.x->bag) {
+      for (const auto& [v, count] : s.x->bag) {
+        const int64_t c = spec.distinct ? 1 : count;
         if (!have_a && seen + c > lo) {
           a = v.AsDouble();
           have_a = true;

@@ -38,6 +38,12 @@ struct AggSpec {
   // Events never leave the state (batch windows: each batch starts a new state), so AggLeave
   // is never called: min/max of a number keep a running extreme instead of a multiset.
   bool append_only = false;
+  // first/last over a stream with no data window: Esper's firstever/lastever, the first/last
+  // non-null value since deployment (with a window: the value on the first/last event).
+  bool ever = false;
+  // sum/avg/min/max/stddev/avedev/median(distinct x): each distinct value counts once (the
+  // values' multiplicities are kept in AggExtra::bag). count(distinct x) is kCountDistinct.
+  bool distinct = false;
   // Index of this aggregate's AggState in its group's state array, or -1 when it keeps none
   // (see StatelessAggregate).
   int slot = 0;
@@ -94,6 +100,7 @@ Type AggResultType(AggKind kind, Type arg);
 void AggEnter(const AggSpec& spec, AggState* s, const Value& v);
 // AggEnter for a non-null integer, without building a Value (count, sum, avg, stddev only).
 inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
+  if (spec.distinct) return false;
   switch (spec.kind) {
     case AggKind::kCount:
     case AggKind::kSum:

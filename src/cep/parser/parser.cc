@@ -134,6 +134,20 @@ bool Parser::ParseStatement(ast::Statement* s) {
     if (!ExpectIdent(&s->insert_into, "a stream name")) return false;
   }
   if (!ExpectKeyword("select")) return false;
+  // Esper's stream selector: ISTREAM (the default) is accepted; IRSTREAM and RSTREAM would
+  // deliver the remove stream, which this engine does not produce.
+  if (Peek().kind == TokenKind::kIdent && !Peek().quoted && !IsSymbol(",", 1) &&
+      !IsKeyword("from", 1) && !IsKeyword("as", 1)) {
+    const std::string sel = Peek().text;
+    std::string low = sel;
+    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (low == "istream") {
+      ++i_;
+    } else if (low == "irstream" || low == "rstream") {
+      return Unsupported(Peek(), "SELECT " + sel,
+                         ": only the insert stream (new rows) is delivered");
+    }
+  }
   if (AcceptKeyword("distinct")) s->distinct = true;
   do {
     ast::SelectItem item;
@@ -154,6 +168,10 @@ bool Parser::ParseStatement(ast::Statement* s) {
   } while (AcceptSymbol(","));
   if (!ExpectKeyword("from")) return false;
   if (!ParseFrom(&s->from)) return false;
+  if (IsSymbol(",") || IsKeyword("join") || IsKeyword("inner") || IsKeyword("left") ||
+      IsKeyword("right") || IsKeyword("full")) {
+    return Unsupported(Peek(), "a join", ": one event stream per statement");
+  }
   if (AcceptKeyword("where")) {
     s->where = ParseExpr();
     if (!s->where) return false;
@@ -244,6 +262,10 @@ bool Parser::ParseCount(int64_t* out) {
 
 bool Parser::ParseFrom(ast::FromClause* f) {
   f->pos = PosOf(Peek());
+  if (Peek().kind == TokenKind::kIdent && !Peek().quoted && IsSymbol("[", 1)) {
+    return Unsupported(Peek(), "a pattern (FROM " + Peek().text + " [...])",
+                       ": select from one event stream");
+  }
   if (!ExpectIdent(&f->type, "an event type name")) return false;
   if (AcceptSymbol("(")) {
     if (!IsSymbol(")")) {

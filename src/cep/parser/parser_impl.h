@@ -77,6 +77,13 @@ class Parser {
     error_ = Status::InvalidArgument(msg);
     return false;
   }
+  // Records "line L column C: <what> is not supported<why>" at token `t` and returns false.
+  bool Unsupported(const Token& t, std::string_view what, std::string_view why = "") {
+    if (!error_.ok()) return false;
+    error_ = Status::InvalidArgument(Where(t.line, t.column) + ": " + std::string(what) +
+                                     " is not supported" + std::string(why));
+    return false;
+  }
   bool ExpectKeyword(std::string_view k) {
     if (AcceptKeyword(k)) return true;
     std::string up(k);

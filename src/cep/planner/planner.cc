@@ -110,6 +110,11 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
   if (plan_->window->batch()) {
     for (AggSpec& a : plan_->aggs) a.append_only = true;
   }
+  if (from.views.empty()) {
+    for (AggSpec& a : plan_->aggs) {
+      a.ever = a.kind == AggKind::kFirst || a.kind == AggKind::kLast;
+    }
+  }
   for (AggSpec& a : plan_->aggs) {
     a.slot = StatelessAggregate(a) ? -1 : static_cast<int>(plan_->agg_slots++);
   }

@@ -23,7 +23,32 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
       streaming_(!plan_->distinct && plan_->order_by.empty() && plan_->offset == 0 &&
                  !plan_->limit && !plan_->output.present),
       start_ms_(start_ms),
-      groups_(plan_->agg_slots) {}
+      groups_(plan_->agg_slots),
+      prev_groups_(plan_->agg_slots),
+      empty_aggs_(plan_->agg_slots) {
+  keep_prev_ = batch_ && plan_->aggregated && !plan_->ungrouped_props &&
+               !plan_->group_by.empty() && EmptyGroupMayPass();
+}
+
+namespace {
+
+// Whether `e` reads an event field outside an aggregate.
+bool ReadsFields(const CExpr& e) {
+  if (e.op == Op::kAgg) return false;
+  if (e.op == Op::kField) return true;
+  for (const CExpr& k : e.kids) {
+    if (ReadsFields(k)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Statement::EmptyGroupMayPass() const {
+  if (!plan_->having) return true;
+  if (ReadsFields(*plan_->having)) return true;  // depends on the group: assume it may
+  return EvalPredicate(*plan_->having, EvalCtx{nullptr, empty_aggs_.data(), plan_->aggs.data()});
+}
 
 Statement::~Statement() = default;
 
@@ -154,7 +179,24 @@ void Statement::OnOld(const StoredEvent& e) {
 
 void Statement::OnBatchEnd(int64_t batch) {
   auto it = batches_.find(batch);
-  if (it == batches_.end()) return;
+  if (it == batches_.end()) {
+    // An empty batch (only time_batch ends one: the first empty interval after a non-empty
+    // batch). A fully aggregated statement still delivers, as Esper's view posts the previous
+    // batch as its remove stream: one row of empty aggregates when ungrouped, an emptied row
+    // per group of the previous batch when grouped.
+    if (!plan_->aggregated || plan_->ungrouped_props) return;
+    if (plan_->group_by.empty()) {
+      AddRow(nullptr, nullptr, empty_aggs_.data());
+      return;
+    }
+    if (keep_prev_) {
+      for (uint32_t g = 0; g < prev_groups_.size(); ++g) {
+        AddRow(&prev_groups_.group(g).last, nullptr, empty_aggs_.data());
+      }
+      prev_groups_.Clear();
+    }
+    return;
+  }
   Batch& b = it->second;
   if (!plan_->aggregated) {
     for (const StoredEvent& e : b.events) AddRow(&e, nullptr, nullptr);
@@ -167,9 +209,20 @@ void Statement::OnBatchEnd(int64_t batch) {
     for (uint32_t g = 0; g < b.groups.size(); ++g) {
       AddRow(&b.groups.group(g).last, &b.groups.group(g), b.groups.aggs(g));
     }
+    if (keep_prev_) {
+      // Groups of the previous batch with no events in this one: one row with emptied
+      // aggregates (count 0, others null), subject to HAVING; then they are gone.
+      for (uint32_t g = 0; g < prev_groups_.size(); ++g) {
+        if (b.groups.Find(prev_groups_.group(g).key) < 0) {
+          AddRow(&prev_groups_.group(g).last, nullptr, empty_aggs_.data());
+        }
+      }
+      prev_groups_ = std::move(b.groups);
+    }
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
   last_batch_groups_ = b.groups.size();
+  if (keep_prev_) last_batch_groups_ = prev_groups_.size();
   last_batch_events_ = b.events.size();
   batches_.erase(it);
 }
@@ -181,17 +234,27 @@ void Statement::OnLate(const StoredEvent& e) {
 
 void Statement::FinishUpdate(int64_t now_ms) {
   if (!batch_ && plan_->aggregated) {
-    if (!pending_new_.empty()) {
+    if (plan_->ungrouped_props) {
+      // Aggregated with ungrouped fields: a row per arriving event; events that leave only
+      // produce Esper's remove stream, which is not delivered.
       for (const auto& [g, e] : pending_new_) AddRow(&e, &groups_.group(g), groups_.aggs(g));
-    } else if (!pending_old_.empty() && !plan_->ungrouped_props) {
-      // Expiry alone changed the aggregates: report each affected group once (Esper reports
-      // a fully aggregated statement's new value when events leave its window).
-      std::set<uint32_t> seen;
-      for (uint32_t g : pending_old_) {
-        if (!seen.insert(g).second) continue;
-        if (groups_.group(g).count > 0 || plan_->group_by.empty()) {
-          AddRow(&groups_.group(g).last, &groups_.group(g), groups_.aggs(g));
+    } else if (!pending_new_.empty() || !pending_old_.empty()) {
+      // Fully aggregated: one row per group with events entering or leaving (Esper: the keys
+      // of the new and the old data), including a group whose last event just left (count 0,
+      // other aggregates null) — it then disappears.
+      touched_.clear();
+      if (touched_mark_.size() < groups_.size()) touched_mark_.resize(groups_.size(), 0);
+      const auto touch = [&](uint32_t g) {
+        if (touched_mark_[g] == 0) {
+          touched_mark_[g] = 1;
+          touched_.push_back(g);
         }
+      };
+      for (const auto& [g, e] : pending_new_) touch(g);
+      for (uint32_t g : pending_old_) touch(g);
+      for (uint32_t g : touched_) {
+        AddRow(&groups_.group(g).last, &groups_.group(g), groups_.aggs(g));
+        touched_mark_[g] = 0;
       }
     }
     // Groups whose last event left disappear, so state stays proportional to the window.
@@ -335,7 +398,8 @@ void Statement::Deliver(int64_t now_ms) {
 
 size_t Statement::MemoryBytes() const {
   size_t bytes =
-      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes();
+      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + prev_groups_.MemoryBytes() +
+      touched_mark_.capacity();
   for (const auto& [id, b] : batches_) {
     bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }

@@ -73,6 +73,8 @@ class Statement final : private WindowSink {
   void OnLate(const StoredEvent& e) override;
 
   bool PassesWhere(const StoredEvent& e) const;
+  // Whether a group with no events (count 0, other aggregates null) can pass HAVING.
+  bool EmptyGroupMayPass() const;
   void BuildKey(const StoredEvent& e);
   void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
   void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
@@ -99,6 +101,14 @@ class Statement final : private WindowSink {
   std::map<int64_t, Batch> batches_;
   int64_t cached_batch_id_ = 0;
   Batch* cached_batch_ = nullptr;
+  // Fully aggregated grouped batches: the last released batch's groups, so a group that had
+  // events there and none in the next batch gets its emptied row (kept only when such a row
+  // can pass HAVING: keep_prev_).
+  bool keep_prev_ = false;
+  GroupTable prev_groups_;
+  std::vector<AggState> empty_aggs_;  // agg_slots zeroed states: an emptied group's aggregates
+  std::vector<uint32_t> touched_;     // sliding windows: groups of one update, in order
+  std::vector<uint8_t> touched_mark_;
   size_t last_batch_groups_ = 0;  // sizes of the last closed batch, reserved for the next
   size_t last_batch_events_ = 0;
 

@@ -173,8 +173,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"select avg(speed, 1) from DriverCarInfo",
                   "line 1 column 8: avg expects 1 parameter but got 2, usage: avg(numeric "
                   "expr)"},
-        ErrorCase{"select sum(distinct speed) from DriverCarInfo",
-                  "line 1 column 8: DISTINCT is only supported in count(distinct expr)"},
+        ErrorCase{"select last(distinct speed) from DriverCarInfo",
+                  "line 1 column 8: DISTINCT is not supported in last(), usage: last(expr)"},
         ErrorCase{"select abs(distinct speed) from DriverCarInfo",
                   "line 1 column 8: DISTINCT is only allowed in aggregates"},
         ErrorCase{"select avgg(speed) from DriverCarInfo",
