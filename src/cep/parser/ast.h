@@ -84,8 +84,8 @@ struct OrderItem {
 };
 
 struct OutputClause {
-  enum class Mode { kAll, kFirst, kLast, kSnapshot };
-  Mode mode = Mode::kAll;
+  enum class Mode { kDefault, kAll, kFirst, kLast, kSnapshot };
+  Mode mode = Mode::kDefault;
   bool events = false;  // EVERY n EVENTS; otherwise a time period
   double every = 0;     // events, or milliseconds
   Pos pos;

@@ -17,9 +17,10 @@
 namespace smartcar::cep {
 
 struct OutputPolicy {
-  enum class Mode { kAll, kFirst, kLast };
+  // kDefault: no keyword (OUTPUT EVERY ...); Esper's ALL differs from it for grouped queries.
+  enum class Mode { kDefault, kAll, kFirst, kLast };
   bool present = false;
-  Mode mode = Mode::kAll;
+  Mode mode = Mode::kDefault;
   bool events = false;  // every N output rows; otherwise every `every` ms of processing time
   int64_t every = 0;
 };

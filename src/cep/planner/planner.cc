@@ -130,11 +130,20 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
       return ErrorAt(o.pos, "OUTPUT SNAPSHOT is not supported; use OUTPUT ALL, FIRST or LAST");
     }
     plan_->output.present = true;
-    plan_->output.mode =
-        o.mode == ast::OutputClause::Mode::kFirst
-            ? OutputPolicy::Mode::kFirst
-            : (o.mode == ast::OutputClause::Mode::kLast ? OutputPolicy::Mode::kLast
-                                                        : OutputPolicy::Mode::kAll);
+    switch (o.mode) {
+      case ast::OutputClause::Mode::kFirst:
+        plan_->output.mode = OutputPolicy::Mode::kFirst;
+        break;
+      case ast::OutputClause::Mode::kLast:
+        plan_->output.mode = OutputPolicy::Mode::kLast;
+        break;
+      case ast::OutputClause::Mode::kAll:
+        plan_->output.mode = OutputPolicy::Mode::kAll;
+        break;
+      default:
+        plan_->output.mode = OutputPolicy::Mode::kDefault;
+        break;
+    }
     plan_->output.events = o.events;
     if (o.events && (o.every < 1 || o.every != static_cast<double>(static_cast<int64_t>(
                                                    std::min(o.every, 1e15))))) {

@@ -28,6 +28,11 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
       empty_aggs_(plan_->agg_slots) {
   keep_prev_ = batch_ && plan_->aggregated && !plan_->ungrouped_props &&
                !plan_->group_by.empty() && EmptyGroupMayPass();
+  const OutputPolicy& o = plan_->output;
+  track_ = o.present && plan_->aggregated &&
+           (o.mode == OutputPolicy::Mode::kAll || o.mode == OutputPolicy::Mode::kLast ||
+            (o.mode == OutputPolicy::Mode::kDefault && plan_->group_by.empty()) ||
+            (o.mode == OutputPolicy::Mode::kFirst && !plan_->group_by.empty()));
 }
 
 namespace {
@@ -101,6 +106,19 @@ void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
 void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) {
   const EvalCtx ctx{e, aggs, plan_->aggs.data(),
                     g != nullptr && g->count > 0 ? &g->last : nullptr, g != nullptr ? g->count : 0};
+  interval_updated_ = true;
+  if (track_) {
+    OutRow row;
+    const bool pass = !plan_->having || EvalPredicate(*plan_->having, ctx);
+    if (pass) {
+      row.values.reserve(plan_->select.size());
+      for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
+      for (const CExpr& c : plan_->order_by) row.keys.push_back(Eval(c, ctx));
+    }
+    row.group = Track(e, pass ? &row : nullptr);
+    if (pass) rows_.push_back(std::move(row));
+    return;
+  }
   if (plan_->having && !EvalPredicate(*plan_->having, ctx)) return;
   if (streaming_) {
     // Nothing to sort, dedupe, cut or hold: the row goes out now, in the same order, and a
@@ -274,28 +292,26 @@ void Statement::FinishUpdate(int64_t now_ms) {
 
 void Statement::Send(StoredEvent e, int64_t now_ms) {
   if (plan_->filter && !EvalPredicate(*plan_->filter, EvalCtx{&e, nullptr, nullptr})) return;
+  if (plan_->output.present && !plan_->output.events && !ticking_) {
+    ticking_ = true;
+    next_tick_ = now_ms + plan_->output.every;
+  }
   window_->Insert(&e, now_ms, this);
   FinishUpdate(now_ms);
 }
 
 std::optional<int64_t> Statement::NextTimer() const {
   std::optional<int64_t> t = window_->NextTimer();
-  const OutputPolicy& p = plan_->output;
-  if (p.present && !p.events && !held_.empty()) {
-    const int64_t due = start_ms_ + (held_interval_ + 1) * p.every;
-    if (!t || due < *t) t = due;
-  }
+  if (ticking_ && (!t || next_tick_ < *t)) t = next_tick_;
   return t;
 }
 
 void Statement::OnTime(int64_t now_ms) {
-  // Rows held for an interval that has ended go first, before rows of the new interval.
-  const OutputPolicy& p = plan_->output;
-  if (p.present && !p.events && !held_.empty() &&
-      now_ms >= start_ms_ + (held_interval_ + 1) * p.every) {
-    std::vector<Row> rows;
-    rows.swap(held_);
-    Release(&rows);
+  // The interval that ends now goes out first, before rows of the window's own timers.
+  if (ticking_ && now_ms >= next_tick_) {
+    ReleaseInterval();
+    ++tick_count_;
+    next_tick_ += plan_->output.every;
   }
   window_->OnTimer(now_ms, this);
   FinishUpdate(now_ms);
@@ -314,10 +330,10 @@ void Statement::OnEventTime(int64_t event_time_ms, int64_t now_ms) {
 void Statement::Flush(int64_t now_ms) {
   window_->Flush(this);
   FinishUpdate(now_ms);
-  if (!held_.empty()) {
-    std::vector<Row> rows;
-    rows.swap(held_);
-    Release(&rows);
+  // End of input: what the interval holds goes out (Esper has no end of input).
+  if (plan_->output.present && plan_->output.mode != OutputPolicy::Mode::kFirst &&
+      (!held_.empty() || !touched_order_.empty())) {
+    ReleaseInterval();
   }
 }
 
@@ -325,22 +341,44 @@ void Statement::Release(std::vector<Row>* rows) {
   if (!rows->empty()) out_->EmitRows(*plan_, rows);
 }
 
-void Statement::Deliver(int64_t now_ms) {
-  if (rows_.empty()) return;
+uint32_t Statement::Track(const StoredEvent* e, const OutRow* row) {
+  if (e != nullptr && !plan_->group_by.empty()) {
+    BuildKey(*e);
+  } else {
+    key_.clear();
+  }
+  auto [it, added] = latest_index_.try_emplace(key_, static_cast<uint32_t>(latest_.size()));
+  if (added) latest_.push_back(Latest{key_, std::nullopt, StoredEvent{}, false, INT64_MIN});
+  Latest& l = latest_[it->second];
+  if (row != nullptr) {
+    l.row = *row;
+  } else {
+    l.row.reset();
+  }
+  if (e != nullptr) l.rep = *e;
+  if (!l.touched) {
+    l.touched = true;
+    touched_order_.push_back(it->second);
+  }
+  return it->second;
+}
+
+void Statement::Finish(std::vector<OutRow>* out) {
   const StatementPlan& p = *plan_;
+  if (out->empty()) return;
   if (p.distinct) {
     std::set<std::string> seen;
     std::vector<OutRow> kept;
     std::string k;
-    for (OutRow& r : rows_) {
+    for (OutRow& r : *out) {
       k.clear();
       for (const Value& v : r.values) AppendKey(v, &k);
       if (seen.insert(k).second) kept.push_back(std::move(r));
     }
-    rows_.swap(kept);
+    out->swap(kept);
   }
   if (!p.order_by.empty()) {
-    std::stable_sort(rows_.begin(), rows_.end(), [&](const OutRow& a, const OutRow& b) {
+    std::stable_sort(out->begin(), out->end(), [&](const OutRow& a, const OutRow& b) {
       for (size_t i = 0; i < p.order_by.size(); ++i) {
         const int c = Compare(a.keys[i], b.keys[i]);
         if (c != 0) return p.descending[i] ? c > 0 : c < 0;
@@ -349,57 +387,142 @@ void Statement::Deliver(int64_t now_ms) {
     });
   }
   std::vector<Row> rows;
-  const size_t begin = std::min<size_t>(rows_.size(), static_cast<size_t>(p.offset));
-  size_t end = rows_.size();
-  if (p.limit) end = begin + std::min(static_cast<size_t>(*p.limit), rows_.size() - begin);
+  const size_t begin = std::min<size_t>(out->size(), static_cast<size_t>(p.offset));
+  size_t end = out->size();
+  if (p.limit) end = begin + std::min(static_cast<size_t>(*p.limit), out->size() - begin);
   rows.reserve(end - begin);
-  for (size_t i = begin; i < end; ++i) rows.push_back(std::move(rows_[i].values));
-  rows_.clear();
+  for (size_t i = begin; i < end; ++i) rows.push_back(std::move((*out)[i].values));
+  out->clear();
+  Release(&rows);
+}
+
+void Statement::ReleaseInterval() {
+  // Esper's output-limited result sets (Appendix A; regression suite resultset/outputlimit):
+  const StatementPlan& p = *plan_;
+  const OutputPolicy& o = p.output;
+  const bool grouped = !p.group_by.empty();
+  std::vector<OutRow> out;
+  if (!p.aggregated) {
+    // Un-aggregated: DEFAULT/ALL every row of the interval, LAST the last one.
+    out.swap(held_);
+  } else if (!grouped && o.mode != OutputPolicy::Mode::kFirst) {
+    if (p.ungrouped_props) {
+      // Aggregated, ungrouped: DEFAULT/ALL the interval's rows, LAST the last of them.
+      if (o.mode == OutputPolicy::Mode::kLast) {
+        if (!held_.empty()) out.push_back(std::move(held_.back()));
+        held_.clear();
+      } else {
+        out.swap(held_);
+      }
+    } else if (o.mode == OutputPolicy::Mode::kLast || !interval_updated_) {
+      // Fully aggregated, ungrouped: LAST the current row; DEFAULT/ALL the current row too
+      // when nothing happened in the interval (Esper's RowForAll output helpers).
+      held_.clear();
+      if (!latest_.empty() && latest_[0].row) out.push_back(*latest_[0].row);
+    } else {
+      // DEFAULT/ALL: every row of the interval.
+      out.swap(held_);
+    }
+  } else if (o.mode == OutputPolicy::Mode::kDefault) {
+    // Grouped, DEFAULT: every row of the interval, in order.
+    out.swap(held_);
+  } else if (o.mode == OutputPolicy::Mode::kLast) {
+    // Grouped, LAST: the newest row of each group with a row in the interval (an arrival, or
+    // for a fully aggregated query also an expiry), in first-touch order.
+    for (uint32_t i : touched_order_) {
+      if (latest_[i].row) out.push_back(*latest_[i].row);
+    }
+    held_.clear();
+  } else if (o.mode == OutputPolicy::Mode::kAll) {
+    if (!p.ungrouped_props) {
+      // Fully aggregated, grouped, ALL: the current row of every group ever seen (a group
+      // whose events all left reports its emptied row), in first-seen order.
+      for (const Latest& l : latest_) {
+        if (l.row) out.push_back(*l.row);
+      }
+      held_.clear();
+    } else {
+      // Aggregated and grouped, ALL: the interval's rows, then for every group without one
+      // a row built from its last event with the group's current aggregates.
+      out.swap(held_);
+      for (Latest& l : latest_) {
+        if (l.touched) continue;
+        if (batch_) {
+          if (l.row) out.push_back(*l.row);
+          continue;
+        }
+        const int64_t g = groups_.Find(l.key);
+        const GroupTable::Group* grp = g >= 0 ? &groups_.group(static_cast<uint32_t>(g)) : nullptr;
+        const AggState* aggs =
+            g >= 0 ? groups_.aggs(static_cast<uint32_t>(g)) : empty_aggs_.data();
+        const EvalCtx ctx{&l.rep, aggs, p.aggs.data(),
+                          grp != nullptr && grp->count > 0 ? &grp->last : nullptr,
+                          grp != nullptr ? grp->count : 0};
+        if (p.having && !EvalPredicate(*p.having, ctx)) continue;
+        OutRow row;
+        for (const CExpr& c : p.select) row.values.push_back(Eval(c, ctx));
+        for (const CExpr& c : p.order_by) row.keys.push_back(Eval(c, ctx));
+        out.push_back(std::move(row));
+      }
+    }
+  }
+  for (uint32_t i : touched_order_) latest_[i].touched = false;
+  touched_order_.clear();
+  interval_updated_ = false;
+  Finish(&out);
+}
+
+void Statement::Deliver(int64_t now_ms) {
+  const StatementPlan& p = *plan_;
   if (!p.output.present) {
-    Release(&rows);
+    if (!rows_.empty()) Finish(&rows_);
     return;
   }
+  if (rows_.empty()) return;
   const OutputPolicy& o = p.output;
-  std::vector<Row> now_rows;
-  if (o.events) {
-    for (Row& r : rows) {
-      ++event_count_;
-      if (o.mode == OutputPolicy::Mode::kFirst) {
-        if (event_count_ == 1) now_rows.push_back(std::move(r));
-      } else if (o.mode == OutputPolicy::Mode::kLast) {
-        held_.clear();
-        held_.push_back(std::move(r));
-      } else {
-        held_.push_back(std::move(r));
-      }
-      if (event_count_ == o.every) {
-        event_count_ = 0;
-        for (Row& h : held_) now_rows.push_back(std::move(h));
-        held_.clear();
-      }
-    }
-  } else {
-    const int64_t interval = FloorDiv(now_ms - start_ms_, o.every);
-    for (Row& r : rows) {
-      if (o.mode == OutputPolicy::Mode::kFirst) {
-        if (first_interval_ != interval) {
-          first_interval_ = interval;
+  if (o.mode == OutputPolicy::Mode::kFirst) {
+    std::vector<OutRow> now_rows;
+    if (!p.group_by.empty() && p.aggregated && !o.events) {
+      // Grouped FIRST: a group's row goes out at once if the group had none in the last
+      // `every` ms (Esper's per-group OutputConditionPolledTime).
+      for (OutRow& r : rows_) {
+        Latest& l = latest_[r.group];
+        if (l.last_first_out == INT64_MIN || now_ms - l.last_first_out >= o.every) {
+          l.last_first_out = now_ms;
           now_rows.push_back(std::move(r));
         }
-      } else {
-        if (o.mode == OutputPolicy::Mode::kLast) held_.clear();
-        held_.push_back(std::move(r));
-        held_interval_ = interval;
       }
+    } else if (o.events) {
+      for (OutRow& r : rows_) {
+        if (event_count_ == 0) now_rows.push_back(std::move(r));
+        if (++event_count_ == o.every) event_count_ = 0;
+      }
+    } else if (first_interval_ != tick_count_) {
+      // The first update with rows after a tick goes out at once, whole.
+      first_interval_ = tick_count_;
+      now_rows.swap(rows_);
+    }
+    rows_.clear();
+    Finish(&now_rows);
+    return;
+  }
+  for (OutRow& r : rows_) {
+    if (o.mode == OutputPolicy::Mode::kLast && !p.aggregated) held_.clear();
+    held_.push_back(std::move(r));
+    if (o.events && ++event_count_ == o.every) {
+      event_count_ = 0;
+      ReleaseInterval();
     }
   }
-  Release(&now_rows);
+  rows_.clear();
 }
 
 size_t Statement::MemoryBytes() const {
   size_t bytes =
       sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + prev_groups_.MemoryBytes() +
-      touched_mark_.capacity();
+      touched_mark_.capacity() + latest_.capacity() * sizeof(Latest) +
+      latest_.size() * (plan_->select.size() * sizeof(Value) + 64) +
+      held_.capacity() * sizeof(OutRow);
   for (const auto& [id, b] : batches_) {
     bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }

@@ -65,6 +65,16 @@ class Statement final : private WindowSink {
   struct OutRow {
     Row values;
     std::vector<Value> keys;  // ORDER BY keys
+    uint32_t group = 0;       // OUTPUT tracking: index into latest_ (when track_)
+  };
+  // OUTPUT ALL / LAST / grouped FIRST: per group (key "" when ungrouped), its newest row
+  // (none when HAVING rejected it), the event it was built from, and this interval's flags.
+  struct Latest {
+    std::string key;
+    std::optional<OutRow> row;
+    StoredEvent rep;
+    bool touched = false;              // a row was built for it in this interval
+    int64_t last_first_out = INT64_MIN;  // FIRST: when its last row went out
   };
 
   void OnNew(const StoredEvent& e, int64_t batch) override;
@@ -82,6 +92,12 @@ class Statement final : private WindowSink {
   void AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs);
   void FinishUpdate(int64_t now_ms);
   void Deliver(int64_t now_ms);
+  // Records `row` (null: rejected by HAVING) as the newest of `e`'s group; returns its index.
+  uint32_t Track(const StoredEvent* e, const OutRow* row);
+  // OUTPUT: the rows of the interval that ends now (a tick, or the n-th event), per Esper.
+  void ReleaseInterval();
+  // DISTINCT, ORDER BY and OFFSET/LIMIT over rows delivered together, then EmitRows.
+  void Finish(std::vector<OutRow>* rows);
   void Release(std::vector<Row>* rows);
 
   std::shared_ptr<const StatementPlan> plan_;
@@ -114,11 +130,19 @@ class Statement final : private WindowSink {
 
   std::vector<OutRow> rows_;
   std::vector<Row> one_row_;  // streaming: the row being emitted
-  // OUTPUT EVERY state.
-  std::vector<Row> held_;
-  int64_t held_interval_ = -1;   // the interval `held_` belongs to (time policies)
-  int64_t first_interval_ = -1;  // FIRST: the interval whose first row was sent
+  // OUTPUT EVERY state. Time policies tick every `every` ms from the first event (Esper's
+  // OutputConditionTime starts at the first view update), whether or not rows came.
+  bool track_ = false;           // aggregated with ALL, LAST, ungrouped DEFAULT or grouped FIRST
+  std::vector<OutRow> held_;     // rows of the interval (DEFAULT, ALL; LAST when not aggregated)
+  bool ticking_ = false;
+  int64_t next_tick_ = 0;
+  int64_t first_interval_ = -1;  // FIRST: the interval whose first rows were sent
+  int64_t tick_count_ = 0;       // FIRST: ticks so far (the interval index)
+  bool interval_updated_ = false;  // a row was built (or rejected by HAVING) in this interval
   int64_t event_count_ = 0;
+  std::vector<Latest> latest_;   // first-seen order
+  std::unordered_map<std::string, uint32_t> latest_index_;
+  std::vector<uint32_t> touched_order_;  // latest_ indexes touched in this interval
 };
 
 }  // namespace smartcar::cep

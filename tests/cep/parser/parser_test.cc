@@ -108,7 +108,9 @@ TEST(ParserTest, OutputVariantsAndLimitComma) {
   EXPECT_TRUE(a.select[0].star);
   EXPECT_FALSE(a.output->events);
   EXPECT_EQ(a.output->every, 10000);
-  EXPECT_EQ(a.output->mode, ast::OutputClause::Mode::kAll);
+  EXPECT_EQ(a.output->mode, ast::OutputClause::Mode::kDefault);  // no keyword: not ALL
+  EXPECT_EQ(ParseOne("select * from X output all every 1 sec").output->mode,
+            ast::OutputClause::Mode::kAll);
   EXPECT_EQ(a.offset, 3);
   EXPECT_EQ(*a.limit, 4);
   EXPECT_EQ(ParseOne("select * from X output first every 2 events").output->mode,
