@@ -125,6 +125,7 @@ class Statement final : private WindowSink {
   std::vector<AggState> empty_aggs_;  // agg_slots zeroed states: an emptied group's aggregates
   std::vector<uint32_t> touched_;     // sliding windows: groups of one update, in order
   std::vector<uint8_t> touched_mark_;
+  GroupTable spare_;              // a closed batch's arrays, emptied, for the next batch
   size_t last_batch_groups_ = 0;  // sizes of the last closed batch, reserved for the next
   size_t last_batch_events_ = 0;
 
