@@ -1,9 +1,10 @@
 // CEP engine benchmarks: `build/release/bench/cep_bench` (numbers in docs/BENCHMARKS.md).
 //   BM_OverspeedRule      the shipped rule (rules/overspeed.epl) over 100,000 cars, one event
 //                         per car every 2 s of event time, one engine in steady state; items/s =
-//                         events/s on one core; bytes_per_car = engine memory per car with one
-//                         batch open (its end), peak_bytes_per_car = with two (the previous one
-//                         waits out the allowed lateness); release_ms_median/_max = the Send()
+//                         events/s on one core; bytes_per_car = engine memory per car at the
+//                         end of a batch (its table, and the closed batch's arrays kept for the
+//                         next one), peak_bytes_per_car = at tick 4, while the previous batch
+//                         waits out the allowed lateness; release_ms_median/_max = the Send()
 //                         that closes a batch (100,000 groups, ~11,000 rows delivered).
 //   BM_CompileRule100     compiling a 100-statement rule file.
 //   BM_Reload100          Replace() of a running 100-statement deployment with a file where 10
@@ -106,8 +107,8 @@ void BM_OverspeedRule(benchmark::State& state) {
   for (auto _ : state) {
     send_batch(true);
     state.PauseTiming();
-    // The last tick of a batch is in; the previous batch closed at this batch's tick 5, so
-    // this is the state of one open batch.
+    // The last tick of a batch is in; the previous batch closed at this batch's tick 5 (its
+    // arrays are kept for the next batch).
     bytes_per_car = static_cast<double>(engine.MemoryBytes()) / kCars;
     state.ResumeTiming();
     benchmark::DoNotOptimize(rows);
