@@ -189,7 +189,7 @@ Status Engine::Deploy(std::string_view deployment, const CompiledRule& rule) {
                           impl_->options.event_time_from_events};
   for (const auto& p : rule.statements()) {
     impl_->statements.push_back(
-        {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get(), impl_->now)});
+        {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get())});
   }
   return Status::OK();
 }
@@ -221,7 +221,7 @@ Status Engine::Replace(std::string_view deployment, const CompiledRule& rule) {
       fresh.push_back({std::string(deployment), std::move(it->second)});  // keeps its state
     } else {
       fresh.push_back(
-          {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get(), impl_->now)});
+          {std::string(deployment), std::make_unique<Statement>(p, ctx, impl_.get())});
     }
   }
   impl_->statements.insert(impl_->statements.begin() + static_cast<std::ptrdiff_t>(insert_at),

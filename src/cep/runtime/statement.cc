@@ -12,7 +12,7 @@
 namespace smartcar::cep {
 
 Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowContext& ctx,
-                     StatementOutput* out, int64_t start_ms)
+                     StatementOutput* out)
     : plan_(std::move(plan)),
       out_(out),
       window_(plan_->window->Create(
@@ -22,7 +22,6 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
       batch_(plan_->window->batch()),
       streaming_(!plan_->distinct && plan_->order_by.empty() && plan_->offset == 0 &&
                  !plan_->limit && !plan_->output.present),
-      start_ms_(start_ms),
       groups_(plan_->agg_slots),
       prev_groups_(plan_->agg_slots),
       empty_aggs_(plan_->agg_slots),
@@ -141,6 +140,7 @@ void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const A
 
 void Statement::OnNew(const StoredEvent& e, int64_t batch) {
   if (!PassesWhere(e)) return;
+  if (!batch_) ++view_new_;
   if (batch_) {
     Batch* b;
     if (cached_batch_ != nullptr && cached_batch_id_ == batch) {
@@ -162,6 +162,7 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
       cached_batch_ = b;
       cached_batch_id_ = batch;
     }
+    ++b->event_count;
     if (!plan_->aggregated) {
       b->events.push_back(e);
       return;
@@ -190,8 +191,12 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
 }
 
 void Statement::OnOld(const StoredEvent& e) {
-  if (!plan_->aggregated || batch_) return;
+  if (batch_) return;
+  const bool count_old = plan_->output.present && plan_->output.events;
+  if (!plan_->aggregated && !count_old) return;
   if (!PassesWhere(e)) return;
+  ++view_old_;
+  if (!plan_->aggregated) return;
   BuildKey(e);
   const int64_t g = groups_.Find(key_);
   if (g < 0) return;
@@ -201,6 +206,11 @@ void Statement::OnOld(const StoredEvent& e) {
 
 void Statement::OnBatchEnd(int64_t batch) {
   auto it = batches_.find(batch);
+  // The window posts this batch as new events and the previous one as old.
+  const int64_t batch_events = it == batches_.end() ? 0 : it->second.event_count;
+  view_new_ += batch_events;
+  view_old_ += prev_batch_event_count_;
+  prev_batch_event_count_ = batch_events;
   if (it == batches_.end()) {
     // An empty batch (only time_batch ends one: the first empty interval after a non-empty
     // batch). A fully aggregated statement still delivers, as Esper's view posts the previous
@@ -487,8 +497,10 @@ void Statement::Deliver(int64_t now_ms) {
     if (!rows_.empty()) Finish(&rows_);
     return;
   }
-  if (rows_.empty()) return;
   const OutputPolicy& o = p.output;
+  // EVERY n EVENTS: the n-th event the window posted (new or old) ends the interval.
+  const bool count_reached = o.events && (view_new_ >= o.every || view_old_ >= o.every);
+  if (count_reached) view_new_ = view_old_ = 0;
   if (o.mode == OutputPolicy::Mode::kFirst) {
     std::vector<OutRow> now_rows;
     if (!p.group_by.empty() && p.aggregated && !o.events) {
@@ -502,11 +514,13 @@ void Statement::Deliver(int64_t now_ms) {
         }
       }
     } else if (o.events) {
-      for (OutRow& r : rows_) {
-        if (event_count_ == 0) now_rows.push_back(std::move(r));
-        if (++event_count_ == o.every) event_count_ = 0;
+      // The first update with rows after every n events goes out at once, whole.
+      if (event_count_ == 0 && !rows_.empty()) {
+        event_count_ = 1;
+        now_rows.swap(rows_);
       }
-    } else if (first_interval_ != tick_count_) {
+      if (count_reached) event_count_ = 0;
+    } else if (first_interval_ != tick_count_ && !rows_.empty()) {
       // The first update with rows after a tick goes out at once, whole.
       first_interval_ = tick_count_;
       now_rows.swap(rows_);
@@ -518,12 +532,9 @@ void Statement::Deliver(int64_t now_ms) {
   for (OutRow& r : rows_) {
     if (o.mode == OutputPolicy::Mode::kLast && !p.aggregated) held_.clear();
     held_.push_back(std::move(r));
-    if (o.events && ++event_count_ == o.every) {
-      event_count_ = 0;
-      ReleaseInterval();
-    }
   }
   rows_.clear();
+  if (count_reached) ReleaseInterval();
 }
 
 size_t Statement::MemoryBytes() const {

@@ -28,9 +28,8 @@ class StatementOutput {
 
 class Statement final : private WindowSink {
  public:
-  // `start_ms`: the processing time at deployment (OUTPUT EVERY periods count from it).
   Statement(std::shared_ptr<const StatementPlan> plan, const WindowContext& ctx,
-            StatementOutput* out, int64_t start_ms);
+            StatementOutput* out);
   ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -61,6 +60,7 @@ class Statement final : private WindowSink {
     // event): the batch's events in arrival order, and each one's group.
     std::vector<StoredEvent> events;
     std::vector<uint32_t> event_groups;
+    int64_t event_count = 0;  // events in the batch (after WHERE)
   };
   struct OutRow {
     Row values;
@@ -105,7 +105,6 @@ class Statement final : private WindowSink {
   std::unique_ptr<Window> window_;
   bool batch_;
   bool streaming_;  // no DISTINCT, ORDER BY, OFFSET/LIMIT or OUTPUT: AddRow emits at once
-  int64_t start_ms_;
   uint64_t late_ = 0;
   std::string key_;
 
@@ -140,7 +139,12 @@ class Statement final : private WindowSink {
   int64_t first_interval_ = -1;  // FIRST: the interval whose first rows were sent
   int64_t tick_count_ = 0;       // FIRST: ticks so far (the interval index)
   bool interval_updated_ = false;  // a row was built (or rejected by HAVING) in this interval
-  int64_t event_count_ = 0;
+  int64_t event_count_ = 0;  // FIRST EVERY n EVENTS: a batch went out since the last n
+  // EVERY n EVENTS counts the events the window posts, new and old apart, and fires when
+  // either reaches n (Esper's OutputConditionCount); batches post at release.
+  int64_t view_new_ = 0;
+  int64_t view_old_ = 0;
+  int64_t prev_batch_event_count_ = 0;
   std::vector<Latest> latest_;   // first-seen order
   std::unordered_map<std::string, uint32_t> latest_index_;
   std::vector<uint32_t> touched_order_;  // latest_ indexes touched in this interval
