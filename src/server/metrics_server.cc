@@ -1,5 +1,5 @@
 // MetricsServer on cpp-httplib: a small thread pool, SO_REUSEADDR without httplib's SO_REUSEPORT
-// (so a second process cannot share the port), the three GET routes and a 404 body naming them.
+// (so a second process cannot share the port); the routes are in server/metrics_routes.cc.
 #include "server/metrics_server.h"
 
 #include <httplib.h>
@@ -11,6 +11,8 @@
 #include <cstring>
 #include <mutex>
 #include <thread>
+
+#include "server/metrics_routes.h"
 
 namespace smartcar::server {
 
@@ -29,30 +31,7 @@ class MetricsServer::Impl {
     server_.set_keep_alive_timeout(1);
     server_.set_read_timeout(2);
     server_.set_write_timeout(2);
-    server_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(providers_.metrics(), "text/plain; version=0.0.4; charset=utf-8");
-    });
-    server_.Get("/stats.json", [this](const httplib::Request&, httplib::Response& res) {
-      res.set_content(providers_.stats_json(), "application/json");
-    });
-    server_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-      const std::string why = providers_.health ? providers_.health() : std::string();
-      if (why.empty()) {
-        res.set_content("ok\n", "text/plain; charset=utf-8");
-      } else {
-        res.status = 503;
-        res.set_content("degraded: " + why + "\n", "text/plain; charset=utf-8");
-      }
-    });
-    // Unknown paths (and methods other than GET) get a body saying what exists.
-    server_.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-      if (res.status == 404 || res.status == 405) {
-        res.set_content(std::to_string(res.status) + " " + req.method + " " + req.path +
-                            ": not found; this endpoint serves GET /metrics, GET /stats.json "
-                            "and GET /healthz\n",
-                        "text/plain; charset=utf-8");
-      }
-    });
+    AddMetricsRoutes(&server_, &providers_);
   }
 
   Status Bind(int port) {

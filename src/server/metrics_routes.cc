@@ -1,0 +1,35 @@
+// The three GET routes of the metrics endpoint and the body of its 404s.
+#include "server/metrics_routes.h"
+
+#include <string>
+
+namespace smartcar::server {
+
+void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers) {
+  server->Get("/metrics", [providers](const httplib::Request&, httplib::Response& res) {
+    res.set_content(providers->metrics(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  server->Get("/stats.json", [providers](const httplib::Request&, httplib::Response& res) {
+    res.set_content(providers->stats_json(), "application/json");
+  });
+  server->Get("/healthz", [providers](const httplib::Request&, httplib::Response& res) {
+    const std::string why = providers->health ? providers->health() : std::string();
+    if (why.empty()) {
+      res.set_content("ok\n", "text/plain; charset=utf-8");
+    } else {
+      res.status = 503;
+      res.set_content("degraded: " + why + "\n", "text/plain; charset=utf-8");
+    }
+  });
+  // Unknown paths (and methods other than GET) get a body saying what exists.
+  server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 || res.status == 405) {
+      res.set_content(std::to_string(res.status) + " " + req.method + " " + req.path +
+                          ": not found; this endpoint serves GET /metrics, GET /stats.json "
+                          "and GET /healthz\n",
+                      "text/plain; charset=utf-8");
+    }
+  });
+}
+
+}  // namespace smartcar::server
