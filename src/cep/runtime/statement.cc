@@ -321,16 +321,17 @@ void Statement::Send(StoredEvent e, int64_t now_ms) {
 
 std::optional<int64_t> Statement::NextTimer() const {
   std::optional<int64_t> t = window_->NextTimer();
-  if (ticking_ && (!t || next_tick_ < *t)) t = next_tick_;
+  if (ticking_ && !idle_ && (!t || next_tick_ < *t)) t = next_tick_;
   return t;
 }
 
 void Statement::OnTime(int64_t now_ms) {
   // The interval that ends now goes out first, before rows of the window's own timers.
-  if (ticking_ && now_ms >= next_tick_) {
+  if (ticking_ && !idle_ && now_ms >= next_tick_) {
     ReleaseInterval();
     ++tick_count_;
     next_tick_ += plan_->output.every;
+    idle_ = IdleTickDeliversNothing();
   }
   window_->OnTimer(now_ms, this);
   FinishUpdate(now_ms);
@@ -413,6 +414,24 @@ void Statement::Finish(std::vector<OutRow>* out) {
   for (size_t i = begin; i < end; ++i) rows.push_back(std::move((*out)[i].values));
   out->clear();
   Release(&rows);
+}
+
+bool Statement::IdleTickDeliversNothing() const {
+  const StatementPlan& p = *plan_;
+  const OutputPolicy& o = p.output;
+  if (!held_.empty() || !touched_order_.empty()) return false;
+  if (o.mode == OutputPolicy::Mode::kFirst || !p.aggregated) return true;
+  if (p.group_by.empty()) {
+    // Fully aggregated, ungrouped: LAST, DEFAULT and ALL repeat the current row every tick.
+    return p.ungrouped_props || latest_.empty() || !latest_[0].row;
+  }
+  if (o.mode != OutputPolicy::Mode::kAll) return true;
+  // Grouped ALL repeats every group's row every tick.
+  if (p.ungrouped_props) return latest_.empty();
+  for (const Latest& l : latest_) {
+    if (l.row) return false;
+  }
+  return true;
 }
 
 void Statement::ReleaseInterval() {
@@ -498,6 +517,15 @@ void Statement::Deliver(int64_t now_ms) {
     return;
   }
   const OutputPolicy& o = p.output;
+  if (idle_ && (!rows_.empty() || interval_updated_)) {
+    // Resume ticking on the same grid: the ticks passed while idle delivered nothing.
+    if (now_ms >= next_tick_) {
+      const int64_t skipped = (now_ms - next_tick_) / o.every + 1;
+      tick_count_ += skipped;
+      next_tick_ += skipped * o.every;
+    }
+    idle_ = false;
+  }
   // EVERY n EVENTS: the n-th event the window posted (new or old) ends the interval.
   const bool count_reached = o.events && (view_new_ >= o.every || view_old_ >= o.every);
   if (count_reached) view_new_ = view_old_ = 0;

@@ -96,6 +96,7 @@ class Statement final : private WindowSink {
   uint32_t Track(const StoredEvent* e, const OutRow* row);
   // OUTPUT: the rows of the interval that ends now (a tick, or the n-th event), per Esper.
   void ReleaseInterval();
+  bool IdleTickDeliversNothing() const;
   // DISTINCT, ORDER BY and OFFSET/LIMIT over rows delivered together, then EmitRows.
   void Finish(std::vector<OutRow>* rows);
   void Release(std::vector<Row>* rows);
@@ -135,6 +136,10 @@ class Statement final : private WindowSink {
   bool track_ = false;           // aggregated with ALL, LAST, ungrouped DEFAULT or grouped FIRST
   std::vector<OutRow> held_;     // rows of the interval (DEFAULT, ALL; LAST when not aggregated)
   bool ticking_ = false;
+  // Ticking paused: the next ticks would deliver nothing (no rows held, nothing that repeats
+  // every tick), so no timer runs until an update has rows; the grid is kept. A clock jump of
+  // a year then costs nothing instead of one timer call per period.
+  bool idle_ = false;
   int64_t next_tick_ = 0;
   int64_t first_interval_ = -1;  // FIRST: the interval whose first rows were sent
   int64_t tick_count_ = 0;       // FIRST: ticks so far (the interval index)
