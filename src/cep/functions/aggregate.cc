@@ -42,7 +42,7 @@ void AddToSum(const AggSpec& spec, AggState* s, const Value& v, int sign) {
                                                                       : v.i);
     s->isum = static_cast<int64_t>(sign > 0 ? static_cast<uint64_t>(s->isum) + i
                                             : static_cast<uint64_t>(s->isum) - i);
-  } else if (IsNumeric(v.type)) {
+  } else {
     s->sum += sign * v.AsDouble();
   }
   if (spec.kind == AggKind::kStddev) {
@@ -124,15 +124,11 @@ void AggEnter(const AggSpec& spec, AggState* s, const Value& v) {
     ++s->n;
     return;
   }
-  if (spec.distinct) {
-    if (Extra(s)->bag[v]++ > 0) return;  // this value is already in
-    ++s->n;
-    AddToSum(spec, s, v, 1);
-    return;
+  if (spec.distinct || NeedsBag(spec.kind)) {
+    if (Extra(s)->bag[v]++ > 0 && spec.distinct) return;  // this value is already in
   }
   ++s->n;
   AddToSum(spec, s, v, 1);
-  if (NeedsBag(spec.kind)) ++Extra(s)->bag[v];
 }
 
 void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
@@ -153,19 +149,15 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
     return;
   }
   if (v.is_null()) return;
-  if (spec.distinct) {
+  if (spec.distinct || NeedsBag(spec.kind)) {
     auto& bag = Extra(s)->bag;
     auto it = bag.find(v);
-    if (it == bag.end() || --it->second > 0) return;  // other events still hold this value
-    bag.erase(it);
+    const bool last_copy = it != bag.end() && --it->second == 0;
+    if (last_copy) bag.erase(it);
+    if (spec.distinct && !last_copy) return;  // other events still hold this value
   }
   --s->n;
   AddToSum(spec, s, v, -1);
-  if (NeedsBag(spec.kind) && !spec.distinct) {
-    auto& bag = Extra(s)->bag;
-    auto it = bag.find(v);
-    if (it != bag.end() && --it->second == 0) bag.erase(it);
-  }
   if (s->n == 0) {
     // Reset accumulated rounding error when the window empties.
     s->isum = 0;

@@ -136,15 +136,11 @@ bool Parser::ParseStatement(ast::Statement* s) {
   if (!ExpectKeyword("select")) return false;
   // Esper's stream selector: ISTREAM (the default) is accepted; IRSTREAM and RSTREAM would
   // deliver the remove stream, which this engine does not produce.
-  if (Peek().kind == TokenKind::kIdent && !Peek().quoted && !IsSymbol(",", 1) &&
-      !IsKeyword("from", 1) && !IsKeyword("as", 1)) {
-    const std::string sel = Peek().text;
-    std::string low = sel;
-    for (char& c : low) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (low == "istream") {
+  if (!IsSymbol(",", 1) && !IsKeyword("from", 1) && !IsKeyword("as", 1)) {
+    if (IsKeyword("istream")) {
       ++i_;
-    } else if (low == "irstream" || low == "rstream") {
-      return Unsupported(Peek(), "SELECT " + sel,
+    } else if (IsKeyword("irstream") || IsKeyword("rstream")) {
+      return Unsupported(Peek(), "SELECT " + Peek().text,
                          ": only the insert stream (new rows) is delivered");
     }
   }

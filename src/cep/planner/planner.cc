@@ -220,17 +220,15 @@ Result<std::vector<std::shared_ptr<const StatementPlan>>> PlanStatements(
         lateness = a.value;
         has_lateness = true;
       } else if (LowerAscii(a.name) == "tag") {
+        bool has_value = false;
         for (const auto& [attr, v] : a.attributes) {
-          if (attr == "name" && LowerAscii(v) == "allowedlateness") has_lateness = true;
+          has_lateness |= attr == "name" && LowerAscii(v) == "allowedlateness";
+          has_value |= attr == "value";
         }
-        if (has_lateness) {
-          bool has_value = false;
-          for (const auto& [attr, v] : a.attributes) has_value |= attr == "value";
-          if (!has_value) {
-            return Err(ErrorAt(a.pos, "@Tag(name='AllowedLateness') needs value='<time period>'"));
-          }
-          lateness = a.value;
+        if (has_lateness && !has_value) {
+          return Err(ErrorAt(a.pos, "@Tag(name='AllowedLateness') needs value='<time period>'"));
         }
+        lateness = a.value;
       }
       if (has_lateness) {
         Result<int64_t> ms = parser::ParseTimePeriodText(lateness);

@@ -103,18 +103,26 @@ void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
   --t->group(gi).count;
 }
 
+EvalCtx Statement::RowCtx(const StoredEvent* e, const GroupTable::Group* g,
+                          const AggState* aggs) const {
+  return EvalCtx{e, aggs, plan_->aggs.data(), g != nullptr && g->count > 0 ? &g->last : nullptr,
+                 g != nullptr ? g->count : 0};
+}
+
+Statement::OutRow Statement::MakeRow(const EvalCtx& ctx) const {
+  OutRow row;
+  row.values.reserve(plan_->select.size());
+  for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
+  for (const CExpr& c : plan_->order_by) row.keys.push_back(Eval(c, ctx));
+  return row;
+}
+
 void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) {
-  const EvalCtx ctx{e, aggs, plan_->aggs.data(),
-                    g != nullptr && g->count > 0 ? &g->last : nullptr, g != nullptr ? g->count : 0};
+  const EvalCtx ctx = RowCtx(e, g, aggs);
   interval_updated_ = true;
   if (track_) {
-    OutRow row;
     const bool pass = !plan_->having || EvalPredicate(*plan_->having, ctx);
-    if (pass) {
-      row.values.reserve(plan_->select.size());
-      for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
-      for (const CExpr& c : plan_->order_by) row.keys.push_back(Eval(c, ctx));
-    }
+    OutRow row = pass ? MakeRow(ctx) : OutRow{};
     row.group = Track(e, pass ? &row : nullptr);
     if (pass) rows_.push_back(std::move(row));
     return;
@@ -131,16 +139,11 @@ void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const A
     Release(&one_row_);
     return;
   }
-  OutRow row;
-  row.values.reserve(plan_->select.size());
-  for (const CExpr& c : plan_->select) row.values.push_back(Eval(c, ctx));
-  for (const CExpr& c : plan_->order_by) row.keys.push_back(Eval(c, ctx));
-  rows_.push_back(std::move(row));
+  rows_.push_back(MakeRow(ctx));
 }
 
 void Statement::OnNew(const StoredEvent& e, int64_t batch) {
   if (!PassesWhere(e)) return;
-  if (!batch_) ++view_new_;
   if (batch_) {
     Batch* b;
     if (cached_batch_ != nullptr && cached_batch_id_ == batch) {
@@ -179,6 +182,7 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
     }
     return;
   }
+  ++view_new_;  // a batch window posts its events at release (OnBatchEnd)
   if (!plan_->aggregated) {
     AddRow(&e, nullptr, nullptr);
     return;
@@ -249,18 +253,16 @@ void Statement::OnBatchEnd(int64_t batch) {
           AddRow(&prev_groups_.group(g).last, nullptr, empty_aggs_.data());
         }
       }
-      prev_groups_ = std::move(b.groups);
+      // This batch's groups become the previous batch's; the older ones' arrays are reused.
+      prev_groups_.Clear();
+      std::swap(prev_groups_, b.groups);
     }
   }
   if (cached_batch_ == &b) cached_batch_ = nullptr;
-  last_batch_groups_ = b.groups.size();
-  if (keep_prev_) {
-    last_batch_groups_ = prev_groups_.size();
-  } else {
-    b.groups.Clear();
-    std::swap(spare_, b.groups);
-  }
+  last_batch_groups_ = keep_prev_ ? prev_groups_.size() : b.groups.size();
   last_batch_events_ = b.events.size();
+  b.groups.Clear();
+  std::swap(spare_, b.groups);
   batches_.erase(it);
 }
 
@@ -490,17 +492,12 @@ void Statement::ReleaseInterval() {
           continue;
         }
         const int64_t g = groups_.Find(l.key);
-        const GroupTable::Group* grp = g >= 0 ? &groups_.group(static_cast<uint32_t>(g)) : nullptr;
-        const AggState* aggs =
-            g >= 0 ? groups_.aggs(static_cast<uint32_t>(g)) : empty_aggs_.data();
-        const EvalCtx ctx{&l.rep, aggs, p.aggs.data(),
-                          grp != nullptr && grp->count > 0 ? &grp->last : nullptr,
-                          grp != nullptr ? grp->count : 0};
+        const EvalCtx ctx =
+            g >= 0 ? RowCtx(&l.rep, &groups_.group(static_cast<uint32_t>(g)),
+                            groups_.aggs(static_cast<uint32_t>(g)))
+                   : RowCtx(&l.rep, nullptr, empty_aggs_.data());
         if (p.having && !EvalPredicate(*p.having, ctx)) continue;
-        OutRow row;
-        for (const CExpr& c : p.select) row.values.push_back(Eval(c, ctx));
-        for (const CExpr& c : p.order_by) row.keys.push_back(Eval(c, ctx));
-        out.push_back(std::move(row));
+        out.push_back(MakeRow(ctx));
       }
     }
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cep/planner/plan.h"
+#include "cep/runtime/expr.h"
 #include "cep/runtime/group_table.h"
 #include "cep/windows/window.h"
 
@@ -88,6 +89,10 @@ class Statement final : private WindowSink {
   void BuildKey(const StoredEvent& e);
   void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
   void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
+  // What a row of event `e` of group `g` (null: none, or an emptied group) reads.
+  EvalCtx RowCtx(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) const;
+  // The select values and ORDER BY keys of a row.
+  OutRow MakeRow(const EvalCtx& ctx) const;
   // One candidate row for event `e` of group `g` (null when not aggregated), HAVING applied.
   void AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs);
   void FinishUpdate(int64_t now_ms);
