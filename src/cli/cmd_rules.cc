@@ -134,7 +134,7 @@ int RunRun(const RunFlags& f) {
 }  // namespace
 
 void RegisterRules(CLI::App* app, int* exit_code) {
-  CLI::App* rules = app->add_subcommand("rules", "EPL rules: check a rule file or replay a log");
+  CLI::App* rules = app->add_subcommand("rules", "EPL rules: check a rule file, replay a log, backtest on stored history");
   rules->require_subcommand(1);
   rules->footer(cep::LanguageHelp());
 
@@ -159,6 +159,7 @@ void RegisterRules(CLI::App* app, int* exit_code) {
   run->add_option("--lateness", flags->lateness_seconds,
                   "Allowed lateness for event-time views, in seconds (default 0)");
   run->callback([flags, exit_code] { *exit_code = RunRun(*flags); });
+  AddRulesBacktest(rules, exit_code);
 }
 
 }  // namespace smartcar::cli

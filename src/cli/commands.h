@@ -45,6 +45,8 @@ void RegisterTable(CLI::App* app, int* exit_code);
 
 // `smartcar rules check|run`: EPL rule files (cmd_rules.cc).
 void RegisterRules(CLI::App* app, int* exit_code);
+// `rules backtest` (cmd_rules_backtest.cc), added to the `rules` command.
+void AddRulesBacktest(CLI::App* rules, int* exit_code);
 
 // `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
 void RegisterRun(CLI::App* app, int* exit_code);

@@ -19,7 +19,7 @@
 //
 // Redelivered events (the same car and event time twice, e.g. appended twice by a collector that
 // crashed between append and position commit) are counted once: each lane remembers its cars'
-// event times within the hold.
+// event times within the hold. A lane (pipeline/rule_lane.h) is shared with the backtest.
 //
 // End of input (from every parse task) closes every window of every lane (final watermark).
 //
@@ -41,37 +41,10 @@
 #include "hot/detection.h"
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
+#include "pipeline/rule_lane.h"
 
 namespace smartcar::pipeline {
 namespace {
-
-const cep::Value* AnyColumn(const cep::OutputEvent& ev,
-                            std::initializer_list<std::string_view> names) {
-  for (auto n : names) {
-    if (const cep::Value* v = ev.Column(n); v != nullptr && !v->is_null()) return v;
-  }
-  return nullptr;
-}
-
-// The event times of each car's recent events in one lane (sorted), to drop redeliveries.
-class RecentEventTimes {
- public:
-  // True if `car` already delivered an event at `time`; records it otherwise. Forgets times
-  // more than `horizon_ms` before the car's newest.
-  bool SeenBefore(std::string_view car, int64_t time, int64_t horizon_ms) {
-    std::vector<int64_t>& v = times_[std::string(car)];
-    auto pos = v.end();
-    while (pos != v.begin() && *(pos - 1) >= time) --pos;  // Mostly in order: from the back.
-    if (pos != v.end() && *pos == time) return true;
-    v.insert(pos, time);
-    const int64_t floor = v.back() - horizon_ms;
-    if (v.front() < floor) v.erase(v.begin(), std::lower_bound(v.begin(), v.end(), floor));
-    return false;
-  }
-
- private:
-  std::unordered_map<std::string, std::vector<int64_t>> times_;
-};
 
 class CepBolt final : public topology::Bolt {
  public:
@@ -103,7 +76,7 @@ class CepBolt final : public topology::Bolt {
       if (++eos_seen_ >= std::max(1, parse_tasks_)) {
         for (auto& [partition, lane] : lanes_) {
           current_ = lane.get();
-          lane->engine->AdvanceWatermark(EventTimeMs{INT64_MAX / 4});  // The final watermark.
+          lane->Finish();  // The final watermark.
           EmitPending(nullptr);
         }
         current_ = nullptr;
@@ -122,20 +95,15 @@ class CepBolt final : public topology::Bolt {
     const int32_t p = partition != nullptr ? static_cast<int32_t>(*partition) : -1;
     Lane& lane = LaneFor(p);
     current_ = &lane;
-    if (lane.recent.SeenBefore(e->car_number.view(), e->time.value, o_.cep_hold_ms)) {
-      if (o_.counters) o_.counters->duplicates++;
-    } else {
-      lane.engine->Send(*e);
-      if (e->time.value > lane.event_time) {
-        lane.event_time = e->time.value;
-        newest_ = std::max(newest_, lane.event_time);
-        lane.engine->AdvanceEventTime(EventTimeMs{lane.event_time});
-      }
+    if (lane.Offer(*e, o_.cep_hold_ms)) {
+      newest_ = std::max(newest_, lane.event_time());
       EmitPending(&input);
+    } else if (o_.counters) {
+      o_.counters->duplicates++;
     }
     current_ = nullptr;
     if (offset != nullptr && p >= 0) {
-      batch_[p].push_back(CepProgress::Entry{*offset, e->time.value, lane.event_time});
+      batch_[p].push_back(CepProgress::Entry{*offset, e->time.value, lane.event_time()});
     }
     batch_inputs_.push_back(input);
     return Status::OK();
@@ -155,32 +123,20 @@ class CepBolt final : public topology::Bolt {
   void Close() override { SettleBatch(); }
 
  private:
-  struct Lane {
-    std::unique_ptr<cep::Engine> engine;
-    int64_t event_time = INT64_MIN / 4;  // Newest event time sent (what the engine was told).
-    int64_t restored = INT64_MIN / 4;    // Closed-through it was restored at.
-    RecentEventTimes recent;
-  };
+  using Lane = RuleLane;
 
-  std::unique_ptr<cep::Engine> NewEngine() {
-    cep::EngineOptions options;
-    options.event_time_from_events = false;  // The lane tells it (AdvanceEventTime).
-    return std::make_unique<cep::Engine>(options,
-                                         [this](const cep::OutputEvent& ev) { OnOutput(ev); });
+  std::unique_ptr<Lane> NewLane() {
+    return std::make_unique<Lane>([this](const cep::OutputEvent& ev) { OnOutput(ev); });
   }
 
   Lane& LaneFor(int32_t partition) {
     if (partition == last_partition_ && last_lane_ != nullptr) return *last_lane_;
     std::unique_ptr<Lane>& slot = lanes_[partition];
     if (slot == nullptr) {
-      slot = std::make_unique<Lane>();
-      slot->engine = NewEngine();
-      for (const auto& [name, rule] : deployed_) (void)slot->engine->Replace(name, rule);
+      slot = NewLane();
+      for (const auto& [name, rule] : deployed_) (void)slot->engine().Replace(name, rule);
       if (progress_ != nullptr) {
-        if (auto w = progress_->RestoredClosedThrough(epoch_, partition, task_)) {
-          slot->event_time = slot->restored = *w;
-          slot->engine->AdvanceEventTime(EventTimeMs{*w});
-        }
+        if (auto w = progress_->RestoredClosedThrough(epoch_, partition, task_)) slot->Restore(*w);
       }
     }
     last_partition_ = partition;
@@ -220,34 +176,16 @@ class CepBolt final : public topology::Bolt {
   void OnOutput(const cep::OutputEvent& ev) {
     if (ev.late) {
       // A replayed input of a window that closed before the restart is not late.
-      const cep::Value* date = AnyColumn(ev, {"date"});
-      const bool replayed = current_ != nullptr && date != nullptr && cep::IsNumeric(date->type) &&
-                            date->i <= current_->restored;
+      const cep::Value* date = ev.Column("date");
+      const bool replayed = current_ != nullptr && date != nullptr && !date->is_null() &&
+                            cep::IsNumeric(date->type) &&
+                            date->i <= current_->restored();
       if (o_.counters) (replayed ? o_.counters->replayed_closed : o_.counters->late)++;
       return;
     }
-    hot::Detection d;
-    d.rule = std::string(ev.statement);
-    if (const cep::Value* car = AnyColumn(ev, {"carNumber", "car_number"});
-        car && car->type == cep::Type::kString) {
-      d.car = car->s;
-    } else {
-      return;  // Only rows naming a car are detections.
-    }
-    const cep::Value* last = AnyColumn(ev, {"date"});
-    const cep::Value* start = AnyColumn(ev, {"windowStart", "window_start"});
-    const cep::Value* end = AnyColumn(ev, {"windowEnd", "window_end"});
-    const cep::Value* avg = AnyColumn(ev, {"avgSpeed", "avg_speed"});
-    const cep::Value* count = AnyColumn(ev, {"eventCount", "event_count"});
-    d.window_end_ms = end && cep::IsNumeric(end->type)
-                          ? end->i
-                          : (last && cep::IsNumeric(last->type) ? last->i : 0);
-    d.window_start_ms = start && cep::IsNumeric(start->type) ? start->i : d.window_end_ms;
-    d.avg_speed = avg && cep::IsNumeric(avg->type) ? avg->AsDouble() : 0;
-    d.event_count =
-        count && cep::IsNumeric(count->type) ? static_cast<int64_t>(count->AsDouble()) : 0;
-    d.date = FormatDate8(EventTimeMs{d.window_start_ms});
-    pending_.push_back(std::move(d));
+    std::optional<hot::Detection> d = DetectionOf(ev);
+    if (!d) return;  // Only rows naming a car are detections.
+    pending_.push_back(std::move(*d));
   }
 
   // Emits the detections of the last Send/advance, anchored to `anchor` (the input that closed
@@ -270,7 +208,7 @@ class CepBolt final : public topology::Bolt {
     if (!changes) return changes.error();
     for (cep::RuleFolder::Change& c : *changes) {
       if (c.removed) {
-        for (auto& [partition, lane] : lanes_) (void)lane->engine->Undeploy(c.name);
+        for (auto& [partition, lane] : lanes_) (void)lane->engine().Undeploy(c.name);
         deployed_.erase(c.name);
         continue;
       }
@@ -291,12 +229,12 @@ class CepBolt final : public topology::Bolt {
   // Replaces `name` in every lane, or checks it on a scratch engine when there is no lane yet.
   Status CheckReplace(const std::string& name, const cep::CompiledRule& rule) {
     if (lanes_.empty()) {
-      auto scratch = NewEngine();
-      for (const auto& [n, r] : deployed_) SMARTCAR_RETURN_IF_ERROR(scratch->Replace(n, r));
-      return scratch->Replace(name, rule);
+      auto scratch = NewLane();
+      for (const auto& [n, r] : deployed_) SMARTCAR_RETURN_IF_ERROR(scratch->engine().Replace(n, r));
+      return scratch->engine().Replace(name, rule);
     }
     for (auto& [partition, lane] : lanes_)
-      SMARTCAR_RETURN_IF_ERROR(lane->engine->Replace(name, rule));
+      SMARTCAR_RETURN_IF_ERROR(lane->engine().Replace(name, rule));
     return Status::OK();
   }
 

@@ -1,0 +1,292 @@
+// RunBacktest (stored events → one RuleLane per partition and rule, on worker threads) and
+// CompareByDay (the day-by-day difference of two rules).
+#include "pipeline/backtest.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <tuple>
+
+#include "core/event_time.h"
+#include "core/line_codec.h"
+#include "pipeline/rule_lane.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+constexpr int64_t kStallMs = 30'000;  // No record from an unfinished partition for this long.
+
+bool DetectionLess(const hot::Detection& a, const hot::Detection& b) {
+  return std::tie(a.date, a.car, a.window_start_ms, a.rule, a.window_end_ms) <
+         std::tie(b.date, b.car, b.window_start_ms, b.rule, b.window_end_ms);
+}
+
+// Reads some partitions of the topic and runs every rule over them.
+class Worker {
+ public:
+  Worker(queue::Log* log, const std::vector<cep::CompiledRule>& rules, const BacktestOptions& o,
+         std::atomic<uint64_t>* read)
+      : log_(log), rules_(rules), o_(o), read_(read) {
+    detections_.resize(rules.size());
+    late_.assign(rules.size(), 0);
+  }
+
+  void Add(const queue::PartitionState& p) { parts_[p.partition.value].end = p.latest.value; }
+
+  Status Run() {
+    auto consumer = log_->NewConsumer(queue::ConsumerOptions{});
+    if (!consumer) return consumer.error();
+    queue::AssignOptions assign;
+    for (const auto& [p, st] : parts_) {
+      assign.partitions.push_back(queue::TopicPartition{o_.topic, queue::PartitionId{p}});
+    }
+    SMARTCAR_RETURN_IF_ERROR((*consumer)->Assign(assign));
+    size_t remaining = 0;
+    for (auto& [p, st] : parts_) {
+      queue::SeekOptions seek;
+      seek.tp = queue::TopicPartition{o_.topic, queue::PartitionId{p}};
+      seek.target = queue::SeekTarget::kEarliest;
+      SMARTCAR_RETURN_IF_ERROR((*consumer)->Seek(seek));
+      auto pos = (*consumer)->Position(seek.tp);
+      if (!pos) return pos.error();
+      if (pos->value >= st.end) {
+        st.done = true;
+      } else {
+        ++remaining;
+        st.lanes = NewLanes();
+      }
+    }
+    auto last_progress = std::chrono::steady_clock::now();
+    queue::PollOptions poll;
+    poll.max_records = 4096;
+    poll.timeout_ms = 200;
+    while (remaining > 0) {
+      auto records = (*consumer)->Poll(poll);
+      if (!records) return records.error();
+      const auto now = std::chrono::steady_clock::now();
+      if (records->empty()) {
+        // The end offset may be past the last record (Kafka's transaction markers).
+        for (auto& [p, st] : parts_) {
+          if (st.done) continue;
+          auto pos = (*consumer)->Position({o_.topic, queue::PartitionId{p}});
+          if (pos && pos->value >= st.end) Finish(p, st, consumer->get(), &remaining);
+        }
+        if (remaining > 0 && now - last_progress > std::chrono::milliseconds(kStallMs)) {
+          return Status::IOError("no records from topic '" + o_.topic + "' for " +
+                                 std::to_string(kStallMs / 1000) +
+                                 " s before the end it had when the backtest started");
+        }
+        continue;
+      }
+      last_progress = now;
+      read_->fetch_add(records->size(), std::memory_order_relaxed);
+      for (const queue::ConsumedRecord& r : *records) {
+        Part& st = parts_[r.partition.value];
+        if (st.done) continue;
+        if (r.offset.value < st.end) Process(r.value, st);
+        if (r.offset.value + 1 >= st.end ||
+            st.lanes.front()->event_time() > o_.to_ms + o_.stop_after_ms) {
+          Finish(r.partition.value, st, consumer->get(), &remaining);
+        }
+      }
+    }
+    return Status::OK();
+  }
+
+  std::vector<std::vector<hot::Detection>> detections_;
+  std::vector<uint64_t> late_;
+  std::map<int64_t, uint64_t> events_by_day_;  // Days since the epoch → events sent.
+  uint64_t records_ = 0, bad_ = 0, duplicates_ = 0;
+  int64_t first_ = INT64_MAX, last_ = INT64_MIN;
+
+ private:
+  struct Part {
+    int64_t end = 0;
+    bool done = false;
+    std::vector<std::unique_ptr<RuleLane>> lanes;  // One per rule.
+  };
+
+  std::vector<std::unique_ptr<RuleLane>> NewLanes() {
+    std::vector<std::unique_ptr<RuleLane>> lanes;
+    for (size_t i = 0; i < rules_.size(); ++i) {
+      auto lane = std::make_unique<RuleLane>([this, i](const cep::OutputEvent& ev) {
+        if (ev.late) {
+          ++late_[i];
+          return;
+        }
+        std::optional<hot::Detection> d = DetectionOf(ev);
+        if (d && d->window_start_ms >= o_.from_ms && d->window_start_ms < o_.to_ms) {
+          detections_[i].push_back(std::move(*d));
+        }
+      });
+      (void)lane->engine().Deploy("backtest", rules_[i]);  // Compiled: cannot fail on a new engine.
+      lanes.push_back(std::move(lane));
+    }
+    return lanes;
+  }
+
+  void Process(const std::string& line, Part& st) {
+    ++records_;
+    DriverEvent e;
+    auto kind = ParseDriverLine(line, &e);
+    if (!kind) {
+      ++bad_;
+      return;
+    }
+    if (*kind != LineKind::kRecord) return;
+    const int64_t t = e.time.value;
+    first_ = std::min(first_, t);
+    last_ = std::max(last_, t);
+    const bool in = t >= o_.from_ms && t < o_.to_ms &&
+                    (o_.cars.empty() || o_.cars.count(std::string(e.car_number.view())) > 0);
+    if (!in) {
+      for (auto& lane : st.lanes) lane->Observe(t);
+      return;
+    }
+    bool sent = false;
+    for (auto& lane : st.lanes) sent = lane->Offer(e, o_.hold_ms);
+    if (!sent) {
+      ++duplicates_;
+      return;
+    }
+    const int64_t day = t >= 0 ? t / kMsPerDay : (t - kMsPerDay + 1) / kMsPerDay;
+    if (day != last_day_) {
+      last_day_ = day;
+      day_count_ = &events_by_day_[day];
+    }
+    ++*day_count_;
+  }
+
+  void Finish(int32_t p, Part& st, queue::Consumer* consumer, size_t* remaining) {
+    for (auto& lane : st.lanes) lane->Finish();  // The final watermark, as at the end of a run.
+    st.lanes.clear();
+    st.done = true;
+    --*remaining;
+    (void)consumer->Pause({queue::TopicPartition{o_.topic, queue::PartitionId{p}}});
+  }
+
+  queue::Log* log_;
+  const std::vector<cep::CompiledRule>& rules_;
+  const BacktestOptions& o_;
+  std::atomic<uint64_t>* read_;
+  std::map<int32_t, Part> parts_;
+  int64_t last_day_ = INT64_MIN;
+  uint64_t* day_count_ = nullptr;
+};
+
+}  // namespace
+
+Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::CompiledRule>& rules,
+                                   const BacktestOptions& options) {
+  auto topic = log->DescribeTopic(options.topic);
+  if (!topic) return Err(topic.error());
+  BacktestResult result;
+  result.partitions = static_cast<int>(topic->partitions.size());
+  const int threads =
+      std::max(1, std::min(options.threads, static_cast<int>(topic->partitions.size())));
+  std::atomic<uint64_t> read{0};
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int i = 0; i < threads; ++i) {
+    workers.push_back(std::make_unique<Worker>(log, rules, options, &read));
+  }
+  uint64_t total = 0;
+  for (size_t i = 0; i < topic->partitions.size(); ++i) {
+    const queue::PartitionState& p = topic->partitions[i];
+    workers[i % threads]->Add(p);
+    total += static_cast<uint64_t>(std::max<int64_t>(0, p.latest.value - p.earliest.value));
+  }
+  std::vector<Status> status(threads);
+  std::atomic<int> running{threads};
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) {
+    pool.emplace_back([&, i] {
+      status[i] = workers[i]->Run();
+      running--;
+    });
+  }
+  while (running.load() > 0) {
+    if (options.progress) options.progress(read.load(), total);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (std::thread& t : pool) t.join();
+  if (options.progress) options.progress(read.load(), total);
+  for (const Status& s : status) {
+    if (!s.ok()) return Err(s);
+  }
+
+  result.detections.resize(rules.size());
+  result.late.assign(rules.size(), 0);
+  int64_t first = INT64_MAX, last = INT64_MIN;
+  for (const auto& w : workers) {
+    for (size_t i = 0; i < rules.size(); ++i) {
+      auto& all = result.detections[i];
+      all.insert(all.end(), w->detections_[i].begin(), w->detections_[i].end());
+      result.late[i] += w->late_[i];
+    }
+    for (const auto& [day, n] : w->events_by_day_) {
+      result.events_by_day[FormatDate8FromDays(day)] += n;
+    }
+    result.records_read += w->records_;
+    result.bad_records += w->bad_;
+    result.duplicates += w->duplicates_;
+    first = std::min(first, w->first_);
+    last = std::max(last, w->last_);
+  }
+  if (first <= last) {
+    result.stored_first_ms = first;
+    result.stored_last_ms = last;
+  }
+  for (auto& d : result.detections) std::stable_sort(d.begin(), d.end(), DetectionLess);
+  return result;
+}
+
+namespace {
+
+std::vector<std::string> CarsOf(const std::vector<hot::Detection>& ds) {
+  std::vector<std::string> cars;
+  for (const hot::Detection& d : ds) cars.push_back(d.car);
+  std::sort(cars.begin(), cars.end());
+  cars.erase(std::unique(cars.begin(), cars.end()), cars.end());
+  return cars;
+}
+
+std::vector<hot::Detection> OfDay(const std::vector<hot::Detection>& ds, const std::string& day) {
+  std::vector<hot::Detection> out;
+  for (const hot::Detection& d : ds) {
+    if (d.date == day) out.push_back(d);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<BacktestDay> CompareByDay(const std::map<std::string, uint64_t>& events_by_day,
+                                      const std::vector<hot::Detection>& candidate,
+                                      const std::vector<hot::Detection>& deployed) {
+  std::set<std::string> dates;
+  for (const auto& [date, n] : events_by_day) dates.insert(date);
+  for (const hot::Detection& d : candidate) dates.insert(d.date);
+  for (const hot::Detection& d : deployed) dates.insert(d.date);
+  std::vector<BacktestDay> days;
+  for (const std::string& date : dates) {
+    BacktestDay day;
+    day.date = date;
+    if (auto it = events_by_day.find(date); it != events_by_day.end()) day.events = it->second;
+    day.candidate = OfDay(candidate, date);
+    day.deployed = OfDay(deployed, date);
+    day.candidate_cars = CarsOf(day.candidate);
+    day.deployed_cars = CarsOf(day.deployed);
+    std::set_difference(day.candidate_cars.begin(), day.candidate_cars.end(),
+                        day.deployed_cars.begin(), day.deployed_cars.end(),
+                        std::back_inserter(day.added));
+    std::set_difference(day.deployed_cars.begin(), day.deployed_cars.end(),
+                        day.candidate_cars.begin(), day.candidate_cars.end(),
+                        std::back_inserter(day.removed));
+    days.push_back(std::move(day));
+  }
+  return days;
+}
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,82 @@
+// Backtest: runs rules over the driving events stored in the durable log, exactly as the live
+// pipeline ran them, and compares two rules day by day (`smartcar rules backtest`).
+//
+// Each log partition is read in offset order into its own RuleLane per rule (pipeline/
+// rule_lane.h), the class the live CEP bolt runs: the same event-time clock per partition, the
+// same allowed lateness, the same redelivery filter, the same final watermark at the end. So a
+// backtest of the deployed rule detects what the live run detected, and two rules differ only by
+// their text. Partitions are independent, so they are shared among `threads` workers; the result
+// does not depend on the interleaving (detections are sorted before they are returned).
+//
+// The range [from_ms, to_ms): events inside it are sent to the rules; events outside it that are
+// read still move their partition's clock (as they did live), so lateness is judged as it was.
+// A window open across `from_ms` sees only the events from `from_ms` on: with windows anchored on
+// a grid (ext_timed_batch with a reference point, as the shipped rule) and a range on that grid
+// (whole days), the backtest equals the live run. Detections are kept when their window starts
+// inside the range.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cep/engine.h"
+#include "core/status.h"
+#include "hot/detection.h"
+#include "queue/log.h"
+
+namespace smartcar::pipeline {
+
+struct BacktestOptions {
+  std::string topic = "SmartCar-Topic";
+  int64_t from_ms = 0;         // Event time, inclusive.
+  int64_t to_ms = 0;           // Event time, exclusive.
+  std::set<std::string> cars;  // Only these cars (empty: every car).
+  int64_t hold_ms = 70'000;    // The redelivery horizon of the live run (cep_hold_ms).
+  // A partition is read until its clock passes to_ms + stop_after_ms (every window of the range
+  // has closed by then unless a rule allows more lateness), or to its end.
+  int64_t stop_after_ms = 10 * 60 * 1000;
+  int threads = 2;
+  // Called about ten times a second from the calling thread: records read so far, and the
+  // records to read at most.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct BacktestResult {
+  // Per rule (in the order given): its detections inside the range, sorted by date, car,
+  // window start and statement.
+  std::vector<std::vector<hot::Detection>> detections;
+  std::vector<uint64_t> late;                     // Per rule: events its statements reported late.
+  std::map<std::string, uint64_t> events_by_day;  // Events sent (inside the range), by yyyyMMdd.
+  uint64_t records_read = 0;
+  uint64_t bad_records = 0;  // Records that are not driving-log lines (header lines excluded).
+  uint64_t duplicates = 0;   // Redelivered events counted once.
+  int partitions = 0;
+  int64_t stored_first_ms = 0;  // Event times of every record read (0 when none).
+  int64_t stored_last_ms = 0;
+};
+
+// Runs `rules` over the stored events of options' range. NotFound when the topic does not exist;
+// errors of the log otherwise.
+Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::CompiledRule>& rules,
+                                   const BacktestOptions& options);
+
+// One day of a comparison: candidate rule against deployed rule.
+struct BacktestDay {
+  std::string date;  // yyyyMMdd
+  uint64_t events = 0;
+  std::vector<hot::Detection> candidate, deployed;         // Sorted as BacktestResult's.
+  std::vector<std::string> candidate_cars, deployed_cars;  // Sorted, unique.
+  std::vector<std::string> added;    // Cars the candidate detects and the deployed does not.
+  std::vector<std::string> removed;  // Cars the deployed detects and the candidate does not.
+};
+
+// The days of `events_by_day` and of both detection lists, in date order.
+std::vector<BacktestDay> CompareByDay(const std::map<std::string, uint64_t>& events_by_day,
+                                      const std::vector<hot::Detection>& candidate,
+                                      const std::vector<hot::Detection>& deployed);
+
+}  // namespace smartcar::pipeline
