@@ -22,6 +22,7 @@
 #include "core/file.h"
 #include "core/line_codec.h"
 #include "pipeline/backtest.h"
+#include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::cli {
@@ -336,6 +337,29 @@ int RunBacktestCommand(BacktestFlags f) {
 
   auto log = OpenQueueOrReport(f.queue, kCmd, /*reads_only=*/true);
   if (log == nullptr) return kExitFailure;
+  // The event-time index lives in the data folder (for a Kafka cluster: only when the folder
+  // exists, under a name of the brokers).
+  std::string index_path;
+  std::error_code ec;
+  if (f.queue.brokers.empty()) {
+    index_path = pipeline::DataFolder(f.queue.data_dir).TimeIndex("", options.topic);
+  } else if (std::filesystem::is_directory(f.queue.data_dir, ec)) {
+    char source[32];
+    std::snprintf(source, sizeof source, "kafka-%08x",
+                  static_cast<unsigned>(std::hash<std::string>{}(f.queue.brokers)));
+    index_path = pipeline::DataFolder(f.queue.data_dir).TimeIndex(source, options.topic);
+  }
+  pipeline::EventTimeIndex index(options.topic);
+  if (!index_path.empty()) {
+    auto loaded = pipeline::EventTimeIndex::Load(index_path, options.topic);
+    if (loaded) {
+      index = std::move(*loaded);
+    } else {
+      std::fprintf(stderr, "%s: %s (building it again)\n", kCmd,
+                   loaded.error().message().c_str());
+    }
+    options.index = &index;
+  }
   std::unique_ptr<Progress> progress;  // Drawn on a terminal only.
   options.progress = [&](uint64_t done, uint64_t total) {
     if (progress == nullptr) progress = std::make_unique<Progress>("records", total);
@@ -345,6 +369,12 @@ int RunBacktestCommand(BacktestFlags f) {
   if (progress != nullptr) progress->Finish(result ? result->records_read : 0);
   progress.reset();
   if (!result) return Fail(result.error().message());
+  if (!index_path.empty() && index.changed()) {
+    if (Status s = index.Save(index_path); !s.ok()) {
+      std::fprintf(stderr, "%s: %s (the next backtest reads from the start)\n", kCmd,
+                   s.message().c_str());
+    }
+  }
 
   uint64_t events = 0;
   for (const auto& [day, n] : result->events_by_day) events += n;

@@ -33,7 +33,12 @@ class Worker {
     late_.assign(rules.size(), 0);
   }
 
-  void Add(const queue::PartitionState& p) { parts_[p.partition.value].end = p.latest.value; }
+  void Add(const queue::PartitionState& p, PartitionTimeIndex* index) {
+    Part& st = parts_[p.partition.value];
+    st.earliest = p.earliest.value;
+    st.end = p.latest.value;
+    st.index = index;
+  }
 
   Status Run() {
     auto consumer = log_->NewConsumer(queue::ConsumerOptions{});
@@ -47,7 +52,14 @@ class Worker {
     for (auto& [p, st] : parts_) {
       queue::SeekOptions seek;
       seek.tp = queue::TopicPartition{o_.topic, queue::PartitionId{p}};
-      seek.target = queue::SeekTarget::kEarliest;
+      seek.target = queue::SeekTarget::kOffset;
+      seek.offset = queue::Offset{st.earliest};
+      if (st.index != nullptr) {
+        auto start = StartFromIndex(p, st);
+        if (!start) return start.error();
+        seek.offset = queue::Offset{*start};
+        skipped_ += static_cast<uint64_t>(*start - st.earliest);
+      }
       SMARTCAR_RETURN_IF_ERROR((*consumer)->Seek(seek));
       auto pos = (*consumer)->Position(seek.tp);
       if (!pos) return pos.error();
@@ -85,7 +97,7 @@ class Worker {
       for (const queue::ConsumedRecord& r : *records) {
         Part& st = parts_[r.partition.value];
         if (st.done) continue;
-        if (r.offset.value < st.end) Process(r.value, st);
+        if (r.offset.value < st.end) Process(r, st);
         if (r.offset.value + 1 >= st.end ||
             st.lanes.front()->event_time() > o_.to_ms + o_.stop_after_ms) {
           Finish(r.partition.value, st, consumer->get(), &remaining);
@@ -98,12 +110,14 @@ class Worker {
   std::vector<std::vector<hot::Detection>> detections_;
   std::vector<uint64_t> late_;
   std::map<int64_t, uint64_t> events_by_day_;  // Days since the epoch → events sent.
-  uint64_t records_ = 0, bad_ = 0, duplicates_ = 0;
+  uint64_t records_ = 0, bad_ = 0, duplicates_ = 0, skipped_ = 0;
   int64_t first_ = INT64_MAX, last_ = INT64_MIN;
 
  private:
   struct Part {
+    int64_t earliest = 0;
     int64_t end = 0;
+    PartitionTimeIndex* index = nullptr;
     bool done = false;
     std::vector<std::unique_ptr<RuleLane>> lanes;  // One per rule.
   };
@@ -127,15 +141,47 @@ class Worker {
     return lanes;
   }
 
-  void Process(const std::string& line, Part& st) {
+  // Where partition `p` starts for the range: the index's first block that can hold it, once
+  // the index is known to describe this log (the first record of that block is the one it
+  // remembers); otherwise the index of `p` is cleared and the partition read from its start.
+  Result<int64_t> StartFromIndex(int32_t p, Part& st) {
+    st.index->Trim(st.earliest);
+    const int64_t start = std::max(st.index->StartFor(o_.from_ms), st.earliest);
+    const PartitionTimeIndex::Block* check = st.index->BlockFor(start);
+    if (check == nullptr) return st.earliest;
+    auto consumer = log_->NewConsumer(queue::ConsumerOptions{});
+    if (!consumer) return Err(consumer.error());
+    const queue::TopicPartition tp{o_.topic, queue::PartitionId{p}};
+    SMARTCAR_RETURN_IF_ERROR((*consumer)->Assign({{tp}}));
+    SMARTCAR_RETURN_IF_ERROR(
+        (*consumer)->Seek({tp, queue::SeekTarget::kOffset, queue::Offset{check->base}, 0}));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto records = (*consumer)->Poll({1, 200});
+      if (!records) return Err(records.error());
+      if (records->empty()) continue;
+      const queue::ConsumedRecord& r = records->front();
+      if (r.offset.value < check->end && r.timestamp_ms == check->first_append_ms) return start;
+      break;
+    }
+    st.index->Clear();  // Not this log's index (the topic was created again).
+    return st.earliest;
+  }
+
+  void Process(const queue::ConsumedRecord& r, Part& st) {
     ++records_;
     DriverEvent e;
-    auto kind = ParseDriverLine(line, &e);
+    auto kind = ParseDriverLine(r.value, &e);
+    const bool event = kind && *kind == LineKind::kRecord;
+    if (st.index != nullptr) {
+      st.index->Observe(r.offset.value, r.timestamp_ms,
+                        event ? std::optional<int64_t>(e.time.value) : std::nullopt);
+    }
     if (!kind) {
       ++bad_;
       return;
     }
-    if (*kind != LineKind::kRecord) return;
+    if (!event) return;
     const int64_t t = e.time.value;
     first_ = std::min(first_, t);
     last_ = std::max(last_, t);
@@ -194,7 +240,8 @@ Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::Compi
   uint64_t total = 0;
   for (size_t i = 0; i < topic->partitions.size(); ++i) {
     const queue::PartitionState& p = topic->partitions[i];
-    workers[i % threads]->Add(p);
+    workers[i % threads]->Add(
+        p, options.index != nullptr ? &options.index->partition(p.partition.value) : nullptr);
     total += static_cast<uint64_t>(std::max<int64_t>(0, p.latest.value - p.earliest.value));
   }
   std::vector<Status> status(threads);
@@ -229,6 +276,7 @@ Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::Compi
       result.events_by_day[FormatDate8FromDays(day)] += n;
     }
     result.records_read += w->records_;
+    result.records_skipped += w->skipped_;
     result.bad_records += w->bad_;
     result.duplicates += w->duplicates_;
     first = std::min(first, w->first_);

@@ -26,6 +26,7 @@
 #include "cep/engine.h"
 #include "core/status.h"
 #include "hot/detection.h"
+#include "pipeline/event_time_index.h"
 #include "queue/log.h"
 
 namespace smartcar::pipeline {
@@ -40,6 +41,10 @@ struct BacktestOptions {
   // has closed by then unless a rule allows more lateness), or to its end.
   int64_t stop_after_ms = 10 * 60 * 1000;
   int threads = 2;
+  // Optional: where each partition's range starts (pipeline/event_time_index.h). Partitions are
+  // read from the first block that can hold the range, and the records read extend the index
+  // (the caller saves it when changed()). Null: every partition is read from its start.
+  EventTimeIndex* index = nullptr;
   // Called about ten times a second from the calling thread: records read so far, and the
   // records to read at most.
   std::function<void(uint64_t done, uint64_t total)> progress;
@@ -52,8 +57,9 @@ struct BacktestResult {
   std::vector<uint64_t> late;                     // Per rule: events its statements reported late.
   std::map<std::string, uint64_t> events_by_day;  // Events sent (inside the range), by yyyyMMdd.
   uint64_t records_read = 0;
-  uint64_t bad_records = 0;  // Records that are not driving-log lines (header lines excluded).
-  uint64_t duplicates = 0;   // Redelivered events counted once.
+  uint64_t records_skipped = 0;  // Before the range, skipped by the event-time index.
+  uint64_t bad_records = 0;      // Records that are not driving-log lines (header lines excluded).
+  uint64_t duplicates = 0;       // Redelivered events counted once.
   int partitions = 0;
   int64_t stored_first_ms = 0;  // Event times of every record read (0 when none).
   int64_t stored_last_ms = 0;

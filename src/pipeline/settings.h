@@ -35,6 +35,13 @@ class DataFolder {
   static constexpr const char* kStatsFile = "topology-stats.json";
   std::string Metrics() const { return Join(kMetricsFile); }  // A live run's endpoint.
   std::string Stats() const { return Join(kStatsFile); }      // The last stats snapshot.
+  // A topic's event-time index (pipeline/event_time_index.h); `source` names the log ("" for
+  // the embedded one, e.g. "kafka-1a2b3c4d" for a cluster).
+  std::string TimeIndex(const std::string& source, const std::string& topic) const {
+    return (std::filesystem::path(root_) / "index" /
+            ((source.empty() ? "" : source + "-") + topic + ".timeindex"))
+        .string();
+  }
 
  private:
   std::string Join(const char* rel) const { return (std::filesystem::path(root_) / rel).string(); }

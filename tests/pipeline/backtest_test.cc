@@ -159,8 +159,8 @@ TEST_P(BacktestTest, PartitionsGiveWhatOneEngineGivesOverTheFile) {
 TEST_P(BacktestTest, RangesAndCars) {
   ASSERT_NO_FATAL_FAILURE(StartEngine());
   LoadSample();
-  // The sample spans 00:00-00:2x; a range of ten minutes keeps the windows starting in it.
-  const int64_t from = kDay + 5 * 60 * 1000, to = kDay + 15 * 60 * 1000;
+  // The sample spans 00:00-00:07:48; a range of three minutes keeps the windows starting in it.
+  const int64_t from = kDay + 2 * 60 * 1000, to = kDay + 5 * 60 * 1000;
   auto r = Run({Overspeed()}, from, to);
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ(Keys(r->detections[0]).size(), Reference(Overspeed(), from, to).size());
@@ -188,6 +188,57 @@ TEST_P(BacktestTest, RangesAndCars) {
   auto err = RunBacktest(log_.get(), {Overspeed()}, missing);
   ASSERT_FALSE(err.has_value());
   EXPECT_TRUE(err.error().IsNotFound()) << err.error().ToString();
+}
+
+// With an event-time index: the first backtest builds it, a later one of a later range skips the
+// blocks before it and detects the same; an index of another log (the topic created again) is
+// noticed and rebuilt.
+TEST_P(BacktestTest, TheEventTimeIndexSkipsEarlierBlocksAndDetectsTheSame) {
+  ASSERT_NO_FATAL_FAILURE(StartEngine());
+  LoadSample();
+  EventTimeIndex index("SmartCar-Topic", 256);
+  BacktestOptions o;
+  o.from_ms = kDay;
+  o.to_ms = kDay + kMsPerDay;
+  o.index = &index;
+  auto first = RunBacktest(log_.get(), {Overspeed()}, o);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_EQ(first->records_skipped, 0u);
+  EXPECT_TRUE(index.changed());
+  size_t blocks = 0;
+  for (int p = 0; p < 3; ++p) blocks += index.partition(p).blocks().size();
+  EXPECT_GT(blocks, 10u);
+
+  const int64_t from = kDay + 4 * 60 * 1000;  // 00:04, half-way through the sample.
+  o.from_ms = from;
+  auto later = RunBacktest(log_.get(), {Overspeed()}, o);
+  ASSERT_TRUE(later.has_value()) << later.error().ToString();
+  EXPECT_GT(later->records_skipped, 1000u);
+  EXPECT_LT(later->records_read, first->records_read - 1000);
+  o.index = nullptr;
+  auto full = RunBacktest(log_.get(), {Overspeed()}, o);
+  ASSERT_TRUE(full.has_value());
+  EXPECT_EQ(full->records_skipped, 0u);
+  ASSERT_FALSE(full->detections[0].empty());
+  EXPECT_EQ(Keys(later->detections[0]), Keys(full->detections[0]));
+  EXPECT_EQ(later->events_by_day, full->events_by_day);
+
+  // An index of another log (each block's first record appended at another time): noticed, the
+  // partitions read from their start, the index rebuilt.
+  std::string text = index.Serialize(), other;
+  std::stringstream lines(text);
+  for (std::string l; std::getline(lines, l);) {
+    if (!l.empty() && std::isdigit(static_cast<unsigned char>(l[0]))) l += "7";
+    other += l + "\n";
+  }
+  auto stale = EventTimeIndex::Parse(other, "SmartCar-Topic", 256);
+  ASSERT_TRUE(stale.has_value()) << stale.error().ToString();
+  o.index = &*stale;
+  auto again = RunBacktest(log_.get(), {Overspeed()}, o);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_EQ(again->records_skipped, 0u);
+  EXPECT_EQ(Keys(again->detections[0]), Keys(full->detections[0]));
+  EXPECT_EQ(stale->Serialize(), text);  // Rebuilt as the first backtest built it.
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, BacktestTest,

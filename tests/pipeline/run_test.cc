@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -273,10 +273,10 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   }
   const std::string data = mnt + "/data";
   const std::string out = dir.file("out.txt");
-  const pid_t pid = SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data +
-                                  " --rules " + RulesDir() +
-                                  " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
-                                  out);
+  const pid_t pid =
+      SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data + " --rules " +
+                        RulesDir() + " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
+                    out);
   struct KillOnFailure {  // Declared after Unmount: the run is gone before the disk goes.
     pid_t pid;
     bool reaped = false;
@@ -303,8 +303,8 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   EXPECT_NE(paused.find("below the minimum of 100.0 MB (disk.min_free): intake paused"),
             std::string::npos)
       << paused;
-  auto endpoint = server::EndpointInfoFromJson(
-      ::smartcar::testing::ReadFile(data + "/metrics.json"));
+  auto endpoint =
+      server::EndpointInfoFromJson(::smartcar::testing::ReadFile(data + "/metrics.json"));
   ASSERT_TRUE(endpoint.has_value());
   auto health = server::HttpGet(endpoint->url + "/healthz");
   ASSERT_TRUE(health.has_value()) << health.error().ToString();
@@ -480,8 +480,10 @@ TEST(RunTest, CommandsBesideALiveRunSayWhoHoldsTheFolder) {
   // Reading ones read beside it, as kafka-console-consumer does beside a live broker: the
   // records the run is appending right now (it writes 5 a second), and the group's offsets.
   const std::string beside = "reading beside `smartcar run` (pid " + std::to_string(pid);
-  auto consumed = RunSmartcar("consume SmartCar-Topic --from-beginning --max 15 --timeout-ms 30000 "
-                              "--data " + dir.file("data"));
+  auto consumed = RunSmartcar(
+      "consume SmartCar-Topic --from-beginning --max 15 --timeout-ms 30000 "
+      "--data " +
+      dir.file("data"));
   EXPECT_EQ(consumed.exit_code, 0) << consumed.out;
   EXPECT_NE(consumed.out.find(beside), std::string::npos) << consumed.out;
   EXPECT_NE(consumed.out.find("smartcar consume: 15 records"), std::string::npos) << consumed.out;
