@@ -49,23 +49,6 @@ int Fail(const std::string& msg, int code = kExitFailure) {
   return code;
 }
 
-// yyyyMMdd → the day's first ms (or, for `end`, the next day's); yyyyMMddHHmmss → that second
-// (or, for `end`, the next second).
-Result<int64_t> ParseBound(const std::string& text, bool end, const char* flag) {
-  if (text.size() == 8) {
-    auto days = ParseDate8(text);
-    if (!days) return Err(days.error().WithPrefix(std::string(flag) + " "));
-    return (*days + (end ? 1 : 0)) * kMsPerDay;
-  }
-  if (text.size() == 14) {
-    auto t = ParseTimestamp14(text);
-    if (!t) return Err(t.error().WithPrefix(std::string(flag) + " "));
-    return t->value + (end ? kMsPerSecond : 0);
-  }
-  return Err(Status::InvalidArgument(std::string(flag) + " '" + text +
-                                     "' is not yyyyMMdd or yyyyMMddHHmmss"));
-}
-
 Result<cep::CompiledRule> LoadRule(const std::string& path) {
   auto text = ReadFileToString(path, "rule file");
   if (!text) return Err(text.error());
@@ -295,10 +278,10 @@ int RunBacktestCommand(BacktestFlags f) {
     return Fail("--format '" + f.format + "': expected table, json or csv", kExitUsage);
   }
   if (f.to.empty()) f.to = f.from;
-  auto from = ParseBound(f.from, false, "--from");
-  if (!from) return Fail(from.error().message(), kExitUsage);
-  auto to = ParseBound(f.to, true, "--to");
-  if (!to) return Fail(to.error().message(), kExitUsage);
+  auto from = ParseTimeBound(f.from, false);
+  if (!from) return Fail("--from " + from.error().message(), kExitUsage);
+  auto to = ParseTimeBound(f.to, true);
+  if (!to) return Fail("--to " + to.error().message(), kExitUsage);
   if (*to <= *from) {
     return Fail("empty range: --from " + f.from + " is after --to " + f.to, kExitUsage);
   }
@@ -341,13 +324,9 @@ int RunBacktestCommand(BacktestFlags f) {
   // exists, under a name of the brokers).
   std::string index_path;
   std::error_code ec;
-  if (f.queue.brokers.empty()) {
-    index_path = pipeline::DataFolder(f.queue.data_dir).TimeIndex("", options.topic);
-  } else if (std::filesystem::is_directory(f.queue.data_dir, ec)) {
-    char source[32];
-    std::snprintf(source, sizeof source, "kafka-%08x",
-                  static_cast<unsigned>(std::hash<std::string>{}(f.queue.brokers)));
-    index_path = pipeline::DataFolder(f.queue.data_dir).TimeIndex(source, options.topic);
+  if (f.queue.brokers.empty() || std::filesystem::is_directory(f.queue.data_dir, ec)) {
+    index_path = pipeline::DataFolder(f.queue.data_dir)
+                     .TimeIndex(pipeline::LogSourceName(f.queue.brokers), options.topic);
   }
   pipeline::EventTimeIndex index(options.topic);
   if (!index_path.empty()) {
@@ -355,8 +334,7 @@ int RunBacktestCommand(BacktestFlags f) {
     if (loaded) {
       index = std::move(*loaded);
     } else {
-      std::fprintf(stderr, "%s: %s (building it again)\n", kCmd,
-                   loaded.error().message().c_str());
+      std::fprintf(stderr, "%s: %s (building it again)\n", kCmd, loaded.error().message().c_str());
     }
     options.index = &index;
   }

@@ -1,6 +1,8 @@
 // `smartcar worker`: the topology alone, consuming SmartCar-Topic as a member of consumer group
 // smartcar-group1 — the scale-out half of `smartcar run` (no simulator, no collector). Run N of
 // them against one Kafka cluster and they split the partitions; see docs/TOPOLOGY.md.
+// `smartcar replay --from D [--to D]`: the same topology over a stored time range, in its own
+// group (pipeline/replay.h); it takes the worker's flags.
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +15,8 @@
 #include "cli/stop_signal.h"
 #include "cli/topology_settings.h"
 #include "core/config.h"
+#include "core/event_time.h"
+#include "pipeline/replay.h"
 #include "pipeline/worker.h"
 
 namespace smartcar::cli {
@@ -26,16 +30,19 @@ struct WorkerFlags {
   std::string kafka;
   std::vector<std::string> kafka_properties;
   double until_idle = -1;
-  std::string metrics_port;  // N, or "off".
+  std::string metrics_port;   // N, or "off".
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
+  std::string from, to;  // replay
 };
 
 const std::vector<std::string> kWorkerSettings = TopologySettingKeys();
 
-int RunWorker(const WorkerFlags& f) {
+// The settings both commands take from flags and smartcar.yaml; false after printing why.
+bool WorkerSettings(const char* command, const WorkerFlags& f, pipeline::WorkerOptions* out) {
+  pipeline::WorkerOptions& o = *out;
   Config cfg;
-  if (!LoadSettings("smartcar worker", f.config, kWorkerSettings, &cfg)) return kExitUsage;
+  if (!LoadSettings(command, f.config, kWorkerSettings, &cfg)) return false;
   if (!f.data.empty()) cfg.Set("data_dir", f.data);
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
@@ -44,32 +51,36 @@ int RunWorker(const WorkerFlags& f) {
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
   if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
 
-  pipeline::WorkerOptions o;
-  if (!ApplyTopologySettings("smartcar worker", cfg, &o, "off")) return kExitUsage;
+  if (!ApplyTopologySettings(command, cfg, &o, "off")) return false;
   for (const std::string& kv : f.kafka_properties) {  // Flags win.
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      std::fprintf(stderr, "smartcar worker: --kafka-property '%s': expected name=value\n",
-                   kv.c_str());
-      return kExitUsage;
+      std::fprintf(stderr, "%s: --kafka-property '%s': expected name=value\n", command, kv.c_str());
+      return false;
     }
     o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  if (f.until_idle >= 0) o.until_idle_ms = static_cast<int64_t>(f.until_idle * 1000);
   if (!std::filesystem::is_directory(o.rules_dir)) {
-    std::fprintf(stderr, "smartcar worker: rules folder '%s' not found (--rules DIR)\n",
+    std::fprintf(stderr, "%s: rules folder '%s' not found (--rules DIR)\n", command,
                  o.rules_dir.c_str());
-    return kExitUsage;
+    return false;
   }
+  o.status_out = stderr;
+  o.status_is_tty = isatty(STDERR_FILENO) == 1;
+  o.stop = &StopOnSignals();
+  return true;
+}
+
+int RunWorker(const WorkerFlags& f) {
+  pipeline::WorkerOptions o;
+  if (!WorkerSettings("smartcar worker", f, &o)) return kExitUsage;
+  if (f.until_idle >= 0) o.until_idle_ms = static_cast<int64_t>(f.until_idle * 1000);
   if (o.kafka_brokers.empty()) {
     std::fprintf(stderr,
                  "smartcar worker: no --kafka brokers: consuming the embedded log in %s/queue "
                  "(one worker per data folder; scale-out needs Kafka)\n",
                  o.data_dir.c_str());
   }
-  o.status_out = stderr;
-  o.status_is_tty = isatty(STDERR_FILENO) == 1;
-  o.stop = &StopOnSignals();
   pipeline::WorkerReport report;
   Status s = pipeline::RunWorker(o, &report);
   if (!s.ok()) {
@@ -84,17 +95,50 @@ int RunWorker(const WorkerFlags& f) {
   return kExitOk;
 }
 
-}  // namespace
+int RunReplay(const WorkerFlags& f) {
+  constexpr const char* kCmd = "smartcar replay";
+  pipeline::ReplayOptions o;
+  auto from = ParseTimeBound(f.from, false);
+  auto to = ParseTimeBound(f.to.empty() ? f.from : f.to, true);
+  if (!from || !to) {
+    std::fprintf(stderr, "%s: %s %s\n", kCmd, !from ? "--from" : "--to",
+                 (!from ? from : to).error().message().c_str());
+    return kExitUsage;
+  }
+  if (*to <= *from) {
+    std::fprintf(stderr, "%s: empty range: --from %s is after --to %s\n", kCmd, f.from.c_str(),
+                 f.to.c_str());
+    return kExitUsage;
+  }
+  if (!WorkerSettings(kCmd, f, &o)) return kExitUsage;
+  o.from_ms = *from;
+  o.to_ms = *to;
+  pipeline::ReplayReport report;
+  Status s = pipeline::RunReplay(o, &report);
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", kCmd, s.message().c_str());
+    return kExitFailure;
+  }
+  if (o.stop->load()) {
+    std::fprintf(stderr,
+                 "%s: stopped: %llu records replayed; run the same command to resume "
+                 "(DATA/replay.json keeps the plan)\n",
+                 kCmd, static_cast<unsigned long long>(report.consumed));
+    return kExitFailure;
+  }
+  std::fprintf(stderr,
+               "%s: done%s: %llu records replayed (%llu planned), %llu rows written again, "
+               "%llu detections written\n",
+               kCmd, report.resumed ? " (resumed)" : "",
+               static_cast<unsigned long long>(report.consumed),
+               static_cast<unsigned long long>(report.planned),
+               static_cast<unsigned long long>(report.stored),
+               static_cast<unsigned long long>(report.detections));
+  return kExitOk;
+}
 
-void RegisterWorker(CLI::App* app, int* exit_code) {
-  auto f = std::make_shared<WorkerFlags>();
-  CLI::App* cmd = app->add_subcommand(
-      "worker",
-      "Run only the topology: consume SmartCar-Topic in consumer group smartcar-group1 and write\n"
-      "DriverCarInfo and the overspeed detections (no simulator, no collector). Start N workers\n"
-      "against one Kafka cluster (--kafka) to split the topic's partitions; a worker that dies\n"
-      "hands its partitions to the others, which replay them from the committed offsets.\n"
-      "Use --redis so every worker's detections land in one hot store.");
+// The flags `worker` and `replay` share.
+void AddWorkerFlags(CLI::App* cmd, WorkerFlags* f) {
   cmd->add_option("--config", f->config, "smartcar.yaml with settings (flags override it)");
   cmd->add_option("--data", f->data,
                   "This worker's data folder: its DriverCarInfo table (default ./smartcar-data)");
@@ -109,12 +153,45 @@ void RegisterWorker(CLI::App* app, int* exit_code) {
   AddRedisAuthFlags(cmd, &f->redis_auth);
   AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "off");
+}
+
+}  // namespace
+
+void RegisterWorker(CLI::App* app, int* exit_code) {
+  auto f = std::make_shared<WorkerFlags>();
+  CLI::App* cmd = app->add_subcommand(
+      "worker",
+      "Run only the topology: consume SmartCar-Topic in consumer group smartcar-group1 and write\n"
+      "DriverCarInfo and the overspeed detections (no simulator, no collector). Start N workers\n"
+      "against one Kafka cluster (--kafka) to split the topic's partitions; a worker that dies\n"
+      "hands its partitions to the others, which replay them from the committed offsets.\n"
+      "Use --redis so every worker's detections land in one hot store.");
+  AddWorkerFlags(cmd, f.get());
   cmd->add_option("--until-idle", f->until_idle,
                   "End by itself once this worker's partitions are read to their end and no "
                   "record came for SECONDS; open windows are then closed, everything is "
                   "committed, exit 0 (default: run until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([f, exit_code] { *exit_code = RunWorker(*f); });
+}
+
+void RegisterReplay(CLI::App* app, int* exit_code) {
+  auto f = std::make_shared<WorkerFlags>();
+  CLI::App* cmd = app->add_subcommand(
+      "replay",
+      "Re-process the driving events of a time range stored in SmartCar-Topic through the\n"
+      "topology into DriverCarInfo and the hot store (after a rule fix, or to rebuild a lost\n"
+      "hot store). Its own consumer group (smartcar-replay): the live group's position is\n"
+      "untouched. Rows are rewritten with identical cells, detections of windows starting in\n"
+      "the range re-added. Killed or stopped, the same command resumes (DATA/replay.json).");
+  cmd->add_option("--from", f->from, "First day yyyyMMdd or second yyyyMMddHHmmss (event time)")
+      ->required();
+  cmd->add_option("--to", f->to, "Last day or second, inclusive (default: --from)");
+  AddWorkerFlags(cmd, f.get());
+  cmd->footer(
+      "With the embedded engines the stores belong to one process: stop a live `smartcar run`\n"
+      "on the folder first (the error names it).");
+  cmd->callback([f, exit_code] { *exit_code = RunReplay(*f); });
 }
 
 }  // namespace smartcar::cli

@@ -55,6 +55,8 @@ void RegisterRun(CLI::App* app, int* exit_code);
 void RegisterTopologyStats(CLI::App* app, int* exit_code);
 // `smartcar worker`: the topology alone, one of N consumers of SmartCar-Topic (cmd_worker.cc).
 void RegisterWorker(CLI::App* app, int* exit_code);
+// `smartcar replay` (cmd_worker.cc: it takes the worker's flags).
+void RegisterReplay(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

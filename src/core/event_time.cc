@@ -131,4 +131,19 @@ std::string FormatIsoUtc(EventTimeMs t) {
   return out;
 }
 
+Result<int64_t> ParseTimeBound(std::string_view text, bool end) {
+  if (text.size() == 8) {
+    auto days = ParseDate8(text);
+    if (!days) return Err(days.error());
+    return (*days + (end ? 1 : 0)) * kMsPerDay;
+  }
+  if (text.size() == 14) {
+    auto t = ParseTimestamp14(text);
+    if (!t) return Err(t.error());
+    return t->value + (end ? kMsPerSecond : 0);
+  }
+  return Err(
+      Status::InvalidArgument("'" + std::string(text) + "' is not yyyyMMdd or yyyyMMddHHmmss"));
+}
+
 }  // namespace smartcar

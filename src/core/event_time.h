@@ -47,6 +47,12 @@ Result<EventTimeMs> ParseTimestamp14(std::string_view digits);
 // Parses an 8-digit `yyyyMMdd` day and returns days since the epoch.
 Result<int64_t> ParseDate8(std::string_view digits);
 
+// A bound of an event-time range given as a day `yyyyMMdd` or a second `yyyyMMddHHmmss`, in ms:
+// the day's (second's) first ms, or with `end` the next day's (second's), so that [from, to) of
+// two inclusive bounds covers both. InvalidArgument ("'x' is not yyyyMMdd or yyyyMMddHHmmss", or
+// why the date is wrong) without a field prefix.
+Result<int64_t> ParseTimeBound(std::string_view text, bool end);
+
 // Writes the 14 digits of `t` to out[0..13]. REQUIRES: t is in years 0000-9999.
 void FormatTimestamp14(EventTimeMs t, char* out);
 std::string FormatTimestamp14(EventTimeMs t);

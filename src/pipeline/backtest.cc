@@ -55,7 +55,7 @@ class Worker {
       seek.target = queue::SeekTarget::kOffset;
       seek.offset = queue::Offset{st.earliest};
       if (st.index != nullptr) {
-        auto start = StartFromIndex(p, st);
+        auto start = StartOffsetFor(log_, o_.topic, p, st.earliest, o_.from_ms, st.index);
         if (!start) return start.error();
         seek.offset = queue::Offset{*start};
         skipped_ += static_cast<uint64_t>(*start - st.earliest);
@@ -141,33 +141,6 @@ class Worker {
     return lanes;
   }
 
-  // Where partition `p` starts for the range: the index's first block that can hold it, once
-  // the index is known to describe this log (the first record of that block is the one it
-  // remembers); otherwise the index of `p` is cleared and the partition read from its start.
-  Result<int64_t> StartFromIndex(int32_t p, Part& st) {
-    st.index->Trim(st.earliest);
-    const int64_t start = std::max(st.index->StartFor(o_.from_ms), st.earliest);
-    const PartitionTimeIndex::Block* check = st.index->BlockFor(start);
-    if (check == nullptr) return st.earliest;
-    auto consumer = log_->NewConsumer(queue::ConsumerOptions{});
-    if (!consumer) return Err(consumer.error());
-    const queue::TopicPartition tp{o_.topic, queue::PartitionId{p}};
-    SMARTCAR_RETURN_IF_ERROR((*consumer)->Assign({{tp}}));
-    SMARTCAR_RETURN_IF_ERROR(
-        (*consumer)->Seek({tp, queue::SeekTarget::kOffset, queue::Offset{check->base}, 0}));
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto records = (*consumer)->Poll({1, 200});
-      if (!records) return Err(records.error());
-      if (records->empty()) continue;
-      const queue::ConsumedRecord& r = records->front();
-      if (r.offset.value < check->end && r.timestamp_ms == check->first_append_ms) return start;
-      break;
-    }
-    st.index->Clear();  // Not this log's index (the topic was created again).
-    return st.earliest;
-  }
-
   void Process(const queue::ConsumedRecord& r, Part& st) {
     ++records_;
     DriverEvent e;
@@ -223,6 +196,32 @@ class Worker {
 };
 
 }  // namespace
+
+Result<int64_t> StartOffsetFor(queue::Log* log, const std::string& topic, int32_t partition,
+                               int64_t earliest, int64_t from_ms, PartitionTimeIndex* index) {
+  if (index == nullptr) return earliest;
+  index->Trim(earliest);
+  const int64_t start = std::max(index->StartFor(from_ms), earliest);
+  const PartitionTimeIndex::Block* check = index->BlockFor(start);
+  if (check == nullptr) return earliest;
+  auto consumer = log->NewConsumer(queue::ConsumerOptions{});
+  if (!consumer) return Err(consumer.error());
+  const queue::TopicPartition tp{topic, queue::PartitionId{partition}};
+  SMARTCAR_RETURN_IF_ERROR((*consumer)->Assign({{tp}}));
+  SMARTCAR_RETURN_IF_ERROR(
+      (*consumer)->Seek({tp, queue::SeekTarget::kOffset, queue::Offset{check->base}, 0}));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto records = (*consumer)->Poll({1, 200});
+    if (!records) return Err(records.error());
+    if (records->empty()) continue;
+    const queue::ConsumedRecord& r = records->front();
+    if (r.offset.value < check->end && r.timestamp_ms == check->first_append_ms) return start;
+    break;
+  }
+  index->Clear();  // Not this log's index (the topic was created again).
+  return earliest;
+}
 
 Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::CompiledRule>& rules,
                                    const BacktestOptions& options) {

@@ -31,6 +31,10 @@
 
 namespace smartcar::pipeline {
 
+// How far past a range's end its partitions are read: every window of the range has closed by
+// then unless a rule allows more lateness.
+inline constexpr int64_t kReadPastRangeMs = 10 * 60 * 1000;
+
 struct BacktestOptions {
   std::string topic = "SmartCar-Topic";
   int64_t from_ms = 0;         // Event time, inclusive.
@@ -39,7 +43,7 @@ struct BacktestOptions {
   int64_t hold_ms = 70'000;    // The redelivery horizon of the live run (cep_hold_ms).
   // A partition is read until its clock passes to_ms + stop_after_ms (every window of the range
   // has closed by then unless a rule allows more lateness), or to its end.
-  int64_t stop_after_ms = 10 * 60 * 1000;
+  int64_t stop_after_ms = kReadPastRangeMs;
   int threads = 2;
   // Optional: where each partition's range starts (pipeline/event_time_index.h). Partitions are
   // read from the first block that can hold the range, and the records read extend the index
@@ -69,6 +73,13 @@ struct BacktestResult {
 // errors of the log otherwise.
 Result<BacktestResult> RunBacktest(queue::Log* log, const std::vector<cep::CompiledRule>& rules,
                                    const BacktestOptions& options);
+
+// Where to start reading partition `partition` for events at or after `from_ms`: the first
+// block of `index` that can hold them, once that block's first record is found to be the one the
+// index remembers; otherwise (or without an index) `earliest`, after clearing `index`'s blocks,
+// which no longer describe this log.
+Result<int64_t> StartOffsetFor(queue::Log* log, const std::string& topic, int32_t partition,
+                               int64_t earliest, int64_t from_ms, PartitionTimeIndex* index);
 
 // One day of a comparison: candidate rule against deployed rule.
 struct BacktestDay {

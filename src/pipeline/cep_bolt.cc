@@ -185,6 +185,7 @@ class CepBolt final : public topology::Bolt {
     }
     std::optional<hot::Detection> d = DetectionOf(ev);
     if (!d) return;  // Only rows naming a car are detections.
+    if (d->window_start_ms < o_.detect_from_ms || d->window_start_ms >= o_.detect_to_ms) return;
     pending_.push_back(std::move(*d));
   }
 

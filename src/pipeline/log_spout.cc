@@ -75,6 +75,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     auto recs = consumer_->Poll(po);
     if (!recs) return recs.error();
     if (!rewind_.empty()) SMARTCAR_RETURN_IF_ERROR(Rewind(&*recs));
+    if (!o_.stop_offsets.empty()) SMARTCAR_RETURN_IF_ERROR(DropPastStop(&*recs));
     if (need_restore_) {
       // A rebalance inside this Poll: restore the rule lanes before emitting any record; if the
       // commit metadata cannot be read, read these records again afterwards.
@@ -103,6 +104,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       return EndInput();
     }
     if (recs->empty() && o_.drain_when_idle_ms > 0 && IdleAndCaughtUp()) return EndInput();
+    if (recs->empty() && !o_.stop_offsets.empty() && AtStop()) return EndInput();
     return Status::OK();
   }
 
@@ -268,6 +270,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       so.offset = queue::Offset(offset);
       Status s = consumer_->Seek(so);
       if (!s.ok() && consumer_->Position(tp)) return s;  // Not assigned any more: nothing to do.
+      // A replay's partition paused at its stop offset reads again up to it.
+      if (s.ok() && !o_.stop_offsets.empty() && !paused_) (void)consumer_->Resume({tp});
     }
     rewind_.clear();
     return Status::OK();
@@ -302,6 +306,34 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       for (const auto& p : desc->partitions) {
         if (p.partition == tp.partition && pos->value < p.latest.value) return false;
       }
+    }
+    return true;
+  }
+
+  int64_t StopOffset(int32_t partition) const {
+    auto it = o_.stop_offsets.find(partition);
+    return it == o_.stop_offsets.end() ? 0 : it->second;
+  }
+
+  // A replay: records at or past their partition's stop offset are not emitted, and that
+  // partition is paused (a live run may keep appending to it).
+  Status DropPastStop(std::vector<queue::ConsumedRecord>* recs) {
+    std::vector<queue::TopicPartition> done;
+    std::erase_if(*recs, [&](const queue::ConsumedRecord& r) {
+      if (r.offset.value < StopOffset(r.partition.value)) return false;
+      queue::TopicPartition tp{r.topic, r.partition};
+      if (std::find(done.begin(), done.end(), tp) == done.end()) done.push_back(std::move(tp));
+      return true;
+    });
+    return done.empty() ? Status::OK() : consumer_->Pause(done);
+  }
+
+  // A replay: every assigned partition has reached its stop offset.
+  bool AtStop() {
+    if (!ever_assigned_ || between_revoke_and_assign_) return false;
+    for (const auto& tp : consumer_->Assignment()) {
+      auto pos = consumer_->Position(tp);
+      if (!pos || pos->value < StopOffset(tp.partition.value)) return false;
     }
     return true;
   }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -15,6 +16,15 @@ namespace smartcar::pipeline {
 
 // The data folder (`--data DIR`): where each stage keeps its files. Every command that reads or
 // writes a data folder takes its paths from here.
+// The name of a log in file names: "" for the embedded log, "kafka-<hash of the brokers>".
+inline std::string LogSourceName(const std::string& kafka_brokers) {
+  if (kafka_brokers.empty()) return "";
+  char name[32];
+  std::snprintf(name, sizeof name, "kafka-%08x",
+                static_cast<unsigned>(std::hash<std::string>{}(kafka_brokers)));
+  return name;
+}
+
 class DataFolder {
  public:
   explicit DataFolder(std::string root) : root_(std::move(root)) {}
@@ -35,6 +45,7 @@ class DataFolder {
   static constexpr const char* kStatsFile = "topology-stats.json";
   std::string Metrics() const { return Join(kMetricsFile); }  // A live run's endpoint.
   std::string Stats() const { return Join(kStatsFile); }      // The last stats snapshot.
+  std::string ReplayPlan() const { return Join("replay.json"); }  // An unfinished replay.
   // A topic's event-time index (pipeline/event_time_index.h); `source` names the log ("" for
   // the embedded one, e.g. "kafka-1a2b3c4d" for a cluster).
   std::string TimeIndex(const std::string& source, const std::string& topic) const {

@@ -136,6 +136,14 @@ struct PipelineOptions {
   // spout end the input by itself once this process has had its partitions assigned, has read
   // every assigned partition to its end, and no record or rebalance came for this long.
   int64_t drain_when_idle_ms = 0;
+  // A replay (`smartcar replay`, pipeline/replay.h): partition → offset where reading stops;
+  // records from there on are not emitted, and the spout ends the input once every assigned
+  // partition has reached its stop offset. A partition missing here stops at 0. Empty: none.
+  std::map<int32_t, int64_t> stop_offsets;
+  // Detections are kept only for windows starting in [detect_from_ms, detect_to_ms) (event time),
+  // so a replay of a range rewrites exactly the range's detections.
+  int64_t detect_from_ms = INT64_MIN;
+  int64_t detect_to_ms = INT64_MAX;
   // Called on the spout's thread after each rebalance with the partitions now assigned to this
   // process (empty when it has none). May be empty.
   std::function<void(const std::vector<int32_t>& partitions)> on_assignment;

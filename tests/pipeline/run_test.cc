@@ -508,5 +508,104 @@ TEST(RunTest, CommandsBesideALiveRunSayWhoHoldsTheFolder) {
   EXPECT_FALSE(fs::exists(dir.file("data/owner.json")));
 }
 
+// --- smartcar replay (pipeline/replay.h), on a run's data folder ---
+
+// Every hot-store entry of `day` (the set and each car's detection JSON), as text.
+std::string HotDay(const std::string& data, const std::string& day) {
+  hot::HotOptions ho;
+  ho.data_dir = data + "/hot";
+  ho.read_only = true;
+  auto store = hot::OpenHotStore(ho);
+  EXPECT_TRUE(store.has_value()) << store.error().ToString();
+  if (!store) return "";
+  auto members = (*store)->Members(day);
+  EXPECT_TRUE(members.has_value());
+  std::sort(members->begin(), members->end());
+  std::string out;
+  for (const auto& car : *members) {
+    auto v = (*store)->Get(hot::DetectionKey(day, car));
+    EXPECT_TRUE(v.has_value() && v->has_value()) << car;
+    out += car + " " + (v && *v ? **v : "-") + "\n";
+  }
+  return out;
+}
+
+// Deletes the set `day` and every car's detection of that day.
+void DeleteHotDay(const std::string& data, const std::string& day) {
+  hot::HotOptions ho;
+  ho.data_dir = data + "/hot";
+  auto store = hot::OpenHotStore(ho);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto keys = (*store)->Keys(day + "*");
+  ASSERT_TRUE(keys.has_value());
+  ASSERT_FALSE(keys->empty());
+  for (const auto& k : *keys) ASSERT_TRUE((*store)->Delete(k).ok()) << k;
+}
+
+// Two days of 10 cars; day 2 deleted from the hot store and replayed, once straight through and
+// once killed (SIGKILL) at random moments and restarted: the day comes back equal to what the
+// run stored, day 1 and the table are unchanged, the live group's position is untouched.
+TEST(ReplayTest, ADeletedDayComesBackEqualAlsoAfterKills) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  auto r = RunSmartcar("run --metrics-port off --data " + data + " --rules " + RulesDir() +
+                       " --date 20220426 --cars 10 --seconds 87000 --fast --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string day1 = HotDay(data, "20220426"), day2 = HotDay(data, "20220427");
+  ASSERT_FALSE(day1.empty());
+  ASSERT_FALSE(day2.empty());
+  const std::string table = TableAsCsv(data);
+  const auto group = RunSmartcar("consumer-groups describe smartcar-group1 --data " + data);
+  ASSERT_EQ(group.exit_code, 0) << group.out;
+
+  const std::string replay = "replay --from 20220427 --rules " + RulesDir() + " --data " + data;
+  DeleteHotDay(data, "20220427");
+  EXPECT_EQ(HotDay(data, "20220427"), "");
+  r = RunSmartcar(replay);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("smartcar replay: done: "), std::string::npos) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), day2);
+  EXPECT_EQ(HotDay(data, "20220426"), day1);  // Outside the range: not rewritten, not lost.
+  EXPECT_FALSE(std::filesystem::exists(data + "/replay.json"));
+
+  DeleteHotDay(data, "20220427");
+  std::mt19937 rng(20221203);
+  int kills = 0;
+  for (int i = 0; i < 4; ++i) {
+    bool killed = false;
+    const int code =
+        RunAndMaybeKill(replay, std::chrono::milliseconds(300 + rng() % 1500), &killed);
+    if (!killed) {
+      ASSERT_EQ(code, 0);
+      break;
+    }
+    ++kills;
+    EXPECT_TRUE(std::filesystem::exists(data + "/replay.json"));  // The plan survives.
+  }
+  EXPECT_GT(kills, 0);
+  r = RunSmartcar(replay);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), day2);
+  EXPECT_EQ(HotDay(data, "20220426"), day1);
+  EXPECT_EQ(TableAsCsv(data), table);
+  EXPECT_EQ(RunSmartcar("consumer-groups describe smartcar-group1 --data " + data).out, group.out);
+}
+
+TEST(ReplayTest, ClearErrors) {
+  TempDir dir;
+  auto r = RunSmartcar("replay --from 20220427 --to 20220426 --data " + dir.file("d"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("empty range: --from 20220427 is after --to 20220426"), std::string::npos)
+      << r.out;
+  r = RunSmartcar("replay --from 2022 --data " + dir.file("d"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--from '2022' is not yyyyMMdd or yyyyMMddHHmmss"), std::string::npos)
+      << r.out;
+  r = RunSmartcar("replay --from 20220426 --rules " + dir.file("none") + " --data " +
+                  dir.file("d"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("rules folder"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace smartcar::pipeline
