@@ -1,6 +1,9 @@
 // Statement: the stream filter before the window, WHERE on what the window adds and removes,
 // group aggregates updated incrementally (one GroupTable per open batch), HAVING, then DISTINCT,
 // ORDER BY, OFFSET / LIMIT and the OUTPUT [FIRST | LAST] EVERY policy before rows are emitted.
+// One file (~580 lines) because these steps are the methods of one class sharing its group
+// tables, row context and output buffers on the hot path; windows, aggregates and expressions
+// live in their own folders.
 #include "cep/runtime/statement.h"
 
 #include <algorithm>

@@ -5,6 +5,8 @@
 // RangeAssignor); a member gives a partition up inside its own Poll() (after its revoke
 // callback, where it may Commit) and only then can the new owner take it, reading the committed
 // offset. So a hand-off never lets two members read the same partition at once.
+// One file (~480 lines): group membership and reading share the consumer's positions and the
+// log's lock; record encoding is in record_batch.*, appends in embedded_write.cc.
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
