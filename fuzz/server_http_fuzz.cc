@@ -61,7 +61,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const smartcar::server::MetricsProviders providers{
       [] { return std::string("smartcar_events_total 1\n"); },
       [] { return std::string("{\"events\":1}"); },
-      [] { return std::string(); }};
+      [] { return std::string(); },
+      [](const smartcar::server::ApiRequest& req) {  // /api/v1/...: echoes what it was given.
+        std::string body = req.method + " " + req.path;
+        for (const auto& [k, v] : req.params) body += " " + k + "=" + v;
+        return smartcar::server::ApiResponse{200, body};
+      }};
   static FuzzServer* server = [] {
     auto* s = new FuzzServer();
     smartcar::server::AddMetricsRoutes(s, &providers);

@@ -10,14 +10,19 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "cli/stop_signal.h"
 #include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
 #include "pipeline/replay.h"
+#include "pipeline/stores.h"
 #include "pipeline/worker.h"
+#include "server/http_client.h"
 
 namespace smartcar::cli {
 namespace {
@@ -95,8 +100,75 @@ int RunWorker(const WorkerFlags& f) {
   return kExitOk;
 }
 
+constexpr const char* kReplayCmd = "smartcar replay";
+
+// A live run or worker holds the folder and serves its endpoint: the replay runs inside it, on
+// its stores (POST /api/v1/replay); this process follows it (GET) and may stop following
+// without stopping it.
+int FollowReplayIn(const server::EndpointInfo& live, const std::string& from,
+                   const std::string& to) {
+  const std::string api = live.url + "/api/v1/replay";
+  const std::string who = "pid " + std::to_string(live.pid) + " at " + live.url;
+  auto started = server::HttpPost(api + "?from=" + from + "&to=" + to, std::chrono::seconds(30));
+  if (!started) {
+    std::fprintf(stderr, "%s: the process holding the data folder (%s) does not answer: %s\n",
+                 kReplayCmd, who.c_str(), started.error().message().c_str());
+    return kExitFailure;
+  }
+  auto state = pipeline::ReplayStateFromJson(started->body);
+  if ((started->status != 200 && started->status != 202) || !state) {
+    auto j = nlohmann::json::parse(started->body, nullptr, false);
+    const std::string why = j.is_object() && j.contains("error") && j["error"].is_string()
+                                ? j["error"].get<std::string>()
+                                : started->body;
+    std::fprintf(stderr, "%s: %s refused the replay (HTTP %d): %s\n", kReplayCmd, who.c_str(),
+                 started->status, why.c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr, "%s: %s inside %s, beside its live pipeline%s\n", kReplayCmd,
+               started->status == 202 ? "started" : "following the replay running", who.c_str(),
+               state->resumed ? " (resumed)" : "");
+  Progress progress("records", state->planned);
+  while (state->running) {
+    if (StopOnSignals().load()) {
+      std::fprintf(stderr,
+                   "\n%s: stopped following; the replay goes on in %s (run the same command "
+                   "to follow it again)\n",
+                   kReplayCmd, who.c_str());
+      return kExitFailure;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    auto r = server::HttpGet(api, std::chrono::seconds(10));
+    auto next =
+        r ? pipeline::ReplayStateFromJson(r->body) : Result<pipeline::ReplayState>(Err(r.error()));
+    if (!next) {
+      std::fprintf(stderr,
+                   "\n%s: lost %s (%s): run the same command to resume the replay where it "
+                   "stopped\n",
+                   kReplayCmd, who.c_str(), next.error().message().c_str());
+      return kExitFailure;
+    }
+    state = std::move(next);
+    progress.Update(state->consumed);
+  }
+  progress.Finish(state->consumed);
+  if (!state->done) {
+    std::fprintf(stderr, "%s: the replay in %s ended early: %s\n", kReplayCmd, who.c_str(),
+                 state->error.c_str());
+    return kExitFailure;
+  }
+  std::fprintf(stderr,
+               "%s: done (inside %s): %llu records replayed (%llu planned), %llu rows written "
+               "again, %llu detections written\n",
+               kReplayCmd, who.c_str(), static_cast<unsigned long long>(state->consumed),
+               static_cast<unsigned long long>(state->planned),
+               static_cast<unsigned long long>(state->stored),
+               static_cast<unsigned long long>(state->detections));
+  return kExitOk;
+}
+
 int RunReplay(const WorkerFlags& f) {
-  constexpr const char* kCmd = "smartcar replay";
+  constexpr const char* kCmd = kReplayCmd;
   pipeline::ReplayOptions o;
   auto from = ParseTimeBound(f.from, false);
   auto to = ParseTimeBound(f.to.empty() ? f.from : f.to, true);
@@ -111,6 +183,9 @@ int RunReplay(const WorkerFlags& f) {
     return kExitUsage;
   }
   if (!WorkerSettings(kCmd, f, &o)) return kExitUsage;
+  if (auto live = pipeline::LiveEndpointOf(o.data_dir)) {
+    return FollowReplayIn(*live, f.from, f.to.empty() ? f.from : f.to);
+  }
   o.from_ms = *from;
   o.to_ms = *to;
   pipeline::ReplayReport report;

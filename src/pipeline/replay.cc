@@ -1,8 +1,11 @@
-// RunReplay: plans (or resumes) a replay of a time range, then runs the SmartCar topology in the
-// replay's consumer group up to the plan's stop offsets.
+// Replays: the plan of a time range (new or resumed), then the SmartCar topology in the replay's
+// consumer group up to the plan's stop offsets, in a process of its own (RunReplay) or inside a
+// running one (ReplayService).
 #include "pipeline/replay.h"
 
 #include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -122,31 +125,54 @@ Result<Plan> NewPlan(queue::Log* log, const ReplayOptions& o) {
   return plan;
 }
 
+// The plan of DATA/replay.json when it is for this range, else a new one (written there).
+Result<Plan> PlanOrResume(queue::Log* log, const ReplayOptions& o, bool* resumed) {
+  const std::string path = o.data().ReplayPlan();
+  if (auto old = ReadPlan(path, o)) {
+    *resumed = true;
+    return *old;
+  }
+  *resumed = false;
+  auto plan = NewPlan(log, o);
+  if (!plan) return plan;
+  SMARTCAR_RETURN_IF_ERROR(WritePlan(path, ToJson(o, *plan)));
+  return plan;
+}
+
+// The topology options of a replay: its group, the detections of its range, the plan's stops,
+// its own dead-letter file.
+void ConfigureReplay(const ReplayOptions& o, const Plan& plan, PipelineOptions* po) {
+  po->group = kReplayGroup;
+  po->detect_from_ms = o.from_ms;
+  po->detect_to_ms = o.to_ms;
+  po->stop_offsets = plan.stop;
+  if (po->stop_offsets.empty()) po->stop_offsets[0] = 0;  // Nothing to read.
+  po->dead_letter_path =
+      (std::filesystem::path(o.data_dir) / "dead-letter" / "replay.log").string();
+  po->topology.name = "SmartCarReplayTopology";
+}
+
+std::string Range(const ReplayOptions& o) {
+  return FormatTimestamp14(EventTimeMs{o.from_ms}) + ".." + FormatTimestamp14(EventTimeMs{o.to_ms});
+}
+
 }  // namespace
 
 Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
   if (o.to_ms <= o.from_ms) return Status::InvalidArgument("empty replay range");
-  const std::string plan_path = o.data().ReplayPlan();
   Status planned = Status::OK();
   Plan plan;
   bool resumed = false;
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
   auto session = PipelineSession::Open(o, "smartcar replay", [&](PipelineOptions* po) {
-    po->group = kReplayGroup;
-    po->detect_from_ms = o.from_ms;
-    po->detect_to_ms = o.to_ms;
-    if (auto old = ReadPlan(plan_path, o)) {
-      plan = std::move(*old);
-      resumed = true;
-    } else if (auto fresh = NewPlan(po->log, o)) {
-      plan = std::move(*fresh);
-      planned = WritePlan(plan_path, ToJson(o, plan));
+    auto p = PlanOrResume(po->log, o, &resumed);
+    if (p) {
+      plan = std::move(*p);
     } else {
-      planned = fresh.error();
+      planned = p.error();
     }
-    po->stop_offsets = plan.stop;
-    if (po->stop_offsets.empty()) po->stop_offsets[0] = 0;  // Nothing to read.
+    ConfigureReplay(o, plan, po);
     po->on_assignment = [&](const std::vector<int32_t>& ps) {
       std::lock_guard<std::mutex> l(assignment_mu);
       assignment = ps;
@@ -161,15 +187,13 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
     report->resumed = resumed;
     report->planned = total;
   }
-  const std::string range =
-      FormatTimestamp14(EventTimeMs{o.from_ms}) + ".." + FormatTimestamp14(EventTimeMs{o.to_ms});
+  const std::string range = Range(o);
   SMARTCAR_RETURN_IF_ERROR(ps.Start(
       [&] {
         StatusInput in;
-        const uint64_t done = counters.consumed.load();
         in.head = "replay " + range + (resumed ? " (resumed)" : "") + " | consumed " +
-                  std::to_string(done) + " of " + std::to_string(total) +
-                  (resumed ? " or fewer" : "");
+                  std::to_string(counters.consumed.load()) + " of " + (resumed ? "at most " : "") +
+                  std::to_string(total);
         return in;
       },
       [&] { return PipelineCounterList(counters, 0, 0); }));
@@ -178,7 +202,7 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
   const bool stopped = o.stop != nullptr && o.stop->load();
   if (result.ok() && !stopped) {
     std::error_code ec;
-    std::filesystem::remove(plan_path, ec);  // Done: the next replay plans anew.
+    std::filesystem::remove(o.data().ReplayPlan(), ec);  // Done: the next replay plans anew.
   }
   if (report != nullptr) {
     report->consumed = counters.consumed;
@@ -190,6 +214,175 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
     report->partitions = assignment;
   }
   return result;
+}
+
+std::string ReplayStateToJson(const ReplayState& s) {
+  nlohmann::ordered_json j;
+  j["from"] = FormatTimestamp14(EventTimeMs{s.from_ms});
+  j["to"] = FormatTimestamp14(EventTimeMs{s.to_ms});
+  j["running"] = s.running;
+  j["done"] = s.done;
+  j["error"] = s.error;
+  j["resumed"] = s.resumed;
+  j["planned"] = s.planned;
+  j["consumed"] = s.consumed;
+  j["stored"] = s.stored;
+  j["detections"] = s.detections;
+  return j.dump();
+}
+
+Result<ReplayState> ReplayStateFromJson(std::string_view json) {
+  auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    return Err(Status::Corruption("replay state: not a JSON object"));
+  }
+  ReplayState s;
+  try {
+    auto from = ParseTimestamp14(j.at("from").get<std::string>());
+    auto to = ParseTimestamp14(j.at("to").get<std::string>());
+    if (!from || !to) return Err(Status::Corruption("replay state: bad from/to"));
+    s.from_ms = from->value;
+    s.to_ms = to->value;
+    s.running = j.at("running").get<bool>();
+    s.done = j.at("done").get<bool>();
+    s.error = j.at("error").get<std::string>();
+    s.resumed = j.at("resumed").get<bool>();
+    s.planned = j.at("planned").get<uint64_t>();
+    s.consumed = j.at("consumed").get<uint64_t>();
+    s.stored = j.at("stored").get<uint64_t>();
+    s.detections = j.at("detections").get<uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    return Err(Status::Corruption(std::string("replay state: ") + e.what()));
+  }
+  return s;
+}
+
+// One replay inside the process: its topology on the process's stores, run by its own thread.
+class ReplayService::Job {
+ public:
+  explicit Job(ReplayOptions o) : o_(std::move(o)) {
+    state_.from_ms = o_.from_ms;
+    state_.to_ms = o_.to_ms;
+  }
+
+  ~Job() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+    if (topology_ != nullptr) topology_->Stop();
+  }
+
+  Status Start(const Stores& stores) {
+    bool resumed = false;
+    auto plan = PlanOrResume(stores.log.get(), o_, &resumed);
+    if (!plan) return plan.error().WithPrefix("planning the replay: ");
+    PipelineOptions po = PipelineOptionsFor(stores, o_);
+    po.counters = &counters_;
+    ConfigureReplay(o_, *plan, &po);
+    auto topo = BuildSmartCarTopology(po);
+    if (!topo) return topo.error().WithPrefix("topology: ");
+    topology_ = std::move(*topo);
+    SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      state_.running = true;
+      state_.resumed = resumed;
+      state_.planned = plan->planned();
+    }
+    thread_ = std::thread([this] { Loop(); });
+    return Status::OK();
+  }
+
+  ReplayState State() {
+    std::lock_guard<std::mutex> l(mu_);
+    ReplayState s = state_;
+    s.consumed = counters_.consumed;
+    s.stored = counters_.stored;
+    s.detections = counters_.detections;
+    return s;
+  }
+
+ private:
+  void Loop() {
+    Status s;
+    bool stopped = false;
+    while (true) {
+      if (stop_) {
+        s = topology_->Shutdown(std::chrono::seconds(60));
+        stopped = true;
+        break;
+      }
+      s = topology_->Run(std::chrono::milliseconds(200));
+      if (s.code() != Status::Code::kBusy) break;
+    }
+    if (s.ok() && !stopped) {
+      std::error_code ec;
+      std::filesystem::remove(o_.data().ReplayPlan(), ec);
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    state_.running = false;
+    state_.done = s.ok() && !stopped;
+    if (!s.ok()) state_.error = s.message();
+    if (stopped && s.ok()) state_.error = "stopped with the process (it resumes next time)";
+  }
+
+  const ReplayOptions o_;
+  PipelineCounters counters_;
+  std::unique_ptr<topology::Topology> topology_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  std::mutex mu_;
+  ReplayState state_;  // GUARDED_BY(mu_), but for the counters.
+};
+
+ReplayService::ReplayService(const Stores* stores, PipelineSettings settings)
+    : stores_(stores), settings_(std::move(settings)) {}
+
+ReplayService::~ReplayService() {
+  std::lock_guard<std::mutex> l(mu_);
+  job_.reset();
+}
+
+server::ApiResponse ReplayService::Handle(const server::ApiRequest& request) {
+  auto error = [](int status, const std::string& why) {
+    return server::ApiResponse{status, nlohmann::json{{"error", why}}.dump()};
+  };
+  if (request.path != "replay") {
+    return error(404, "no API path '" + request.path + "'; this process serves /api/v1/replay");
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  if (request.method == "GET") {
+    if (job_ == nullptr) return error(404, "no replay has run in this process");
+    return {200, ReplayStateToJson(job_->State())};
+  }
+  if (request.method != "POST") return error(405, "GET or POST /api/v1/replay");
+  auto param = [&](const char* name) {
+    auto it = request.params.find(name);
+    return it == request.params.end() ? std::string() : it->second;
+  };
+  const std::string from_text = param("from");
+  const std::string to_text = param("to").empty() ? from_text : param("to");
+  auto from = ParseTimeBound(from_text, false);
+  if (!from) return error(400, "from: " + from.error().message());
+  auto to = ParseTimeBound(to_text, true);
+  if (!to) return error(400, "to: " + to.error().message());
+  if (*to <= *from) return error(400, "empty range: from " + from_text + " is after to " + to_text);
+  if (job_ != nullptr) {
+    const ReplayState s = job_->State();
+    if (s.running) {
+      if (s.from_ms == *from && s.to_ms == *to) return {200, ReplayStateToJson(s)};
+      return error(409, "a replay of " + FormatTimestamp14(EventTimeMs{s.from_ms}) + ".." +
+                            FormatTimestamp14(EventTimeMs{s.to_ms}) + " is running");
+    }
+  }
+  ReplayOptions o;
+  static_cast<PipelineSettings&>(o) = settings_;
+  o.from_ms = *from;
+  o.to_ms = *to;
+  job_.reset();
+  auto job = std::make_unique<Job>(o);
+  if (Status s = job->Start(*stores_); !s.ok()) return error(500, s.message());
+  job_ = std::move(job);
+  return {202, ReplayStateToJson(job_->State())};
 }
 
 }  // namespace smartcar::pipeline

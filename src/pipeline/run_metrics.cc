@@ -118,6 +118,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   providers.metrics = [this] { return server::FormatSnapshotPrometheus(Snapshot(false)); };
   providers.stats_json = [this] { return server::SnapshotToJson(Snapshot(false)); };
   if (health_fn_) providers.health = health_fn_;
+  if (api_fn_) providers.api = api_fn_;
   auto started = server::MetricsServer::Start(options, std::move(providers));
   if (!started) {
     if (out != nullptr) {
@@ -133,8 +134,8 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   info.url = state_->server->url();
   info.pid = ::getpid();
   info.started_ms = WallClockMs();
-  Status s = WriteFileAtomically(DataFolder(data_dir_).Metrics(),
-                                 server::EndpointInfoToJson(info) + "\n");
+  Status s =
+      WriteFileAtomically(DataFolder(data_dir_).Metrics(), server::EndpointInfoToJson(info) + "\n");
   if (out == nullptr) return;
   if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
   std::fprintf(out, "metrics: %s/metrics (also /stats.json; `smartcar topology stats`)\n",

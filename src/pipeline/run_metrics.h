@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "server/metrics_server.h"
 #include "server/stats_json.h"
 
 namespace smartcar::topology {
@@ -41,6 +42,11 @@ class RunMetrics {
   void SetStateFn(StateFn state) { state_fn_ = std::move(state); }
   // "" when every engine works, else why not: GET /healthz answers 503 with it. Before Start.
   void SetHealthFn(StateFn health) { health_fn_ = std::move(health); }
+  // Answers /api/v1/... (commands through this process); called from the server's threads.
+  // Before Start.
+  void SetApiFn(std::function<server::ApiResponse(const server::ApiRequest&)> api) {
+    api_fn_ = std::move(api);
+  }
   // `topology` must outlive this object; `counters` is called from the server's threads.
   RunMetrics(std::string data_dir, const topology::Topology* topology, CountersFn counters);
   ~RunMetrics();  // Stops the endpoint (no stats file unless Finish() ran).
@@ -68,6 +74,7 @@ class RunMetrics {
   CountersFn counters_;
   StateFn state_fn_;
   StateFn health_fn_;
+  std::function<server::ApiResponse(const server::ApiRequest&)> api_fn_;
   std::unique_ptr<State> state_;
 };
 

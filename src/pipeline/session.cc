@@ -53,6 +53,7 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   if (!stores) return Err(stores.error());
   s->stores_ = std::move(*stores);
   s->owner_ = std::make_unique<DataFolderOwner>(settings.data_dir, command);
+  s->serve_replays_ = command != "smartcar replay";
   PipelineOptions po = PipelineOptionsFor(s->stores_, settings);
   po.counters = &s->counters_;
   po.health = &s->health_;
@@ -70,6 +71,10 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   CheckDisk();  // Before anything is written.
   SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
   metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
+  if (serve_replays_) {
+    replay_ = std::make_unique<ReplayService>(&stores_, settings_);
+    metrics_->SetApiFn([this](const server::ApiRequest& r) { return replay_->Handle(r); });
+  }
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {
     std::lock_guard<std::mutex> lock(state_mu_);
@@ -91,11 +96,11 @@ std::string PipelineSession::State(const StatusInput& in, bool final) {
   if (in.lag > 0 && now - last_move_ >= kStalledAfter) {
     state = "STALLED: " + StallReason(*topology_);
   } else if (in.lag > kCatchingUpLag) {
-    state = "catching up (lag " + std::to_string(in.lag) + " events" +
-            (in.event_lag_ms >= 0 ? ", " + std::to_string(in.event_lag_ms / 1000) +
-                                        " s of event time"
-                                  : std::string()) +
-            ")";
+    state =
+        "catching up (lag " + std::to_string(in.lag) + " events" +
+        (in.event_lag_ms >= 0 ? ", " + std::to_string(in.event_lag_ms / 1000) + " s of event time"
+                              : std::string()) +
+        ")";
   }
   if (const std::string degraded = health_.Describe(); !degraded.empty()) {
     state = "DEGRADED: " + degraded + (state.empty() ? "" : " | " + state);
@@ -140,10 +145,9 @@ void PipelineSession::CheckDisk() {
   if (settings_.disk_min_free_bytes == 0) return;
   auto space = storage::GetDiskSpace(settings_.data_dir);
   if (!space) return;  // Unknown: never pause on a guess.
-  const uint64_t min_free =
-      settings_.disk_min_free_bytes > 0
-          ? static_cast<uint64_t>(settings_.disk_min_free_bytes)
-          : std::min<uint64_t>(1'000'000'000, space->total_bytes / 20);
+  const uint64_t min_free = settings_.disk_min_free_bytes > 0
+                                ? static_cast<uint64_t>(settings_.disk_min_free_bytes)
+                                : std::min<uint64_t>(1'000'000'000, space->total_bytes / 20);
   const uint64_t resume_at = min_free + min_free / 2;
   const std::string engine = "disk " + settings_.data_dir;
   if (space->available_bytes < min_free || (intake_paused_ && space->available_bytes < resume_at)) {

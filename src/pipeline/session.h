@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "pipeline/replay.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
@@ -83,6 +84,10 @@ class PipelineSession {
   PipelineCounters counters_;
   EngineHealth health_;
   std::unique_ptr<topology::Topology> topology_;
+  // Replays started through the endpoint (POST /api/v1/replay), on these stores. Destroyed
+  // after the endpoint stops calling it and before the stores close.
+  std::unique_ptr<ReplayService> replay_;
+  bool serve_replays_ = true;  // Not in a replay's own process (one group, one replay).
   std::unique_ptr<RunMetrics> metrics_;
   StatusFn status_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

@@ -47,6 +47,15 @@ std::string OwnerOf(const std::string& data_dir) {
          (since.empty() ? "" : ", since " + since) + ")";
 }
 
+std::optional<server::EndpointInfo> LiveEndpointOf(const std::string& data_dir) {
+  auto text = ReadFileToString(DataFolder(data_dir).Metrics());
+  if (!text) return std::nullopt;
+  auto info = server::EndpointInfoFromJson(*text);
+  if (!info || info->pid <= 0 || info->pid == ::getpid()) return std::nullopt;
+  if (::kill(static_cast<pid_t>(info->pid), 0) != 0 && errno == ESRCH) return std::nullopt;
+  return *info;
+}
+
 Status ExplainBusy(const Status& s, const std::string& data_dir) {
   const std::string& m = s.message();
   if (m.find("lock file") == std::string::npos && m.find("LOCK") == std::string::npos) return s;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/status.h"
@@ -10,6 +11,7 @@
 #include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 #include "queue/log.h"
+#include "server/stats_json.h"
 #include "table/table.h"
 
 namespace smartcar::pipeline {
@@ -38,6 +40,10 @@ class DataFolderOwner {
 // "`smartcar run` (pid 1234, since 2026-12-02T17:30:00Z)" when a live process owns `data_dir`,
 // else empty.
 std::string OwnerOf(const std::string& data_dir);
+
+// The HTTP endpoint of the live process that serves `data_dir` (DATA/metrics.json naming a
+// process that is alive and not this one), e.g. to run a command through it; nullopt if none.
+std::optional<server::EndpointInfo> LiveEndpointOf(const std::string& data_dir);
 
 // `s` with one line saying which process holds the folder and what to do, when `s` is a store's
 // lock error (RocksDB: "While lock file: ...: Resource temporarily unavailable"); else `s`.

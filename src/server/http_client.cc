@@ -1,12 +1,14 @@
-// HttpGet with cpp-httplib's client: splits http://HOST:PORT/PATH and applies the one timeout to
-// connecting, reading and writing.
+// HttpGet and HttpPost with cpp-httplib's client: splits http://HOST:PORT/PATH and applies the
+// one timeout to connecting, reading and writing.
 #include "server/http_client.h"
 
 #include <httplib.h>
 
 namespace smartcar::server {
 
-Result<HttpResponse> HttpGet(std::string_view url, std::chrono::milliseconds timeout) {
+namespace {
+
+Result<HttpResponse> Request(bool post, std::string_view url, std::chrono::milliseconds timeout) {
   std::string_view rest = url;
   if (rest.starts_with("http://")) {
     rest.remove_prefix(7);
@@ -27,15 +29,26 @@ Result<HttpResponse> HttpGet(std::string_view url, std::chrono::milliseconds tim
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);
-  httplib::Result r = client.Get(path);
+  httplib::Result r = post ? client.Post(path) : client.Get(path);
   if (!r) {
-    return Err(Status::IOError("GET " + std::string(url) + ": " + httplib::to_string(r.error())));
+    return Err(Status::IOError((post ? "POST " : "GET ") + std::string(url) + ": " +
+                               httplib::to_string(r.error())));
   }
   HttpResponse out;
   out.status = r->status;
   out.content_type = r->get_header_value("Content-Type");
   out.body = std::move(r->body);
   return out;
+}
+
+}  // namespace
+
+Result<HttpResponse> HttpGet(std::string_view url, std::chrono::milliseconds timeout) {
+  return Request(false, url, timeout);
+}
+
+Result<HttpResponse> HttpPost(std::string_view url, std::chrono::milliseconds timeout) {
+  return Request(true, url, timeout);
 }
 
 }  // namespace smartcar::server

@@ -1,4 +1,5 @@
-// HttpGet: a plain HTTP GET for reading a live run's endpoint (`smartcar topology stats`).
+// HttpGet and HttpPost: plain HTTP requests to a live run's endpoint (`smartcar topology stats`,
+// `smartcar replay` beside a live run).
 #pragma once
 
 #include <chrono>
@@ -20,5 +21,8 @@ struct HttpResponse {
 // InvalidArgument for a URL that is not http://HOST[:PORT][/PATH].
 Result<HttpResponse> HttpGet(std::string_view url,
                              std::chrono::milliseconds timeout = std::chrono::seconds(2));
+// POSTs an empty body to `url` (parameters in its query string); otherwise as HttpGet.
+Result<HttpResponse> HttpPost(std::string_view url,
+                              std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
 }  // namespace smartcar::server

@@ -21,12 +21,27 @@ void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers
       res.set_content("degraded: " + why + "\n", "text/plain; charset=utf-8");
     }
   });
+  auto api = [providers](const httplib::Request& req, httplib::Response& res) {
+    if (!providers->api) {
+      res.status = 404;
+      return;
+    }
+    ApiRequest in;
+    in.method = req.method;
+    in.path = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
+    for (const auto& [k, v] : req.params) in.params[k] = v;
+    const ApiResponse out = providers->api(in);
+    res.status = out.status;
+    res.set_content(out.body, "application/json");
+  };
+  server->Get(R"(/api/v1/(.*))", api);
+  server->Post(R"(/api/v1/(.*))", api);
   // Unknown paths (and methods other than GET) get a body saying what exists.
   server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 || res.status == 405) {
       res.set_content(std::to_string(res.status) + " " + req.method + " " + req.path +
                           ": not found; this endpoint serves GET /metrics, GET /stats.json "
-                          "and GET /healthz\n",
+                          "GET /healthz and /api/v1/\n",
                       "text/plain; charset=utf-8");
     }
   });

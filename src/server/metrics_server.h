@@ -4,6 +4,8 @@
 //   GET /metrics     Prometheus text exposition (text/plain; version=0.0.4)
 //   GET /stats.json  the stats snapshot as JSON (see server/stats_json.h)
 //   GET /healthz     "ok" (200), or "degraded: <why>" (503) while the health provider says so
+//   GET|POST /api/v1/<path>   the api provider's JSON answer (commands through the running
+//                    process, e.g. `smartcar replay` beside a live run); 404 without one
 //   anything else    404 with a body naming the paths above
 //
 // The server knows nothing of the pipeline: it calls the providers it is given on each request,
@@ -15,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -31,11 +34,26 @@ struct MetricsServerOptions {
   int threads = 2;
 };
 
+// A request under /api/v1/: "GET" or "POST", the path after /api/v1/ ("replay"), the query
+// parameters (and those of a form-encoded POST body).
+struct ApiRequest {
+  std::string method;
+  std::string path;
+  std::map<std::string, std::string> params;
+};
+// Status code and JSON body.
+struct ApiResponse {
+  int status = 200;
+  std::string body;
+};
+
 struct MetricsProviders {
   std::function<std::string()> metrics;     // Body of GET /metrics (Prometheus text).
   std::function<std::string()> stats_json;  // Body of GET /stats.json.
   // "" when healthy, else why not (GET /healthz answers 503). May be empty: always healthy.
   std::function<std::string()> health;
+  // Answers GET and POST /api/v1/... May be empty: those paths are 404.
+  std::function<ApiResponse(const ApiRequest&)> api;
 };
 
 class MetricsServer {

@@ -591,6 +591,48 @@ TEST(ReplayTest, ADeletedDayComesBackEqualAlsoAfterKills) {
   EXPECT_EQ(RunSmartcar("consumer-groups describe smartcar-group1 --data " + data).out, group.out);
 }
 
+// Beside a live process that holds the folder (a worker serving its endpoint), `smartcar replay`
+// runs the replay inside it, on its stores; a follower killed with SIGKILL leaves the replay
+// running, and the next `smartcar replay` follows it to the end.
+TEST(ReplayTest, BesideALiveWorkerTheReplayRunsInsideIt) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  auto r = RunSmartcar("run --metrics-port off --data " + data + " --rules " + RulesDir() +
+                       " --date 20220426 --cars 10 --seconds 87000 --fast --seed 3");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string day1 = HotDay(data, "20220426"), day2 = HotDay(data, "20220427");
+  ASSERT_FALSE(day2.empty());
+  const std::string table = TableAsCsv(data);
+  DeleteHotDay(data, "20220427");
+
+  const pid_t worker = SpawnSmartcar(
+      "worker --metrics-port 0 --rules " + RulesDir() + " --data " + data, dir.file("worker.out"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!fs::exists(data + "/metrics.json") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(fs::exists(data + "/metrics.json"))
+      << ::smartcar::testing::ReadFile(dir.file("worker.out"));
+  const std::string replay = "replay --from 20220427 --rules " + RulesDir() + " --data " + data;
+  bool killed = false;
+  RunAndMaybeKill(replay, std::chrono::milliseconds(400), &killed);
+  r = RunSmartcar(replay);
+  kill(worker, SIGINT);
+  int st = 0;
+  waitpid(worker, &st, 0);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("inside pid " + std::to_string(worker)), std::string::npos) << r.out;
+  if (killed) {
+    EXPECT_NE(r.out.find("following the replay running"), std::string::npos) << r.out;
+  }
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+      << ::smartcar::testing::ReadFile(dir.file("worker.out"));
+  EXPECT_EQ(HotDay(data, "20220427"), day2);
+  EXPECT_EQ(HotDay(data, "20220426"), day1);
+  EXPECT_EQ(TableAsCsv(data), table);
+  EXPECT_FALSE(fs::exists(data + "/replay.json"));
+}
+
 TEST(ReplayTest, ClearErrors) {
   TempDir dir;
   auto r = RunSmartcar("replay --from 20220427 --to 20220426 --data " + dir.file("d"));

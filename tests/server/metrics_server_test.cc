@@ -112,6 +112,38 @@ TEST(MetricsServerTest, UnknownPathIs404WithAClearBody) {
   }
 }
 
+// /api/v1/...: GET and POST reach the api provider with the path and the query parameters; its
+// status and JSON go back as they are. Without a provider those paths are 404.
+TEST(MetricsServerTest, ApiRequestsReachTheProvider) {
+  MetricsProviders p = SampleProviders();
+  p.api = [](const ApiRequest& req) {
+    std::string params;
+    for (const auto& [k, v] : req.params) params += k + "=" + v + ";";
+    return ApiResponse{req.method == "POST" ? 202 : 200, "{\"method\":\"" + req.method +
+                                                             "\",\"path\":\"" + req.path +
+                                                             "\",\"params\":\"" + params + "\"}"};
+  };
+  auto server = StartOnFreePort(p);
+  ASSERT_NE(server, nullptr);
+  auto post = HttpPost(server->url() + "/api/v1/replay?from=20220426&to=20220427");
+  ASSERT_TRUE(post.has_value()) << post.error().ToString();
+  EXPECT_EQ(post->status, 202);
+  EXPECT_EQ(post->content_type, "application/json");
+  EXPECT_EQ(post->body,
+            "{\"method\":\"POST\",\"path\":\"replay\",\"params\":\"from=20220426;to=20220427;\"}");
+  auto get = HttpGet(server->url() + "/api/v1/replay");
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->status, 200);
+  EXPECT_EQ(get->body, "{\"method\":\"GET\",\"path\":\"replay\",\"params\":\"\"}");
+
+  auto plain = StartOnFreePort();
+  ASSERT_NE(plain, nullptr);
+  auto none = HttpPost(plain->url() + "/api/v1/replay");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->status, 404);
+  EXPECT_NE(none->body.find("/api/v1/"), std::string::npos) << none->body;
+}
+
 TEST(MetricsServerTest, PortInUseIsAClearError) {
   auto first = StartOnFreePort();
   ASSERT_NE(first, nullptr);
