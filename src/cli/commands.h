@@ -57,6 +57,8 @@ void RegisterTopologyStats(CLI::App* app, int* exit_code);
 void RegisterWorker(CLI::App* app, int* exit_code);
 // `smartcar replay` (cmd_worker.cc: it takes the worker's flags).
 void RegisterReplay(CLI::App* app, int* exit_code);
+// `smartcar repair` (cmd_repair.cc).
+void RegisterRepair(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

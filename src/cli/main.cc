@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterTopologyStats(&app, &exit_code);
   smartcar::cli::RegisterWorker(&app, &exit_code);
   smartcar::cli::RegisterReplay(&app, &exit_code);
+  smartcar::cli::RegisterRepair(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

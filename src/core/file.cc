@@ -1,4 +1,5 @@
-// ReadFileToString: a whole file in one string, with errors that name the file and the reason.
+// ReadFileToString and WriteFileAtomically: whole files, with errors that name the file and the
+// reason.
 #include "core/file.h"
 
 #include <fcntl.h>
@@ -7,6 +8,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace smartcar {
 
@@ -39,6 +42,28 @@ Result<std::string> ReadFileToString(const std::string& path, const std::string&
   }
   ::close(fd);
   return out;
+}
+
+Status WriteFileAtomically(const std::string& path, const std::string& content) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path target(path);
+  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) {
+      fs::remove(tmp, ec);
+      return Status::IOError("cannot write '" + tmp + "'");
+    }
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    return Status::IOError("cannot rename to '" + path + "': " + ec.message());
+  }
+  return Status::OK();
 }
 
 }  // namespace smartcar

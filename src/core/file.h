@@ -1,5 +1,5 @@
-// Whole-file reads: the one helper every stage uses to read a configuration, rule, position or
-// state file into memory.
+// Whole-file reads and atomic whole-file writes: the helpers every stage uses for configuration,
+// rule, position and state files.
 #pragma once
 
 #include <string>
@@ -12,5 +12,9 @@ namespace smartcar {
 // be opened or read (a folder, no permission); both say "cannot read <what> '<path>': <why>".
 // `what` names the file in messages ("rule file", "position file"); "file" when empty.
 Result<std::string> ReadFileToString(const std::string& path, const std::string& what = "");
+
+// Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
+// reader, or a crash, never leaves half a file. IOError naming the file.
+Status WriteFileAtomically(const std::string& path, const std::string& content);
 
 }  // namespace smartcar

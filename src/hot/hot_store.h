@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/rocks_repair.h"
 
 namespace smartcar::hot {
 
@@ -209,5 +210,9 @@ Status ValidateHotOptions(const HotOptions& options);
 // authenticates before returning, so a wrong address, password or master name is reported here
 // within about options.open_timeout_ms.
 Result<std::unique_ptr<HotStore>> OpenHotStore(const HotOptions& options);
+
+// Rebuilds the embedded store's database in `data_dir` (DATA/hot) from what is readable
+// (storage/rocks_repair.h). No process may hold it.
+Result<storage::RepairResult> RepairEmbeddedHotStore(const std::string& data_dir);
 
 }  // namespace smartcar::hot

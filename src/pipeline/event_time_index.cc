@@ -2,11 +2,9 @@
 // reader extends it.
 #include "pipeline/event_time_index.h"
 
-#include <unistd.h>
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 
 #include "core/file.h"
 
@@ -89,22 +87,7 @@ Status EventTimeIndex::Save(const std::string& path) const {
   std::error_code ec;
   const std::filesystem::path target(path);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << Serialize();
-    out.close();
-    if (!out) {
-      std::filesystem::remove(tmp, ec);
-      return Status::IOError("cannot write the event-time index " + tmp);
-    }
-  }
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return Status::IOError("cannot replace the event-time index " + path + ": " + ec.message());
-  }
-  return Status::OK();
+  return WriteFileAtomically(path, Serialize());
 }
 
 bool EventTimeIndex::changed() const {

@@ -3,11 +3,9 @@
 // running one (ReplayService).
 #include "pipeline/replay.h"
 
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -71,17 +69,7 @@ std::optional<Plan> ReadPlan(const std::string& path, const ReplayOptions& o) {
 }
 
 Status WritePlan(const std::string& path, const nlohmann::json& j) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << j.dump(1) << "\n";
-    out.close();
-    if (!out) return Status::IOError("cannot write " + tmp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::IOError("cannot write " + path + ": " + ec.message());
-  return Status::OK();
+  return WriteFileAtomically(path, j.dump(1) + "\n");
 }
 
 // A new plan: each partition from the first index block that can hold the range (else its
@@ -205,11 +193,7 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
     std::filesystem::remove(o.data().ReplayPlan(), ec);  // Done: the next replay plans anew.
   }
   if (report != nullptr) {
-    report->consumed = counters.consumed;
-    report->stored = counters.stored;
-    report->detections = counters.detections;
-    report->rejected = counters.rejected;
-    report->late = counters.late;
+    FillReport(counters, report);
     std::lock_guard<std::mutex> l(assignment_mu);
     report->partitions = assignment;
   }

@@ -12,31 +12,13 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "core/file.h"
 #include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 #include "server/metrics_server.h"
 #include "topology/topology.h"
 
 namespace smartcar::pipeline {
-namespace {
-
-namespace fs = std::filesystem;
-
-// Writes via a temporary file and rename, so a reader never sees half a file.
-Status WriteFileAtomically(const fs::path& path, const std::string& content) {
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << content;
-    if (!out) return Status::IOError("cannot write '" + tmp.string() + "'");
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return Status::IOError("cannot rename to '" + path.string() + "': " + ec.message());
-  return Status::OK();
-}
-
-}  // namespace
 
 std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters& c,
                                                          uint64_t generated, uint64_t collected) {
@@ -152,7 +134,7 @@ Status RunMetrics::Finish() {
   state_.reset();
   if (served) {
     std::error_code ec;
-    fs::remove(DataFolder(data_dir_).Metrics(), ec);
+    std::filesystem::remove(DataFolder(data_dir_).Metrics(), ec);
   }
   return WriteFileAtomically(DataFolder(data_dir_).Stats(),
                              server::SnapshotToJson(Snapshot(true)) + "\n");

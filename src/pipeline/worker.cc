@@ -19,6 +19,14 @@ std::string PartitionList(const std::vector<int32_t>& ps) {
 
 }  // namespace
 
+void FillReport(const PipelineCounters& c, WorkerReport* report) {
+  report->consumed = c.consumed;
+  report->stored = c.stored;
+  report->detections = c.detections;
+  report->rejected = c.rejected;
+  report->late = c.late;
+}
+
 Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
@@ -56,11 +64,7 @@ Status RunWorker(const WorkerOptions& o, WorkerReport* report) {
   Status result = ps.RunToEnd();
   ps.Finish();
   if (report != nullptr) {
-    report->consumed = counters.consumed;
-    report->stored = counters.stored;
-    report->detections = counters.detections;
-    report->rejected = counters.rejected;
-    report->late = counters.late;
+    FillReport(counters, report);
     std::lock_guard<std::mutex> l(assignment_mu);
     report->partitions = assignment;
   }

@@ -36,6 +36,10 @@ struct WorkerReport {
   std::vector<int32_t> partitions;  // The last assignment this process had.
 };
 
+struct PipelineCounters;
+// The counters' totals into `report` (its partitions aside).
+void FillReport(const PipelineCounters& counters, WorkerReport* report);
+
 // Runs until idle (until_idle_ms) or *stop. IOError/InvalidArgument/NotFound say which store
 // failed and why (e.g. the topic does not exist).
 Status RunWorker(const WorkerOptions& options, WorkerReport* report);

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/rocks_repair.h"
 
 namespace smartcar::queue {
 
@@ -336,6 +337,10 @@ class Log {
 // Opens the engine `options.engine` names. InvalidArgument for a bad configuration; IOError when
 // the data folder cannot be opened or no broker answers (the message names the brokers).
 Result<std::unique_ptr<Log>> OpenLog(const QueueOptions& options);
+
+// Rebuilds the embedded log's database in `data_dir` (DATA/queue) from what is readable
+// (storage/rocks_repair.h). No process may hold it.
+Result<storage::RepairResult> RepairEmbeddedLog(const std::string& data_dir);
 
 // Validates a topic name as Kafka does.
 Status ValidateTopicName(std::string_view name);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "storage/rocks_repair.h"
 #include "table/cell.h"
 
 namespace smartcar::table {
@@ -221,6 +222,10 @@ class TableStore {
 
 // HBase RegionSplitter's HexStringSplit: n regions over "00000000".."ffffffff".
 // InvalidArgument if n < 2.
+// Rebuilds the RocksDB database of one table at `db_path` (DATA/table/<name>/db) from what is
+// readable, with the options the table is opened with (storage/rocks_repair.h). Closed only.
+Result<storage::RepairResult> RepairTableDb(const std::string& db_path, const std::string& name);
+
 Result<std::vector<std::string>> HexStringSplit(int n);
 // HBase RegionSplitter's UniformSplit: n regions over 8-byte keys 0x00.. to 0xff...
 Result<std::vector<std::string>> UniformSplit(int n);

@@ -16,6 +16,7 @@
 
 #include "hot/glob.h"
 #include "storage/rocks_logger.h"
+#include "storage/rocks_repair.h"
 
 namespace smartcar::hot {
 namespace {
@@ -341,7 +342,22 @@ Status EmbeddedStore::Sweep() {
   return Status::OK();
 }
 
+// The options the store's database is opened (and repaired) with.
+rocksdb::Options StoreOptions() {
+  rocksdb::Options ro;
+  ro.create_if_missing = true;
+  ro.max_open_files = 64;
+  ro.info_log = storage::NewStderrInfoLog("hot store");  // No LOG file on the data disk.
+  ro.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
+  storage::ApplyRecoveryOptions(&ro);  // Damage is an error, never a silent truncation.
+  return ro;
+}
+
 }  // namespace
+
+Result<storage::RepairResult> RepairEmbeddedHotStore(const std::string& data_dir) {
+  return storage::RepairRocksDb(data_dir, "hot store", StoreOptions());
+}
 
 Result<std::unique_ptr<HotStore>> OpenEmbeddedStore(const HotOptions& options) {
   std::error_code ec;
@@ -356,17 +372,15 @@ Result<std::unique_ptr<HotStore>> OpenEmbeddedStore(const HotOptions& options) {
     return Err(Status::IOError("hot store (embedded): cannot create '" + options.data_dir +
                                "': " + ec.message()));
   }
-  rocksdb::Options ro;
-  ro.create_if_missing = true;
-  ro.max_open_files = 64;
-  ro.info_log = storage::NewStderrInfoLog("hot store");  // No LOG file on the data disk.
-  ro.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
+  rocksdb::Options ro = StoreOptions();
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = options.read_only ? rocksdb::DB::OpenForReadOnly(ro, options.data_dir, &raw)
                                         : rocksdb::DB::Open(ro, options.data_dir, &raw);
   if (!s.ok()) {
-    return Err(Status::IOError("hot store (embedded): cannot open '" + options.data_dir +
-                               "': " + s.ToString()));
+    const std::string msg =
+        "hot store (embedded): cannot open '" + options.data_dir + "': " + s.ToString();
+    return Err(s.IsCorruption() ? Status::Corruption(msg + storage::RepairHint())
+                                : Status::IOError(msg));
   }
   auto store = std::make_unique<EmbeddedStore>(options, std::unique_ptr<rocksdb::DB>(raw));
   if (!options.read_only) {

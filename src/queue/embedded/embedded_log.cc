@@ -13,6 +13,7 @@
 #include "queue/embedded/embedded_log.h"
 #include "queue/embedded/embedded_log_impl.h"
 #include "storage/rocks_logger.h"
+#include "storage/rocks_repair.h"
 
 namespace smartcar::queue::embedded {
 
@@ -64,16 +65,31 @@ rocksdb::WriteOptions EmbeddedLog::write_options() const {
   return wo;
 }
 
-Status EmbeddedLog::Open() {
+namespace {
+
+// The options the log's database is opened (and repaired) with.
+rocksdb::Options LogOptions() {
   rocksdb::Options o;
-  o.create_if_missing = !options_.read_only;
   o.write_buffer_size = 64 << 20;
   o.max_write_buffer_number = 4;
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
-  o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
+  o.compression = rocksdb::kNoCompression;          // Batches are large values read sequentially.
   o.info_log = storage::NewStderrInfoLog("queue");  // No LOG file on the data disk.
-  o.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
+  o.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
+  storage::ApplyRecoveryOptions(&o);  // Damage is an error, never a silent truncation.
+  return o;
+}
+
+}  // namespace
+
+Result<storage::RepairResult> RepairDb(const std::string& data_dir) {
+  return storage::RepairRocksDb(data_dir, "durable log", LogOptions());
+}
+
+Status EmbeddedLog::Open() {
+  rocksdb::Options o = LogOptions();
+  o.create_if_missing = !options_.read_only;
   rocksdb::DB* raw = nullptr;
   if (options_.read_only) {
     std::string tmpl =
@@ -92,8 +108,11 @@ Status EmbeddedLog::Open() {
     std::error_code mkdir_error;
     std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(),
                                         mkdir_error);
-    SMARTCAR_RETURN_IF_ERROR(FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
-                                    "opening queue data folder '" + options_.data_dir + "'"));
+    Status opened = FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
+                              "opening queue data folder '" + options_.data_dir + "'");
+    if (opened.IsCorruption())
+      opened = Status::Corruption(opened.message() + storage::RepairHint());
+    SMARTCAR_RETURN_IF_ERROR(opened);
   }
   db_.reset(raw);
   {
@@ -112,8 +131,7 @@ Status EmbeddedLog::LoadTopicsLocked() {
     std::string v;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), std::string(1, kNextIdTag), &v);
     if (s.ok() && v.size() == 8) {
-      next_topic_id_ =
-          std::max(next_topic_id_, static_cast<uint32_t>(DecodeFixed64BE(v.data())));
+      next_topic_id_ = std::max(next_topic_id_, static_cast<uint32_t>(DecodeFixed64BE(v.data())));
     }
   }
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
@@ -297,7 +315,8 @@ Result<std::optional<std::string>> EmbeddedLog::ReadProducerState(std::string_vi
   std::string v;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), ProducerStateKey(id, key), &v);
   if (s.IsNotFound()) return std::optional<std::string>();
-  SMARTCAR_RETURN_IF_ERROR(FromRocks(s, "reading producer state of topic '" + std::string(topic) + "'"));
+  SMARTCAR_RETURN_IF_ERROR(
+      FromRocks(s, "reading producer state of topic '" + std::string(topic) + "'"));
   return std::optional<std::string>(std::move(v));
 }
 
@@ -440,3 +459,11 @@ void EmbeddedLog::RetentionLoop() {
 }
 
 }  // namespace smartcar::queue::embedded
+
+namespace smartcar::queue {
+
+Result<storage::RepairResult> RepairEmbeddedLog(const std::string& data_dir) {
+  return embedded::RepairDb(data_dir);
+}
+
+}  // namespace smartcar::queue

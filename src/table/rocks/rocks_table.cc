@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "storage/rocks_logger.h"
+#include "storage/rocks_repair.h"
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
 #include "table/rocks/rocks_convert.h"
@@ -42,15 +43,17 @@ Result<std::unique_ptr<filter::Filter>> MaybeParse(const std::string& text) {
 
 }  // namespace
 
-Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
-                                                     const TableDescriptor& desc, bool read_only) {
+namespace {
+
+// The options every table's database is opened (and repaired) with; TTL filters aside.
+rocksdb::Options TableOptions(const std::string& name) {
   rocksdb::Options o;
-  o.create_if_missing = !read_only;
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
-  o.info_log = storage::NewStderrInfoLog("table " + desc.name);  // No LOG file on the data disk.
-  o.allow_fallocate = false;  // See storage/rocks_logger.h: space used is space written.
+  o.info_log = storage::NewStderrInfoLog("table " + name);  // No LOG file on the data disk.
+  o.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
+  storage::ApplyRecoveryOptions(&o);  // Damage is an error, never a silent truncation.
   // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
   // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
   // key D entries away) instead of searching from the top whenever the previous position does not
@@ -59,12 +62,25 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
   o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   o.prefix_extractor = NewRowPrefixTransform();
   o.merge_operator = NewConcatMergeOperator();
-  bool any_ttl = false;
-  for (const auto& f : desc.families) any_ttl |= f.ttl_seconds > 0;
   rocksdb::BlockBasedTableOptions bt;
   bt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   bt.whole_key_filtering = false;  // Bloom on the row prefix: Get of a row, as HBase ROW bloom.
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(bt));
+  return o;
+}
+
+}  // namespace
+
+Result<storage::RepairResult> RepairDb(const std::string& db_path, const std::string& name) {
+  return storage::RepairRocksDb(db_path, "table " + name, TableOptions(name));
+}
+
+Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
+                                                     const TableDescriptor& desc, bool read_only) {
+  rocksdb::Options o = TableOptions(desc.name);
+  o.create_if_missing = !read_only;
+  bool any_ttl = false;
+  for (const auto& f : desc.families) any_ttl |= f.ttl_seconds > 0;
   std::unique_ptr<rocksdb::CompactionFilter> ttl;
   if (any_ttl) {
     // Lives as long as the DB: the DB's deleter below owns it.
@@ -92,7 +108,11 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
     }
   } else {
     const rocksdb::Status s = rocksdb::DB::Open(o, db_path, &raw);
-    if (!s.ok()) return Err(FromRocks(s).WithPrefix("opening table " + desc.name + ": "));
+    if (!s.ok()) {
+      Status e = FromRocks(s).WithPrefix("opening table " + desc.name + " (" + db_path + "): ");
+      if (e.IsCorruption()) e = Status::Corruption(e.message() + storage::RepairHint());
+      return Err(e);
+    }
   }
   std::shared_ptr<rocksdb::DB> db(
       raw, [filter = std::shared_ptr<rocksdb::CompactionFilter>(std::move(ttl)),
@@ -400,3 +420,11 @@ Result<std::vector<RegionStats>> RocksTable::RegionStatsNow() {
 }
 
 }  // namespace smartcar::table::rocks
+
+namespace smartcar::table {
+
+Result<storage::RepairResult> RepairTableDb(const std::string& db_path, const std::string& name) {
+  return rocks::RepairDb(db_path, name);
+}
+
+}  // namespace smartcar::table

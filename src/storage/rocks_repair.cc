@@ -1,0 +1,60 @@
+// ApplyRecoveryOptions (WAL replay that never skips damage silently) and RepairRocksDb (RocksDB's
+// RepairDB, reporting what it moved to lost/).
+#include "storage/rocks_repair.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+
+#include <filesystem>
+#include <set>
+
+#include "storage/rocks_logger.h"
+
+namespace smartcar::storage {
+namespace {
+
+std::set<std::string> LostFiles(const std::string& db_path) {
+  std::set<std::string> files;
+  std::error_code ec;
+  const std::filesystem::path lost = std::filesystem::path(db_path) / "lost";
+  if (!std::filesystem::is_directory(lost, ec)) return files;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(lost, ec)) {
+    if (f.is_regular_file()) files.insert(std::filesystem::relative(f.path(), db_path).string());
+  }
+  return files;
+}
+
+}  // namespace
+
+void ApplyRecoveryOptions(rocksdb::Options* o) {
+  o->wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+}
+
+std::string RepairHint() {
+  return " (a file is damaged: `smartcar repair --data DIR` on this data folder rebuilds the "
+         "store from what is readable and keeps the rest in lost/)";
+}
+
+Result<RepairResult> RepairRocksDb(const std::string& db_path, const std::string& name,
+                                   const rocksdb::Options& base) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(db_path) / "CURRENT", ec) &&
+      !std::filesystem::exists(std::filesystem::path(db_path) / "IDENTITY", ec)) {
+    return Err(Status::NotFound(name + ": no RocksDB database at '" + db_path + "'"));
+  }
+  const std::set<std::string> before = LostFiles(db_path);
+  rocksdb::Options o = base;
+  o.info_log = NewStderrInfoLog(name);
+  o.allow_fallocate = false;
+  const rocksdb::Status s = rocksdb::RepairDB(db_path, o);
+  if (!s.ok()) {
+    return Err(Status::IOError(name + ": repair of '" + db_path + "' failed: " + s.ToString()));
+  }
+  RepairResult r;
+  for (const std::string& f : LostFiles(db_path)) {
+    if (!before.count(f)) r.lost.push_back(f);
+  }
+  return r;
+}
+
+}  // namespace smartcar::storage

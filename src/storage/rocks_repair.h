@@ -1,0 +1,46 @@
+// What every embedded engine's RocksDB (durable log, table store, hot store) does about damage:
+// how its write-ahead log is replayed after a crash, and how a damaged database is repaired
+// (`smartcar repair`).
+//
+// Replay: a crash may leave the last WAL record half written; it was never acknowledged, so it
+// is dropped (kTolerateCorruptedTailRecords). A record damaged anywhere else (a bad disk, a
+// stray write) is not skipped: RocksDB's default, kPointInTimeRecovery, would stop there and
+// silently drop every later record. Opening fails instead with Corruption naming the file, and
+// the message says to run `smartcar repair`.
+//
+// Repair: RocksDB's RepairDB rebuilds the database from the files present: it replays each WAL
+// skipping only the damaged records, keeps every readable entry of each table file, and moves the
+// files it replaced or could not read into `<db>/lost/`. What was in damaged records is lost;
+// everything else is kept.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace rocksdb {
+struct Options;
+}
+
+namespace smartcar::storage {
+
+// Sets the WAL replay mode described above on `o`.
+void ApplyRecoveryOptions(rocksdb::Options* o);
+
+// The hint an engine appends to an open error that is a Corruption (RocksDB's message names the
+// damaged file): " (a file is damaged: `smartcar repair --data DIR` ...)".
+std::string RepairHint();
+
+struct RepairResult {
+  std::vector<std::string> lost;  // Files now in <db>/lost/ (relative names).
+};
+
+// Repairs the database at `db_path` (`name` for messages: "table DriverCarInfo") with the
+// options its engine opens it with (`base`: at least its merge operator, or merge entries cannot
+// be rebuilt and RepairDB drops them). The database must be closed; IOError when a process holds
+// it (its lock) or RepairDB fails.
+Result<RepairResult> RepairRocksDb(const std::string& db_path, const std::string& name,
+                                   const rocksdb::Options& base);
+
+}  // namespace smartcar::storage
