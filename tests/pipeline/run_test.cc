@@ -210,6 +210,36 @@ int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bo
   return -1;
 }
 
+// Starts `smartcar ARGS`, waits until `ready()` (at most 5 minutes, or until it ends), then
+// SIGKILLs it `extra` later if it has not ended. *killed says whether it was; returns its exit
+// code otherwise. For kills in the middle of the work, however slow the machine (ASan).
+template <typename Ready>
+int RunAndKillOnceReady(const std::string& args, Ready ready, std::chrono::milliseconds extra,
+                        bool* killed) {
+  const pid_t pid = SpawnSmartcar(args);
+  int st = 0;
+  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!ready() && std::chrono::steady_clock::now() < ready_by) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      *killed = false;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + extra;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      *killed = false;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  *killed = true;
+  return -1;
+}
+
 // Ctrl-C on a real-time run: it stops cleanly (exit 0, without waiting for windows that are
 // still open), and the next run continues the same data to exactly the reference.
 TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
@@ -635,14 +665,16 @@ TEST(ReplayTest, ADeletedDayComesBackEqualAlsoAfterKills) {
   int kills = 0;
   for (int i = 0; i < 4; ++i) {
     bool killed = false;
-    const int code =
-        RunAndMaybeKill(replay, std::chrono::milliseconds(300 + rng() % 1500), &killed);
+    // Killed once the plan is written, after a random part of the work.
+    const int code = RunAndKillOnceReady(
+        replay, [&] { return fs::exists(data + "/replay.json"); },
+        std::chrono::milliseconds(rng() % 1500), &killed);
     if (!killed) {
       ASSERT_EQ(code, 0);
       break;
     }
     ++kills;
-    EXPECT_TRUE(std::filesystem::exists(data + "/replay.json"));  // The plan survives.
+    EXPECT_TRUE(fs::exists(data + "/replay.json"));  // The plan survives.
   }
   EXPECT_GT(kills, 0);
   r = RunSmartcar(replay);
@@ -672,17 +704,29 @@ TEST(ReplayTest, BesideALiveWorkerTheReplayRunsInsideIt) {
   ASSERT_TRUE(fs::exists(data + "/metrics.json"))
       << ::smartcar::testing::ReadFile(dir.file("worker.out"));
   const std::string replay = "replay --from 20220427 --rules " + RulesDir() + " --data " + data;
+  // The follower is killed once the replay runs inside the worker.
+  std::string url;
+  if (auto info =
+          server::EndpointInfoFromJson(::smartcar::testing::ReadFile(data + "/metrics.json"))) {
+    url = info->url + "/api/v1/replay";
+  }
+  ASSERT_FALSE(url.empty());
   bool killed = false;
-  RunAndMaybeKill(replay, std::chrono::milliseconds(400), &killed);
+  RunAndKillOnceReady(
+      replay,
+      [&] {
+        auto g = server::HttpGet(url);
+        return g && g->status == 200;
+      },
+      std::chrono::milliseconds(0), &killed);
   auto r = RunSmartcar(replay);
   kill(worker, SIGINT);
   int st = 0;
   waitpid(worker, &st, 0);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("inside pid " + std::to_string(worker)), std::string::npos) << r.out;
-  if (killed) {
-    EXPECT_NE(r.out.find("following the replay running"), std::string::npos) << r.out;
-  }
+  EXPECT_TRUE(killed);
+  EXPECT_NE(r.out.find("following the replay running"), std::string::npos) << r.out;
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
       << ::smartcar::testing::ReadFile(dir.file("worker.out"));
   EXPECT_EQ(HotDay(data, "20220427"), day2);

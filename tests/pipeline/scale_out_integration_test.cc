@@ -5,6 +5,7 @@
 // SIGKILL mid-run hands its partitions to the survivor without losing a record, that the group's
 // committed offsets end at the end of the log, and that the overspeed sets in Redis equal the
 // reference computation over the produced log.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -15,6 +16,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -477,6 +479,84 @@ TEST(WorkerTest, ConsumesTheEmbeddedLogAndEndsWhenIdle) {
                            std::string(SMARTCAR_SOURCE_DIR) + "/rules --until-idle 1");
   ASSERT_EQ(again.exit_code, 0) << again.out;
   EXPECT_NE(again.out.find(", 0 rows stored"), std::string::npos) << again.out;
+}
+
+// `smartcar worker` on the embedded log killed with SIGKILL 20 times at random moments, then run
+// until idle: every event stored once, and each day's set and each car's detection equal the
+// reference computed from the log (seeds fixed, delays printed).
+TEST(WorkerTest, KilledTwentyTimesTheResultIsExact) {
+  TempDir dir;
+  gen::DriverSimOptions so;
+  auto day = ParseDate8("20220426");
+  ASSERT_TRUE(day.has_value());
+  so.start_day = *day;
+  so.cars = 30;
+  so.seed = 9;
+  so.overspeed_ratio = 0.25;
+  gen::DriverSimulator sim(so);
+  std::string text;
+  for (int i = 0; i < 1200; ++i) sim.NextTick(&text);
+  ::smartcar::testing::WriteFile(dir.file("driving.log"), text);
+  const std::string data = dir.file("data");
+  ASSERT_EQ(RunSmartcar("topic create SmartCar-Topic --partitions 4 --data " + data).exit_code, 0);
+  auto p = RunSmartcar("produce SmartCar-Topic --key-field 2 --data " + data + " < " +
+                       dir.file("driving.log"));
+  ASSERT_EQ(p.exit_code, 0) << p.out;
+  const std::string worker = "worker --data " + data + " --rules " +
+                             std::string(SMARTCAR_SOURCE_DIR) + "/rules --until-idle 1";
+  std::mt19937 rng(20221203);
+  std::string delays;
+  int kills = 0;
+  for (int i = 0; i < 20; ++i) {
+    const int delay_ms = 100 + static_cast<int>(rng() % 900);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
+      execl("/bin/sh", "sh", "-c", ("exec " + std::string(SMARTCAR_BINARY) + " " + worker).c_str(),
+            nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    int st = 0;
+    if (waitpid(pid, &st, WNOHANG) == pid) break;  // Finished before the kill.
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    ++kills;
+    delays += std::to_string(delay_ms) + " ";
+  }
+  auto w = RunSmartcar(worker);
+  ASSERT_EQ(w.exit_code, 0) << w.out;
+  std::printf("smartcar worker was killed %d times (after %sms) before the final run\n", kills,
+              delays.c_str());
+  EXPECT_GT(kills, 10);
+  auto count = RunSmartcar("shell --data " + data + " -e \"count 'DriverCarInfo'\"");
+  EXPECT_NE(count.out.find("=> 36000"), std::string::npos) << count.out;
+  const auto reference = ::smartcar::pipeline::testing::ReferenceOverspeed(dir.file("driving.log"));
+  const auto last = ::smartcar::pipeline::testing::ReferenceLastDetections(dir.file("driving.log"));
+  ASSERT_FALSE(last.empty());
+  size_t checked = 0;
+  for (const auto& [date, cars] : reference) {
+    auto o = RunSmartcar("overspeed " + date + " --details --data " + data);
+    ASSERT_EQ(o.exit_code, 0) << o.out;
+    std::set<std::string> got;
+    std::stringstream lines(o.out);
+    for (std::string l; std::getline(lines, l);) {
+      if (l.empty() || l[0] != '{') continue;
+      auto d = hot::DetectionFromJson(l);
+      ASSERT_TRUE(d.has_value()) << l;
+      got.insert(d->car);
+      auto want = last.find({date, d->car});
+      ASSERT_NE(want, last.end()) << l;
+      EXPECT_EQ(d->window_start_ms / 30000, std::get<0>(want->second)) << l;
+      EXPECT_EQ(d->event_count, std::get<2>(want->second)) << l;
+      EXPECT_NEAR(d->avg_speed, std::get<1>(want->second) / std::get<2>(want->second), 1e-9) << l;
+      ++checked;
+    }
+    EXPECT_EQ(got, cars) << date;
+  }
+  EXPECT_GT(checked, 0u);
 }
 
 TEST(WorkerTest, ClearErrors) {
