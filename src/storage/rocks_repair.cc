@@ -1,5 +1,5 @@
-// ApplyRecoveryOptions (WAL replay that never skips damage silently) and RepairRocksDb (RocksDB's
-// RepairDB, reporting what it moved to lost/).
+// BaseRocksOptions (with a WAL replay that never skips damage silently) and RepairRocksDb
+// (RocksDB's RepairDB, reporting what it moved to lost/).
 #include "storage/rocks_repair.h"
 
 #include <rocksdb/db.h>
@@ -26,8 +26,12 @@ std::set<std::string> LostFiles(const std::string& db_path) {
 
 }  // namespace
 
-void ApplyRecoveryOptions(rocksdb::Options* o) {
-  o->wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+rocksdb::Options BaseRocksOptions(const std::string& name) {
+  rocksdb::Options o;
+  o.info_log = NewStderrInfoLog(name);  // No LOG file on the data disk.
+  o.allow_fallocate = false;            // See rocks_logger.h: space used is space written.
+  o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  return o;
 }
 
 std::string RepairHint() {

@@ -25,8 +25,10 @@ struct Options;
 
 namespace smartcar::storage {
 
-// Sets the WAL replay mode described above on `o`.
-void ApplyRecoveryOptions(rocksdb::Options* o);
+// The options every embedded engine opens (and repairs) its RocksDB with, before its own tuning:
+// the info log to stderr as `name` (storage/rocks_logger.h), no WAL preallocation, and the WAL
+// replay described above.
+rocksdb::Options BaseRocksOptions(const std::string& name);
 
 // The hint an engine appends to an open error that is a Corruption (RocksDB's message names the
 // damaged file): " (a file is damaged: `smartcar repair --data DIR` ...)".

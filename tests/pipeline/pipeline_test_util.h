@@ -1,14 +1,27 @@
 // Helpers for the end-to-end tests: an independent reference computation of the overspeed
-// detections, and readers of what a run stored.
+// detections, readers of what a run stored, and `smartcar` child processes to kill.
 #pragma once
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <tuple>
+
+#include <gtest/gtest.h>
+
+#include "core/event_time.h"
+#include "gen/driver_simulator.h"
+#include "test_util.h"
 
 namespace smartcar::pipeline::testing {
 
@@ -98,5 +111,84 @@ inline uint64_t CountDataLines(const std::string& path) {
   while (std::getline(in, line)) n += !line.empty() && line[0] >= '0' && line[0] <= '9';
   return n;
 }
+
+#ifdef SMARTCAR_BINARY
+// `smartcar ARGS` in the background, its output to `out` (or nowhere); returns its pid.
+inline pid_t SpawnSmartcar(const std::string& args, const std::string& out = "/dev/null") {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int devnull = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
+          nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// Starts `smartcar ARGS`, waits until `ready()` (at most 5 minutes, or until it ends), then
+// SIGKILLs it `extra` later if it has not ended. *killed says whether it was; returns its exit
+// code otherwise. For kills in the middle of the work, however slow the machine (ASan).
+template <typename Ready>
+inline int RunAndKillOnceReady(const std::string& args, Ready ready,
+                               std::chrono::milliseconds extra, bool* killed) {
+  const pid_t pid = SpawnSmartcar(args);
+  int st = 0;
+  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  while (!ready() && std::chrono::steady_clock::now() < ready_by) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      *killed = false;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + extra;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (waitpid(pid, &st, WNOHANG) == pid) {
+      *killed = false;
+      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  kill(pid, SIGKILL);
+  waitpid(pid, &st, 0);
+  *killed = true;
+  return -1;
+}
+
+// Kills `smartcar ARGS` with SIGKILL after `delay`, if it has not ended by then.
+inline int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bool* killed) {
+  return RunAndKillOnceReady(
+      args, [] { return true; }, delay, killed);
+}
+
+// A driving log of `cars` cars over `ticks` ticks of `interval_s` simulated seconds from
+// 2022-04-26 00:00 (a quarter of the cars overspeeding) in DIR/driving.log, produced into
+// SmartCar-Topic (4 partitions) of the embedded log in DIR/data.
+inline void FillEmbeddedLog(const ::smartcar::testing::TempDir& dir, int cars, int ticks,
+                            uint64_t seed, int interval_s = 1) {
+  gen::DriverSimOptions so;
+  auto day = ParseDate8("20220426");
+  ASSERT_TRUE(day.has_value());
+  so.start_day = *day;
+  so.cars = cars;
+  so.seed = seed;
+  so.interval_seconds = interval_s;
+  so.overspeed_ratio = 0.25;
+  gen::DriverSimulator sim(so);
+  std::string text;
+  for (int i = 0; i < ticks; ++i) sim.NextTick(&text);
+  ::smartcar::testing::WriteFile(dir.file("driving.log"), text);
+  const std::string data = dir.file("data");
+  auto t =
+      ::smartcar::testing::RunSmartcar("topic create SmartCar-Topic --partitions 4 --data " + data);
+  ASSERT_EQ(t.exit_code, 0) << t.out;
+  auto p = ::smartcar::testing::RunSmartcar("produce SmartCar-Topic --key-field 2 --data " + data +
+                                            " < " + dir.file("driving.log"));
+  ASSERT_EQ(p.exit_code, 0) << p.out;
+}
+
+#endif  // SMARTCAR_BINARY
 
 }  // namespace smartcar::pipeline::testing

@@ -29,6 +29,9 @@ namespace smartcar::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using ::smartcar::pipeline::testing::RunAndKillOnceReady;
+using ::smartcar::pipeline::testing::RunAndMaybeKill;
+using ::smartcar::pipeline::testing::SpawnSmartcar;
 using ::smartcar::testing::RunCommand;
 using ::smartcar::testing::RunSmartcar;
 using ::smartcar::testing::TempDir;
@@ -175,69 +178,6 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
   EXPECT_EQ(std::count(want.begin(), want.end(), '\n'), 1 + 30 * 600);
   EXPECT_TRUE(q.out == want) << "sql printed " << q.out.size() << " bytes, the table holds "
                              << want.size();
-}
-
-// Starts `smartcar ARGS` with its output discarded; returns its pid.
-// `smartcar ARGS` in the background, its output to `out` (or nowhere).
-pid_t SpawnSmartcar(const std::string& args, const std::string& out = "/dev/null") {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int devnull = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
-          nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
-// Kills `smartcar run` with SIGKILL after `delay`, if it has not ended by then.
-int RunAndMaybeKill(const std::string& args, std::chrono::milliseconds delay, bool* killed) {
-  const pid_t pid = SpawnSmartcar(args);
-  const auto deadline = std::chrono::steady_clock::now() + delay;
-  int st = 0;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &st, WNOHANG) == pid) {
-      *killed = false;
-      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &st, 0);
-  *killed = true;
-  return -1;
-}
-
-// Starts `smartcar ARGS`, waits until `ready()` (at most 5 minutes, or until it ends), then
-// SIGKILLs it `extra` later if it has not ended. *killed says whether it was; returns its exit
-// code otherwise. For kills in the middle of the work, however slow the machine (ASan).
-template <typename Ready>
-int RunAndKillOnceReady(const std::string& args, Ready ready, std::chrono::milliseconds extra,
-                        bool* killed) {
-  const pid_t pid = SpawnSmartcar(args);
-  int st = 0;
-  const auto ready_by = std::chrono::steady_clock::now() + std::chrono::minutes(5);
-  while (!ready() && std::chrono::steady_clock::now() < ready_by) {
-    if (waitpid(pid, &st, WNOHANG) == pid) {
-      *killed = false;
-      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  const auto deadline = std::chrono::steady_clock::now() + extra;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (waitpid(pid, &st, WNOHANG) == pid) {
-      *killed = false;
-      return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &st, 0);
-  *killed = true;
-  return -1;
 }
 
 // Ctrl-C on a real-time run: it stops cleanly (exit 0, without waiting for windows that are
@@ -621,15 +561,16 @@ void DeleteHotDay(const std::string& data, const std::string& day) {
   for (const auto& k : *keys) ASSERT_TRUE((*store)->Delete(k).ok()) << k;
 }
 
-// A run's data folder with two days of 10 cars, and what the run stored.
+// A data folder with two days of 10 cars (a line every 10 s, from 00:00 on the 26th to 00:10 on
+// the 27th) processed by a worker, and what it stored.
 struct TwoDays {
   std::string data, day1, day2, table;
 };
 TwoDays RunTwoDays(const TempDir& dir) {
   TwoDays t;
+  ::smartcar::pipeline::testing::FillEmbeddedLog(dir, 10, 8700, 3, 10);
   t.data = dir.file("data");
-  auto r = RunSmartcar("run --metrics-port off --data " + t.data + " --rules " + RulesDir() +
-                       " --date 20220426 --cars 10 --seconds 87000 --fast --seed 3");
+  auto r = RunSmartcar("worker --until-idle 1 --data " + t.data + " --rules " + RulesDir());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   t.day1 = HotDay(t.data, "20220426");
   t.day2 = HotDay(t.data, "20220427");
@@ -639,7 +580,7 @@ TwoDays RunTwoDays(const TempDir& dir) {
   return t;
 }
 
-// Two days of 10 cars; day 2 deleted from the hot store and replayed, once straight through and
+// Day 2 deleted from the hot store and replayed, once straight through and
 // once killed (SIGKILL) at random moments and restarted: the day comes back equal to what the
 // run stored, day 1 and the table are unchanged, the live group's position is untouched.
 TEST(ReplayTest, ADeletedDayComesBackEqualAlsoAfterKills) {
@@ -668,7 +609,7 @@ TEST(ReplayTest, ADeletedDayComesBackEqualAlsoAfterKills) {
     // Killed once the plan is written, after a random part of the work.
     const int code = RunAndKillOnceReady(
         replay, [&] { return fs::exists(data + "/replay.json"); },
-        std::chrono::milliseconds(rng() % 1500), &killed);
+        std::chrono::milliseconds(rng() % 200), &killed);
     if (!killed) {
       ASSERT_EQ(code, 0);
       break;

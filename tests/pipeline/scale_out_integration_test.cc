@@ -5,7 +5,6 @@
 // SIGKILL mid-run hands its partitions to the survivor without losing a record, that the group's
 // committed offsets end at the end of the log, and that the overspeed sets in Redis equal the
 // reference computation over the produced log.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -439,23 +438,8 @@ using ::smartcar::testing::RunSmartcar;
 // --until-idle, ends by itself once everything is stored and evaluated.
 TEST(WorkerTest, ConsumesTheEmbeddedLogAndEndsWhenIdle) {
   TempDir dir;
-  gen::DriverSimOptions so;
-  auto day = ParseDate8("20220426");
-  ASSERT_TRUE(day.has_value());
-  so.start_day = *day;
-  so.cars = 8;
-  so.seed = 5;
-  so.overspeed_ratio = 0.25;
-  gen::DriverSimulator sim(so);
-  std::string text;
-  for (int i = 0; i < 200; ++i) sim.NextTick(&text);
-  ::smartcar::testing::WriteFile(dir.file("driving.log"), text);
+  ASSERT_NO_FATAL_FAILURE(::smartcar::pipeline::testing::FillEmbeddedLog(dir, 8, 200, 5));
   const std::string data = dir.file("data");
-  auto t = RunSmartcar("topic create SmartCar-Topic --partitions 4 --data " + data);
-  ASSERT_EQ(t.exit_code, 0) << t.out;
-  auto p = RunSmartcar("produce SmartCar-Topic --key-field 2 --data " + data + " < " +
-                       dir.file("driving.log"));
-  ASSERT_EQ(p.exit_code, 0) << p.out;
   auto w = RunSmartcar("worker --data " + data + " --rules " + std::string(SMARTCAR_SOURCE_DIR) +
                        "/rules --until-idle 1");
   ASSERT_EQ(w.exit_code, 0) << w.out;
@@ -486,22 +470,8 @@ TEST(WorkerTest, ConsumesTheEmbeddedLogAndEndsWhenIdle) {
 // reference computed from the log (seeds fixed, delays printed).
 TEST(WorkerTest, KilledTwentyTimesTheResultIsExact) {
   TempDir dir;
-  gen::DriverSimOptions so;
-  auto day = ParseDate8("20220426");
-  ASSERT_TRUE(day.has_value());
-  so.start_day = *day;
-  so.cars = 30;
-  so.seed = 9;
-  so.overspeed_ratio = 0.25;
-  gen::DriverSimulator sim(so);
-  std::string text;
-  for (int i = 0; i < 1200; ++i) sim.NextTick(&text);
-  ::smartcar::testing::WriteFile(dir.file("driving.log"), text);
+  ASSERT_NO_FATAL_FAILURE(::smartcar::pipeline::testing::FillEmbeddedLog(dir, 30, 1200, 9));
   const std::string data = dir.file("data");
-  ASSERT_EQ(RunSmartcar("topic create SmartCar-Topic --partitions 4 --data " + data).exit_code, 0);
-  auto p = RunSmartcar("produce SmartCar-Topic --key-field 2 --data " + data + " < " +
-                       dir.file("driving.log"));
-  ASSERT_EQ(p.exit_code, 0) << p.out;
   const std::string worker = "worker --data " + data + " --rules " +
                              std::string(SMARTCAR_SOURCE_DIR) + "/rules --until-idle 1";
   std::mt19937 rng(20221203);
@@ -509,20 +479,13 @@ TEST(WorkerTest, KilledTwentyTimesTheResultIsExact) {
   int kills = 0;
   for (int i = 0; i < 20; ++i) {
     const int delay_ms = 100 + static_cast<int>(rng() % 900);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, STDOUT_FILENO);
-      dup2(devnull, STDERR_FILENO);
-      execl("/bin/sh", "sh", "-c", ("exec " + std::string(SMARTCAR_BINARY) + " " + worker).c_str(),
-            nullptr);
-      _exit(127);
+    bool killed = false;
+    const int code = ::smartcar::pipeline::testing::RunAndMaybeKill(
+        worker, std::chrono::milliseconds(delay_ms), &killed);
+    if (!killed) {
+      ASSERT_EQ(code, 0);
+      break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
-    int st = 0;
-    if (waitpid(pid, &st, WNOHANG) == pid) break;  // Finished before the kill.
-    kill(pid, SIGKILL);
-    waitpid(pid, &st, 0);
     ++kills;
     delays += std::to_string(delay_ms) + " ";
   }

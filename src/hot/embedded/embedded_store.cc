@@ -15,7 +15,6 @@
 #include <rocksdb/write_batch.h>
 
 #include "hot/glob.h"
-#include "storage/rocks_logger.h"
 #include "storage/rocks_repair.h"
 
 namespace smartcar::hot {
@@ -344,12 +343,9 @@ Status EmbeddedStore::Sweep() {
 
 // The options the store's database is opened (and repaired) with.
 rocksdb::Options StoreOptions() {
-  rocksdb::Options ro;
+  rocksdb::Options ro = storage::BaseRocksOptions("hot store");
   ro.create_if_missing = true;
   ro.max_open_files = 64;
-  ro.info_log = storage::NewStderrInfoLog("hot store");  // No LOG file on the data disk.
-  ro.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
-  storage::ApplyRecoveryOptions(&ro);  // Damage is an error, never a silent truncation.
   return ro;
 }
 

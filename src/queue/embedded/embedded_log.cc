@@ -12,7 +12,6 @@
 
 #include "queue/embedded/embedded_log.h"
 #include "queue/embedded/embedded_log_impl.h"
-#include "storage/rocks_logger.h"
 #include "storage/rocks_repair.h"
 
 namespace smartcar::queue::embedded {
@@ -69,15 +68,12 @@ namespace {
 
 // The options the log's database is opened (and repaired) with.
 rocksdb::Options LogOptions() {
-  rocksdb::Options o;
+  rocksdb::Options o = storage::BaseRocksOptions("queue");
   o.write_buffer_size = 64 << 20;
   o.max_write_buffer_number = 4;
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
-  o.compression = rocksdb::kNoCompression;          // Batches are large values read sequentially.
-  o.info_log = storage::NewStderrInfoLog("queue");  // No LOG file on the data disk.
-  o.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
-  storage::ApplyRecoveryOptions(&o);  // Damage is an error, never a silent truncation.
+  o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
   return o;
 }
 

@@ -20,7 +20,6 @@
 #include <numeric>
 
 #include "core/clock.h"
-#include "storage/rocks_logger.h"
 #include "storage/rocks_repair.h"
 #include "table/filter/parse_filter.h"
 #include "table/rocks/cell_encoding.h"
@@ -47,13 +46,10 @@ namespace {
 
 // The options every table's database is opened (and repaired) with; TTL filters aside.
 rocksdb::Options TableOptions(const std::string& name) {
-  rocksdb::Options o;
+  rocksdb::Options o = storage::BaseRocksOptions("table " + name);
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   o.write_buffer_size = 64 << 20;
-  o.info_log = storage::NewStderrInfoLog("table " + name);  // No LOG file on the data disk.
-  o.allow_fallocate = false;          // See storage/rocks_logger.h: space used is space written.
-  storage::ApplyRecoveryOptions(&o);  // Damage is an error, never a silent truncation.
   // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
   // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
   // key D entries away) instead of searching from the top whenever the previous position does not
