@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_integer.h"
+
 namespace smartcar::hot {
 
 namespace {
@@ -135,11 +137,12 @@ Status Field(const nlohmann::json& j, const char* name, T* out) {
                                      "' is not a finite number");
     }
   } else {
-    if (!it->is_number_integer()) {
+    const auto v = JsonInteger<int64_t>(*it);
+    if (!v) {
       return Status::InvalidArgument(std::string("detection: field '") + name +
-                                     "' is not an integer");
+                                     "' is not an integer in range");
     }
-    *out = it->template get<int64_t>();
+    *out = *v;
   }
   return Status::OK();
 }

@@ -3,7 +3,6 @@
 // running one (ReplayService).
 #include "pipeline/replay.h"
 
-
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -12,6 +11,7 @@
 
 #include "core/event_time.h"
 #include "core/file.h"
+#include "core/json_integer.h"
 #include "pipeline/backtest.h"
 #include "pipeline/event_time_index.h"
 #include "pipeline/run_metrics.h"
@@ -61,8 +61,12 @@ std::optional<Plan> ReadPlan(const std::string& path, const ReplayOptions& o) {
         !p["stop"].is_number_integer()) {
       return std::nullopt;
     }
-    plan.start[p["partition"].get<int32_t>()] = p["start"].get<int64_t>();
-    plan.stop[p["partition"].get<int32_t>()] = p["stop"].get<int64_t>();
+    const auto partition = JsonInteger<int32_t>(p["partition"]);
+    const auto start = JsonInteger<int64_t>(p["start"]);
+    const auto stop = JsonInteger<int64_t>(p["stop"]);
+    if (!partition || !start || !stop) return std::nullopt;
+    plan.start[*partition] = *start;
+    plan.stop[*partition] = *stop;
   }
   if (plan.stop.empty()) return std::nullopt;
   return plan;
@@ -231,11 +235,11 @@ Result<ReplayState> ReplayStateFromJson(std::string_view json) {
     s.done = j.at("done").get<bool>();
     s.error = j.at("error").get<std::string>();
     s.resumed = j.at("resumed").get<bool>();
-    s.planned = j.at("planned").get<uint64_t>();
-    s.consumed = j.at("consumed").get<uint64_t>();
-    s.stored = j.at("stored").get<uint64_t>();
-    s.detections = j.at("detections").get<uint64_t>();
-  } catch (const nlohmann::json::exception& e) {
+    s.planned = JsonIntegerOrThrow<uint64_t>(j.at("planned"), "planned");
+    s.consumed = JsonIntegerOrThrow<uint64_t>(j.at("consumed"), "consumed");
+    s.stored = JsonIntegerOrThrow<uint64_t>(j.at("stored"), "stored");
+    s.detections = JsonIntegerOrThrow<uint64_t>(j.at("detections"), "detections");
+  } catch (const std::exception& e) {  // json::exception or std::invalid_argument
     return Err(Status::Corruption(std::string("replay state: ") + e.what()));
   }
   return s;

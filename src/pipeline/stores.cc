@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/event_time.h"
 #include "core/file.h"
+#include "core/json_integer.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
@@ -38,8 +39,8 @@ std::string OwnerOf(const std::string& data_dir) {
   auto text = ReadFileToString(DataFolder(data_dir).Owner());
   if (!text) return "";
   const nlohmann::json j = nlohmann::json::parse(*text, nullptr, false);
-  if (!j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer()) return "";
-  const auto pid = j["pid"].get<int64_t>();
+  if (!j.is_object() || !j.contains("pid")) return "";
+  const auto pid = JsonInteger<int32_t>(j["pid"]).value_or(0);
   if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return "";
   const std::string command = j.value("command", std::string("smartcar"));
   const std::string since = j.value("since", std::string());

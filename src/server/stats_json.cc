@@ -4,6 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <type_traits>
+
+#include "core/json_integer.h"
+
 namespace smartcar::server {
 namespace {
 
@@ -25,10 +29,15 @@ json TaskToJson(const topology::TaskStats& t) {
               {"pending", t.pending}};
 }
 
-// Reads j[key] into *out; throws json::type_error / out_of_range naming the key otherwise.
+// Reads j[key] into *out; throws json::type_error / out_of_range, or std::invalid_argument for
+// an integer field holding a fraction or a number out of range, naming the key otherwise.
 template <class T>
 void Get(const json& j, const char* key, T* out) {
-  *out = j.at(key).get<T>();
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    *out = JsonIntegerOrThrow<T>(j.at(key), key);
+  } else {
+    *out = j.at(key).get<T>();
+  }
 }
 
 topology::TaskStats TaskFromJson(const json& j) {
@@ -107,7 +116,7 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
       }
     }
     return s;
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // json::exception or std::invalid_argument
     return Err(Status::Corruption(std::string("stats JSON: ") + e.what()));
   }
 }
@@ -125,7 +134,7 @@ Result<EndpointInfo> EndpointInfoFromJson(std::string_view text) {
     Get(j, "pid", &info.pid);
     if (j.contains("started_ms")) Get(j, "started_ms", &info.started_ms);
     return info;
-  } catch (const json::exception& e) {
+  } catch (const std::exception& e) {  // json::exception or std::invalid_argument
     return Err(Status::Corruption(std::string("endpoint JSON: ") + e.what()));
   }
 }

@@ -78,6 +78,22 @@ TEST(StatsJsonTest, BadJsonSaysWhere) {
   EXPECT_NE(c.error().message().find("number"), std::string::npos) << c.error().ToString();
 }
 
+// A count holding a fraction or a number no integer can hold is an error naming the field, not a
+// cast (1e300 into an int64_t is undefined behaviour; the stats JSON fuzzer found it).
+TEST(StatsJsonTest, IntegerFieldsRefuseFractionsAndHugeNumbers) {
+  const std::string good = SnapshotToJson(SampleSnapshot());
+  for (const char* bad : {"1e300", "1.5", "-1e300"}) {
+    std::string text = good;
+    const size_t at = text.find("\"emitted\":101");
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, 13, std::string("\"emitted\":") + bad);
+    auto r = SnapshotFromJson(text);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_TRUE(r.error().IsCorruption());
+    EXPECT_NE(r.error().message().find("'emitted'"), std::string::npos) << r.error().ToString();
+  }
+}
+
 TEST(StatsJsonTest, InvalidUtf8InNamesDoesNotThrow) {
   StatsSnapshot in = SampleSnapshot();
   in.topology.components[0].last_error = "bad byte \xff here";

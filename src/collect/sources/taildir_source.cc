@@ -18,6 +18,7 @@
 
 #include "collect/sources/sources.h"
 #include "core/file.h"
+#include "core/json_integer.h"
 
 namespace smartcar::collect {
 namespace {
@@ -224,9 +225,10 @@ class TaildirSource final : public Source {
       const auto j = nlohmann::json::parse(text);
       for (const auto& rec : j) {
         auto f = std::make_unique<TailedFile>();
-        f->inode = rec.at("inode").get<uint64_t>();
-        f->committed_pos = f->read_pos = rec.at("pos").get<uint64_t>();
-        f->committed_line = f->read_line = rec.value("line", uint64_t{0});
+        f->inode = JsonIntegerOrThrow<uint64_t>(rec.at("inode"), "inode");
+        f->committed_pos = f->read_pos = JsonIntegerOrThrow<uint64_t>(rec.at("pos"), "pos");
+        f->committed_line = f->read_line =
+            rec.contains("line") ? JsonIntegerOrThrow<uint64_t>(rec.at("line"), "line") : 0;
         f->path = rec.at("file").get<std::string>();
         f->present = false;
         files[f->inode] = std::move(f);
@@ -288,15 +290,15 @@ Result<FileGroup> CompileFileGroup(const std::string& pattern) {
   group.dir = full.parent_path().string();
   group.name_pattern = std::make_unique<RE2>(full.filename().string(), RE2::Quiet);
   if (!group.name_pattern->ok()) {
-    return Err(Status::InvalidArgument("'" + full.filename().string() +
-                                       "' is not a valid regular expression: " +
-                                       group.name_pattern->error()));
+    return Err(Status::InvalidArgument(
+        "'" + full.filename().string() +
+        "' is not a valid regular expression: " + group.name_pattern->error()));
   }
   return group;
 }
 
-Result<std::unique_ptr<Source>> OpenTaildir(std::vector<FileGroup> groups,
-                                            const TaildirOptions& o, const SourceEnv& env) {
+Result<std::unique_ptr<Source>> OpenTaildir(std::vector<FileGroup> groups, const TaildirOptions& o,
+                                            const SourceEnv& env) {
   std::string position = o.position_file;
   if (!position.empty() && position[0] != '/')
     position = (std::filesystem::path(env.data_dir) / position).string();
