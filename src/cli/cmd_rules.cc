@@ -134,7 +134,9 @@ int RunRun(const RunFlags& f) {
 }  // namespace
 
 void RegisterRules(CLI::App* app, int* exit_code) {
-  CLI::App* rules = app->add_subcommand("rules", "EPL rules: check a rule file, replay a log, backtest on stored history");
+  CLI::App* rules = app->add_subcommand("rules",
+                                        "EPL rules: check a rule file, replay a log, backtest on "
+                                        "stored history, deploy to every instance");
   rules->require_subcommand(1);
   rules->footer(cep::LanguageHelp());
 
@@ -160,6 +162,7 @@ void RegisterRules(CLI::App* app, int* exit_code) {
                   "Allowed lateness for event-time views, in seconds (default 0)");
   run->callback([flags, exit_code] { *exit_code = RunRun(*flags); });
   AddRulesBacktest(rules, exit_code);
+  AddRulesStore(rules, exit_code);
 }
 
 }  // namespace smartcar::cli

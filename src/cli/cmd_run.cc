@@ -34,9 +34,10 @@ struct RunFlags {
   std::string rules;
   std::string redis;
   std::string kafka;
-  std::string metrics_port;  // N, or "off".
+  std::string metrics_port;   // N, or "off".
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
+  CoordFlags coord;
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
@@ -78,6 +79,7 @@ int RunRun(const RunFlags& f) {
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules, "--rules");
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
   SetRedisAuth(f.redis_auth, &cfg);
+  SetCoord(f.coord, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
   if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
@@ -122,8 +124,8 @@ int RunRun(const RunFlags& f) {
   }
   if (!std::filesystem::is_directory(o.rules_dir)) {
     if (cfg.Has("rules.dir")) {
-      std::fprintf(stderr, "smartcar run: rules folder '%s' not found (%s)\n",
-                   o.rules_dir.c_str(), cfg.Where("rules.dir").c_str());
+      std::fprintf(stderr, "smartcar run: rules folder '%s' not found (%s)\n", o.rules_dir.c_str(),
+                   cfg.Where("rules.dir").c_str());
       return kExitUsage;
     }
     auto dir = UseBuiltinRule(o.data_dir);
@@ -176,11 +178,13 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   cmd->add_option("--seconds", f->seconds, "Simulated seconds to run (default: until Ctrl-C)");
   cmd->add_flag("--fast", f->fast, "Simulate flat out instead of in real time (needs --seconds)");
   cmd->add_option("--rules", f->rules,
-                  "Folder of *.epl rule files, reloaded when changed (default ./rules)");
+                  "Folder of *.epl rule files, reloaded when changed (default ./rules); once\n"
+                  "`smartcar rules deploy` has stored rules in the coordinator, those run instead");
   cmd->add_option("--redis", f->redis,
                   "Use Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store\n"
                   "instead of the embedded one");
   AddRedisAuthFlags(cmd, &f->redis_auth);
+  AddCoordFlags(cmd, &f->coord);
   cmd->add_option("--kafka", f->kafka,
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
   AddDiskMinFreeFlag(cmd, &f->disk_min_free);

@@ -38,6 +38,7 @@ struct WorkerFlags {
   std::string metrics_port;   // N, or "off".
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
+  CoordFlags coord;
   std::string from, to;  // replay
 };
 
@@ -52,6 +53,7 @@ bool WorkerSettings(const char* command, const WorkerFlags& f, pipeline::WorkerO
   if (!f.rules.empty()) cfg.Set("rules.dir", f.rules);
   if (!f.redis.empty()) cfg.Set("hot.redis", f.redis);
   SetRedisAuth(f.redis_auth, &cfg);
+  SetCoord(f.coord, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
   if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
@@ -65,7 +67,8 @@ bool WorkerSettings(const char* command, const WorkerFlags& f, pipeline::WorkerO
     }
     o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  if (!std::filesystem::is_directory(o.rules_dir)) {
+  // With ZooKeeper the rules may all be in its store (the first poll fails if none is anywhere).
+  if (!std::filesystem::is_directory(o.rules_dir) && o.zookeeper.empty()) {
     std::fprintf(stderr, "%s: rules folder '%s' not found (--rules DIR)\n", command,
                  o.rules_dir.c_str());
     return false;
@@ -218,7 +221,8 @@ void AddWorkerFlags(CLI::App* cmd, WorkerFlags* f) {
   cmd->add_option("--data", f->data,
                   "This worker's data folder: its DriverCarInfo table (default ./smartcar-data)");
   cmd->add_option("--rules", f->rules,
-                  "Folder of *.epl rule files, reloaded when changed (default ./rules)");
+                  "Folder of *.epl rule files, reloaded when changed (default ./rules); once\n"
+                  "`smartcar rules deploy` has stored rules in the coordinator, those run instead");
   cmd->add_option("--kafka", f->kafka, "Kafka brokers HOST:PORT,... holding SmartCar-Topic");
   cmd->add_option("--kafka-property", f->kafka_properties,
                   "librdkafka property name=value (repeatable), e.g. session.timeout.ms=6000");
@@ -226,6 +230,7 @@ void AddWorkerFlags(CLI::App* cmd, WorkerFlags* f) {
                   "Redis HOST:PORT (or redis://[USER:PASSWORD@]HOST:PORT) as the hot store shared "
                   "by all workers");
   AddRedisAuthFlags(cmd, &f->redis_auth);
+  AddCoordFlags(cmd, &f->coord);
   AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "off");
 }

@@ -47,6 +47,9 @@ void RegisterTable(CLI::App* app, int* exit_code);
 void RegisterRules(CLI::App* app, int* exit_code);
 // `rules backtest` (cmd_rules_backtest.cc), added to the `rules` command.
 void AddRulesBacktest(CLI::App* rules, int* exit_code);
+// `rules deploy|list|show|history|diff|rollback|delete`: the shared rule store
+// (cmd_rules_store.cc), added to the `rules` command.
+void AddRulesStore(CLI::App* rules, int* exit_code);
 
 // `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
 void RegisterRun(CLI::App* app, int* exit_code);

@@ -2,7 +2,6 @@
 // warnings for unknown keys, the Redis credential flags, and the password-file reader.
 #include "cli/topology_settings.h"
 
-
 #include "core/file.h"
 
 namespace smartcar::cli {
@@ -21,6 +20,8 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "hot.password_file",
                                    "hot.prefix",
                                    "hot.ttl",
+                                   "coord.zookeeper",
+                                   "coord.zookeeper_auth",
                                    "topology.cep_parallelism",
                                    "topology.table_parallelism",
                                    "metrics.port",
@@ -46,6 +47,21 @@ void SetRedisAuth(const RedisAuthFlags& f, Config* cfg) {
   if (!f.password_file.empty()) {
     cfg->Set("hot.password_file", f.password_file, "--redis-password-file");
   }
+}
+
+void AddCoordFlags(CLI::App* cmd, CoordFlags* f) {
+  cmd->add_option("--zookeeper", f->zookeeper,
+                  "Share rules and membership through ZooKeeper: host:port[,host:port...][/chroot] "
+                  "(chroot default /smartcar); default: embedded, in DATA/coord");
+  cmd->add_option("--zookeeper-auth", f->auth,
+                  "ZooKeeper digest credentials user:password (nodes created writable by that "
+                  "identity only); or set SMARTCAR_ZOOKEEPER_AUTH")
+      ->envname("SMARTCAR_ZOOKEEPER_AUTH");
+}
+
+void SetCoord(const CoordFlags& f, Config* cfg) {
+  if (!f.zookeeper.empty()) cfg->Set("coord.zookeeper", f.zookeeper, "--zookeeper");
+  if (!f.auth.empty()) cfg->Set("coord.zookeeper_auth", f.auth, "--zookeeper-auth");
 }
 
 Result<std::string> ReadPasswordFile(const std::string& path) {
@@ -126,6 +142,8 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::Pip
     o->redis_password = *pw;
   }
   o->hot_prefix = cfg.GetString("hot.prefix", "");
+  o->zookeeper = cfg.GetString("coord.zookeeper", "");
+  o->zookeeper_auth = cfg.GetString("coord.zookeeper_auth", "");
   o->kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
                          ? ""
                          : cfg.GetString("queue.kafka.brokers", "");

@@ -26,6 +26,16 @@ void AddRedisAuthFlags(CLI::App* cmd, RedisAuthFlags* f);
 // Copies the flags given into `cfg` (flags win over the file).
 void SetRedisAuth(const RedisAuthFlags& f, Config* cfg);
 
+// Coordination for `run`, `worker` and `rules deploy|list|...`: --zookeeper and
+// --zookeeper-auth (or SMARTCAR_ZOOKEEPER_AUTH), then smartcar.yaml's coord.zookeeper /
+// coord.zookeeper_auth. Empty: the embedded engine in DATA/coord.
+struct CoordFlags {
+  std::string zookeeper;
+  std::string auth;
+};
+void AddCoordFlags(CLI::App* cmd, CoordFlags* f);
+void SetCoord(const CoordFlags& f, Config* cfg);
+
 // The keys ApplyTopologySettings reads, followed by `more` (a command's own keys): what
 // LoadSettings accepts without a warning.
 std::vector<std::string> TopologySettingKeys(std::vector<std::string> more = {});

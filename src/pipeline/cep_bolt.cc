@@ -1,7 +1,8 @@
-// CepBolt: runs the EPL rules of `rules_dir` over the driving events of its cars (fields
-// grouping by car number, so each car's windows live on one task). Each rule file is one
-// deployment, recompiled and hot-swapped when the file changes (a rule that fails to compile is
-// reported and the old one keeps running). Each output row becomes a detection tuple for the
+// CepBolt: runs the EPL rules of `rules_dir`, or of the coordinator's rule store when it holds
+// any (pipeline/rule_source.h), over the driving events of its cars (fields grouping by car
+// number, so each car's windows live on one task). Each rule is one deployment, recompiled and
+// hot-swapped when its file or stored version changes (a rule that fails to compile is reported
+// and the old one keeps running). Each output row becomes a detection tuple for the
 // hot store, anchored to the input whose event closed its window.
 //
 // Lanes: one engine per log partition this task receives cars of. A partition is read in order
@@ -42,6 +43,7 @@
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
 #include "pipeline/rule_lane.h"
+#include "pipeline/rule_source.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -178,8 +180,7 @@ class CepBolt final : public topology::Bolt {
       // A replayed input of a window that closed before the restart is not late.
       const cep::Value* date = ev.Column("date");
       const bool replayed = current_ != nullptr && date != nullptr && !date->is_null() &&
-                            cep::IsNumeric(date->type) &&
-                            date->i <= current_->restored();
+                            cep::IsNumeric(date->type) && date->i <= current_->restored();
       if (o_.counters) (replayed ? o_.counters->replayed_closed : o_.counters->late)++;
       return;
     }
@@ -202,7 +203,8 @@ class CepBolt final : public topology::Bolt {
     pending_.clear();
   }
 
-  // Deploys new or changed rule files, undeploys removed ones (cep::RuleFolder). On the first
+  // Deploys new or changed rules, undeploys removed ones (RuleSource: the folder or the
+  // coordinator's rule store). On the first
   // load an error fails Prepare; later a bad file is reported and the running version stays.
   Status ReloadRules(bool first) {
     auto changes = rules_.Poll();
@@ -231,7 +233,8 @@ class CepBolt final : public topology::Bolt {
   Status CheckReplace(const std::string& name, const cep::CompiledRule& rule) {
     if (lanes_.empty()) {
       auto scratch = NewLane();
-      for (const auto& [n, r] : deployed_) SMARTCAR_RETURN_IF_ERROR(scratch->engine().Replace(n, r));
+      for (const auto& [n, r] : deployed_)
+        SMARTCAR_RETURN_IF_ERROR(scratch->engine().Replace(n, r));
       return scratch->engine().Replace(name, rule);
     }
     for (auto& [partition, lane] : lanes_)
@@ -250,7 +253,7 @@ class CepBolt final : public topology::Bolt {
   std::vector<topology::Tuple> batch_inputs_;  // Executed, not yet acked.
   std::map<int32_t, std::vector<CepProgress::Entry>> batch_;
   std::vector<hot::Detection> pending_;
-  cep::RuleFolder rules_{o_.rules_dir};
+  RuleSource rules_{o_.rules_dir, o_.coordinator};
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
   int parse_tasks_ = 0;
   int eos_seen_ = 0;

@@ -43,8 +43,8 @@ class DataFolder {
   std::string Owner() const { return Join("owner.json"); }      // Who holds the stores.
   static constexpr const char* kMetricsFile = "metrics.json";
   static constexpr const char* kStatsFile = "topology-stats.json";
-  std::string Metrics() const { return Join(kMetricsFile); }  // A live run's endpoint.
-  std::string Stats() const { return Join(kStatsFile); }      // The last stats snapshot.
+  std::string Metrics() const { return Join(kMetricsFile); }      // A live run's endpoint.
+  std::string Stats() const { return Join(kStatsFile); }          // The last stats snapshot.
   std::string ReplayPlan() const { return Join("replay.json"); }  // An unfinished replay.
   // A topic's event-time index (pipeline/event_time_index.h); `source` names the log ("" for
   // the embedded one, e.g. "kafka-1a2b3c4d" for a cluster).
@@ -65,11 +65,15 @@ struct PipelineSettings {
   // Engines: empty = embedded (the log in DATA/queue, the hot store in DATA/hot).
   std::string kafka_brokers;
   std::map<std::string, std::string> kafka_properties;  // librdkafka settings.
-  int partitions = 4;  // Of SmartCar-Topic, when it does not exist yet and can be created.
-  std::string redis;   // HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT
+  int partitions = 4;          // Of SmartCar-Topic, when it does not exist yet and can be created.
+  std::string redis;           // HOST:PORT or redis://[USER:PASSWORD@]HOST:PORT
   std::string redis_user;      // AUTH user (Redis 6 ACL); wins over the URL's.
   std::string redis_password;  // AUTH password; wins over the URL's. Never printed.
   std::string hot_prefix;
+  // Coordination (coord/coordinator.h): empty = embedded (DATA/coord); else a ZooKeeper
+  // connect string "host:port[,...][/chroot]" and optional digest credentials "user:password".
+  std::string zookeeper;
+  std::string zookeeper_auth;  // Never printed.
   int64_t hot_ttl_ms = 7LL * 24 * 3600 * 1000;
   int cep_parallelism = 2;
   int table_parallelism = 1;

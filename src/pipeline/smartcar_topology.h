@@ -20,8 +20,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -35,6 +35,9 @@ class Log;
 namespace smartcar::table {
 class TableStore;
 }
+namespace smartcar::coord {
+class Coordinator;
+}  // namespace smartcar::coord
 namespace smartcar::hot {
 class HotStore;
 }
@@ -46,13 +49,13 @@ inline constexpr const char* kDriverGroup = "smartcar-group1";
 
 // Counters the topology's components update, for the live status line and tests.
 struct PipelineCounters {
-  std::atomic<uint64_t> consumed{0};      // Records the spout read from the log (first reads).
-  std::atomic<uint64_t> parsed{0};        // Driving events parsed.
-  std::atomic<uint64_t> rejected{0};      // Lines sent to the dead-letter file.
-  std::atomic<uint64_t> stored{0};        // Rows written to DriverCarInfo (replays included).
-  std::atomic<uint64_t> detections{0};    // Detections written to the hot store.
-  std::atomic<uint64_t> late{0};          // Events the rules saw too late.
-  std::atomic<uint64_t> duplicates{0};    // Redelivered events (same car and event time) skipped.
+  std::atomic<uint64_t> consumed{0};    // Records the spout read from the log (first reads).
+  std::atomic<uint64_t> parsed{0};      // Driving events parsed.
+  std::atomic<uint64_t> rejected{0};    // Lines sent to the dead-letter file.
+  std::atomic<uint64_t> stored{0};      // Rows written to DriverCarInfo (replays included).
+  std::atomic<uint64_t> detections{0};  // Detections written to the hot store.
+  std::atomic<uint64_t> late{0};        // Events the rules saw too late.
+  std::atomic<uint64_t> duplicates{0};  // Redelivered events (same car and event time) skipped.
   // Replayed events of windows that had closed before a restart (already processed; not late).
   std::atomic<uint64_t> replayed_closed{0};
   std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
@@ -108,7 +111,9 @@ struct PipelineOptions {
   std::string topic = kDriverTopic;
   std::string group = kDriverGroup;
   std::string rules_dir = "rules";  // *.epl files, reloaded when they change.
-  std::string dead_letter_path;     // Where ParseBolt writes rejects.
+  // When set, the rules of its rule store once it holds any (pipeline/rule_source.h). Not owned.
+  coord::Coordinator* coordinator = nullptr;
+  std::string dead_letter_path;  // Where ParseBolt writes rejects.
   int parse_parallelism = 1;
   int table_parallelism = 1;
   int cep_parallelism = 1;

@@ -113,6 +113,13 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   auto hot_store = hot::OpenHotStore(ho);
   if (!hot_store) return Err(hot_store.error().WithPrefix("hot store: "));
   out.hot = std::move(*hot_store);
+  coord::CoordOptions co;
+  co.data_dir = s.data_dir;
+  co.zookeeper = s.zookeeper;
+  co.zookeeper_auth = s.zookeeper_auth;
+  auto coordinator = coord::OpenCoordinator(co);
+  if (!coordinator) return Err(coordinator.error().WithPrefix("coordination: "));
+  out.coordinator = std::move(*coordinator);
   return out;
 }
 
@@ -122,6 +129,7 @@ PipelineOptions PipelineOptionsFor(const Stores& stores, const PipelineSettings&
   po.tables = stores.tables.get();
   po.hot = stores.hot.get();
   po.rules_dir = s.rules_dir;
+  po.coordinator = stores.coordinator.get();
   po.dead_letter_path = s.data().TopologyDeadLetters();
   po.cep_parallelism = s.cep_parallelism;
   po.table_parallelism = s.table_parallelism;

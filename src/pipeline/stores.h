@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "coord/coordinator.h"
 #include "core/status.h"
 #include "hot/hot_store.h"
 #include "pipeline/settings.h"
@@ -20,6 +21,7 @@ struct Stores {
   std::unique_ptr<queue::Log> log;
   std::unique_ptr<table::TableStore> tables;
   std::unique_ptr<hot::HotStore> hot;
+  std::unique_ptr<coord::Coordinator> coordinator;  // Rules (and members) shared by instances.
 };
 
 // DATA/owner.json while a `smartcar run` or `smartcar worker` holds the data folder's stores:

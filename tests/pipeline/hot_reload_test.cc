@@ -5,8 +5,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <thread>
 
+#include "coord/coordinator.h"
+#include "coord/rule_store.h"
 #include "core/line_codec.h"
 #include "gen/driver_simulator.h"
 #include "hot/detection.h"
@@ -39,12 +42,11 @@ bool WaitFor(Pred pred) {
   return false;
 }
 
-TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
-  ::smartcar::testing::TempDir dir;
-  fs::create_directories(dir.file("rules"));
-  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"),
-                                 Rule(1000));  // Nobody is that fast.
-
+// Runs five minutes of 20 cars under a rule nobody can match, calls `change_rule` (which must
+// bring the threshold to 80), waits until every CEP task swapped it in, runs five more minutes,
+// and checks that exactly the wild cars were detected, all in the second phase.
+void RunTwoPhases(const ::smartcar::testing::TempDir& dir, coord::Coordinator* coordinator,
+                  const std::function<void()>& change_rule) {
   queue::QueueOptions qo;
   qo.data_dir = dir.file("queue");
   auto log = queue::OpenLog(qo);
@@ -69,6 +71,7 @@ TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
   po.tables = tables->get();
   po.hot = hot_store->get();
   po.rules_dir = dir.file("rules");
+  po.coordinator = coordinator;
   po.input_complete = &input_complete;
   po.counters = &counters;
   po.cep_parallelism = 2;
@@ -107,9 +110,7 @@ TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
   produce(300);
   ASSERT_TRUE(WaitFor([&] { return counters.parsed.load() >= 20u * 300; }));
   const uint64_t loads_before = counters.rule_reloads.load();
-  // The change a user makes: 1000 → 80, nothing else.
-  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // A distinct modification time.
-  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(80));
+  change_rule();
   ASSERT_TRUE(WaitFor(
       [&] { return counters.rule_reloads.load() > loads_before + 1; }))  // One per CEP task.
       << counters.rule_reloads.load();
@@ -137,6 +138,37 @@ TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
     EXPECT_GT(d->event_count, 0) << car;
   }
   EXPECT_EQ(counters.stored.load(), 20u * 600);
+}
+
+TEST(HotReloadTest, ChangingTheThresholdChangesLaterDetectionsWithoutRestart) {
+  ::smartcar::testing::TempDir dir;
+  fs::create_directories(dir.file("rules"));
+  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"),
+                                 Rule(1000));  // Nobody is that fast.
+  RunTwoPhases(dir, nullptr, [&] {
+    // The change a user makes: 1000 → 80, nothing else.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // A distinct modification time.
+    ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(80));
+  });
+}
+
+// The same change through the coordinator's rule store (`smartcar rules deploy`): the run starts
+// on its folder (the store is empty), the first deploy moves it to the store, and the folder's
+// later edits no longer count.
+TEST(HotReloadTest, ADeployToTheRuleStoreChangesLaterDetectionsWithoutRestart) {
+  ::smartcar::testing::TempDir dir;
+  fs::create_directories(dir.file("rules"));
+  ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(1000));
+  coord::CoordOptions co;
+  co.data_dir = dir.str();
+  auto coordinator = coord::OpenCoordinator(co);
+  ASSERT_TRUE(coordinator.has_value()) << coordinator.error().ToString();
+  RunTwoPhases(dir, coordinator->get(), [&] {
+    coord::RuleStore store(coordinator->get());
+    auto v = store.Deploy("overspeed", Rule(80), "test", "threshold 80");
+    ASSERT_TRUE(v.has_value()) << v.error().ToString();
+    ::smartcar::testing::WriteFile(dir.file("rules/overspeed.epl"), Rule(1));  // Ignored now.
+  });
 }
 
 }  // namespace

@@ -1,0 +1,391 @@
+// The embedded engine. Node "/a/b" is the folder DATA/coord/a/b; its data and version are in
+// DATA/coord/a/b/.node: "smartcar-coord 1 <version> <mtime_ms> <owner>\n<data>", written by
+// rename so readers never see half a file. <owner> is "-" for a persistent node and
+// "<pid>:<process start time>" for an ephemeral one, which counts as absent (and is removed by
+// the next writer) once that process is gone: the embedded "session" is the process. Writers
+// serialise on flock(DATA/coord/.lock); readers take no lock. Watches are polled every 100 ms
+// (a fingerprint of the node file and of the children's), which is what one machine needs.
+#include "coord/embedded/embedded_coordinator.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/file.h"
+
+namespace smartcar::coord {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kMagic[] = "smartcar-coord 1 ";
+constexpr int kPollMs = 100;
+
+// The start time of process `pid` (field 22 of /proc/<pid>/stat), or "" when it does not exist.
+std::string ProcessStart(pid_t pid) {
+  auto stat = ReadFileToString("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat) return "";
+  const size_t paren = stat->rfind(')');
+  if (paren == std::string::npos) return "";
+  std::istringstream in(stat->substr(paren + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && (in >> field); ++i) {
+  }
+  return field;
+}
+
+bool OwnerAlive(const std::string& owner) {
+  if (owner == "-") return true;
+  const size_t colon = owner.find(':');
+  if (colon == std::string::npos) return false;
+  const pid_t pid = static_cast<pid_t>(std::atol(owner.substr(0, colon).c_str()));
+  if (pid <= 0) return false;
+  return ProcessStart(pid) == owner.substr(colon + 1);
+}
+
+struct NodeFile {
+  Node node;
+  std::string owner = "-";
+};
+
+std::string Encode(const NodeFile& f) {
+  return std::string(kMagic) + std::to_string(f.node.version) + " " +
+         std::to_string(f.node.mtime_ms) + " " + f.owner + "\n" + f.node.data;
+}
+
+Result<NodeFile> Decode(const std::string& text, const std::string& file) {
+  const size_t nl = text.find('\n');
+  if (text.compare(0, sizeof(kMagic) - 1, kMagic) != 0 || nl == std::string::npos) {
+    return Err(Status::Corruption("'" + file + "' is not a coordination node file"));
+  }
+  std::istringstream in(text.substr(sizeof(kMagic) - 1, nl - (sizeof(kMagic) - 1)));
+  NodeFile f;
+  if (!(in >> f.node.version >> f.node.mtime_ms >> f.owner) || f.node.version < 0) {
+    return Err(Status::Corruption("'" + file + "' has a bad header"));
+  }
+  f.node.data = text.substr(nl + 1);
+  f.node.ephemeral = f.owner != "-";
+  return f;
+}
+
+class EmbeddedCoordinator;
+
+class EmbeddedWatch final : public Watch {
+ public:
+  EmbeddedWatch(EmbeddedCoordinator* c, uint64_t id) : c_(c), id_(id) {}
+  ~EmbeddedWatch() override;
+
+ private:
+  EmbeddedCoordinator* c_;
+  uint64_t id_;
+};
+
+class EmbeddedCoordinator final : public Coordinator {
+ public:
+  explicit EmbeddedCoordinator(std::string root) : root_(std::move(root)) {
+    self_ = std::to_string(::getpid()) + ":" + ProcessStart(::getpid());
+  }
+
+  ~EmbeddedCoordinator() override {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    if (poller_.joinable()) poller_.join();
+    // A clean close ends the "session": this handle's ephemeral nodes go.
+    for (const std::string& path : ephemerals_) {
+      auto f = ReadNode(path);
+      if (f && f->owner == self_) (void)Delete(path);
+    }
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+  }
+
+  Status Init() {
+    std::error_code ec;
+    fs::create_directories(root_, ec);
+    if (ec) return Status::IOError("cannot create '" + root_ + "': " + ec.message());
+    lock_fd_ = ::open((root_ + "/.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) {
+      return Status::IOError("cannot open '" + root_ + "/.lock': " + std::strerror(errno));
+    }
+    return Status::OK();
+  }
+
+  std::string Describe() const override { return "embedded (" + root_ + ")"; }
+
+  Result<Node> Get(const std::string& path) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    if (path == "/") return Node{};
+    auto f = ReadNode(path);
+    if (!f) return Err(f.error());
+    return f->node;
+  }
+
+  Result<std::vector<std::string>> Children(const std::string& path) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    if (path != "/") {
+      auto f = ReadNode(path);
+      if (!f) return Err(f.error());
+    }
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(Dir(path), ec)) {
+      const std::string name = e.path().filename().string();
+      if (name.empty() || name[0] == '.' || !e.is_directory()) continue;
+      if (ReadNode(JoinPath(path, name))) out.push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  Status Create(const std::string& path, const std::string& data, CreateMode mode) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    if (path == "/") return Status::Aborted("node '/' already exists");
+    Locked l(lock_fd_);
+    SMARTCAR_RETURN_IF_ERROR(EnsureParents(ParentOf(path)));
+    auto old = ReadNode(path);
+    if (old) return Status::Aborted("node '" + path + "' already exists");
+    if (!old.error().IsNotFound()) return old.error();
+    RemoveDead(path);
+    NodeFile f;
+    f.node.data = data;
+    f.node.mtime_ms = NowMs();
+    f.owner = mode == CreateMode::kEphemeral ? self_ : "-";
+    SMARTCAR_RETURN_IF_ERROR(WriteNode(path, f));
+    if (mode == CreateMode::kEphemeral) {
+      std::lock_guard<std::mutex> g(mu_);
+      ephemerals_.insert(path);
+    }
+    return Status::OK();
+  }
+
+  Result<int32_t> Set(const std::string& path, const std::string& data,
+                      int32_t expected_version) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    if (path == "/") return Err(Status::InvalidArgument("the root node holds no data"));
+    Locked l(lock_fd_);
+    auto f = ReadNode(path);
+    if (!f) return Err(f.error());
+    if (expected_version >= 0 && f->node.version != expected_version) {
+      return Err(Status::Aborted("node '" + path + "' is at version " +
+                                 std::to_string(f->node.version) + ", not " +
+                                 std::to_string(expected_version)));
+    }
+    f->node.data = data;
+    f->node.version++;
+    f->node.mtime_ms = NowMs();
+    SMARTCAR_RETURN_IF_ERROR(WriteNode(path, *f));
+    return f->node.version;
+  }
+
+  Status Delete(const std::string& path) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    if (path == "/") return Status::InvalidArgument("the root node cannot be deleted");
+    Locked l(lock_fd_);
+    auto f = ReadNode(path);
+    if (!f) return f.error();
+    // Rename first, so readers never see a half-deleted subtree.
+    const std::string gone =
+        root_ + "/.deleted." + std::to_string(::getpid()) + "." + std::to_string(++deleted_);
+    std::error_code ec;
+    fs::rename(Dir(path), gone, ec);
+    if (ec) return Status::IOError("cannot delete '" + Dir(path) + "': " + ec.message());
+    fs::remove_all(gone, ec);
+    return Status::OK();
+  }
+
+  Result<std::unique_ptr<Watch>> WatchNode(const std::string& path,
+                                           std::function<void()> on_change) override {
+    SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
+    std::lock_guard<std::mutex> l(mu_);
+    const uint64_t id = ++next_watch_;
+    watches_[id] = WatchState{path, std::move(on_change), Fingerprint(path)};
+    if (!poller_.joinable()) poller_ = std::thread([this] { Poll(); });
+    return std::unique_ptr<Watch>(new EmbeddedWatch(this, id));
+  }
+
+  SessionState session_state() const override { return SessionState::kConnected; }
+  void OnSessionState(std::function<void(SessionState)>) override {}
+
+  void RemoveWatch(uint64_t id) {
+    std::unique_lock<std::mutex> l(mu_);
+    // Wait out a call in progress so the callback never runs after its Watch is gone.
+    cv_.wait(l, [&] { return calling_ != id; });
+    watches_.erase(id);
+  }
+
+ private:
+  struct WatchState {
+    std::string path;
+    std::function<void()> fn;
+    std::string seen;
+  };
+
+  // flock() on DATA/coord/.lock for the scope.
+  class Locked {
+   public:
+    explicit Locked(int fd) : fd_(fd) {
+      while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+      }
+    }
+    ~Locked() { ::flock(fd_, LOCK_UN); }
+
+   private:
+    int fd_;
+  };
+
+  static int64_t NowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  std::string Dir(const std::string& path) const { return path == "/" ? root_ : root_ + path; }
+  std::string File(const std::string& path) const { return Dir(path) + "/.node"; }
+
+  // The node file of `path`; NotFound when missing or ephemeral with a dead owner.
+  Result<NodeFile> ReadNode(const std::string& path) const {
+    auto text = ReadFileToString(File(path), "coordination node");
+    if (!text) {
+      if (text.error().IsNotFound()) return Err(Status::NotFound("no node '" + path + "'"));
+      return Err(text.error());
+    }
+    auto f = Decode(*text, File(path));
+    if (!f) return Err(f.error());
+    if (!OwnerAlive(f->owner)) return Err(Status::NotFound("no node '" + path + "'"));
+    return f;
+  }
+
+  Status WriteNode(const std::string& path, const NodeFile& f) {
+    std::error_code ec;
+    fs::create_directories(Dir(path), ec);
+    if (ec) return Status::IOError("cannot create '" + Dir(path) + "': " + ec.message());
+    return WriteFileAtomically(File(path), Encode(f));
+  }
+
+  // A dead ephemeral node's folder (held under the lock).
+  void RemoveDead(const std::string& path) {
+    std::error_code ec;
+    if (fs::exists(Dir(path), ec)) fs::remove_all(Dir(path), ec);
+  }
+
+  Status EnsureParents(const std::string& path) {
+    if (path == "/") return Status::OK();
+    SMARTCAR_RETURN_IF_ERROR(EnsureParents(ParentOf(path)));
+    auto f = ReadNode(path);
+    if (f) {
+      if (f->node.ephemeral) {
+        return Status::InvalidArgument("node '" + path + "' is ephemeral and cannot have children");
+      }
+      return Status::OK();
+    }
+    if (!f.error().IsNotFound()) return f.error();
+    RemoveDead(path);
+    NodeFile parent;
+    parent.node.mtime_ms = NowMs();
+    return WriteNode(path, parent);
+  }
+
+  // What a watch compares: the node file's identity and the live children's.
+  std::string Fingerprint(const std::string& path) const {
+    std::string fp;
+    struct stat st;
+    const auto add = [&](const std::string& p) {
+      if (::stat(File(p).c_str(), &st) == 0) {
+        auto f = ReadNode(p);
+        fp += std::to_string(st.st_ino) + "." + std::to_string(st.st_mtim.tv_nsec) + "." +
+              std::to_string(st.st_size) + (f ? "+" : "-") + ";";
+      } else {
+        fp += "none;";
+      }
+    };
+    add(path);
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(Dir(path), ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.empty() && name[0] != '.') names.push_back(name);
+    }
+    std::sort(names.begin(), names.end());
+    for (const std::string& n : names) {
+      fp += n + ":";
+      if (::stat(File(JoinPath(path, n)).c_str(), &st) == 0) {
+        fp += std::to_string(st.st_ino) + (OwnerAliveOf(JoinPath(path, n)) ? "+" : "-");
+      }
+      fp += ";";
+    }
+    return fp;
+  }
+
+  bool OwnerAliveOf(const std::string& path) const { return ReadNode(path).has_value(); }
+
+  void Poll() {
+    std::unique_lock<std::mutex> l(mu_);
+    while (!stop_) {
+      cv_.wait_for(l, std::chrono::milliseconds(kPollMs), [&] { return stop_; });
+      if (stop_) break;
+      std::vector<uint64_t> ids;
+      for (const auto& [id, w] : watches_) ids.push_back(id);
+      for (const uint64_t id : ids) {
+        auto it = watches_.find(id);
+        if (it == watches_.end()) continue;
+        const std::string path = it->second.path;
+        l.unlock();
+        const std::string fp = Fingerprint(path);
+        l.lock();
+        it = watches_.find(id);
+        if (it == watches_.end() || it->second.seen == fp) continue;
+        it->second.seen = fp;
+        std::function<void()> fn = it->second.fn;
+        calling_ = id;
+        l.unlock();
+        fn();
+        l.lock();
+        calling_ = 0;
+        cv_.notify_all();
+      }
+    }
+  }
+
+  const std::string root_;
+  std::string self_;  // This process's owner tag for ephemeral nodes.
+  int lock_fd_ = -1;
+  uint64_t deleted_ = 0;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t next_watch_ = 0;
+  uint64_t calling_ = 0;
+  std::map<uint64_t, WatchState> watches_;
+  std::set<std::string> ephemerals_;
+  std::thread poller_;
+};
+
+EmbeddedWatch::~EmbeddedWatch() { c_->RemoveWatch(id_); }
+
+}  // namespace
+
+Result<std::unique_ptr<Coordinator>> OpenEmbeddedCoordinator(const CoordOptions& options) {
+  auto c = std::make_unique<EmbeddedCoordinator>(options.data_dir + "/coord");
+  SMARTCAR_RETURN_IF_ERROR(c->Init());
+  return std::unique_ptr<Coordinator>(std::move(c));
+}
+
+}  // namespace smartcar::coord

@@ -1,0 +1,143 @@
+// `smartcar rules deploy|list|show|history|diff|rollback|delete` as an operator runs them, on the
+// data folder's embedded coordinator; then `smartcar run` picking the stored rule over its folder.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "test_util.h"
+
+namespace smartcar {
+namespace {
+
+using testing::RunSmartcar;
+
+// stdout alone (RunSmartcar merges stderr into it).
+std::string Stdout(const std::string& args) {
+  return testing::RunCommand("{ " + std::string(SMARTCAR_BINARY) + " " + args + " 2>/dev/null; }")
+      .out;
+}
+
+const std::string kOverspeed = std::string(SMARTCAR_SOURCE_DIR) + "/rules/overspeed.epl";
+
+std::string WithThreshold(const std::string& rule, const std::string& threshold) {
+  std::string out = rule;
+  const size_t at = out.find("HAVING avg(speed) > 80");
+  if (at != std::string::npos) out.replace(at, 22, "HAVING avg(speed) > " + threshold);
+  return out;
+}
+
+TEST(CmdRulesStoreTest, DeployListShowHistoryDiffRollbackDelete) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.file("data");
+  const std::string rule = testing::ReadFile(kOverspeed);
+  ASSERT_NE(WithThreshold(rule, "90"), rule);
+  testing::WriteFile(dir.file("overspeed.epl"), rule);
+
+  auto r = RunSmartcar("rules list" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("no rules in the store"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules deploy " + dir.file("overspeed.epl") + " --author ann" + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("overspeed: deployed version 1 (crc32:"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 statement) to embedded ("), std::string::npos) << r.out;
+  r = RunSmartcar("rules deploy " + dir.file("overspeed.epl") + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("unchanged, version 1"), std::string::npos) << r.out;
+
+  testing::WriteFile(dir.file("overspeed.epl"), WithThreshold(rule, "90"));
+  r = RunSmartcar("rules deploy " + dir.file("overspeed.epl") +
+                  " --author bob --message 'fewer alerts'" + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("deployed version 2"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules list" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("overspeed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("fewer alerts"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules show overspeed --version 1" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("-- overspeed version 1, "), std::string::npos) << r.out;  // stderr
+  EXPECT_NE(r.out.find(" by ann, crc32:"), std::string::npos) << r.out;
+  EXPECT_EQ(Stdout("rules show overspeed --version 1" + data), rule);
+
+  r = RunSmartcar("rules history overspeed" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("ann"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("bob"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules diff overspeed 1 2" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("-HAVING avg(speed) > 80"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("+HAVING avg(speed) > 90"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" GROUP BY carNumber"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules rollback overspeed --to 1" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("version 3 is the text of version 1"), std::string::npos) << r.out;
+  EXPECT_EQ(Stdout("rules show overspeed" + data), rule);
+
+  r = RunSmartcar("rules delete overspeed" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  r = RunSmartcar("rules show overspeed" + data);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("no rule 'overspeed' in the store"), std::string::npos) << r.out;
+}
+
+TEST(CmdRulesStoreTest, ABrokenRuleIsNotDeployedAndErrorsSayWhy) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.file("data");
+  testing::WriteFile(dir.file("bad.epl"),
+                     "-- typo on line 2\nSELECT carNumber, avg(sped) FROM DriverCarInfo\n");
+  auto r = RunSmartcar("rules deploy " + dir.file("bad.epl") + data);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("line 2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("nothing deployed"), std::string::npos) << r.out;
+  r = RunSmartcar("rules list" + data);
+  EXPECT_NE(r.out.find("no rules in the store"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules deploy " + kOverspeed + " --name 'bad name'" + data);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("not allowed"), std::string::npos) << r.out;
+  r = RunSmartcar("rules show nothing" + data);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("no rule 'nothing'"), std::string::npos) << r.out;
+  r = RunSmartcar("rules rollback nothing --to 1" + data);
+  EXPECT_EQ(r.exit_code, 1);
+  r = RunSmartcar("rules list --zookeeper nohost" + data);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("is not host:port"), std::string::npos) << r.out;
+}
+
+// A run on a folder whose rule nobody can match, with the store holding the pilot's rule: the
+// store wins (the run says so), and the day's detections are the pilot rule's.
+TEST(CmdRulesStoreTest, RunUsesTheStoredRuleOverItsFolder) {
+  testing::TempDir dir;
+  const std::string rule = testing::ReadFile(kOverspeed);
+  std::filesystem::create_directories(dir.file("rules"));
+  testing::WriteFile(dir.file("rules/overspeed.epl"), WithThreshold(rule, "1000"));
+  const std::string data = " --data " + dir.file("data");
+  const std::string run = "run --rules " + dir.file("rules") +
+                          " --date 20220426 --cars 20 --seconds 300 --fast --seed 3 "
+                          "--metrics-port off";
+  auto r = RunSmartcar(run + " --data " + dir.file("folder-run"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = RunSmartcar("overspeed 20220426 --data " + dir.file("folder-run"));
+  EXPECT_NE(r.out.find("smartcar overspeed: 0 car(s) on 20220426"), std::string::npos) << r.out;
+
+  r = RunSmartcar("rules deploy " + kOverspeed + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  r = RunSmartcar(run + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("rules from the rule store (embedded ("), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("overspeed v1"), std::string::npos) << r.out;
+  r = RunSmartcar("overspeed 20220426" + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find(" car(s) on 20220426"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(" 0 car(s) on 20220426"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace smartcar
