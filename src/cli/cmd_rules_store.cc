@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/topology_settings.h"
 #include "coord/coordinator.h"
+#include "coord/membership.h"
 #include "coord/rule_store.h"
 #include "core/file.h"
 
@@ -149,12 +150,36 @@ int RunList(const StoreFlags& f) {
         (*c)->Describe().c_str());
     return kExitOk;
   }
-  std::printf("%-24s %7s  %-20s  %-24s  %-14s  %s\n", "NAME", "VERSION", "DEPLOYED", "AUTHOR",
-              "CHECKSUM", "MESSAGE");
+  auto members = coord::ListMembers(c->get());
+  if (!members) return Fail(members.error().ToString());
+  std::printf("%-24s %7s  %-20s  %-24s  %-14s  %-20s  %s\n", "NAME", "VERSION", "DEPLOYED",
+              "AUTHOR", "CHECKSUM", "RUNNING", "MESSAGE");
+  std::vector<std::string> mismatches;
   for (const coord::RuleVersion& r : *latest) {
-    std::printf("%-24s %7lld  %-20s  %-24s  %-14s  %s\n", r.name.c_str(),
+    const std::string want = "v" + std::to_string(r.version);
+    size_t on = 0;
+    for (const coord::MemberInfo& m : *members) {
+      auto it = m.rules.find(r.name);
+      auto err = m.rule_errors.find(r.name);
+      if (it != m.rules.end() && it->second == want && err == m.rule_errors.end()) {
+        ++on;
+      } else {
+        mismatches.push_back("  " + r.name + " " + want + " not running on " + m.id + ": " +
+                             (err != m.rule_errors.end()
+                                  ? err->second
+                                  : (it == m.rules.end() ? "not loaded" : "runs " + it->second)));
+      }
+    }
+    const std::string running = members->empty() ? "no member"
+                                                 : std::to_string(on) + " of " +
+                                                       std::to_string(members->size()) + " members";
+    std::printf("%-24s %7lld  %-20s  %-24s  %-14s  %-20s  %s\n", r.name.c_str(),
                 static_cast<long long>(r.version), Time(r.time_ms).c_str(), r.author.c_str(),
-                r.checksum.c_str(), r.message.c_str());
+                r.checksum.c_str(), running.c_str(), r.message.c_str());
+  }
+  if (!mismatches.empty()) {
+    std::printf("mismatches:\n");
+    for (const std::string& m : mismatches) std::printf("%s\n", m.c_str());
   }
   return kExitOk;
 }

@@ -50,6 +50,8 @@ void AddRulesBacktest(CLI::App* rules, int* exit_code);
 // `rules deploy|list|show|history|diff|rollback|delete`: the shared rule store
 // (cmd_rules_store.cc), added to the `rules` command.
 void AddRulesStore(CLI::App* rules, int* exit_code);
+// `smartcar cluster status`: members, leader and rule versions (cmd_cluster.cc).
+void RegisterCluster(CLI::App* app, int* exit_code);
 
 // `smartcar run`: the whole real-time pipeline in one process (cmd_run.cc).
 void RegisterRun(CLI::App* app, int* exit_code);

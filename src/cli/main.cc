@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterShell(&app, &exit_code);
   smartcar::cli::RegisterTable(&app, &exit_code);
   smartcar::cli::RegisterRules(&app, &exit_code);
+  smartcar::cli::RegisterCluster(&app, &exit_code);
   smartcar::cli::RegisterRun(&app, &exit_code);
   smartcar::cli::RegisterTopologyStats(&app, &exit_code);
   smartcar::cli::RegisterWorker(&app, &exit_code);

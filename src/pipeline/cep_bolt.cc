@@ -38,6 +38,7 @@
 
 #include "cep/engine.h"
 #include "cep/rule_folder.h"
+#include "coord/membership.h"
 #include "core/event_time.h"
 #include "hot/detection.h"
 #include "pipeline/cep_progress.h"
@@ -213,9 +214,14 @@ class CepBolt final : public topology::Bolt {
       if (c.removed) {
         for (auto& [partition, lane] : lanes_) (void)lane->engine().Undeploy(c.name);
         deployed_.erase(c.name);
+        if (o_.membership != nullptr) o_.membership->ForgetRule(RuleName(c.name));
         continue;
       }
       Status s = c.rule ? CheckReplace(c.name, *c.rule) : c.error;
+      if (o_.membership != nullptr) {
+        o_.membership->ReportRule(RuleName(c.name), rules_.TagOf(c.name),
+                                  s.ok() ? "" : rules_.TagOf(c.name) + ": " + s.message());
+      }
       if (!s.ok()) {
         if (c.rule && first) s = s.WithPrefix(c.path + ": ");
         if (first) return s;
@@ -227,6 +233,13 @@ class CepBolt final : public topology::Bolt {
       if (o_.counters) o_.counters->rule_reloads++;
     }
     return Status::OK();
+  }
+
+  // "overspeed" for the deployment "overspeed.epl".
+  static std::string RuleName(const std::string& deployment) {
+    const size_t n = deployment.size();
+    return n > 4 && deployment.compare(n - 4, 4, ".epl") == 0 ? deployment.substr(0, n - 4)
+                                                              : deployment;
   }
 
   // Replaces `name` in every lane, or checks it on a scratch engine when there is no lane yet.

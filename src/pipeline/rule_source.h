@@ -32,6 +32,11 @@ class RuleSource {
 
   // "rules folder 'rules'" or "rule store (zookeeper 127.0.0.1:2181/smartcar)".
   std::string Describe() const;
+  // What runs (or was wanted) for deployment `name`: "v3" (store) or "folder".
+  std::string TagOf(const std::string& name) const {
+    auto it = running_.find(name);
+    return it == running_.end() ? "folder" : it->second;
+  }
   // The store version of each deployment name running from the store (empty in folder mode).
   const std::map<std::string, int64_t>& store_versions() const { return store_versions_; }
 

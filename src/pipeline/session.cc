@@ -54,7 +54,15 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   s->stores_ = std::move(*stores);
   s->owner_ = std::make_unique<DataFolderOwner>(settings.data_dir, command);
   s->serve_replays_ = command != "smartcar replay";
+  if (s->stores_.coordinator != nullptr && s->serve_replays_) {
+    coord::MemberInfo self;
+    self.command = command;
+    auto m = coord::Membership::Join(s->stores_.coordinator.get(), self);
+    if (!m) return Err(m.error().WithPrefix("coordination: "));
+    s->membership_ = std::move(*m);
+  }
   PipelineOptions po = PipelineOptionsFor(s->stores_, settings);
+  po.membership = s->membership_.get();
   po.counters = &s->counters_;
   po.health = &s->health_;
   po.intake_paused = &s->intake_paused_;
@@ -81,6 +89,7 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
     return state_;
   });
   metrics_->Start(settings_.metrics_host, settings_.metrics_port, settings_.status_out);
+  if (membership_ != nullptr) membership_->SetMetricsUrl(metrics_->url());
   return Status::OK();
 }
 

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include "coord/membership.h"
 #include "core/status.h"
 #include "pipeline/replay.h"
 #include "pipeline/run_metrics.h"
@@ -80,6 +81,7 @@ class PipelineSession {
 
   PipelineSettings settings_;
   Stores stores_;
+  std::unique_ptr<coord::Membership> membership_;  // After the topology that reports to it.
   std::unique_ptr<DataFolderOwner> owner_;
   PipelineCounters counters_;
   EngineHealth health_;

@@ -37,6 +37,7 @@ class TableStore;
 }
 namespace smartcar::coord {
 class Coordinator;
+class Membership;
 }  // namespace smartcar::coord
 namespace smartcar::hot {
 class HotStore;
@@ -113,6 +114,8 @@ struct PipelineOptions {
   std::string rules_dir = "rules";  // *.epl files, reloaded when they change.
   // When set, the rules of its rule store once it holds any (pipeline/rule_source.h). Not owned.
   coord::Coordinator* coordinator = nullptr;
+  // When set, the CEP tasks publish the rule versions they run (and load errors) there.
+  coord::Membership* membership = nullptr;
   std::string dead_letter_path;  // Where ParseBolt writes rejects.
   int parse_parallelism = 1;
   int table_parallelism = 1;

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "coord/membership.h"
 #include "coord/rule_store.h"
 #include "coord/zookeeper/zk_coordinator.h"
 #include "coord/zookeeper_process.h"
@@ -279,6 +280,47 @@ TEST_P(CoordinatorTest, ConcurrentDeploysGetDistinctVersions) {
   ASSERT_EQ(versions.size(), 20u);
   std::sort(versions.begin(), versions.end());
   for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], static_cast<int64_t>(i + 1));
+}
+
+TEST_P(CoordinatorTest, MembersJoinOneLeadsAndTheLeadershipMovesWhenItLeaves) {
+  auto ca = Open();
+  auto cb = Open();
+  auto observer = Open();
+  ASSERT_TRUE(ca && cb && observer);
+  MemberInfo a;
+  a.id = "worker-a";
+  a.command = "smartcar worker";
+  auto ma = Membership::Join(ca.get(), a);
+  ASSERT_TRUE(ma.has_value()) << ma.error().ToString();
+  MemberInfo b;
+  b.id = "worker-b";
+  auto mb = Membership::Join(cb.get(), b);
+  ASSERT_TRUE(mb.has_value()) << mb.error().ToString();
+  EXPECT_TRUE((*ma)->is_leader());  // First in.
+  EXPECT_FALSE((*mb)->is_leader());
+  EXPECT_EQ(*CurrentLeader(observer.get()), "worker-a");
+
+  (*mb)->ReportRule("overspeed", "v2", "");
+  (*mb)->ReportRule("other", "v1", "v1: line 2 column 5: unknown property 'sped'");
+  auto members = ListMembers(observer.get());
+  ASSERT_TRUE(members.has_value());
+  ASSERT_EQ(members->size(), 2u);
+  EXPECT_EQ((*members)[0].id, "worker-a");
+  EXPECT_EQ((*members)[0].command, "smartcar worker");
+  EXPECT_GT((*members)[0].pid, 0);
+  EXPECT_EQ((*members)[1].rules.at("overspeed"), "v2");
+  EXPECT_NE((*members)[1].rule_errors.at("other").find("line 2"), std::string::npos);
+
+  std::atomic<bool> gained{false};
+  (*mb)->OnLeadership([&](bool leader) { gained = leader; });
+  ma->reset();  // worker-a stops.
+  ca.reset();
+  ASSERT_TRUE(WaitFor([&] { return (*mb)->is_leader(); })) << "leadership did not move";
+  EXPECT_TRUE(gained.load());
+  EXPECT_EQ(*CurrentLeader(observer.get()), "worker-b");
+  members = ListMembers(observer.get());
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].id, "worker-b");
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, CoordinatorTest,

@@ -22,6 +22,10 @@
 #include <thread>
 #include <vector>
 
+#include "coord/coordinator.h"
+#include "coord/membership.h"
+#include "coord/rule_store.h"
+#include "coord/zookeeper_process.h"
 #include "core/event_time.h"
 #include "core/line_codec.h"
 #include "core/row_key.h"
@@ -125,6 +129,7 @@ class WorkerProcess {
   }
 
   std::string log() const { return ReadFile(log_file_); }
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;
@@ -299,9 +304,9 @@ class ScaleOutIntegrationTest : public ::testing::Test {
   }
 
   // The overspeed sets in Redis equal the reference over the produced log.
-  void ExpectDetectionsEqualReference() {
+  void ExpectDetectionsEqualReference(double threshold = 80) {
     const auto reference =
-        ::smartcar::pipeline::testing::ReferenceOverspeed(dir_.file("driving.log"));
+        ::smartcar::pipeline::testing::ReferenceOverspeed(dir_.file("driving.log"), threshold);
     ASSERT_FALSE(reference.empty());
     hot::HotOptions ho;
     auto ep = hot::ParseEndpoint(redis_->address());
@@ -331,7 +336,7 @@ class ScaleOutIntegrationTest : public ::testing::Test {
         ASSERT_NE(w, windows_.end()) << **json;
         EXPECT_EQ(d->event_count, w->second.second) << **json;
         EXPECT_NEAR(d->avg_speed, w->second.first / w->second.second, 1e-6) << **json;
-        EXPECT_GT(d->avg_speed, 80) << **json;
+        EXPECT_GT(d->avg_speed, threshold) << **json;
       }
     }
   }
@@ -424,6 +429,113 @@ TEST_F(ScaleOutIntegrationTest, SurvivorTakesOverTheKilledWorkersPartitionsWitho
   ExpectUnionComplete(rows_victim, rows_survivor);
   ExpectCommittedAtEnd();
   ExpectDetectionsEqualReference();
+}
+
+// Two workers attached to one real ZooKeeper server share their rules: both start on the
+// stored rule (threshold 80), `rules deploy` of a higher one reaches both (each reports version 2
+// in its member node) before the data arrives, and the detections equal the reference at that
+// threshold, not at 80. Then
+// two more workers (no data: membership only): the leader is SIGKILLed, its member node goes
+// with its session and the other one takes the leadership.
+TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZooKeeper) {
+  ::smartcar::testing::ZooKeeperServer zk(dir_.str());
+  ASSERT_TRUE(zk.Start()) << ReadFile(dir_.file("zookeeper.log"));
+  const std::string chroot = zk.address() + "/smartcar-it";
+  coord::CoordOptions co;
+  co.zookeeper = chroot;
+  auto c = coord::OpenCoordinator(co);
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  coord::RuleStore store(c->get());
+  const std::string rule = ReadFile(std::string(SMARTCAR_SOURCE_DIR) + "/rules/overspeed.epl");
+  const size_t at = rule.find("HAVING avg(speed) > 80");
+  ASSERT_NE(at, std::string::npos);
+  // A second threshold that detects fewer cars than 80 in this log, but some.
+  const auto log_path = dir_.file("driving.log");
+  const auto at80 = ::smartcar::pipeline::testing::ReferenceOverspeed(log_path, 80);
+  int threshold = 81;
+  while (threshold < 400 &&
+         ::smartcar::pipeline::testing::ReferenceOverspeed(log_path, threshold) == at80) {
+    ++threshold;
+  }
+  ASSERT_LT(threshold, 400);
+  ASSERT_FALSE(::smartcar::pipeline::testing::ReferenceOverspeed(log_path, threshold).empty());
+  std::string rule2 = rule;
+  rule2.replace(at, 22, "HAVING avg(speed) > " + std::to_string(threshold));
+  ASSERT_TRUE(store.Deploy("overspeed", rule, "test", "").has_value());
+
+  auto running = [&](const std::string& tag, size_t members) {
+    auto m = coord::ListMembers(c->get());
+    if (!m || m->size() != members) return false;
+    for (const auto& x : *m) {
+      auto it = x.rules.find("overspeed");
+      if (it == x.rules.end() || it->second != tag) return false;
+    }
+    return true;
+  };
+  {
+    WorkerProcess a, b;
+    auto args = [&](const std::string& data) {
+      auto v = WorkerArgs(data, 20, 10000);
+      v.insert(v.end(), {"--zookeeper", chroot});
+      return v;
+    };
+    a.Start(args(dir_.file("a")), dir_.file("a.log"));
+    b.Start(args(dir_.file("b")), dir_.file("b.log"));
+    ASSERT_NO_FATAL_FAILURE(WaitForSplit(&a, &b));
+    ASSERT_TRUE(WaitFor([&] { return running("v1", 2); }, std::chrono::seconds(60)))
+        << a.log() << b.log();
+    EXPECT_EQ(coord::CurrentLeader(c->get())->empty(), false);
+
+    const auto deployed = Clock::now();
+    ASSERT_TRUE(store.Deploy("overspeed", rule2, "test", "higher threshold").has_value());
+    ASSERT_TRUE(WaitFor([&] { return running("v2", 2); }, std::chrono::seconds(60)))
+        << a.log() << b.log();
+    std::printf("both workers ran version 2 %lld ms after the deploy\n",
+                static_cast<long long>(
+                    std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - deployed)
+                        .count()));
+    ASSERT_NO_FATAL_FAILURE(Produce());
+    ASSERT_EQ(a.WaitExit(std::chrono::seconds(120)), std::optional<int>(0)) << a.log();
+    ASSERT_EQ(b.WaitExit(std::chrono::seconds(120)), std::optional<int>(0)) << b.log();
+    ExpectCommittedAtEnd();
+    ExpectDetectionsEqualReference(threshold);
+    // A worker that ends leaves at once.
+    EXPECT_TRUE(coord::ListMembers(c->get())->empty());
+  }
+
+  WorkerProcess c1, c2;
+  auto idle_args = [&](const std::string& data) {
+    auto v = WorkerArgs(data, 300, 10000);
+    v.insert(v.end(), {"--zookeeper", chroot});
+    return v;
+  };
+  c1.Start(idle_args(dir_.file("c1")), dir_.file("c1.log"));
+  ASSERT_TRUE(WaitFor([&] { return running("v2", 1); }, std::chrono::seconds(60))) << c1.log();
+  c2.Start(idle_args(dir_.file("c2")), dir_.file("c2.log"));
+  ASSERT_TRUE(WaitFor([&] { return running("v2", 2); }, std::chrono::seconds(60))) << c2.log();
+  auto members = coord::ListMembers(c->get());
+  ASSERT_TRUE(members.has_value());
+  auto leader = coord::CurrentLeader(c->get());
+  ASSERT_TRUE(leader.has_value() && !leader->empty());
+  pid_t leader_pid = 0;
+  for (const auto& m : *members) {
+    if (m.id == *leader) leader_pid = static_cast<pid_t>(m.pid);
+  }
+  ASSERT_TRUE(leader_pid == c1.pid() || leader_pid == c2.pid()) << *leader;
+  WorkerProcess& victim = leader_pid == c1.pid() ? c1 : c2;
+  WorkerProcess& other = leader_pid == c1.pid() ? c2 : c1;
+  const pid_t other_pid = other.pid();
+  victim.Kill();
+  // Within the session timeout (10 s): the victim's node goes and the other one leads.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto m = coord::ListMembers(c->get());
+        auto l = coord::CurrentLeader(c->get());
+        return m && m->size() == 1 && (*m)[0].pid == other_pid && l && *l == (*m)[0].id;
+      },
+      std::chrono::seconds(60)))
+      << other.log();
+  other.Kill();
 }
 
 }  // namespace
