@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cep/engine.h"
+#include "cep/rule_folder.h"
 #include "cli/commands.h"
 #include "cli/topology_settings.h"
 #include "coord/coordinator.h"
@@ -108,7 +109,31 @@ std::string Diff(const std::string& a_text, const std::string& b_text) {
   return out;
 }
 
+int RunDeployOne(const StoreFlags& f);
+
+// A folder: every *.epl in it, each under its file name, after all of them compiled.
 int RunDeploy(const StoreFlags& f) {
+  std::error_code ec;
+  if (!fs::is_directory(f.file, ec)) return RunDeployOne(f);
+  if (!f.name.empty()) return Fail("--name names one rule: deploy a folder without it", kExitUsage);
+  auto files = cep::ListRuleFiles(f.file);
+  if (!files) return Fail(files.error().message());
+  for (const std::string& path : *files) {
+    auto text = ReadFileToString(path, "rule file");
+    if (!text) return Fail(text.error().message());
+    if (auto rule = cep::Compile(*text); !rule) {
+      return Fail(path + ": " + rule.error().message() + " (nothing deployed)");
+    }
+  }
+  for (const std::string& path : *files) {
+    StoreFlags one = f;
+    one.file = path;
+    if (const int code = RunDeployOne(one); code != kExitOk) return code;
+  }
+  return kExitOk;
+}
+
+int RunDeployOne(const StoreFlags& f) {
   auto text = ReadFileToString(f.file, "rule file");
   if (!text) return Fail(text.error().message());
   const std::string name = f.name.empty() ? fs::path(f.file).stem().string() : f.name;
@@ -276,7 +301,10 @@ void AddRulesStore(CLI::App* rules, int* exit_code) {
   CLI::App* deploy = rules->add_subcommand(
       "deploy",
       std::string("Compile-check a rule file and store it as the rule's next version") + where);
-  deploy->add_option("file", f->file, "Rule file (.epl)")->required();
+  deploy
+      ->add_option("file", f->file,
+                   "Rule file (.epl), or a folder: every *.epl in it (all must compile)")
+      ->required();
   deploy->add_option("--name", f->name, "Rule name (default: the file name without .epl)");
   deploy->add_option("--author", f->author, "Who deploys (default: $USER@host)");
   deploy->add_option("--message", f->message, "Why (kept in the history)");

@@ -19,6 +19,7 @@
 #include "core/event_time.h"
 #include "pipeline/builtin_rule.h"
 #include "pipeline/runner.h"
+#include "pipeline/stores.h"
 
 namespace smartcar::cli {
 namespace {
@@ -122,7 +123,12 @@ int RunRun(const RunFlags& f) {
     std::fprintf(stderr, "smartcar run: --date: %s\n", d.error().message().c_str());
     return kExitUsage;
   }
-  if (!std::filesystem::is_directory(o.rules_dir)) {
+  auto stored = pipeline::StoredRuleNames(o);
+  if (!stored) {
+    std::fprintf(stderr, "smartcar run: %s\n", stored.error().ToString().c_str());
+    return kExitFailure;
+  }
+  if (!std::filesystem::is_directory(o.rules_dir) && stored->empty()) {
     if (cfg.Has("rules.dir")) {
       std::fprintf(stderr, "smartcar run: rules folder '%s' not found (%s)\n", o.rules_dir.c_str(),
                    cfg.Where("rules.dir").c_str());

@@ -67,8 +67,13 @@ bool WorkerSettings(const char* command, const WorkerFlags& f, pipeline::WorkerO
     }
     o.kafka_properties[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  // With ZooKeeper the rules may all be in its store (the first poll fails if none is anywhere).
-  if (!std::filesystem::is_directory(o.rules_dir) && o.zookeeper.empty()) {
+  // Without a rules folder the coordinator's rule store must hold rules.
+  auto stored = pipeline::StoredRuleNames(o);
+  if (!stored) {
+    std::fprintf(stderr, "%s: %s\n", command, stored.error().ToString().c_str());
+    return false;
+  }
+  if (!std::filesystem::is_directory(o.rules_dir) && stored->empty()) {
     std::fprintf(stderr, "%s: rules folder '%s' not found (--rules DIR)\n", command,
                  o.rules_dir.c_str());
     return false;

@@ -15,6 +15,7 @@
 #include "core/event_time.h"
 #include "core/file.h"
 #include "core/json_integer.h"
+#include "coord/rule_store.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
@@ -66,6 +67,16 @@ Status ExplainBusy(const Status& s, const std::string& data_dir) {
       (owner.empty() ? std::string("another process") : owner) +
       ": stop it first, or read beside it with `smartcar shell --read-only` or `smartcar sql` (" +
       m + ")");
+}
+
+Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
+  coord::CoordOptions co;
+  co.data_dir = s.data_dir;
+  co.zookeeper = s.zookeeper;
+  co.zookeeper_auth = s.zookeeper_auth;
+  auto c = coord::OpenCoordinator(co);
+  if (!c) return Err(c.error().WithPrefix("coordination: "));
+  return coord::RuleStore(c->get()).Names();
 }
 
 Result<Stores> OpenStores(const PipelineSettings& s) {

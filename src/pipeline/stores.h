@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "coord/coordinator.h"
 #include "core/status.h"
@@ -50,6 +51,10 @@ std::optional<server::EndpointInfo> LiveEndpointOf(const std::string& data_dir);
 // `s` with one line saying which process holds the folder and what to do, when `s` is a store's
 // lock error (RocksDB: "While lock file: ...: Resource temporarily unavailable"); else `s`.
 Status ExplainBusy(const Status& s, const std::string& data_dir);
+
+// The names of the rules in the rule store of `s`'s coordinator (empty when it holds none), for
+// commands that may run without a rules folder.
+Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s);
 
 // Creates DATA, opens the durable log (creating SmartCar-Topic if missing), the table store and
 // the hot store. Errors name the store that failed.

@@ -2,8 +2,13 @@
 // data folder's embedded coordinator; then `smartcar run` picking the stored rule over its folder.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 #include "test_util.h"
 
@@ -86,6 +91,27 @@ TEST(CmdRulesStoreTest, DeployListShowHistoryDiffRollbackDelete) {
   EXPECT_NE(r.out.find("no rule 'overspeed' in the store"), std::string::npos) << r.out;
 }
 
+// A folder deploys every rule in it, or none when one does not compile.
+TEST(CmdRulesStoreTest, DeployingAFolderIsAllOrNothing) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.file("data");
+  std::filesystem::create_directories(dir.file("rules"));
+  testing::WriteFile(dir.file("rules/overspeed.epl"), testing::ReadFile(kOverspeed));
+  testing::WriteFile(dir.file("rules/broken.epl"), "SELECT nothing FROM Nowhere\n");
+  auto r = RunSmartcar("rules deploy " + dir.file("rules") + data);
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("broken.epl: "), std::string::npos) << r.out;
+  EXPECT_NE(RunSmartcar("rules list" + data).out.find("no rules in the store"), std::string::npos);
+  std::filesystem::remove(dir.file("rules/broken.epl"));
+  testing::WriteFile(dir.file("rules/copy.epl"), testing::ReadFile(kOverspeed));
+  r = RunSmartcar("rules deploy " + dir.file("rules") + data);
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("copy: deployed version 1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("overspeed: deployed version 1"), std::string::npos) << r.out;
+  r = RunSmartcar("rules deploy " + dir.file("rules") + " --name x" + data);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
 TEST(CmdRulesStoreTest, ABrokenRuleIsNotDeployedAndErrorsSayWhy) {
   testing::TempDir dir;
   const std::string data = " --data " + dir.file("data");
@@ -137,6 +163,43 @@ TEST(CmdRulesStoreTest, RunUsesTheStoredRuleOverItsFolder) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find(" car(s) on 20220426"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(" 0 car(s) on 20220426"), std::string::npos) << r.out;
+}
+
+// `cluster status` beside a live run: the run is the one member, the leader, and runs the stored
+// version; once it is stopped, it is gone.
+TEST(CmdRulesStoreTest, ClusterStatusShowsALiveRunAsLeaderWithItsRuleVersion) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.file("data");
+  ASSERT_EQ(RunSmartcar("rules deploy " + kOverspeed + data).exit_code, 0);
+  auto started = testing::RunCommand(std::string(SMARTCAR_BINARY) + " run --rules " +
+                                     dir.file("none") + " --cars 5 --metrics-port off" + data +
+                                     " > " + dir.file("run.log") + " 2>&1 & echo $!");
+  const pid_t pid = static_cast<pid_t>(std::atol(started.out.c_str()));
+  ASSERT_GT(pid, 0) << started.out;
+  std::string out;
+  for (int i = 0; i < 600; ++i) {  // Up to 60 s on a loaded machine.
+    out = RunSmartcar("cluster status" + data).out;
+    const size_t first = out.find("overspeed v1");
+    if (first != std::string::npos && out.find("overspeed v1", first + 1) != std::string::npos) {
+      break;  // In the store line and in the member's row.
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(out.find("members:     1"), std::string::npos) << out;
+  EXPECT_NE(out.find("-" + std::to_string(pid) + " "), std::string::npos) << out;  // host-pid
+  EXPECT_NE(out.find(" * smartcar run"), std::string::npos) << out;                // the leader
+  EXPECT_NE(out.find("overspeed v1"), std::string::npos)
+      << out << testing::ReadFile(dir.file("run.log"));
+  EXPECT_NE(out.find("rule store:  overspeed v1"), std::string::npos) << out;
+  auto list = RunSmartcar("rules list" + data).out;
+  EXPECT_NE(list.find("1 of 1 members"), std::string::npos) << list;
+  ::kill(pid, SIGINT);
+  for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  out = RunSmartcar("cluster status" + data).out;
+  EXPECT_NE(out.find("members:     0"), std::string::npos) << out;
+  EXPECT_NE(out.find("leader:      (none)"), std::string::npos) << out;
 }
 
 }  // namespace
