@@ -1,7 +1,6 @@
 // `smartcar cluster status`: the instances attached to a coordinator (the data folder's embedded
 // one, or ZooKeeper), which one leads, and the rule versions each runs next to the store's.
 #include <cstdio>
-#include <ctime>
 #include <memory>
 #include <string>
 
@@ -10,6 +9,7 @@
 #include "coord/coordinator.h"
 #include "coord/membership.h"
 #include "coord/rule_store.h"
+#include "core/event_time.h"
 
 namespace smartcar::cli {
 namespace {
@@ -19,14 +19,7 @@ struct ClusterFlags {
   CoordFlags coord;
 };
 
-std::string Time(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Time(int64_t ms) { return FormatIsoUtc(EventTimeMs{ms}); }
 
 int RunStatus(const ClusterFlags& f) {
   coord::CoordOptions o;

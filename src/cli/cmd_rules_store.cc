@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -19,6 +18,7 @@
 #include "coord/coordinator.h"
 #include "coord/membership.h"
 #include "coord/rule_store.h"
+#include "core/event_time.h"
 #include "core/file.h"
 
 namespace smartcar::cli {
@@ -63,14 +63,7 @@ std::string Author(const std::string& flag) {
   return std::string(user != nullptr ? user : "unknown") + "@" + host;
 }
 
-std::string Time(int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Time(int64_t ms) { return FormatIsoUtc(EventTimeMs{ms}); }
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

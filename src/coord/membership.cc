@@ -73,6 +73,13 @@ Result<std::unique_ptr<Membership>> Membership::Join(Coordinator* c, MemberInfo 
   Status s = c->Create(path, MemberToJson(m->self_), CreateMode::kEphemeral);
   if (!s.ok()) return Err(s.WithPrefix("joining as " + m->id_ + ": "));
   Membership* raw = m.get();
+  m->guard_->self = raw;
+  // Writes that failed while the connection was down are published again once it is back.
+  c->OnSessionState([guard = m->guard_](SessionState s) {
+    if (s != SessionState::kConnected) return;
+    std::lock_guard<std::mutex> l(guard->mu);
+    if (guard->self != nullptr) guard->self->Publish();
+  });
   auto w = c->WatchNode(kLeader, [raw] { raw->Elect(); });
   if (!w) return Err(w.error());
   m->leader_watch_ = std::move(*w);
@@ -81,6 +88,10 @@ Result<std::unique_ptr<Membership>> Membership::Join(Coordinator* c, MemberInfo 
 }
 
 Membership::~Membership() {
+  {
+    std::lock_guard<std::mutex> l(guard_->mu);
+    guard_->self = nullptr;
+  }
   leader_watch_.reset();  // No more callbacks.
   // Leave at once rather than when the session ends.
   if (leader_.load()) {

@@ -60,7 +60,14 @@ class Membership {
   void Elect();    // Takes /leader if free; updates leader_.
   void Publish();  // Writes /members/<id>.
 
+  // What the session listener reaches; cleared by the destructor (the listener outlives us).
+  struct Guard {
+    std::mutex mu;
+    Membership* self = nullptr;
+  };
+
   Coordinator* c_;
+  std::shared_ptr<Guard> guard_ = std::make_shared<Guard>();
   std::mutex mu_;
   MemberInfo self_;
   const std::string id_;

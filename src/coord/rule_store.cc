@@ -109,6 +109,9 @@ Result<RuleVersion> RuleStore::Deploy(const std::string& name, const std::string
       if (!latest) return Err(latest.error());
       if (latest->text == text) {
         if (unchanged != nullptr) *unchanged = true;
+        // Touch anyway: a deploy that stored this version and lost its answer (a connection
+        // loss) before moving /rules is being retried, and runners must hear of it.
+        SMARTCAR_RETURN_IF_ERROR(Touch());
         return latest;
       }
       next = versions->back() + 1;

@@ -21,6 +21,7 @@
 namespace smartcar::cli {
 namespace {
 
+using ::smartcar::testing::FreePort;
 using ::smartcar::testing::ReadFile;
 using ::smartcar::testing::RunSmartcar;
 using ::smartcar::testing::TempDir;
@@ -55,11 +56,6 @@ class Listener {
   int fd_ = -1;
   int port_ = 0;
 };
-
-int FreePort() {
-  Listener l;
-  return l.port();
-}
 
 // `smartcar <args>` in the background, stdout+stderr to `log`.
 pid_t Spawn(const std::string& args, const std::string& log) {

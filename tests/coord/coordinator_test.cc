@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -377,7 +378,7 @@ TEST(ZooKeeperCoordinatorTest, BadAddressesAndAnUnreachableServerAreClearErrors)
     EXPECT_TRUE(c.error().IsInvalidArgument()) << bad << ": " << c.error().ToString();
   }
   CoordOptions o;
-  o.zookeeper = "127.0.0.1:" + std::to_string(::smartcar::testing::ZooKeeperFreePort());
+  o.zookeeper = "127.0.0.1:" + std::to_string(::smartcar::testing::FreePort());
   o.connect_timeout_ms = 1500;
   auto c = OpenCoordinator(o);
   ASSERT_FALSE(c.has_value());
@@ -451,6 +452,67 @@ TEST(ZooKeeperCoordinatorTest, WithCredentialsNodesAreNotWorldWritable) {
   ASSERT_TRUE(e.has_value()) << e.error().ToString();       // Digest auth accepts any identity...
   EXPECT_FALSE((*e)->Set("/rules/x", "evil").has_value());  // ...which is not the owner.
   EXPECT_EQ((*a)->Get("/rules/x")->data, "v1");
+}
+
+// A 3-server ZooKeeper ensemble on loopback: the leader server is SIGKILLed; the clients fail
+// over to another server within their session (no expiry), watches keep firing, and every
+// deploy made around the failover is stored exactly once, in order.
+TEST(ZooKeeperCoordinatorTest, AnEnsembleSurvivesItsLeadersDeathWithoutLosingAVersion) {
+  TempDir dir;
+  ::smartcar::testing::ZooKeeperEnsemble zk(dir.str(), 3);
+  ASSERT_TRUE(zk.Start()) << "could not start a 3-server ensemble";
+  CoordOptions o;
+  o.zookeeper = zk.connect_string() + "/t-ensemble";
+  o.session_timeout_ms = 6000;
+  auto writer = OpenCoordinator(o);
+  auto reader = OpenCoordinator(o);
+  ASSERT_TRUE(writer.has_value()) << writer.error().ToString();
+  ASSERT_TRUE(reader.has_value()) << reader.error().ToString();
+  std::mutex mu;
+  std::vector<SessionState> states;
+  (*writer)->OnSessionState([&](SessionState s) {
+    std::lock_guard<std::mutex> l(mu);
+    states.push_back(s);
+  });
+  std::atomic<int> calls{0};
+  auto w = (*reader)->WatchNode(RuleStore::kRoot, [&] { calls++; });
+  ASSERT_TRUE(w.has_value()) << w.error().ToString();
+  RuleStore store(writer->get());
+  ASSERT_TRUE(store.Deploy("overspeed", "v1", "t", "").has_value());
+  ASSERT_TRUE(WaitFor([&] { return calls.load() >= 1; }));
+
+  const int leader = zk.leader();
+  ASSERT_GE(leader, 0);
+  zk.Stop(leader, SIGKILL);
+  // Deploys during the failover: each is retried until the ensemble answers again; none may be
+  // stored twice.
+  for (int v = 2; v <= 5; ++v) {
+    Result<RuleVersion> r = Err(Status::IOError("not tried"));
+    for (int attempt = 0; attempt < 300 && !r; ++attempt) {
+      r = store.Deploy("overspeed", "v" + std::to_string(v), "t", "");
+      if (!r) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_TRUE(r.has_value()) << r.error().ToString();
+    EXPECT_EQ(r->version, v);
+  }
+  ASSERT_TRUE(zk.WaitForQuorum(std::chrono::seconds(60)));
+  const int seen = calls.load();
+  ASSERT_TRUE(store.Deploy("overspeed", "v6", "t", "").has_value());
+  EXPECT_TRUE(WaitFor([&] { return calls.load() > seen; })) << "the watch stopped firing";
+  RuleStore read(reader->get());
+  auto history = read.History("overspeed");
+  ASSERT_TRUE(history.has_value()) << history.error().ToString();
+  ASSERT_EQ(history->size(), 6u);
+  for (size_t i = 0; i < history->size(); ++i) {
+    EXPECT_EQ((*history)[i].version, static_cast<int64_t>(i + 1));
+    EXPECT_EQ((*history)[i].text, "v" + std::to_string(i + 1));
+  }
+  std::lock_guard<std::mutex> l(mu);
+  EXPECT_EQ(std::count(states.begin(), states.end(), SessionState::kExpired), 0)
+      << "the session should survive a failover";
+  // The killed server comes back as a follower.
+  ASSERT_TRUE(zk.Restart(leader));
+  ASSERT_TRUE(zk.WaitForQuorum(std::chrono::seconds(60)));
 }
 
 }  // namespace

@@ -20,23 +20,6 @@
 
 namespace smartcar::testing {
 
-// A port nothing listens on right now (bind port 0 on 127.0.0.1 and read it back).
-inline int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 // Whether something on 127.0.0.1:port answers "PING" with a RESP reply (+PONG, -NOAUTH, ...).
 inline bool Answers(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
