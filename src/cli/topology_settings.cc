@@ -22,6 +22,7 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "hot.ttl",
                                    "coord.zookeeper",
                                    "coord.zookeeper_auth",
+                                   "coord.session_timeout",
                                    "topology.cep_parallelism",
                                    "topology.table_parallelism",
                                    "metrics.port",
@@ -147,6 +148,16 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::Pip
   o->kafka_brokers = cfg.GetString("queue.engine", "") == "embedded"
                          ? ""
                          : cfg.GetString("queue.kafka.brokers", "");
+  auto session = cfg.GetDurationMs("coord.session_timeout", o->zookeeper_session_timeout_ms);
+  if (!session || *session < 400 || *session > 600'000) {
+    std::fprintf(stderr, "%s: %s\n", command,
+                 session ? (cfg.Where("coord.session_timeout") +
+                            ": must be between 400ms and 10m (ZooKeeper clamps it to 2-20 ticks)")
+                               .c_str()
+                         : session.error().message().c_str());
+    return false;
+  }
+  o->zookeeper_session_timeout_ms = *session;
   auto partitions = cfg.GetIntInRange("queue.partitions", 4, 1, 10000);
   auto ttl = cfg.GetDurationMs("hot.ttl", o->hot_ttl_ms);
   auto cep_par = cfg.GetIntInRange("topology.cep_parallelism", 2, 1, 64);

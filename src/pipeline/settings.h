@@ -74,6 +74,7 @@ struct PipelineSettings {
   // connect string "host:port[,...][/chroot]" and optional digest credentials "user:password".
   std::string zookeeper;
   std::string zookeeper_auth;  // Never printed.
+  int64_t zookeeper_session_timeout_ms = 10'000;
   int64_t hot_ttl_ms = 7LL * 24 * 3600 * 1000;
   int cep_parallelism = 2;
   int table_parallelism = 1;

@@ -11,11 +11,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "coord/rule_store.h"
 #include "core/clock.h"
 #include "core/event_time.h"
 #include "core/file.h"
 #include "core/json_integer.h"
-#include "coord/rule_store.h"
 #include "pipeline/smartcar_topology.h"
 
 namespace smartcar::pipeline {
@@ -74,6 +74,7 @@ Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
   co.data_dir = s.data_dir;
   co.zookeeper = s.zookeeper;
   co.zookeeper_auth = s.zookeeper_auth;
+  co.session_timeout_ms = static_cast<int>(s.zookeeper_session_timeout_ms);
   auto c = coord::OpenCoordinator(co);
   if (!c) return Err(c.error().WithPrefix("coordination: "));
   return coord::RuleStore(c->get()).Names();
@@ -128,6 +129,7 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   co.data_dir = s.data_dir;
   co.zookeeper = s.zookeeper;
   co.zookeeper_auth = s.zookeeper_auth;
+  co.session_timeout_ms = static_cast<int>(s.zookeeper_session_timeout_ms);
   auto coordinator = coord::OpenCoordinator(co);
   if (!coordinator) return Err(coordinator.error().WithPrefix("coordination: "));
   out.coordinator = std::move(*coordinator);

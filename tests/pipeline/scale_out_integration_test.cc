@@ -130,6 +130,9 @@ class WorkerProcess {
 
   std::string log() const { return ReadFile(log_file_); }
   pid_t pid() const { return pid_; }
+  void Signal(int sig) {
+    if (pid_ > 0) kill(pid_, sig);
+  }
 
  private:
   pid_t pid_ = -1;
@@ -503,10 +506,13 @@ TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZ
     EXPECT_TRUE(coord::ListMembers(c->get())->empty());
   }
 
+  // Short ZooKeeper sessions for what follows (smartcar.yaml's coord.session_timeout).
+  ::smartcar::testing::WriteFile(dir_.file("short-session.yaml"),
+                                 "coord:\n  session_timeout: 2s\n");
   WorkerProcess c1, c2;
   auto idle_args = [&](const std::string& data) {
-    auto v = WorkerArgs(data, 300, 10000);
-    v.insert(v.end(), {"--zookeeper", chroot});
+    auto v = WorkerArgs(data, 300, 30000);
+    v.insert(v.end(), {"--zookeeper", chroot, "--config", dir_.file("short-session.yaml")});
     return v;
   };
   c1.Start(idle_args(dir_.file("c1")), dir_.file("c1.log"));
@@ -525,8 +531,27 @@ TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZ
   WorkerProcess& victim = leader_pid == c1.pid() ? c1 : c2;
   WorkerProcess& other = leader_pid == c1.pid() ? c2 : c1;
   const pid_t other_pid = other.pid();
+
+  // The other worker is paused past its session timeout: its session expires (its node goes),
+  // and once it runs again it opens a new session by itself, joins again and still follows
+  // deploys — no restart.
+  other.Signal(SIGSTOP);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto m = coord::ListMembers(c->get());
+        return m && m->size() == 1 && (*m)[0].pid == leader_pid;
+      },
+      std::chrono::seconds(60)))
+      << "the paused worker's session did not expire";
+  other.Signal(SIGCONT);
+  ASSERT_TRUE(WaitFor([&] { return running("v2", 2); }, std::chrono::seconds(60))) << other.log();
+  EXPECT_FALSE(other.Exited().has_value()) << other.log();
+  rule2 += "-- v3\n";
+  ASSERT_TRUE(store.Deploy("overspeed", rule2, "test", "after the expiry").has_value());
+  ASSERT_TRUE(WaitFor([&] { return running("v3", 2); }, std::chrono::seconds(60))) << other.log();
+
   victim.Kill();
-  // Within the session timeout (10 s): the victim's node goes and the other one leads.
+  // Within the session timeout: the victim's node goes and the other one leads.
   ASSERT_TRUE(WaitFor(
       [&] {
         auto m = coord::ListMembers(c->get());
