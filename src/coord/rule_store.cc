@@ -32,7 +32,7 @@ int64_t ParseVersionName(const std::string& n) {
   return v;
 }
 
-Result<RuleVersion> Decode(const std::string& name, int64_t version, const std::string& data) {
+Result<RuleVersion> DecodeJson(const std::string& name, int64_t version, const std::string& data) {
   try {
     const auto j = nlohmann::json::parse(data);
     RuleVersion r;
@@ -51,6 +51,20 @@ Result<RuleVersion> Decode(const std::string& name, int64_t version, const std::
 }
 
 }  // namespace
+
+std::string RuleStore::EncodeVersion(const RuleVersion& r) {
+  const nlohmann::json j{{"text", r.text},
+                         {"author", r.author},
+                         {"time_ms", r.time_ms},
+                         {"checksum", r.checksum},
+                         {"message", r.message}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Result<RuleVersion> RuleStore::DecodeVersion(const std::string& name, int64_t version,
+                                             const std::string& data) {
+  return DecodeJson(name, version, data);
+}
 
 Status RuleStore::CheckName(const std::string& name) {
   if (name.empty() || name.size() > 100 || name[0] == '.') {
@@ -186,7 +200,7 @@ Result<RuleVersion> RuleStore::Get(const std::string& name, int64_t version) {
     }
     return Err(node.error());
   }
-  return Decode(name, version, node->data);
+  return DecodeVersion(name, version, node->data);
 }
 
 Result<std::vector<RuleVersion>> RuleStore::History(const std::string& name) {

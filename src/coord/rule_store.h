@@ -37,6 +37,11 @@ class RuleStore {
   // at most 100 characters).
   static Status CheckName(const std::string& name);
   static std::string Checksum(const std::string& text);
+  // A version node's data (JSON) and back; Decode names the rule and version in errors
+  // (Corruption). Exposed for the fuzzer.
+  static std::string EncodeVersion(const RuleVersion& r);
+  static Result<RuleVersion> DecodeVersion(const std::string& name, int64_t version,
+                                           const std::string& data);
 
   // Stores `text` as the next version of `name` and returns it; when the latest version already
   // has this text, returns that version and stores nothing (*unchanged = true).

@@ -63,23 +63,11 @@ struct NodeFile {
   std::string owner = "-";
 };
 
-std::string Encode(const NodeFile& f) {
-  return std::string(kMagic) + std::to_string(f.node.version) + " " +
-         std::to_string(f.node.mtime_ms) + " " + f.owner + "\n" + f.node.data;
-}
+std::string Encode(const NodeFile& f) { return EncodeNodeFile(f.node, f.owner); }
 
 Result<NodeFile> Decode(const std::string& text, const std::string& file) {
-  const size_t nl = text.find('\n');
-  if (text.compare(0, sizeof(kMagic) - 1, kMagic) != 0 || nl == std::string::npos) {
-    return Err(Status::Corruption("'" + file + "' is not a coordination node file"));
-  }
-  std::istringstream in(text.substr(sizeof(kMagic) - 1, nl - (sizeof(kMagic) - 1)));
   NodeFile f;
-  if (!(in >> f.node.version >> f.node.mtime_ms >> f.owner) || f.node.version < 0) {
-    return Err(Status::Corruption("'" + file + "' has a bad header"));
-  }
-  f.node.data = text.substr(nl + 1);
-  f.node.ephemeral = f.owner != "-";
+  SMARTCAR_RETURN_IF_ERROR(DecodeNodeFile(text, file, &f.node, &f.owner));
   return f;
 }
 
@@ -381,6 +369,28 @@ class EmbeddedCoordinator final : public Coordinator {
 EmbeddedWatch::~EmbeddedWatch() { c_->RemoveWatch(id_); }
 
 }  // namespace
+
+std::string EncodeNodeFile(const Node& node, const std::string& owner) {
+  return std::string(kMagic) + std::to_string(node.version) + " " + std::to_string(node.mtime_ms) +
+         " " + owner + "\n" + node.data;
+}
+
+Status DecodeNodeFile(const std::string& text, const std::string& file, Node* node,
+                      std::string* owner) {
+  const size_t nl = text.find('\n');
+  if (text.compare(0, sizeof(kMagic) - 1, kMagic) != 0 || nl == std::string::npos) {
+    return Status::Corruption("'" + file + "' is not a coordination node file");
+  }
+  std::istringstream in(text.substr(sizeof(kMagic) - 1, nl - (sizeof(kMagic) - 1)));
+  std::string rest;
+  if (!(in >> node->version >> node->mtime_ms >> *owner) || node->version < 0 || (in >> rest) ||
+      owner->empty() || owner->find_first_of(" \t\r") != std::string::npos) {
+    return Status::Corruption("'" + file + "' has a bad header");
+  }
+  node->data = text.substr(nl + 1);
+  node->ephemeral = *owner != "-";
+  return Status::OK();
+}
 
 Result<std::unique_ptr<Coordinator>> OpenEmbeddedCoordinator(const CoordOptions& options) {
   auto c = std::make_unique<EmbeddedCoordinator>(options.data_dir + "/coord");

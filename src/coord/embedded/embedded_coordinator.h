@@ -10,4 +10,11 @@ namespace smartcar::coord {
 
 Result<std::unique_ptr<Coordinator>> OpenEmbeddedCoordinator(const CoordOptions& options);
 
+// A `.node` file: "smartcar-coord 1 <version> <mtime_ms> <owner>\n<data>", where <owner> is "-"
+// (persistent) or "<pid>:<process start time>" (ephemeral). Decode names `file` in errors
+// (Corruption); exposed for the fuzzer.
+std::string EncodeNodeFile(const Node& node, const std::string& owner);
+Status DecodeNodeFile(const std::string& text, const std::string& file, Node* node,
+                      std::string* owner);
+
 }  // namespace smartcar::coord
