@@ -52,8 +52,8 @@ int RunStatus(const ClusterFlags& f) {
               store.empty() ? "(empty: members run their folders)" : store.c_str());
   std::printf("members:     %zu\n", members->size());
   if (members->empty()) return kExitOk;
-  std::printf("\n%-24s %-1s %-16s %-20s %-24s %s\n", "MEMBER", "", "COMMAND", "SINCE", "METRICS",
-              "RULES");
+  std::printf("\n%-24s %-1s %-16s %-8s %-20s %-24s %-12s %s\n", "MEMBER", "", "COMMAND", "VERSION",
+              "SINCE", "METRICS", "PARTITIONS", "RULES");
   for (const coord::MemberInfo& m : *members) {
     std::string running;
     for (const auto& [name, tag] : m.rules) {
@@ -62,10 +62,13 @@ int RunStatus(const ClusterFlags& f) {
     for (const auto& [name, err] : m.rule_errors) {
       running += (running.empty() ? "" : ", ") + name + " FAILED (" + err + ")";
     }
-    std::printf("%-24s %-1s %-16s %-20s %-24s %s\n", m.id.c_str(), m.id == *leader ? "*" : "",
-                m.command.c_str(), Time(m.started_ms).c_str(),
+    std::string parts;
+    for (const int32_t p : m.partitions) parts += (parts.empty() ? "" : ",") + std::to_string(p);
+    std::printf("%-24s %-1s %-16s %-8s %-20s %-24s %-12s %s\n", m.id.c_str(),
+                m.id == *leader ? "*" : "", m.command.c_str(),
+                m.version.empty() ? "-" : m.version.c_str(), Time(m.started_ms).c_str(),
                 m.metrics_url.empty() ? "-" : m.metrics_url.c_str(),
-                running.empty() ? "-" : running.c_str());
+                parts.empty() ? "-" : parts.c_str(), running.empty() ? "-" : running.c_str());
   }
   return kExitOk;
 }

@@ -18,6 +18,9 @@
 #include "cli/cmd_queue_flags.h"
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/topology_settings.h"
+#include "coord/coordinator.h"
+#include "coord/rule_store.h"
 #include "core/event_time.h"
 #include "core/file.h"
 #include "core/line_codec.h"
@@ -42,6 +45,7 @@ struct BacktestFlags {
   std::string out;
   int threads = 0;
   QueueFlags queue;
+  CoordFlags coord;
 };
 
 int Fail(const std::string& msg, int code = kExitFailure) {
@@ -86,6 +90,33 @@ Result<std::string> AgainstPath(const BacktestFlags& f, std::string* note) {
     return std::string();
   }
   return path;
+}
+
+// The deployed rule from the coordinator's rule store (the data folder's, or --zookeeper's) when
+// it holds `name`: its latest version's text, with *what naming it. nullopt when there is no
+// store (an embedded one is not created by a backtest) or it does not hold `name`.
+Result<std::optional<std::string>> FromStore(const BacktestFlags& f, const std::string& name,
+                                             std::string* what) {
+  std::error_code ec;
+  if (f.coord.zookeeper.empty() &&
+      !std::filesystem::is_directory(std::filesystem::path(f.queue.data_dir) / "coord", ec)) {
+    return std::optional<std::string>();
+  }
+  if (!coord::RuleStore::CheckName(name).ok()) return std::optional<std::string>();
+  coord::CoordOptions o;
+  o.data_dir = f.queue.data_dir;
+  o.zookeeper = f.coord.zookeeper;
+  o.zookeeper_auth = f.coord.auth;
+  auto c = coord::OpenCoordinator(o);
+  if (!c) return Err(c.error());
+  auto r = coord::RuleStore(c->get()).Get(name);
+  if (!r) {
+    if (r.error().IsNotFound()) return std::optional<std::string>();
+    return Err(r.error());
+  }
+  *what = name + " version " + std::to_string(r->version) + " of the rule store (" +
+          (*c)->Describe() + ")";
+  return std::optional<std::string>(r->text);
 }
 
 std::string Clock(int64_t ms) {
@@ -309,9 +340,25 @@ int RunBacktestCommand(BacktestFlags f) {
   if (!candidate) return Fail(candidate.error().message());
   rules.push_back(std::move(*candidate));
   std::string note;
-  auto against = AgainstPath(f, &note);
+  // A rule name (not a file) is looked up in the rule store first: what runs once it holds rules.
+  std::error_code file_ec;
+  const std::string name =
+      f.against.empty() ? std::filesystem::path(f.rule_file).stem().string()
+      : (std::filesystem::is_regular_file(f.against, file_ec) || f.against.ends_with(".epl"))
+          ? std::string()
+          : f.against;
+  std::string stored_what;
+  auto stored = name.empty() ? Result<std::optional<std::string>>(std::optional<std::string>())
+                             : FromStore(f, name, &stored_what);
+  if (!stored) return Fail(stored.error().ToString());
+  auto against = stored->has_value() ? Result<std::string>(std::string()) : AgainstPath(f, &note);
   if (!against) return Fail(against.error().message());
-  if (!against->empty()) {
+  if (stored->has_value()) {
+    auto deployed = cep::Compile(**stored);
+    if (!deployed) return Fail(stored_what + ": " + deployed.error().message());
+    rules.push_back(std::move(*deployed));
+    std::fprintf(stderr, "%s: comparing with %s\n", kCmd, stored_what.c_str());
+  } else if (!against->empty()) {
     auto deployed = LoadRule(*against);
     if (!deployed) return Fail(deployed.error().message());
     rules.push_back(std::move(*deployed));
@@ -367,7 +414,7 @@ int RunBacktestCommand(BacktestFlags f) {
   }
   Report report;
   report.candidate = f.rule_file;
-  report.against = *against;
+  report.against = stored->has_value() ? stored_what : *against;
   report.from = f.from;
   report.to = f.to;
   report.result = &*result;
@@ -388,7 +435,7 @@ int RunBacktestCommand(BacktestFlags f) {
   for (size_t i = 0; i < rules.size(); ++i) {
     if (result->late[i] > 0) {
       std::fprintf(stderr, "%s: %s: %llu late event(s) (as the live run would report them)\n", kCmd,
-                   i == 0 ? f.rule_file.c_str() : against->c_str(),
+                   i == 0 ? f.rule_file.c_str() : report.against.c_str(),
                    static_cast<unsigned long long>(result->late[i]));
     }
   }
@@ -410,8 +457,9 @@ void AddRulesBacktest(CLI::App* rules, int* exit_code) {
       "day by day with the deployed rule: detections of each, cars added and removed.");
   cmd->add_option("file", f->rule_file, "Candidate rule file (.epl)")->required();
   cmd->add_option("--against", f->against,
-                  "The rule to compare with: a deployment NAME in --rules, or a FILE (default: "
-                  "the deployment named like the candidate file)");
+                  "The rule to compare with: a rule NAME — the latest version in the rule store\n"
+                  "(`smartcar rules deploy`) when it holds one, else NAME.epl in --rules — or a\n"
+                  "FILE (default: the name of the candidate file)");
   cmd->add_option("--rules", f->rules_dir, "Folder of the deployed rules")->capture_default_str();
   cmd->add_option("--from", f->from, "First day yyyyMMdd or second yyyyMMddHHmmss (event time)")
       ->required();
@@ -424,6 +472,7 @@ void AddRulesBacktest(CLI::App* rules, int* exit_code) {
   cmd->add_option("--threads", f->threads,
                   "Partitions are read by this many threads (default: the cores, at most 8)");
   AddQueueFlags(cmd, &f->queue);
+  AddCoordFlags(cmd, &f->coord);
   cmd->add_option("--kafka", f->queue.brokers, "Kafka brokers HOST:PORT,... (same as --brokers)");
   cmd->footer(
       "Windows open across --from see only the events from --from on: with batches anchored on a\n"

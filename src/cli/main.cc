@@ -2,13 +2,14 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "core/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
       "SmartCar Pipeline: real-time telemetry for connected cars.\n"
       "Simulates the pilot's driving and status logs, collects them into a durable log,\n"
       "detects patterns with EPL rules and stores every event. See README.md."};
-  app.set_version_flag("--version", "smartcar 0.1.0");
+  app.set_version_flag("--version", std::string("smartcar ") + smartcar::kSmartcarVersion);
   app.require_subcommand(1);
   int exit_code = smartcar::cli::kExitOk;
   smartcar::cli::RegisterGen(&app, &exit_code);

@@ -18,6 +18,8 @@ std::string MemberToJson(const MemberInfo& m) {
                    {"host", m.host},
                    {"pid", m.pid},
                    {"command", m.command},
+                   {"version", m.version},
+                   {"partitions", m.partitions},
                    {"started_ms", m.started_ms},
                    {"metrics_url", m.metrics_url},
                    {"rules", m.rules},
@@ -33,6 +35,12 @@ Result<MemberInfo> MemberFromJson(const std::string& json) {
     m.host = j.value("host", std::string());
     m.pid = j.contains("pid") ? JsonIntegerOrThrow<int64_t>(j.at("pid"), "pid") : 0;
     m.command = j.value("command", std::string());
+    m.version = j.value("version", std::string());
+    if (j.contains("partitions")) {
+      for (const auto& p : j.at("partitions")) {
+        m.partitions.push_back(JsonIntegerOrThrow<int32_t>(p, "partitions"));
+      }
+    }
     m.started_ms = j.contains("started_ms")
                        ? JsonIntegerOrThrow<int64_t>(j.at("started_ms"), "started_ms")
                        : 0;
@@ -176,6 +184,15 @@ void Membership::SetMetricsUrl(const std::string& url) {
     std::lock_guard<std::mutex> l(mu_);
     if (self_.metrics_url == url) return;
     self_.metrics_url = url;
+  }
+  Publish();
+}
+
+void Membership::SetPartitions(std::vector<int32_t> partitions) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (self_.partitions == partitions) return;
+    self_.partitions = std::move(partitions);
   }
   Publish();
 }

@@ -24,10 +24,12 @@ struct MemberInfo {
   std::string host;
   int64_t pid = 0;
   std::string command;  // "smartcar run", "smartcar worker"
+  std::string version;  // The binary's ("0.1.0").
   int64_t started_ms = 0;
   std::string metrics_url;                         // "" when none
   std::map<std::string, std::string> rules;        // Rule → what runs: "v3" (store) or "folder".
   std::map<std::string, std::string> rule_errors;  // Rule → why the wanted version is not running.
+  std::vector<int32_t> partitions;  // SmartCar-Topic partitions this member consumes now.
 };
 
 std::string MemberToJson(const MemberInfo& m);
@@ -54,6 +56,8 @@ class Membership {
   void ForgetRule(const std::string& name);
   // Publishes the member's metrics endpoint ("" for none).
   void SetMetricsUrl(const std::string& url);
+  // Publishes the log partitions the member consumes (after each rebalance).
+  void SetPartitions(std::vector<int32_t> partitions);
 
  private:
   Membership(Coordinator* c, MemberInfo self) : c_(c), self_(std::move(self)), id_(self_.id) {}

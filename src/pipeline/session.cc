@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/version.h"
 #include "storage/disk_space.h"
 
 namespace smartcar::pipeline {
@@ -57,6 +58,7 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   if (s->stores_.coordinator != nullptr && s->serve_replays_) {
     coord::MemberInfo self;
     self.command = command;
+    self.version = kSmartcarVersion;
     auto m = coord::Membership::Join(s->stores_.coordinator.get(), self);
     if (!m) return Err(m.error().WithPrefix("coordination: "));
     s->membership_ = std::move(*m);
@@ -67,6 +69,14 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   po.health = &s->health_;
   po.intake_paused = &s->intake_paused_;
   if (configure) configure(&po);
+  if (s->membership_ != nullptr) {
+    // Members publish the partitions they consume (cluster status).
+    coord::Membership* m = s->membership_.get();
+    po.on_assignment = [m, then = po.on_assignment](const std::vector<int32_t>& ps) {
+      m->SetPartitions(ps);
+      if (then) then(ps);
+    };
+  }
   auto topo = BuildSmartCarTopology(po);
   if (!topo) return Err(topo.error().WithPrefix("topology: "));
   s->topology_ = std::move(*topo);

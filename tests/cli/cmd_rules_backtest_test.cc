@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -159,6 +160,41 @@ TEST(CmdRulesBacktestTest, ThresholdChangeRemovesExactlyTheCarsBetween) {
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("  - " + removed[0] + " "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1 cars"), std::string::npos) << r.out;
+}
+
+// Once the rule store holds the rule, "deployed" means its latest version, not the folder's file:
+// a candidate at 100 km/h against a stored version at 100 adds and removes nobody, while the
+// folder's file (80) would remove the cars between.
+TEST(CmdRulesBacktestTest, TheDeployedRuleIsTheStoresLatestVersionOnceItHoldsOne) {
+  TempDir dir;
+  const std::string data = LoadPilotSample(dir);
+  const std::string r100 = RuleWithThreshold(dir, 100);
+  auto r = RunSmartcar("rules deploy " + r100 + " --name overspeed --data " + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::filesystem::create_directories(dir.file("candidate"));
+  WriteFile(dir.file("candidate/overspeed.epl"), ReadFile(r100));
+  r = RunToFile("rules backtest " + dir.file("candidate/overspeed.epl") + " --rules " + kRules +
+                    " --from 20220426 --format json --data " + data,
+                dir.file("a.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("comparing with overspeed version 1 of the rule store (embedded ("),
+            std::string::npos)
+      << r.out;
+  const auto doc = nlohmann::json::parse(ReadFile(dir.file("a.json")));
+  EXPECT_NE(doc["deployed"].get<std::string>().find("of the rule store"), std::string::npos)
+      << doc.dump();
+  const auto& day = doc["days"][0];
+  EXPECT_TRUE(day["removed"].empty()) << day.dump();
+  EXPECT_TRUE(day["added"].empty()) << day.dump();
+  EXPECT_EQ(day["deployed"]["cars"].get<std::vector<std::string>>(),
+            CarsWhere(MaxWindowAverage(), 100, 1e9));
+  // --against FILE still means that file.
+  r = RunToFile("rules backtest " + dir.file("candidate/overspeed.epl") + " --against " +
+                    kOverspeed + " --from 20220426 --format json --data " + data,
+                dir.file("b.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const auto doc2 = nlohmann::json::parse(ReadFile(dir.file("b.json")));
+  EXPECT_FALSE(doc2["days"][0]["removed"].empty()) << doc2.dump();
 }
 
 // A backtest of the deployed rule after a live run equals what the run stored in the hot store:

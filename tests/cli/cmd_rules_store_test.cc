@@ -10,6 +10,8 @@
 #include <string>
 #include <thread>
 
+#include "coord/coordinator.h"
+#include "coord/rule_store.h"
 #include "test_util.h"
 
 namespace smartcar {
@@ -193,6 +195,29 @@ TEST(CmdRulesStoreTest, ClusterStatusShowsALiveRunAsLeaderWithItsRuleVersion) {
   EXPECT_NE(out.find("rule store:  overspeed v1"), std::string::npos) << out;
   auto list = RunSmartcar("rules list" + data).out;
   EXPECT_NE(list.find("1 of 1 members"), std::string::npos) << list;
+
+  // A version this instance cannot compile (stored by another tool, or for a newer binary): the
+  // run keeps version 1, says why under its member node, and `rules list` shows the mismatch.
+  {
+    coord::CoordOptions co;
+    co.data_dir = dir.file("data");
+    auto c = coord::OpenCoordinator(co);
+    ASSERT_TRUE(c.has_value()) << c.error().ToString();
+    ASSERT_TRUE(coord::RuleStore(c->get())
+                    .Deploy("overspeed", "SELECT nonsense FROM Nowhere\n", "other-tool", "")
+                    .has_value());
+  }
+  for (int i = 0; i < 600; ++i) {
+    list = RunSmartcar("rules list" + data).out;
+    // First "runs v1" (not seen yet), then the member's reason.
+    if (list.find("v2: rule store: ") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(list.find("0 of 1 members"), std::string::npos) << list;
+  EXPECT_NE(list.find("overspeed v2 not running on "), std::string::npos) << list;
+  EXPECT_NE(list.find("v2: rule store: overspeed version 2: "), std::string::npos) << list;
+  out = RunSmartcar("cluster status" + data).out;
+  EXPECT_NE(out.find("overspeed v1, overspeed FAILED (v2: "), std::string::npos) << out;
   ::kill(pid, SIGINT);
   for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

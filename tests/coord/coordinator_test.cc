@@ -301,6 +301,7 @@ TEST_P(CoordinatorTest, MembersJoinOneLeadsAndTheLeadershipMovesWhenItLeaves) {
   EXPECT_FALSE((*mb)->is_leader());
   EXPECT_EQ(*CurrentLeader(observer.get()), "worker-a");
 
+  (*mb)->SetPartitions({1, 3});
   (*mb)->ReportRule("overspeed", "v2", "");
   (*mb)->ReportRule("other", "v1", "v1: line 2 column 5: unknown property 'sped'");
   auto members = ListMembers(observer.get());
@@ -310,6 +311,7 @@ TEST_P(CoordinatorTest, MembersJoinOneLeadsAndTheLeadershipMovesWhenItLeaves) {
   EXPECT_EQ((*members)[0].command, "smartcar worker");
   EXPECT_GT((*members)[0].pid, 0);
   EXPECT_EQ((*members)[1].rules.at("overspeed"), "v2");
+  EXPECT_EQ((*members)[1].partitions, (std::vector<int32_t>{1, 3}));
   EXPECT_NE((*members)[1].rule_errors.at("other").find("line 2"), std::string::npos);
 
   std::atomic<bool> gained{false};

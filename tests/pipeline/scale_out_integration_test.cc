@@ -487,6 +487,23 @@ TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZ
     ASSERT_NO_FATAL_FAILURE(WaitForSplit(&a, &b));
     ASSERT_TRUE(WaitFor([&] { return running("v1", 2); }, std::chrono::seconds(60)))
         << a.log() << b.log();
+    // Each member publishes the partitions it consumes: the split the workers logged.
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          auto m = coord::ListMembers(c->get());
+          if (!m || m->size() != 2) return false;
+          std::set<int32_t> all;
+          for (const auto& x : *m) {
+            const std::set<int32_t> mine(x.partitions.begin(), x.partitions.end());
+            const WorkerProcess& w = x.pid == a.pid() ? a : b;
+            if (mine.empty() || w.Assignment() != std::optional<std::set<int32_t>>(mine)) {
+              return false;
+            }
+            all.insert(mine.begin(), mine.end());
+          }
+          return all.size() == static_cast<size_t>(kPartitions);
+        },
+        std::chrono::seconds(60)));
     EXPECT_EQ(coord::CurrentLeader(c->get())->empty(), false);
 
     const auto deployed = Clock::now();
