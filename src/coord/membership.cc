@@ -141,6 +141,9 @@ void Membership::Elect() {
 }
 
 void Membership::Publish() {
+  // Two threads publishing at once (a rule report, a rebalance) must not write their snapshots
+  // out of order, or an older one would overwrite a newer one.
+  std::lock_guard<std::mutex> order(publish_mu_);
   std::string json;
   {
     std::lock_guard<std::mutex> l(mu_);

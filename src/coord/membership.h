@@ -72,6 +72,7 @@ class Membership {
 
   Coordinator* c_;
   std::shared_ptr<Guard> guard_ = std::make_shared<Guard>();
+  std::mutex publish_mu_;  // Snapshot and write in one step: the last write holds the latest.
   std::mutex mu_;
   MemberInfo self_;
   const std::string id_;

@@ -69,13 +69,21 @@ Status ExplainBusy(const Status& s, const std::string& data_dir) {
       m + ")");
 }
 
-Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
+namespace {
+
+coord::CoordOptions CoordOptionsFor(const PipelineSettings& s) {
   coord::CoordOptions co;
   co.data_dir = s.data_dir;
   co.zookeeper = s.zookeeper;
   co.zookeeper_auth = s.zookeeper_auth;
   co.session_timeout_ms = static_cast<int>(s.zookeeper_session_timeout_ms);
-  auto c = coord::OpenCoordinator(co);
+  return co;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
+  auto c = coord::OpenCoordinator(CoordOptionsFor(s));
   if (!c) return Err(c.error().WithPrefix("coordination: "));
   return coord::RuleStore(c->get()).Names();
 }
@@ -125,12 +133,7 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   auto hot_store = hot::OpenHotStore(ho);
   if (!hot_store) return Err(hot_store.error().WithPrefix("hot store: "));
   out.hot = std::move(*hot_store);
-  coord::CoordOptions co;
-  co.data_dir = s.data_dir;
-  co.zookeeper = s.zookeeper;
-  co.zookeeper_auth = s.zookeeper_auth;
-  co.session_timeout_ms = static_cast<int>(s.zookeeper_session_timeout_ms);
-  auto coordinator = coord::OpenCoordinator(co);
+  auto coordinator = coord::OpenCoordinator(CoordOptionsFor(s));
   if (!coordinator) return Err(coordinator.error().WithPrefix("coordination: "));
   out.coordinator = std::move(*coordinator);
   return out;

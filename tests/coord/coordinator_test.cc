@@ -326,6 +326,30 @@ TEST_P(CoordinatorTest, MembersJoinOneLeadsAndTheLeadershipMovesWhenItLeaves) {
   EXPECT_EQ((*members)[0].id, "worker-b");
 }
 
+// A rule report and a rebalance published at the same time: the member node ends with the
+// latest of both (an older snapshot written last would lose one of them).
+TEST_P(CoordinatorTest, ConcurrentMemberUpdatesKeepTheLatestOfEach) {
+  auto c = Open();
+  ASSERT_NE(c, nullptr);
+  MemberInfo self;
+  self.id = "busy";
+  auto m = Membership::Join(c.get(), self);
+  ASSERT_TRUE(m.has_value()) << m.error().ToString();
+  std::thread partitions([&] {
+    for (int32_t i = 0; i < 40; ++i) (*m)->SetPartitions({i});
+  });
+  std::thread rules([&] {
+    for (int i = 0; i < 40; ++i) (*m)->ReportRule("r", "v" + std::to_string(i), "");
+  });
+  partitions.join();
+  rules.join();
+  auto members = ListMembers(c.get());
+  ASSERT_TRUE(members.has_value());
+  ASSERT_EQ(members->size(), 1u);
+  EXPECT_EQ((*members)[0].partitions, std::vector<int32_t>{39});
+  EXPECT_EQ((*members)[0].rules.at("r"), "v39");
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, CoordinatorTest,
                          ::testing::Values(Engine::kEmbedded, Engine::kZooKeeper),
                          [](const auto& info) {
