@@ -6,6 +6,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "core/file.h"
 
@@ -108,9 +109,9 @@ Result<int64_t> Config::GetIntInRange(const std::string& key, int64_t fallback, 
   if (*v < lo || *v > hi) {
     auto it = values_.find(key);
     if (it == values_.end()) return v;  // The caller's fallback.
-    return Err(ValueError(key, it->second,
-                          "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) +
-                              ")"));
+    return Err(
+        ValueError(key, it->second,
+                   "is out of range (" + std::to_string(lo) + " to " + std::to_string(hi) + ")"));
   }
   return v;
 }
@@ -149,7 +150,11 @@ Result<int64_t> Config::GetDurationMs(const std::string& key, int64_t fallback_m
       {"", 1000},      {"ms", 1},        {"s", 1000},       {"m", 60'000},
       {"min", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}, {"w", 604'800'000}};
   for (const auto& [name, ms] : kUnits) {
-    if (unit == name) return n * ms;
+    if (unit != name) continue;
+    if (n > std::numeric_limits<int64_t>::max() / ms) {  // (the core_config fuzzer found it)
+      return Err(ValueError(key, it->second, "is too long a duration"));
+    }
+    return n * ms;
   }
   return Err(ValueError(key, it->second, "has an unknown unit (ms, s, m, h, d, w)"));
 }
@@ -165,10 +170,16 @@ Result<int64_t> Config::GetBytes(const std::string& key, int64_t fallback) const
   std::string unit(p, t.data() + t.size());
   while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
   for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::pair<const char*, double> kUnits[] = {
-      {"", 1},           {"b", 1},          {"kb", 1e3},       {"mb", 1e6},
-      {"gb", 1e9},       {"tb", 1e12},      {"kib", 1024.0},   {"mib", 1048576.0},
-      {"gib", 1073741824.0}, {"tib", 1099511627776.0}};
+  static const std::pair<const char*, double> kUnits[] = {{"", 1},
+                                                          {"b", 1},
+                                                          {"kb", 1e3},
+                                                          {"mb", 1e6},
+                                                          {"gb", 1e9},
+                                                          {"tb", 1e12},
+                                                          {"kib", 1024.0},
+                                                          {"mib", 1048576.0},
+                                                          {"gib", 1073741824.0},
+                                                          {"tib", 1099511627776.0}};
   for (const auto& [name, factor] : kUnits) {
     if (unit == name) {
       const double bytes = n * factor;

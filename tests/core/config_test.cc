@@ -50,6 +50,16 @@ TEST(ConfigTest, WrongValuesNameFileLineAndKey) {
   EXPECT_FALSE(c->GetBool("hot.flag", false).has_value());
 }
 
+// A duration whose milliseconds overflow 64 bits is an error, not a wrapped number.
+TEST(ConfigTest, AnOverlongDurationIsAnError) {
+  auto c =
+      Config::Parse("hot:\n  ttl: 7751612625473444977s\n  ok: 9223372036854775807ms\n", "x.yaml");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->GetDurationMs("hot.ttl", 0).error().message(),
+            "x.yaml:2: hot.ttl: '7751612625473444977s' is too long a duration");
+  EXPECT_EQ(*c->GetDurationMs("hot.ok", 0), INT64_MAX);
+}
+
 TEST(ConfigTest, SyntaxErrorsHaveLineAndColumn) {
   auto c = Config::Parse("queue:\n  engine: [kafka\n", "bad.yaml");
   ASSERT_FALSE(c.has_value());
@@ -79,8 +89,8 @@ TEST(ConfigTest, LoadFile) {
 }
 
 TEST(ConfigTest, SizesTakeDecimalAndBinaryUnits) {
-  auto c = Config::Parse("a: 512MB\nb: 1GiB\nc: 1048576\nd: 1.5 gb\ne: 12 parsecs\nf: -3MB\n",
-                         "s.yaml");
+  auto c =
+      Config::Parse("a: 512MB\nb: 1GiB\nc: 1048576\nd: 1.5 gb\ne: 12 parsecs\nf: -3MB\n", "s.yaml");
   ASSERT_TRUE(c.has_value());
   EXPECT_EQ(*c->GetBytes("a", 0), 512'000'000);
   EXPECT_EQ(*c->GetBytes("b", 0), 1LL << 30);
