@@ -28,6 +28,8 @@ void RegisterCollect(CLI::App* app, int* exit_code);
 void RegisterWarehouse(CLI::App* app, int* exit_code);
 // `smartcar sql`: DuckDB SQL over the warehouse (cmd_sql.cc).
 void RegisterSql(CLI::App* app, int* exit_code);
+// `smartcar sqoop export|import`: PostgreSQL through libpq (cmd_sqoop.cc).
+void RegisterSqoop(CLI::App* app, int* exit_code);
 // `smartcar report status`: time-series reports over the warehouse (cmd_report.cc).
 void RegisterReport(CLI::App* app, int* exit_code);
 // `smartcar topic create|list|describe|delete` (cmd_topic.cc).

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -116,6 +117,17 @@ struct SnapshotSpec {
 using SnapshotRowSource = std::function<bool(std::vector<std::optional<std::string>>* row)>;
 Result<ViewDefinition> ExportSnapshot(const SnapshotSpec& spec, const SnapshotRowSource& next_row);
 
+// A partition from a delimited text file written by another system (e.g. a database import):
+// RFC 4180 CSV with `delimiter`, '"' quotes, no header, an unquoted empty field = NULL.
+struct DelimitedLoadSpec {
+  std::string table;  // Not a declared table (those load from logs).
+  std::string date;   // yyyyMMdd: the partition to replace.
+  std::string path;
+  // (name, DuckDB type) of each field, in order, e.g. {"car_number", "VARCHAR"}.
+  std::vector<std::pair<std::string, std::string>> columns;
+  char delimiter = ',';
+};
+
 class Warehouse {
  public:
   // Opens an embedded DuckDB for `options.data_dir`. Nothing is written until a load.
@@ -127,6 +139,11 @@ class Warehouse {
   // unknown table or bad date; IOError if the file cannot be read or the partition written. The
   // partition is committed atomically: a crash leaves the old one or the new one.
   virtual Result<LoadReport> Load(const LoadSpec& spec) = 0;
+
+  // Replaces partition `spec.date` of `spec.table` with the file's rows, atomically. A value
+  // that does not fit its column's type fails the load (nothing changes), naming line and column.
+  // InvalidArgument for a declared table, a bad name, date or column list.
+  virtual Result<LoadReport> LoadDelimited(const DelimitedLoadSpec& spec) = 0;
 
   // Runs DuckDB SQL (several statements allowed; the last one's rows are returned) with every
   // warehouse table as a view. Errors carry DuckDB's message, with its `LINE n:` caret.

@@ -16,6 +16,7 @@ class WarehouseImpl final : public Warehouse {
   WarehouseImpl(const WarehouseOptions& options, std::unique_ptr<duck::Session> session);
 
   Result<LoadReport> Load(const LoadSpec& spec) override;
+  Result<LoadReport> LoadDelimited(const DelimitedLoadSpec& spec) override;  // delimited.cc
   Result<QueryResult> Query(std::string_view sql) override;
   Result<std::vector<PartitionInfo>> Partitions(std::string_view table) override;
   Status DropPartition(std::string_view table, std::string_view date) override;
