@@ -30,6 +30,17 @@ std::vector<std::string> SplitCommas(const std::string& s) {
   return out;
 }
 
+// Sqoop reads its null-string flags with Java escapes, so the usual '\\N' means \N (Hive's
+// NULL): a doubled backslash is one backslash.
+std::string UnescapeNull(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && s[i + 1] == '\\') ++i;
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
 struct ConnectionFlags {
   rdbms::ConnectionOptions options;
   bool ask_password = false;  // -P
@@ -122,8 +133,10 @@ int RunExport(ExportFlags& f, const CLI::App* cmd) {
     }
     o.input.escaped_by = *c;
   }
-  if (cmd->count("--input-null-string") > 0) o.input_null_string = f.null_string;
-  if (cmd->count("--input-null-non-string") > 0) o.input_null_non_string = f.null_non_string;
+  if (cmd->count("--input-null-string") > 0) o.input_null_string = UnescapeNull(f.null_string);
+  if (cmd->count("--input-null-non-string") > 0) {
+    o.input_null_non_string = UnescapeNull(f.null_non_string);
+  }
 
   const auto start = std::chrono::steady_clock::now();
   auto r = rdbms::Export(o);
@@ -171,6 +184,8 @@ int RunImport(ImportFlags& f) {
   rdbms::ImportOptions o = f.options;
   o.connection = f.conn.options;
   o.columns = SplitCommas(f.columns);
+  o.null_string = UnescapeNull(o.null_string);
+  o.null_non_string = UnescapeNull(o.null_non_string);
   auto sep = rdbms::ParseDelimiterFlag(f.fields, "--fields-terminated-by");
   if (!sep) {
     std::fprintf(stderr, "smartcar sqoop import: %s\n", sep.error().message().c_str());

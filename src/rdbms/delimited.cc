@@ -5,49 +5,66 @@
 namespace smartcar::rdbms {
 
 bool SplitFields(std::string_view record, const TextFormat& format,
-                 std::vector<std::string>* fields, std::vector<bool>* enclosed) {
+                 std::vector<std::string_view>* fields, std::vector<bool>* enclosed,
+                 std::string* scratch) {
   fields->clear();
   enclosed->clear();
   const char sep = format.fields_terminated_by;
   const char quote = format.enclosed_by;
   const char esc = format.escaped_by;
-  std::string field;
+  if (quote == '\0' && esc == '\0') {  // The common case: views into the record.
+    size_t start = 0;
+    for (;;) {
+      const size_t at = record.find(sep, start);
+      fields->push_back(record.substr(start, at == std::string_view::npos ? at : at - start));
+      enclosed->push_back(false);
+      if (at == std::string_view::npos) return true;
+      start = at + 1;
+    }
+  }
+  // Unescaped text goes to *scratch, reserved so that it never moves while views are taken.
+  scratch->clear();
+  scratch->reserve(record.size());
+  std::vector<std::pair<size_t, size_t>> spans;  // (offset in scratch, length)
+  size_t field_start = 0;
   bool in_quotes = false;
   bool was_enclosed = false;
   for (size_t i = 0; i < record.size(); ++i) {
     const char c = record[i];
     if (in_quotes) {
       if (esc != '\0' && c == esc && esc != quote && i + 1 < record.size()) {
-        field.push_back(record[++i]);
+        scratch->push_back(record[++i]);
       } else if (c == quote) {
         if (esc == quote && i + 1 < record.size() && record[i + 1] == quote) {
-          field.push_back(quote);  // A doubled quote inside an enclosed field.
+          scratch->push_back(quote);  // A doubled quote inside an enclosed field.
           ++i;
         } else {
           in_quotes = false;
         }
       } else {
-        field.push_back(c);
+        scratch->push_back(c);
       }
       continue;
     }
     if (c == sep) {
-      fields->push_back(std::move(field));
+      spans.emplace_back(field_start, scratch->size() - field_start);
       enclosed->push_back(was_enclosed);
-      field.clear();
+      field_start = scratch->size();
       was_enclosed = false;
-    } else if (quote != '\0' && c == quote && field.empty() && !was_enclosed) {
+    } else if (quote != '\0' && c == quote && scratch->size() == field_start && !was_enclosed) {
       in_quotes = true;
       was_enclosed = true;
     } else if (esc != '\0' && c == esc && esc != quote && i + 1 < record.size()) {
-      field.push_back(record[++i]);
+      scratch->push_back(record[++i]);
     } else {
-      field.push_back(c);
+      scratch->push_back(c);
     }
   }
   if (in_quotes) return false;
-  fields->push_back(std::move(field));
+  spans.emplace_back(field_start, scratch->size() - field_start);
   enclosed->push_back(was_enclosed);
+  const std::string_view text(*scratch);
+  for (const auto& [offset, length] : spans) fields->push_back(text.substr(offset, length));
   return true;
 }
 

@@ -185,9 +185,19 @@ struct Fnv64 {
 Status ReadAndEncode(const Inputs& in, const std::vector<const PgColumn*>& cols,
                      const ExportOptions& o, Encoded* enc, DeadLetters* dead,
                      ExportReport* report) {
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::vector<bool> enclosed;
-  std::string record;
+  std::string record, scratch;
+  // Reserve for the whole input: growing a buffer of many megabytes copies it and faults pages.
+  uint64_t input_bytes = 0;
+  for (const std::string& f : in.files) {
+    std::error_code ec;
+    const uint64_t size = fs::file_size(f, ec);
+    if (!ec && fs::path(f).extension() != ".gz") input_bytes += size;
+  }
+  enc->text.reserve(input_bytes + input_bytes / 8);
+  enc->raw.reserve(input_bytes);
+  const std::string null_string = o.input_null_string.value_or("null");
   for (size_t fi = 0; fi < in.files.size(); ++fi) {
     const std::string& name = in.temp_file.empty() ? in.files[fi] : o.export_dir;
     auto reader = LineReader::Open(in.files[fi]);
@@ -205,7 +215,7 @@ Status ReadAndEncode(const Inputs& in, const std::vector<const PgColumn*>& cols,
         record.push_back('\n');
         record.append(line);
       }
-      if (!SplitFields(record, in.format, &fields, &enclosed)) {
+      if (!SplitFields(record, in.format, &fields, &enclosed, &scratch)) {
         open = true;
         continue;
       }
@@ -221,11 +231,11 @@ Status ReadAndEncode(const Inputs& in, const std::vector<const PgColumn*>& cols,
       }
       for (size_t i = 0; i < fields.size(); ++i) {
         if (i > 0) enc->text.push_back('\t');
-        const std::string& f = fields[i];
+        const std::string_view f = fields[i];
         bool is_null = false;
         if (!enclosed[i]) {
           if (cols[i]->is_string) {
-            is_null = f == o.input_null_string.value_or("null");
+            is_null = f == null_string;
           } else if (o.input_null_non_string) {
             is_null = f == *o.input_null_non_string;
           } else {

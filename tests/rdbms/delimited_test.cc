@@ -58,31 +58,34 @@ TEST(JdbcUrlTest, OtherDriversAndBadPartsAreRefusedByName) {
 
 TEST(DelimitedTest, SplitsPlainFieldsKeepingEmptyOnes) {
   TextFormat f;
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::vector<bool> enclosed;
-  ASSERT_TRUE(SplitFields("A0001,,52.3,", f, &fields, &enclosed));
-  EXPECT_EQ(fields, (std::vector<std::string>{"A0001", "", "52.3", ""}));
+  std::string scratch;
+  ASSERT_TRUE(SplitFields("A0001,,52.3,", f, &fields, &enclosed, &scratch));
+  EXPECT_EQ(fields, (std::vector<std::string_view>{"A0001", "", "52.3", ""}));
   f.fields_terminated_by = '\t';
-  ASSERT_TRUE(SplitFields("a,b\tc", f, &fields, &enclosed));
-  EXPECT_EQ(fields, (std::vector<std::string>{"a,b", "c"}));
+  ASSERT_TRUE(SplitFields("a,b\tc", f, &fields, &enclosed, &scratch));
+  EXPECT_EQ(fields, (std::vector<std::string_view>{"a,b", "c"}));
 }
 
 TEST(DelimitedTest, EnclosedFieldsHoldDelimitersQuotesAndNewlines) {
   TextFormat f;
   f.enclosed_by = '"';
   f.escaped_by = '"';
-  std::vector<std::string> fields;
+  std::vector<std::string_view> fields;
   std::vector<bool> enclosed;
-  ASSERT_TRUE(SplitFields(R"("a,b","say ""hi""",null,"null")", f, &fields, &enclosed));
-  EXPECT_EQ(fields, (std::vector<std::string>{"a,b", "say \"hi\"", "null", "null"}));
+  std::string scratch;
+  ASSERT_TRUE(SplitFields(R"("a,b","say ""hi""",null,"null")", f, &fields, &enclosed, &scratch));
+  EXPECT_EQ(fields, (std::vector<std::string_view>{"a,b", "say \"hi\"", "null", "null"}));
   EXPECT_EQ(enclosed, (std::vector<bool>{true, true, false, true}));
-  EXPECT_FALSE(SplitFields("x,\"first line", f, &fields, &enclosed));  // Open: needs the next.
-  ASSERT_TRUE(SplitFields("x,\"first line\nsecond\"", f, &fields, &enclosed));
+  EXPECT_FALSE(
+      SplitFields("x,\"first line", f, &fields, &enclosed, &scratch));  // Open: needs the next.
+  ASSERT_TRUE(SplitFields("x,\"first line\nsecond\"", f, &fields, &enclosed, &scratch));
   EXPECT_EQ(fields[1], "first line\nsecond");
   TextFormat esc;
   esc.escaped_by = '\\';
-  ASSERT_TRUE(SplitFields(R"(a\,b,c\\)", esc, &fields, &enclosed));
-  EXPECT_EQ(fields, (std::vector<std::string>{"a,b", "c\\"}));
+  ASSERT_TRUE(SplitFields(R"(a\,b,c\\)", esc, &fields, &enclosed, &scratch));
+  EXPECT_EQ(fields, (std::vector<std::string_view>{"a,b", "c\\"}));
 }
 
 TEST(DelimitedTest, CopyTextEscapesWhatCopyWouldMisread) {

@@ -178,6 +178,20 @@ TEST_F(SqoopTest, BadLinesAndRefusedValuesGoToTheDeadLetterFileAndGoodRowsAreKep
   EXPECT_EQ(Sql("SELECT count(*) FROM speeds"), "0");
 }
 
+TEST_F(SqoopTest, HivesNullMarkerIsReadWithSqoopsUsualFlags) {
+  Sql("DROP TABLE IF EXISTS nulls; CREATE TABLE nulls (car text, speed int, note text)");
+  const std::string file = dir_.str() + "/nulls.txt";
+  WriteFile(file, "c1\t\\N\t\\N\nc2\t5\tnull\n");  // Hive writes NULL as \N.
+  auto r = RunSmartcar("sqoop export " + ConnFlags() + " --table nulls --export-dir " + file +
+                       " --input-fields-terminated-by '\\t' --input-null-string '\\\\N'"
+                       " --input-null-non-string '\\\\N' --data " +
+                       dir_.str() + "/data");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Sql("SELECT string_agg(car || ':' || coalesce(speed::text, 'NULL') || ':' || "
+                "coalesce(note, 'NULL'), ' ' ORDER BY car) FROM nulls"),
+            "c1:NULL:NULL c2:5:null");  // With \\N as the marker, "null" is text.
+}
+
 TEST_F(SqoopTest, AServerKilledMidExportLeavesTheTargetUnchangedAndTheRerunCompletesIt) {
   Sql("DROP TABLE IF EXISTS big; CREATE TABLE big (car varchar, n int, day varchar)");
   Sql("INSERT INTO big VALUES ('before', 1, 'x'), ('before', 2, 'x'), ('before', 3, 'x')");
