@@ -21,6 +21,8 @@ namespace {
 
 struct SqlFlags {
   std::string execute;
+  std::string into;  // --into TABLE --date D: store the rows as that partition.
+  std::string date;
   std::string format = "table";
   std::string data = "smartcar-data";
 };
@@ -137,6 +139,20 @@ int RunSql(const SqlFlags& f, bool has_execute) {
     std::fprintf(stderr, "smartcar sql: %s\n", w.error().message().c_str());
     return kExitFailure;
   }
+  if (!f.into.empty()) {
+    if (!has_execute || f.date.empty()) {
+      std::fprintf(stderr, "smartcar sql: --into needs -e SELECT... and --date yyyyMMdd\n");
+      return kExitUsage;
+    }
+    auto r = (*w)->StoreQuery(f.into, f.date, f.execute);
+    if (!r) {
+      std::fprintf(stderr, "smartcar sql: %s\n", r.error().message().c_str());
+      return r.error().IsInvalidArgument() ? kExitUsage : kExitFailure;
+    }
+    std::printf("stored %llu rows as %s wrk_date=%s\n", static_cast<unsigned long long>(r->rows),
+                f.into.c_str(), f.date.c_str());
+    return kExitOk;
+  }
   if (has_execute) return RunOne(w->get(), f.execute, *format) ? kExitOk : kExitFailure;
   if (isatty(STDIN_FILENO)) return RunInteractive(w->get(), *format);
   return RunScript(w->get(), *format);
@@ -155,6 +171,10 @@ void RegisterSql(CLI::App* app, int* exit_code) {
       "Without -e: an interactive shell with history (or statements from a pipe).");
   CLI::Option* e = sql->add_option("-e,--execute", flags->execute, "SQL to run, then exit");
   sql->add_option("--format", flags->format, "table, csv or json")->capture_default_str();
+  sql->add_option("--into", flags->into,
+                  "Store the rows of -e's SELECT as partition --date of this table (replacing "
+                  "it atomically; the pilot's `insert overwrite`)");
+  sql->add_option("--date", flags->date, "The partition --into writes, yyyyMMdd");
   sql->add_option("--data", flags->data, "Data folder")->capture_default_str();
   sql->callback([flags, exit_code, e] { *exit_code = RunSql(*flags, e->count() > 0); });
 }

@@ -30,6 +30,8 @@ void RegisterWarehouse(CLI::App* app, int* exit_code);
 void RegisterSql(CLI::App* app, int* exit_code);
 // `smartcar sqoop export|import`: PostgreSQL through libpq (cmd_sqoop.cc).
 void RegisterSqoop(CLI::App* app, int* exit_code);
+// `smartcar workflow ...` and `smartcar scheduler` (cmd_workflow.cc).
+void RegisterWorkflow(CLI::App* app, int* exit_code);
 // `smartcar report status`: time-series reports over the warehouse (cmd_report.cc).
 void RegisterReport(CLI::App* app, int* exit_code);
 // `smartcar topic create|list|describe|delete` (cmd_topic.cc).

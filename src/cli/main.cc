@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterSql(&app, &exit_code);
   smartcar::cli::RegisterReport(&app, &exit_code);
   smartcar::cli::RegisterSqoop(&app, &exit_code);
+  smartcar::cli::RegisterWorkflow(&app, &exit_code);
   smartcar::cli::RegisterTopic(&app, &exit_code);
   smartcar::cli::RegisterProduce(&app, &exit_code);
   smartcar::cli::RegisterConsume(&app, &exit_code);

@@ -136,15 +136,10 @@ Result<bool> Config::GetBool(const std::string& key, bool fallback) const {
   return Err(ValueError(key, it->second, "is not true or false"));
 }
 
-Result<int64_t> Config::GetDurationMs(const std::string& key, int64_t fallback_ms) const {
-  auto it = values_.find(key);
-  if (it == values_.end()) return fallback_ms;
-  const std::string& t = it->second.text;
+Result<int64_t> ParseDurationMs(std::string_view t) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (ec != std::errc() || n < 0) {
-    return Err(ValueError(key, it->second, "is not a duration (e.g. 30s, 5h, 7d)"));
-  }
+  if (ec != std::errc() || n < 0) return Err(Status::InvalidArgument("is not a duration (e.g. 30s, 5h, 7d)"));
   const std::string unit(p, t.data() + t.size());
   static const std::pair<const char*, int64_t> kUnits[] = {
       {"", 1000},      {"ms", 1},        {"s", 1000},       {"m", 60'000},
@@ -152,11 +147,19 @@ Result<int64_t> Config::GetDurationMs(const std::string& key, int64_t fallback_m
   for (const auto& [name, ms] : kUnits) {
     if (unit != name) continue;
     if (n > std::numeric_limits<int64_t>::max() / ms) {  // (the core_config fuzzer found it)
-      return Err(ValueError(key, it->second, "is too long a duration"));
+      return Err(Status::InvalidArgument("is too long a duration"));
     }
     return n * ms;
   }
-  return Err(ValueError(key, it->second, "has an unknown unit (ms, s, m, h, d, w)"));
+  return Err(Status::InvalidArgument("has an unknown unit (ms, s, m, h, d, w)"));
+}
+
+Result<int64_t> Config::GetDurationMs(const std::string& key, int64_t fallback_ms) const {
+  auto it = values_.find(key);
+  if (it == values_.end()) return fallback_ms;
+  auto ms = ParseDurationMs(it->second.text);
+  if (!ms) return Err(ValueError(key, it->second, ms.error().message()));
+  return *ms;
 }
 
 Result<int64_t> Config::GetBytes(const std::string& key, int64_t fallback) const {

@@ -17,6 +17,11 @@
 
 namespace smartcar {
 
+// A duration as smartcar.yaml and the workflow files write it: an integer of seconds, or a number
+// with a unit: ms, s, m (min), h, d, w ("7d", "5h", "1500ms"). Milliseconds; InvalidArgument
+// saying why (without naming a key: callers add where).
+Result<int64_t> ParseDurationMs(std::string_view text);
+
 class Config {
  public:
   Config() = default;

@@ -49,8 +49,10 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-// A warehouse table named by a Hive path: its rows as one CSV file written by DuckDB.
-Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name, Inputs* in) {
+// A warehouse table (or one day of it) named by a Hive path: its rows as one CSV file written by
+// DuckDB. wrk_date is the last field only when the target has a column of that name.
+Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name,
+                             const std::string& day, bool with_date, Inputs* in) {
   warehouse::WarehouseOptions wo;
   wo.data_dir = o.data_dir;
   wo.threads = 2;
@@ -75,7 +77,10 @@ Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name
   std::string quoted_path = "'";
   for (char c : in->temp_file) quoted_path += c == '\'' ? std::string("''") : std::string(1, c);
   quoted_path += "'";
-  auto r = (*w)->Query("COPY (SELECT * FROM \"" + found + "\") TO " + quoted_path +
+  std::string select = std::string("SELECT *") + (with_date ? "" : " EXCLUDE (wrk_date)") +
+                       " FROM \"" + found + "\"";
+  if (!day.empty()) select += " WHERE wrk_date = '" + day + "'";
+  auto r = (*w)->Query("COPY (" + select + ") TO " + quoted_path +
                        " (FORMAT csv, HEADER false, DELIMITER ',', QUOTE '\"', ESCAPE '\"', "
                        "NULL 'null')");
   if (!r) return r.error();
@@ -86,7 +91,7 @@ Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name
   return Status::OK();
 }
 
-Status ResolveInputs(const ExportOptions& o, Inputs* in) {
+Status ResolveInputs(const ExportOptions& o, bool with_date, Inputs* in) {
   in->format = o.input;
   std::error_code ec;
   const fs::path dir(o.export_dir);
@@ -117,8 +122,19 @@ Status ResolveInputs(const ExportOptions& o, Inputs* in) {
   if (o.export_dir.rfind(kHiveWarehouse, 0) == 0) {
     std::string_view table = std::string_view(o.export_dir).substr(kHiveWarehouse.size());
     while (!table.empty() && table.back() == '/') table.remove_suffix(1);
+    std::string day;
+    if (const size_t slash = table.find('/'); slash != std::string_view::npos) {
+      const std::string_view part = table.substr(slash + 1);
+      constexpr std::string_view kKey = "wrk_date=";
+      if (part.rfind(kKey, 0) == 0 && part.size() == kKey.size() + 8 &&
+          std::all_of(part.begin() + kKey.size(), part.end(),
+                      [](char c) { return c >= '0' && c <= '9'; })) {
+        day = std::string(part.substr(kKey.size()));
+        table = table.substr(0, slash);
+      }
+    }
     if (!table.empty() && table.find('/') == std::string_view::npos) {
-      return ConvertWarehouseTable(o, table, in);
+      return ConvertWarehouseTable(o, table, day, with_date, in);
     }
   }
   return Status::NotFound("--export-dir " + o.export_dir + " does not exist");
@@ -306,9 +322,6 @@ Status Validate(const ExportOptions& o) {
 Result<ExportReport> Export(const ExportOptions& o) {
   SMARTCAR_RETURN_IF_ERROR(Validate(o));
   ExportReport report;
-  Inputs in;
-  SMARTCAR_RETURN_IF_ERROR(ResolveInputs(o, &in));
-
   auto conn_or = PgConnection::Connect(o.connection);
   if (!conn_or) return Err(conn_or.error());
   PgConnection& conn = **conn_or;
@@ -345,6 +358,10 @@ Result<ExportReport> Export(const ExportOptions& o) {
       cols.push_back(hit);
     }
   }
+  Inputs in;
+  const bool with_date = std::any_of(cols.begin(), cols.end(),
+                                     [](const PgColumn* c) { return c->name == "wrk_date"; });
+  SMARTCAR_RETURN_IF_ERROR(ResolveInputs(o, with_date, &in));
   std::vector<std::string> col_names;
   std::set<std::string> col_set;
   for (const PgColumn* c : cols) {

@@ -1,4 +1,6 @@
-// WarehouseImpl::LoadDelimited: a delimited text file (e.g. a database import) → one partition.
+// Derived partitions: WarehouseImpl::LoadDelimited (a delimited text file, e.g. a database
+// import) and WarehouseImpl::StoreQuery (a query's rows) → one partition.
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
@@ -91,6 +93,50 @@ Result<LoadReport> WarehouseImpl::LoadDelimited(const DelimitedLoadSpec& spec) {
   report.lines = report.rows;
   report.input_bytes = fs::file_size(spec.path, ec);
   report.partition_path = store_.PartitionDir(spec.table, spec.date);
+  for (const auto& e : fs::directory_iterator(report.partition_path, ec)) {
+    report.parquet_bytes += e.file_size(ec);
+  }
+  return report;
+}
+
+Result<LoadReport> WarehouseImpl::StoreQuery(const std::string& table, const std::string& date,
+                                             const std::string& select_sql) {
+  SMARTCAR_RETURN_IF_ERROR(ValidateTableName(table));
+  SMARTCAR_RETURN_IF_ERROR(ValidateDate(date));
+  if (FindSchema(table) != nullptr) {
+    return Err(Status::InvalidArgument("table " + table +
+                                       " is loaded from its log files, not from a query"));
+  }
+  SMARTCAR_RETURN_IF_ERROR(RefreshViews());
+  std::string body = select_sql;
+  while (!body.empty() &&
+         (body.back() == ';' || std::isspace(static_cast<unsigned char>(body.back())))) {
+    body.pop_back();
+  }
+  // The query's own wrk_date (if any) gives way to the partition's.
+  auto shape = session_->Query("SELECT * FROM (" + body + ") LIMIT 0");
+  if (!shape) return Err(shape.error());
+  const bool has_date = std::find(shape->columns.begin(), shape->columns.end(),
+                                  std::string(kPartitionColumn)) != shape->columns.end();
+  const std::string select = std::string("SELECT *") + (has_date ? " EXCLUDE (wrk_date)" : "") +
+                             ", " + duck::Quote(date) + " AS wrk_date FROM (" + body + ") AS q";
+  auto rows = session_->QueryInt("SELECT count(*) FROM (" + body + ")");
+  if (!rows) return Err(rows.error());
+  LoadReport report;
+  report.table = table;
+  report.date = date;
+  report.rows = static_cast<uint64_t>(*rows);
+  report.lines = report.rows;
+  if (*rows == 0) {
+    auto lock = TableLock::Acquire(store_.root(), table);
+    if (!lock) return Err(lock.error());
+    Status s = store_.Drop(table, date);
+    if (!s.ok() && !s.IsNotFound()) return Err(s);
+    return report;
+  }
+  SMARTCAR_RETURN_IF_ERROR(StorePartitioned(table, select));
+  report.partition_path = store_.PartitionDir(table, date);
+  std::error_code ec;
   for (const auto& e : fs::directory_iterator(report.partition_path, ec)) {
     report.parquet_bytes += e.file_size(ec);
   }

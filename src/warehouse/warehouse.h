@@ -145,6 +145,13 @@ class Warehouse {
   // InvalidArgument for a declared table, a bad name, date or column list.
   virtual Result<LoadReport> LoadDelimited(const DelimitedLoadSpec& spec) = 0;
 
+  // Stores the rows of `select_sql` (a SELECT over the warehouse's views) as partition `date` of
+  // `table`, replacing it atomically: a derived table such as a day's analysis (the pilot's
+  // `insert overwrite ... partition`). No rows: the partition is removed. InvalidArgument for a
+  // declared table or a bad name or date; DuckDB's error for the query.
+  virtual Result<LoadReport> StoreQuery(const std::string& table, const std::string& date,
+                                        const std::string& select_sql) = 0;
+
   // Runs DuckDB SQL (several statements allowed; the last one's rows are returned) with every
   // warehouse table as a view. Errors carry DuckDB's message, with its `LINE n:` caret.
   virtual Result<QueryResult> Query(std::string_view sql) = 0;

@@ -1,0 +1,27 @@
+// Where day runs live in the coordinator (internal to workflow/).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "workflow/workflow.h"
+
+namespace smartcar::workflow {
+
+// A run with the coordinator version it was read at (-1: not stored yet).
+struct StoredRun {
+  DayRun run;
+  int32_t version = -1;
+};
+
+std::string RunsPath(const std::string& workflow);  // /workflows/<name>/runs
+std::string RunPath(const std::string& workflow, const std::string& date);
+std::string LockPath(const std::string& workflow, const std::string& date);
+
+Result<std::optional<StoredRun>> LoadRun(coord::Coordinator* c, const std::string& workflow,
+                                         const std::string& date);
+// Creates or replaces (compare-and-set on stored->version) the run; updates the version.
+// Aborted when someone else wrote it meanwhile.
+Status SaveRun(coord::Coordinator* c, StoredRun* stored);
+
+}  // namespace smartcar::workflow
