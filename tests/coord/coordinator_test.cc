@@ -283,6 +283,30 @@ TEST_P(CoordinatorTest, ConcurrentDeploysGetDistinctVersions) {
   for (size_t i = 0; i < versions.size(); ++i) EXPECT_EQ(versions[i], static_cast<int64_t>(i + 1));
 }
 
+TEST_P(CoordinatorTest, ThreadsSharingOneHandleCreateNodesUnderNewParents) {
+  // (Threads of one process share the embedded engine's lock descriptor, which flock does not
+  // serialise: parallel `workflow backfill` days lost creates of their common parents.)
+  auto c = Open();
+  ASSERT_NE(c, nullptr);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      for (int k = 0; k < 5; ++k) {
+        const std::string path = "/p/q" + std::to_string(k) + "/n" + std::to_string(i);
+        if (!c->Create(path, "x").ok()) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  for (int k = 0; k < 5; ++k) {
+    auto children = c->Children("/p/q" + std::to_string(k));
+    ASSERT_TRUE(children.has_value());
+    EXPECT_EQ(children->size(), 8u);
+  }
+}
+
 TEST_P(CoordinatorTest, MembersJoinOneLeadsAndTheLeadershipMovesWhenItLeaves) {
   auto ca = Open();
   auto cb = Open();

@@ -145,7 +145,7 @@ class EmbeddedCoordinator final : public Coordinator {
   Status Create(const std::string& path, const std::string& data, CreateMode mode) override {
     SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
     if (path == "/") return Status::Aborted("node '/' already exists");
-    Locked l(lock_fd_);
+    Locked l(lock_fd_, &write_mu_);
     SMARTCAR_RETURN_IF_ERROR(EnsureParents(ParentOf(path)));
     auto old = ReadNode(path);
     if (old) return Status::Aborted("node '" + path + "' already exists");
@@ -167,7 +167,7 @@ class EmbeddedCoordinator final : public Coordinator {
                       int32_t expected_version) override {
     SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
     if (path == "/") return Err(Status::InvalidArgument("the root node holds no data"));
-    Locked l(lock_fd_);
+    Locked l(lock_fd_, &write_mu_);
     auto f = ReadNode(path);
     if (!f) return Err(f.error());
     if (expected_version >= 0 && f->node.version != expected_version) {
@@ -185,7 +185,7 @@ class EmbeddedCoordinator final : public Coordinator {
   Status Delete(const std::string& path) override {
     SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
     if (path == "/") return Status::InvalidArgument("the root node cannot be deleted");
-    Locked l(lock_fd_);
+    Locked l(lock_fd_, &write_mu_);
     auto f = ReadNode(path);
     if (!f) return f.error();
     // Rename first, so readers never see a half-deleted subtree.
@@ -225,18 +225,21 @@ class EmbeddedCoordinator final : public Coordinator {
     std::string seen;
   };
 
-  // flock() on DATA/coord/.lock for the scope.
+  // flock() on DATA/coord/.lock for the scope, after the handle's mutex: flock excludes other
+  // processes (and other handles), but threads sharing this handle's descriptor share its lock.
   class Locked {
    public:
-    explicit Locked(int fd) : fd_(fd) {
+    Locked(int fd, std::mutex* mu) : guard_(*mu), fd_(fd) {
       while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
       }
     }
     ~Locked() { ::flock(fd_, LOCK_UN); }
 
    private:
+    std::lock_guard<std::mutex> guard_;
     int fd_;
   };
+  std::mutex write_mu_;
 
   static int64_t NowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
