@@ -22,11 +22,7 @@ struct ClusterFlags {
 std::string Time(int64_t ms) { return FormatIsoUtc(EventTimeMs{ms}); }
 
 int RunStatus(const ClusterFlags& f) {
-  coord::CoordOptions o;
-  o.data_dir = f.data;
-  o.zookeeper = f.coord.zookeeper;
-  o.zookeeper_auth = f.coord.auth;
-  auto c = coord::OpenCoordinator(o);
+  auto c = OpenCoordinatorFor(f.data, f.coord);
   if (!c) {
     std::fprintf(stderr, "smartcar cluster: %s\n", c.error().ToString().c_str());
     return kExitFailure;

@@ -103,11 +103,7 @@ Result<std::optional<std::string>> FromStore(const BacktestFlags& f, const std::
     return std::optional<std::string>();
   }
   if (!coord::RuleStore::CheckName(name).ok()) return std::optional<std::string>();
-  coord::CoordOptions o;
-  o.data_dir = f.queue.data_dir;
-  o.zookeeper = f.coord.zookeeper;
-  o.zookeeper_auth = f.coord.auth;
-  auto c = coord::OpenCoordinator(o);
+  auto c = OpenCoordinatorFor(f.queue.data_dir, f.coord);
   if (!c) return Err(c.error());
   auto r = coord::RuleStore(c->get()).Get(name);
   if (!r) {

@@ -48,11 +48,7 @@ int Fail(const std::string& msg, int code = kExitFailure) {
 }
 
 Result<std::unique_ptr<coord::Coordinator>> Open(const StoreFlags& f) {
-  coord::CoordOptions o;
-  o.data_dir = f.data;
-  o.zookeeper = f.coord.zookeeper;
-  o.zookeeper_auth = f.coord.auth;
-  return coord::OpenCoordinator(o);
+  return OpenCoordinatorFor(f.data, f.coord);
 }
 
 std::string Author(const std::string& flag) {

@@ -39,11 +39,7 @@ void AddCommon(CLI::App* cmd, CommonFlags* f) {
 }
 
 std::unique_ptr<coord::Coordinator> OpenCoord(const CommonFlags& f, const char* cmd) {
-  coord::CoordOptions o;
-  o.data_dir = f.data;
-  o.zookeeper = f.coord.zookeeper;
-  o.zookeeper_auth = f.coord.auth;
-  auto c = coord::OpenCoordinator(o);
+  auto c = OpenCoordinatorFor(f.data, f.coord);
   if (!c) {
     std::fprintf(stderr, "smartcar %s: %s\n", cmd, c.error().message().c_str());
     return nullptr;

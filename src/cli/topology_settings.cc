@@ -60,6 +60,15 @@ void AddCoordFlags(CLI::App* cmd, CoordFlags* f) {
       ->envname("SMARTCAR_ZOOKEEPER_AUTH");
 }
 
+Result<std::unique_ptr<coord::Coordinator>> OpenCoordinatorFor(const std::string& data_dir,
+                                                               const CoordFlags& f) {
+  coord::CoordOptions o;
+  o.data_dir = data_dir;
+  o.zookeeper = f.zookeeper;
+  o.zookeeper_auth = f.auth;
+  return coord::OpenCoordinator(o);
+}
+
 void SetCoord(const CoordFlags& f, Config* cfg) {
   if (!f.zookeeper.empty()) cfg->Set("coord.zookeeper", f.zookeeper, "--zookeeper");
   if (!f.auth.empty()) cfg->Set("coord.zookeeper_auth", f.auth, "--zookeeper-auth");

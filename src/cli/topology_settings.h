@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include "coord/coordinator.h"
 #include "core/config.h"
 #include "pipeline/settings.h"
 
@@ -35,6 +37,10 @@ struct CoordFlags {
 };
 void AddCoordFlags(CLI::App* cmd, CoordFlags* f);
 void SetCoord(const CoordFlags& f, Config* cfg);
+// The coordinator the flags name for the data folder `data_dir`: ZooKeeper with --zookeeper,
+// else the embedded one in DATA/coord. For commands that take no smartcar.yaml.
+Result<std::unique_ptr<coord::Coordinator>> OpenCoordinatorFor(const std::string& data_dir,
+                                                               const CoordFlags& f);
 
 // The keys ApplyTopologySettings reads, followed by `more` (a command's own keys): what
 // LoadSettings accepts without a warning.

@@ -198,88 +198,143 @@ struct Fnv64 {
   }
 };
 
-Status ReadAndEncode(const Inputs& in, const std::vector<const PgColumn*>& cols,
-                     const ExportOptions& o, Encoded* enc, DeadLetters* dead,
-                     ExportReport* report) {
-  std::vector<std::string_view> fields;
-  std::vector<bool> enclosed;
-  std::string record, scratch;
-  // Reserve for the whole input: growing a buffer of many megabytes copies it and faults pages.
-  uint64_t input_bytes = 0;
-  for (const std::string& f : in.files) {
-    std::error_code ec;
-    const uint64_t size = fs::file_size(f, ec);
-    if (!ec && fs::path(f).extension() != ".gz") input_bytes += size;
+// Reads the input files and appends their records to an Encoded, a bit at a time: the first
+// COPY sends each batch as soon as it is encoded, so the server parses one batch while the next
+// is read (the reading no longer adds to the COPY's time).
+class Encoder {
+ public:
+  Encoder(const Inputs& in, const std::vector<const PgColumn*>& cols, const ExportOptions& o,
+          Encoded* enc, DeadLetters* dead, ExportReport* report)
+      : in_(in),
+        cols_(cols),
+        o_(o),
+        enc_(enc),
+        dead_(dead),
+        report_(report),
+        null_string_(o.input_null_string.value_or("null")) {
+    // Reserve for the whole input: growing a buffer of many megabytes copies it, faulting pages.
+    uint64_t input_bytes = 0;
+    for (const std::string& f : in.files) {
+      std::error_code ec;
+      const uint64_t size = fs::file_size(f, ec);
+      if (!ec && fs::path(f).extension() != ".gz") input_bytes += size;
+    }
+    enc->text.reserve(input_bytes + input_bytes / 8);
+    enc->raw.reserve(input_bytes);
   }
-  enc->text.reserve(input_bytes + input_bytes / 8);
-  enc->raw.reserve(input_bytes);
-  const std::string null_string = o.input_null_string.value_or("null");
-  for (size_t fi = 0; fi < in.files.size(); ++fi) {
-    const std::string& name = in.temp_file.empty() ? in.files[fi] : o.export_dir;
-    auto reader = LineReader::Open(in.files[fi]);
-    if (!reader) return reader.error();
-    ++report->files;
-    std::string_view line;
-    uint64_t first_line = 0;
-    bool open = false;
-    while ((*reader)->Next(&line)) {
+
+  bool done() const { return done_; }
+  const Status& status() const { return status_; }
+
+  // Encodes records until the text grew by `bytes` or the input ended (then done()).
+  void EncodeMore(size_t bytes) {
+    const size_t target = enc_->text.size() + bytes;
+    while (!done_ && enc_->text.size() < target) {
+      if (!reader_) {
+        if (file_ == in_.files.size()) {
+          done_ = true;
+          return;
+        }
+        auto r = LineReader::Open(in_.files[file_]);
+        if (!r) return Fail(r.error());
+        reader_ = std::move(*r);
+        ++report_->files;
+        open_ = false;
+      }
+      std::string_view line;
+      if (!reader_->Next(&line)) {
+        if (!reader_->status().ok()) return Fail(reader_->status());
+        if (open_) {
+          ++report_->lines;
+          Status s =
+              dead_->Add(Name(), first_line_, "the file ends inside an enclosed field", record_);
+          if (!s.ok()) return Fail(s);
+        }
+        reader_.reset();
+        ++file_;
+        continue;
+      }
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (!open) {
-        record.assign(line);
-        first_line = (*reader)->line_number();
+      if (!open_) {
+        record_.assign(line);
+        first_line_ = reader_->line_number();
       } else {
-        record.push_back('\n');
-        record.append(line);
+        record_.push_back('\n');
+        record_.append(line);
       }
-      if (!SplitFields(record, in.format, &fields, &enclosed, &scratch)) {
-        open = true;
+      if (!SplitFields(record_, in_.format, &fields_, &enclosed_, &scratch_)) {
+        open_ = true;
         continue;
       }
-      open = false;
-      if (record.empty() && fields.size() == 1) continue;  // Blank line.
-      ++report->lines;
-      if (fields.size() != cols.size()) {
-        SMARTCAR_RETURN_IF_ERROR(dead->Add(
-            name, first_line,
-            std::to_string(fields.size()) + " fields, expected " + std::to_string(cols.size()),
-            record));
+      open_ = false;
+      if (record_.empty() && fields_.size() == 1) continue;  // Blank line.
+      ++report_->lines;
+      if (fields_.size() != cols_.size()) {
+        Status s = dead_->Add(
+            Name(), first_line_,
+            std::to_string(fields_.size()) + " fields, expected " + std::to_string(cols_.size()),
+            record_);
+        if (!s.ok()) return Fail(s);
         continue;
       }
-      for (size_t i = 0; i < fields.size(); ++i) {
-        if (i > 0) enc->text.push_back('\t');
-        const std::string_view f = fields[i];
-        bool is_null = false;
-        if (!enclosed[i]) {
-          if (cols[i]->is_string) {
-            is_null = f == null_string;
-          } else if (o.input_null_non_string) {
-            is_null = f == *o.input_null_non_string;
-          } else {
-            is_null = f == "null" || f.empty();
-          }
-        }
-        if (is_null) {
-          enc->text += "\\N";
-        } else {
-          AppendCopyText(f, &enc->text);
-        }
-      }
-      enc->text.push_back('\n');
-      enc->end.push_back(enc->text.size());
-      enc->file.push_back(static_cast<uint32_t>(fi));
-      enc->line.push_back(first_line);
-      enc->raw += record;
-      enc->raw_end.push_back(enc->raw.size());
-    }
-    if (!(*reader)->status().ok()) return (*reader)->status();
-    if (open) {
-      ++report->lines;
-      SMARTCAR_RETURN_IF_ERROR(
-          dead->Add(name, first_line, "the file ends inside an enclosed field", record));
+      Append();
     }
   }
-  return Status::OK();
-}
+
+ private:
+  const std::string& Name() const {
+    return in_.temp_file.empty() ? in_.files[file_] : o_.export_dir;
+  }
+  void Fail(const Status& s) {
+    status_ = s;
+    done_ = true;
+  }
+  void Append() {
+    std::string& text = enc_->text;
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (i > 0) text.push_back('\t');
+      const std::string_view f = fields_[i];
+      bool is_null = false;
+      if (!enclosed_[i]) {
+        if (cols_[i]->is_string) {
+          is_null = f == null_string_;
+        } else if (o_.input_null_non_string) {
+          is_null = f == *o_.input_null_non_string;
+        } else {
+          is_null = f == "null" || f.empty();
+        }
+      }
+      if (is_null) {
+        text += "\\N";
+      } else {
+        AppendCopyText(f, &text);
+      }
+    }
+    text.push_back('\n');
+    enc_->end.push_back(text.size());
+    enc_->file.push_back(static_cast<uint32_t>(file_));
+    enc_->line.push_back(first_line_);
+    enc_->raw += record_;
+    enc_->raw_end.push_back(enc_->raw.size());
+  }
+
+  const Inputs& in_;
+  const std::vector<const PgColumn*>& cols_;
+  const ExportOptions& o_;
+  Encoded* enc_;
+  DeadLetters* dead_;
+  ExportReport* report_;
+  const std::string null_string_;
+  size_t file_ = 0;
+  std::unique_ptr<LineReader> reader_;
+  bool open_ = false;  // The record continues on the next line (an open enclosure).
+  uint64_t first_line_ = 0;
+  std::string record_, scratch_;
+  std::vector<std::string_view> fields_;
+  std::vector<bool> enclosed_;
+  bool done_ = false;
+  Status status_;
+};
 
 // "COPY t, line 12, column a: ..." → 12; 0 when absent.
 uint64_t CopyLine(const std::string& context) {
@@ -404,22 +459,12 @@ Result<ExportReport> Export(const ExportOptions& o) {
                                   o.export_dir + " at " + stamp);
 
   Encoded enc;
-  SMARTCAR_RETURN_IF_ERROR(ReadAndEncode(in, cols, o, &enc, &dead, &report));
-  if (dead.count() > o.max_rejects) {
-    return Err(Status::Aborted(std::to_string(dead.count()) + " lines rejected (more than " +
-                               std::to_string(o.max_rejects) + "; first: " + dead.first() +
-                               "); nothing exported; see " + dead.path()));
-  }
-
-  Fnv64 digest;
-  digest.Add(*target);
-  digest.Add("\n");
-  digest.Add(Join(col_names, ","));
-  digest.Add("\n");
-  digest.Add(Join(keys, ",") + (o.allow_insert ? "+insert" : ""));
-  digest.Add("\n");
-  digest.Add(enc.text);
-  report.digest = digest.Hex();
+  Encoder encoder(in, cols, o, &enc, &dead, &report);
+  auto too_many_rejects = [&] {
+    return Status::Aborted(std::to_string(dead.count()) + " lines rejected (more than " +
+                           std::to_string(o.max_rejects) + "; first: " + dead.first() +
+                           "); nothing exported; see " + dead.path());
+  };
 
   if (o.idempotent) {
     auto created = conn.Exec("CREATE TABLE IF NOT EXISTS " + std::string(kLedgerTable) +
@@ -434,29 +479,12 @@ Result<ExportReport> Export(const ExportOptions& o) {
   }
 
   const std::string cols_sql = "(" + Join(col_names, ", ") + ")";
-  std::vector<bool> rejected(enc.end.size(), false);
-  const size_t n = enc.end.size();
+  std::vector<bool> rejected;  // By record: refused by the database, not sent again.
   for (;;) {
     report.inserted = report.updated = 0;
     auto tx = conn.Exec("BEGIN");
     if (!tx) return Err(tx.error());
     auto rollback = [&] { (void)conn.Exec("ROLLBACK"); };
-    if (o.idempotent) {
-      auto added = conn.Exec("INSERT INTO " + std::string(kLedgerTable) +
-                                 " (target_table, source, digest, row_count) VALUES ($1, $2, $3, "
-                                 "$4) ON CONFLICT DO NOTHING",
-                             {*target, o.export_dir, report.digest, std::to_string(n)});
-      if (!added) {
-        rollback();
-        return Err(added.error());
-      }
-      if (*added == 0) {
-        rollback();
-        report.already_exported = true;
-        report.rows = 0;
-        break;
-      }
-    }
     std::string copy_target;
     if (!keys.empty()) {
       auto temp = conn.Exec("CREATE TEMP TABLE smartcar_sqoop_in ON COMMIT DROP AS SELECT " +
@@ -491,17 +519,20 @@ Result<ExportReport> Export(const ExportOptions& o) {
       copy_target = *target;
     }
 
-    // Send every record not rejected, in chunks; sent[k] = record index of COPY line k+1.
+    // Send every record not rejected, in chunks; sent[k] = record index of COPY line k+1. The
+    // first attempt encodes each chunk just before sending it.
     std::vector<uint32_t> sent;
-    sent.reserve(n);
+    sent.reserve(enc.end.size());
     size_t next = 0;
     uint64_t rows_sent = 0;
     std::string chunk;
     auto producer = [&](std::string_view* out) -> bool {
-      if (next >= n) return false;
+      while (!encoder.done() && next >= enc.end.size()) encoder.EncodeMore(kChunkBytes);
+      if (next >= enc.end.size()) return false;
       if (rows_sent > 0 && o.on_progress) o.on_progress(rows_sent);
+      rejected.resize(enc.end.size(), false);
       chunk.clear();
-      while (next < n && chunk.size() < kChunkBytes) {
+      while (next < enc.end.size() && chunk.size() < kChunkBytes) {
         const uint64_t begin = next == 0 ? 0 : enc.end[next - 1];
         if (!rejected[next]) {
           chunk.append(enc.text, begin, enc.end[next] - begin);
@@ -516,6 +547,14 @@ Result<ExportReport> Export(const ExportOptions& o) {
     PgError err;
     Status copied =
         conn.CopyIn("COPY " + copy_target + " " + cols_sql + " FROM STDIN", producer, &err);
+    if (!encoder.status().ok()) {
+      rollback();
+      return Err(encoder.status());
+    }
+    if (dead.count() > o.max_rejects) {
+      rollback();
+      return Err(too_many_rejects());
+    }
     if (!copied.ok()) {
       rollback();
       const uint64_t copy_line = CopyLine(err.context);
@@ -530,11 +569,7 @@ Result<ExportReport> Export(const ExportOptions& o) {
           reason += " (" + err.context.substr(col) + ")";
         }
         SMARTCAR_RETURN_IF_ERROR(dead.Add(file, enc.line[rec], reason, raw));
-        if (dead.count() > o.max_rejects) {
-          return Err(Status::Aborted(std::to_string(dead.count()) + " lines rejected (more than " +
-                                     std::to_string(o.max_rejects) + "; first: " + dead.first() +
-                                     "); nothing exported; see " + dead.path()));
-        }
+        if (dead.count() > o.max_rejects) return Err(too_many_rejects());
         ++report.attempts;
         continue;
       }
@@ -545,6 +580,35 @@ Result<ExportReport> Export(const ExportOptions& o) {
       return Err(copied);
     }
     const uint64_t good = rows_sent;
+    // Every record is read now: the digest of the rows, and the ledger row in this transaction.
+    if (report.digest.empty()) {
+      Fnv64 digest;
+      digest.Add(*target);
+      digest.Add("\n");
+      digest.Add(Join(col_names, ","));
+      digest.Add("\n");
+      digest.Add(Join(keys, ",") + (o.allow_insert ? "+insert" : ""));
+      digest.Add("\n");
+      digest.Add(enc.text);
+      report.digest = digest.Hex();
+    }
+    if (o.idempotent) {
+      auto added =
+          conn.Exec("INSERT INTO " + std::string(kLedgerTable) +
+                        " (target_table, source, digest, row_count) VALUES ($1, $2, $3, "
+                        "$4) ON CONFLICT DO NOTHING",
+                    {*target, o.export_dir, report.digest, std::to_string(enc.end.size())});
+      if (!added) {
+        rollback();
+        return Err(added.error());
+      }
+      if (*added == 0) {  // An identical export committed before: write nothing.
+        rollback();
+        report.already_exported = true;
+        report.rows = 0;
+        break;
+      }
+    }
     Status finish;
     if (!keys.empty()) {
       std::vector<std::string> set, match;

@@ -291,25 +291,22 @@ Result<std::vector<PgColumn>> PgConnection::QueryColumns(const std::string& sele
   return cols;
 }
 
-std::string PgConnection::QuoteIdent(std::string_view name) const {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
-std::string PgConnection::QuoteLiteral(std::string_view text) const {
-  // standard_conforming_strings is on in every supported PostgreSQL: only quotes are doubled.
-  std::string out = "'";
+namespace {
+// `text` between `quote`s, each `quote` inside doubled (identifiers and, with
+// standard_conforming_strings on in every supported PostgreSQL, string literals).
+std::string Quoted(std::string_view text, char quote) {
+  std::string out(1, quote);
   for (char c : text) {
-    if (c == '\'') out.push_back('\'');
+    if (c == quote) out.push_back(quote);
     out.push_back(c);
   }
-  out.push_back('\'');
+  out.push_back(quote);
   return out;
 }
+}  // namespace
+
+std::string PgConnection::QuoteIdent(std::string_view name) const { return Quoted(name, '"'); }
+
+std::string PgConnection::QuoteLiteral(std::string_view text) const { return Quoted(text, '\''); }
 
 }  // namespace smartcar::rdbms

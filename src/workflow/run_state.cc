@@ -1,5 +1,9 @@
 // DayRun documents: JSON, stored in the coordinator at /workflows/<name>/runs/<yyyyMMdd>.
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
+
+#include <chrono>
 
 #include "coord/coordinator.h"
 #include "core/json_integer.h"
@@ -37,6 +41,18 @@ int64_t Int(const Json& j, const char* key) {
 }
 
 }  // namespace
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string ProcessOwner() {
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  return std::string(host) + "-" + std::to_string(::getpid());
+}
 
 const char* StateName(State s) {
   for (const auto& [st, n] : kStates) {

@@ -1,4 +1,4 @@
-// Where day runs live in the coordinator (internal to workflow/).
+// Where day runs live in the coordinator, and small helpers of runs (internal to workflow/).
 #pragma once
 
 #include <optional>
@@ -7,6 +7,15 @@
 #include "workflow/workflow.h"
 
 namespace smartcar::workflow {
+
+// Wall-clock milliseconds since the epoch.
+int64_t NowMs();
+// "<host>-<pid>": who runs a day or leads the scheduling.
+std::string ProcessOwner();
+inline bool Stopped(const RunOptions& o) { return o.stop != nullptr && o.stop->load(); }
+inline void Say(const RunOptions& o, const std::string& line) {
+  if (o.progress) o.progress(line);
+}
 
 // A run with the coordinator version it was read at (-1: not stored yet).
 struct StoredRun {

@@ -24,20 +24,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Owner() {
-  char host[256] = {0};
-  ::gethostname(host, sizeof(host) - 1);
-  return std::string(host) + "-" + std::to_string(::getpid());
-}
-
-bool Stopped(const RunOptions& o) { return o.stop != nullptr && o.stop->load(); }
-
 // Sleeps up to `ms`, waking early when stopped.
 void SleepUnlessStopped(const RunOptions& o, int64_t ms) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
@@ -251,10 +237,6 @@ std::string Seconds(int64_t ms) {
 
 bool Falsy(const std::string& s) { return s.empty() || s == "false" || s == "0" || s == "no"; }
 
-void Say(const RunOptions& o, const std::string& line) {
-  if (o.progress) o.progress(line);
-}
-
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -269,7 +251,7 @@ Result<DayRun> RunDay(const Workflow& wf, const std::string& date, coord::Coordi
   if (!day) {
     return Err(Status::InvalidArgument("working day '" + date + "': " + day.error().message()));
   }
-  const std::string owner = Owner();
+  const std::string owner = ProcessOwner();
   // One process per day: an ephemeral lock that dies with its holder.
   const std::string lock = LockPath(wf.name, date);
   if (Status s = c->Create(lock, owner, coord::CreateMode::kEphemeral); !s.ok()) {

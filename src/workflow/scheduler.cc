@@ -13,24 +13,6 @@ namespace {
 
 constexpr const char* kLeaderPath = "/workflows/_leader";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string Owner() {
-  char host[256] = {0};
-  ::gethostname(host, sizeof(host) - 1);
-  return std::string(host) + "-" + std::to_string(::getpid());
-}
-
-bool Stopped(const RunOptions& o) { return o.stop != nullptr && o.stop->load(); }
-
-void Say(const RunOptions& o, const std::string& line) {
-  if (o.progress) o.progress(line);
-}
-
 // True while this process holds /workflows/_leader (ephemeral: it goes with the holder).
 bool HoldLeadership(coord::Coordinator* c, const std::string& owner) {
   Status s = c->Create(kLeaderPath, owner, coord::CreateMode::kEphemeral);
@@ -43,7 +25,7 @@ bool HoldLeadership(coord::Coordinator* c, const std::string& owner) {
 
 Status RunScheduler(coord::Coordinator* c, const SchedulerOptions& options) {
   const RunOptions& o = options.run;
-  const std::string owner = Owner();
+  const std::string owner = ProcessOwner();
   bool was_leader = false;
   std::string last_error;
   while (!Stopped(o)) {
