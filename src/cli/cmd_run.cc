@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/stop_signal.h"
@@ -20,6 +21,7 @@
 #include "pipeline/builtin_rule.h"
 #include "pipeline/runner.h"
 #include "pipeline/stores.h"
+#include "workflow/workflow.h"
 
 namespace smartcar::cli {
 namespace {
@@ -39,6 +41,8 @@ struct RunFlags {
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
   CoordFlags coord;
+  std::string workflows = "workflows";
+  bool no_scheduler = false;
 };
 
 // Settings smartcar.yaml may hold for `run` (see the shipped smartcar.yaml).
@@ -148,8 +152,38 @@ int RunRun(const RunFlags& f) {
   o.status_out = stderr;
   o.status_is_tty = isatty(STDERR_FILENO) == 1;
   o.stop = &StopOnSignals();
+  // The day jobs' scheduler beside the pipeline (docs/WORKFLOW.md): when the workflows folder
+  // exists, unless --no-scheduler. It stops with the pipeline.
+  std::atomic<bool> scheduler_stop{false};
+  std::unique_ptr<coord::Coordinator> scheduler_coord;
+  std::thread scheduler;
+  if (!f.no_scheduler && std::filesystem::is_directory(f.workflows)) {
+    auto c = OpenCoordinatorFor(o.data_dir, CoordFlags{o.zookeeper, o.zookeeper_auth});
+    if (!c) {
+      std::fprintf(stderr, "smartcar run: the workflow scheduler: %s\n",
+                   c.error().message().c_str());
+      return kExitFailure;
+    }
+    scheduler_coord = std::move(*c);
+    workflow::SchedulerOptions so;
+    so.folder = f.workflows;
+    so.run.data_dir = o.data_dir;
+    so.run.stop = &scheduler_stop;
+    so.run.progress = [](const std::string& line) {
+      std::printf("%s\n", line.c_str());
+      std::fflush(stdout);
+    };
+    scheduler = std::thread([&scheduler_coord, so] {
+      if (Status st = workflow::RunScheduler(scheduler_coord.get(), so); !st.ok()) {
+        std::fprintf(stderr, "smartcar run: the workflow scheduler stopped: %s\n",
+                     st.message().c_str());
+      }
+    });
+  }
   pipeline::RunReport report;
   Status s = pipeline::RunPipeline(o, &report);
+  scheduler_stop = true;
+  if (scheduler.joinable()) scheduler.join();
   if (!s.ok()) {
     std::fprintf(stderr, "smartcar run: %s\n", s.message().c_str());
     return kExitFailure;
@@ -183,6 +217,11 @@ void RegisterRun(CLI::App* app, int* exit_code) {
   cmd->add_option("--seed", f->seed, "Simulator seed (default 1)");
   cmd->add_option("--seconds", f->seconds, "Simulated seconds to run (default: until Ctrl-C)");
   cmd->add_flag("--fast", f->fast, "Simulate flat out instead of in real time (needs --seconds)");
+  cmd->add_option("--workflows", f->workflows,
+                  "Run the schedules of the workflows in this folder beside the pipeline, when it "
+                  "exists (docs/WORKFLOW.md)")
+      ->capture_default_str();
+  cmd->add_flag("--no-scheduler", f->no_scheduler, "Do not run the workflow scheduler");
   cmd->add_option("--rules", f->rules,
                   "Folder of *.epl rule files, reloaded when changed (default ./rules); once\n"
                   "`smartcar rules deploy` has stored rules in the coordinator, those run instead");

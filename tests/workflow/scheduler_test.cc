@@ -92,6 +92,24 @@ TEST(SchedulerTest, OnceRunsEveryDueDayAndNothingTwice) {
   for (const auto& [day, n] : Lines(ReadFile(out))) EXPECT_EQ(n, 1) << day;
 }
 
+TEST(SchedulerTest, SmartcarRunSchedulesBesideThePipelineUnlessTold) {
+  TempDir dir;
+  const std::string out = dir.str() + "/out.txt";
+  WriteDailyWorkflow(dir.str() + "/workflows", out, 0);
+  const std::string base =
+      "run --fast --seconds 20 --cars 2 --metrics-port off --workflows " + dir.str() + "/workflows";
+  auto off = RunSmartcar(base + " --no-scheduler --data " + dir.str() + "/data-off");
+  ASSERT_EQ(off.exit_code, 0) << off.out;
+  EXPECT_EQ(ReadFile(out), "");
+  auto on = RunSmartcar(base + " --data " + dir.str() + "/data-on");
+  ASSERT_EQ(on.exit_code, 0) << on.out;
+  // A short run may end before the scheduler got through all 6 days; what ran, ran once.
+  auto lines = Lines(ReadFile(out));
+  EXPECT_GE(lines.size(), 1u) << on.out;
+  for (const auto& [day, n] : lines) EXPECT_EQ(n, 1) << day;
+  EXPECT_NE(on.out.find("scheduler: leading"), std::string::npos) << on.out;
+}
+
 TEST(SchedulerTest, TwoSchedulersOnOneDataFolderRunEachDayOnceAndTheSurvivorFinishes) {
   TempDir dir;
   const std::string out = dir.str() + "/out.txt";

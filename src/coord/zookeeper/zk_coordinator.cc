@@ -493,8 +493,13 @@ class ZkCoordinator final : public Coordinator {
   void Work() {
     std::unique_lock<std::mutex> l(mu_);
     while (!stop_) {
-      cv_.wait_for(l, std::chrono::milliseconds(200),
-                   [&] { return stop_ || expired_ || !dirty_.empty() || !state_events_.empty(); });
+      // Dirty watches wake this thread only while connected: otherwise it would spin here,
+      // holding mu_ between wake-ups, and starve the client's event thread, whose session event
+      // (the one that would end the wait) needs mu_ (seen: a test hung after an expiry).
+      cv_.wait_for(l, std::chrono::milliseconds(200), [&] {
+        return stop_ || expired_ || !state_events_.empty() ||
+               (!dirty_.empty() && state_ == SessionState::kConnected);
+      });
       if (stop_) break;
       while (!state_events_.empty()) {
         const SessionState s = state_events_.front();
