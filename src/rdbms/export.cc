@@ -418,10 +418,8 @@ Result<ExportReport> Export(const ExportOptions& o) {
                                      [](const PgColumn* c) { return c->name == "wrk_date"; });
   SMARTCAR_RETURN_IF_ERROR(ResolveInputs(o, with_date, &in));
   std::vector<std::string> col_names;
-  std::set<std::string> col_set;
   for (const PgColumn* c : cols) {
     col_names.push_back(conn.QuoteIdent(c->name));
-    col_set.insert(c->name);
   }
   std::vector<std::string> keys;
   for (const std::string& k : o.update_keys) {

@@ -42,12 +42,17 @@ TEST(PilotDailyTest, TheShippedWorkflowRunsThePilotsDayIntoPostgres) {
                           " -p pg_password_file=" + dir.str() + "/pg.password";
   auto r = RunSmartcar(run);
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* action : {"wait-status-log", "load-status", "emergency-check", "symptom",
-                             "status-report", "export-symptom"}) {
+  for (const char* action : {"wait-status-log", "load-status", "managed-status", "managed-drive",
+                             "emergency-check", "symptom", "status-report", "export-symptom"}) {
     EXPECT_NE(r.out.find(std::string(action) + ": attempt 1 succeeded"), std::string::npos)
         << action << "\n"
         << r.out;
   }
+  // The day's managed drive table holds the day's driving events (5 cars x 300 s).
+  auto drive_rows = RunSmartcar("sql --format csv --data " + data +
+                                " -e \"SELECT count(*) AS n FROM Managed_SmartCar_Drive_Info WHERE "
+                                "wrk_date = '20200322'\"");
+  EXPECT_NE(drive_rows.out.find("\n1500"), std::string::npos) << drive_rows.out;
   // The symptom partition and PostgreSQL hold the same cars.
   auto cars = RunSmartcar("sql --format csv --data " + data +
                           " -e \"SELECT count(*) FROM Managed_SmartCar_Symptom_Info WHERE "

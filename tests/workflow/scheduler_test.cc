@@ -92,6 +92,43 @@ TEST(SchedulerTest, OnceRunsEveryDueDayAndNothingTwice) {
   for (const auto& [day, n] : Lines(ReadFile(out))) EXPECT_EQ(n, 1) << day;
 }
 
+TEST(SchedulerTest, ASchedulerKilledMidRunResumesWithoutRerunningFinishedActions) {
+  TempDir dir;
+  const std::string folder = dir.str() + "/workflows";
+  const std::string out = dir.str() + "/out.txt";
+  const std::string started = dir.str() + "/b-started";
+  const std::string release = dir.str() + "/release";
+  std::filesystem::create_directories(folder);
+  WriteFile(folder + "/three.yaml",
+            "name: three\n"
+            "schedule: {cron: '0 0 * * *', timezone: UTC, start: '" +
+                DaysAgo(1) +
+                "'}\n"
+                "actions:\n"
+                "  - {name: a, type: shell, command: 'echo a >> " +
+                out +
+                "'}\n"
+                "  - {name: b, type: shell, depends_on: a, command: 'echo b >> " +
+                out + "; touch " + started + "; while [ ! -f " + release +
+                " ]; do sleep 0.05; done'}\n"
+                "  - {name: c, type: shell, depends_on: b, command: 'echo c >> " +
+                out + "'}\n");
+  const std::vector<std::string> args = {"--workflows",       folder,   "--data",
+                                         dir.str() + "/data", "--tick", "100ms"};
+  const pid_t pid = StartScheduler(args);
+  for (int i = 0; i < 600 && !std::filesystem::exists(started); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(std::filesystem::exists(started));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  WriteFile(release, "");
+  auto r = RunSmartcar("scheduler --once --workflows " + folder + " --data " + dir.str() + "/data");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("three " + DaysAgo(1) + ": succeeded"), std::string::npos) << r.out;
+  EXPECT_EQ(ReadFile(out), "a\nb\nb\nc\n");  // a once; b again (it never finished); c once.
+}
+
 TEST(SchedulerTest, SmartcarRunSchedulesBesideThePipelineUnlessTold) {
   TempDir dir;
   const std::string out = dir.str() + "/out.txt";

@@ -1,7 +1,8 @@
--- The pilot's emergency check (HiveQL 6.111 of wikibook/bigdata2nd) over SmartCar_Status_Info,
--- as DuckDB SQL: one row per car of the working day with at least one symptom.
+-- The pilot's emergency check (HiveQL 6.111 of wikibook/bigdata2nd) over
+-- Managed_SmartCar_Status_Info, as DuckDB SQL: one row per car of the working day with at least
+-- one symptom.
 WITH day AS (
-  SELECT * FROM SmartCar_Status_Info WHERE wrk_date = '${working_day}'
+  SELECT * FROM Managed_SmartCar_Status_Info WHERE wrk_date = '${working_day}'
 ),
 t1 AS (SELECT DISTINCT car_number, wrk_date AS biz_date FROM day),
 t2 AS (

@@ -1,13 +1,13 @@
--- The pilot's driving symptoms (HiveQL 6.103 of wikibook/bigdata2nd) over DriverCarInfo (the
--- pilot's managed_smartcar_drive_info), as DuckDB SQL: per car of the working day, the average
--- accelerator and brake pedal and the count of hard steering, each flagged 'abnormal' when more
--- than 2 standard deviations from the fleet (pedals) or above 2000 (steering). The columns are
--- those of the pilot's smartcar_symptom_info (all text), so the export fills it as is.
+-- The pilot's driving symptoms (HiveQL 6.103 of wikibook/bigdata2nd) over
+-- Managed_SmartCar_Drive_Info (the days processed so far), as DuckDB SQL: per car of the working
+-- day, the average accelerator and brake pedal and the count of hard steering, each flagged
+-- 'abnormal' when more than 2 standard deviations from the fleet (pedals) or above 2000
+-- (steering). The columns are those of the pilot's smartcar_symptom_info (all text), so the
+-- export fills it as is.
 WITH drive AS (
-  SELECT car_number, substr(date, 1, 8) AS biz_date,
-         TRY_CAST(speed_pedal AS DOUBLE) AS speed_pedal,
-         TRY_CAST(break_pedal AS DOUBLE) AS break_pedal, steer_angle
-  FROM DriverCarInfo
+  SELECT car_number, biz_date, CAST(speed_pedal AS DOUBLE) AS speed_pedal,
+         CAST(break_pedal AS DOUBLE) AS break_pedal, steer_angle
+  FROM Managed_SmartCar_Drive_Info
 ),
 t1 AS (
   SELECT car_number, biz_date, avg(speed_pedal) AS speed_p_avg_by_carnum,
