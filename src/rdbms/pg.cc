@@ -103,34 +103,46 @@ PgConnection::~PgConnection() {
 
 bool PgConnection::connection_ok() const { return PQstatus(conn_) == CONNECTION_OK; }
 
-Result<std::vector<PgRow>> PgConnection::Query(const std::string& sql,
-                                               const std::vector<std::string>& params,
-                                               PgError* error) {
+namespace {
+// Runs one statement with text parameters; the result of a command or a SELECT, or the Status
+// of its failure (details in *error when given).
+Result<ResultPtr> ExecParams(pg_conn* conn, const std::string& where, const std::string& sql,
+                             const std::vector<std::string>& params, PgError* error) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const std::string& p : params) values.push_back(p.c_str());
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
+  ResultPtr r(PQexecParams(conn, sql.c_str(), static_cast<int>(params.size()), nullptr,
                            values.data(), nullptr, nullptr, 0));
   const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
     PgError local;
     PgError* e = error != nullptr ? error : &local;
-    FillError(conn_, r.get(), e);
-    return Err(StatusFromPgError(*e, "on " + where_));
+    FillError(conn, r.get(), e);
+    return Err(StatusFromPgError(*e, "on " + where));
   }
+  return r;
+}
+}  // namespace
+
+Result<std::vector<PgRow>> PgConnection::Query(const std::string& sql,
+                                               const std::vector<std::string>& params,
+                                               PgError* error) {
+  auto r = ExecParams(conn_, where_, sql, params, error);
+  if (!r) return Err(r.error());
+  const PGresult* res = r->get();
   std::vector<PgRow> rows;
-  if (st == PGRES_TUPLES_OK) {
-    const int n = PQntuples(r.get());
-    const int cols = PQnfields(r.get());
+  if (PQresultStatus(res) == PGRES_TUPLES_OK) {
+    const int n = PQntuples(res);
+    const int cols = PQnfields(res);
     rows.reserve(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       PgRow row;
       for (int j = 0; j < cols; ++j) {
-        if (PQgetisnull(r.get(), i, j)) {
+        if (PQgetisnull(res, i, j)) {
           row.emplace_back(std::nullopt);
         } else {
-          row.emplace_back(std::string(PQgetvalue(r.get(), i, j),
-                                       static_cast<size_t>(PQgetlength(r.get(), i, j))));
+          row.emplace_back(
+              std::string(PQgetvalue(res, i, j), static_cast<size_t>(PQgetlength(res, i, j))));
         }
       }
       rows.push_back(std::move(row));
@@ -141,18 +153,9 @@ Result<std::vector<PgRow>> PgConnection::Query(const std::string& sql,
 
 Result<uint64_t> PgConnection::Exec(const std::string& sql, const std::vector<std::string>& params,
                                     PgError* error) {
-  std::vector<const char*> values;
-  for (const std::string& p : params) values.push_back(p.c_str());
-  ResultPtr r(PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), nullptr,
-                           values.data(), nullptr, nullptr, 0));
-  const ExecStatusType st = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    PgError local;
-    PgError* e = error != nullptr ? error : &local;
-    FillError(conn_, r.get(), e);
-    return Err(StatusFromPgError(*e, "on " + where_));
-  }
-  const char* n = PQcmdTuples(r.get());
+  auto r = ExecParams(conn_, where_, sql, params, error);
+  if (!r) return Err(r.error());
+  const char* n = PQcmdTuples(r->get());
   return n == nullptr || *n == '\0' ? 0 : std::strtoull(n, nullptr, 10);
 }
 
