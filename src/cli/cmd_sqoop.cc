@@ -75,6 +75,31 @@ bool ResolvePassword(ConnectionFlags* f, const char* cmd) {
   return true;
 }
 
+// The delimiter flags of one side of a transfer (`prefix` "--input-" for what an export reads,
+// "--" for what an import writes) into *format; "" leaves a setting as it is.
+Status ParseTextFormat(const std::string& prefix, const std::string& fields,
+                       const std::string& enclosed, const std::string& optionally_enclosed,
+                       const std::string& escaped, rdbms::TextFormat* format) {
+  auto sep = rdbms::ParseDelimiterFlag(fields, prefix + "fields-terminated-by");
+  if (!sep) return sep.error();
+  format->fields_terminated_by = *sep;
+  for (const auto& [text, name, optional] :
+       {std::tuple{&enclosed, "enclosed-by", false},
+        std::tuple{&optionally_enclosed, "optionally-enclosed-by", true}}) {
+    if (text->empty()) continue;
+    auto c = rdbms::ParseDelimiterFlag(*text, prefix + name);
+    if (!c) return c.error();
+    format->enclosed_by = *c;
+    format->enclosure_optional = optional;
+  }
+  if (!escaped.empty()) {
+    auto c = rdbms::ParseDelimiterFlag(escaped, prefix + "escaped-by");
+    if (!c) return c.error();
+    format->escaped_by = *c;
+  }
+  return Status::OK();
+}
+
 struct ExportFlags {
   ConnectionFlags conn;
   rdbms::ExportOptions options;
@@ -107,31 +132,11 @@ int RunExport(ExportFlags& f, const CLI::App* cmd) {
                  f.update_mode.c_str());
     return kExitUsage;
   }
-  auto sep = rdbms::ParseDelimiterFlag(f.fields, "--input-fields-terminated-by");
-  if (!sep) {
-    std::fprintf(stderr, "smartcar sqoop export: %s\n", sep.error().message().c_str());
+  if (Status st = ParseTextFormat("--input-", f.fields, f.enclosed, f.optionally_enclosed,
+                                  f.escaped, &o.input);
+      !st.ok()) {
+    std::fprintf(stderr, "smartcar sqoop export: %s\n", st.message().c_str());
     return kExitUsage;
-  }
-  o.input.fields_terminated_by = *sep;
-  for (auto [text, flag, optional] :
-       {std::tuple{&f.enclosed, "--input-enclosed-by", false},
-        std::tuple{&f.optionally_enclosed, "--input-optionally-enclosed-by", true}}) {
-    if (text->empty()) continue;
-    auto c = rdbms::ParseDelimiterFlag(*text, flag);
-    if (!c) {
-      std::fprintf(stderr, "smartcar sqoop export: %s\n", c.error().message().c_str());
-      return kExitUsage;
-    }
-    o.input.enclosed_by = *c;
-    o.input.enclosure_optional = optional;
-  }
-  if (!f.escaped.empty()) {
-    auto c = rdbms::ParseDelimiterFlag(f.escaped, "--input-escaped-by");
-    if (!c) {
-      std::fprintf(stderr, "smartcar sqoop export: %s\n", c.error().message().c_str());
-      return kExitUsage;
-    }
-    o.input.escaped_by = *c;
   }
   if (cmd->count("--input-null-string") > 0) o.input_null_string = UnescapeNull(f.null_string);
   if (cmd->count("--input-null-non-string") > 0) {
@@ -186,23 +191,10 @@ int RunImport(ImportFlags& f) {
   o.columns = SplitCommas(f.columns);
   o.null_string = UnescapeNull(o.null_string);
   o.null_non_string = UnescapeNull(o.null_non_string);
-  auto sep = rdbms::ParseDelimiterFlag(f.fields, "--fields-terminated-by");
-  if (!sep) {
-    std::fprintf(stderr, "smartcar sqoop import: %s\n", sep.error().message().c_str());
+  if (Status st = ParseTextFormat("--", f.fields, f.enclosed, f.optionally_enclosed, "", &o.output);
+      !st.ok()) {
+    std::fprintf(stderr, "smartcar sqoop import: %s\n", st.message().c_str());
     return kExitUsage;
-  }
-  o.output.fields_terminated_by = *sep;
-  for (auto [text, flag, optional] :
-       {std::tuple{&f.enclosed, "--enclosed-by", false},
-        std::tuple{&f.optionally_enclosed, "--optionally-enclosed-by", true}}) {
-    if (text->empty()) continue;
-    auto c = rdbms::ParseDelimiterFlag(*text, flag);
-    if (!c) {
-      std::fprintf(stderr, "smartcar sqoop import: %s\n", c.error().message().c_str());
-      return kExitUsage;
-    }
-    o.output.enclosed_by = *c;
-    o.output.enclosure_optional = optional;
   }
   const auto start = std::chrono::steady_clock::now();
   auto r = rdbms::Import(o);

@@ -129,10 +129,9 @@ actions:
   - {name: export, type: shell, when: "${pg}", command: "echo export >> ${out}"}
   - {name: wait, type: wait-for, path: "${data}/ready-${working_day}", timeout: 2s, poke_interval: 50ms}
 )");
-  const auto start = std::chrono::steady_clock::now();
   auto r = RunDay(wf, "20200322", coord_.get(), options_);
   ASSERT_TRUE(r.has_value()) << r.error().message();
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(25));
+  // Exit 124 and the error say the attempt was killed at its timeout (not left to finish).
   EXPECT_EQ(r->actions[0].state, State::kFailed);
   EXPECT_EQ(r->actions[0].attempts[0].exit_code, 124);
   EXPECT_NE(r->actions[0].attempts[0].error.find("timed out"), std::string::npos);
