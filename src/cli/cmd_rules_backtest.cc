@@ -315,7 +315,7 @@ int RunBacktestCommand(BacktestFlags f) {
   pipeline::BacktestOptions options;
   options.from_ms = *from;
   options.to_ms = *to;
-  options.hold_ms = pipeline::PipelineOptions{}.cep_hold_ms;
+  options.hold_ms = pipeline::kDefaultCepHoldMs;
   options.topic = pipeline::kDriverTopic;
   std::stringstream cars(f.cars);
   for (std::string car; std::getline(cars, car, ',');) {

@@ -20,6 +20,7 @@
 #include "core/config.h"
 #include "core/event_time.h"
 #include "pipeline/replay.h"
+#include "pipeline/rule_source.h"
 #include "pipeline/stores.h"
 #include "pipeline/worker.h"
 #include "server/http_client.h"
@@ -39,7 +40,9 @@ struct WorkerFlags {
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
   CoordFlags coord;
-  std::string from, to;  // replay
+  std::string from, to;                    // replay
+  std::vector<std::string> rule_versions;  // replay
+  bool replace_detections = false;         // replay
 };
 
 const std::vector<std::string> kWorkerSettings = TopologySettingKeys();
@@ -113,11 +116,19 @@ constexpr const char* kReplayCmd = "smartcar replay";
 // A live run or worker holds the folder and serves its endpoint: the replay runs inside it, on
 // its stores (POST /api/v1/replay); this process follows it (GET) and may stop following
 // without stopping it.
-int FollowReplayIn(const server::EndpointInfo& live, const std::string& from,
-                   const std::string& to) {
+int FollowReplayIn(const server::EndpointInfo& live, const std::string& from, const std::string& to,
+                   const pipeline::ReplayOptions& o) {
   const std::string api = live.url + "/api/v1/replay";
   const std::string who = "pid " + std::to_string(live.pid) + " at " + live.url;
-  auto started = server::HttpPost(api + "?from=" + from + "&to=" + to, std::chrono::seconds(30));
+  std::string query = "?from=" + from + "&to=" + to;
+  if (o.rules.folder_only) {
+    query += "&rules=" + server::QueryParam(std::filesystem::absolute(o.rules_dir).string());
+  }
+  std::string versions;
+  for (const auto& v : o.rule_versions) versions += (versions.empty() ? "" : ",") + v;
+  if (!versions.empty()) query += "&rule_version=" + server::QueryParam(versions);
+  if (o.replace_detections) query += "&replace_detections=1";
+  auto started = server::HttpPost(api + query, std::chrono::seconds(30));
   if (!started) {
     std::fprintf(stderr, "%s: the process holding the data folder (%s) does not answer: %s\n",
                  kReplayCmd, who.c_str(), started.error().message().c_str());
@@ -191,8 +202,33 @@ int RunReplay(const WorkerFlags& f) {
     return kExitUsage;
   }
   if (!WorkerSettings(kCmd, f, &o)) return kExitUsage;
+  if (!f.rules.empty()) {
+    // An explicit folder: its rules, whatever the rule store holds.
+    if (!std::filesystem::is_directory(o.rules_dir)) {
+      std::fprintf(stderr, "%s: rules folder '%s' not found (--rules DIR)\n", kCmd,
+                   o.rules_dir.c_str());
+      return kExitUsage;
+    }
+    o.rules.folder_only = true;
+  }
+  for (const std::string& v : f.rule_versions) {
+    if (auto parsed = pipeline::ParseRuleVersion(v); !parsed) {
+      std::fprintf(stderr, "%s: %s\n", kCmd, parsed.error().message().c_str());
+      return kExitUsage;
+    }
+  }
+  o.rule_versions = f.rule_versions;
+  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
+  if (f.replace_detections && (*from % kDayMs != 0 || *to % kDayMs != 0)) {
+    std::fprintf(stderr,
+                 "%s: --replace-detections needs whole days (--from and --to as yyyyMMdd): the "
+                 "hot store keeps one set per day\n",
+                 kCmd);
+    return kExitUsage;
+  }
+  o.replace_detections = f.replace_detections;
   if (auto live = pipeline::LiveEndpointOf(o.data_dir)) {
-    return FollowReplayIn(*live, f.from, f.to.empty() ? f.from : f.to);
+    return FollowReplayIn(*live, f.from, f.to.empty() ? f.from : f.to, o);
   }
   o.from_ms = *from;
   o.to_ms = *to;
@@ -268,14 +304,30 @@ void RegisterReplay(CLI::App* app, int* exit_code) {
       "topology into DriverCarInfo and the hot store (after a rule fix, or to rebuild a lost\n"
       "hot store). Its own consumer group (smartcar-replay): the live group's position is\n"
       "untouched. Rows are rewritten with identical cells, detections of windows starting in\n"
-      "the range re-added. Killed or stopped, the same command resumes (DATA/replay.json).");
+      "the range re-added. Killed or stopped, the same command resumes (DATA/replay.json).\n"
+      "Try a rule fix on history with `smartcar rules backtest` first; replay with the fixed rule\n"
+      "(deployed, --rules DIR or --rule-version N) once it shows what you want.");
   cmd->add_option("--from", f->from, "First day yyyyMMdd or second yyyyMMddHHmmss (event time)")
       ->required();
   cmd->add_option("--to", f->to, "Last day or second, inclusive (default: --from)");
   AddWorkerFlags(cmd, f.get());
+  cmd->get_option("--rules")->description(
+      "Replay with the *.epl files of this folder, whatever the rule store holds (default:\n"
+      "the rules a live run would use: the store's latest versions, else ./rules)");
+  cmd->add_option("--rule-version", f->rule_versions,
+                  "Replay with version N of a stored rule (`smartcar rules history NAME`): N when\n"
+                  "the store holds one rule, else NAME=N (repeatable); other stored rules run at\n"
+                  "their latest version, and deploys made during the replay are not followed")
+      ->excludes("--rules");
+  cmd->add_flag("--replace-detections", f->replace_detections)
+      ->description(
+          "Delete the range's day sets and detections from the hot store before replaying, so\n"
+          "they hold exactly what this replay detects (after a rule change); whole days only");
   cmd->footer(
-      "With the embedded engines the stores belong to one process: stop a live `smartcar run`\n"
-      "on the folder first (the error names it).");
+      "Beside a live `smartcar run` or `worker` that serves its endpoint on the same folder,\n"
+      "the replay runs inside that process and this command follows it (Ctrl-C stops\n"
+      "following, not the replay). Without --replace-detections, a replay with another rule\n"
+      "adds its detections to the day sets and keeps the ones the old rule made.");
   cmd->callback([f, exit_code] { *exit_code = RunReplay(*f); });
 }
 

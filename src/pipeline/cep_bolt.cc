@@ -266,7 +266,7 @@ class CepBolt final : public topology::Bolt {
   std::vector<topology::Tuple> batch_inputs_;  // Executed, not yet acked.
   std::map<int32_t, std::vector<CepProgress::Entry>> batch_;
   std::vector<hot::Detection> pending_;
-  RuleSource rules_{o_.rules_dir, o_.coordinator};
+  RuleSource rules_{o_.rules_dir, o_.coordinator, o_.rule_choice};
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
   int parse_tasks_ = 0;
   int eos_seen_ = 0;

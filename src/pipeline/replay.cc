@@ -12,13 +12,17 @@
 #include "core/event_time.h"
 #include "core/file.h"
 #include "core/json_integer.h"
+#include "hot/detection.h"
 #include "pipeline/backtest.h"
 #include "pipeline/event_time_index.h"
+#include "pipeline/rule_source.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/session.h"
 
 namespace smartcar::pipeline {
 namespace {
+
+constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 struct Plan {
   std::map<int32_t, int64_t> start, stop;
@@ -36,6 +40,8 @@ nlohmann::json ToJson(const ReplayOptions& o, const Plan& plan) {
   j["group"] = kReplayGroup;
   j["from"] = FormatTimestamp14(EventTimeMs{o.from_ms});
   j["to"] = FormatTimestamp14(EventTimeMs{o.to_ms});
+  j["rules"] = o.rules.Describe();
+  j["replace_detections"] = o.replace_detections;
   for (const auto& [p, s] : plan.stop) {
     j["partitions"].push_back({{"partition", p}, {"start", plan.start.at(p)}, {"stop", s}});
   }
@@ -51,7 +57,9 @@ std::optional<Plan> ReadPlan(const std::string& path, const ReplayOptions& o) {
   Plan want_range;
   const nlohmann::json want = ToJson(o, want_range);
   if (j.value("topic", "") != want["topic"] || j.value("from", "") != want["from"] ||
-      j.value("to", "") != want["to"] || !j.contains("partitions") || !j["partitions"].is_array()) {
+      j.value("to", "") != want["to"] || j.value("rules", "") != want["rules"] ||
+      j.value("replace_detections", false) != want["replace_detections"] ||
+      !j.contains("partitions") || !j["partitions"].is_array()) {
     return std::nullopt;
   }
   Plan plan;
@@ -117,14 +125,33 @@ Result<Plan> NewPlan(queue::Log* log, const ReplayOptions& o) {
   return plan;
 }
 
-// The plan of DATA/replay.json when it is for this range, else a new one (written there).
-Result<Plan> PlanOrResume(queue::Log* log, const ReplayOptions& o, bool* resumed) {
+// Deletes every detection of the range's days (o.replace_detections: whole days): the day sets
+// and each member car's detection.
+Status ClearDetections(hot::HotStore* hot, const ReplayOptions& o) {
+  for (int64_t day = o.from_ms; day < o.to_ms; day += kDayMs) {
+    const std::string key = FormatTimestamp14(EventTimeMs{day}).substr(0, 8);
+    auto cars = hot->Members(key);
+    if (!cars) return cars.error().WithPrefix("clearing " + key + ": ");
+    for (const std::string& car : *cars) {
+      SMARTCAR_RETURN_IF_ERROR(hot->Delete(hot::DetectionKey(key, car)));
+    }
+    SMARTCAR_RETURN_IF_ERROR(hot->Delete(key));
+  }
+  return Status::OK();
+}
+
+// The plan of DATA/replay.json when it is for this range and rules, else a new one (written
+// there), the range's detections cleared first when asked: before the plan, so a replay killed in
+// between clears again, and one that resumes never clears what it re-added.
+Result<Plan> PlanOrResume(queue::Log* log, hot::HotStore* hot, const ReplayOptions& o,
+                          bool* resumed) {
   const std::string path = o.data().ReplayPlan();
   if (auto old = ReadPlan(path, o)) {
     *resumed = true;
     return *old;
   }
   *resumed = false;
+  if (o.replace_detections) SMARTCAR_RETURN_IF_ERROR(ClearDetections(hot, o));
   auto plan = NewPlan(log, o);
   if (!plan) return plan;
   SMARTCAR_RETURN_IF_ERROR(WritePlan(path, ToJson(o, *plan)));
@@ -138,10 +165,29 @@ void ConfigureReplay(const ReplayOptions& o, const Plan& plan, PipelineOptions* 
   po->detect_from_ms = o.from_ms;
   po->detect_to_ms = o.to_ms;
   po->stop_offsets = plan.stop;
+  po->rule_choice = o.rules;
   if (po->stop_offsets.empty()) po->stop_offsets[0] = 0;  // Nothing to read.
   po->dead_letter_path =
       (std::filesystem::path(o.data_dir) / "dead-letter" / "replay.log").string();
   po->topology.name = "SmartCarReplayTopology";
+}
+
+// Resolves o->rule_versions against the rule store into o->rules.versions.
+Status ChooseRules(coord::Coordinator* coordinator, ReplayOptions* o) {
+  if (o->replace_detections && (o->from_ms % kDayMs != 0 || o->to_ms % kDayMs != 0)) {
+    return Status::InvalidArgument(
+        "replacing detections needs whole days (--from and --to as yyyyMMdd): the hot store "
+        "keeps one set per day");
+  }
+  if (o->rule_versions.empty()) return Status::OK();
+  if (o->rules.folder_only) {
+    return Status::InvalidArgument("choose the rules by folder or by version, not both");
+  }
+  if (coordinator == nullptr) return Status::InvalidArgument("--rule-version needs a rule store");
+  auto versions = ResolveRuleVersions(o->rule_versions, coordinator);
+  if (!versions) return versions.error();
+  o->rules.versions = std::move(*versions);
+  return Status::OK();
 }
 
 std::string Range(const ReplayOptions& o) {
@@ -150,19 +196,23 @@ std::string Range(const ReplayOptions& o) {
 
 }  // namespace
 
-Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
-  if (o.to_ms <= o.from_ms) return Status::InvalidArgument("empty replay range");
+Status RunReplay(const ReplayOptions& options, ReplayReport* report) {
+  if (options.to_ms <= options.from_ms) return Status::InvalidArgument("empty replay range");
   Status planned = Status::OK();
   Plan plan;
   bool resumed = false;
   std::mutex assignment_mu;
   std::vector<int32_t> assignment;
+  ReplayOptions o = options;
   auto session = PipelineSession::Open(o, "smartcar replay", [&](PipelineOptions* po) {
-    auto p = PlanOrResume(po->log, o, &resumed);
-    if (p) {
-      plan = std::move(*p);
-    } else {
-      planned = p.error();
+    planned = ChooseRules(po->coordinator, &o);
+    if (planned.ok()) {
+      auto p = PlanOrResume(po->log, po->hot, o, &resumed);
+      if (p) {
+        plan = std::move(*p);
+      } else {
+        planned = p.error().WithPrefix("planning the replay: ");
+      }
     }
     ConfigureReplay(o, plan, po);
     po->on_assignment = [&](const std::vector<int32_t>& ps) {
@@ -171,7 +221,7 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
     };
   });
   if (!session) return session.error();
-  if (!planned.ok()) return planned.WithPrefix("planning the replay: ");
+  if (!planned.ok()) return planned;
   PipelineSession& ps = **session;
   PipelineCounters& counters = ps.counters();
   const uint64_t total = plan.planned();
@@ -183,7 +233,8 @@ Status RunReplay(const ReplayOptions& o, ReplayReport* report) {
   SMARTCAR_RETURN_IF_ERROR(ps.Start(
       [&] {
         StatusInput in;
-        in.head = "replay " + range + (resumed ? " (resumed)" : "") + " | consumed " +
+        in.head = "replay " + range + (o.rules.empty() ? "" : " rules " + o.rules.Describe()) +
+                  (resumed ? " (resumed)" : "") + " | consumed " +
                   std::to_string(counters.consumed.load()) + " of " + (resumed ? "at most " : "") +
                   std::to_string(total);
         return in;
@@ -208,6 +259,8 @@ std::string ReplayStateToJson(const ReplayState& s) {
   nlohmann::ordered_json j;
   j["from"] = FormatTimestamp14(EventTimeMs{s.from_ms});
   j["to"] = FormatTimestamp14(EventTimeMs{s.to_ms});
+  j["rules"] = s.rules;
+  j["replace_detections"] = s.replace_detections;
   j["running"] = s.running;
   j["done"] = s.done;
   j["error"] = s.error;
@@ -231,6 +284,8 @@ Result<ReplayState> ReplayStateFromJson(std::string_view json) {
     if (!from || !to) return Err(Status::Corruption("replay state: bad from/to"));
     s.from_ms = from->value;
     s.to_ms = to->value;
+    s.rules = j.value("rules", "");
+    s.replace_detections = j.value("replace_detections", false);
     s.running = j.at("running").get<bool>();
     s.done = j.at("done").get<bool>();
     s.error = j.at("error").get<std::string>();
@@ -251,6 +306,8 @@ class ReplayService::Job {
   explicit Job(ReplayOptions o) : o_(std::move(o)) {
     state_.from_ms = o_.from_ms;
     state_.to_ms = o_.to_ms;
+    state_.rules = o_.rules.Describe();
+    state_.replace_detections = o_.replace_detections;
   }
 
   ~Job() {
@@ -261,7 +318,7 @@ class ReplayService::Job {
 
   Status Start(const Stores& stores) {
     bool resumed = false;
-    auto plan = PlanOrResume(stores.log.get(), o_, &resumed);
+    auto plan = PlanOrResume(stores.log.get(), stores.hot.get(), o_, &resumed);
     if (!plan) return plan.error().WithPrefix("planning the replay: ");
     PipelineOptions po = PipelineOptionsFor(stores, o_);
     po.counters = &counters_;
@@ -354,18 +411,39 @@ server::ApiResponse ReplayService::Handle(const server::ApiRequest& request) {
   auto to = ParseTimeBound(to_text, true);
   if (!to) return error(400, "to: " + to.error().message());
   if (*to <= *from) return error(400, "empty range: from " + from_text + " is after to " + to_text);
-  if (job_ != nullptr) {
-    const ReplayState s = job_->State();
-    if (s.running) {
-      if (s.from_ms == *from && s.to_ms == *to) return {200, ReplayStateToJson(s)};
-      return error(409, "a replay of " + FormatTimestamp14(EventTimeMs{s.from_ms}) + ".." +
-                            FormatTimestamp14(EventTimeMs{s.to_ms}) + " is running");
-    }
-  }
   ReplayOptions o;
   static_cast<PipelineSettings&>(o) = settings_;
   o.from_ms = *from;
   o.to_ms = *to;
+  o.replace_detections = param("replace_detections") == "1";
+  if (!param("rules").empty()) {
+    o.rules.folder_only = true;
+    o.rules_dir = param("rules");
+    if (!std::filesystem::is_directory(o.rules_dir)) {
+      return error(400, "rules folder '" + o.rules_dir + "' not found");
+    }
+  }
+  const std::string list = param("rule_version");
+  for (size_t at = 0; !list.empty() && at <= list.size();) {
+    const size_t comma = std::min(list.find(',', at), list.size());
+    o.rule_versions.push_back(list.substr(at, comma - at));
+    at = comma + 1;
+  }
+  if (Status s = ChooseRules(stores_->coordinator.get(), &o); !s.ok()) {
+    return error(400, s.message());
+  }
+  if (job_ != nullptr) {
+    const ReplayState s = job_->State();
+    if (s.running) {
+      if (s.from_ms == *from && s.to_ms == *to && s.rules == o.rules.Describe() &&
+          s.replace_detections == o.replace_detections) {
+        return {200, ReplayStateToJson(s)};
+      }
+      return error(409, "a replay of " + FormatTimestamp14(EventTimeMs{s.from_ms}) + ".." +
+                            FormatTimestamp14(EventTimeMs{s.to_ms}) +
+                            (s.rules.empty() ? "" : " with rules " + s.rules) + " is running");
+    }
+  }
   job_.reset();
   auto job = std::make_unique<Job>(o);
   if (Status s = job->Start(*stores_); !s.ok()) return error(500, s.message());

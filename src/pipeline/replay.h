@@ -27,8 +27,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
+#include "pipeline/rule_choice.h"
 #include "pipeline/settings.h"
 #include "pipeline/stores.h"
 #include "pipeline/worker.h"
@@ -41,6 +43,15 @@ inline constexpr const char* kReplayGroup = "smartcar-replay";
 struct ReplayOptions : WorkerOptions {
   int64_t from_ms = 0;  // Event time, inclusive.
   int64_t to_ms = 0;    // Event time, exclusive.
+  // Rules other than the latest: `--rules DIR` (rules.folder_only with rules_dir), or
+  // `--rule-version` values as typed ("NAME=N", or "N" when the store holds one rule), checked
+  // against the rule store and resolved into rules.versions when the replay starts. An unfinished
+  // replay resumes only with the same range and rules.
+  RuleChoice rules;
+  std::vector<std::string> rule_versions;
+  // Deletes the range's day sets and detections before a new replay (not when resuming), so they
+  // end up holding exactly what this replay detects. Whole days only.
+  bool replace_detections = false;
 };
 
 struct ReplayReport : WorkerReport {
@@ -54,6 +65,8 @@ Status RunReplay(const ReplayOptions& options, ReplayReport* report);
 // How a replay served by a running process stands (JSON in the API).
 struct ReplayState {
   int64_t from_ms = 0, to_ms = 0;
+  std::string rules;  // RuleChoice::Describe(): "" for the latest.
+  bool replace_detections = false;
   bool running = false;
   bool done = false;  // Every stop offset reached, every window closed.
   std::string error;  // Why it ended early ("" if it did not).
@@ -70,9 +83,10 @@ class ReplayService {
   // Stops a running replay (what it acked stays committed: it resumes later).
   ~ReplayService();
 
-  // POST replay?from=yyyyMMdd[HHmmss]&to=...: starts a replay (202), or answers with the one
-  // running (200 for the same range, 409 for another); GET replay: the last one's state (404
-  // before any).
+  // POST replay?from=yyyyMMdd[HHmmss]&to=...[&rules=/ABS/DIR][&rule_version=NAME=N,...]
+  // [&replace_detections=1]: starts
+  // a replay (202), or answers with the one running (200 for the same range and rules, 409 for
+  // another); GET replay: the last one's state (404 before any).
   server::ApiResponse Handle(const server::ApiRequest& request);
 
  private:

@@ -2,16 +2,96 @@
 // watch on the store's root node so a Poll reads the store only after something changed.
 #include "pipeline/rule_source.h"
 
+#include <charconv>
 #include <cstdio>
 #include <set>
 
 #include "coord/rule_store.h"
 
 namespace smartcar::pipeline {
+namespace {
 
-RuleSource::RuleSource(std::string folder, coord::Coordinator* coordinator)
+// Stored version `r` as the change that deploys it as "<name>.epl".
+cep::RuleFolder::Change ChangeFor(const coord::RuleVersion& r) {
+  cep::RuleFolder::Change c;
+  c.name = r.name + ".epl";
+  c.path = "rule store: " + r.name + " version " + std::to_string(r.version);
+  auto rule = cep::Compile(r.text);
+  if (rule) {
+    c.rule = std::move(*rule);
+  } else {
+    c.error = rule.error().WithPrefix(c.path + ": ");
+  }
+  return c;
+}
+
+}  // namespace
+
+std::string RuleChoice::Describe() const {
+  if (folder_only) return "folder";
+  std::string out;
+  for (const auto& [name, version] : versions) {
+    out += (out.empty() ? "" : ",") + name + "=" + std::to_string(version);
+  }
+  return out;
+}
+
+Result<std::pair<std::string, int64_t>> ParseRuleVersion(const std::string& value) {
+  const size_t eq = value.find('=');
+  std::string name = eq == std::string::npos ? "" : value.substr(0, eq);
+  const std::string number = eq == std::string::npos ? value : value.substr(eq + 1);
+  int64_t version = 0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), version);
+  if (ec != std::errc() || end != number.data() + number.size() || version <= 0 ||
+      (eq != std::string::npos && name.empty())) {
+    return Err(Status::InvalidArgument("--rule-version '" + value +
+                                       "': expected N or NAME=N, N a version number (1, 2, ...)"));
+  }
+  return std::pair<std::string, int64_t>(std::move(name), version);
+}
+
+Result<std::map<std::string, int64_t>> ResolveRuleVersions(const std::vector<std::string>& values,
+                                                           coord::Coordinator* coordinator) {
+  std::map<std::string, int64_t> out;
+  if (values.empty()) return out;
+  coord::RuleStore store(coordinator);
+  auto names = store.Names();
+  if (!names) return Err(names.error().WithPrefix("rule store: "));
+  for (const std::string& value : values) {
+    const std::string what = "--rule-version '" + value + "': ";
+    auto parsed = ParseRuleVersion(value);
+    if (!parsed) return Err(parsed.error());
+    auto [name, version] = std::move(*parsed);
+    if (name.empty()) {
+      if (names->size() != 1) {
+        std::string list;
+        for (const auto& n : *names) list += (list.empty() ? "" : ", ") + n;
+        return Err(Status::InvalidArgument(
+            what + (names->empty()
+                        ? "the rule store holds no rules (`smartcar rules deploy`)"
+                        : "the rule store holds several rules (" + list + "): say which, NAME=N")));
+      }
+      name = names->front();
+    }
+    if (out.count(name) != 0) {
+      return Err(Status::InvalidArgument(what + "rule '" + name + "' is chosen twice"));
+    }
+    auto r = store.Get(name, version);
+    if (!r) return Err(r.error().WithPrefix(what));
+    auto rule = cep::Compile(r->text);
+    if (!rule) {
+      return Err(rule.error().WithPrefix(what + "version " + std::to_string(version) + " of '" +
+                                         name + "' does not compile: "));
+    }
+    out[name] = version;
+  }
+  return out;
+}
+
+RuleSource::RuleSource(std::string folder, coord::Coordinator* coordinator, RuleChoice choice)
     : folder_dir_(std::move(folder)),
       coord_(coordinator),
+      choice_(std::move(choice)),
       folder_(std::make_unique<cep::RuleFolder>(folder_dir_)),
       changed_(std::make_shared<std::atomic<bool>>(true)) {}
 
@@ -35,8 +115,41 @@ Result<std::vector<cep::RuleFolder::Change>> RuleSource::PollFolder() {
   return changes;
 }
 
+// The store read once: the chosen versions, the latest of the other rules; nothing changes later.
+Result<std::vector<cep::RuleFolder::Change>> RuleSource::PollPinned() {
+  std::vector<cep::RuleFolder::Change> changes;
+  if (!first_) return changes;
+  coord::RuleStore store(coord_);
+  auto latest = store.Latest();
+  if (!latest) return Err(latest.error().WithPrefix("rule store: "));
+  std::set<std::string> seen;
+  for (const coord::RuleVersion& r : *latest) {
+    seen.insert(r.name);
+    coord::RuleVersion chosen = r;
+    auto it = choice_.versions.find(r.name);
+    if (it != choice_.versions.end() && it->second != r.version) {
+      auto v = store.Get(r.name, it->second);
+      if (!v) return Err(v.error().WithPrefix("rule store: "));
+      chosen = std::move(*v);
+    }
+    running_[chosen.name + ".epl"] = "v" + std::to_string(chosen.version);
+    store_versions_[chosen.name + ".epl"] = chosen.version;
+    changes.push_back(ChangeFor(chosen));
+  }
+  for (const auto& [name, version] : choice_.versions) {
+    if (seen.count(name) == 0) {
+      return Err(Status::NotFound("rule store: no rule '" + name + "' (chosen at version " +
+                                  std::to_string(version) + ")"));
+    }
+  }
+  first_ = false;
+  store_mode_ = true;
+  return changes;
+}
+
 Result<std::vector<cep::RuleFolder::Change>> RuleSource::Poll() {
-  if (coord_ == nullptr) return PollFolder();
+  if (coord_ == nullptr || choice_.folder_only) return PollFolder();
+  if (!choice_.versions.empty()) return PollPinned();
   if (watch_ == nullptr) {
     auto changed = changed_;
     auto w = coord_->WatchNode(coord::RuleStore::kRoot, [changed] { changed->store(true); });
@@ -124,18 +237,9 @@ Result<std::vector<cep::RuleFolder::Change>> RuleSource::Poll() {
     wanted.insert(name);
     auto it = running_.find(name);
     if (it != running_.end() && it->second == tag) continue;
-    cep::RuleFolder::Change c;
-    c.name = name;
-    c.path = "rule store: " + r.name + " version " + std::to_string(r.version);
-    auto rule = cep::Compile(r.text);
-    if (rule) {
-      c.rule = std::move(*rule);
-    } else {
-      c.error = rule.error().WithPrefix(c.path + ": ");
-    }
     running_[name] = tag;  // A broken version is reported once, not recompiled every Poll.
     store_versions_[name] = r.version;
-    changes.push_back(std::move(c));
+    changes.push_back(ChangeFor(r));
   }
   for (auto it = running_.begin(); it != running_.end();) {
     if (wanted.count(it->first) == 0) {

@@ -12,17 +12,27 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cep/rule_folder.h"
 #include "coord/coordinator.h"
+#include "pipeline/rule_choice.h"
 
 namespace smartcar::pipeline {
+
+// One `--rule-version` value: "NAME=N" → {NAME, N}, "N" → {"", N}. InvalidArgument naming it.
+Result<std::pair<std::string, int64_t>> ParseRuleVersion(const std::string& value);
+
+// Parses `--rule-version` values: "NAME=N" or a bare "N" (the only rule the store holds).
+// InvalidArgument naming the value; NotFound when the store lacks the rule or version.
+Result<std::map<std::string, int64_t>> ResolveRuleVersions(const std::vector<std::string>& values,
+                                                           coord::Coordinator* coordinator);
 
 class RuleSource {
  public:
   // `coordinator` may be null (folder only); not owned, must outlive this object.
-  RuleSource(std::string folder, coord::Coordinator* coordinator);
+  RuleSource(std::string folder, coord::Coordinator* coordinator, RuleChoice choice = {});
   ~RuleSource();
 
   // The rules that appeared, changed or went away since the last Poll (all of them on the
@@ -43,8 +53,11 @@ class RuleSource {
  private:
   Result<std::vector<cep::RuleFolder::Change>> PollFolder();
 
+  Result<std::vector<cep::RuleFolder::Change>> PollPinned();
+
   std::string folder_dir_;
   coord::Coordinator* coord_;
+  const RuleChoice choice_;
   std::unique_ptr<cep::RuleFolder> folder_;
   std::unique_ptr<coord::Watch> watch_;
   std::shared_ptr<std::atomic<bool>> changed_;

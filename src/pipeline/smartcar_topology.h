@@ -27,6 +27,7 @@
 
 #include "core/status.h"
 #include "pipeline/driver_table.h"
+#include "pipeline/rule_choice.h"
 #include "topology/topology.h"
 
 namespace smartcar::queue {
@@ -105,6 +106,9 @@ inline topology::TopologyConfig DefaultTopologyConfig() {
   return c;
 }
 
+// PipelineOptions::cep_hold_ms's default (below).
+inline constexpr int64_t kDefaultCepHoldMs = 70'000;
+
 struct PipelineOptions {
   queue::Log* log = nullptr;            // Not owned.
   table::TableStore* tables = nullptr;  // Not owned.
@@ -114,6 +118,8 @@ struct PipelineOptions {
   std::string rules_dir = "rules";  // *.epl files, reloaded when they change.
   // When set, the rules of its rule store once it holds any (pipeline/rule_source.h). Not owned.
   coord::Coordinator* coordinator = nullptr;
+  // Rules other than the latest (a replay's); empty: the folder or the store's latest.
+  RuleChoice rule_choice;
   // When set, the CEP tasks publish the rule versions they run (and load errors) there.
   coord::Membership* membership = nullptr;
   std::string dead_letter_path;  // Where ParseBolt writes rejects.
@@ -127,7 +133,7 @@ struct PipelineOptions {
   // pipeline/cep_progress.h): at least the longest window plus its allowed lateness plus the
   // log's disorder, so a restart replays every event of every open window. Also how long a
   // car's event times are remembered to drop redelivered events.
-  int64_t cep_hold_ms = 70'000;
+  int64_t cep_hold_ms = kDefaultCepHoldMs;
   // Runtime settings. max_spout_pending bounds the records in flight (and the spout's memory);
   // the CEP bolts ack at once, so it never needs to cover a window's events.
   topology::TopologyConfig topology = DefaultTopologyConfig();

@@ -10,7 +10,6 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <set>
 
 #include "core/line_reader.h"
 #include "rdbms/delimited.h"

@@ -51,4 +51,8 @@ Result<HttpResponse> HttpPost(std::string_view url, std::chrono::milliseconds ti
   return Request(true, url, timeout);
 }
 
+std::string QueryParam(std::string_view value) {
+  return httplib::detail::encode_query_param(std::string(value));
+}
+
 }  // namespace smartcar::server

@@ -25,4 +25,7 @@ Result<HttpResponse> HttpGet(std::string_view url,
 Result<HttpResponse> HttpPost(std::string_view url,
                               std::chrono::milliseconds timeout = std::chrono::seconds(2));
 
+// `value` percent-encoded for a URL's query string (cpp-httplib's encoding).
+std::string QueryParam(std::string_view value);
+
 }  // namespace smartcar::server

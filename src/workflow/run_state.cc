@@ -168,6 +168,11 @@ Status SaveRun(coord::Coordinator* c, StoredRun* stored) {
   return Status::OK();
 }
 
+Status TouchRuns(coord::Coordinator* c, const std::string& workflow) {
+  auto v = c->Set(RunsPath(workflow), "");
+  return v ? Status::OK() : v.error();
+}
+
 Result<std::vector<DayRun>> ListRuns(coord::Coordinator* c, const std::string& workflow) {
   std::vector<DayRun> out;
   auto days = c->Children(RunsPath(workflow));

@@ -32,5 +32,8 @@ Result<std::optional<StoredRun>> LoadRun(coord::Coordinator* c, const std::strin
 // Creates or replaces (compare-and-set on stored->version) the run; updates the version.
 // Aborted when someone else wrote it meanwhile.
 Status SaveRun(coord::Coordinator* c, StoredRun* stored);
+// Moves RunsPath(workflow)'s version, so whoever watches it (the scheduler's cache of finished
+// days) re-reads: after a finished day became runnable again (`workflow clear`).
+Status TouchRuns(coord::Coordinator* c, const std::string& workflow);
 
 }  // namespace smartcar::workflow

@@ -454,7 +454,8 @@ Status ClearDay(const Workflow& wf, const std::string& date, const std::string& 
     if (action.empty() ? failed : reset.count(ar.name) > 0) ar.state = State::kPending;
   }
   stored.run.state = State::kPending;
-  return SaveRun(c, &stored);
+  SMARTCAR_RETURN_IF_ERROR(SaveRun(c, &stored));
+  return TouchRuns(c, wf.name);  // A running scheduler forgets it had the day as finished.
 }
 
 }  // namespace smartcar::workflow

@@ -149,7 +149,6 @@ struct SchedulerOptions {
   std::string folder = "workflows";  // Re-read each tick: new and edited files are picked up.
   int64_t tick_ms = 1000;
   bool once = false;  // One pass (run what is due now), then return.
-  int parallel = 1;   // Days run at once.
 };
 
 // Runs schedules until *run.stop: only while this process holds the scheduler leadership

@@ -3,14 +3,17 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 
 #include "coord/coordinator.h"
+#include "coord/membership.h"
 #include "coord/rule_store.h"
 #include "test_util.h"
 
@@ -225,6 +228,95 @@ TEST(CmdRulesStoreTest, ClusterStatusShowsALiveRunAsLeaderWithItsRuleVersion) {
   out = RunSmartcar("cluster status" + data).out;
   EXPECT_NE(out.find("members:     0"), std::string::npos) << out;
   EXPECT_NE(out.find("leader:      (none)"), std::string::npos) << out;
+}
+
+// Occurrences of `what` in `text`.
+size_t CountOf(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// `cluster status --watch` (not on a terminal): a block headed `--- TIME` for every change — a
+// member joining, its partitions, a deploy, the member leaving — and none while nothing changes.
+TEST(CmdRulesStoreTest, ClusterStatusWatchPrintsEveryChange) {
+  testing::TempDir dir;
+  const std::string data = " --data " + dir.file("data");
+  ASSERT_EQ(RunSmartcar("rules deploy " + kOverspeed + data).exit_code, 0);
+  const std::string out_file = dir.file("watch.out");
+  auto started =
+      testing::RunCommand(std::string(SMARTCAR_BINARY) + " cluster status --watch --interval 0.2" +
+                          data + " > " + out_file + " 2>&1 & echo $!");
+  const pid_t pid = static_cast<pid_t>(std::atol(started.out.c_str()));
+  ASSERT_GT(pid, 0) << started.out;
+  // The watcher's output once `pred` holds for it (up to 60 s on a loaded machine).
+  const auto wait_for = [&](const std::function<bool(const std::string&)>& pred) {
+    std::string out;
+    for (int i = 0; i < 600; ++i) {
+      out = testing::ReadFile(out_file);
+      if (pred(out)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return out;
+  };
+  // The last block of the watcher's output.
+  const auto last_block = [](const std::string& out) {
+    const size_t at = out.rfind("--- ");
+    return at == std::string::npos ? std::string() : out.substr(at);
+  };
+  std::string out =
+      wait_for([](const std::string& o) { return o.find("members:     0") != std::string::npos; });
+  EXPECT_EQ(CountOf(out, "--- "), 1u) << out;
+  EXPECT_NE(out.find("rule store:  overspeed v1"), std::string::npos) << out;
+  // Nothing changes for a while (several --interval looks): nothing more is printed.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(CountOf(testing::ReadFile(out_file), "--- "), 1u) << testing::ReadFile(out_file);
+
+  coord::CoordOptions co;
+  co.data_dir = dir.file("data");
+  auto c = coord::OpenCoordinator(co);
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  coord::MemberInfo self;
+  self.id = "test-host-1";
+  self.host = "test-host";
+  self.pid = ::getpid();
+  self.command = "smartcar worker";
+  auto member = coord::Membership::Join(c->get(), self);
+  ASSERT_TRUE(member.has_value()) << member.error().ToString();
+  out = wait_for([&](const std::string& o) {
+    return last_block(o).find("test-host-1 ") != std::string::npos &&
+           last_block(o).find("leader:      test-host-1") != std::string::npos;
+  });
+  EXPECT_NE(last_block(out).find("members:     1"), std::string::npos) << out;
+
+  (*member)->SetPartitions({0, 1});
+  out = wait_for(
+      [&](const std::string& o) { return last_block(o).find(" 0,1 ") != std::string::npos; });
+  EXPECT_NE(last_block(out).find(" 0,1 "), std::string::npos) << out;
+
+  testing::WriteFile(dir.file("ov100.epl"), WithThreshold(testing::ReadFile(kOverspeed), "100"));
+  ASSERT_EQ(
+      RunSmartcar("rules deploy " + dir.file("ov100.epl") + " --name overspeed" + data).exit_code,
+      0);
+  out = wait_for([&](const std::string& o) {
+    return last_block(o).find("rule store:  overspeed v2") != std::string::npos;
+  });
+  EXPECT_NE(last_block(out).find("rule store:  overspeed v2"), std::string::npos) << out;
+
+  member->reset();
+  out = wait_for([&](const std::string& o) {
+    return last_block(o).find("members:     0") != std::string::npos;
+  });
+  EXPECT_NE(last_block(out).find("leader:      (none)"), std::string::npos) << out;
+  // One block per change (start, join — the leadership may come in a second look —, partitions,
+  // deploy, leave), not one per look.
+  EXPECT_GE(CountOf(out, "--- "), 5u) << out;
+  EXPECT_LE(CountOf(out, "--- "), 7u) << out;
+  ::kill(pid, SIGINT);
+  for (int i = 0; i < 600 && ::kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(::kill(pid, 0), 0);  // Ctrl-C ends it.
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <random>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "hot/detection.h"
@@ -673,6 +675,100 @@ TEST(ReplayTest, BesideALiveWorkerTheReplayRunsInsideIt) {
   EXPECT_EQ(HotDay(data, "20220427"), day2);
   EXPECT_EQ(HotDay(data, "20220426"), day1);
   EXPECT_EQ(TableAsCsv(data), table);
+  EXPECT_FALSE(fs::exists(data + "/replay.json"));
+}
+
+// Every detection line of HotDay's output ("CAR JSON"), parsed.
+std::vector<hot::Detection> Detections(const std::string& day_text) {
+  std::vector<hot::Detection> out;
+  std::istringstream in(day_text);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto d = hot::DetectionFromJson(line.substr(line.find(' ') + 1));
+    EXPECT_TRUE(d.has_value()) << line;
+    if (d) out.push_back(*d);
+  }
+  return out;
+}
+
+// A rule fix replayed (#17, #18): the stored rule at 80 (v1) and at 100 km/h (v2). A replay with
+// --replace-detections leaves the day holding exactly what the chosen rule detects: v1 (pinned
+// with --rule-version, though v2 is the latest) gives back the run's day byte for byte; the
+// latest (v2) keeps only detections above 100 km/h, of cars the run had, and differs from the
+// run's day; the folder with v2's text gives the same bytes as v2 from the store, and an explicit
+// --rules folder at 80 wins over the store.
+TEST(ReplayTest, ARuleVersionOrFolderReplacesTheDaysDetections) {
+  TempDir dir;
+  const TwoDays run = RunTwoDays(dir);
+  ASSERT_FALSE(HasFailure());
+  const std::string& data = run.data;
+  const std::string rule80 = ::smartcar::testing::ReadFile(RulesDir() + "/overspeed.epl");
+  std::string rule100 = rule80;
+  const size_t at = rule100.find("HAVING avg(speed) > 80");
+  ASSERT_NE(at, std::string::npos);
+  rule100.replace(at, 22, "HAVING avg(speed) > 100");
+  fs::create_directories(dir.file("rules100"));
+  ::smartcar::testing::WriteFile(dir.file("rules100/overspeed.epl"), rule100);
+  for (const std::string& file :
+       {RulesDir() + "/overspeed.epl", dir.file("rules100/overspeed.epl")}) {
+    auto d = RunSmartcar("rules deploy " + file + " --data " + data);
+    ASSERT_EQ(d.exit_code, 0) << d.out;
+  }
+  const std::string replay = "replay --from 20220427 --replace-detections --data " + data;
+
+  auto r = RunSmartcar(replay + " --rule-version 1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), run.day2);
+
+  r = RunSmartcar(replay);  // The store's latest: v2, 100 km/h.
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string day2_100 = HotDay(data, "20220427");
+  const auto fast = Detections(day2_100);
+  const auto all = Detections(run.day2);
+  ASSERT_FALSE(fast.empty());
+  // Each car's latest window above 100 is not always its latest above 80.
+  EXPECT_NE(day2_100, run.day2);
+  std::set<std::string> cars80;
+  for (const auto& d : all) cars80.insert(d.car);
+  for (const auto& d : fast) {
+    EXPECT_GT(d.avg_speed, 100.0) << d.car;
+    EXPECT_EQ(cars80.count(d.car), 1u) << d.car;
+  }
+
+  r = RunSmartcar(replay + " --rule-version overspeed=1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), run.day2);
+  r = RunSmartcar(replay + " --rules " + dir.file("rules100"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), day2_100);
+  r = RunSmartcar(replay + " --rules " + RulesDir());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(HotDay(data, "20220427"), run.day2);
+  EXPECT_EQ(HotDay(data, "20220426"), run.day1);  // Outside the range: untouched throughout.
+
+  // Without --replace-detections the old rule's cars stay in the set.
+  r = RunSmartcar("replay --from 20220427 --rule-version 2 --data " + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Detections(HotDay(data, "20220427")).size(), all.size());
+
+  // Clear errors, nothing replayed.
+  const std::string base = "replay --from 20220427 --data " + data;
+  r = RunSmartcar(base + " --rule-version 7");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("--rule-version '7': rule 'overspeed' has no version 7"), std::string::npos)
+      << r.out;
+  r = RunSmartcar(base + " --rule-version other=1");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.out.find("rule 'other' has no version 1"), std::string::npos) << r.out;
+  r = RunSmartcar(base + " --rule-version v1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("expected N or NAME=N"), std::string::npos) << r.out;
+  r = RunSmartcar(base + " --rule-version 1 --rules " + RulesDir());
+  EXPECT_NE(r.exit_code, 0);  // CLI11's ExcludesError.
+  EXPECT_NE(r.out.find("excludes"), std::string::npos) << r.out;
+  r = RunSmartcar("replay --from 20220427120000 --replace-detections --data " + data);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("whole days"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(data + "/replay.json"));
 }
 

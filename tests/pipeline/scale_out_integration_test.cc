@@ -438,8 +438,9 @@ TEST_F(ScaleOutIntegrationTest, SurvivorTakesOverTheKilledWorkersPartitionsWitho
 // stored rule (threshold 80), `rules deploy` of a higher one reaches both (each reports version 2
 // in its member node) before the data arrives, and the detections equal the reference at that
 // threshold, not at 80. Then
-// two more workers (no data: membership only): the leader is SIGKILLed, its member node goes
-// with its session and the other one takes the leadership.
+// two more workers (no data): they split the partitions (each member node lists its share), the
+// leader is SIGKILLed, its member node goes with its session, the other one takes the leadership
+// and, once the group rebalances, every partition.
 TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZooKeeper) {
   ::smartcar::testing::ZooKeeperServer zk(dir_.str());
   ASSERT_TRUE(zk.Start()) << ReadFile(dir_.file("zookeeper.log"));
@@ -528,7 +529,9 @@ TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZ
                                  "coord:\n  session_timeout: 2s\n");
   WorkerProcess c1, c2;
   auto idle_args = [&](const std::string& data) {
-    auto v = WorkerArgs(data, 300, 30000);
+    // A Kafka session (10 s) well past the ZooKeeper pause below, short enough that the
+    // survivor of the kill gets the victim's partitions soon.
+    auto v = WorkerArgs(data, 300, 10000);
     v.insert(v.end(), {"--zookeeper", chroot, "--config", dir_.file("short-session.yaml")});
     return v;
   };
@@ -567,13 +570,36 @@ TEST_F(ScaleOutIntegrationTest, WorkersShareRulesMembershipAndLeadershipThroughZ
   ASSERT_TRUE(store.Deploy("overspeed", rule2, "test", "after the expiry").has_value());
   ASSERT_TRUE(WaitFor([&] { return running("v3", 2); }, std::chrono::seconds(60))) << other.log();
 
+  // Both consume part of the topic, as their member nodes say.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto m = coord::ListMembers(c->get());
+        if (!m || m->size() != 2) return false;
+        size_t all = 0;
+        for (const auto& x : *m) {
+          if (x.partitions.empty()) return false;
+          all += x.partitions.size();
+        }
+        return all == static_cast<size_t>(kPartitions);
+      },
+      std::chrono::seconds(60)))
+      << c1.log() << c2.log();
+
   victim.Kill();
-  // Within the session timeout: the victim's node goes and the other one leads.
+  // Within the session timeout: the victim's node goes and the other one leads; within the Kafka
+  // session, its partitions move to the survivor, whose node then lists every partition.
   ASSERT_TRUE(WaitFor(
       [&] {
         auto m = coord::ListMembers(c->get());
         auto l = coord::CurrentLeader(c->get());
         return m && m->size() == 1 && (*m)[0].pid == other_pid && l && *l == (*m)[0].id;
+      },
+      std::chrono::seconds(60)))
+      << other.log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto m = coord::ListMembers(c->get());
+        return m && m->size() == 1 && (*m)[0].partitions.size() == static_cast<size_t>(kPartitions);
       },
       std::chrono::seconds(60)))
       << other.log();

@@ -129,6 +129,44 @@ TEST(SchedulerTest, ASchedulerKilledMidRunResumesWithoutRerunningFinishedActions
   EXPECT_EQ(ReadFile(out), "a\nb\nb\nc\n");  // a once; b again (it never finished); c once.
 }
 
+// A running scheduler keeps the days it saw finish (it does not read every due day's run on every
+// tick), and still re-runs a day that `workflow clear` made runnable again while it runs.
+TEST(SchedulerTest, ARunningSchedulerRerunsADayClearedMeanwhile) {
+  TempDir dir;
+  const std::string folder = dir.str() + "/workflows";
+  const std::string out = dir.str() + "/out.txt";
+  WriteDailyWorkflow(folder, out, 0);
+  const std::string data = dir.str() + "/data";
+  const pid_t pid = StartScheduler({"--workflows", folder, "--data", data, "--tick", "100ms"});
+  const auto wait_lines = [&](size_t n) {
+    for (int i = 0; i < 1200 && Lines(ReadFile(out)).size() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  };
+  wait_lines(6);
+  ASSERT_EQ(Lines(ReadFile(out)).size(), 6u) << ReadFile(out);
+  // Several ticks with nothing due: nothing runs again.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  for (const auto& [day, n] : Lines(ReadFile(out))) EXPECT_EQ(n, 1) << day;
+  auto r = RunSmartcar("workflow clear daily --date " + DaysAgo(3) + " --action a --workflows " +
+                       folder + " --data " + data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::map<std::string, int> lines;
+  for (int i = 0; i < 1200; ++i) {
+    lines = Lines(ReadFile(out));
+    if (lines[DaysAgo(3)] == 2) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  StopAndWait(pid);
+  lines = Lines(ReadFile(out));
+  EXPECT_EQ(lines[DaysAgo(3)], 2) << ReadFile(out);
+  for (int i = 1; i <= 6; ++i) {
+    if (i != 3) {
+      EXPECT_EQ(lines[DaysAgo(i)], 1) << DaysAgo(i);
+    }
+  }
+}
+
 TEST(SchedulerTest, SmartcarRunSchedulesBesideThePipelineUnlessTold) {
   TempDir dir;
   const std::string out = dir.str() + "/out.txt";
