@@ -1,7 +1,8 @@
 // `smartcar rules backtest RULE.epl [--against NAME|FILE] --from D [--to D] ...`: runs a rule over
 // the driving events stored in the durable log as the live pipeline would have run it
 // (pipeline/backtest.h) and prints, per day, its detections next to the deployed rule's and the
-// difference.
+// difference. One file (~480 lines): the flags, the three output formats (table, json, csv) and
+// the progress bar all render the same per-day comparison.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>

@@ -5,6 +5,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
+
+#include "core/status.h"
 
 namespace smartcar::pipeline {
 
@@ -21,5 +24,8 @@ struct RuleChoice {
   // "" (the latest), "folder" or "overspeed=1,other=3": what DATA/replay.json remembers.
   std::string Describe() const;
 };
+
+// One `--rule-version` value: "NAME=N" → {NAME, N}, "N" → {"", N}. InvalidArgument naming it.
+Result<std::pair<std::string, int64_t>> ParseRuleVersion(const std::string& value);
 
 }  // namespace smartcar::pipeline

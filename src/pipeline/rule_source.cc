@@ -2,7 +2,6 @@
 // watch on the store's root node so a Poll reads the store only after something changed.
 #include "pipeline/rule_source.h"
 
-#include <charconv>
 #include <cstdio>
 #include <set>
 
@@ -26,29 +25,6 @@ cep::RuleFolder::Change ChangeFor(const coord::RuleVersion& r) {
 }
 
 }  // namespace
-
-std::string RuleChoice::Describe() const {
-  if (folder_only) return "folder";
-  std::string out;
-  for (const auto& [name, version] : versions) {
-    out += (out.empty() ? "" : ",") + name + "=" + std::to_string(version);
-  }
-  return out;
-}
-
-Result<std::pair<std::string, int64_t>> ParseRuleVersion(const std::string& value) {
-  const size_t eq = value.find('=');
-  std::string name = eq == std::string::npos ? "" : value.substr(0, eq);
-  const std::string number = eq == std::string::npos ? value : value.substr(eq + 1);
-  int64_t version = 0;
-  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), version);
-  if (ec != std::errc() || end != number.data() + number.size() || version <= 0 ||
-      (eq != std::string::npos && name.empty())) {
-    return Err(Status::InvalidArgument("--rule-version '" + value +
-                                       "': expected N or NAME=N, N a version number (1, 2, ...)"));
-  }
-  return std::pair<std::string, int64_t>(std::move(name), version);
-}
 
 Result<std::map<std::string, int64_t>> ResolveRuleVersions(const std::vector<std::string>& values,
                                                            coord::Coordinator* coordinator) {

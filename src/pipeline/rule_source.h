@@ -21,9 +21,6 @@
 
 namespace smartcar::pipeline {
 
-// One `--rule-version` value: "NAME=N" → {NAME, N}, "N" → {"", N}. InvalidArgument naming it.
-Result<std::pair<std::string, int64_t>> ParseRuleVersion(const std::string& value);
-
 // Parses `--rule-version` values: "NAME=N" or a bare "N" (the only rule the store holds).
 // InvalidArgument naming the value; NotFound when the store lacks the rule or version.
 Result<std::map<std::string, int64_t>> ResolveRuleVersions(const std::vector<std::string>& values,

@@ -1,4 +1,6 @@
 // RunDay: one working day of a workflow, action by action, each attempt a child process.
+// One file (~460 lines): the day's loop, the attempt's child process (timeout, retries, log) and
+// ClearDay share the stored run and its compare-and-set saves.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>

@@ -4,6 +4,8 @@
 // the client's own threads: re-arming one-shot watches and calling their callbacks, delivering
 // session state changes, and replacing an expired session (new handle, credentials, ephemeral
 // nodes re-created, every watch fired so readers re-read).
+// One file (~600 lines): one class around one handle and its lock, which the calls, the watch
+// re-arming and the session replacement all share.
 #include "coord/zookeeper/zk_coordinator.h"
 
 #include <zookeeper/zookeeper.h>

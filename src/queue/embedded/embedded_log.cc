@@ -1,4 +1,6 @@
 // The embedded engine: open/reopen, topics, groups' lag, retention.
+// One file (~465 lines): these share the log's lock and its RocksDB handles; reads are in
+// embedded_consumer.cc, appends in embedded_write.cc, record encoding in record_batch.cc.
 #include <rocksdb/write_batch.h>
 
 #include <stdlib.h>
