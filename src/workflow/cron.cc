@@ -1,12 +1,12 @@
+// Cron expressions (Vixie cron's fields, names and steps) and civil time in a time zone.
 #include "workflow/cron.h"
 
+#include <absl/time/civil_time.h>
+#include <absl/time/time.h>
 #include <strings.h>
 
 #include <charconv>
-#include <cstdlib>
-#include <ctime>
 #include <filesystem>
-#include <mutex>
 #include <vector>
 
 #include "core/event_time.h"
@@ -80,31 +80,13 @@ const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",  "jul",
                                "aug", "sep", "oct", "nov", "dec", nullptr};
 const char* const kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", nullptr};
 
-std::mutex tz_mu;  // TZ is process-wide: switch it only under this lock.
-
-class ScopedTz {
- public:
-  explicit ScopedTz(const std::string& zone) : lock_(tz_mu) {
-    const char* old = std::getenv("TZ");
-    had_ = old != nullptr;
-    if (had_) old_ = old;
-    ::setenv("TZ", zone == "UTC" ? "UTC0" : zone.c_str(), 1);
-    ::tzset();
-  }
-  ~ScopedTz() {
-    if (had_) {
-      ::setenv("TZ", old_.c_str(), 1);
-    } else {
-      ::unsetenv("TZ");
-    }
-    ::tzset();
-  }
-
- private:
-  std::lock_guard<std::mutex> lock_;
-  bool had_ = false;
-  std::string old_;
-};
+// The zone's rules from /usr/share/zoneinfo (Abseil keeps loaded zones; thread-safe). UTC, or
+// UTC for a name CheckTimeZone refused (callers check first).
+absl::TimeZone Zone(const std::string& zone) {
+  absl::TimeZone tz = absl::UTCTimeZone();
+  if (zone != "UTC") (void)absl::LoadTimeZone(zone, &tz);
+  return tz;
+}
 
 }  // namespace
 
@@ -157,29 +139,16 @@ Status CheckTimeZone(const std::string& zone) {
 }
 
 CivilMinute ToLocal(int64_t epoch_ms, const std::string& zone) {
-  const std::time_t t = static_cast<std::time_t>(epoch_ms / 1000);
-  std::tm tm{};
-  {
-    ScopedTz tz(zone);
-    ::localtime_r(&t, &tm);
-  }
-  return CivilMinute{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min};
+  const absl::CivilSecond c =
+      absl::ToCivilSecond(absl::FromUnixSeconds(epoch_ms / 1000), Zone(zone));
+  return CivilMinute{static_cast<int>(c.year()), c.month(), c.day(), c.hour(), c.minute()};
 }
 
 int64_t FromLocal(const CivilMinute& local, const std::string& zone) {
-  std::tm tm{};
-  tm.tm_year = local.year - 1900;
-  tm.tm_mon = local.month - 1;
-  tm.tm_mday = local.day;
-  tm.tm_hour = local.hour;
-  tm.tm_min = local.minute;
-  tm.tm_isdst = -1;
-  std::time_t t;
-  {
-    ScopedTz tz(zone);
-    t = ::mktime(&tm);
-  }
-  return static_cast<int64_t>(t) * 1000;
+  const absl::CivilSecond c(local.year, local.month, local.day, local.hour, local.minute, 0);
+  // A time skipped by a DST change: `pre` (the offset before the change) lands after the gap,
+  // as mktime does; a repeated time: the first of the two instants.
+  return absl::ToUnixSeconds(Zone(zone).At(c).pre) * 1000;
 }
 
 }  // namespace smartcar::workflow

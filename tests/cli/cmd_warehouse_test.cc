@@ -1,8 +1,16 @@
 // `smartcar warehouse`, `smartcar sql` and `smartcar report` as a user runs them.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
+#include <random>
+#include <thread>
 
 #include "test_util.h"
 
@@ -72,8 +80,7 @@ TEST(CmdWarehouseTest, MalformedFileReportsRejectsAndWhere) {
 
 TEST(CmdSqlTest, ErrorsAreDuckDbMessagesWithPositionAndExitOne) {
   testing::TempDir dir;
-  auto r = RunSmartcar("sql -e \"SELECT car_numbr FROM SmartCar_Status_Info\" --data " +
-                       dir.str());
+  auto r = RunSmartcar("sql -e \"SELECT car_numbr FROM SmartCar_Status_Info\" --data " + dir.str());
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("Binder Error: Referenced column \"car_numbr\" not found"),
             std::string::npos)
@@ -85,9 +92,9 @@ TEST(CmdSqlTest, ErrorsAreDuckDbMessagesWithPositionAndExitOne) {
 
 TEST(CmdSqlTest, StatementsFromAPipe) {
   testing::TempDir dir;
-  auto r = testing::RunCommand("printf 'SELECT 1 AS a;\\nSELECT\\n  2 AS b;\\nSELEC 3;\\n' | " +
-                               std::string(SMARTCAR_BINARY) + " sql --format csv --data " +
-                               dir.str());
+  auto r =
+      testing::RunCommand("printf 'SELECT 1 AS a;\\nSELECT\\n  2 AS b;\\nSELEC 3;\\n' | " +
+                          std::string(SMARTCAR_BINARY) + " sql --format csv --data " + dir.str());
   EXPECT_EQ(r.exit_code, 1) << r.out;  // The third statement fails.
   EXPECT_NE(r.out.find("a\n1\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("b\n2\n"), std::string::npos) << r.out;
@@ -162,6 +169,70 @@ TEST(CmdWarehouseTest, SpoolPollsUntilSigterm) {
   EXPECT_NE(r.out.find("loaded 21601 rows into SmartCar_Status_Info wrk_date=20220427"),
             std::string::npos)
       << r.out;
+}
+
+// `warehouse spool --once` SIGKILLed at random moments (#15's fault suite), then run to the end:
+// every day is loaded exactly once — each partition's rows equal those of an uninterrupted run,
+// none doubled or missing — and every file is marked .COMPLETED. The seed is printed so a failure
+// reproduces.
+TEST(CmdWarehouseTest, SpoolKilledAtRandomMomentsLoadsEveryDayExactlyOnce) {
+  testing::TempDir dir;
+  const std::vector<std::string> days = {"20220426", "20220427", "20220428", "20220429"};
+  for (const std::string& day : days) {
+    for (const char* spool : {"spool", "ref"}) {
+      ASSERT_EQ(
+          RunSmartcar("gen status --date " + day + " --cars 4 --seed 7 --out " + dir.file(spool))
+              .exit_code,
+          0);
+    }
+  }
+  auto ref = RunSmartcar("warehouse spool --once --dir " + dir.file("ref") + " --data " +
+                         dir.file("ref-data"));
+  ASSERT_EQ(ref.exit_code, 0) << ref.out;
+  const auto seed =
+      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+  std::printf("SpoolKilledAtRandomMoments seed %u\n", seed);
+  std::mt19937 rng(seed);
+  int kills = 0;
+  for (int round = 0; round < 20; ++round) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const std::string bin = SMARTCAR_BINARY, dir_arg = dir.file("spool"),
+                        data_arg = dir.file("data");
+      std::freopen("/dev/null", "w", stderr);
+      execl(bin.c_str(), bin.c_str(), "warehouse", "spool", "--once", "--dir", dir_arg.c_str(),
+            "--data", data_arg.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+    const bool killed = kill(pid, SIGKILL) == 0;
+    int st = 0;
+    waitpid(pid, &st, 0);
+    if (WIFSIGNALED(st) && killed) {
+      ++kills;
+    } else {
+      ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << "seed " << seed;
+      break;  // It finished before the kill.
+    }
+  }
+  auto r = RunSmartcar("warehouse spool --once --dir " + dir.file("spool") + " --data " +
+                       dir.file("data"));
+  ASSERT_EQ(r.exit_code, 0) << r.out << " seed " << seed;
+  EXPECT_GT(kills, 0) << "seed " << seed;
+  std::printf("SpoolKilledAtRandomMoments: %d kills\n", kills);
+  for (const std::string& day : days) {
+    EXPECT_TRUE(
+        std::filesystem::exists(dir.file("spool/SmartCarStatusInfo_" + day + ".txt.COMPLETED")))
+        << day << " seed " << seed;
+  }
+  const std::string q =
+      "sql --format csv -e \"SELECT wrk_date, count(*) AS n, sum(hash(t)) AS h FROM "
+      "SmartCar_Status_Info t GROUP BY ALL ORDER BY ALL\" --data ";
+  const auto want = RunSmartcar(q + dir.file("ref-data"));
+  ASSERT_EQ(want.exit_code, 0) << want.out;
+  EXPECT_EQ(std::count(want.out.begin(), want.out.end(), '\n'), 5) << want.out;
+  EXPECT_EQ(RunSmartcar(q + dir.file("data")).out, want.out) << "seed " << seed;
 }
 
 }  // namespace

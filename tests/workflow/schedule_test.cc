@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
 #include "core/event_time.h"
 #include "workflow/cron.h"
 #include "workflow/workflow.h"
@@ -45,6 +50,34 @@ TEST(ScheduleTest, DailyInSeoulFiresAtTheLocalTime) {
   s.timezone = "UTC";
   EXPECT_EQ(NextFireMs(s, Utc(2020, 3, 22, 0, 0)).value(), Utc(2020, 3, 22, 1, 30));
   EXPECT_EQ(NextFireMs(s, Utc(2020, 3, 22, 1, 30)).value(), Utc(2020, 3, 23, 1, 30));
+}
+
+// Daylight saving in New York (2021): 02:30 on March 14 does not exist (fires after the gap, at
+// 03:30 EDT); 01:30 on November 7 happens twice (its first instant, EDT). Zones are read per call,
+// so threads asking for different zones at once get their own answers.
+TEST(ScheduleTest, DaylightSavingGapsAndRepeatsAndThreads) {
+  const std::string ny = "America/New_York";
+  EXPECT_EQ(FromLocal(CivilMinute{2021, 3, 14, 2, 30}, ny), Utc(2021, 3, 14, 7, 30));
+  EXPECT_EQ(FromLocal(CivilMinute{2021, 11, 7, 1, 30}, ny), Utc(2021, 11, 7, 5, 30));
+  const CivilMinute back = ToLocal(Utc(2021, 11, 7, 6, 30), ny);  // The second 01:30 (EST).
+  EXPECT_EQ(back.hour, 1);
+  EXPECT_EQ(back.minute, 30);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (const char* zone : {"Asia/Seoul", "America/New_York", "UTC", "Europe/Berlin"}) {
+    threads.emplace_back([zone, &wrong] {
+      const int64_t t = Utc(2022, 4, 26, 12, 0);
+      const CivilMinute want = ToLocal(t, zone);
+      for (int i = 0; i < 2000; ++i) {
+        const CivilMinute got = ToLocal(t, zone);
+        if (got.hour != want.hour || got.day != want.day) ++wrong;
+        if (FromLocal(got, zone) != t) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(ToLocal(Utc(2022, 4, 26, 12, 0), "Asia/Seoul").hour, 21);
 }
 
 TEST(ScheduleTest, DueDaysCatchUpFromStartAndSkipWhatIsDone) {
