@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -174,7 +175,7 @@ TEST(CmdWarehouseTest, SpoolPollsUntilSigterm) {
 // `warehouse spool --once` SIGKILLed at random moments (#15's fault suite), then run to the end:
 // every day is loaded exactly once — each partition's rows equal those of an uninterrupted run,
 // none doubled or missing — and every file is marked .COMPLETED. The seed is printed so a failure
-// reproduces.
+// reproduces (SMARTCAR_TEST_SEED).
 TEST(CmdWarehouseTest, SpoolKilledAtRandomMomentsLoadsEveryDayExactlyOnce) {
   testing::TempDir dir;
   const std::vector<std::string> days = {"20220426", "20220427", "20220428", "20220429"};
@@ -189,8 +190,12 @@ TEST(CmdWarehouseTest, SpoolKilledAtRandomMomentsLoadsEveryDayExactlyOnce) {
   auto ref = RunSmartcar("warehouse spool --once --dir " + dir.file("ref") + " --data " +
                          dir.file("ref-data"));
   ASSERT_EQ(ref.exit_code, 0) << ref.out;
+  // SMARTCAR_TEST_SEED=N repeats a printed run's kill moments.
+  const char* fixed = std::getenv("SMARTCAR_TEST_SEED");
   const auto seed =
-      static_cast<unsigned>(std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
+      fixed != nullptr ? static_cast<unsigned>(std::strtoul(fixed, nullptr, 10))
+                       : static_cast<unsigned>(
+                             std::chrono::steady_clock::now().time_since_epoch().count() % 1000000);
   std::printf("SpoolKilledAtRandomMoments seed %u\n", seed);
   std::mt19937 rng(seed);
   int kills = 0;
