@@ -218,8 +218,7 @@ int RunReplay(const WorkerFlags& f) {
     }
   }
   o.rule_versions = f.rule_versions;
-  constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-  if (f.replace_detections && (*from % kDayMs != 0 || *to % kDayMs != 0)) {
+  if (f.replace_detections && (*from % kMsPerDay != 0 || *to % kMsPerDay != 0)) {
     std::fprintf(stderr,
                  "%s: --replace-detections needs whole days (--from and --to as yyyyMMdd): the "
                  "hot store keeps one set per day\n",

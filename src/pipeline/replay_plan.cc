@@ -18,8 +18,6 @@
 namespace smartcar::pipeline {
 namespace {
 
-constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-
 // The unfinished replay of the same range and rules in DATA/replay.json, if any.
 std::optional<Plan> ReadPlan(const std::string& path, const ReplayOptions& o) {
   auto text = ReadFileToString(path, "replay plan");
@@ -75,7 +73,7 @@ Result<Plan> NewPlan(queue::Log* log, const ReplayOptions& o) {
 // Deletes every detection of the range's days (o.replace_detections: whole days): the day sets
 // and each member car's detection.
 Status ClearDetections(hot::HotStore* hot, const ReplayOptions& o) {
-  for (int64_t day = o.from_ms; day < o.to_ms; day += kDayMs) {
+  for (int64_t day = o.from_ms; day < o.to_ms; day += kMsPerDay) {
     const std::string key = FormatTimestamp14(EventTimeMs{day}).substr(0, 8);
     auto cars = hot->Members(key);
     if (!cars) return cars.error().WithPrefix("clearing " + key + ": ");
@@ -123,7 +121,7 @@ void ConfigureReplay(const ReplayOptions& o, const Plan& plan, PipelineOptions* 
 
 // Resolves o->rule_versions against the rule store into o->rules.versions.
 Status ChooseRules(coord::Coordinator* coordinator, ReplayOptions* o) {
-  if (o->replace_detections && (o->from_ms % kDayMs != 0 || o->to_ms % kDayMs != 0)) {
+  if (o->replace_detections && (o->from_ms % kMsPerDay != 0 || o->to_ms % kMsPerDay != 0)) {
     return Status::InvalidArgument(
         "replacing detections needs whole days (--from and --to as yyyyMMdd): the hot store "
         "keeps one set per day");
