@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "collect/sinks/sinks.h"
+#include "core/crash_point.h"
 
 namespace smartcar::collect {
 namespace {
@@ -67,11 +68,12 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentPlan plan, const std::string& 
   impl->options = options;
   impl->agent_name = name;
   impl->warnings = std::move(plan.warnings);
-  if (plan.sources.empty()) return Err(Status::InvalidArgument(name + ": the agent has no sources"));
+  if (plan.sources.empty())
+    return Err(Status::InvalidArgument(name + ": the agent has no sources"));
   for (AgentPlan::Channel& c : plan.channels) {
     if (c.sinks.empty()) {
-      return Err(Status::InvalidArgument(name + ": channel '" + c.name +
-                                         "' has no sink reading it"));
+      return Err(
+          Status::InvalidArgument(name + ": channel '" + c.name + "' has no sink reading it"));
     }
     auto cp = std::make_unique<ChannelPath>();
     cp->name = c.name;
@@ -185,6 +187,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
       continue;
     }
     backoff = options.retry_backoff_ms;
+    if (position_sink != nullptr) TEST_MaybeCrashAt("collect-after-deliver");
     s = sp->source->Commit();
     if (!s.ok()) {
       sp->metrics->failures++;

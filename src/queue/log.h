@@ -177,8 +177,10 @@ struct AppendOptions {
   // Producer state stored atomically with the records (in the same write): a collector's source
   // position, so a crash can never leave records without the position after them, nor the
   // reverse (Kafka Connect's exactly-once source offsets). Read back with
-  // Log::ReadProducerState(topic, state_key). Empty key: none. The Kafka engine does not store
-  // it (that needs Kafka transactions): there the collector stays at-least-once.
+  // Log::ReadProducerState(topic, state_key). Empty key: none. The Kafka engine makes such an
+  // Append one transaction (the records plus a state record in a hidden compacted topic);
+  // after an ambiguous commit timeout, a retry with the same state that finds it stored
+  // returns positions with offset -1 instead of storing the batch again.
   std::string state_key;
   std::string state_value;
 };
@@ -325,7 +327,8 @@ class Log {
   virtual Result<GroupDescription> DescribeGroup(std::string_view group) = 0;
 
   // The producer state last appended under `key` with records of `topic` (AppendOptions), or
-  // nullopt when there is none (and always with the Kafka engine). NotFound for an unknown topic.
+  // nullopt when there is none. NotFound for an unknown topic. Kafka: fences an earlier
+  // producer of this key first (its open transaction is aborted), then reads committed state.
   virtual Result<std::optional<std::string>> ReadProducerState(std::string_view topic,
                                                                std::string_view key) = 0;
 

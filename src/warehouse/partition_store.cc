@@ -11,12 +11,12 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
+#include "core/crash_point.h"
 #include "core/event_time.h"
 
 namespace fs = std::filesystem;
@@ -198,11 +198,6 @@ Result<TableLock> TableLock::Acquire(const std::string& root, std::string_view t
 
 TableLock::~TableLock() {
   if (fd_ >= 0) ::close(fd_);
-}
-
-void TEST_MaybeCrashAt(std::string_view point) {
-  const char* at = std::getenv("SMARTCAR_TEST_CRASH_AT");
-  if (at != nullptr && point == at) ::raise(SIGKILL);
 }
 
 }  // namespace smartcar::warehouse

@@ -66,8 +66,4 @@ class TableLock {
   int fd_ = -1;
 };
 
-// Test hook: if the environment variable SMARTCAR_TEST_CRASH_AT equals `point`, the process
-// kills itself with SIGKILL (to test crash consistency at exact points of a commit).
-void TEST_MaybeCrashAt(std::string_view point);
-
 }  // namespace smartcar::warehouse

@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <string>
 
+#include "core/crash_point.h"
 #include "warehouse/partition_store.h"
 #include "warehouse/warehouse.h"
 

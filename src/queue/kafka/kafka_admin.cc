@@ -73,7 +73,7 @@ Status KafkaLog::DeleteTopic(std::string_view name) {
   rd_kafka_DeleteTopic_t* del = rd_kafka_DeleteTopic_new(n.c_str());
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   rd_kafka_DeleteTopics(rk, &del, 1, nullptr, q);
-  Status s = AwaitAdmin(q, "deleting topic '" + n + "'");
+  Status s = AwaitAdmin(q, "deleting topic '" + n + "'", options_.request_timeout_ms);
   rd_kafka_DeleteTopic_destroy(del);
   rd_kafka_queue_destroy(q);
   SMARTCAR_RETURN_IF_ERROR(s);
@@ -157,7 +157,31 @@ Result<GroupDescription> KafkaLog::DescribeGroup(std::string_view group) {
   return d;
 }
 
-Status KafkaLog::AdminCreate(const CreateTopicOptions& o) {
+Status KafkaLog::EnsureStateTopic() {
+  auto topics = FetchTopics(producer_.get(), options_.request_timeout_ms);
+  if (!topics) return topics.error();
+  if (topics->count(kProducerStateTopic) != 0) return Status::OK();
+  CreateTopicOptions o;
+  o.name = kProducerStateTopic;
+  o.config.partitions = 1;
+  o.config.replication_factor = -1;  // The brokers' default.replication.factor.
+  o.config.retention_ms = 0;
+  o.config.retention_bytes = 0;
+  if (KafkaMockCluster* mock = KafkaMockCluster::Find(options_.brokers)) {
+    Status s = mock->CreateTopic(o.name, 1, 1);
+    if (!s.ok()) return s;
+  } else if (Status s = AdminCreate(o, /*compact=*/true, kStateTopicCreateTimeoutMs);
+             !s.ok() && s.message().find("already exists") == std::string::npos) {
+    // The mock cluster of another process answers CreateTopics with an error; it creates the
+    // topic on the first produce instead. A real cluster that refuses both names the topic then.
+    return Status::OK();
+  }
+  return RefreshUntil([](const auto& t) { return t.count(kProducerStateTopic) != 0; },
+                      kProducerStateTopic);
+}
+
+Status KafkaLog::AdminCreate(const CreateTopicOptions& o, bool compact, int64_t timeout_ms) {
+  if (timeout_ms <= 0) timeout_ms = options_.request_timeout_ms;
   char err[512];
   rd_kafka_NewTopic_t* nt = rd_kafka_NewTopic_new(o.name.c_str(), o.config.partitions,
                                                   o.config.replication_factor, err, sizeof err);
@@ -170,17 +194,23 @@ Status KafkaLog::AdminCreate(const CreateTopicOptions& o) {
     (void)rd_kafka_NewTopic_set_config(nt, "retention.bytes",
                                        std::to_string(o.config.retention_bytes).c_str());
   }
+  if (compact) (void)rd_kafka_NewTopic_set_config(nt, "cleanup.policy", "compact");
   rd_kafka_t* rk = producer_->c_ptr();
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
-  rd_kafka_CreateTopics(rk, &nt, 1, nullptr, q);
-  Status s = AwaitAdmin(q, "creating topic '" + o.name + "'");
+  rd_kafka_AdminOptions_t* admin = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  (void)rd_kafka_AdminOptions_set_request_timeout(admin, static_cast<int>(timeout_ms), err,
+                                                  sizeof err);
+  rd_kafka_CreateTopics(rk, &nt, 1, admin, q);
+  Status s = AwaitAdmin(q, "creating topic '" + o.name + "'", timeout_ms);
+  rd_kafka_AdminOptions_destroy(admin);
   rd_kafka_NewTopic_destroy(nt);
   rd_kafka_queue_destroy(q);
   return s;
 }
 
-Status KafkaLog::AwaitAdmin(rd_kafka_queue_t* q, const std::string& what) {
-  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(options_.request_timeout_ms));
+Status KafkaLog::AwaitAdmin(rd_kafka_queue_t* q, const std::string& what, int64_t timeout_ms) {
+  // A little longer than the request's own timeout, so its error (not ours) is reported.
+  rd_kafka_event_t* ev = rd_kafka_queue_poll(q, static_cast<int>(timeout_ms + 1000));
   if (ev == nullptr) return Status::IOError(what + ": no answer from " + options_.brokers);
   Status s;
   if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -32,7 +32,30 @@ class DeliveryReports final : public RdKafka::DeliveryReportCb {
   void dr_cb(RdKafka::Message& m) override;
 };
 
-// The Kafka engine: one librdkafka producer handle serves producers, metadata and admin requests.
+// The topic holding producer state (AppendOptions::state_key) on Kafka: one compacted partition,
+// record key "TOPIC/STATE_KEY", value the state. Written in the same transaction as the records
+// (Kafka Connect's exactly-once source offsets); "__" hides it from `topic list`.
+inline constexpr char kProducerStateTopic[] = "__smartcar_producer_state";
+// Creating it is attempted for this long: a cluster without a controller to answer (the mock
+// of another process) then creates it on the first transaction's produce instead.
+inline constexpr int64_t kStateTopicCreateTimeoutMs = 3000;
+inline std::string StateRecordKey(std::string_view topic, std::string_view key) {
+  return std::string(topic) + "/" + std::string(key);
+}
+
+// A transactional producer for one (topic, state key): transactional.id "smartcar-TOPIC-KEY", so
+// a restarted process fences the crashed one and aborts its open transaction.
+struct TransactionalProducer {
+  std::mutex mu;  // One transaction at a time; guards the fields below.
+  std::unique_ptr<RdKafka::Producer> producer;  // Null until first use and after a fatal error.
+  // The last commit's outcome is unknown (it timed out): the next Append first looks whether
+  // the state it carried was stored.
+  bool outcome_unknown = false;
+  std::string unknown_state;
+};
+
+// The Kafka engine: one librdkafka producer handle serves producers, metadata and admin requests;
+// appends that carry producer state use a transactional producer per state key.
 class KafkaLog final : public Log {
  public:
   explicit KafkaLog(QueueOptions options) : options_(std::move(options)) {}
@@ -48,8 +71,10 @@ class KafkaLog final : public Log {
   Result<std::unique_ptr<Consumer>> NewConsumer(const ConsumerOptions& options) override;
   Result<GroupDescription> DescribeGroup(std::string_view group) override;
 
-  // Not stored by this engine (AppendOptions::state_key needs Kafka transactions).
-  Result<std::optional<std::string>> ReadProducerState(std::string_view, std::string_view) override;
+  // Fences the previous producer of this state key first (its open transaction is aborted), then
+  // reads kProducerStateTopic with read_committed to its end.
+  Result<std::optional<std::string>> ReadProducerState(std::string_view topic,
+                                                       std::string_view key) override;
   Result<RetentionResult> EnforceRetention(const RetentionOptions&) override;
 
   // Producer side.
@@ -57,11 +82,27 @@ class KafkaLog final : public Log {
   const QueueOptions& options() const { return options_; }
   // The partition count of `topic`, refreshing metadata once on a miss. NotFound when unknown.
   Result<int32_t> Partitions(const std::string& topic);
+  // The transactional producer slot of (topic, key); lives as long as the log.
+  TransactionalProducer* Transactional(const std::string& topic, const std::string& key);
+  // REQUIRES: t->mu held. Creates and initialises (init_transactions) t->producer when it is
+  // null (first use, or reset after a fatal error); creates kProducerStateTopic when missing.
+  Status StartTransactional(TransactionalProducer* t, const std::string& topic,
+                            const std::string& key);
+  // The last committed state of (topic, key) in kProducerStateTopic, read with read_committed up
+  // to the partition's end (without fencing; ReadProducerState fences first).
+  Result<std::optional<std::string>> ReadStateTopic(std::string_view topic, std::string_view key);
 
  private:
-  Status AdminCreate(const CreateTopicOptions& o);
+  // `compact`: cleanup.policy=compact (kProducerStateTopic).
+  // timeout_ms <= 0: request_timeout_ms.
+  Status AdminCreate(const CreateTopicOptions& o, bool compact = false, int64_t timeout_ms = 0);
+  // Creates kProducerStateTopic (1 partition, compacted) when missing. On a cluster that refuses
+  // CreateTopics (the mock of another process) the first transaction auto-creates it.
+  Status EnsureStateTopic();
+  // A producer with our defaults and the user's properties; transactional when the id is set.
+  Result<std::unique_ptr<RdKafka::Producer>> NewRdProducer(const std::string& transactional_id);
   // Waits for one admin result on `q` and turns its first topic error into a Status.
-  Status AwaitAdmin(rd_kafka_queue_t* q, const std::string& what);
+  Status AwaitAdmin(rd_kafka_queue_t* q, const std::string& what, int64_t timeout_ms);
   // Refreshes the metadata cache until `done` holds (topic changes propagate asynchronously).
   template <class Pred>
   Status RefreshUntil(Pred done, const std::string& topic);
@@ -72,6 +113,9 @@ class KafkaLog final : public Log {
   std::unique_ptr<RdKafka::Producer> producer_;
   std::mutex mu_;
   std::map<std::string, int32_t> partitions_;  // GUARDED_BY(mu_)
+  std::mutex txn_mu_;
+  // "TOPIC/KEY" -> its producer slot; never erased while the log lives.
+  std::map<std::string, std::unique_ptr<TransactionalProducer>> txn_;  // GUARDED_BY(txn_mu_)
 };
 
 }  // namespace smartcar::queue::kafka

@@ -103,4 +103,11 @@ Status KafkaMockCluster::SetPartitionLeader(std::string_view topic, int32_t part
                  "mock partition leader");
 }
 
+Status KafkaMockCluster::SetTransactionCoordinator(std::string_view transactional_id,
+                                                   int32_t broker_id) {
+  const std::string id(transactional_id);
+  return FromErr(rd_kafka_mock_coordinator_set(impl_->mc, "transaction", id.c_str(), broker_id),
+                 "mock transaction coordinator");
+}
+
 }  // namespace smartcar::queue::kafka

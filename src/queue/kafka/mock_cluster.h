@@ -1,8 +1,8 @@
 // An in-process Kafka cluster for tests and demos: librdkafka's mock cluster
 // (rd_kafka_mock_cluster_new), listening on 127.0.0.1 with random ports. It speaks the Kafka
-// protocol (produce, fetch, metadata, consumer groups, offset commits) and can inject broker
-// failures. The mock does not implement CreateTopics; KafkaLog::CreateTopic creates topics on a
-// mock cluster of this process directly (found by its bootstrap servers).
+// protocol (produce, fetch, metadata, consumer groups, offset commits, transactions) and can inject
+// broker failures. The mock does not implement CreateTopics; KafkaLog::CreateTopic creates topics
+// on a mock cluster of this process directly (found by its bootstrap servers).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,9 @@ class KafkaMockCluster {
   void FailNextProduceRequests(int count);
   // Moves the leader of `topic`/`partition` to broker `broker_id`.
   Status SetPartitionLeader(std::string_view topic, int32_t partition, int32_t broker_id);
+
+  // Makes broker `broker_id` the transaction coordinator of `transactional_id`.
+  Status SetTransactionCoordinator(std::string_view transactional_id, int32_t broker_id);
 
   // The cluster started in this process with these bootstrap servers, or null.
   static KafkaMockCluster* Find(std::string_view bootstraps);
