@@ -1,6 +1,7 @@
 // `smartcar repair [--data DIR]`: rebuilds the embedded stores of a data folder (durable log,
 // every table, hot store) from what is readable after a file was damaged (storage/
 // rocks_repair.h); what RocksDB replaced or could not read is kept in each store's lost/.
+// Warehouse partitions DuckDB cannot read are moved to DATA/warehouse/_lost/.
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -14,6 +15,7 @@
 #include "pipeline/stores.h"
 #include "queue/log.h"
 #include "table/table.h"
+#include "warehouse/warehouse.h"
 
 namespace smartcar::cli {
 namespace {
@@ -72,6 +74,32 @@ int RunRepair(const std::string& data) {
                 lost.empty() ? "; nothing set aside"
                              : ("; set aside in lost/ (replaced or unreadable): " + lost).c_str());
   }
+  // The warehouse: partitions DuckDB cannot read are set aside (the day is loaded again from
+  // its status log, e.g. the spool's .COMPLETED file).
+  if (fs::is_directory(fs::path(data) / "warehouse", ec)) {
+    warehouse::WarehouseOptions wo;
+    wo.data_dir = data;
+    auto w = warehouse::Warehouse::Open(wo);
+    auto damaged = w ? (*w)->CheckPartitions(/*set_aside=*/true)
+                     : Result<std::vector<warehouse::DamagedPartition>>(Err(w.error()));
+    if (!damaged) {
+      std::fprintf(stderr, "%s: warehouse: %s\n", kCmd, damaged.error().message().c_str());
+      rc = kExitFailure;
+    } else {
+      ++repaired;
+      if (damaged->empty()) {
+        std::printf("warehouse (%s/warehouse): every partition readable; nothing set aside\n",
+                    data.c_str());
+      }
+      for (const warehouse::DamagedPartition& d : *damaged) {
+        std::printf(
+            "warehouse %s day %s: unreadable (%s); set aside in %s; load the day again "
+            "(smartcar warehouse load --table %s --date %s FILE)\n",
+            d.table.c_str(), d.date.c_str(), d.error.c_str(), d.set_aside_to.c_str(),
+            d.table.c_str(), d.date.c_str());
+      }
+    }
+  }
   if (repaired == 0 && rc == kExitOk) {
     std::fprintf(stderr, "%s: no embedded store in '%s'\n", kCmd, data.c_str());
     return kExitFailure;
@@ -88,8 +116,9 @@ void RegisterRepair(CLI::App* app, int* exit_code) {
       "Rebuild the embedded stores of a data folder (durable log, tables, hot store) after a\n"
       "file was damaged: RocksDB's RepairDB replays each write-ahead log skipping only damaged\n"
       "records and keeps every readable entry; the files it replaced or could not read go to\n"
-      "each store's lost/ folder. Opening a damaged store says to run this. No process may hold\n"
-      "the folder.");
+      "each store's lost/ folder. Warehouse partitions whose Parquet files cannot be read are\n"
+      "moved to DATA/warehouse/_lost/ (load those days again). Opening a damaged store says to\n"
+      "run this. No process may hold the folder.");
   cmd->add_option("--data", *data, "Data folder")->capture_default_str();
   cmd->callback([data, exit_code] { *exit_code = RunRepair(*data); });
 }

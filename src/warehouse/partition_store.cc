@@ -158,6 +158,36 @@ Status PartitionStore::Drop(std::string_view table, std::string_view date) {
   return Status::OK();
 }
 
+Result<std::string> PartitionStore::SetAside(std::string_view table, std::string_view date) {
+  const std::string target = PartitionDir(table, date);
+  std::error_code ec;
+  if (!fs::exists(target, ec)) {
+    return Err(Status::NotFound("table " + std::string(table) +
+                                " has no partition wrk_date=" + std::string(date)));
+  }
+  const std::string lost = root_ + "/_lost/" + std::string(table);
+  if (Status s = MakeDirs(lost); !s.ok()) return Err(s);
+  std::string to = lost + "/" + std::string(kPartitionPrefix) + std::string(date);
+  for (int n = 1; fs::exists(to, ec); ++n) {
+    to = lost + "/" + std::string(kPartitionPrefix) + std::string(date) + "." + std::to_string(n);
+  }
+  if (::rename(target.c_str(), to.c_str()) != 0)
+    return Err(Errno("rename " + target + " -> " + to));
+  if (Status s = FsyncPath(TableDir(table), true); !s.ok()) return Err(s);
+  return to;
+}
+
+std::vector<std::string> PartitionStore::Files(std::string_view table,
+                                               std::string_view date) const {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(PartitionDir(table, date), ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".parquet") files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 std::vector<std::string> PartitionStore::ListDates(std::string_view table) const {
   std::vector<std::string> dates;
   std::error_code ec;

@@ -4,6 +4,7 @@
 //   <root>/_staging/<table>.<date>.<pid>.<n>/           a partition being written
 //   <root>/_rejects/<table>/wrk_date=<yyyyMMdd>.txt     dead-letter lines of the last load
 //   <root>/_locks/<table>.lock                          serialises writers of one table
+//   <root>/_lost/<table>/wrk_date=<yyyyMMdd>[.<n>]/     damaged partitions set aside by repair
 //
 // Names starting with `_` are ignored by Hive, Spark and Trino, and by our views. A commit swaps
 // the staged folder with the live one in one renameat2(RENAME_EXCHANGE), so readers and crashes
@@ -43,6 +44,11 @@ class PartitionStore {
   Status Commit(std::string_view table, std::string_view date, const std::string& staged);
   // Removes partition `date` atomically. NotFound if absent. REQUIRES: the table lock.
   Status Drop(std::string_view table, std::string_view date);
+  // Moves partition `date` to `<root>/_lost/<table>/` (a free name) and returns where it went.
+  // NotFound if absent. REQUIRES: the table lock.
+  Result<std::string> SetAside(std::string_view table, std::string_view date);
+  // The Parquet files of partition `date`, sorted.
+  std::vector<std::string> Files(std::string_view table, std::string_view date) const;
 
   // yyyyMMdd of each committed partition of `table`, sorted. Empty if the table has no folder.
   std::vector<std::string> ListDates(std::string_view table) const;

@@ -105,7 +105,12 @@ Status WarehouseImpl::RefreshViews() {
 
 Result<QueryResult> WarehouseImpl::Query(std::string_view sql) {
   if (Status s = RefreshViews(); !s.ok()) return Err(s);
-  return session_->Query(sql);
+  auto r = session_->Query(sql);
+  if (r || !LooksLikeDamagedParquet(r.error().message())) return r;
+  // DuckDB's message does not always name the file: find the damaged partitions.
+  auto damaged = CheckPartitions(/*set_aside=*/false);
+  if (!damaged || damaged->empty()) return r;
+  return Err(Status::Corruption(r.error().message() + DamageHint(*damaged)));
 }
 
 Result<std::vector<PartitionInfo>> WarehouseImpl::Partitions(std::string_view table) {

@@ -72,6 +72,15 @@ struct PartitionInfo {
   std::string path;
 };
 
+// A partition whose Parquet data DuckDB cannot read (Warehouse::CheckPartitions).
+struct DamagedPartition {
+  std::string table;
+  std::string date;          // yyyyMMdd.
+  std::string path;          // The partition folder.
+  std::string error;         // DuckDB's message, naming the file.
+  std::string set_aside_to;  // Where it was moved ("" when only checked).
+};
+
 enum class ReportPeriod { kDay, kWeek, kMonth, kYear };
 std::string_view ReportPeriodName(ReportPeriod p);  // "day", "week", "month", "year"
 Result<ReportPeriod> ParseReportPeriod(std::string_view name);
@@ -162,6 +171,13 @@ class Warehouse {
   virtual Status DropPartition(std::string_view table, std::string_view date) = 0;
   // Tables with at least one partition, plus SmartCar_Status_Info, sorted.
   virtual Result<std::vector<std::string>> Tables() = 0;
+
+  // Reads every value of every partition file (a footer-only count does not notice damage) and
+  // returns the partitions DuckDB cannot read. `set_aside`: each of them is moved, under its
+  // table's lock, to `<root>/_lost/<table>/` — queries no longer see it, and the day can be
+  // loaded again. Query() runs the check (without moving) when DuckDB reports a damaged Parquet
+  // file, and names the partitions in its error.
+  virtual Result<std::vector<DamagedPartition>> CheckPartitions(bool set_aside) = 0;
 
   // Computes the status report, stores it as SmartCar_Status_Report_<period> (one partition per
   // period, named by the period's first day), writes `options.out` if set, returns the rows.

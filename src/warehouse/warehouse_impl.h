@@ -11,6 +11,11 @@
 
 namespace smartcar::warehouse {
 
+// True if DuckDB's `message` may come from a damaged Parquet file (damage.cc).
+bool LooksLikeDamagedParquet(std::string_view message);
+// "; damaged partition(s): T day D (file: error), ...; `smartcar repair` ..." (damage.cc).
+std::string DamageHint(const std::vector<DamagedPartition>& damaged);
+
 class WarehouseImpl final : public Warehouse {
  public:
   WarehouseImpl(const WarehouseOptions& options, std::unique_ptr<duck::Session> session);
@@ -23,7 +28,8 @@ class WarehouseImpl final : public Warehouse {
   Result<std::vector<PartitionInfo>> Partitions(std::string_view table) override;
   Status DropPartition(std::string_view table, std::string_view date) override;
   Result<std::vector<std::string>> Tables() override;
-  Result<QueryResult> StatusReport(const ReportOptions& options) override;  // report.cc
+  Result<QueryResult> StatusReport(const ReportOptions& options) override;         // report.cc
+  Result<std::vector<DamagedPartition>> CheckPartitions(bool set_aside) override;  // damage.cc
   const std::string& root() const override { return store_.root(); }
 
  private:
