@@ -115,7 +115,12 @@ void BM_EmbeddedConsume(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
-void BM_KafkaMockProduce(benchmark::State& state) {
+// A 3-broker mock cluster with topic "driving" (4 partitions) and a log on it.
+struct MockLog {
+  std::unique_ptr<kafka::KafkaMockCluster> mock;
+  std::unique_ptr<Log> log;
+};
+MockLog OpenMockLog() {
   auto mock = kafka::KafkaMockCluster::Start(3);
   if (!mock) std::abort();
   QueueOptions o;
@@ -126,7 +131,12 @@ void BM_KafkaMockProduce(benchmark::State& state) {
   TopicConfig c;
   c.partitions = 4;
   if (!(*log)->CreateTopic({"driving", c}).ok()) std::abort();
-  auto producer = std::move(*(*log)->NewProducer({}));
+  return {std::move(*mock), std::move(*log)};
+}
+
+void BM_KafkaMockProduce(benchmark::State& state) {
+  MockLog m = OpenMockLog();
+  auto producer = std::move(*m.log->NewProducer({}));
   const auto batch = DrivingRecords(static_cast<size_t>(state.range(0)));
   for (auto _ : state) {
     auto r = producer->Append({"driving"}, batch);
@@ -134,23 +144,14 @@ void BM_KafkaMockProduce(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   producer.reset();
-  log->reset();
+  m.log.reset();
 }
 
 // The collector's path on Kafka: each Append is one transaction carrying the source position
 // (begin, the records, the state record, commit).
 void BM_KafkaMockProduceWithState(benchmark::State& state) {
-  auto mock = kafka::KafkaMockCluster::Start(3);
-  if (!mock) std::abort();
-  QueueOptions o;
-  o.engine = Engine::kKafka;
-  o.brokers = (*mock)->bootstrap_servers();
-  auto log = OpenLog(o);
-  if (!log) std::abort();
-  TopicConfig c;
-  c.partitions = 4;
-  if (!(*log)->CreateTopic({"driving", c}).ok()) std::abort();
-  auto producer = std::move(*(*log)->NewProducer({}));
+  MockLog m = OpenMockLog();
+  auto producer = std::move(*m.log->NewProducer({}));
   const auto batch = DrivingRecords(static_cast<size_t>(state.range(0)));
   int64_t position = 0;
   // The first transaction also creates the state topic and initialises the producer.
@@ -162,7 +163,7 @@ void BM_KafkaMockProduceWithState(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));
   producer.reset();
-  log->reset();
+  m.log.reset();
 }
 
 void BM_KafkaMockConsume(benchmark::State& state) {

@@ -336,6 +336,17 @@ TEST(RunTest, KilledAtRandomMomentsAndRestartedLosesNothing) {
   ExpectDetailsEqualTheReference(dir.file("data"), log);
 }
 
+// RunArgs on `mock` with short group sessions (a killed run's consumer leaves within 3 s).
+std::string KafkaRunArgs(const TempDir& dir, const queue::kafka::KafkaMockCluster& mock, int cars,
+                         int seconds, int seed) {
+  ::smartcar::testing::WriteFile(
+      dir.file("kafka.yaml"),
+      "queue:\n  kafka:\n    properties:\n      session.timeout.ms: 3000\n"
+      "      heartbeat.interval.ms: 250\n      fetch.wait.max.ms: 50\n");
+  return RunArgs(dir, cars, seconds, seed) + " --kafka " + mock.bootstrap_servers() + " --config " +
+         dir.file("kafka.yaml");
+}
+
 // The same crash loop on Kafka (librdkafka's mock cluster), 20 rounds: the collector resumes
 // after its last committed transaction; a batch killed mid-transaction is aborted on a real
 // cluster but stays readable on the mock (no markers), so the topic may hold it twice there —
@@ -346,12 +357,7 @@ TEST(RunTest, KilledTwentyTimesOnKafkaTheResultIsExact) {
   ASSERT_TRUE(mock.has_value()) << mock.error().ToString();
   ASSERT_TRUE((*mock)->CreateTopic(kDriverTopic, 4, 1).ok());
   TempDir dir;
-  ::smartcar::testing::WriteFile(
-      dir.file("kafka.yaml"),
-      "queue:\n  kafka:\n    properties:\n      session.timeout.ms: 3000\n"
-      "      heartbeat.interval.ms: 250\n      fetch.wait.max.ms: 50\n");
-  const std::string args = RunArgs(dir, 50, 1200, 11) + " --kafka " + (*mock)->bootstrap_servers() +
-                           " --config " + dir.file("kafka.yaml");
+  const std::string args = KafkaRunArgs(dir, **mock, 50, 1200, 11);
   std::mt19937 rng(20221203);
   int kills = 0;
   std::string delays;
@@ -420,13 +426,7 @@ TEST(RunTest, OnKafkaACollectorKilledAfterEachBatchSendsEveryLineOnce) {
   ASSERT_TRUE(mock.has_value()) << mock.error().ToString();
   ASSERT_TRUE((*mock)->CreateTopic(kDriverTopic, 4, 1).ok());
   TempDir dir;
-  // Short sessions: a killed run's consumer leaves the group within 3 s.
-  ::smartcar::testing::WriteFile(
-      dir.file("kafka.yaml"),
-      "queue:\n  kafka:\n    properties:\n      session.timeout.ms: 3000\n"
-      "      heartbeat.interval.ms: 250\n      fetch.wait.max.ms: 50\n");
-  const std::string args = RunArgs(dir, 10, 300, 13) + " --kafka " + (*mock)->bootstrap_servers() +
-                           " --config " + dir.file("kafka.yaml");
+  const std::string args = KafkaRunArgs(dir, **mock, 10, 300, 13);
   int crashes = 0;
   for (int i = 0; i < 40; ++i) {
     auto r = RunCommand("SMARTCAR_TEST_CRASH_AT=collect-after-deliver " +

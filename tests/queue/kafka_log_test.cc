@@ -235,5 +235,33 @@ TEST_F(KafkaLogTest, AFailedTransactionLeavesNeitherRecordsNorState) {
   EXPECT_TRUE(extra->empty());
 }
 
+// exactly.once.source.support=disabled (for clusters that refuse transactions): producer state is
+// neither stored nor read, the records are appended as without it; other values are refused.
+TEST_F(KafkaLogTest, ExactlyOnceCanBeDisabledForClustersWithoutTransactions) {
+  CreateTopic("t", 1);
+  QueueOptions o = options_;
+  o.kafka_properties["exactly.once.source.support"] = "sometimes";
+  auto bad = OpenLog(o);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("'exactly.once.source.support'='sometimes'"),
+            std::string::npos)
+      << bad.error().ToString();
+  o.kafka_properties["exactly.once.source.support"] = "disabled";
+  auto log = OpenLog(o);
+  ASSERT_TRUE(log.has_value()) << log.error().ToString();
+  auto producer = (*log)->NewProducer({});
+  ASSERT_TRUE(producer.has_value());
+  auto pos = (*producer)->Append({"t", "collect:a", "pos=1"}, std::vector<Record>{Rec("", "v")});
+  ASSERT_TRUE(pos.has_value()) << pos.error().ToString();
+  auto state = (*log)->ReadProducerState("t", "collect:a");
+  ASSERT_TRUE(state.has_value()) << state.error().ToString();
+  EXPECT_FALSE(state->has_value());
+  auto desc = log_->DescribeTopic("__smartcar_producer_state");
+  EXPECT_TRUE(!desc && desc.error().IsNotFound());
+  auto c = NewConsumer("");
+  ASSERT_TRUE(c->Assign({{{"t", PartitionId(0)}}}).ok());
+  EXPECT_EQ(Drain(c.get(), 1).size(), 1u);
+}
+
 }  // namespace
 }  // namespace smartcar::queue

@@ -94,6 +94,7 @@ Result<std::optional<std::string>> KafkaLog::ReadProducerState(std::string_view 
                                                                std::string_view key) {
   auto n = Partitions(std::string(topic));
   if (!n) return Err(n.error());
+  if (!exactly_once_) return std::optional<std::string>();
   TransactionalProducer* t = Transactional(std::string(topic), std::string(key));
   {
     std::lock_guard<std::mutex> l(t->mu);
@@ -180,7 +181,18 @@ Result<RetentionResult> KafkaLog::EnforceRetention(const RetentionOptions&) {
 }
 
 Result<std::unique_ptr<Log>> OpenKafkaLog(const QueueOptions& options) {
-  auto log = std::make_unique<KafkaLog>(options);
+  QueueOptions o = options;
+  bool exactly_once = true;
+  if (auto it = o.kafka_properties.find(kExactlyOnceProperty); it != o.kafka_properties.end()) {
+    if (it->second == "disabled") {
+      exactly_once = false;
+    } else if (it->second != "enabled") {
+      return Err(Status::InvalidArgument(std::string("kafka property '") + kExactlyOnceProperty +
+                                         "'='" + it->second + "': enabled or disabled"));
+    }
+    o.kafka_properties.erase(it);
+  }
+  auto log = std::make_unique<KafkaLog>(std::move(o), exactly_once);
   if (Status s = log->Open(); !s.ok()) return Err(std::move(s));
   return std::unique_ptr<Log>(std::move(log));
 }

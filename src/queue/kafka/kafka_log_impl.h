@@ -39,6 +39,10 @@ inline constexpr char kProducerStateTopic[] = "__smartcar_producer_state";
 // Creating it is attempted for this long: a cluster without a controller to answer (the mock
 // of another process) then creates it on the first transaction's produce instead.
 inline constexpr int64_t kStateTopicCreateTimeoutMs = 3000;
+// Not a librdkafka property (taken out before librdkafka sees the others): "disabled" turns the
+// transactions off for a cluster that does not allow them (ACLs, Kafka-compatible brokers
+// without transactions); the collector is then at-least-once into Kafka. Kafka Connect's name.
+inline constexpr char kExactlyOnceProperty[] = "exactly.once.source.support";
 inline std::string StateRecordKey(std::string_view topic, std::string_view key) {
   return std::string(topic) + "/" + std::string(key);
 }
@@ -58,7 +62,9 @@ struct TransactionalProducer {
 // appends that carry producer state use a transactional producer per state key.
 class KafkaLog final : public Log {
  public:
-  explicit KafkaLog(QueueOptions options) : options_(std::move(options)) {}
+  // `exactly_once`: appends with producer state are transactions (kExactlyOnceProperty).
+  KafkaLog(QueueOptions options, bool exactly_once)
+      : options_(std::move(options)), exactly_once_(exactly_once) {}
 
   // Checks the options and connects: bounded metadata attempts, then an error naming the brokers.
   Status Open();
@@ -80,6 +86,7 @@ class KafkaLog final : public Log {
   // Producer side.
   RdKafka::Producer* producer() { return producer_.get(); }
   const QueueOptions& options() const { return options_; }
+  bool exactly_once() const { return exactly_once_; }
   // The partition count of `topic`, refreshing metadata once on a miss. NotFound when unknown.
   Result<int32_t> Partitions(const std::string& topic);
   // The transactional producer slot of (topic, key); lives as long as the log.
@@ -108,6 +115,7 @@ class KafkaLog final : public Log {
   Status RefreshUntil(Pred done, const std::string& topic);
 
   const QueueOptions options_;
+  const bool exactly_once_;
   EventCollector events_;
   DeliveryReports reports_;
   std::unique_ptr<RdKafka::Producer> producer_;

@@ -124,7 +124,7 @@ Result<std::vector<RecordPosition>> KafkaProducer::Append(const AppendOptions& o
                                          " partitions)"));
     }
   }
-  if (!options.state_key.empty()) return AppendWithState(options, records);
+  if (!options.state_key.empty() && log_->exactly_once()) return AppendWithState(options, records);
   InFlight batch(records.size());
   Status produced = batch.Produce(log_->producer(), options.topic, records, 0);
   Status delivered = batch.Await(log_->producer());
