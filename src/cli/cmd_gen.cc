@@ -1,4 +1,5 @@
-// `smartcar gen driver` and `smartcar gen status`: the pilot's DriverLogMain and CarLogMain.
+// `smartcar gen driver`, `gen status`, `gen master` and `gen buylist`: the pilot's DriverLogMain,
+// CarLogMain, CarMasterMain and CarItemBuyListMain.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -11,6 +12,7 @@
 #include "cli/stop_signal.h"
 #include "core/event_time.h"
 #include "gen/driver_simulator.h"
+#include "gen/reference_data.h"
 #include "gen/status_simulator.h"
 
 namespace smartcar::cli {
@@ -119,11 +121,56 @@ int RunGenStatus(const StatusFlags& f) {
   return kExitOk;
 }
 
+struct MasterFlags {
+  int cars = 100;
+  std::string out = ".";
+  uint64_t seed = 1;
+};
+
+int RunGenMaster(const MasterFlags& f) {
+  gen::MasterSimOptions o;
+  o.cars = f.cars;
+  o.seed = f.seed;
+  auto lines = gen::RunMasterSimulator(o, f.out);
+  if (!lines) {
+    std::fprintf(stderr, "smartcar gen master: %s\n", lines.error().message().c_str());
+    return lines.error().IsInvalidArgument() ? kExitUsage : kExitFailure;
+  }
+  std::fprintf(stderr, "smartcar gen master: wrote %llu cars to %s/CarMaster.txt\n",
+               static_cast<unsigned long long>(*lines), f.out.c_str());
+  return kExitOk;
+}
+
+struct BuyListFlags {
+  std::string month;
+  int cars = 100;
+  int64_t lines = 100000;
+  std::string out = ".";
+  uint64_t seed = 1;
+};
+
+int RunGenBuyList(const BuyListFlags& f) {
+  gen::BuyListSimOptions o;
+  o.month = f.month.empty() ? Today().substr(0, 6) : f.month;
+  o.cars = f.cars;
+  o.lines = f.lines;
+  o.seed = f.seed;
+  auto lines = gen::RunBuyListSimulator(o, f.out);
+  if (!lines) {
+    std::fprintf(stderr, "smartcar gen buylist: %s\n", lines.error().message().c_str());
+    return lines.error().IsInvalidArgument() ? kExitUsage : kExitFailure;
+  }
+  std::fprintf(stderr, "smartcar gen buylist: wrote %llu purchases to %s/CarItemBuyList_%s.txt\n",
+               static_cast<unsigned long long>(*lines), f.out.c_str(), o.month.c_str());
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterGen(CLI::App* app, int* exit_code) {
-  CLI::App* gen =
-      app->add_subcommand("gen", "Log simulators: the pilot's DriverLogMain and CarLogMain");
+  CLI::App* gen = app->add_subcommand(
+      "gen",
+      "Simulators: the pilot's DriverLogMain, CarLogMain, CarMasterMain and CarItemBuyListMain");
   gen->require_subcommand(1);
 
   auto driver_flags = std::make_shared<DriverFlags>();
@@ -168,6 +215,39 @@ void RegisterGen(CLI::App* app, int* exit_code) {
   st->add_flag("--pilot-headers", status_flags->pilot_headers,
                "Also write the pilot's per-car header lines ('SmartCar Status Information,...')");
   st->callback([status_flags, exit_code] { *exit_code = RunGenStatus(*status_flags); });
+
+  auto master_flags = std::make_shared<MasterFlags>();
+  CLI::App* ma = gen->add_subcommand(
+      "master",
+      "Write the car master (DIR/CarMaster.txt, the pilot's CarMasterMain and "
+      "CH06/CarMaster.txt):\n"
+      "car_number|sex|age|marriage|region|job|car_capacity|car_year|car_model, UTF-8. It lists\n"
+      "every car the driving and status logs of --cars N can name (A-Z x 1..max(N,100)), so the\n"
+      "pilot's joins find each car whatever the logs' seeds.");
+  ma->add_option("--cars", master_flags->cars, "The logs' number of cars, 1-9999")
+      ->capture_default_str();
+  ma->add_option("--out", master_flags->out, "Output folder, created if missing")
+      ->capture_default_str();
+  ma->add_option("--seed", master_flags->seed, "Random seed: same seed, same bytes")
+      ->capture_default_str();
+  ma->callback([master_flags, exit_code] { *exit_code = RunGenMaster(*master_flags); });
+
+  auto buy_flags = std::make_shared<BuyListFlags>();
+  CLI::App* bu = gen->add_subcommand(
+      "buylist",
+      "Write a month of item purchases (DIR/CarItemBuyList_<month>.txt, the pilot's\n"
+      "CarItemBuyListMain): car_number,item,score,month with items Item-001..Item-030 and\n"
+      "scores 1-5, cars of the master of the same --cars. Each month differs.");
+  bu->add_option("--month", buy_flags->month, "Month yyyyMM (default: this month)");
+  bu->add_option("--cars", buy_flags->cars, "The logs' number of cars, 1-9999")
+      ->capture_default_str();
+  bu->add_option("--lines", buy_flags->lines, "Purchases to write (the pilot: 100000)")
+      ->capture_default_str();
+  bu->add_option("--out", buy_flags->out, "Output folder, created if missing")
+      ->capture_default_str();
+  bu->add_option("--seed", buy_flags->seed, "Random seed: same seed and month, same bytes")
+      ->capture_default_str();
+  bu->callback([buy_flags, exit_code] { *exit_code = RunGenBuyList(*buy_flags); });
 }
 
 }  // namespace smartcar::cli

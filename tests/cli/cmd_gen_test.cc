@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "test_util.h"
 
 namespace smartcar {
@@ -19,6 +21,25 @@ TEST(CmdGenTest, DriverFastRunWritesTheFile) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 300);
   EXPECT_EQ(text.substr(0, 15), "20220426000000,");
   EXPECT_NE(r.out.find("wrote 300 lines"), std::string::npos) << r.out;
+}
+
+TEST(CmdGenTest, MasterAndBuyListWriteThePilotsFiles) {
+  testing::TempDir dir;
+  auto r = RunSmartcar("gen master --seed 2 --out " + dir.str());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("wrote 2600 cars"), std::string::npos) << r.out;
+  const std::string master = testing::ReadFile(dir.file("CarMaster.txt"));
+  EXPECT_EQ(std::count(master.begin(), master.end(), '\n'), 2600);
+  r = RunSmartcar("gen buylist --month 202003 --lines 1000 --out " + dir.str());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  const std::string buys = testing::ReadFile(dir.file("CarItemBuyList_202003.txt"));
+  EXPECT_EQ(std::count(buys.begin(), buys.end(), '\n'), 1000);
+  r = RunSmartcar("gen buylist --month 2020-03 --out " + dir.str());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--month must be yyyyMM"), std::string::npos) << r.out;
+  r = RunSmartcar("gen master --cars 0 --out " + dir.str());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("--cars"), std::string::npos) << r.out;
 }
 
 TEST(CmdGenTest, SameSeedSameBytesThroughTheCli) {
