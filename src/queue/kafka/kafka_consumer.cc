@@ -61,9 +61,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         {"client.id", options_.client_id},
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
-        // End-of-partition events carry the fetch position, which moves past transaction
-        // markers: Position() then reaches the partition's end (see Poll).
-        {"enable.partition.eof", "true"},
+        {"enable.partition.eof", "false"},
         {"auto.offset.reset", options_.reset == OffsetReset::kEarliest ? "earliest" : "latest"},
         {"log_level", "3"},
     };
@@ -184,16 +182,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         if (!out.empty() || std::chrono::steady_clock::now() >= deadline) break;
         continue;
       }
-      if (err == RdKafka::ERR__PARTITION_EOF) {
-        // A transaction's commit marker takes an offset but is never returned: without this
-        // the position would stay one short of the end after a transactional producer's batch.
-        const TopicPartition tp{m->topic_name(), PartitionId(m->partition())};
-        if (assigned_.count(tp) != 0) {
-          auto [it, fresh] = positions_.try_emplace(tp, m->offset());
-          if (!fresh && it->second < m->offset()) it->second = m->offset();
-        }
-        continue;
-      }
+      if (err == RdKafka::ERR__PARTITION_EOF) continue;
       if (err != RdKafka::ERR_NO_ERROR) {
         // Fatal or topic-level errors stop the poll; transport hiccups are retried internally.
         if (m->topic_name().empty() || !out.empty()) {
