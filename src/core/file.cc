@@ -44,6 +44,13 @@ Result<std::string> ReadFileToString(const std::string& path, const std::string&
   return out;
 }
 
+Status CreateFolders(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create folder '" + dir + "': " + ec.message());
+  return Status::OK();
+}
+
 Status WriteFileAtomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   std::error_code ec;

@@ -13,6 +13,10 @@ namespace smartcar {
 // `what` names the file in messages ("rule file", "position file"); "file" when empty.
 Result<std::string> ReadFileToString(const std::string& path, const std::string& what = "");
 
+// Creates folder `dir` and its missing parents (nothing if it exists). IOError "cannot create
+// folder '<dir>': <why>".
+Status CreateFolders(const std::string& dir);
+
 // Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
 // reader, or a crash, never leaves half a file. IOError naming the file.
 Status WriteFileAtomically(const std::string& path, const std::string& content);

@@ -236,9 +236,7 @@ void DriverSimulator::NextTick(std::string* out) {
 Status RunDriverSimulator(const DriverSimOptions& sim, const DriverRunOptions& run,
                           DriverRunStats* stats) {
   SMARTCAR_RETURN_IF_ERROR(ValidateDriverSimOptions(sim));
-  std::error_code ec;
-  std::filesystem::create_directories(run.out_dir, ec);
-  if (ec) return Status::IOError("cannot create folder '" + run.out_dir + "': " + ec.message());
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(run.out_dir));
   const std::string path = (std::filesystem::path(run.out_dir) / kDriverLogFileName).string();
   // When resuming: keep the complete lines already there, and check them as they are regenerated.
   std::string existing;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <filesystem>
 #include <string_view>
 
 #include "core/file.h"
@@ -44,18 +43,11 @@ std::string CarNumber(char letter, int64_t number) {
   return out;
 }
 
-Status MakeFolder(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::IOError("cannot create folder '" + dir + "': " + ec.message());
-  return Status::OK();
-}
-
 }  // namespace
 
 Result<uint64_t> RunMasterSimulator(const MasterSimOptions& o, const std::string& out_dir) {
   SMARTCAR_RETURN_IF_ERROR(CheckCars(o.cars));
-  SMARTCAR_RETURN_IF_ERROR(MakeFolder(out_dir));
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(out_dir));
   Random r(o.seed ^ 0x6d61737465720000ULL);  // "master": its own stream for the seed.
   const int numbers = std::max(o.cars, 100);
   std::string out;
@@ -100,7 +92,7 @@ Result<uint64_t> RunBuyListSimulator(const BuyListSimOptions& o, const std::stri
   if (o.lines < 0) {
     return Err(Status::InvalidArgument("--lines must be >= 0, got " + std::to_string(o.lines)));
   }
-  SMARTCAR_RETURN_IF_ERROR(MakeFolder(out_dir));
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(out_dir));
   // Each month its own purchases: the seed combined with the month.
   Random r(o.seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(std::stoll(m)));
   std::string out;

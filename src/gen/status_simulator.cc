@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/events.h"
+#include "core/file.h"
 #include "core/line_codec.h"
 #include "core/random.h"
 
@@ -60,9 +61,7 @@ Status RunStatusSimulator(const StatusSimOptions& o, const std::string& out_dir,
                           const std::function<void(uint64_t, uint64_t)>& on_progress,
                           StatusRunStats* stats) {
   SMARTCAR_RETURN_IF_ERROR(ValidateStatusSimOptions(o));
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return Status::IOError("cannot create folder '" + out_dir + "': " + ec.message());
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(out_dir));
   const std::string date = FormatDate8FromDays(o.day);
   const std::string path =
       (std::filesystem::path(out_dir) / ("SmartCarStatusInfo_" + date + ".txt")).string();

@@ -105,9 +105,7 @@ int64_t GeneratedEventTimeMs(const RunOptions& o, uint64_t generated) {
 }  // namespace
 
 Status RunPipeline(const RunOptions& o, RunReport* report) {
-  std::error_code ec;
-  fs::create_directories(o.data_dir, ec);
-  if (ec) return Status::IOError("cannot create folder '" + o.data_dir + "': " + ec.message());
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(o.data_dir));
   auto day = ParseDate8(o.date);
   if (!day) return day.error().WithPrefix("--date: ");
   SMARTCAR_RETURN_IF_ERROR(CheckManifest(o));

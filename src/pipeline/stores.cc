@@ -89,9 +89,7 @@ Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
 }
 
 Result<Stores> OpenStores(const PipelineSettings& s) {
-  std::error_code ec;
-  fs::create_directories(s.data_dir, ec);
-  if (ec) return Err(Status::IOError("cannot create folder '" + s.data_dir + "': " + ec.message()));
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(s.data_dir));
   Stores out;
   queue::QueueOptions qo;
   qo.data_dir = s.data().Queue();

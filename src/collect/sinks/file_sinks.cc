@@ -13,6 +13,7 @@
 #include "collect/sinks/sinks.h"
 #include "core/clock.h"
 #include "core/event_time.h"
+#include "core/file.h"
 
 namespace smartcar::collect {
 namespace {
@@ -159,10 +160,7 @@ class HdfsSink final : public Sink {
  private:
   Status OpenBucket(const std::string& dir, const Event& e, int64_t now, BucketFile* f) {
     const fs::path folder = fs::path(o_.root) / fs::path(dir).relative_path();
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec)
-      return Status::IOError("cannot create folder '" + folder.string() + "': " + ec.message());
+    SMARTCAR_RETURN_IF_ERROR(CreateFolders(folder.string()));
     const std::string base = ExpandFlumeEscapes(o_.prefix, e, now) + "." + std::to_string(now) +
                              "-" + std::to_string(++counter_) + o_.suffix;
     f->final_path = (folder / base).string();

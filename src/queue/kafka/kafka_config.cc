@@ -38,6 +38,14 @@ Status FromKafka(RdKafka::ErrorCode err, std::string_view what) {
   }
 }
 
+Status FromKafkaError(RdKafka::Error* e, std::string_view what) {
+  if (e == nullptr) return Status::OK();
+  std::unique_ptr<RdKafka::Error> owner(e);
+  const std::string msg = std::string(what) + ": " + e->str();
+  if (e->code() == RdKafka::ERR__INVALID_ARG) return Status::InvalidArgument(msg);
+  return Status::IOError(msg);
+}
+
 Result<std::unique_ptr<RdKafka::Conf>> BuildConf(const QueueOptions& options,
                                                  const std::map<std::string, std::string>& defaults,
                                                  RdKafka::EventCb* events) {

@@ -33,5 +33,8 @@ Result<std::unique_ptr<RdKafka::Conf>> BuildConf(const QueueOptions& options,
                                                  RdKafka::EventCb* events);
 
 Status FromKafka(RdKafka::ErrorCode err, std::string_view what);
+// A librdkafka transaction API error as a Status (and frees it): InvalidArgument for a bad
+// argument, IOError otherwise, "<what>: <librdkafka's message>". Null: OK.
+Status FromKafkaError(RdKafka::Error* e, std::string_view what);
 
 }  // namespace smartcar::queue::kafka

@@ -80,12 +80,10 @@ Status KafkaLog::StartTransactional(TransactionalProducer* t, const std::string&
   if (!p) return p.error();
   // Fences every earlier producer with this id: a transaction it left open is aborted (or
   // finished) before this returns, so what is read afterwards is final.
-  RdKafka::Error* e = (*p)->init_transactions(static_cast<int>(options_.request_timeout_ms));
-  if (e != nullptr) {
-    std::unique_ptr<RdKafka::Error> owner(e);
-    return Status::IOError("topic '" + topic + "': starting the transactional producer of " + key +
-                           " on " + options_.brokers + ": " + e->str());
-  }
+  SMARTCAR_RETURN_IF_ERROR(
+      FromKafkaError((*p)->init_transactions(static_cast<int>(options_.request_timeout_ms)),
+                     "topic '" + topic + "': starting the transactional producer of " + key +
+                         " on " + options_.brokers));
   t->producer = std::move(*p);
   return Status::OK();
 }

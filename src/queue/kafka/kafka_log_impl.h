@@ -52,10 +52,9 @@ inline std::string StateRecordKey(std::string_view topic, std::string_view key) 
 struct TransactionalProducer {
   std::mutex mu;  // One transaction at a time; guards the fields below.
   std::unique_ptr<RdKafka::Producer> producer;  // Null until first use and after a fatal error.
-  // The last commit's outcome is unknown (it timed out): the next Append first looks whether
-  // the state it carried was stored.
-  bool outcome_unknown = false;
-  std::string unknown_state;
+  // Set when the last commit's outcome is unknown (it timed out): the state it carried. The
+  // next Append first looks whether that state was stored.
+  std::optional<std::string> unknown_commit;
 };
 
 // The Kafka engine: one librdkafka producer handle serves producers, metadata and admin requests;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <mutex>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "queue/kafka/kafka_log_impl.h"
@@ -22,10 +23,10 @@ struct Slot {
   size_t index;
 };
 
-// One Append's records in flight. The delivery reports point at its slots, so it must not go
-// away while any is pending: Await() before it does.
 inline constexpr int kFlushWaitMs = 1000;  // Then polling continues until every report is in.
 
+// One Append's records in flight. The delivery reports point at its slots, so it must not go
+// away while any is pending: Await() before it does.
 class InFlight {
  public:
   explicit InFlight(size_t n) : slots_(n) { d_.positions.resize(n); }
@@ -87,15 +88,6 @@ class InFlight {
   std::vector<Slot> slots_;
 };
 
-// A librdkafka transaction error as a Status (and frees it). Null: OK.
-Status FromTxnError(RdKafka::Error* e, const std::string& what) {
-  if (e == nullptr) return Status::OK();
-  std::unique_ptr<RdKafka::Error> owner(e);
-  const std::string msg = what + ": " + e->str();
-  if (e->code() == RdKafka::ERR__INVALID_ARG) return Status::InvalidArgument(msg);
-  return Status::IOError(msg);
-}
-
 class KafkaProducer final : public Producer {
  public:
   explicit KafkaProducer(KafkaLog* log) : log_(log) {}
@@ -139,13 +131,13 @@ Result<std::vector<RecordPosition>> KafkaProducer::AppendWithState(
   std::lock_guard<std::mutex> l(t->mu);
   SMARTCAR_RETURN_IF_ERROR(log_->StartTransactional(t, options.topic, options.state_key));
   const int timeout = static_cast<int>(log_->options().request_timeout_ms);
-  if (t->outcome_unknown) {
+  if (t->unknown_commit) {
     // The previous commit timed out: if it went through after all, this is the same batch again
     // (the caller retries what failed) and it is stored already.
     auto stored = log_->ReadStateTopic(options.topic, options.state_key);
     if (!stored) return Err(stored.error());
-    t->outcome_unknown = false;
-    if (*stored == t->unknown_state && t->unknown_state == options.state_value) {
+    const std::optional<std::string> unknown = std::exchange(t->unknown_commit, std::nullopt);
+    if (*stored == unknown && unknown == options.state_value) {
       return std::vector<RecordPosition>(records.size(),
                                          RecordPosition{PartitionId(-1), Offset(-1)});
     }
@@ -157,7 +149,7 @@ Result<std::vector<RecordPosition>> KafkaProducer::AppendWithState(
   // records. This producer is ours alone (t->mu), so flush() waits for this batch only and,
   // unlike polling, does not wait out linger.ms.
   InFlight batch(records.size() + 1);
-  Status s = FromTxnError(p->begin_transaction(), what + ": begin");
+  Status s = FromKafkaError(p->begin_transaction(), what + ": begin");
   if (s.ok()) s = batch.Produce(p, options.topic, records, 0);
   if (s.ok()) s = batch.Await(p, /*flush=*/true);
   if (s.ok()) {
@@ -176,11 +168,10 @@ Result<std::vector<RecordPosition>> KafkaProducer::AppendWithState(
       if (e == nullptr) return batch.TakePositions(records.size());
       const bool retriable = e->is_retriable();
       const bool abortable = e->txn_requires_abort();
-      s = FromTxnError(e, what + ": commit");
+      s = FromKafkaError(e, what + ": commit");
       if (!retriable || attempt >= 2) {
         if (!abortable) {
-          t->outcome_unknown = true;
-          t->unknown_state = options.state_value;
+          t->unknown_commit = options.state_value;
           t->producer.reset();
           return Err(std::move(s));
         }
@@ -191,7 +182,7 @@ Result<std::vector<RecordPosition>> KafkaProducer::AppendWithState(
   // Nothing of this batch becomes visible: abort (which purges what is still queued); a
   // producer that cannot abort is replaced (its successor's init_transactions aborts the
   // transaction on the coordinator).
-  Status aborted = FromTxnError(p->abort_transaction(timeout), what + ": abort");
+  Status aborted = FromKafkaError(p->abort_transaction(timeout), what + ": abort");
   (void)batch.Await(p);
   if (!aborted.ok()) t->producer.reset();
   return Err(std::move(s));
