@@ -404,16 +404,24 @@ std::vector<std::string> TopicValues(const std::string& brokers, const std::stri
   for (const auto& tp : assign.partitions) {
     EXPECT_TRUE((*c)->Seek({tp, queue::SeekTarget::kEarliest}).ok());
   }
+  // Reads to each partition's end as described (not "until a few polls come back empty":
+  // under load a fetch can take longer than a poll's wait), with a generous deadline.
   std::vector<std::string> values;
-  for (int empty = 0; empty < 3;) {
-    auto got = (*c)->Poll({5000, 300});
-    EXPECT_TRUE(got.has_value());
-    if (!got || got->empty()) {
-      ++empty;
-      continue;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  auto at_end = [&] {
+    for (const auto& p : desc->partitions) {
+      auto pos = (*c)->Position({topic, p.partition});
+      if (!pos || *pos < p.latest) return false;
     }
+    return true;
+  };
+  while (!at_end() && std::chrono::steady_clock::now() < deadline) {
+    auto got = (*c)->Poll({5000, 500});
+    EXPECT_TRUE(got.has_value());
+    if (!got) break;
     for (auto& r : *got) values.push_back(std::move(r.value));
   }
+  EXPECT_TRUE(at_end()) << "the topic was not read to its end in 90 s";
   return values;
 }
 
