@@ -256,6 +256,59 @@ TEST_P(LogConformanceTest, SeekEarliestLatestOffsetAndTime) {
   EXPECT_TRUE(c->Seek({{"t", PartitionId(3)}, SeekTarget::kEarliest}).IsInvalidArgument());
 }
 
+// A consumer that has read to the end (with end-of-partition notices pending) and then seeks
+// back: its position is the seek target plus what it has returned since, at every poll, never
+// the old end (a backtest decides a partition is done from its position).
+TEST_P(LogConformanceTest, PositionAfterSeekBackCountsOnlyWhatWasReturnedSince) {
+  CreateTopic("t", 3);
+  std::vector<Record> records;
+  for (int i = 0; i < 60; ++i) records.push_back(Rec("car-" + std::to_string(i), "v"));
+  std::map<int32_t, int64_t> end;
+  for (const RecordPosition& p : Append("t", records)) {
+    end[p.partition.value] = std::max(end[p.partition.value], p.offset.value + 1);
+  }
+  auto c = NewConsumer("");
+  AssignOptions all;
+  for (int p = 0; p < 3; ++p) all.partitions.push_back({"t", PartitionId(p)});
+  ASSERT_TRUE(c->Assign(all).ok());
+  ASSERT_EQ(Drain(c.get(), 60).size(), 60u);
+  for (int i = 0; i < 3; ++i) {
+    auto r = c->Poll({10, 200});  // Nothing left: end-of-partition notices, if any.
+    ASSERT_TRUE(r.has_value());
+    EXPECT_TRUE(r->empty());
+  }
+  for (const TopicPartition& tp : all.partitions) {
+    auto pos = c->Position(tp);
+    ASSERT_TRUE(pos.has_value());
+    EXPECT_EQ(pos->value, end[tp.partition.value]) << ToString(tp);
+  }
+  std::map<int32_t, int64_t> expected;
+  for (const TopicPartition& tp : all.partitions) {
+    const int64_t target = std::min<int64_t>(2, end[tp.partition.value]);
+    ASSERT_TRUE(c->Seek({tp, SeekTarget::kOffset, Offset(target)}).ok());
+    expected[tp.partition.value] = target;
+  }
+  size_t left = 0;
+  for (const auto& [p, e] : end) left += static_cast<size_t>(e - expected[p]);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto r = c->Poll({7, 50});
+    ASSERT_TRUE(r.has_value());
+    for (const ConsumedRecord& rec : *r) {
+      EXPECT_EQ(rec.offset.value, expected[rec.partition.value]) << rec.partition.value;
+      expected[rec.partition.value] = rec.offset.value + 1;
+      --left;
+    }
+    for (const TopicPartition& tp : all.partitions) {
+      auto pos = c->Position(tp);
+      ASSERT_TRUE(pos.has_value());
+      ASSERT_EQ(pos->value, expected[tp.partition.value]) << ToString(tp);
+    }
+    if (left == 0) break;
+  }
+  EXPECT_EQ(left, 0u);
+}
+
 TEST_P(LogConformanceTest, PollBlocksUntilDataArrives) {
   CreateTopic("t", 1);
   auto c = NewConsumer("g", nullptr, OffsetReset::kLatest);

@@ -61,7 +61,9 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         {"client.id", options_.client_id},
         {"enable.auto.commit", "false"},
         {"enable.auto.offset.store", "false"},
-        {"enable.partition.eof", "false"},
+        // End-of-partition events carry the fetch position, which moves past transaction
+        // markers: Position() then reaches the partition's end (see Poll).
+        {"enable.partition.eof", "true"},
         {"auto.offset.reset", options_.reset == OffsetReset::kEarliest ? "earliest" : "latest"},
         {"log_level", "3"},
     };
@@ -101,6 +103,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
       for (const TopicPartition& tp : tps) {
         assigned_.erase(tp);
         positions_.erase(tp);
+        read_since_seek_.erase(tp);
       }
       if (cooperative) {
         (void)consumer->incremental_unassign(partitions);
@@ -147,6 +150,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     SMARTCAR_RETURN_IF_ERROR(FromKafka(consumer_->assign(list.v), "assigning partitions"));
     assigned_ = std::set<TopicPartition>(options.partitions.begin(), options.partitions.end());
     positions_.clear();
+    read_since_seek_.clear();
     return Status::OK();
   }
 
@@ -182,7 +186,11 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         if (!out.empty() || std::chrono::steady_clock::now() >= deadline) break;
         continue;
       }
-      if (err == RdKafka::ERR__PARTITION_EOF) continue;
+      if (err == RdKafka::ERR__PARTITION_EOF) {
+        NoteEndOfPartition(TopicPartition{m->topic_name(), PartitionId(m->partition())},
+                           m->offset());
+        continue;
+      }
       if (err != RdKafka::ERR_NO_ERROR) {
         // Fatal or topic-level errors stop the poll; transport hiccups are retried internally.
         if (m->topic_name().empty() || !out.empty()) {
@@ -207,6 +215,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
         }
       }
       positions_[tp] = m->offset() + 1;
+      read_since_seek_.insert(tp);
     }
     return out;
   }
@@ -351,6 +360,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     }
     SMARTCAR_RETURN_IF_ERROR(FromKafka(err, "seeking " + ToString(options.tp)));
     positions_[options.tp] = target;
+    read_since_seek_.erase(options.tp);
     return Status::OK();
   }
 
@@ -386,10 +396,28 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
     closed_ = true;
     assigned_.clear();
     positions_.clear();
+    read_since_seek_.clear();
     return FromKafka(err, "closing consumer");
   }
 
  private:
+  // A transaction's commit marker takes an offset but is never returned as a record, so after
+  // a transactional producer's batch the last record's offset + 1 is one short of the end. An
+  // end-of-partition event carries the fetch position past the markers. It is trusted only when
+  // it cannot predate the position we hold: the partition has no position yet (nothing read and
+  // no Seek since it was assigned), or it has returned a record since its last Seek (events of
+  // one partition arrive in order, so this EOF came after that record). An EOF queued before a
+  // Seek would otherwise move the position past the records the Seek asked for.
+  void NoteEndOfPartition(const TopicPartition& tp, int64_t offset) {
+    if (assigned_.count(tp) == 0 || offset < 0) return;
+    auto it = positions_.find(tp);
+    if (it == positions_.end()) {
+      positions_.emplace(tp, offset);
+    } else if (read_since_seek_.count(tp) != 0 && it->second < offset) {
+      it->second = offset;
+    }
+  }
+
   // rd_kafka_pause_partitions / resume_partitions on the assigned ones among `partitions`.
   Status PauseOrResume(const std::vector<TopicPartition>& partitions, bool pause) {
     if (closed_) return Status::Aborted("consumer is closed");
@@ -409,6 +437,7 @@ class KafkaConsumerImpl final : public Consumer, public RdKafka::RebalanceCb {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::set<TopicPartition> assigned_;
   std::map<TopicPartition, int64_t> positions_;
+  std::set<TopicPartition> read_since_seek_;  // Returned a record since the last Seek/Assign.
   std::map<std::string, int32_t> partition_counts_;
   std::vector<ConsumedRecord>* polling_ = nullptr;  // Poll()'s result while it runs.
   bool closed_ = false;
