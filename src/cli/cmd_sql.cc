@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
+#include "hive/hive.h"
 #include "pipeline/drive_info_view.h"
 #include "warehouse/result_format.h"
 #include "warehouse/warehouse.h"
@@ -25,6 +27,7 @@ struct SqlFlags {
   std::string date;
   std::string format = "table";
   std::string data = "smartcar-data";
+  std::string dialect = "duckdb";
 };
 
 std::string Trim(const std::string& s) {
@@ -121,6 +124,22 @@ int RunScript(warehouse::Warehouse* w, warehouse::OutputFormat format) {
 }
 
 int RunSql(const SqlFlags& f, bool has_execute) {
+  if (f.dialect == "hive") {
+    if (!f.into.empty()) {
+      std::fprintf(stderr, "smartcar sql: --into is DuckDB's; in HiveQL write INSERT OVERWRITE\n");
+      return kExitUsage;
+    }
+    std::string script = f.execute;
+    if (!has_execute) {
+      script.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    }
+    return RunHive(f.data, script, {}, {}, /*silent=*/false);
+  }
+  if (f.dialect != "duckdb") {
+    std::fprintf(stderr, "smartcar sql: --dialect is duckdb or hive, not '%s'\n",
+                 f.dialect.c_str());
+    return kExitUsage;
+  }
   auto format = warehouse::ParseOutputFormat(f.format);
   if (!format) {
     std::fprintf(stderr, "smartcar sql: %s\n", format.error().message().c_str());
@@ -128,6 +147,8 @@ int RunSql(const SqlFlags& f, bool has_execute) {
   }
   // DriverCarInfo (the pilot's SmartCar_Drive_Info), read-only, exported before each statement.
   pipeline::RegisterDriveInfoView();
+  // Hive tables (`smartcar hive`) as views in schema `hive`, found after main's tables.
+  hive::RegisterHiveViews();
   if (Status s = CheckDataDir(f.data); !s.ok()) {
     std::fprintf(stderr, "smartcar sql: %s\n", s.message().c_str());
     return kExitUsage;
@@ -137,6 +158,10 @@ int RunSql(const SqlFlags& f, bool has_execute) {
   auto w = warehouse::Warehouse::Open(options);
   if (!w) {
     std::fprintf(stderr, "smartcar sql: %s\n", w.error().message().c_str());
+    return kExitFailure;
+  }
+  if (auto r = (*w)->Query("CREATE SCHEMA IF NOT EXISTS hive; SET search_path = 'main,hive'"); !r) {
+    std::fprintf(stderr, "smartcar sql: %s\n", r.error().message().c_str());
     return kExitFailure;
   }
   if (!f.into.empty()) {
@@ -168,6 +193,8 @@ void RegisterSql(CLI::App* app, int* exit_code) {
       "view over its Parquet partitions; filter on wrk_date to read only those days.\n"
       "DriverCarInfo (the pilot's SmartCar_Drive_Info) is a read-only view of the driving table,\n"
       "a snapshot taken before each statement (works while `smartcar run` is writing).\n"
+      "Hive tables (`smartcar hive`) are views too, in schema `hive` (hive.<table>; the bare\n"
+      "name works when no warehouse table has it). --dialect hive runs HiveQL instead.\n"
       "Without -e: an interactive shell with history (or statements from a pipe).");
   CLI::Option* e = sql->add_option("-e,--execute", flags->execute, "SQL to run, then exit");
   sql->add_option("--format", flags->format, "table, csv or json")->capture_default_str();
@@ -176,6 +203,9 @@ void RegisterSql(CLI::App* app, int* exit_code) {
                   "it atomically; the pilot's `insert overwrite`)");
   sql->add_option("--date", flags->date, "The partition --into writes, yyyyMMdd");
   sql->add_option("--data", flags->data, "Data folder")->capture_default_str();
+  sql->add_option("--dialect", flags->dialect,
+                  "duckdb, or hive: the statements are HiveQL, run as `smartcar hive -e` does")
+      ->capture_default_str();
   sql->callback([flags, exit_code, e] { *exit_code = RunSql(*flags, e->count() > 0); });
 }
 

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,12 @@ void RegisterCollect(CLI::App* app, int* exit_code);
 void RegisterWarehouse(CLI::App* app, int* exit_code);
 // `smartcar sql`: DuckDB SQL over the warehouse (cmd_sql.cc).
 void RegisterSql(CLI::App* app, int* exit_code);
+// `smartcar hive`: HiveQL on the warehouse (cmd_hive.cc).
+void RegisterHive(CLI::App* app, int* exit_code);
+// Runs a HiveQL script (`smartcar hive`, `smartcar sql --dialect hive`); returns the exit code.
+int RunHive(const std::string& data, const std::string& script,
+            const std::map<std::string, std::string>& hivevar,
+            const std::map<std::string, std::string>& hiveconf, bool silent);
 // `smartcar sqoop export|import`: PostgreSQL through libpq (cmd_sqoop.cc).
 void RegisterSqoop(CLI::App* app, int* exit_code);
 // `smartcar workflow ...` and `smartcar scheduler` (cmd_workflow.cc).
@@ -78,7 +85,6 @@ inline constexpr int kExitUsage = 2;    // Bad arguments (CLI11 uses this too).
 // `shared_log` (may be null, not owned) serves sinks that name no brokers.
 std::function<Result<std::unique_ptr<collect::Sink>>(const std::string&, collect::ComponentParams*)>
 MakeCollectLogSinkFactory(const std::string& data_dir, queue::Log* shared_log = nullptr);
-
 
 // A read command's data folder must exist: a typo must not look like an empty store.
 // InvalidArgument naming the folder when it is missing or not a folder.

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterOverspeed(&app, &exit_code);
   smartcar::cli::RegisterWarehouse(&app, &exit_code);
   smartcar::cli::RegisterSql(&app, &exit_code);
+  smartcar::cli::RegisterHive(&app, &exit_code);
   smartcar::cli::RegisterReport(&app, &exit_code);
   smartcar::cli::RegisterSqoop(&app, &exit_code);
   smartcar::cli::RegisterWorkflow(&app, &exit_code);

@@ -78,7 +78,7 @@ Status WarehouseImpl::RefreshViews() {
     }
     SMARTCAR_RETURN_IF_ERROR(
         session_->Exec("CREATE OR REPLACE VIEW " + duck::QuoteIdent(t) + " AS " + select));
-    wanted.insert(t);
+    wanted.insert(duck::QuoteIdent(t));
   }
   std::map<std::string, ViewProvider> providers;
   {
@@ -89,14 +89,20 @@ Status WarehouseImpl::RefreshViews() {
     auto views = provider(options_.data_dir);
     if (!views) return views.error().WithPrefix("view provider " + name + ": ");
     for (const ViewDefinition& v : *views) {
-      SMARTCAR_RETURN_IF_ERROR(session_->Exec("CREATE OR REPLACE VIEW " + duck::QuoteIdent(v.name) +
-                                              " AS " + v.select_sql));
-      wanted.insert(v.name);
+      std::string qualified = duck::QuoteIdent(v.name);
+      if (!v.schema.empty()) {
+        SMARTCAR_RETURN_IF_ERROR(
+            session_->Exec("CREATE SCHEMA IF NOT EXISTS " + duck::QuoteIdent(v.schema)));
+        qualified = duck::QuoteIdent(v.schema) + "." + qualified;
+      }
+      SMARTCAR_RETURN_IF_ERROR(
+          session_->Exec("CREATE OR REPLACE VIEW " + qualified + " AS " + v.select_sql));
+      wanted.insert(qualified);
     }
   }
   for (const std::string& old : views_) {
     if (wanted.count(old) == 0) {
-      SMARTCAR_RETURN_IF_ERROR(session_->Exec("DROP VIEW IF EXISTS " + duck::QuoteIdent(old)));
+      SMARTCAR_RETURN_IF_ERROR(session_->Exec("DROP VIEW IF EXISTS " + old));
     }
   }
   views_ = std::move(wanted);
@@ -111,6 +117,10 @@ Result<QueryResult> WarehouseImpl::Query(std::string_view sql) {
   auto damaged = CheckPartitions(/*set_aside=*/false);
   if (!damaged || damaged->empty()) return r;
   return Err(Status::Corruption(r.error().message() + DamageHint(*damaged)));
+}
+
+Result<QueryResult> WarehouseImpl::QueryWithoutRefresh(std::string_view sql) {
+  return session_->Query(sql);
 }
 
 Result<std::vector<PartitionInfo>> WarehouseImpl::Partitions(std::string_view table) {

@@ -104,6 +104,9 @@ std::string ReportTableName(ReportPeriod p);
 struct ViewDefinition {
   std::string name;
   std::string select_sql;
+  // The DuckDB schema the view goes in ("" = main), created if needed: the Hive front end puts
+  // its tables in `hive` so that they do not replace a warehouse table of the same name.
+  std::string schema;
 };
 // Called each time a Warehouse refreshes its views, with the data folder.
 using ViewProvider =
@@ -164,6 +167,10 @@ class Warehouse {
   // Runs DuckDB SQL (several statements allowed; the last one's rows are returned) with every
   // warehouse table as a view. Errors carry DuckDB's message, with its `LINE n:` caret.
   virtual Result<QueryResult> Query(std::string_view sql) = 0;
+
+  // Runs DuckDB SQL like Query() without refreshing the views first: for statements that read
+  // no table (e.g. `SELECT json_serialize_sql(…)`) or that read the views Query() just made.
+  virtual Result<QueryResult> QueryWithoutRefresh(std::string_view sql) = 0;
 
   // The table's partitions, oldest first. NotFound for a table with no folder.
   virtual Result<std::vector<PartitionInfo>> Partitions(std::string_view table) = 0;

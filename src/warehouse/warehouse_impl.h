@@ -25,6 +25,7 @@ class WarehouseImpl final : public Warehouse {
   Result<LoadReport> StoreQuery(const std::string& table, const std::string& date,
                                 const std::string& select_sql) override;  // delimited.cc
   Result<QueryResult> Query(std::string_view sql) override;
+  Result<QueryResult> QueryWithoutRefresh(std::string_view sql) override;
   Result<std::vector<PartitionInfo>> Partitions(std::string_view table) override;
   Status DropPartition(std::string_view table, std::string_view date) override;
   Result<std::vector<std::string>> Tables() override;

@@ -1,0 +1,1 @@
+ALTER TABLE SmartCar_Status_Info ADD PARTITION(wrk_date='20200311');

@@ -1,0 +1,1 @@
+select * from SmartCar_Status_Info limit 5;
