@@ -81,33 +81,55 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-Status ResolveInputs(const ExportOptions& o, bool with_date, Inputs* in) {
-  in->format = o.input;
+// The files of `path` (one file, or every file below a folder) if it exists; NotFound if not.
+static Status FilesOf(const ExportOptions& o, const fs::path& path, Inputs* in) {
   std::error_code ec;
-  const fs::path dir(o.export_dir);
-  if (fs::is_regular_file(dir, ec)) {
-    in->files = {o.export_dir};
+  if (fs::is_regular_file(path, ec)) {
+    in->files = {path.string()};
     return Status::OK();
   }
-  if (fs::is_directory(dir, ec)) {
-    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (Hidden(it->path())) {
-        if (it->is_directory(ec)) it.disable_recursion_pending();
-        continue;
-      }
-      if (it->is_regular_file(ec)) in->files.push_back(it->path().string());
+  if (!fs::is_directory(path, ec)) return Status::NotFound(path.string());
+  for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    if (Hidden(it->path())) {
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
     }
-    if (ec) return Status::IOError("--export-dir " + o.export_dir + ": " + ec.message());
-    std::sort(in->files.begin(), in->files.end());
-    const bool parquet = std::any_of(in->files.begin(), in->files.end(), [](const std::string& f) {
-      return fs::path(f).extension() == ".parquet";
-    });
-    if (parquet) {
-      return Status::InvalidArgument(
-          "--export-dir " + o.export_dir +
-          " holds Parquet files: name a warehouse table as /user/hive/warehouse/<table> instead");
-    }
-    return Status::OK();
+    if (it->is_regular_file(ec)) in->files.push_back(it->path().string());
+  }
+  if (ec) return Status::IOError("--export-dir " + o.export_dir + ": " + ec.message());
+  std::sort(in->files.begin(), in->files.end());
+  const bool parquet = std::any_of(in->files.begin(), in->files.end(), [](const std::string& f) {
+    return fs::path(f).extension() == ".parquet";
+  });
+  if (parquet) {
+    return Status::InvalidArgument(
+        "--export-dir " + o.export_dir +
+        " holds Parquet files: name a warehouse table as /user/hive/warehouse/<table> instead");
+  }
+  return Status::OK();
+}
+
+// An HDFS path as the data folder holds it (`smartcar hive` tables, the hdfs sink's output):
+// "/a/b" or "hdfs://host:port/a/b" → <data>/hdfs/a/b. Empty for a relative path.
+static std::string InDataHdfs(const ExportOptions& o) {
+  std::string_view p = o.export_dir;
+  if (p.rfind("hdfs://", 0) == 0) {
+    p.remove_prefix(7);
+    const size_t slash = p.find('/');
+    p = slash == std::string_view::npos ? std::string_view() : p.substr(slash);
+  }
+  if (p.empty() || p.front() != '/') return "";
+  while (!p.empty() && p.front() == '/') p.remove_prefix(1);
+  return (fs::path(o.data_dir) / "hdfs" / std::string(p)).lexically_normal().string();
+}
+
+Status ResolveInputs(const ExportOptions& o, bool with_date, Inputs* in) {
+  in->format = o.input;
+  if (Status s = FilesOf(o, o.export_dir, in); !s.IsNotFound()) return s;
+  // A Hive table's folder (`smartcar hive`), e.g. the pilot's
+  // /user/hive/warehouse/managed_smartcar_symptom_info in <data>/hdfs.
+  if (const std::string hdfs = InDataHdfs(o); !hdfs.empty()) {
+    if (Status s = FilesOf(o, hdfs, in); !s.IsNotFound()) return s;
   }
   if (o.export_dir.rfind(kHiveWarehouse, 0) == 0) {
     std::string_view table = std::string_view(o.export_dir).substr(kHiveWarehouse.size());

@@ -64,8 +64,10 @@ struct ExportOptions {
   std::string table;  // --table: the target table (may be schema.table); it must exist.
   // --export-dir: a folder of delimited text files (a Hive text table such as the pilot's
   // managed_smartcar_symptom_info: every file below it, hidden `_`/`.` files skipped) or one
-  // file. A path under /user/hive/warehouse/ that does not exist locally names the warehouse
-  // table of that name in `data_dir` (its Parquet partitions, `wrk_date` as the last column).
+  // file. A path that does not exist locally is looked up as an HDFS path in `data_dir`
+  // (`<data_dir>/hdfs/…`, where `smartcar hive` keeps its tables); failing that, a path under
+  // /user/hive/warehouse/ names the warehouse table of that name in `data_dir` (its Parquet
+  // partitions, `wrk_date` as the last column).
   std::string export_dir;
   std::string data_dir = "smartcar-data";
   std::vector<std::string> columns;  // --columns: target columns the fields fill, in order.

@@ -134,6 +134,38 @@ TEST_F(SqoopTest, ThePilotsExportLineRunsWithOnlyHostAndCredentialsChanged) {
   EXPECT_EQ(Sql("SELECT count(*) FROM smartcar_symptom_info"), "601");
 }
 
+TEST_F(SqoopTest, ThePilotsExportDirNamesTheHiveTableOfTheDataFolder) {
+  // `smartcar hive` fills the pilot's Managed_SmartCar_Symptom_Info (6.102's DDL) in
+  // <data>/hdfs/user/hive/warehouse/…; the pilot's line, with its --export-dir unchanged, exports
+  // it.
+  Sql("DROP TABLE IF EXISTS smartcar_symptom_info");
+  (void)server_->Psql("DELETE FROM smartcar_sqoop_exports");
+  Sql(kPilotDdl);
+  const std::string data = dir_.str() + "/data";
+  std::filesystem::create_directories(data + "/hdfs/in");
+  WriteFile(data + "/hdfs/in/part", "Z0001,41.5\nZ0002,\\N\nZ0003,60.25\n");
+  WriteFile(dir_.file("symptom.hql"),
+            "create external table src (car string, avg string) row format delimited fields "
+            "terminated by ',' location '/in';\n"
+            "create table if not exists Managed_SmartCar_Symptom_Info (car_number string, "
+            "speed_p_avg string, speed_p_symptom string, break_p_avg string, break_p_symptom "
+            "string, steer_a_cnt string, steer_p_symptom string, biz_date string) row format "
+            "delimited fields terminated by ',' stored as textfile;\n"
+            "insert into table Managed_SmartCar_Symptom_Info select car, avg, 'normal', '1.5', "
+            "'normal', 3, 'normal', '20200322' from src where avg is not null;\n");
+  auto hive = RunSmartcar("hive --data " + data + " -f " + dir_.file("symptom.hql"));
+  ASSERT_EQ(hive.exit_code, 0) << hive.out;
+  auto r = RunSmartcar("sqoop export " + ConnFlags() +
+                       " --table smartcar_symptom_info --export-dir "
+                       "/user/hive/warehouse/managed_smartcar_symptom_info --data " +
+                       data);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Sql("SELECT count(*) FROM smartcar_symptom_info"), "2");
+  EXPECT_EQ(Sql("SELECT speed_p_avg || '|' || steer_a_cnt FROM smartcar_symptom_info WHERE "
+                "car_number = 'Z0003'"),
+            "60.25|3");
+}
+
 TEST_F(SqoopTest, BadLinesAndRefusedValuesGoToTheDeadLetterFileAndGoodRowsAreKept) {
   Sql("DROP TABLE IF EXISTS speeds; CREATE TABLE speeds (car text PRIMARY KEY, speed int, day "
       "date)");
