@@ -177,7 +177,9 @@ void RegisterGen(CLI::App* app, int* exit_code) {
   CLI::App* drv = gen->add_subcommand(
       "driver",
       "Write driving logs (DIR/SmartCarDriverInfo.log, appended): one line per car per interval.\n"
-      "Runs in real time until Ctrl-C (flush, exit 0) or for --seconds simulated seconds.");
+      "Runs in real time until Ctrl-C (flush, exit 0) or for --seconds simulated seconds.\n"
+      "One fleet: the same --seed and --cars name the same cars as gen status and gen buylist;\n"
+      "each --date drives differently.");
   drv->add_option("--date", driver_flags->date,
                   "Simulated day yyyyMMdd, starting at 00:00:00 (default: today)");
   drv->add_option("--cars", driver_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")
@@ -191,7 +193,7 @@ void RegisterGen(CLI::App* app, int* exit_code) {
       ->capture_default_str();
   drv->add_flag("--fast", driver_flags->fast,
                 "Write --seconds of simulated time as fast as the disk allows");
-  drv->add_option("--seed", driver_flags->seed, "Random seed: same seed, same bytes")
+  drv->add_option("--seed", driver_flags->seed, "Random seed: same seed and date, same bytes")
       ->capture_default_str();
   drv->add_option("--overspeed-ratio", driver_flags->overspeed_ratio,
                   "Share of wild drivers whose 30 s average speed exceeds 80 km/h (pilot: ~0.1)")
@@ -204,13 +206,16 @@ void RegisterGen(CLI::App* app, int* exit_code) {
   CLI::App* st = gen->add_subcommand(
       "status",
       "Write one day of car status logs (DIR/SmartCarStatusInfo_<date>.txt): a reading per car\n"
-      "every 4 s, the last stamped hour 24 as the pilot's; ~1 MB per car.");
+      "every 4 s, the last stamped hour 24 as the pilot's; ~1 MB per car. The cars of gen driver\n"
+      "with the same --seed and --cars; each day its own readings, and each car's condition\n"
+      "changes over the days (tyres wear until serviced, batteries age, lamps and engines fail\n"
+      "for a while and get fixed), so week, month and year reports have trends to find.");
   st->add_option("--date", status_flags->date, "Day yyyyMMdd (default: today)");
   st->add_option("--cars", status_flags->cars, "Number of cars, 1-9999 (the pilot ran 100)")
       ->capture_default_str();
   st->add_option("--out", status_flags->out, "Output folder, created if missing")
       ->capture_default_str();
-  st->add_option("--seed", status_flags->seed, "Random seed: same seed, same bytes")
+  st->add_option("--seed", status_flags->seed, "Random seed: same seed and date, same bytes")
       ->capture_default_str();
   st->add_flag("--pilot-headers", status_flags->pilot_headers,
                "Also write the pilot's per-car header lines ('SmartCar Status Information,...')");
@@ -237,7 +242,8 @@ void RegisterGen(CLI::App* app, int* exit_code) {
       "buylist",
       "Write a month of item purchases (DIR/CarItemBuyList_<month>.txt, the pilot's\n"
       "CarItemBuyListMain): car_number,item,score,month with items Item-001..Item-030 and\n"
-      "scores 1-5, cars of the master of the same --cars. Each month differs.");
+      "scores 1-5, bought by the fleet's cars (gen driver/status with the same --seed and\n"
+      "--cars). Each month differs.");
   bu->add_option("--month", buy_flags->month, "Month yyyyMM (default: this month)");
   bu->add_option("--cars", buy_flags->cars, "The logs' number of cars, 1-9999")
       ->capture_default_str();

@@ -14,6 +14,7 @@
 #include "core/file.h"
 #include "core/line_codec.h"
 #include "core/random.h"
+#include "gen/fleet.h"
 
 namespace smartcar::gen {
 namespace {
@@ -58,15 +59,14 @@ Status ValidateDriverSimOptions(const DriverSimOptions& o) {
 }
 
 DriverSimulator::DriverSimulator(const DriverSimOptions& options) : options_(options) {
-  Random setup(options.seed);
+  // The fleet's cars (gen/fleet.h: the status log's and the buy list's for the same seed); each
+  // day's driving its own (the seed combined with the start day).
+  Random setup(options.seed ^ static_cast<uint64_t>(options.start_day) * 0x9e3779b97f4a7c15ULL);
   const size_t n = static_cast<size_t>(options.cars);
   numbers_.resize(n);
   cars_.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    const std::string digits = std::to_string(10000 + i + 1).substr(1);
-    CarNumber& num = numbers_[i];
-    num.chars[0] = static_cast<char>('A' + setup.Uniform(26));
-    std::memcpy(num.chars.data() + 1, digits.data(), 4);
+    numbers_[i] = FleetCarNumber(options.seed, static_cast<int>(i));
     Car& car = cars_.emplace_back(setup.Next());
     car.area_letter = static_cast<char>('A' + setup.Uniform(6));
     car.area_digit = static_cast<int>(setup.Range(1, 10));

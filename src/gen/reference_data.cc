@@ -6,6 +6,7 @@
 
 #include "core/file.h"
 #include "core/random.h"
+#include "gen/fleet.h"
 
 namespace smartcar::gen {
 namespace {
@@ -99,9 +100,9 @@ Result<uint64_t> RunBuyListSimulator(const BuyListSimOptions& o, const std::stri
   out.reserve(static_cast<size_t>(o.lines) * 24);
   char item[24];
   for (int64_t i = 0; i < o.lines; ++i) {
-    // As the pilot: a random letter and a number of the fleet.
-    const char letter = static_cast<char>('A' + r.Uniform(26));
-    out += CarNumber(letter, r.Range(1, o.cars));
+    // A car of the fleet: the driving and status logs' cars for the same seed (gen/fleet.h).
+    out +=
+        FleetCarNumber(o.seed, static_cast<int>(r.Uniform(static_cast<uint64_t>(o.cars)))).view();
     std::snprintf(item, sizeof item, ",Item-%03d,", static_cast<int>(r.Range(1, kItems)));
     out += item;
     out += std::to_string(r.Range(1, 5));

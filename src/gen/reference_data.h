@@ -5,8 +5,9 @@
 // Car numbers are the pilot's: a letter A-Z and a 4-digit number. The driving and status
 // simulators with `--cars N` name their cars <letter><index 1..N>, so a master written with the
 // same N (letters A-Z times numbers 1..max(N, 100): 2,600 cars for the pilot's 100) holds every
-// car either log can name, whatever their seeds, and the buy list only names cars of it: the
-// pilot's joins always find their car. Same options, same bytes. The values are UTF-8 (Korean,
+// car either log can name, whatever their seeds. The buy list names the fleet's cars
+// (gen/fleet.h): with the same seed and N, the cars of the driving and status logs. The pilot's
+// joins always find their car. Same options, same bytes. The values are UTF-8 (Korean,
 // as the pilot's file).
 #pragma once
 

@@ -1,5 +1,6 @@
-// RunStatusSimulator: one day of status readings per car, faults at StatusFaultRates times a
-// per-car propensity, the last reading stamped hour 24, written to a temporary file and renamed.
+// RunStatusSimulator: one day of status readings per car of the fleet (gen/fleet.h), faults at
+// StatusFaultRates times a per-car propensity times the car's condition that day, the last
+// reading stamped hour 24, written to a temporary file and renamed.
 #include "gen/status_simulator.h"
 
 #include <cerrno>
@@ -12,6 +13,7 @@
 #include "core/file.h"
 #include "core/line_codec.h"
 #include "core/random.h"
+#include "gen/fleet.h"
 
 namespace smartcar::gen {
 
@@ -33,25 +35,30 @@ struct CarState {
   Random rng;
   CarNumber number;
   double propensity = 1.0;  // Multiplies every fault rate; mean 1.
+  CarCondition today;       // The day's condition (gen/fleet.h): how worn, what is broken.
 };
 
 void Reading(CarState* c, StatusEvent* e) {
   Random& r = c->rng;
   const double k = c->propensity;
+  const CarCondition& d = c->today;
   for (auto& p : e->tire) {
-    p = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowTire * k) ? r.Range(0, 59)
-                                                                         : r.Range(60, 100));
+    p = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowTire * k * d.low_tire)
+                                 ? r.Range(0, 59)
+                                 : r.Range(60, 100));
   }
   for (auto& l : e->light) {
-    l = r.Bernoulli(StatusFaultRates::kLampFault * k) ? LampState::kFault : LampState::kOk;
+    l = r.Bernoulli(StatusFaultRates::kLampFault * k * d.lamp) ? LampState::kFault : LampState::kOk;
   }
   const double eng = r.NextDouble();
-  e->engine = eng < StatusFaultRates::kEngineC * k                                  ? 'C'
-              : eng < (StatusFaultRates::kEngineC + StatusFaultRates::kEngineB) * k ? 'B'
-                                                                                    : 'A';
-  e->brake = r.Bernoulli(StatusFaultRates::kBrakeB * k) ? 'B' : 'A';
-  e->battery = static_cast<int16_t>(
-      r.Bernoulli(StatusFaultRates::kLowBattery * k) ? r.Range(0, 29) : r.Range(30, 100));
+  const double ke = k * d.engine;
+  e->engine = eng < StatusFaultRates::kEngineC * ke                                  ? 'C'
+              : eng < (StatusFaultRates::kEngineC + StatusFaultRates::kEngineB) * ke ? 'B'
+                                                                                     : 'A';
+  e->brake = r.Bernoulli(StatusFaultRates::kBrakeB * k * d.brake) ? 'B' : 'A';
+  e->battery = static_cast<int16_t>(r.Bernoulli(StatusFaultRates::kLowBattery * k * d.low_battery)
+                                        ? r.Range(0, 29)
+                                        : r.Range(30, 100));
 }
 
 }  // namespace
@@ -72,15 +79,15 @@ Status RunStatusSimulator(const StatusSimOptions& o, const std::string& out_dir,
     return Status::IOError("cannot open '" + tmp + "' for writing: " + std::strerror(errno));
   stats->path = path;
 
-  Random setup(o.seed ^ 0x5354415455534c47ULL);
+  // The fleet's cars (the driving log's, for the same seed), each with its lasting propensity,
+  // its condition on this day and this day's own readings.
   std::vector<CarState> cars;
   cars.reserve(static_cast<size_t>(o.cars));
   for (int i = 0; i < o.cars; ++i) {
-    CarState& c = cars.emplace_back(setup.Next());
-    c.number.chars[0] = static_cast<char>('A' + setup.Uniform(26));
-    const std::string digits = std::to_string(10000 + i + 1).substr(1);
-    std::memcpy(c.number.chars.data() + 1, digits.data(), 4);
-    c.propensity = 0.25 + 1.5 * setup.NextDouble();  // Uniform in [0.25, 1.75): mean 1.
+    CarState& c = cars.emplace_back(DaySeed(o.seed, i, o.day));
+    c.number = FleetCarNumber(o.seed, i);
+    c.propensity = 0.25 + 1.5 * FleetUnit(o.seed, i, 2);  // Uniform in [0.25, 1.75): mean 1.
+    c.today = ConditionOn(o.seed, i, o.day);
   }
 
   std::string buf;
