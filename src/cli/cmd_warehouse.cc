@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/stop_signal.h"
+#include "hive/hive.h"
 #include "warehouse/result_format.h"
 #include "warehouse/warehouse.h"
 
@@ -75,7 +76,27 @@ struct PartitionsFlags {
   std::string table;
   std::string data = "smartcar-data";
   std::string format = "table";
+  bool hive = false;
 };
+
+// A Hive table's partitions (`smartcar hive`): folders, files and bytes.
+int RunHivePartitions(const PartitionsFlags& f, warehouse::OutputFormat format) {
+  auto parts = hive::ListPartitions(f.data, f.table);
+  if (!parts) {
+    std::fprintf(stderr, "smartcar warehouse partitions: %s\n", parts.error().message().c_str());
+    return kExitFailure;
+  }
+  using Kind = warehouse::QueryResult::Kind;
+  warehouse::QueryResult r;
+  r.columns = {"partition", "files", "bytes", "path"};
+  r.types = {"VARCHAR", "BIGINT", "BIGINT", "VARCHAR"};
+  r.kinds = {Kind::kText, Kind::kNumber, Kind::kNumber, Kind::kText};
+  for (const auto& p : *parts) {
+    r.rows.push_back({p.name, std::to_string(p.files), std::to_string(p.bytes), p.folder});
+  }
+  std::fputs(warehouse::FormatResult(r, format).c_str(), stdout);
+  return kExitOk;
+}
 
 int RunPartitions(const PartitionsFlags& f) {
   auto format = warehouse::ParseOutputFormat(f.format);
@@ -83,9 +104,13 @@ int RunPartitions(const PartitionsFlags& f) {
     std::fprintf(stderr, "smartcar warehouse partitions: %s\n", format.error().message().c_str());
     return kExitUsage;
   }
+  if (f.hive) return RunHivePartitions(f, *format);
   auto w = OpenOrComplain(f.data, "partitions");
   if (!w) return kExitFailure;
   auto parts = w->Partitions(f.table);
+  if (!parts && parts.error().IsNotFound() && hive::ListPartitions(f.data, f.table)) {
+    return RunHivePartitions(f, *format);  // Not a warehouse table but a Hive one.
+  }
   if (!parts) {
     std::fprintf(stderr, "smartcar warehouse partitions: %s\n", parts.error().message().c_str());
     return kExitFailure;
@@ -197,6 +222,9 @@ void RegisterWarehouse(CLI::App* app, int* exit_code) {
   ps->add_option("TABLE", parts->table, "Table name")->required();
   ps->add_option("--data", parts->data, "Data folder")->capture_default_str();
   ps->add_option("--format", parts->format, "table, csv or json")->capture_default_str();
+  ps->add_flag("--hive", parts->hive,
+               "The Hive table of that name (`smartcar hive`): its partition folders, files and "
+               "bytes (also used when no warehouse table has the name)");
   ps->callback([parts, exit_code] { *exit_code = RunPartitions(*parts); });
 
   auto drop = std::make_shared<DropFlags>();

@@ -55,6 +55,18 @@ class Session {
 // (`SELECT * FROM hive.smartcar_status_info` in `smartcar sql`). Call before queries run.
 void RegisterHiveViews();
 
+// One partition of a Hive table as `smartcar warehouse partitions --hive` lists it.
+struct PartitionSummary {
+  std::string name;    // "k1=v1/k2=v2"; "" for an unpartitioned table's one folder.
+  uint64_t files = 0;  // Data files (hidden and in-use files left out, as queries do).
+  uint64_t bytes = 0;
+  std::string folder;  // Local path.
+};
+// The partitions of Hive table `table` in the metastore of `data_dir`, in order. NotFound when
+// there is no such table; an HBase-handler table has none.
+Result<std::vector<PartitionSummary>> ListPartitions(const std::string& data_dir,
+                                                     const std::string& table);
+
 // Rows as Hive's CLI prints them: fields separated by a tab, NULL as "NULL", the column names
 // first when `header`.
 std::string FormatRows(const warehouse::QueryResult& rows, bool header);

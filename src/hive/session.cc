@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "core/file.h"
@@ -151,6 +152,16 @@ class SessionImpl final : public Session {
   Status Run(const std::string& text, int line, Output* o) {
     auto parsed = ParseStatement(text, line);
     if (!parsed) return parsed.error();
+    // Statements that change tables hold the metastore lock; queries, SHOW, DESCRIBE and SET
+    // do not.
+    std::optional<MetastoreLock> lock;
+    if (!std::holds_alternative<QueryStmt>(*parsed) && !std::holds_alternative<ShowStmt>(*parsed) &&
+        !std::holds_alternative<DescribeStmt>(*parsed) &&
+        !std::holds_alternative<SetStmt>(*parsed) && !std::holds_alternative<UseStmt>(*parsed)) {
+      auto l = MetastoreLock::Acquire(ms_.data_dir());
+      if (!l) return l.error();
+      lock.emplace(std::move(*l));
+    }
     return std::visit([&](auto& st) { return Do(st, text, line, o); }, *parsed);
   }
 

@@ -249,6 +249,18 @@ class Rewriter {
     } else if (name == "floor" || name == "ceil" || name == "ceiling") {
       for (json& c : children) AsDouble(&c);
       Wrap(n, [](json inner) { return Cast(std::move(inner), "BIGINT", true); });
+    } else if (name == "concat" && !children.empty()) {
+      // Hive's concat is NULL when any argument is NULL (DuckDB's skips NULLs); `||` is.
+      const std::string alias = Str(*n, "alias");
+      json acc = children[0];
+      for (size_t i = 1; i < children.size(); ++i) {
+        json op = Func("||", {std::move(acc), children[i]}, n->at("query_location"));
+        op["is_operator"] = true;
+        acc = std::move(op);
+      }
+      if (children.size() == 1) acc = Cast(std::move(acc), "VARCHAR", true);
+      acc["alias"] = alias;
+      *n = std::move(acc);
     } else if (name == "nvl") {
       (*n)["function_name"] = "coalesce";
     } else if (name == "collect_set") {

@@ -121,6 +121,35 @@ Result<std::string> TableSql(const Metastore& ms, const StoredTable& t) {
   return sql;
 }
 
+Result<std::vector<PartitionSummary>> ListPartitions(const std::string& data_dir,
+                                                     const std::string& table) {
+  Metastore ms(data_dir);
+  auto t = ms.Find(table);
+  if (!t) return Err(t.error());
+  if (!*t) return Err(Status::NotFound("no Hive table " + table + " in " + data_dir));
+  std::vector<PartitionSummary> out;
+  auto summarize = [](const std::string& name, const std::string& folder) {
+    PartitionSummary p{name, 0, 0, folder};
+    for (const std::string& f : DataFiles(folder)) {
+      std::error_code ec;
+      const auto size = fs::file_size(f, ec);
+      ++p.files;
+      if (!ec) p.bytes += size;
+    }
+    return p;
+  };
+  if ((*t)->def.format == StorageFormat::kHBase) return out;
+  if ((*t)->def.partition_columns.empty()) {
+    out.push_back(summarize("", ms.TableFolder((*t)->def)));
+    return out;
+  }
+  for (const Partition& p : (*t)->partitions) {
+    out.push_back(
+        summarize(Metastore::PartitionPath((*t)->def, p.values), ms.PartitionFolder(**t, p)));
+  }
+  return out;
+}
+
 void RegisterHiveViews() {
   warehouse::RegisterViewProvider(
       "hive", [](const std::string& data_dir) -> Result<std::vector<warehouse::ViewDefinition>> {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -51,6 +52,69 @@ bool IsNumber(const std::string& s, double* v) {
   return end == s.c_str() + s.size();
 }
 
+// The master's ages by car (the pilot's CarMaster.txt format).
+std::map<std::string, int> ReadAges(const std::string& path) {
+  std::map<std::string, int> age;
+  for (const auto& line : Lines(ReadFile(path))) {
+    const auto f = Split(line, '|');
+    EXPECT_EQ(f.size(), 9u) << line;
+    if (f.size() == 9) age[f[0]] = std::stoi(f[2]);
+  }
+  return age;
+}
+
+// What the pilot's 6.71 and 6.111 must store for `day`, computed from the status lines (13 or
+// more fields; a header line is a row too, as in Hive) and the master's ages.
+struct StatusExpectation {
+  uint64_t managed_rows = 0;           // Managed_SmartCar_Status_Info.
+  size_t cars = 0;                     // Distinct cars in it.
+  std::vector<std::string> emergency;  // Managed_SmartCar_Emergency_Check_Info, sorted.
+};
+StatusExpectation ExpectStatus(const std::vector<std::string>& lines,
+                               const std::map<std::string, int>& age, const std::string& day) {
+  struct Car {
+    double tire_sum[4] = {0, 0, 0, 0};
+    int tire_n[4] = {0, 0, 0, 0};
+    double battery_sum = 0;
+    int battery_n = 0;
+    bool light = false, engine = false, brake = false;
+  };
+  StatusExpectation out;
+  std::map<std::string, Car> cars;
+  for (const auto& line : lines) {
+    const auto f = Split(line, ',');
+    EXPECT_GE(f.size(), 13u) << line;
+    if (f.size() < 13) continue;
+    auto it = age.find(f[1]);
+    if (it == age.end() || it->second < 18) continue;  // SmartCar_Master_Over18.
+    ++out.managed_rows;
+    if (f[0].substr(0, 8) != day) continue;  // 6.111 reads biz_date = working_day.
+    Car& c = cars[f[1]];
+    double v;
+    for (int i = 0; i < 4; ++i) {
+      if (IsNumber(f[2 + i], &v)) c.tire_sum[i] += v, ++c.tire_n[i];
+    }
+    if (IsNumber(f[12], &v)) c.battery_sum += v, ++c.battery_n;
+    for (int i = 6; i < 10; ++i) c.light = c.light || f[i] == "2";
+    c.engine = c.engine || f[10] == "C";
+    c.brake = c.brake || f[11] == "C";
+  }
+  out.cars = cars.size();
+  for (const auto& [car, c] : cars) {
+    bool tire = false;
+    for (int i = 0; i < 4; ++i) {
+      tire = tire || (c.tire_n[i] > 0 && c.tire_sum[i] / c.tire_n[i] < 80);
+    }
+    const bool battery = c.battery_n > 0 && c.battery_sum / c.battery_n < 30;
+    if (!tire && !c.light && !c.engine && !c.brake && !battery) continue;
+    out.emergency.push_back(
+        car + "\t" + (tire ? "Tire Check" : "NULL") + "\t" + (c.light ? "Light Check" : "NULL") +
+        "\t" + (c.engine ? "Engine Check" : "NULL") + "\t" + (c.brake ? "Brake Check" : "NULL") +
+        "\t" + (battery ? "Battery Check" : "NULL") + "\t" + day);
+  }
+  return out;
+}
+
 class HiveCliTest : public ::testing::Test {
  protected:
   std::string Hive(const std::string& args, int want_exit = 0) {
@@ -58,11 +122,36 @@ class HiveCliTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, want_exit) << args << "\n" << r.out;
     return r.out;
   }
+  std::vector<std::string> SortedRows(const std::string& query) {
+    auto rows = Lines(Hive("-S -e \"" + query + "\""));
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+  // Checks what 6.71 and 6.111 stored against `want`.
+  void CheckStatusTables(const StatusExpectation& want, const std::string& day) {
+    EXPECT_EQ(Hive("-S -e 'show partitions Managed_SmartCar_Status_Info'"),
+              "biz_date=" + day + "\n");
+    EXPECT_EQ(Hive("-S -e 'select count(*) from Managed_SmartCar_Status_Info'"),
+              std::to_string(want.managed_rows) + "\n");
+    EXPECT_EQ(Hive("-S -e 'select count(distinct car_number) from Managed_SmartCar_Status_Info'"),
+              std::to_string(want.cars) + "\n");
+    EXPECT_EQ(SortedRows("select * from managed_smartcar_emergency_check_info"), want.emergency);
+  }
+  std::string ChapterSixStatusScript() {
+    std::string script;
+    for (const char* f : {"6.44", "6.70", "6.58"}) script += Pilot(f) + ";\n";
+    // SmartCar_Master_Over18 is a CTAS in the book's text (no file of its own).
+    script +=
+        "create table SmartCar_Master_Over18 as select * from SmartCar_Master where age >= 18;\n";
+    for (const char* f : {"6.69", "6.71", "6.110", "6.111"}) script += Pilot(f) + ";\n";
+    return script;
+  }
   TempDir data_;
   TempDir work_;
 };
 
 TEST_F(HiveCliTest, ThePilotsChapterSixRunsUnchangedAndEveryTableIsRight) {
+  // The pilot's own status log, placed where its collector would have put it.
   const std::string day = "20220426";
   const std::string status_gz =
       std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarStatusInfo_20220426_10cars.txt.gz";
@@ -76,88 +165,35 @@ TEST_F(HiveCliTest, ThePilotsChapterSixRunsUnchangedAndEveryTableIsRight) {
       0);
 
   // The pilot's files in the pilot's order; only 6.115's local directory moves into the test's
-  // temp folder. SmartCar_Master_Over18 is a CTAS in the book's text (no file of its own).
+  // temp folder.
   std::string export_hql = Pilot("6.115");
   const std::string export_dir = work_.str() + "/item-buy-list";
   export_hql.replace(export_hql.find("/home/pilot-pjt/item-buy-list"),
                      std::string("/home/pilot-pjt/item-buy-list").size(), export_dir);
-  std::string script;
-  for (const char* f : {"6.44", "6.70", "6.58", "6.60"}) script += Pilot(f) + ";\n";
-  script +=
-      "create table SmartCar_Master_Over18 as select * from SmartCar_Master where age >= 18;\n";
-  for (const char* f : {"6.69", "6.71", "6.110", "6.111", "6.113", "6.114"}) {
-    script += Pilot(f) + ";\n";
-  }
+  std::string script = ChapterSixStatusScript();
+  for (const char* f : {"6.60", "6.113", "6.114"}) script += Pilot(f) + ";\n";
   script += export_hql + ";\n";
   WriteFile(work_.file("chapter6.hql"), script);
   Hive("-f " + work_.file("chapter6.hql") + " --hivevar working_day=" + day);
 
-  // --- The independent computation. ---
-  std::map<std::string, int> age;  // The master.
-  for (const auto& line : Lines(ReadFile(hdfs + "/car-master/CarMaster.txt"))) {
-    const auto f = Split(line, '|');
-    ASSERT_EQ(f.size(), 9u) << line;
-    age[f[0]] = std::stoi(f[2]);
-  }
-  auto over18 = [&](const std::string& car) { return age.count(car) != 0 && age[car] >= 18; };
-  struct Car {
-    double tire_sum[4] = {0, 0, 0, 0};
-    int tire_n[4] = {0, 0, 0, 0};
-    double battery_sum = 0;
-    int battery_n = 0;
-    bool light = false, engine = false, brake = false;
-  };
-  std::map<std::string, Car> cars;
-  uint64_t managed_status_rows = 0;
+  const auto age = ReadAges(hdfs + "/car-master/CarMaster.txt");
   const auto status = RunCommand("zcat " + status_gz);
   ASSERT_EQ(status.exit_code, 0);
-  for (const auto& line : Lines(status.out)) {
-    const auto f = Split(line, ',');
-    ASSERT_EQ(f.size(), 13u);
-    if (!over18(f[1])) continue;
-    ++managed_status_rows;
-    Car& c = cars[f[1]];
-    double v;
-    for (int i = 0; i < 4; ++i) {
-      if (IsNumber(f[2 + i], &v)) c.tire_sum[i] += v, ++c.tire_n[i];
-    }
-    if (IsNumber(f[12], &v)) c.battery_sum += v, ++c.battery_n;
-    for (int i = 6; i < 10; ++i) c.light = c.light || f[i] == "2";
-    c.engine = c.engine || f[10] == "C";
-    c.brake = c.brake || f[11] == "C";
-  }
-  ASSERT_FALSE(cars.empty());
-  std::vector<std::string> want_emergency;
-  for (const auto& [car, c] : cars) {
-    bool tire = false;
-    for (int i = 0; i < 4; ++i)
-      tire = tire || (c.tire_n[i] > 0 && c.tire_sum[i] / c.tire_n[i] < 80);
-    const bool battery = c.battery_n > 0 && c.battery_sum / c.battery_n < 30;
-    if (!tire && !c.light && !c.engine && !c.brake && !battery) continue;
-    want_emergency.push_back(
-        car + "\t" + (tire ? "Tire Check" : "NULL") + "\t" + (c.light ? "Light Check" : "NULL") +
-        "\t" + (c.engine ? "Engine Check" : "NULL") + "\t" + (c.brake ? "Brake Check" : "NULL") +
-        "\t" + (battery ? "Battery Check" : "NULL") + "\t" + day);
-  }
+  const StatusExpectation want = ExpectStatus(Lines(status.out), age, day);
+  ASSERT_GT(want.cars, 0u);
+  ASSERT_FALSE(want.emergency.empty());
+  CheckStatusTables(want, day);
+
   std::map<std::string, std::set<std::string>> items;
   uint64_t managed_buy_rows = 0;
   for (const auto& line : Lines(ReadFile(hdfs + "/buy-list/CarItemBuyList_202003.txt"))) {
     const auto f = Split(line, ',');
     ASSERT_EQ(f.size(), 4u) << line;
-    if (!over18(f[0]) || f[3] != "202003") continue;
+    auto it = age.find(f[0]);
+    if (it == age.end() || it->second < 18 || f[3] != "202003") continue;
     ++managed_buy_rows;
     items[f[0]].insert(f[1]);
   }
-
-  // --- What Hive stored. ---
-  EXPECT_EQ(Hive("-S -e 'show partitions Managed_SmartCar_Status_Info'"), "biz_date=" + day + "\n");
-  EXPECT_EQ(Hive("-S -e 'select count(*) from Managed_SmartCar_Status_Info'"),
-            std::to_string(managed_status_rows) + "\n");
-  EXPECT_EQ(Hive("-S -e 'select count(distinct car_number) from Managed_SmartCar_Status_Info'"),
-            std::to_string(cars.size()) + "\n");
-  auto emergency = Lines(Hive("-S -e 'select * from managed_smartcar_emergency_check_info'"));
-  std::sort(emergency.begin(), emergency.end());
-  EXPECT_EQ(emergency, want_emergency);
   EXPECT_EQ(Hive("-S -e 'show partitions Managed_SmartCar_Item_BuyList_Info'"),
             "biz_month=202003\n");
   EXPECT_EQ(Hive("-S -e 'select count(*) from Managed_SmartCar_Item_BuyList_Info'"),
@@ -171,15 +207,67 @@ TEST_F(HiveCliTest, ThePilotsChapterSixRunsUnchangedAndEveryTableIsRight) {
   EXPECT_EQ(exported, items);
 }
 
-TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
-  const std::string day = "20220426";
-  const std::string driver_log =
-      std::string(SMARTCAR_PILOT_SAMPLES) + "/SmartCarDriverInfo_20220426_20cars.log";
+TEST_F(HiveCliTest, TheProductsOwnStatusDayThroughTheCollectorMeetsThePilotsTable) {
+  // gen status → the spool folder → `smartcar collect` with the shipped agent config (the
+  // pilot's spooldir → hdfs sink, path /pilot-pjt/collect/%{logType}/wrk_date=%Y%m%d, the
+  // collection day) → the pilot's LOCATION, unedited. The working day is the collection day.
+  const auto today = [] {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof(buf), "%Y%m%d", &tm);
+    return std::string(buf);
+  };
+  const std::string day = today();
+  fs::create_directories(data_.str() + "/spool");
+  fs::create_directories(data_.str() + "/logs");
+  WriteFile(data_.str() + "/logs/SmartCarDriverInfo.log", "");
+  ASSERT_EQ(RunSmartcar("gen status --date " + day + " --cars 3 --out " + work_.str()).exit_code,
+            0);
+  const std::string generated = work_.file("SmartCarStatusInfo_" + day + ".txt");
+  fs::copy_file(generated, data_.str() + "/spool/SmartCarStatusInfo_" + day + ".txt");
+  std::string conf = ReadFile(std::string(SMARTCAR_SOURCE_DIR) + "/conf/smartcar-agent.properties");
+  for (size_t at = conf.find("smartcar-data/"); at != std::string::npos;
+       at = conf.find("smartcar-data/", at)) {
+    conf.replace(at, std::string("smartcar-data/").size(), data_.str() + "/");
+  }
+  WriteFile(work_.file("agent.properties"), conf);
+  auto collect = RunSmartcar("collect --conf " + work_.file("agent.properties") +
+                             " --name SmartCar_Agent --drain --data " + data_.str());
+  ASSERT_EQ(collect.exit_code, 0) << collect.out;
+  if (today() != day) GTEST_SKIP() << "the UTC day changed while collecting";
   const std::string hdfs = data_.str() + "/hdfs/pilot-pjt/collect";
-  // The driving log into the table store's DriverCarInfo (the pilot's HBase table), the master
-  // from the simulator.
-  auto load = RunSmartcar("table load --data " + data_.str() + " " + driver_log);
-  ASSERT_EQ(load.exit_code, 0) << load.out;
+  ASSERT_TRUE(fs::is_directory(hdfs + "/car-batch-log/wrk_date=" + day));
+  ASSERT_EQ(RunSmartcar("gen master --cars 3 --out " + hdfs + "/car-master").exit_code, 0);
+  WriteFile(work_.file("status.hql"), ChapterSixStatusScript());
+  Hive("-f " + work_.file("status.hql") + " --hivevar working_day=" + day);
+
+  // The collector dropped the header lines (regex_filter ^\d{14}) and appended the collection
+  // day to each line (a 14th field Hive ignores).
+  std::vector<std::string> lines;
+  for (const auto& line : Lines(ReadFile(generated))) {
+    if (line.size() >= 14 && std::all_of(line.begin(), line.begin() + 14, ::isdigit)) {
+      lines.push_back(line);
+    }
+  }
+  const StatusExpectation want =
+      ExpectStatus(lines, ReadAges(hdfs + "/car-master/CarMaster.txt"), day);
+  ASSERT_GT(want.cars, 0u);
+  CheckStatusTables(want, day);
+  EXPECT_EQ(Hive("-S -e 'select count(*) from SmartCar_Status_Info'"),
+            std::to_string(lines.size()) + "\n");
+}
+
+TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
+  // `smartcar run` simulates the day and stores every event in DriverCarInfo (the pilot's HBase
+  // table); the simulator's log (DATA/logs/SmartCarDriverInfo.log) is the independent side.
+  const std::string day = "20220426";
+  auto run = RunSmartcar("run --fast --cars 20 --seconds 300 --seed 5 --date " + day +
+                         " --metrics-port off --data " + data_.str());
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  const std::string driver_log = data_.str() + "/logs/SmartCarDriverInfo.log";
+  const std::string hdfs = data_.str() + "/hdfs/pilot-pjt/collect";
   ASSERT_EQ(RunSmartcar("gen master --cars 20 --out " + hdfs + "/car-master").exit_code, 0);
   std::string script;
   for (const char* f : {"6.58", "6.51", "6.97", "6.98", "6.99", "6.100", "6.102", "6.103"}) {
@@ -192,12 +280,7 @@ TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
   WriteFile(work_.file("drive.hql"), script);
   Hive("-f " + work_.file("drive.hql") + " --hivevar working_day=" + day);
 
-  std::map<std::string, int> age;
-  for (const auto& line : Lines(ReadFile(hdfs + "/car-master/CarMaster.txt"))) {
-    const auto f = Split(line, '|');
-    ASSERT_EQ(f.size(), 9u) << line;
-    age[f[0]] = std::stoi(f[2]);
-  }
+  const auto age = ReadAges(hdfs + "/car-master/CarMaster.txt");
   struct Car {
     double speed_sum = 0, brake_sum = 0;
     int n = 0;
@@ -208,9 +291,10 @@ TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
   for (const auto& line : Lines(ReadFile(driver_log))) {
     const auto f = Split(line, ',');
     ASSERT_EQ(f.size(), 8u) << line;
-    if (f[0].rfind(day, 0) != 0) continue;  // The per-car header lines.
+    if (f[0].rfind(day, 0) != 0) continue;  // Header lines.
     ++drive_rows;
-    if (age.count(f[1]) == 0 || age[f[1]] < 18) continue;
+    auto it = age.find(f[1]);
+    if (it == age.end() || it->second < 18) continue;
     ++managed_rows;
     Car& c = cars[f[1]];
     c.speed_sum += std::stod(f[2]);
@@ -218,6 +302,7 @@ TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
     ++c.n;
     if (f[4] == "L2" || f[4] == "L3" || f[4] == "R2" || f[4] == "R3") ++c.steer;
   }
+  ASSERT_GT(drive_rows, 0u);
   EXPECT_EQ(Hive("-S -e 'select count(*) from SmartCar_Drive_Info_2 where wrk_date = " + day + "'"),
             std::to_string(drive_rows) + "\n");
   EXPECT_EQ(Hive("-S -e 'select count(*) from Managed_SmartCar_Drive_Info'"),
@@ -268,6 +353,22 @@ TEST_F(HiveCliTest, ThePilotsDrivingAnalysisRunsUnchangedOverTheTableStore) {
   EXPECT_EQ(Hive("-S -f " + std::string(SMARTCAR_PILOT_HQL) + "/figure-6.105.hql"), "");
 }
 
+TEST_F(HiveCliTest, TwoProcessesAddingPartitionsLoseNoUpdate) {
+  Hive("-e \"create external table days (s string) partitioned by (d string) location '/days'\"");
+  std::string a, b;
+  for (int i = 0; i < 15; ++i) {
+    a += "alter table days add partition (d='a" + std::to_string(i) + "');";
+    b += "alter table days add partition (d='b" + std::to_string(i) + "');";
+  }
+  WriteFile(work_.file("a.hql"), a);
+  WriteFile(work_.file("b.hql"), b);
+  const std::string hive = std::string(SMARTCAR_BINARY) + " hive -S --data " + data_.str() + " -f ";
+  auto r = RunCommand("(" + hive + work_.file("a.hql") + " & " + hive + work_.file("b.hql") +
+                      " & wait)");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(Lines(Hive("-S -e 'show partitions days'")).size(), 30u);
+}
+
 TEST_F(HiveCliTest, FailuresSayFailedWithWhereAndStopTheScript) {
   WriteFile(
       work_.file("bad.hql"),
@@ -294,6 +395,15 @@ TEST_F(HiveCliTest, SqlSeesHiveTablesAndRunsHiveQL) {
       " --dialect hive -e 'set hive.cli.print.header=true; select s from pairs where n = 2'");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("s\ntwo\n"), std::string::npos) << r.out;
+  // `warehouse partitions` lists a Hive table's partition folders.
+  fs::create_directories(data_.str() + "/hdfs/p/d=1");
+  WriteFile(data_.str() + "/hdfs/p/d=1/f", "a\nb\n");
+  Hive(
+      "-e \"create external table parted (s string) partitioned by (d string) location '/p'; "
+      "msck repair table parted\"");
+  r = RunSmartcar("warehouse partitions parted --format csv --data " + data_.str());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "partition,files,bytes,path\nd=1,1,4," + data_.str() + "/hdfs/p/d=1\n");
 }
 
 }  // namespace

@@ -92,6 +92,10 @@ TEST_F(HiveSessionTest, StringsAreReadAsNumbersWhereHiveDoes) {
                 "where car = \"A\" order by d"),
             "12\t12\t20220426\t12\nNULL\tNULL\t20220426\t13\n");
   EXPECT_EQ(Run("select sum(v), count(v), 1/0 from t"), "9.2\t3\tNULL\n");
+  // concat is NULL when an argument is (DuckDB's skips NULLs).
+  EXPECT_EQ(
+      Run("select concat(car, v), concat(car, '-', battery, 1) from t where d = '2022042615'"),
+      "NULL\tB-611\n");
   // collect_set's order is unspecified (in Hive too).
   const std::string set =
       Run("select `car`, concat_ws(\",\", collect_set(battery)) from t where car = 'B' "
