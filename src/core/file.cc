@@ -3,6 +3,7 @@
 #include "core/file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -71,6 +72,25 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
     return Status::IOError("cannot rename to '" + path + "': " + ec.message());
   }
   return Status::OK();
+}
+
+Result<FileLock> FileLock::Acquire(const std::string& path) {
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(std::filesystem::path(path).parent_path().string()));
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Err(Status::IOError("cannot open lock file '" + path + "': " + std::strerror(errno)));
+  }
+  while (::flock(fd, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int e = errno;
+    ::close(fd);
+    return Err(Status::IOError("cannot lock '" + path + "': " + std::strerror(e)));
+  }
+  return FileLock(fd);
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // Closing the descriptor releases the lock.
 }
 
 }  // namespace smartcar

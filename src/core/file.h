@@ -1,5 +1,5 @@
 // Whole-file reads and atomic whole-file writes: the helpers every stage uses for configuration,
-// rule, position and state files.
+// rule, position and state files; and an exclusive lock file between processes.
 #pragma once
 
 #include <string>
@@ -20,5 +20,21 @@ Status CreateFolders(const std::string& dir);
 // Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
 // reader, or a crash, never leaves half a file. IOError naming the file.
 Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+// An exclusive flock(2) on a lock file, held until the object dies (or the process does):
+// writers of one table or one metastore in several processes take turns.
+class FileLock {
+ public:
+  // Waits for the lock on `path`, creating the file and its folder if needed. IOError naming
+  // the file.
+  static Result<FileLock> Acquire(const std::string& path);
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 }  // namespace smartcar

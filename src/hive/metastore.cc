@@ -121,23 +121,8 @@ int HexValue(char c) {
 
 }  // namespace
 
-Result<MetastoreLock> MetastoreLock::Acquire(const std::string& data_dir) {
-  const fs::path dir = fs::path(data_dir) / "warehouse" / "_metastore";
-  SMARTCAR_RETURN_IF_ERROR(CreateFolders(dir.string()));
-  const std::string path = (dir / ".lock").string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Err(Status::IOError("cannot open " + path + ": " + std::strerror(errno)));
-  while (::flock(fd, LOCK_EX) != 0) {
-    if (errno == EINTR) continue;
-    const int e = errno;
-    ::close(fd);
-    return Err(Status::IOError("cannot lock " + path + ": " + std::strerror(e)));
-  }
-  return MetastoreLock(fd);
-}
-
-MetastoreLock::~MetastoreLock() {
-  if (fd_ >= 0) ::close(fd_);  // Closing releases the flock.
+Result<FileLock> LockMetastore(const std::string& data_dir) {
+  return FileLock::Acquire((fs::path(data_dir) / "warehouse" / "_metastore" / ".lock").string());
 }
 
 Metastore::Metastore(std::string data_dir) : data_dir_(std::move(data_dir)) {}

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 #include "hive/statement.h"
 
@@ -27,21 +28,10 @@ struct StoredTable {
 // Hive's name for a NULL or empty dynamic partition value.
 inline constexpr std::string_view kDefaultPartition = "__HIVE_DEFAULT_PARTITION__";
 
-// An exclusive lock on the metastore, held while a statement that changes tables runs, so that
-// two `smartcar hive` processes adding partitions to one table do not lose one of the updates.
-// flock(2) on `<data>/warehouse/_metastore/.lock`: released when the object dies or the process
-// does.
-class MetastoreLock {
- public:
-  static Result<MetastoreLock> Acquire(const std::string& data_dir);
-  MetastoreLock(MetastoreLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  MetastoreLock& operator=(MetastoreLock&&) = delete;
-  ~MetastoreLock();
-
- private:
-  explicit MetastoreLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// The metastore's lock (core/file.h), held while a statement that changes tables runs, so that
+// two `smartcar hive` processes adding partitions to one table do not lose one of the updates:
+// `<data>/warehouse/_metastore/.lock`.
+Result<FileLock> LockMetastore(const std::string& data_dir);
 
 class Metastore {
  public:

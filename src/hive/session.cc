@@ -154,11 +154,11 @@ class SessionImpl final : public Session {
     if (!parsed) return parsed.error();
     // Statements that change tables hold the metastore lock; queries, SHOW, DESCRIBE and SET
     // do not.
-    std::optional<MetastoreLock> lock;
+    std::optional<FileLock> lock;
     if (!std::holds_alternative<QueryStmt>(*parsed) && !std::holds_alternative<ShowStmt>(*parsed) &&
         !std::holds_alternative<DescribeStmt>(*parsed) &&
         !std::holds_alternative<SetStmt>(*parsed) && !std::holds_alternative<UseStmt>(*parsed)) {
-      auto l = MetastoreLock::Acquire(ms_.data_dir());
+      auto l = LockMetastore(ms_.data_dir());
       if (!l) return l.error();
       lock.emplace(std::move(*l));
     }

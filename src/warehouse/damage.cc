@@ -54,7 +54,7 @@ Result<std::vector<DamagedPartition>> WarehouseImpl::CheckPartitions(bool set_as
       d.date = date;
       d.path = store_.PartitionDir(table, date);
       if (set_aside) {
-        auto lock = TableLock::Acquire(store_.root(), table);
+        auto lock = LockTable(store_.root(), table);
         if (!lock) return Err(lock.error());
         auto to = store_.SetAside(table, date);
         if (!to) return Err(to.error());

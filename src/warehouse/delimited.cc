@@ -64,7 +64,7 @@ Result<LoadReport> WarehouseImpl::LoadDelimited(const DelimitedLoadSpec& spec) {
   if (!fs::is_regular_file(spec.path, ec)) {
     return Err(Status::IOError(spec.path + ": no such file"));
   }
-  auto lock = TableLock::Acquire(store_.root(), spec.table);
+  auto lock = LockTable(store_.root(), spec.table);
   if (!lock) return Err(lock.error());
   store_.CleanStaging(spec.table);
   auto staged = store_.NewStagingDir(spec.table, spec.date);
@@ -128,7 +128,7 @@ Result<LoadReport> WarehouseImpl::StoreQuery(const std::string& table, const std
   report.rows = static_cast<uint64_t>(*rows);
   report.lines = report.rows;
   if (*rows == 0) {
-    auto lock = TableLock::Acquire(store_.root(), table);
+    auto lock = LockTable(store_.root(), table);
     if (!lock) return Err(lock.error());
     Status s = store_.Drop(table, date);
     if (!s.ok() && !s.IsNotFound()) return Err(s);

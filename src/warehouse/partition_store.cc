@@ -212,22 +212,8 @@ std::vector<std::string> PartitionStore::ListTables() const {
   return tables;
 }
 
-Result<TableLock> TableLock::Acquire(const std::string& root, std::string_view table) {
-  const std::string dir = root + "/_locks";
-  if (Status s = MakeDirs(dir); !s.ok()) return Err(s);
-  const std::string path = dir + "/" + std::string(table) + ".lock";
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return Err(Errno("open " + path));
-  if (::flock(fd, LOCK_EX) != 0) {
-    Status s = Errno("lock " + path);
-    ::close(fd);
-    return Err(s);
-  }
-  return TableLock(fd);
-}
-
-TableLock::~TableLock() {
-  if (fd_ >= 0) ::close(fd_);
+Result<FileLock> LockTable(const std::string& root, std::string_view table) {
+  return FileLock::Acquire(root + "/_locks/" + std::string(table) + ".lock");
 }
 
 }  // namespace smartcar::warehouse

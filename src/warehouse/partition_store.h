@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/file.h"
 #include "core/status.h"
 
 namespace smartcar::warehouse {
@@ -59,17 +60,7 @@ class PartitionStore {
   std::string root_;
 };
 
-// An exclusive flock on `<root>/_locks/<table>.lock`, released on destruction (or process death).
-class TableLock {
- public:
-  static Result<TableLock> Acquire(const std::string& root, std::string_view table);
-  TableLock(TableLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
-  TableLock& operator=(TableLock&&) = delete;
-  ~TableLock();
-
- private:
-  explicit TableLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
-};
+// The exclusive lock of `table`'s loads and drops: `<root>/_locks/<table>.lock`.
+Result<FileLock> LockTable(const std::string& root, std::string_view table);
 
 }  // namespace smartcar::warehouse

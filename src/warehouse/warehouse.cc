@@ -54,7 +54,7 @@ Result<LoadReport> WarehouseImpl::Load(const LoadSpec& spec) {
         "table " + spec.table +
         " cannot be loaded from a log file (loadable: " + std::string(kStatusTable) + ")"));
   }
-  auto lock = TableLock::Acquire(store_.root(), spec.table);
+  auto lock = LockTable(store_.root(), spec.table);
   if (!lock) return Err(lock.error());
   store_.CleanStaging(spec.table);
   return LoadStatusLog(session_.get(), &store_, spec);
@@ -158,7 +158,7 @@ Result<std::vector<PartitionInfo>> WarehouseImpl::Partitions(std::string_view ta
 Status WarehouseImpl::DropPartition(std::string_view table, std::string_view date) {
   SMARTCAR_RETURN_IF_ERROR(ValidateTableName(table));
   SMARTCAR_RETURN_IF_ERROR(ValidateDate(date));
-  auto lock = TableLock::Acquire(store_.root(), table);
+  auto lock = LockTable(store_.root(), table);
   if (!lock) return lock.error();
   return store_.Drop(table, date);
 }
@@ -175,7 +175,7 @@ Result<std::vector<std::string>> WarehouseImpl::Tables() {
 }
 
 Status WarehouseImpl::StorePartitioned(std::string_view table, const std::string& select_sql) {
-  auto lock = TableLock::Acquire(store_.root(), table);
+  auto lock = LockTable(store_.root(), table);
   if (!lock) return lock.error();
   store_.CleanStaging(table);
   auto staged = store_.NewStagingDir(table, "all");
