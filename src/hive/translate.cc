@@ -157,6 +157,26 @@ void Wrap(json* node, F wrap) {
   *node = std::move(outer);
 }
 
+// coalesce(children…): an operator in DuckDB's tree, not a function.
+json Coalesce(std::vector<json> children, const json& location) {
+  return {{"class", "OPERATOR"},
+          {"type", "OPERATOR_COALESCE"},
+          {"alias", ""},
+          {"query_location", location},
+          {"children", std::move(children)}};
+}
+
+// The integer constant 0.
+json Zero(const json& location) {
+  return {
+      {"class", "CONSTANT"},
+      {"type", "VALUE_CONSTANT"},
+      {"alias", ""},
+      {"query_location", location},
+      {"value",
+       {{"type", {{"id", "INTEGER"}, {"type_info", nullptr}}}, {"is_null", false}, {"value", 0}}}};
+}
+
 bool IsConstant(const json& n) { return n.is_object() && Str(n, "class") == "CONSTANT"; }
 
 bool IsNumericConstant(const json& n) {
@@ -261,8 +281,32 @@ class Rewriter {
       if (children.size() == 1) acc = Cast(std::move(acc), "VARCHAR", true);
       acc["alias"] = alias;
       *n = std::move(acc);
-    } else if (name == "nvl") {
-      (*n)["function_name"] = "coalesce";
+    } else if (name == "hash" && !children.empty()) {
+      // Hive's hash: a string's Java hash (java_string_hash, in every warehouse session), an
+      // integer its value, NULL 0; several arguments r = r * 31 + h, in 32 bits.
+      const std::string alias = Str(*n, "alias");
+      json acc;
+      for (size_t i = 0; i < children.size(); ++i) {
+        json& c = children[i];
+        const json location = c.value("query_location", json(0));
+        json h = KnownNumeric(c) && !IsNumericConstant(c) ? Cast(c, "INTEGER", true)
+                 : IsNumericConstant(c)
+                     ? Cast(c, "INTEGER", true)
+                     : Func("java_string_hash", {Cast(c, "VARCHAR", true)}, location);
+        h = Coalesce({std::move(h), Zero(location)}, location);
+        if (i == 0) {
+          acc = std::move(h);
+        } else {
+          acc = Func("hive_hash_combine", {std::move(acc), std::move(h)}, location);
+        }
+      }
+      acc["alias"] = alias;
+      *n = std::move(acc);
+    } else if (name == "nvl" && children.size() == 2) {
+      const std::string alias = Str(*n, "alias");
+      json op = Coalesce({children[0], children[1]}, n->at("query_location"));
+      op["alias"] = alias;
+      *n = std::move(op);
     } else if (name == "collect_set") {
       json inner = Func("list", children, n->at("query_location"));
       (*n)["function_name"] = "list_distinct";
@@ -334,7 +378,10 @@ std::string_view MacroSql() {
          "(s, p, l) AS substring(CAST(s AS VARCHAR), CASE WHEN p = 0 THEN 1 ELSE p END, l);\n"
          "CREATE OR REPLACE TEMP MACRO hive_div(a, b) AS "
          "CASE WHEN TRY_CAST(b AS DOUBLE) = 0 THEN NULL "
-         "ELSE TRY_CAST(a AS DOUBLE) / TRY_CAST(b AS DOUBLE) END;\n";
+         "ELSE TRY_CAST(a AS DOUBLE) / TRY_CAST(b AS DOUBLE) END;\n"
+         "CREATE OR REPLACE TEMP MACRO hive_hash_combine(r, h) AS "
+         "CAST(((CAST(r AS BIGINT) * 31 + h) % 4294967296 + 6442450944) % 4294967296 "
+         "- 2147483648 AS INTEGER);\n";
 }
 
 Result<std::string> TranslateQuery(std::string_view text, int first_line,

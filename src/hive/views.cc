@@ -2,6 +2,7 @@
 #include "hive/views.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "hive/hive.h"
@@ -64,11 +65,21 @@ std::string FolderSql(const StoredTable& t, const std::vector<std::string>& file
   }
   columns += "}";
   // Hive's text semantics: no quoting or escaping, \N is NULL, a short line's missing fields
-  // are NULL, extra fields are ignored, an empty field is an empty string.
+  // are NULL, extra fields are ignored, an empty field is an empty string. TBLPROPERTIES
+  // ("skip.header.line.count"="n") skips each file's first n lines.
+  std::string skip;
+  if (auto it = t.def.properties.find("skip.header.line.count"); it != t.def.properties.end()) {
+    int n = 0;
+    for (char ch : it->second) {
+      if (std::isdigit(static_cast<unsigned char>(ch)) != 0 && n < 100000) n = n * 10 + (ch - '0');
+    }
+    if (n > 0) skip = ", skip = " + std::to_string(n);
+  }
   return select + " FROM read_csv(" + FileList(files) +
          ", delim = " + SqlString(t.def.field_delimiter) +
          ", header = false, quote = '', escape = '', columns = " + columns +
-         ", nullstr = '\\N', null_padding = true, strict_mode = false, auto_detect = false)";
+         ", nullstr = '\\N', null_padding = true, strict_mode = false, auto_detect = false" + skip +
+         ")";
 }
 
 std::string HBaseSql(const Metastore& ms, const StoredTable& t) {

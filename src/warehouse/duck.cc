@@ -137,6 +137,52 @@ Status ErrorOf(duckdb_result* r) {
 
 }  // namespace
 
+namespace {
+
+// java_string_hash(VARCHAR) → INTEGER: Hive's hash() of a string (ObjectInspectorUtils.hashCode:
+// r = r * 31 + byte over the UTF-8 bytes as signed bytes, 32-bit wrap-around; String.hashCode
+// for ASCII). NULL in, NULL out (the caller turns it into Hive's 0).
+void JavaStringHash(duckdb_function_info, duckdb_data_chunk input, duckdb_vector output) {
+  const idx_t n = duckdb_data_chunk_get_size(input);
+  duckdb_vector in = duckdb_data_chunk_get_vector(input, 0);
+  auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(in));
+  uint64_t* validity = duckdb_vector_get_validity(in);
+  auto* out = static_cast<int32_t*>(duckdb_vector_get_data(output));
+  duckdb_vector_ensure_validity_writable(output);
+  uint64_t* out_validity = duckdb_vector_get_validity(output);
+  for (idx_t row = 0; row < n; ++row) {
+    if (validity != nullptr && !duckdb_validity_row_is_valid(validity, row)) {
+      duckdb_validity_set_row_invalid(out_validity, row);
+      continue;
+    }
+    const uint32_t len = duckdb_string_t_length(strings[row]);
+    const char* data = duckdb_string_t_data(&strings[row]);
+    uint32_t r = 0;
+    for (uint32_t i = 0; i < len; ++i) {
+      r = r * 31u + static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(data[i])));
+    }
+    out[row] = static_cast<int32_t>(r);
+  }
+}
+
+Status RegisterFunctions(duckdb_connection con) {
+  duckdb_scalar_function f = duckdb_create_scalar_function();
+  duckdb_scalar_function_set_name(f, "java_string_hash");
+  duckdb_logical_type varchar = duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR);
+  duckdb_logical_type integer = duckdb_create_logical_type(DUCKDB_TYPE_INTEGER);
+  duckdb_scalar_function_add_parameter(f, varchar);
+  duckdb_scalar_function_set_return_type(f, integer);
+  duckdb_scalar_function_set_function(f, JavaStringHash);
+  const duckdb_state state = duckdb_register_scalar_function(con, f);
+  duckdb_destroy_logical_type(&varchar);
+  duckdb_destroy_logical_type(&integer);
+  duckdb_destroy_scalar_function(&f);
+  if (state == DuckDBError) return Status::IOError("DuckDB: cannot register java_string_hash");
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Session>> Session::Open(const WarehouseOptions& options) {
   std::unique_ptr<Session> s(new Session());
   ConfigGuard config;
@@ -161,6 +207,7 @@ Result<std::unique_ptr<Session>> Session::Open(const WarehouseOptions& options) 
   if (duckdb_connect(s->db_, &s->con_) == DuckDBError) {
     return Err(Status::IOError("DuckDB: cannot connect"));
   }
+  if (Status st = RegisterFunctions(s->con_); !st.ok()) return Err(st);
   return s;
 }
 

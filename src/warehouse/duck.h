@@ -16,7 +16,9 @@ struct _duckdb_connection;
 namespace smartcar::warehouse::duck {
 
 // An in-memory DuckDB instance with one connection. Extensions are never downloaded
-// (autoinstall off); Parquet support is built into libduckdb. Not thread-safe.
+// (autoinstall off); Parquet support is built into libduckdb. Every session also has
+// java_string_hash(VARCHAR) → INTEGER (Hive's hash() of a string, for the Hive front end).
+// Not thread-safe.
 class Session {
  public:
   static Result<std::unique_ptr<Session>> Open(const WarehouseOptions& options);

@@ -92,6 +92,10 @@ TEST_F(HiveSessionTest, StringsAreReadAsNumbersWhereHiveDoes) {
                 "where car = \"A\" order by d"),
             "12\t12\t20220426\t12\nNULL\tNULL\t20220426\t13\n");
   EXPECT_EQ(Run("select sum(v), count(v), 1/0 from t"), "9.2\t3\tNULL\n");
+  // Window functions as in Hive (the order of a string column is the strings' order).
+  EXPECT_EQ(Run("select car, d, rank() over (partition by car order by battery desc) from t order "
+                "by car, d"),
+            "A\t2022042612\t2\nA\t2022042613\t1\nB\t2022042614\t2\nB\t2022042615\t1\n");
   // concat is NULL when an argument is (DuckDB's skips NULLs).
   EXPECT_EQ(
       Run("select concat(car, v), concat(car, '-', battery, 1) from t where d = '2022042615'"),
@@ -164,6 +168,42 @@ TEST_F(HiveSessionTest, LocalDirectoriesCtasDescribeAndDrop) {
   EXPECT_FALSE(fs::exists(managed));            // Managed: data dropped.
   EXPECT_TRUE(fs::exists(Hdfs("b/list.txt")));  // External: data kept.
   EXPECT_EQ(Run("show tables"), "");
+}
+
+// Java's String.hashCode over the bytes, as Hive's hash() of a string.
+int32_t JavaHash(const std::string& s) {
+  uint32_t r = 0;
+  for (char c : s)
+    r = r * 31u + static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(c)));
+  return static_cast<int32_t>(r);
+}
+
+TEST_F(HiveSessionTest, HashIsHivesAndHeaderLinesAreSkippedAsTheTableSays) {
+  // The pilot's 8.7/8.8: a table that skips each file's header line, loaded from a local file.
+  TempDir local;
+  WriteFile(local.file("CarMaster2Income.txt"), "car_number|income\nA0001|3500\nB0002|\\N\n");
+  Run("CREATE EXTERNAL TABLE incomes (car_number string, income int) row format delimited fields "
+      "terminated by '|' stored as textfile location '/incomes' tblproperties "
+      "(\"skip.header.line.count\"=\"1\");\n"
+      "LOAD DATA LOCAL INPATH '" +
+      local.file("CarMaster2Income.txt") +
+      "' OVERWRITE INTO TABLE incomes;\n"
+      "LOAD DATA LOCAL INPATH '" +
+      local.file("CarMaster2Income.txt") + "' INTO TABLE incomes;");
+  EXPECT_TRUE(fs::exists(local.file("CarMaster2Income.txt")));  // LOCAL copies.
+  EXPECT_EQ(Run("select car_number, income from incomes order by car_number, income"),
+            "A0001\t3500\nA0001\t3500\nB0002\tNULL\nB0002\tNULL\n");
+  // hash(): Java's hash of a string (the pilot's 7.52 turns car numbers into ids), an int's
+  // value, NULL's 0, several arguments combined as 31 * r + h in 32 bits.
+  const int32_t a = JavaHash("A0001");
+  const int32_t combined = static_cast<int32_t>(static_cast<uint32_t>(JavaHash("a")) * 31u +
+                                                static_cast<uint32_t>(JavaHash("bc")));
+  EXPECT_EQ(
+      Run("select hash(car_number), hash(income), hash(cast(null as string)), hash('a', 'bc') "
+          "from incomes where car_number = 'A0001' limit 1"),
+      std::to_string(a) + "\t3500\t0\t" + std::to_string(combined) + "\n");
+  EXPECT_EQ(Run("select hash('\uD55C')"), std::to_string(JavaHash("\xED\x95\x9C")) + "\n");
+  EXPECT_EQ(Run("select nvl(income, -1) from incomes order by 1"), "-1\n-1\n3500\n3500\n");
 }
 
 TEST_F(HiveSessionTest, ErrorsSayWhereAndWhy) {
