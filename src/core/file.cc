@@ -74,6 +74,21 @@ Status WriteFileAtomically(const std::string& path, const std::string& content) 
   return Status::OK();
 }
 
+std::string_view HdfsPath(std::string_view path) {
+  constexpr std::string_view kScheme = "hdfs://";
+  if (path.rfind(kScheme, 0) != 0) return path;
+  const size_t slash = path.find('/', kScheme.size());
+  return slash == std::string_view::npos ? std::string_view("/") : path.substr(slash);
+}
+
+std::string HdfsPathInDataFolder(const std::string& data_dir, std::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  std::filesystem::path out = std::filesystem::path(data_dir) / "hdfs";
+  if (!path.empty()) out /= std::string(path);
+  return out.lexically_normal().string();
+}
+
 Result<FileLock> FileLock::Acquire(const std::string& path) {
   SMARTCAR_RETURN_IF_ERROR(CreateFolders(std::filesystem::path(path).parent_path().string()));
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

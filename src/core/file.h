@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/status.h"
 
@@ -20,6 +21,15 @@ Status CreateFolders(const std::string& dir);
 // Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
 // reader, or a crash, never leaves half a file. IOError naming the file.
 Status WriteFileAtomically(const std::string& path, const std::string& content);
+
+// The path part of an HDFS path: "hdfs://namenode:8020/a/b" → "/a/b" ("/" when it has none);
+// any other text as it is.
+std::string_view HdfsPath(std::string_view path);
+
+// Where the data folder keeps HDFS path `path` (a path part, see HdfsPath): "/a/b" →
+// "<data_dir>/hdfs/a/b", lexically normal. The collector's hdfs sink writes there and Hive tables
+// and Sqoop exports read there.
+std::string HdfsPathInDataFolder(const std::string& data_dir, std::string_view path);
 
 // An exclusive flock(2) on a lock file, held until the object dies (or the process does):
 // writers of one table or one metastore in several processes take turns.

@@ -183,18 +183,8 @@ Status Metastore::Remove(std::string_view name) const {
 }
 
 std::string Metastore::Resolve(std::string_view hive_path) const {
-  std::string_view p = hive_path;
-  if (p.rfind("file://", 0) == 0) return std::string(p.substr(7));
-  if (p.rfind("hdfs://", 0) == 0) {
-    p.remove_prefix(7);
-    const size_t slash = p.find('/');
-    p = slash == std::string_view::npos ? std::string_view() : p.substr(slash);
-  }
-  while (!p.empty() && p.front() == '/') p.remove_prefix(1);
-  while (!p.empty() && p.back() == '/') p.remove_suffix(1);
-  fs::path out = fs::path(data_dir_) / "hdfs";
-  if (!p.empty()) out /= std::string(p);
-  return out.lexically_normal().string();
+  if (hive_path.rfind("file://", 0) == 0) return std::string(hive_path.substr(7));
+  return HdfsPathInDataFolder(data_dir_, HdfsPath(hive_path));
 }
 
 std::string Metastore::TableFolder(const TableDef& table) const {

@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/file.h"
 #include "rdbms/delimited.h"
 #include "warehouse/warehouse.h"
 
@@ -112,15 +113,9 @@ static Status FilesOf(const ExportOptions& o, const fs::path& path, Inputs* in) 
 // An HDFS path as the data folder holds it (`smartcar hive` tables, the hdfs sink's output):
 // "/a/b" or "hdfs://host:port/a/b" → <data>/hdfs/a/b. Empty for a relative path.
 static std::string InDataHdfs(const ExportOptions& o) {
-  std::string_view p = o.export_dir;
-  if (p.rfind("hdfs://", 0) == 0) {
-    p.remove_prefix(7);
-    const size_t slash = p.find('/');
-    p = slash == std::string_view::npos ? std::string_view() : p.substr(slash);
-  }
-  if (p.empty() || p.front() != '/') return "";
-  while (!p.empty() && p.front() == '/') p.remove_prefix(1);
-  return (fs::path(o.data_dir) / "hdfs" / std::string(p)).lexically_normal().string();
+  const std::string_view path = HdfsPath(o.export_dir);
+  if (path.empty() || path.front() != '/') return "";
+  return HdfsPathInDataFolder(o.data_dir, path);
 }
 
 Status ResolveInputs(const ExportOptions& o, bool with_date, Inputs* in) {

@@ -285,12 +285,8 @@ Result<std::unique_ptr<Sink>> MakeHdfsSink(const std::string& name, ComponentPar
   o.root = (fs::path(env.data_dir) / "hdfs").string();
   auto path = p->RequiredString("hdfs.path");
   if (!path) return Err(path.error());
-  o.path = *path;
   // hdfs://namenode:8020/a/b → /a/b under the data folder.
-  if (o.path.rfind("hdfs://", 0) == 0) {
-    const size_t slash = o.path.find('/', 7);
-    o.path = slash == std::string::npos ? "/" : o.path.substr(slash);
-  }
+  o.path = std::string(HdfsPath(*path));
   o.prefix = p->String("hdfs.filePrefix", "FlumeData");
   o.suffix = p->String("hdfs.fileSuffix", "");
   o.in_use_suffix = p->String("hdfs.inUseSuffix", ".tmp");
