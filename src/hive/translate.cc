@@ -65,17 +65,25 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
         out.sql += SqlIdent(t.text);
         break;
       case TokenKind::kNumber: {
-        // Hive's typed literals: 10Y, 10S, 10L, 1.5BD, 1.5D.
+        // Hive's typed literals: 10Y, 10S, 10L, 1.5BD, 1.5D. A literal with a point or an
+        // exponent is a DOUBLE in Hive (DECIMAL only with BD); DuckDB would make it an exact
+        // DECIMAL, and the pilot's scores (0.5 + 0.4 + … < 6 in 7.60) would come out otherwise.
         std::string n = t.text;
         const std::string lower = Lower(n);
+        bool decimal = false;
         if (lower.size() > 2 && lower.compare(lower.size() - 2, 2, "bd") == 0) {
           n.resize(n.size() - 2);
+          decimal = true;
         } else if (lower.size() > 1 && lower.find('e') == std::string::npos &&
                    (lower.back() == 'y' || lower.back() == 's' || lower.back() == 'l' ||
                     lower.back() == 'd')) {
           n.resize(n.size() - 1);
         }
-        out.sql += n;
+        if (!decimal && n.find_first_of(".eE") != std::string::npos) {
+          out.sql += "CAST(" + n + " AS DOUBLE)";
+        } else {
+          out.sql += n;
+        }
         break;
       }
       case TokenKind::kSymbol:

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
@@ -24,8 +25,33 @@ using smartcar::testing::RunSmartcar;
 using smartcar::testing::TempDir;
 using smartcar::testing::WriteFile;
 
-std::string Pilot(const std::string& figure) {
-  return ReadFile(std::string(SMARTCAR_PILOT_HQL) + "/figure-" + figure + ".hql");
+std::string Pilot(const std::string& figure, const std::string& ext = ".hql") {
+  return ReadFile(std::string(SMARTCAR_PILOT_HQL) + "/figure-" + figure + ext);
+}
+
+// A pilot file with its local directory `pilot_dir` moved to `dir` (the test's temp folder).
+std::string Relocated(std::string hql, const std::string& pilot_dir, const std::string& dir) {
+  const size_t at = hql.find(pilot_dir);
+  EXPECT_NE(at, std::string::npos) << pilot_dir;
+  if (at != std::string::npos) hql.replace(at, pilot_dir.size(), dir);
+  return hql;
+}
+
+// Hive's hash() of a string (ObjectInspectorUtils.hashCode over Text): r = 31 * r + b over the
+// UTF-8 bytes as Java's signed bytes, in 32 bits.
+int32_t HiveStringHash(const std::string& s) {
+  uint32_t r = 0;
+  for (const char c : s)
+    r = r * 31u + static_cast<uint32_t>(static_cast<int32_t>(static_cast<signed char>(c)));
+  return static_cast<int32_t>(r);
+}
+
+// cast(s as int) for the integers the simulators write; anything else fails the test.
+int HiveInt(const std::string& s) {
+  size_t used = 0;
+  const int v = std::stoi(s, &used);
+  EXPECT_EQ(used, s.size()) << "not an integer: " << s;
+  return v;
 }
 
 std::vector<std::string> Split(const std::string& line, char sep) {
@@ -113,6 +139,23 @@ StatusExpectation ExpectStatus(const std::vector<std::string>& lines,
         "\t" + (battery ? "Battery Check" : "NULL") + "\t" + day);
   }
   return out;
+}
+
+// Sorted row lists equal; on a difference, the sizes and the first differing rows (not the whole
+// lists, which run to thousands of rows).
+void ExpectSameRows(const std::vector<std::string>& got, const std::vector<std::string>& want,
+                    const std::string& what) {
+  EXPECT_EQ(got.size(), want.size()) << what;
+  std::vector<std::string> only_got, only_want;
+  std::set_difference(got.begin(), got.end(), want.begin(), want.end(),
+                      std::back_inserter(only_got));
+  std::set_difference(want.begin(), want.end(), got.begin(), got.end(),
+                      std::back_inserter(only_want));
+  if (only_got.size() > 3) only_got.resize(3);
+  if (only_want.size() > 3) only_want.resize(3);
+  EXPECT_TRUE(only_got.empty() && only_want.empty())
+      << what << ": rows only written: " << ::testing::PrintToString(only_got)
+      << "; rows only expected: " << ::testing::PrintToString(only_want);
 }
 
 class HiveCliTest : public ::testing::Test {
@@ -247,10 +290,149 @@ class HiveCliTest : public ::testing::Test {
   }
   // 6.115 with its local directory moved into the test's temp folder.
   std::string ExportScript(const std::string& export_dir) {
-    std::string hql = Pilot("6.115");
-    const std::string pilot_dir = "/home/pilot-pjt/item-buy-list";
-    hql.replace(hql.find(pilot_dir), pilot_dir.size(), export_dir);
-    return hql;
+    return Relocated(Pilot("6.115"), "/home/pilot-pjt/item-buy-list", export_dir);
+  }
+  // The rows written to a local directory by INSERT OVERWRITE LOCAL DIRECTORY, sorted.
+  std::vector<std::string> Exported(const std::string& dir) {
+    auto rows = Lines(ReadFile(dir + "/000000_0"));
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  }
+  // The pilot's chapter-7 HiveQL (7.52, 7.60, 7.82: exports for Mahout and Spark, their local
+  // directories moved into the test's temp folder) and Impala SQL (7.34, 7.35) over the tables
+  // chapter 6 filled; every exported row computed here from the source files.
+  void CheckChapterSeven(const std::string& master_file, const std::vector<std::string>& status,
+                         const std::string& driver_log, const std::string& buy_list,
+                         const std::string& day) {
+    std::map<std::string, std::vector<std::string>> master;  // Car → its 9 fields.
+    for (const auto& line : Lines(ReadFile(master_file)))
+      master[Split(line, '|')[0]] = Split(line, '|');
+    const auto over18 = [&](const std::string& car) {
+      auto it = master.find(car);
+      return it != master.end() && std::stoi(it->second[2]) >= 18;
+    };
+    const std::string out = work_.str() + "/chapter7";
+    std::string script =
+        Relocated(Pilot("7.52"), "/home/pilot-pjt/mahout-data/recommendation/input",
+                  out + "/recommendation") +
+        ";\n" +
+        Relocated(Pilot("7.60"), "/home/pilot-pjt/spark-data/classification/input",
+                  out + "/classification") +
+        ";\n" +
+        Relocated(Pilot("7.82"), "/home/pilot-pjt/mahout-data/clustering/input",
+                  out + "/clustering") +
+        ";\n";
+    WriteFile(work_.file("chapter7.hql"), script);
+    Hive("-S -f " + work_.file("chapter7.hql"));
+
+    // 7.52: hash(car_number), hash(item), score of the month's buy list (over-18 buyers).
+    std::vector<std::string> want;
+    for (const auto& line : Lines(ReadFile(buy_list))) {
+      const auto f = Split(line, ',');
+      if (!over18(f[0]) || f[3] != "202003") continue;
+      want.push_back(std::to_string(HiveStringHash(f[0])) + "," +
+                     std::to_string(HiveStringHash(f[1])) + "," + f[2]);
+    }
+    std::sort(want.begin(), want.end());
+    ASSERT_FALSE(want.empty());
+    ExpectSameRows(Exported(out + "/recommendation"), want, "recommendation");
+
+    // 7.60: each stored status row with the pilot's score; below 6 is '비정상' (abnormal).
+    want.clear();
+    size_t abnormal = 0;
+    for (const auto& line : status) {
+      const auto f = Split(line, ',');
+      if (!over18(f[1])) continue;
+      const auto& m = master.at(f[1]);
+      const int capacity = HiveInt(m[6]), year = HiveInt(m[7]);
+      const std::string& model = m[8];
+      const auto tire = [](int v) { return v < 10 ? 0.1 : v < 20 ? 0.2 : v < 40 ? 0.4 : 0.5; };
+      const auto grade = [](const std::string& g) { return g == "A" ? 1.0 : g == "B" ? 0.5 : 0.0; };
+      ASSERT_TRUE(f[10] == "A" || f[10] == "B" || f[10] == "C") << line;
+      ASSERT_TRUE(f[11] == "A" || f[11] == "B" || f[11] == "C") << line;
+      const int battery = HiveInt(f[12]);
+      // Hive adds left to right in double, as the pilot wrote the sum.
+      double score =
+          tire(HiveInt(f[2])) + tire(HiveInt(f[3])) + tire(HiveInt(f[4])) + tire(HiveInt(f[5]));
+      for (int i = 6; i < 10; ++i) score += HiveInt(f[i]) == 2 ? 0.0 : 0.5;
+      score += grade(f[10]);
+      score += grade(f[11]);
+      score += battery < 20 ? 0.2 : battery < 40 ? 0.4 : battery < 60 ? 0.6 : 1.0;
+      score += capacity < 1500 ? -0.3 : capacity < 2000 ? -0.2 : -0.1;
+      score += year < 2005 ? -0.3 : year < 2010 ? -0.2 : -0.1;
+      score += (model == "B" || model == "D" || model == "F" || model == "H") ? -0.3 : 0.0;
+      const bool bad = score < 6;
+      abnormal += bad ? 1 : 0;
+      std::string row;
+      for (int i = 1; i < 9; ++i) row += m[i] + ",";
+      for (int i = 2; i < 13; ++i) row += f[i] + ",";
+      want.push_back(row + (bad ? "비정상" : "정상"));
+    }
+    std::sort(want.begin(), want.end());
+    ASSERT_FALSE(want.empty());
+    EXPECT_GT(abnormal, 0u);
+    ExpectSameRows(Exported(out + "/classification"), want, "classification");
+
+    // 7.82: the whole master, grouped for clustering, space-separated.
+    want.clear();
+    for (const auto& [car, m] : master) {
+      const int capacity = HiveInt(m[6]), age = HiveInt(m[2]);
+      const int since = 2016 - HiveInt(m[7]);
+      const std::string size = capacity < 2000   ? "소형"
+                               : capacity < 3000 ? "중형"
+                               : capacity < 4000 ? "대형"
+                                                 : "\\N";
+      const std::string year = since <= 4 ? "NEW" : since <= 8 ? "NORMAL" : "OLD";
+      const long owner_age = static_cast<long>(std::floor(age * 0.1)) * 10;
+      want.push_back(car + " " + size + " " + year + " " + m[8] + " " + m[1] + " " +
+                     std::to_string(owner_age) + " " + m[3] + " " + m[5] + " " + m[4]);
+    }
+    std::sort(want.begin(), want.end());
+    ExpectSameRows(Exported(out + "/clustering"), want, "clustering");
+
+    // 7.34 (Impala): the symptom table of the pilot's day 2020-03-22 — none in this run; the
+    // same statement on this run's day returns every symptom row.
+    const std::string q734 = Pilot("7.34", ".sql");
+    WriteFile(work_.file("7.34.sql"), q734);
+    EXPECT_EQ(Hive("-S -f " + work_.file("7.34.sql")), "");
+    WriteFile(work_.file("7.34-today.sql"), Relocated(q734, "20200322", day));
+    EXPECT_EQ(Lines(Hive("-S -f " + work_.file("7.34-today.sql"))).size(),
+              Lines(Hive("-S -e 'select * from Managed_SmartCar_Symptom_Info'")).size());
+
+    // 7.35 (Impala): per area, the car(s) with the highest average speed of the day.
+    struct Sum {
+      int64_t speed = 0, n = 0;
+    };
+    std::map<std::string, std::map<std::string, Sum>> by_area;
+    for (const auto& line : Lines(ReadFile(driver_log))) {
+      const auto f = Split(line, ',');
+      if (f[0].rfind(day, 0) != 0 || !over18(f[1])) continue;
+      Sum& s = by_area[f[7]][f[1]];
+      s.speed += HiveInt(f[6]);
+      ++s.n;
+    }
+    std::map<std::string, std::set<std::string>> top;  // Area → its fastest cars (ties too).
+    for (const auto& [area, cars] : by_area) {
+      Sum best;
+      for (const auto& [car, s] : cars) {
+        if (best.n == 0 || s.speed * best.n > best.speed * s.n) best = s;
+      }
+      for (const auto& [car, s] : cars) {
+        if (s.speed * best.n == best.speed * s.n) top[area].insert(car);
+      }
+    }
+    ASSERT_FALSE(top.empty());
+    WriteFile(work_.file("7.35.sql"), Pilot("7.35", ".sql"));
+    std::map<std::string, std::set<std::string>> got;
+    for (const auto& line : Lines(Hive("-S -f " + work_.file("7.35.sql")))) {
+      const auto f = Split(line, '\t');
+      ASSERT_EQ(f.size(), 3u) << line;
+      const Sum& s = by_area.at(f[0]).at(f[1]);
+      EXPECT_NEAR(std::stod(f[2]), static_cast<double>(s.speed) / static_cast<double>(s.n), 1e-9)
+          << line;
+      got[f[0]].insert(f[1]);
+    }
+    EXPECT_EQ(got, top);
   }
   TempDir data_;
   TempDir work_;
@@ -365,6 +547,9 @@ TEST_F(HiveCliTest, ThePilotsChapterSixInItsOrderOnTheProductsOwnData) {
             std::to_string(lines.size()) + "\n");
   CheckDriveTables(data + "/logs/SmartCarDriverInfo.log", age, day);
   CheckBuyList(hdfs + "/buy-list/CarItemBuyList_202003.txt", age, export_dir);
+  CheckChapterSeven(hdfs + "/car-master/CarMaster.txt", lines,
+                    data + "/logs/SmartCarDriverInfo.log",
+                    hdfs + "/buy-list/CarItemBuyList_202003.txt", day);
   // One fleet: every car of the status day drove that day and bought something in the month.
   std::set<std::string> status_cars, driving_cars, buyers;
   for (const auto& l : lines) status_cars.insert(Split(l, ',')[1]);

@@ -100,6 +100,11 @@ TEST_F(HiveSessionTest, StringsAreReadAsNumbersWhereHiveDoes) {
   EXPECT_EQ(
       Run("select concat(car, v), concat(car, '-', battery, 1) from t where d = '2022042615'"),
       "NULL\tB-611\n");
+  // A literal with a point is a DOUBLE in Hive (a DECIMAL only with BD): 0.1 + 0.2 is not 0.3,
+  // and the pilot's sum of scores in 7.60 lands just under 6 where exact decimals give 6.
+  EXPECT_EQ(Run("select 0.1 + 0.2 = 0.3, 0.1BD + 0.2BD = 0.3BD, 0.5 + 0.4 + 0.4 + 0.5 + 0.5 + "
+                "0.5 + 0.5 + 0.5 + 1.0 + 1.0 + 0.6 - 0.2 - 0.2 < 6, 1e1, 10L + 1"),
+            "false\ttrue\ttrue\t10.0\t11\n");
   // collect_set's order is unspecified (in Hive too).
   const std::string set =
       Run("select `car`, concat_ws(\",\", collect_set(battery)) from t where car = 'B' "

@@ -1,0 +1,1 @@
+select * from Managed_SmartCar_Symptom_Info where biz_date = '20200322'
