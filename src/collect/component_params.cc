@@ -7,6 +7,8 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/ascii.h"
+
 namespace smartcar::collect {
 
 ComponentParams::ComponentParams(std::string prefix, std::map<std::string, PropertyValue> params,
@@ -53,8 +55,7 @@ Result<int64_t> ComponentParams::Int(const std::string& key, int64_t fallback, i
 Result<bool> ComponentParams::Bool(const std::string& key, bool fallback) {
   const PropertyValue* v = Find(key);
   if (v == nullptr) return fallback;
-  std::string s = v->value;
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string s = AsciiLower(v->value);
   if (s == "true") return true;
   if (s == "false") return false;
   return Err(Error(key, "'" + v->value + "' is not true or false"));

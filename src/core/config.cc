@@ -8,6 +8,7 @@
 #include <charconv>
 #include <limits>
 
+#include "core/ascii.h"
 #include "core/file.h"
 
 namespace smartcar {
@@ -139,7 +140,8 @@ Result<bool> Config::GetBool(const std::string& key, bool fallback) const {
 Result<int64_t> ParseDurationMs(std::string_view t) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
-  if (ec != std::errc() || n < 0) return Err(Status::InvalidArgument("is not a duration (e.g. 30s, 5h, 7d)"));
+  if (ec != std::errc() || n < 0)
+    return Err(Status::InvalidArgument("is not a duration (e.g. 30s, 5h, 7d)"));
   const std::string unit(p, t.data() + t.size());
   static const std::pair<const char*, int64_t> kUnits[] = {
       {"", 1000},      {"ms", 1},        {"s", 1000},       {"m", 60'000},
@@ -170,9 +172,9 @@ Result<int64_t> Config::GetBytes(const std::string& key, int64_t fallback) const
   double n = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
   if (ec != std::errc() || !(n >= 0)) return Err(bad);
-  std::string unit(p, t.data() + t.size());
-  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
-  for (char& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view rest(p, static_cast<size_t>(t.data() + t.size() - p));
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  const std::string unit = AsciiLower(rest);
   static const std::pair<const char*, double> kUnits[] = {{"", 1},
                                                           {"b", 1},
                                                           {"kb", 1e3},

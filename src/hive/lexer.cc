@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace smartcar::hive {
 namespace {
 
@@ -80,20 +82,7 @@ void DecodeEscape(Scanner* s, std::string* out) {
 }  // namespace
 
 bool Token::IsWord(std::string_view word) const {
-  if (kind != TokenKind::kWord || text.size() != word.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(text[i])) !=
-        std::tolower(static_cast<unsigned char>(word[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
+  return kind == TokenKind::kWord && EqualsIgnoreAsciiCase(text, word);
 }
 
 std::string Where(const Token& token) {

@@ -42,7 +42,6 @@ struct Token {
 Result<std::vector<Token>> Tokenize(std::string_view text, int first_line = 1);
 
 // Lower-case ASCII.
-std::string Lower(std::string_view s);
 
 // "line L:C" of a token, for messages.
 std::string Where(const Token& token);

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.h"
 #include "core/file.h"
 #include "hive/lexer.h"
 
@@ -128,7 +129,7 @@ Result<FileLock> LockMetastore(const std::string& data_dir) {
 Metastore::Metastore(std::string data_dir) : data_dir_(std::move(data_dir)) {}
 
 std::string Metastore::FilePath(std::string_view name) const {
-  return (fs::path(data_dir_) / "warehouse" / "_metastore" / (Lower(name) + ".json")).string();
+  return (fs::path(data_dir_) / "warehouse" / "_metastore" / (AsciiLower(name) + ".json")).string();
 }
 
 Result<std::vector<StoredTable>> Metastore::Tables() const {
@@ -189,7 +190,7 @@ std::string Metastore::Resolve(std::string_view hive_path) const {
 
 std::string Metastore::TableFolder(const TableDef& table) const {
   if (!table.location.empty()) return Resolve(table.location);
-  return Resolve("/user/hive/warehouse/" + Lower(table.name));
+  return Resolve("/user/hive/warehouse/" + AsciiLower(table.name));
 }
 
 std::string Metastore::PartitionFolder(const StoredTable& table, const Partition& p) const {
@@ -202,7 +203,7 @@ std::string Metastore::PartitionPath(const TableDef& table,
   std::string out;
   for (size_t i = 0; i < table.partition_columns.size() && i < values.size(); ++i) {
     if (!out.empty()) out += '/';
-    out += Lower(table.partition_columns[i].name) + "=" + EscapeValue(values[i]);
+    out += AsciiLower(table.partition_columns[i].name) + "=" + EscapeValue(values[i]);
   }
   return out;
 }
@@ -210,7 +211,8 @@ std::string Metastore::PartitionPath(const TableDef& table,
 bool Metastore::ParsePartitionFolder(std::string_view folder, std::string_view key,
                                      std::string* value) {
   const size_t eq = folder.find('=');
-  if (eq == std::string_view::npos || Lower(folder.substr(0, eq)) != Lower(key)) return false;
+  if (eq == std::string_view::npos || AsciiLower(folder.substr(0, eq)) != AsciiLower(key))
+    return false;
   value->clear();
   const std::string_view v = folder.substr(eq + 1);
   for (size_t i = 0; i < v.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/file.h"
 #include "hive/hive.h"
 #include "hive/lexer.h"
@@ -15,6 +16,7 @@
 #include "hive/statement.h"
 #include "hive/translate.h"
 #include "hive/views.h"
+#include "warehouse/duck.h"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +38,7 @@ std::string TypeOfDuck(const std::string& duck) {
   if (duck == "BOOLEAN") return "boolean";
   if (duck == "DATE") return "date";
   if (duck.rfind("TIMESTAMP", 0) == 0) return "timestamp";
-  if (duck.rfind("DECIMAL", 0) == 0) return Lower(duck);
+  if (duck.rfind("DECIMAL", 0) == 0) return AsciiLower(duck);
   return "string";
 }
 
@@ -61,7 +63,7 @@ std::string StoreAs(const std::string& source, const std::string& from, const st
 std::string PartitionText(const TableDef& def, const std::vector<std::string>& values) {
   std::string out;
   for (size_t i = 0; i < def.partition_columns.size() && i < values.size(); ++i) {
-    out += (i ? "," : "") + Lower(def.partition_columns[i].name) + "=" + values[i];
+    out += (i ? "," : "") + AsciiLower(def.partition_columns[i].name) + "=" + values[i];
   }
   return out;
 }
@@ -86,9 +88,9 @@ bool LikeMatch(std::string_view pattern, std::string_view name) {
   while (true) {
     const size_t bar = pattern.find('|', start);
     const std::string alt =
-        Lower(pattern.substr(start, bar == std::string_view::npos ? bar : bar - start));
+        AsciiLower(pattern.substr(start, bar == std::string_view::npos ? bar : bar - start));
     // Glob match with '*'.
-    const std::string n = Lower(name);
+    const std::string n = AsciiLower(name);
     size_t p = 0, s = 0, star = std::string::npos, mark = 0;
     while (s < n.size()) {
       if (p < alt.size() && (alt[p] == n[s] || alt[p] == '.')) {
@@ -145,7 +147,7 @@ class SessionImpl final : public Session {
 
   bool PrintHeader() const override {
     auto it = settings_.find("hive.cli.print.header");
-    return it != settings_.end() && Lower(it->second) == "true";
+    return it != settings_.end() && AsciiLower(it->second) == "true";
   }
 
  private:
@@ -170,7 +172,7 @@ class SessionImpl final : public Session {
     auto tables = ms_.Tables();
     if (!tables) return Err(tables.error());
     std::map<std::string, TableDef> out;
-    for (const StoredTable& t : *tables) out[Lower(t.def.name)] = t.def;
+    for (const StoredTable& t : *tables) out[AsciiLower(t.def.name)] = t.def;
     return out;
   }
 
@@ -220,7 +222,7 @@ class SessionImpl final : public Session {
                                      " already exists");
     }
     if (st.table.format == StorageFormat::kHBase &&
-        Lower(st.table.hbase_table) != "drivercarinfo") {
+        AsciiLower(st.table.hbase_table) != "drivercarinfo") {
       return Status::NotSupported("line " + std::to_string(line) +
                                   " not supported: an HBase table other than DriverCarInfo ('" +
                                   st.table.hbase_table + "')");
@@ -260,8 +262,8 @@ class SessionImpl final : public Session {
       const bool plain = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
       });
-      if (!plain || seen.count(Lower(name)) != 0) name = "_c" + std::to_string(i);
-      seen.insert(Lower(name));
+      if (!plain || seen.count(AsciiLower(name)) != 0) name = "_c" + std::to_string(i);
+      seen.insert(AsciiLower(name));
       t.def.columns.push_back({name, TypeOfDuck((*columns)[i].second)});
     }
     SMARTCAR_RETURN_IF_ERROR(CreateFolders(ms_.TableFolder(t.def)));
@@ -269,7 +271,7 @@ class SessionImpl final : public Session {
     auto rows = WriteFolder(t, *columns, "", ms_.TableFolder(t.def), /*overwrite=*/true);
     (void)w_->QueryWithoutRefresh("DROP TABLE IF EXISTS " + std::string(kInsertTable));
     if (!rows) return rows.error();
-    o->messages.push_back("Moving data to table default." + Lower(t.def.name) + " (" +
+    o->messages.push_back("Moving data to table default." + AsciiLower(t.def.name) + " (" +
                           std::to_string(*rows) + " rows)");
     return Status::OK();
   }
@@ -304,7 +306,7 @@ class SessionImpl final : public Session {
     std::vector<bool> set(cols.size(), false);
     for (const auto& [name, value] : spec) {
       size_t i = 0;
-      while (i < cols.size() && Lower(cols[i].name) != Lower(name)) ++i;
+      while (i < cols.size() && AsciiLower(cols[i].name) != AsciiLower(name)) ++i;
       if (i == cols.size()) {
         return Err(Status::InvalidArgument("line " + std::to_string(line) + " " + name +
                                            " is not a partition column of " + t.def.name));
@@ -343,7 +345,7 @@ class SessionImpl final : public Session {
         std::vector<bool> named(t->def.partition_columns.size(), false);
         for (const auto& [name, value] : st.specs[i]) {
           for (size_t c = 0; c < named.size(); ++c) {
-            if (Lower(t->def.partition_columns[c].name) == Lower(name)) named[c] = true;
+            if (AsciiLower(t->def.partition_columns[c].name) == AsciiLower(name)) named[c] = true;
           }
         }
         size_t dropped = 0;
@@ -417,7 +419,7 @@ class SessionImpl final : public Session {
                              [&](const Partition& p) { return p.values == v; });
       if (it != t->partitions.end()) continue;
       t->partitions.push_back({v, ""});
-      const std::string name = Lower(t->def.name) + ":" + Metastore::PartitionPath(t->def, v);
+      const std::string name = AsciiLower(t->def.name) + ":" + Metastore::PartitionPath(t->def, v);
       missing += (missing.empty() ? "" : "\t") + name;
       o->messages.push_back("Repair: Added partition to metastore " + name);
     }
@@ -441,7 +443,7 @@ class SessionImpl final : public Session {
         if (!tables) return tables.error();
         for (const StoredTable& t : *tables) {
           if (st.like.empty() || LikeMatch(st.like, t.def.name))
-            rows.push_back({Lower(t.def.name)});
+            rows.push_back({AsciiLower(t.def.name)});
         }
         o->rows = TextRows({"tab_name"}, rows);
         return Status::OK();
@@ -504,7 +506,8 @@ class SessionImpl final : public Session {
     out += "ROW FORMAT DELIMITED\n  FIELDS TERMINATED BY '" + delim + "'\n";
     out += t.def.format == StorageFormat::kParquet ? "STORED AS PARQUET\n" : "STORED AS TEXTFILE\n";
     out += "LOCATION\n  '" +
-           (t.def.location.empty() ? "/user/hive/warehouse/" + Lower(t.def.name) : t.def.location) +
+           (t.def.location.empty() ? "/user/hive/warehouse/" + AsciiLower(t.def.name)
+                                   : t.def.location) +
            "'";
     return out;
   }
@@ -532,7 +535,7 @@ class SessionImpl final : public Session {
         rows.push_back({"hbase.table.name", t->def.hbase_table, ""});
       } else {
         rows.push_back({"Location:",
-                        t->def.location.empty() ? "/user/hive/warehouse/" + Lower(t->def.name)
+                        t->def.location.empty() ? "/user/hive/warehouse/" + AsciiLower(t->def.name)
                                                 : t->def.location,
                         ""});
         rows.push_back({"Local folder:", ms_.TableFolder(t->def), ""});
@@ -625,7 +628,7 @@ class SessionImpl final : public Session {
     for (size_t i = 0; i < t.def.columns.size(); ++i) {
       select += (i ? ", " : "") +
                 StoreAs("c" + std::to_string(i), columns[i].second, t.def.columns[i].type) +
-                " AS " + SqlIdent(t.def.columns[i].name);
+                " AS " + warehouse::duck::QuoteIdent(t.def.columns[i].name);
     }
     select += " FROM " + std::string(kInsertTable) + (where.empty() ? "" : " WHERE " + where);
     return WriteRows(select, folder, overwrite, t.def.format == StorageFormat::kParquet,
@@ -644,9 +647,10 @@ class SessionImpl final : public Session {
     const std::string file = (staging / "000000_0").string();
     const std::string options = parquet ? "(FORMAT parquet)"
                                         : "(FORMAT csv, HEADER false, DELIMITER " +
-                                              SqlString(delimiter) +
+                                              warehouse::duck::Quote(delimiter) +
                                               ", QUOTE '', ESCAPE '', NULLSTR '\\N')";
-    auto r = w_->QueryWithoutRefresh("COPY (" + select + ") TO " + SqlString(file) + " " + options);
+    auto r = w_->QueryWithoutRefresh("COPY (" + select + ") TO " + warehouse::duck::Quote(file) +
+                                     " " + options);
     if (!r) {
       fs::remove_all(staging, ec);
       return Err(r.error());
@@ -706,7 +710,7 @@ class SessionImpl final : public Session {
     std::vector<std::optional<std::string>> fixed(pcols.size());
     size_t dynamic = 0;
     for (size_t i = 0; i < st.partition.size(); ++i) {
-      if (Lower(st.partition[i].first) != Lower(pcols[i].name)) {
+      if (AsciiLower(st.partition[i].first) != AsciiLower(pcols[i].name)) {
         return Status::InvalidArgument(where_line + " partition column " + st.partition[i].first +
                                        " is not " + t->def.name + "'s partition column number " +
                                        std::to_string(i + 1) + " (" + pcols[i].name + ")");
@@ -720,13 +724,13 @@ class SessionImpl final : public Session {
       }
     }
     if (dynamic > 0) {
-      if (Lower(settings_["hive.exec.dynamic.partition"]) != "true") {
+      if (AsciiLower(settings_["hive.exec.dynamic.partition"]) != "true") {
         return Status::InvalidArgument(where_line +
                                        " Dynamic partition is disabled. Enable it by setting "
                                        "hive.exec.dynamic.partition=true");
       }
       if (dynamic == pcols.size() &&
-          Lower(settings_["hive.exec.dynamic.partition.mode"]) == "strict") {
+          AsciiLower(settings_["hive.exec.dynamic.partition.mode"]) == "strict") {
         return Status::InvalidArgument(
             where_line +
             " Dynamic partition strict mode requires at least one static partition column. To "
@@ -757,7 +761,7 @@ class SessionImpl final : public Session {
     if (t->def.partition_columns.empty()) {
       auto rows = WriteFolder(*t, columns, "", ms_.TableFolder(t->def), st.overwrite);
       if (!rows) return rows.error();
-      o->messages.push_back("Loading data to table default." + Lower(t->def.name) + " (" +
+      o->messages.push_back("Loading data to table default." + AsciiLower(t->def.name) + " (" +
                             std::to_string(*rows) + " rows)");
       return Status::OK();
     }
@@ -793,9 +797,10 @@ class SessionImpl final : public Session {
       for (size_t i = 0; i < dynamic; ++i) {
         const std::string c = "c" + std::to_string(first_dynamic + i);
         const std::string& v = values[values.size() - dynamic + i];
-        where += (i ? " AND " : "") +
-                 (v == kDefaultPartition ? "(" + c + " IS NULL OR CAST(" + c + " AS VARCHAR) = '')"
-                                         : "CAST(" + c + " AS VARCHAR) = " + SqlString(v));
+        where +=
+            (i ? " AND " : "") +
+            (v == kDefaultPartition ? "(" + c + " IS NULL OR CAST(" + c + " AS VARCHAR) = '')"
+                                    : "CAST(" + c + " AS VARCHAR) = " + warehouse::duck::Quote(v));
       }
       auto it = std::find_if(t->partitions.begin(), t->partitions.end(),
                              [&](const Partition& p) { return p.values == values; });
@@ -806,9 +811,9 @@ class SessionImpl final : public Session {
       auto rows = WriteFolder(*t, columns, where, ms_.PartitionFolder(*t, *it), st.overwrite);
       if (!rows) return rows.error();
       total += *rows;
-      o->messages.push_back("Loading data to table default." + Lower(t->def.name) + " partition (" +
-                            PartitionText(t->def, values) + ") (" + std::to_string(*rows) +
-                            " rows)");
+      o->messages.push_back("Loading data to table default." + AsciiLower(t->def.name) +
+                            " partition (" + PartitionText(t->def, values) + ") (" +
+                            std::to_string(*rows) + " rows)");
     }
     SMARTCAR_RETURN_IF_ERROR(ms_.Put(*t));
     o->messages.push_back(std::to_string(targets.size()) + " partition(s), " +
@@ -898,7 +903,7 @@ class SessionImpl final : public Session {
                                ec.message());
     }
     SMARTCAR_RETURN_IF_ERROR(ms_.Put(*t));
-    o->messages.push_back("Loading data to table default." + Lower(t->def.name) + " (" +
+    o->messages.push_back("Loading data to table default." + AsciiLower(t->def.name) + " (" +
                           std::to_string(files.size()) + " file(s))");
     return Status::OK();
   }

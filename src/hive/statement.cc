@@ -5,16 +5,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "hive/lexer.h"
 
 namespace smartcar::hive {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 class Parser {
  public:
@@ -37,7 +32,7 @@ class Parser {
   }
   Status Expect(std::string_view word) {
     if (Accept(word)) return Status::OK();
-    return Unexpected(Upper(word));
+    return Unexpected(AsciiUpper(word));
   }
   Status ExpectSymbol(std::string_view symbol) {
     if (AcceptSymbol(symbol)) return Status::OK();
@@ -68,7 +63,7 @@ class Parser {
     auto name = Identifier("a table name");
     if (!name) return name;
     if (AcceptSymbol(".")) {
-      if (Lower(*name) != "default") {
+      if (AsciiLower(*name) != "default") {
         return Err(NotSupported(first, "database '" + *name + "' (only `default`)"));
       }
       return Identifier("a table name after '.'");
@@ -122,10 +117,10 @@ class Parser {
 Result<std::string> Parser::ParseType() {
   const Token& t = Peek();
   if (t.kind != TokenKind::kWord) return Err(Unexpected("a column type"));
-  std::string type = Lower(t.text);
+  std::string type = AsciiLower(t.text);
   ++pos_;
   if (type == "array" || type == "map" || type == "struct" || type == "uniontype") {
-    return Err(NotSupported(t, "complex type " + Upper(type)));
+    return Err(NotSupported(t, "complex type " + AsciiUpper(type)));
   }
   if (AcceptSymbol("(")) {
     type += "(";
@@ -156,7 +151,7 @@ Status Parser::ParseColumns(std::vector<Column>* columns) {
       if (auto c = StringLiteral("a comment string"); !c) return c.error();
     }
     for (const Column& c : *columns) {
-      if (Lower(c.name) == Lower(*name)) {
+      if (AsciiLower(c.name) == AsciiLower(*name)) {
         return Status::InvalidArgument(Where(tokens_[pos_ - 1]) + " column " + *name +
                                        " is declared twice");
       }
@@ -274,7 +269,7 @@ Result<Statement> Parser::ParseCreate() {
       if (Status s = ParseColumns(&st.table.partition_columns); !s.ok()) return Err(s);
       for (const Column& p : st.table.partition_columns) {
         for (const Column& c : st.table.columns) {
-          if (Lower(c.name) == Lower(p.name)) {
+          if (AsciiLower(c.name) == AsciiLower(p.name)) {
             return Err(Status::InvalidArgument(Where(at) + " partition column " + p.name +
                                                " is also a table column"));
           }
@@ -310,7 +305,7 @@ Result<Statement> Parser::ParseCreate() {
         } else if (Accept("parquet")) {
           st.table.format = StorageFormat::kParquet;
         } else if (f.kind == TokenKind::kWord) {
-          return Err(NotSupported(f, "STORED AS " + Upper(f.text) + " (TEXTFILE or PARQUET)"));
+          return Err(NotSupported(f, "STORED AS " + AsciiUpper(f.text) + " (TEXTFILE or PARQUET)"));
         } else {
           return Err(Unexpected("TEXTFILE or PARQUET"));
         }
@@ -439,7 +434,7 @@ Result<Statement> Parser::ParseShow() {
     if (Accept("in") || Accept("from")) {
       auto db = Identifier("a database name");
       if (!db) return Err(db.error());
-      if (Lower(*db) != "default") return Err(NotSupported(at, "database '" + *db + "'"));
+      if (AsciiLower(*db) != "default") return Err(NotSupported(at, "database '" + *db + "'"));
     }
     Accept("like");
     if (Peek().kind == TokenKind::kString) st.like = Peek().text, ++pos_;
@@ -458,7 +453,7 @@ Result<Statement> Parser::ParseShow() {
     st.table = *name;
   } else {
     return Err(NotSupported(
-        at, "SHOW " + Upper(at.text) + " (TABLES, PARTITIONS, DATABASES, CREATE TABLE)"));
+        at, "SHOW " + AsciiUpper(at.text) + " (TABLES, PARTITIONS, DATABASES, CREATE TABLE)"));
   }
   SMARTCAR_RETURN_IF_ERROR(ExpectEnd());
   return Statement(std::move(st));
@@ -575,7 +570,7 @@ Result<Statement> Parser::Parse() {
   if (first.IsWord("drop")) {
     const Token& what = Peek();
     if (!Accept("table"))
-      return Err(NotSupported(what, "DROP " + Upper(what.text) + " (only DROP TABLE)"));
+      return Err(NotSupported(what, "DROP " + AsciiUpper(what.text) + " (only DROP TABLE)"));
     DropTableStmt st;
     if (Accept("if")) {
       SMARTCAR_RETURN_IF_ERROR(Expect("exists"));
@@ -611,14 +606,14 @@ Result<Statement> Parser::Parse() {
     UseStmt st;
     auto db = Identifier("a database name");
     if (!db) return Err(db.error());
-    if (Lower(*db) != "default")
+    if (AsciiLower(*db) != "default")
       return Err(NotSupported(first, "database '" + *db + "' (only `default`)"));
     st.database = *db;
     SMARTCAR_RETURN_IF_ERROR(ExpectEnd());
     return Statement(std::move(st));
   }
   if (first.kind == TokenKind::kWord) {
-    return Err(NotSupported(first, Upper(first.text) + " statements"));
+    return Err(NotSupported(first, AsciiUpper(first.text) + " statements"));
   }
   return Err(Status::InvalidArgument(Where(first) + " a statement cannot start with '" +
                                      first.text + "'"));
@@ -627,7 +622,7 @@ Result<Statement> Parser::Parse() {
 }  // namespace
 
 Result<std::string> DuckType(std::string_view hive_type) {
-  const std::string t = Lower(hive_type);
+  const std::string t = AsciiLower(hive_type);
   const std::string base = t.substr(0, t.find('('));
   if (base == "string" || base == "varchar" || base == "char") return std::string("VARCHAR");
   if (base == "tinyint") return std::string("TINYINT");
@@ -643,7 +638,7 @@ Result<std::string> DuckType(std::string_view hive_type) {
     if (t.find('(') == std::string::npos) return std::string("DECIMAL(10,0)");  // Hive's default.
     return "DECIMAL" + t.substr(t.find('('));
   }
-  return Err(Status::NotSupported("not supported: column type " + Upper(base)));
+  return Err(Status::NotSupported("not supported: column type " + AsciiUpper(base)));
 }
 
 Result<Statement> ParseStatement(std::string_view text, int first_line) {

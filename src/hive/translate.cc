@@ -6,29 +6,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/ascii.h"
 #include "hive/lexer.h"
+#include "warehouse/duck.h"
 
 using nlohmann::json;
 
 namespace smartcar::hive {
-
-std::string SqlString(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
-std::string SqlIdent(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 namespace {
 
@@ -59,17 +43,17 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
     out.map.emplace_back(out.sql.size(), t);
     switch (t.kind) {
       case TokenKind::kString:
-        out.sql += SqlString(t.text);
+        out.sql += warehouse::duck::Quote(t.text);
         break;
       case TokenKind::kQuotedIdent:
-        out.sql += SqlIdent(t.text);
+        out.sql += warehouse::duck::QuoteIdent(t.text);
         break;
       case TokenKind::kNumber: {
         // Hive's typed literals: 10Y, 10S, 10L, 1.5BD, 1.5D. A literal with a point or an
         // exponent is a DOUBLE in Hive (DECIMAL only with BD); DuckDB would make it an exact
         // DECIMAL, and the pilot's scores (0.5 + 0.4 + … < 6 in 7.60) would come out otherwise.
         std::string n = t.text;
-        const std::string lower = Lower(n);
+        const std::string lower = AsciiLower(n);
         bool decimal = false;
         if (lower.size() > 2 && lower.compare(lower.size() - 2, 2, "bd") == 0) {
           n.resize(n.size() - 2);
@@ -205,12 +189,13 @@ class Rewriter {
   void CollectTables(const json& n) {
     if (n.is_object()) {
       if (Str(n, "type") == "BASE_TABLE" && n.contains("table_name")) {
-        auto it = tables_.find(Lower(n.at("table_name").get<std::string>()));
+        auto it = tables_.find(AsciiLower(n.at("table_name").get<std::string>()));
         if (it != tables_.end()) {
           auto add = [&](const std::vector<Column>& cols) {
             for (const Column& c : cols) {
               auto duck = DuckType(c.type);
-              (duck && *duck == "VARCHAR" ? string_cols_ : numeric_cols_).insert(Lower(c.name));
+              (duck && *duck == "VARCHAR" ? string_cols_ : numeric_cols_)
+                  .insert(AsciiLower(c.name));
             }
           };
           add(it->second.columns);
@@ -244,12 +229,12 @@ class Rewriter {
   bool KnownNumeric(const json& n) const {
     if (IsNumericConstant(n)) return true;
     if (Str(n, "class") != "COLUMN_REF") return false;
-    const std::string name = Lower(n.at("column_names").back().get<std::string>());
+    const std::string name = AsciiLower(n.at("column_names").back().get<std::string>());
     return numeric_cols_.count(name) != 0 && string_cols_.count(name) == 0;
   }
   bool KnownString(const json& n) const {
     if (Str(n, "class") != "COLUMN_REF") return false;
-    return string_cols_.count(Lower(n.at("column_names").back().get<std::string>())) != 0;
+    return string_cols_.count(AsciiLower(n.at("column_names").back().get<std::string>())) != 0;
   }
   // A string read as a number, as Hive does (a value that is not a number becomes NULL).
   void AsDouble(json* n) const {
@@ -258,7 +243,7 @@ class Rewriter {
   }
 
   void RewriteFunction(json* n) {
-    const std::string name = Lower(Str(*n, "function_name"));
+    const std::string name = AsciiLower(Str(*n, "function_name"));
     json& children = (*n)["children"];
     static const std::set<std::string> kNumericAggregates = {
         "avg",      "sum",     "stddev",   "stddev_pop", "stddev_samp", "std",
@@ -332,7 +317,7 @@ class Rewriter {
     } else if (name == "concat_ws" && children.size() >= 2) {
       // concat_ws(sep, array): Hive joins the array's elements.
       for (size_t i = 1; i < children.size(); ++i) {
-        const std::string inner = Lower(Str(children[i], "function_name"));
+        const std::string inner = AsciiLower(Str(children[i], "function_name"));
         if (inner == "list_distinct" || inner == "list" || inner == "split" ||
             inner == "string_split" || inner == "str_split") {
           json sep = children[0];
@@ -397,7 +382,7 @@ Result<std::string> TranslateQuery(std::string_view text, int first_line,
                                    const EvalFn& eval) {
   auto lexed = Relex(text, first_line);
   if (!lexed) return Err(lexed.error());
-  auto serialized = eval("SELECT json_serialize_sql(" + SqlString(lexed->sql) + ")");
+  auto serialized = eval("SELECT json_serialize_sql(" + warehouse::duck::Quote(lexed->sql) + ")");
   if (!serialized) return Err(serialized.error());
   json tree;
   try {
@@ -429,7 +414,7 @@ Result<std::string> TranslateQuery(std::string_view text, int first_line,
     return Err(
         Status::Corruption(std::string("unexpected shape of DuckDB's syntax tree: ") + e.what()));
   }
-  auto sql = eval("SELECT json_deserialize_sql(" + SqlString(rewritten) + ")");
+  auto sql = eval("SELECT json_deserialize_sql(" + warehouse::duck::Quote(rewritten) + ")");
   if (!sql) return Err(sql.error().WithPrefix("rewriting the query: "));
   return sql;
 }

@@ -14,10 +14,6 @@
 
 namespace smartcar::hive {
 
-// `text` as a SQL string literal ('' doubled) and `name` as a SQL identifier ("" doubled).
-std::string SqlString(std::string_view text);
-std::string SqlIdent(std::string_view name);
-
 // Runs a SELECT that returns one text value (no table is read) and returns that value.
 using EvalFn = std::function<Result<std::string>(const std::string& sql)>;
 

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/ascii.h"
 #include "rdbms/export_input.h"
 #include "rdbms/pg.h"
 #include "rdbms/sqoop.h"
@@ -23,7 +24,6 @@ using export_internal::Encoded;
 using export_internal::Encoder;
 using export_internal::Fnv64;
 using export_internal::Inputs;
-using export_internal::Lower;
 using export_internal::ResolveInputs;
 
 constexpr std::string_view kLedgerTable = "smartcar_sqoop_exports";
@@ -95,7 +95,7 @@ Result<ExportReport> Export(const ExportOptions& o) {
         if (c.name == want) hit = &c;
       }
       for (const PgColumn& c : *table_cols) {
-        if (hit == nullptr && Lower(c.name) == Lower(want)) hit = &c;
+        if (hit == nullptr && AsciiLower(c.name) == AsciiLower(want)) hit = &c;
       }
       if (hit == nullptr) {
         std::vector<std::string> names;
@@ -118,7 +118,7 @@ Result<ExportReport> Export(const ExportOptions& o) {
   for (const std::string& k : o.update_keys) {
     std::string name;
     for (const PgColumn* c : cols) {
-      if (c->name == k || (name.empty() && Lower(c->name) == Lower(k))) name = c->name;
+      if (c->name == k || (name.empty() && AsciiLower(c->name) == AsciiLower(k))) name = c->name;
     }
     if (name.empty()) {
       return Err(

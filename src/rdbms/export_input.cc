@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "core/ascii.h"
 #include "core/file.h"
 #include "rdbms/delimited.h"
 #include "warehouse/warehouse.h"
@@ -41,7 +42,7 @@ Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name
   if (!tables) return tables.error();
   std::string found;
   for (const std::string& t : *tables) {
-    if (Lower(t) == Lower(table_name)) found = t;
+    if (AsciiLower(t) == AsciiLower(table_name)) found = t;
   }
   if (found.empty()) {
     return Status::NotFound("--export-dir " + o.export_dir +
@@ -74,12 +75,6 @@ Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name
 
 Inputs::~Inputs() {
   if (!temp_file.empty()) ::unlink(temp_file.c_str());
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // The files of `path` (one file, or every file below a folder) if it exists; NotFound if not.

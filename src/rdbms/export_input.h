@@ -27,7 +27,6 @@ struct Inputs {
 };
 
 // `s` in lower case: table and column names match without regard to case.
-std::string Lower(std::string_view s);
 
 // Fills *in from o.export_dir: one file, the files below a folder (hidden ones skipped), or a
 // warehouse table named by a path under /user/hive/warehouse/ (with_date: the target has a

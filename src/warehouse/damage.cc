@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "warehouse/warehouse_impl.h"
 
 namespace smartcar::warehouse {
 
 bool LooksLikeDamagedParquet(std::string_view message) {
-  std::string lower(message);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = AsciiLower(message);
   if (lower.find("parquet") != std::string::npos || lower.find("corrupt") != std::string::npos) {
     return true;
   }

@@ -12,6 +12,7 @@
 #include "cep/functions/scalar.h"
 #include "cep/parser/lexer.h"
 #include "cep/parser/parser.h"
+#include "core/ascii.h"
 #include "core/event_time.h"
 
 namespace smartcar::cep {
@@ -30,12 +31,6 @@ void Catalog::Add(std::shared_ptr<const EventType> type) { types_.push_back(std:
 std::vector<std::string> Catalog::Names() const {
   std::vector<std::string> out;
   for (const auto& t : types_) out.push_back(t->name);
-  return out;
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -183,7 +178,7 @@ class ExprBinder::Impl {
       spec.arg = std::move(*arg);
     }
     // Identical aggregates share one slot.
-    const std::string key = LowerAscii(e.text);
+    const std::string key = AsciiLower(e.text);
     int slot = -1;
     for (size_t i = 0; i < agg_texts_.size(); ++i) {
       if (agg_texts_[i] == key) slot = static_cast<int>(i);
@@ -203,7 +198,7 @@ class ExprBinder::Impl {
   Result<CExpr> Call(const ast::Expr& e, Clause clause) {
     const AggregateInfo* agg = FindAggregate(e.op);
     const bool row_minmax =
-        (LowerAscii(e.op) == "min" || LowerAscii(e.op) == "max") && e.args.size() >= 2;
+        (AsciiLower(e.op) == "min" || AsciiLower(e.op) == "max") && e.args.size() >= 2;
     if (agg != nullptr && !row_minmax) return Aggregate(e, *agg, clause);
     for (const auto& a : e.args) {
       if (a->kind == ast::ExprKind::kStar) {
@@ -211,7 +206,7 @@ class ExprBinder::Impl {
       }
     }
     if (e.distinct) return Err(ErrorAt(e.pos, "DISTINCT is only allowed in aggregates"));
-    if (LowerAscii(e.op) == "cast") {
+    if (AsciiLower(e.op) == "cast") {
       if (e.args.size() != 2 || e.args[1]->kind != ast::ExprKind::kIdent ||
           e.args[1]->path.size() != 1) {
         return Err(ErrorAt(e.pos,
@@ -235,11 +230,10 @@ class ExprBinder::Impl {
     }
     const ScalarInfo* fn = FindScalar(e.op);
     static constexpr std::string_view kEsperOnly[] = {
-        "prev",  "prior", "prevwindow", "prevtail", "prevcount", "window",   "maxby",
-        "minby", "sorted", "nth",       "leaving",  "rate",      "countever", "firstever",
-        "lastever"};
+        "prev",   "prior", "prevwindow", "prevtail", "prevcount", "window",    "maxby",   "minby",
+        "sorted", "nth",   "leaving",    "rate",     "countever", "firstever", "lastever"};
     if (fn == nullptr && std::find(std::begin(kEsperOnly), std::end(kEsperOnly),
-                                   LowerAscii(e.op)) != std::end(kEsperOnly)) {
+                                   AsciiLower(e.op)) != std::end(kEsperOnly)) {
       return Err(ErrorAt(e.pos, "Esper's " + e.op + "() is not supported by this engine"));
     }
     if (fn == nullptr) {
@@ -251,7 +245,7 @@ class ExprBinder::Impl {
       std::string best;
       size_t best_d = 3;
       for (std::string_view n : kNames) {
-        const size_t d = EditDistance(n, LowerAscii(e.op));
+        const size_t d = EditDistance(n, AsciiLower(e.op));
         if (d < best_d) {
           best_d = d;
           best = std::string(n);

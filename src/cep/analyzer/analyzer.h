@@ -14,6 +14,7 @@
 #include "cep/expr.h"
 #include "cep/functions/aggregate.h"
 #include "cep/parser/ast.h"
+#include "core/ascii.h"
 #include "core/status.h"
 
 namespace smartcar::cep {
@@ -65,7 +66,5 @@ class ExprBinder {
 
 // "line L column C: msg" as InvalidArgument.
 Status ErrorAt(ast::Pos p, const std::string& msg);
-// `s` with ASCII letters lower-cased (EPL keywords and function names are case-insensitive).
-std::string LowerAscii(std::string_view s);
 
 }  // namespace smartcar::cep

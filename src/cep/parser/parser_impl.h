@@ -13,6 +13,7 @@
 #include "cep/parser/ast.h"
 #include "cep/parser/lexer.h"
 #include "cep/parser/parser.h"
+#include "core/ascii.h"
 #include "core/coding.h"
 #include "core/status.h"
 
@@ -86,9 +87,7 @@ class Parser {
   }
   bool ExpectKeyword(std::string_view k) {
     if (AcceptKeyword(k)) return true;
-    std::string up(k);
-    for (char& c : up) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return Fail(up);
+    return Fail(AsciiUpper(k));
   }
   bool ExpectSymbol(std::string_view s) {
     if (AcceptSymbol(s)) return true;

@@ -9,6 +9,7 @@
 
 #include "cep/parser/parser.h"
 #include "cep/windows/registry.h"
+#include "core/ascii.h"
 
 namespace smartcar::cep {
 namespace {
@@ -25,7 +26,7 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
     std::string best;
     size_t best_d = 3;
     for (const std::string& n : catalog->Names()) {
-      const size_t d = EditDistance(LowerAscii(n), LowerAscii(from.type));
+      const size_t d = EditDistance(AsciiLower(n), AsciiLower(from.type));
       if (d < best_d) {
         best_d = d;
         best = n;
@@ -162,8 +163,8 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
   }
   if (!s_.insert_into.empty()) {
     if (in_->HasName(s_.insert_into)) {
-      return ErrorAt(s_.insert_pos, "statement inserts into '" + s_.insert_into +
-                                        "', the stream it selects from");
+      return ErrorAt(s_.insert_pos,
+                     "statement inserts into '" + s_.insert_into + "', the stream it selects from");
     }
     const auto* existing = catalog->Find(s_.insert_into);
     if (existing != nullptr) {
@@ -173,8 +174,8 @@ Status PlanStatement(const ast::Statement& s_, Catalog* catalog, StatementPlan* 
         same = e.fields[i].name == out->fields[i].name && e.fields[i].type == out->fields[i].type;
       }
       if (!same) {
-        return ErrorAt(s_.insert_pos, "stream '" + s_.insert_into +
-                                          "' is already defined with different columns");
+        return ErrorAt(s_.insert_pos,
+                       "stream '" + s_.insert_into + "' is already defined with different columns");
       }
       plan_->output_type = *existing;
     } else {
@@ -201,14 +202,15 @@ Result<std::vector<std::shared_ptr<const StatementPlan>>> PlanStatements(
     plan->canonical = s.canonical;
     plan->line = s.pos.line;
     for (const ast::Annotation& a : s.annotations) {
-      const bool known = std::any_of(std::begin(kAnnotations), std::end(kAnnotations),
-                                     [&](std::string_view k) { return LowerAscii(k) == LowerAscii(a.name); });
+      const bool known =
+          std::any_of(std::begin(kAnnotations), std::end(kAnnotations),
+                      [&](std::string_view k) { return AsciiLower(k) == AsciiLower(a.name); });
       if (!known) {
         return Err(ErrorAt(a.pos, "unknown annotation '@" + a.name +
                                       "'; known: @Name, @AllowedLateness, @Description, @Tag, "
                                       "@Priority, @Hint, @Audit"));
       }
-      if (LowerAscii(a.name) == "name") {
+      if (AsciiLower(a.name) == "name") {
         if (a.value.empty()) return Err(ErrorAt(a.pos, "@Name needs a non-empty name"));
         plan->name = a.value;
       }
@@ -216,13 +218,13 @@ Result<std::vector<std::shared_ptr<const StatementPlan>>> PlanStatements(
       // @Tag(name='AllowedLateness', value='10 sec').
       std::string lateness;
       bool has_lateness = false;
-      if (LowerAscii(a.name) == "allowedlateness") {
+      if (AsciiLower(a.name) == "allowedlateness") {
         lateness = a.value;
         has_lateness = true;
-      } else if (LowerAscii(a.name) == "tag") {
+      } else if (AsciiLower(a.name) == "tag") {
         bool has_value = false;
         for (const auto& [attr, v] : a.attributes) {
-          has_lateness |= attr == "name" && LowerAscii(v) == "allowedlateness";
+          has_lateness |= attr == "name" && AsciiLower(v) == "allowedlateness";
           has_value |= attr == "value";
         }
         if (has_lateness && !has_value) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
 #include "table/filter/filter.h"
 
 namespace smartcar::table::filter {
@@ -51,19 +52,14 @@ class RegexStringComparator final : public Comparator {
 
 class SubstringComparator final : public Comparator {
  public:
-  explicit SubstringComparator(std::string v) : value_(Lower(v)) {}
+  explicit SubstringComparator(std::string v) : value_(AsciiLower(v)) {}
   Kind kind() const override { return Kind::kSubstring; }
   // Case-insensitive containment, as HBase's SubstringComparator.
   int CompareTo(std::string_view cell) const override {
-    return Lower(cell).find(value_) != std::string::npos ? 0 : 1;
+    return AsciiLower(cell).find(value_) != std::string::npos ? 0 : 1;
   }
 
  private:
-  static std::string Lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-  }
   std::string value_;
 };
 

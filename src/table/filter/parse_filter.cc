@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/ascii.h"
 #include "table/filter/filters.h"
 
 namespace smartcar::table::filter {
@@ -157,8 +158,7 @@ class Parser {
             arg.op = ToOp(tok_.text);
             break;
           case Tok::kWord: {
-            std::string lower;
-            for (char c : tok_.text) lower.push_back(static_cast<char>(std::tolower(c)));
+            const std::string lower = AsciiLower(tok_.text);
             if (lower != "true" && lower != "false") {
               return Fail(tok_.pos, "unexpected word '" + tok_.text +
                                         "': arguments are quoted strings, integers, true/false "
