@@ -27,8 +27,25 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
   if (!tokens) return Err(tokens.error());
   Lexed out;
   size_t prev_end = 0;
-  for (const Token& t : *tokens) {
+  for (size_t k = 0; k < tokens->size(); ++k) {
+    const Token& t = (*tokens)[k];
     if (t.kind == TokenKind::kEnd) break;
+    // HiveQL query clauses with no DuckDB meaning: named, with their place, rather than left to
+    // DuckDB's parser ("syntax error at or near ...").
+    const Token* next = k + 1 < tokens->size() ? &(*tokens)[k + 1] : nullptr;
+    for (const auto& [first, second] : {std::pair<const char*, const char*>{"lateral", "view"},
+                                        {"distribute", "by"},
+                                        {"cluster", "by"},
+                                        {"sort", "by"}}) {
+      if (t.IsWord(first) && next != nullptr && next->IsWord(second)) {
+        return Err(Status::NotSupported(Where(t) + " not supported: " + AsciiUpper(first) + " " +
+                                        AsciiUpper(second)));
+      }
+    }
+    if (t.IsWord("transform") && next != nullptr && next->kind == TokenKind::kSymbol &&
+        next->text == "(") {
+      return Err(Status::NotSupported(Where(t) + " not supported: TRANSFORM (a script)"));
+    }
     // The white space before the token, comments dropped (a `--` comment would swallow the rest
     // of the line once joined).
     for (size_t i = prev_end; i < t.offset; ++i) {

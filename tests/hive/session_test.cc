@@ -226,6 +226,13 @@ TEST_F(HiveSessionTest, ErrorsSayWhereAndWhy) {
   EXPECT_NE(s.message().find("already exists"), std::string::npos) << s.message();
   s = RunError("alter table SmartCar_Status_Info add partition (other='1')");
   EXPECT_NE(s.message().find("other is not a partition column"), std::string::npos) << s.message();
+  // Hive's query clauses that DuckDB has no meaning for are named with their place.
+  s = RunError("select car_number, b\nfrom SmartCar_Status_Info\n  lateral view explode(x) t as b");
+  EXPECT_EQ(s.message(), "line 3:3 not supported: LATERAL VIEW");
+  s = RunError("select car_number from SmartCar_Status_Info distribute by car_number");
+  EXPECT_EQ(s.message(), "line 1:45 not supported: DISTRIBUTE BY");
+  s = RunError("select transform(car_number) using 'cat' from SmartCar_Status_Info");
+  EXPECT_EQ(s.message(), "line 1:8 not supported: TRANSFORM (a script)");
 }
 
 }  // namespace
