@@ -33,18 +33,33 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
     // HiveQL query clauses with no DuckDB meaning: named, with their place, rather than left to
     // DuckDB's parser ("syntax error at or near ...").
     const Token* next = k + 1 < tokens->size() ? &(*tokens)[k + 1] : nullptr;
-    for (const auto& [first, second] : {std::pair<const char*, const char*>{"lateral", "view"},
-                                        {"distribute", "by"},
-                                        {"cluster", "by"},
-                                        {"sort", "by"}}) {
-      if (t.IsWord(first) && next != nullptr && next->IsWord(second)) {
-        return Err(Status::NotSupported(Where(t) + " not supported: " + AsciiUpper(first) + " " +
-                                        AsciiUpper(second)));
-      }
+    const auto is_symbol = [](const Token& u, const char* s) {
+      return u.kind == TokenKind::kSymbol && u.text == s;
+    };
+    if (t.IsWord("lateral") && next != nullptr && next->IsWord("view")) {
+      return Err(Status::NotSupported(Where(t) + " not supported: LATERAL VIEW"));
     }
-    if (t.IsWord("transform") && next != nullptr && next->kind == TokenKind::kSymbol &&
-        next->text == "(") {
+    if (t.IsWord("transform") && next != nullptr && is_symbol(*next, "(")) {
       return Err(Status::NotSupported(Where(t) + " not supported: TRANSFORM (a script)"));
+    }
+    // DISTRIBUTE BY only says which reducer gets which rows: one process has one, so the clause
+    // and its expressions are dropped (up to the next clause or the end of the query).
+    if (t.IsWord("distribute") && next != nullptr && next->IsWord("by")) {
+      size_t j = k + 2;
+      int depth = 0;
+      for (; j < tokens->size() && (*tokens)[j].kind != TokenKind::kEnd; ++j) {
+        const Token& u = (*tokens)[j];
+        if (depth == 0 &&
+            (u.IsWord("sort") || u.IsWord("limit") || u.IsWord("union") || u.IsWord("order") ||
+             u.IsWord("cluster") || is_symbol(u, ")") || is_symbol(u, ";"))) {
+          break;
+        }
+        if (is_symbol(u, "(")) ++depth;
+        if (is_symbol(u, ")")) --depth;
+      }
+      prev_end = (*tokens)[j - 1].offset + (*tokens)[j - 1].length;
+      k = j - 1;
+      continue;
     }
     // The white space before the token, comments dropped (a `--` comment would swallow the rest
     // of the line once joined).
@@ -101,6 +116,11 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
       case TokenKind::kWord:
         if (t.IsWord("div")) {
           out.sql += "//";
+        } else if ((t.IsWord("sort") || t.IsWord("cluster")) && next != nullptr &&
+                   next->IsWord("by")) {
+          // SORT BY orders each reducer's rows, CLUSTER BY x is DISTRIBUTE BY x SORT BY x: with
+          // one reducer both are ORDER BY (a total order is one of the orders Hive may give).
+          out.sql += "ORDER";
         } else {
           out.sql += t.text;
         }

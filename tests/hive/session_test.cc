@@ -100,6 +100,15 @@ TEST_F(HiveSessionTest, StringsAreReadAsNumbersWhereHiveDoes) {
   EXPECT_EQ(
       Run("select concat(car, v), concat(car, '-', battery, 1) from t where d = '2022042615'"),
       "NULL\tB-611\n");
+  // DISTRIBUTE BY is dropped (one process, one reducer); SORT BY and CLUSTER BY order the rows.
+  EXPECT_EQ(Run("select d from t distribute by car sort by d desc"),
+            "2022042615\n2022042614\n2022042613\n2022042612\n");
+  EXPECT_EQ(Run("select car, d from t cluster by d"),
+            "A\t2022042612\nA\t2022042613\nB\t2022042614\nB\t2022042615\n");
+  EXPECT_EQ(Run("select count(*) from (select d from t distribute by concat(car, '-') sort by d "
+                "limit 3) x"),
+            "3\n");
+  EXPECT_EQ(Run("select count(*) from (select d from t distribute by car) x"), "4\n");
   // A literal with a point is a DOUBLE in Hive (a DECIMAL only with BD): 0.1 + 0.2 is not 0.3,
   // and the pilot's sum of scores in 7.60 lands just under 6 where exact decimals give 6.
   EXPECT_EQ(Run("select 0.1 + 0.2 = 0.3, 0.1BD + 0.2BD = 0.3BD, 0.5 + 0.4 + 0.4 + 0.5 + 0.5 + "
@@ -229,8 +238,6 @@ TEST_F(HiveSessionTest, ErrorsSayWhereAndWhy) {
   // Hive's query clauses that DuckDB has no meaning for are named with their place.
   s = RunError("select car_number, b\nfrom SmartCar_Status_Info\n  lateral view explode(x) t as b");
   EXPECT_EQ(s.message(), "line 3:3 not supported: LATERAL VIEW");
-  s = RunError("select car_number from SmartCar_Status_Info distribute by car_number");
-  EXPECT_EQ(s.message(), "line 1:45 not supported: DISTRIBUTE BY");
   s = RunError("select transform(car_number) using 'cat' from SmartCar_Status_Info");
   EXPECT_EQ(s.message(), "line 1:8 not supported: TRANSFORM (a script)");
 }
