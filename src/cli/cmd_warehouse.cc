@@ -8,7 +8,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/stop_signal.h"
@@ -79,23 +82,32 @@ struct PartitionsFlags {
   bool hive = false;
 };
 
+// Prints partitions as rows of (name, a count, bytes, path) under `name` and `count`.
+int PrintPartitions(const char* name, const char* count,
+                    std::vector<std::vector<std::optional<std::string>>> rows,
+                    warehouse::OutputFormat format) {
+  using Kind = warehouse::QueryResult::Kind;
+  warehouse::QueryResult r;
+  r.columns = {name, count, "bytes", "path"};
+  r.types = {"VARCHAR", "BIGINT", "BIGINT", "VARCHAR"};
+  r.kinds = {Kind::kText, Kind::kNumber, Kind::kNumber, Kind::kText};
+  r.rows = std::move(rows);
+  std::fputs(warehouse::FormatResult(r, format).c_str(), stdout);
+  return kExitOk;
+}
+
 // A Hive table's partitions (`smartcar hive`): folders, files and bytes.
-int RunHivePartitions(const PartitionsFlags& f, warehouse::OutputFormat format) {
-  auto parts = hive::ListPartitions(f.data, f.table);
+int PrintHivePartitions(const Result<std::vector<hive::PartitionSummary>>& parts,
+                        warehouse::OutputFormat format) {
   if (!parts) {
     std::fprintf(stderr, "smartcar warehouse partitions: %s\n", parts.error().message().c_str());
     return kExitFailure;
   }
-  using Kind = warehouse::QueryResult::Kind;
-  warehouse::QueryResult r;
-  r.columns = {"partition", "files", "bytes", "path"};
-  r.types = {"VARCHAR", "BIGINT", "BIGINT", "VARCHAR"};
-  r.kinds = {Kind::kText, Kind::kNumber, Kind::kNumber, Kind::kText};
+  std::vector<std::vector<std::optional<std::string>>> rows;
   for (const auto& p : *parts) {
-    r.rows.push_back({p.name, std::to_string(p.files), std::to_string(p.bytes), p.folder});
+    rows.push_back({p.name, std::to_string(p.files), std::to_string(p.bytes), p.folder});
   }
-  std::fputs(warehouse::FormatResult(r, format).c_str(), stdout);
-  return kExitOk;
+  return PrintPartitions("partition", "files", std::move(rows), format);
 }
 
 int RunPartitions(const PartitionsFlags& f) {
@@ -104,27 +116,23 @@ int RunPartitions(const PartitionsFlags& f) {
     std::fprintf(stderr, "smartcar warehouse partitions: %s\n", format.error().message().c_str());
     return kExitUsage;
   }
-  if (f.hive) return RunHivePartitions(f, *format);
+  if (f.hive) return PrintHivePartitions(hive::ListPartitions(f.data, f.table), *format);
   auto w = OpenOrComplain(f.data, "partitions");
   if (!w) return kExitFailure;
   auto parts = w->Partitions(f.table);
-  if (!parts && parts.error().IsNotFound() && hive::ListPartitions(f.data, f.table)) {
-    return RunHivePartitions(f, *format);  // Not a warehouse table but a Hive one.
+  if (!parts && parts.error().IsNotFound()) {
+    auto hive_parts = hive::ListPartitions(f.data, f.table);
+    if (hive_parts) return PrintHivePartitions(hive_parts, *format);  // A Hive table.
   }
   if (!parts) {
     std::fprintf(stderr, "smartcar warehouse partitions: %s\n", parts.error().message().c_str());
     return kExitFailure;
   }
-  using Kind = warehouse::QueryResult::Kind;
-  warehouse::QueryResult r;
-  r.columns = {"wrk_date", "rows", "bytes", "path"};
-  r.types = {"VARCHAR", "BIGINT", "BIGINT", "VARCHAR"};
-  r.kinds = {Kind::kText, Kind::kNumber, Kind::kNumber, Kind::kText};
+  std::vector<std::vector<std::optional<std::string>>> rows;
   for (const auto& p : *parts) {
-    r.rows.push_back({p.date, std::to_string(p.rows), std::to_string(p.bytes), p.path});
+    rows.push_back({p.date, std::to_string(p.rows), std::to_string(p.bytes), p.path});
   }
-  std::fputs(warehouse::FormatResult(r, *format).c_str(), stdout);
-  return kExitOk;
+  return PrintPartitions("wrk_date", "rows", std::move(rows), *format);
 }
 
 struct DropFlags {

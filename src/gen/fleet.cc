@@ -40,12 +40,16 @@ double Episode(uint64_t seed, int car, uint64_t what, int64_t period, double sha
 
 }  // namespace
 
-CarNumber FleetCarNumber(uint64_t seed, int index) {
+CarNumber NumberedCar(char letter, int number) {
   CarNumber n;
-  n.chars[0] = static_cast<char>('A' + Hash(seed, index, 1, 0) % 26);
-  const std::string digits = std::to_string(10000 + index + 1).substr(1);
+  n.chars[0] = letter;
+  const std::string digits = std::to_string(10000 + number).substr(1);
   std::memcpy(n.chars.data() + 1, digits.data(), 4);
   return n;
+}
+
+CarNumber FleetCarNumber(uint64_t seed, int index) {
+  return NumberedCar(static_cast<char>('A' + Hash(seed, index, 1, 0) % 26), index + 1);
 }
 
 double FleetUnit(uint64_t seed, int car, uint64_t what, int64_t when) {

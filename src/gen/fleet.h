@@ -11,6 +11,9 @@
 
 namespace smartcar::gen {
 
+// The car number `letter` + `number` as four digits ("K0001"). REQUIRES: 1 <= number <= 9999.
+CarNumber NumberedCar(char letter, int number);
+
 // Car `index` (0-based) of the fleet: a letter drawn from (seed, index), then index + 1 as four
 // digits ("K0001"). REQUIRES: 0 <= index < 9999.
 CarNumber FleetCarNumber(uint64_t seed, int index);

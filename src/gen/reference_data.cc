@@ -37,13 +37,6 @@ Status CheckCars(int cars) {
   return Status::OK();
 }
 
-// "A0001": the pilot's car number. REQUIRES: 1 <= number <= 9999.
-std::string CarNumber(char letter, int64_t number) {
-  std::string out = std::to_string(10000 + number);  // "10001": keep the last four digits.
-  out[0] = letter;
-  return out;
-}
-
 }  // namespace
 
 Result<uint64_t> RunMasterSimulator(const MasterSimOptions& o, const std::string& out_dir) {
@@ -56,7 +49,7 @@ Result<uint64_t> RunMasterSimulator(const MasterSimOptions& o, const std::string
   uint64_t lines = 0;
   for (char letter = 'A'; letter <= 'Z'; ++letter) {
     for (int n = 1; n <= numbers; ++n) {
-      out += CarNumber(letter, n);
+      out += NumberedCar(letter, n).view();
       out += '|';
       out += Pick(&r, kSex);
       out += '|';

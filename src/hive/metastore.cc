@@ -1,14 +1,7 @@
 // Metastore: JSON files through nlohmann::json, written with WriteFileAtomically.
 #include "hive/metastore.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -211,7 +204,7 @@ std::string Metastore::PartitionPath(const TableDef& table,
 bool Metastore::ParsePartitionFolder(std::string_view folder, std::string_view key,
                                      std::string* value) {
   const size_t eq = folder.find('=');
-  if (eq == std::string_view::npos || AsciiLower(folder.substr(0, eq)) != AsciiLower(key))
+  if (eq == std::string_view::npos || !EqualsIgnoreAsciiCase(folder.substr(0, eq), key))
     return false;
   value->clear();
   const std::string_view v = folder.substr(eq + 1);

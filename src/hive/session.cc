@@ -21,6 +21,9 @@
 namespace fs = std::filesystem;
 
 namespace smartcar::hive {
+
+using warehouse::duck::Quote;
+using warehouse::duck::QuoteIdent;
 namespace {
 
 std::atomic<uint64_t> g_staging_counter{0};
@@ -306,7 +309,7 @@ class SessionImpl final : public Session {
     std::vector<bool> set(cols.size(), false);
     for (const auto& [name, value] : spec) {
       size_t i = 0;
-      while (i < cols.size() && AsciiLower(cols[i].name) != AsciiLower(name)) ++i;
+      while (i < cols.size() && !EqualsIgnoreAsciiCase(cols[i].name, name)) ++i;
       if (i == cols.size()) {
         return Err(Status::InvalidArgument("line " + std::to_string(line) + " " + name +
                                            " is not a partition column of " + t.def.name));
@@ -345,7 +348,7 @@ class SessionImpl final : public Session {
         std::vector<bool> named(t->def.partition_columns.size(), false);
         for (const auto& [name, value] : st.specs[i]) {
           for (size_t c = 0; c < named.size(); ++c) {
-            if (AsciiLower(t->def.partition_columns[c].name) == AsciiLower(name)) named[c] = true;
+            if (EqualsIgnoreAsciiCase(t->def.partition_columns[c].name, name)) named[c] = true;
           }
         }
         size_t dropped = 0;
@@ -628,7 +631,7 @@ class SessionImpl final : public Session {
     for (size_t i = 0; i < t.def.columns.size(); ++i) {
       select += (i ? ", " : "") +
                 StoreAs("c" + std::to_string(i), columns[i].second, t.def.columns[i].type) +
-                " AS " + warehouse::duck::QuoteIdent(t.def.columns[i].name);
+                " AS " + QuoteIdent(t.def.columns[i].name);
     }
     select += " FROM " + std::string(kInsertTable) + (where.empty() ? "" : " WHERE " + where);
     return WriteRows(select, folder, overwrite, t.def.format == StorageFormat::kParquet,
@@ -645,12 +648,11 @@ class SessionImpl final : public Session {
     fs::remove_all(staging, ec);
     SMARTCAR_RETURN_IF_ERROR(CreateFolders(staging.string()));
     const std::string file = (staging / "000000_0").string();
-    const std::string options = parquet ? "(FORMAT parquet)"
-                                        : "(FORMAT csv, HEADER false, DELIMITER " +
-                                              warehouse::duck::Quote(delimiter) +
-                                              ", QUOTE '', ESCAPE '', NULLSTR '\\N')";
-    auto r = w_->QueryWithoutRefresh("COPY (" + select + ") TO " + warehouse::duck::Quote(file) +
-                                     " " + options);
+    const std::string options = parquet
+                                    ? "(FORMAT parquet)"
+                                    : "(FORMAT csv, HEADER false, DELIMITER " + Quote(delimiter) +
+                                          ", QUOTE '', ESCAPE '', NULLSTR '\\N')";
+    auto r = w_->QueryWithoutRefresh("COPY (" + select + ") TO " + Quote(file) + " " + options);
     if (!r) {
       fs::remove_all(staging, ec);
       return Err(r.error());
@@ -710,7 +712,7 @@ class SessionImpl final : public Session {
     std::vector<std::optional<std::string>> fixed(pcols.size());
     size_t dynamic = 0;
     for (size_t i = 0; i < st.partition.size(); ++i) {
-      if (AsciiLower(st.partition[i].first) != AsciiLower(pcols[i].name)) {
+      if (!EqualsIgnoreAsciiCase(st.partition[i].first, pcols[i].name)) {
         return Status::InvalidArgument(where_line + " partition column " + st.partition[i].first +
                                        " is not " + t->def.name + "'s partition column number " +
                                        std::to_string(i + 1) + " (" + pcols[i].name + ")");
@@ -797,10 +799,9 @@ class SessionImpl final : public Session {
       for (size_t i = 0; i < dynamic; ++i) {
         const std::string c = "c" + std::to_string(first_dynamic + i);
         const std::string& v = values[values.size() - dynamic + i];
-        where +=
-            (i ? " AND " : "") +
-            (v == kDefaultPartition ? "(" + c + " IS NULL OR CAST(" + c + " AS VARCHAR) = '')"
-                                    : "CAST(" + c + " AS VARCHAR) = " + warehouse::duck::Quote(v));
+        where += (i ? " AND " : "") +
+                 (v == kDefaultPartition ? "(" + c + " IS NULL OR CAST(" + c + " AS VARCHAR) = '')"
+                                         : "CAST(" + c + " AS VARCHAR) = " + Quote(v));
       }
       auto it = std::find_if(t->partitions.begin(), t->partitions.end(),
                              [&](const Partition& p) { return p.values == values; });

@@ -151,7 +151,7 @@ Status Parser::ParseColumns(std::vector<Column>* columns) {
       if (auto c = StringLiteral("a comment string"); !c) return c.error();
     }
     for (const Column& c : *columns) {
-      if (AsciiLower(c.name) == AsciiLower(*name)) {
+      if (EqualsIgnoreAsciiCase(c.name, *name)) {
         return Status::InvalidArgument(Where(tokens_[pos_ - 1]) + " column " + *name +
                                        " is declared twice");
       }
@@ -269,7 +269,7 @@ Result<Statement> Parser::ParseCreate() {
       if (Status s = ParseColumns(&st.table.partition_columns); !s.ok()) return Err(s);
       for (const Column& p : st.table.partition_columns) {
         for (const Column& c : st.table.columns) {
-          if (AsciiLower(c.name) == AsciiLower(p.name)) {
+          if (EqualsIgnoreAsciiCase(c.name, p.name)) {
             return Err(Status::InvalidArgument(Where(at) + " partition column " + p.name +
                                                " is also a table column"));
           }

@@ -14,6 +14,9 @@ using nlohmann::json;
 
 namespace smartcar::hive {
 
+using warehouse::duck::Quote;
+using warehouse::duck::QuoteIdent;
+
 namespace {
 
 // Hive text → DuckDB text, token by token. `map` records (output offset, token) for errors.
@@ -75,10 +78,10 @@ Result<Lexed> Relex(std::string_view text, int first_line) {
     out.map.emplace_back(out.sql.size(), t);
     switch (t.kind) {
       case TokenKind::kString:
-        out.sql += warehouse::duck::Quote(t.text);
+        out.sql += Quote(t.text);
         break;
       case TokenKind::kQuotedIdent:
-        out.sql += warehouse::duck::QuoteIdent(t.text);
+        out.sql += QuoteIdent(t.text);
         break;
       case TokenKind::kNumber: {
         // Hive's typed literals: 10Y, 10S, 10L, 1.5BD, 1.5D. A literal with a point or an
@@ -319,8 +322,7 @@ class Rewriter {
       for (size_t i = 0; i < children.size(); ++i) {
         json& c = children[i];
         const json location = c.value("query_location", json(0));
-        json h = KnownNumeric(c) && !IsNumericConstant(c) ? Cast(c, "INTEGER", true)
-                 : IsNumericConstant(c)
+        json h = KnownNumeric(c) || IsNumericConstant(c)
                      ? Cast(c, "INTEGER", true)
                      : Func("java_string_hash", {Cast(c, "VARCHAR", true)}, location);
         h = Coalesce({std::move(h), Zero(location)}, location);
@@ -419,7 +421,7 @@ Result<std::string> TranslateQuery(std::string_view text, int first_line,
                                    const EvalFn& eval) {
   auto lexed = Relex(text, first_line);
   if (!lexed) return Err(lexed.error());
-  auto serialized = eval("SELECT json_serialize_sql(" + warehouse::duck::Quote(lexed->sql) + ")");
+  auto serialized = eval("SELECT json_serialize_sql(" + Quote(lexed->sql) + ")");
   if (!serialized) return Err(serialized.error());
   json tree;
   try {
@@ -451,7 +453,7 @@ Result<std::string> TranslateQuery(std::string_view text, int first_line,
     return Err(
         Status::Corruption(std::string("unexpected shape of DuckDB's syntax tree: ") + e.what()));
   }
-  auto sql = eval("SELECT json_deserialize_sql(" + warehouse::duck::Quote(rewritten) + ")");
+  auto sql = eval("SELECT json_deserialize_sql(" + Quote(rewritten) + ")");
   if (!sql) return Err(sql.error().WithPrefix("rewriting the query: "));
   return sql;
 }

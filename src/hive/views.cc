@@ -14,12 +14,14 @@
 namespace fs = std::filesystem;
 
 namespace smartcar::hive {
+
+using warehouse::duck::Quote;
+using warehouse::duck::QuoteIdent;
 namespace {
 
 std::string FileList(const std::vector<std::string>& files) {
   std::string out = "[";
-  for (size_t i = 0; i < files.size(); ++i)
-    out += (i ? ", " : "") + warehouse::duck::Quote(files[i]);
+  for (size_t i = 0; i < files.size(); ++i) out += (i ? ", " : "") + Quote(files[i]);
   return out + "]";
 }
 
@@ -36,7 +38,7 @@ std::string EmptySql(const StoredTable& t) {
   for (const auto* cols : {&t.def.columns, &t.def.partition_columns}) {
     for (const Column& c : *cols) {
       sql += (first ? "" : ", ") + std::string("CAST(NULL AS ") +
-             DuckType(c.type).value_or("VARCHAR") + ") AS " + warehouse::duck::QuoteIdent(c.name);
+             DuckType(c.type).value_or("VARCHAR") + ") AS " + QuoteIdent(c.name);
       first = false;
     }
   }
@@ -49,24 +51,22 @@ std::string FolderSql(const StoredTable& t, const std::vector<std::string>& file
   std::string select = "SELECT ";
   for (size_t i = 0; i < t.def.columns.size(); ++i) {
     const Column& c = t.def.columns[i];
-    const std::string source = t.def.format == StorageFormat::kParquet
-                                   ? warehouse::duck::QuoteIdent(c.name)
-                                   : "c" + std::to_string(i);
-    select += (i ? ", " : "") + Convert(source, c) + " AS " + warehouse::duck::QuoteIdent(c.name);
+    const std::string source =
+        t.def.format == StorageFormat::kParquet ? QuoteIdent(c.name) : "c" + std::to_string(i);
+    select += (i ? ", " : "") + Convert(source, c) + " AS " + QuoteIdent(c.name);
   }
   for (size_t i = 0; i < t.def.partition_columns.size(); ++i) {
     const Column& c = t.def.partition_columns[i];
     const std::string& v = i < partition_values.size() ? partition_values[i] : std::string();
-    const std::string value =
-        v == kDefaultPartition ? std::string("NULL") : warehouse::duck::Quote(v);
-    select += ", " + Convert(value, c) + " AS " + warehouse::duck::QuoteIdent(c.name);
+    const std::string value = v == kDefaultPartition ? std::string("NULL") : Quote(v);
+    select += ", " + Convert(value, c) + " AS " + QuoteIdent(c.name);
   }
   if (t.def.format == StorageFormat::kParquet) {
     return select + " FROM read_parquet(" + FileList(files) + ", union_by_name = true)";
   }
   std::string columns = "{";
   for (size_t i = 0; i < t.def.columns.size(); ++i) {
-    columns += (i ? ", " : "") + warehouse::duck::Quote("c" + std::to_string(i)) + ": 'VARCHAR'";
+    columns += (i ? ", " : "") + Quote("c" + std::to_string(i)) + ": 'VARCHAR'";
   }
   columns += "}";
   // Hive's text semantics: no quoting or escaping, \N is NULL, a short line's missing fields
@@ -81,7 +81,7 @@ std::string FolderSql(const StoredTable& t, const std::vector<std::string>& file
     if (n > 0) skip = ", skip = " + std::to_string(n);
   }
   return select + " FROM read_csv(" + FileList(files) +
-         ", delim = " + warehouse::duck::Quote(t.def.field_delimiter) +
+         ", delim = " + Quote(t.def.field_delimiter) +
          ", header = false, quote = '', escape = '', columns = " + columns +
          ", nullstr = '\\N', null_padding = true, strict_mode = false, auto_detect = false" + skip +
          ")";
@@ -97,11 +97,10 @@ std::string HBaseSql(const Metastore& ms, const StoredTable& t) {
     const std::string& entry = t.def.hbase_mapping[i];
     const std::string source =
         entry == ":key" ? std::string("row_key") : entry.substr(entry.find(':') + 1);
-    sql += (i ? ", " : "") + Convert(warehouse::duck::QuoteIdent(source), t.def.columns[i]) +
-           " AS " + warehouse::duck::QuoteIdent(t.def.columns[i].name);
+    sql += (i ? ", " : "") + Convert(QuoteIdent(source), t.def.columns[i]) + " AS " +
+           QuoteIdent(t.def.columns[i].name);
   }
-  return sql + " FROM read_parquet(" +
-         warehouse::duck::Quote(snapshot.lexically_normal().string()) + ")";
+  return sql + " FROM read_parquet(" + Quote(snapshot.lexically_normal().string()) + ")";
 }
 
 }  // namespace

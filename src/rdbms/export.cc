@@ -95,7 +95,7 @@ Result<ExportReport> Export(const ExportOptions& o) {
         if (c.name == want) hit = &c;
       }
       for (const PgColumn& c : *table_cols) {
-        if (hit == nullptr && AsciiLower(c.name) == AsciiLower(want)) hit = &c;
+        if (hit == nullptr && EqualsIgnoreAsciiCase(c.name, want)) hit = &c;
       }
       if (hit == nullptr) {
         std::vector<std::string> names;
@@ -118,7 +118,7 @@ Result<ExportReport> Export(const ExportOptions& o) {
   for (const std::string& k : o.update_keys) {
     std::string name;
     for (const PgColumn* c : cols) {
-      if (c->name == k || (name.empty() && AsciiLower(c->name) == AsciiLower(k))) name = c->name;
+      if (c->name == k || (name.empty() && EqualsIgnoreAsciiCase(c->name, k))) name = c->name;
     }
     if (name.empty()) {
       return Err(

@@ -42,7 +42,7 @@ Status ConvertWarehouseTable(const ExportOptions& o, std::string_view table_name
   if (!tables) return tables.error();
   std::string found;
   for (const std::string& t : *tables) {
-    if (AsciiLower(t) == AsciiLower(table_name)) found = t;
+    if (EqualsIgnoreAsciiCase(t, table_name)) found = t;
   }
   if (found.empty()) {
     return Status::NotFound("--export-dir " + o.export_dir +

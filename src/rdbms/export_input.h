@@ -26,8 +26,6 @@ struct Inputs {
   ~Inputs();
 };
 
-// `s` in lower case: table and column names match without regard to case.
-
 // Fills *in from o.export_dir: one file, the files below a folder (hidden ones skipped), or a
 // warehouse table named by a path under /user/hive/warehouse/ (with_date: the target has a
 // wrk_date column).

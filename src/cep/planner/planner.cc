@@ -204,7 +204,7 @@ Result<std::vector<std::shared_ptr<const StatementPlan>>> PlanStatements(
     for (const ast::Annotation& a : s.annotations) {
       const bool known =
           std::any_of(std::begin(kAnnotations), std::end(kAnnotations),
-                      [&](std::string_view k) { return AsciiLower(k) == AsciiLower(a.name); });
+                      [&](std::string_view k) { return EqualsIgnoreAsciiCase(k, a.name); });
       if (!known) {
         return Err(ErrorAt(a.pos, "unknown annotation '@" + a.name +
                                       "'; known: @Name, @AllowedLateness, @Description, @Tag, "
