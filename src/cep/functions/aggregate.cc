@@ -28,9 +28,28 @@ bool NeedsBag(AggKind k) {
          k == AggKind::kAvedev || k == AggKind::kMedian;
 }
 
+// REQUIRES: UsesExtra(spec) for the aggregate of `s`.
 AggExtra* Extra(AggState* s) {
-  if (!s->x) s->x = std::make_unique<AggExtra>();
-  return s->x.get();
+  if (s->x == nullptr) s->x = new AggExtra();  // owned by the state's holder
+  return s->x;
+}
+
+// Where the aggregate's sum is kept: in the state, or in its extra state (UsesExtra).
+int64_t& ISum(const AggSpec& spec, AggState* s) {
+  return UsesExtra(spec) ? Extra(s)->isum : s->isum;
+}
+double& DSum(const AggSpec& spec, AggState* s) { return UsesExtra(spec) ? Extra(s)->sum : s->sum; }
+int64_t ISumOf(const AggSpec& spec, const AggState& s) {
+  if (!UsesExtra(spec)) return s.isum;
+  return s.x != nullptr ? s.x->isum : 0;
+}
+double DSumOf(const AggSpec& spec, const AggState& s) {
+  if (!UsesExtra(spec)) return s.sum;
+  return s.x != nullptr ? s.x->sum : 0;
+}
+// The sum as a double, whichever way it is kept.
+double SumOf(const AggSpec& spec, const AggState& s) {
+  return IntegerSum(spec) ? static_cast<double>(ISumOf(spec, s)) : DSumOf(spec, s);
 }
 
 // The sum of a non-null value: exact for integer arguments, a double otherwise; stddev also
@@ -38,12 +57,13 @@ AggExtra* Extra(AggState* s) {
 void AddToSum(const AggSpec& spec, AggState* s, const Value& v, int sign) {
   if (!IsNumeric(v.type)) return;
   if (IntegerSum(spec)) {
-    const uint64_t i = static_cast<uint64_t>(v.type == Type::kDouble ? static_cast<int64_t>(v.d)
-                                                                      : v.i);
-    s->isum = static_cast<int64_t>(sign > 0 ? static_cast<uint64_t>(s->isum) + i
-                                            : static_cast<uint64_t>(s->isum) - i);
+    const uint64_t i =
+        static_cast<uint64_t>(v.type == Type::kDouble ? static_cast<int64_t>(v.d) : v.i);
+    int64_t& sum = ISum(spec, s);
+    sum = static_cast<int64_t>(sign > 0 ? static_cast<uint64_t>(sum) + i
+                                        : static_cast<uint64_t>(sum) - i);
   } else {
-    s->sum += sign * v.AsDouble();
+    DSum(spec, s) += sign * v.AsDouble();
   }
   if (spec.kind == AggKind::kStddev) {
     const double d = v.AsDouble();
@@ -160,8 +180,14 @@ void AggLeave(const AggSpec& spec, AggState* s, const Value& v) {
   AddToSum(spec, s, v, -1);
   if (s->n == 0) {
     // Reset accumulated rounding error when the window empties.
-    s->isum = 0;
-    if (s->x) s->x->sumsq = 0;
+    if (UsesExtra(spec)) {
+      AggExtra* x = Extra(s);
+      x->isum = 0;
+      x->sum = 0;
+      x->sumsq = 0;
+    } else {
+      s->isum = 0;
+    }
   }
 }
 
@@ -174,27 +200,22 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
       return Value::Int(s.x ? static_cast<int64_t>(s.x->bag.size()) : 0);
     case AggKind::kSum:
       if (s.n == 0) return Value();
-      if (!IntegerSum(spec)) return Value::Double(s.sum);
-      return spec.type == Type::kInt ? Value::Int(s.isum)
-                                     : Value::Double(static_cast<double>(s.isum));
+      if (!IntegerSum(spec)) return Value::Double(DSumOf(spec, s));
+      return spec.type == Type::kInt ? Value::Int(ISumOf(spec, s)) : Value::Double(SumOf(spec, s));
     case AggKind::kAvg:
       if (s.n == 0) return Value();
-      if (IntegerSum(spec)) {
-        return Value::Double(static_cast<double>(s.isum) / static_cast<double>(s.n));
-      }
-      return Value::Double(s.sum / static_cast<double>(s.n));
+      return Value::Double(SumOf(spec, s) / static_cast<double>(s.n));
     case AggKind::kStddev: {
       if (s.n < 2) return Value();
       const double n = static_cast<double>(s.n);
-      const double mean = (IntegerSum(spec) ? static_cast<double>(s.isum) : s.sum) / n;
-      const double sumsq = s.x ? s.x->sumsq : 0;
+      const double mean = SumOf(spec, s) / n;
+      const double sumsq = s.x != nullptr ? s.x->sumsq : 0;
       const double var = std::max(0.0, (sumsq - n * mean * mean) / (n - 1));
       return Value::Double(std::sqrt(var));
     }
     case AggKind::kAvedev: {
       if (s.n == 0 || !s.x) return Value();
-      const double mean =
-          (IntegerSum(spec) ? static_cast<double>(s.isum) : s.sum) / static_cast<double>(s.n);
+      const double mean = SumOf(spec, s) / static_cast<double>(s.n);
       double dev = 0;
       for (const auto& [v, c] : s.x->bag) {
         dev += std::fabs(v.AsDouble() - mean) * static_cast<double>(spec.distinct ? 1 : c);
@@ -241,11 +262,11 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
   return Value();
 }
 
-size_t AggExtraBytes(const AggState& s) {
-  if (!s.x) return 0;
+size_t AggExtraBytes(const AggExtra* x) {
+  if (x == nullptr) return 0;
   // A red-black tree node holds the pair plus 32 bytes of links; deque blocks hold Values.
-  return sizeof(AggExtra) + s.x->bag.size() * (sizeof(Value) + 8 + 32) +
-         s.x->seq.size() * sizeof(Value);
+  return sizeof(AggExtra) + x->bag.size() * (sizeof(Value) + 8 + 32) +
+         x->seq.size() * sizeof(Value);
 }
 
 }  // namespace smartcar::cep

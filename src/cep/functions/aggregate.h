@@ -69,22 +69,49 @@ inline bool RunningExtreme(const AggSpec& spec) {
          (spec.type == Type::kInt || spec.type == Type::kTime || spec.type == Type::kDouble);
 }
 
+// Whether the aggregate keeps more than a count and a sum: a bag of values (distinct, median,
+// avedev, min/max where events leave), an arrival sequence (first/last) or a sum of squares
+// (stddev). Its whole state, sums included, is then in an AggExtra (AggState::x).
+inline bool UsesExtra(const AggSpec& spec) {
+  switch (spec.kind) {
+    case AggKind::kCountStar:
+      return false;
+    case AggKind::kFirst:
+    case AggKind::kLast:
+    case AggKind::kCountDistinct:
+    case AggKind::kStddev:
+    case AggKind::kAvedev:
+    case AggKind::kMedian:
+      return true;
+    case AggKind::kMin:
+    case AggKind::kMax:
+      return !RunningExtreme(spec);
+    default:
+      return spec.distinct;
+  }
+}
+
 struct AggExtra {
   std::map<Value, int64_t> bag;  // value → multiplicity
   std::deque<Value> seq;         // arrival order (first/last)
+  int64_t isum = 0;              // the sum (IntegerSum), or
+  double sum = 0;                // the sum (otherwise)
   double sumsq = 0;              // stddev
 };
 
-// 24 bytes: a group's state for one aggregate. The sum (or running extreme) is an integer for
-// integer arguments (IntegerSum) and a double otherwise.
+// 16 bytes: a group's state for one aggregate — the count of non-null values and the sum (or
+// running extreme), an integer for integer arguments (IntegerSum) and a double otherwise. An
+// aggregate that UsesExtra keeps its state in `x` instead, allocated by AggEnter on first use
+// and owned by the state's holder (GroupTable frees it); a zeroed state is an empty one.
 struct AggState {
   int64_t n = 0;  // non-null values
   union {
     int64_t isum = 0;
     double sum;
+    AggExtra* x;  // UsesExtra(spec)
   };
-  std::unique_ptr<AggExtra> x;
 };
+static_assert(sizeof(AggState) == 16);
 
 struct AggregateInfo {
   std::string_view name;
@@ -122,7 +149,7 @@ inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
 }
 void AggLeave(const AggSpec& spec, AggState* s, const Value& v);
 Value AggResult(const AggSpec& spec, const AggState& s);
-// Approximate heap bytes held by `s` beyond sizeof(AggState).
-size_t AggExtraBytes(const AggState& s);
+// Approximate heap bytes held by an aggregate's extra state (0 for null).
+size_t AggExtraBytes(const AggExtra* x);
 
 }  // namespace smartcar::cep

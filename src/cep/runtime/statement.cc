@@ -14,6 +14,19 @@
 
 namespace smartcar::cep {
 
+namespace {
+
+// The aggregate states that keep an AggExtra (freed by their group table).
+std::vector<uint16_t> ExtraSlots(const StatementPlan& p) {
+  std::vector<uint16_t> slots;
+  for (const AggSpec& spec : p.aggs) {
+    if (spec.slot >= 0 && UsesExtra(spec)) slots.push_back(static_cast<uint16_t>(spec.slot));
+  }
+  return slots;
+}
+
+}  // namespace
+
 Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowContext& ctx,
                      StatementOutput* out)
     : plan_(std::move(plan)),
@@ -25,12 +38,13 @@ Statement::Statement(std::shared_ptr<const StatementPlan> plan, const WindowCont
       batch_(plan_->window->batch()),
       streaming_(!plan_->distinct && plan_->order_by.empty() && plan_->offset == 0 &&
                  !plan_->limit && !plan_->output.present),
-      groups_(plan_->agg_slots),
-      prev_groups_(plan_->agg_slots),
+      extra_slots_(ExtraSlots(*plan_)),
+      groups_(plan_->agg_slots, extra_slots_),
+      prev_groups_(plan_->agg_slots, extra_slots_),
       empty_aggs_(plan_->agg_slots),
-      spare_(plan_->agg_slots) {
-  keep_prev_ = batch_ && plan_->aggregated && !plan_->ungrouped_props &&
-               !plan_->group_by.empty() && EmptyGroupMayPass();
+      spare_(plan_->agg_slots, extra_slots_) {
+  keep_prev_ = batch_ && plan_->aggregated && !plan_->ungrouped_props && !plan_->group_by.empty() &&
+               EmptyGroupMayPass();
   const OutputPolicy& o = plan_->output;
   track_ = o.present && plan_->aggregated &&
            (o.mode == OutputPolicy::Mode::kAll || o.mode == OutputPolicy::Mode::kLast ||
@@ -85,15 +99,13 @@ void Statement::Enter(GroupTable* t, uint32_t gi, const StoredEvent& e) {
     AggState* s = aggs + spec.slot;
     int64_t v;
     if (spec.arg.op == Op::kField && GetIntField(e, spec.arg.index, &v) &&
-               AggEnterIntFast(spec, s, v)) {
+        AggEnterIntFast(spec, s, v)) {
       // done without building a Value
     } else {
       AggEnter(spec, s, Eval(spec.arg, ctx));
     }
   }
-  GroupTable::Group& g = t->group(gi);
-  g.last = e;
-  ++g.count;
+  t->Add(gi, e);
 }
 
 void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
@@ -103,13 +115,21 @@ void Statement::Leave(GroupTable* t, uint32_t gi, const StoredEvent& e) {
     if (spec.slot < 0) continue;
     AggLeave(spec, aggs + spec.slot, Eval(spec.arg, ctx));
   }
-  --t->group(gi).count;
+  t->Remove(gi);
 }
 
-EvalCtx Statement::RowCtx(const StoredEvent* e, const GroupTable::Group* g,
-                          const AggState* aggs) const {
-  return EvalCtx{e, aggs, plan_->aggs.data(), g != nullptr && g->count > 0 ? &g->last : nullptr,
-                 g != nullptr ? g->count : 0};
+EvalCtx Statement::RowCtx(const StoredEvent* e, GroupView g, const AggState* aggs) const {
+  return EvalCtx{e, aggs, plan_->aggs.data(), g.count > 0 ? g.last : nullptr, g.count};
+}
+
+void Statement::AddGroupRow(const GroupTable& t, uint32_t g) {
+  const StoredEvent last = t.Last(g);
+  AddRow(&last, GroupView{&last, t.count(g)}, t.aggs(g));
+}
+
+void Statement::AddEmptiedRow(const GroupTable& t, uint32_t g) {
+  const StoredEvent last = t.Last(g);
+  AddRow(&last, GroupView{}, empty_aggs_.data());
 }
 
 Statement::OutRow Statement::MakeRow(const EvalCtx& ctx) const {
@@ -120,7 +140,7 @@ Statement::OutRow Statement::MakeRow(const EvalCtx& ctx) const {
   return row;
 }
 
-void Statement::AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) {
+void Statement::AddRow(const StoredEvent* e, GroupView g, const AggState* aggs) {
   const EvalCtx ctx = RowCtx(e, g, aggs);
   interval_updated_ = true;
   if (track_) {
@@ -159,7 +179,7 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
         // blocks over 8 MB to the OS at once, page-fault them in again: 2.5x slower, and a
         // 15 ms stall at release.) Otherwise room for the last batch's size, allocated once.
         std::swap(it->second.groups, spare_);
-        it->second.groups.set_aggs_per_group(plan_->agg_slots);
+        it->second.groups.set_layout(plan_->agg_slots, extra_slots_);
         it->second.groups.Reserve(last_batch_groups_);
         it->second.events.reserve(last_batch_events_);
         if (plan_->ungrouped_props) it->second.event_groups.reserve(last_batch_events_);
@@ -187,7 +207,7 @@ void Statement::OnNew(const StoredEvent& e, int64_t batch) {
   }
   ++view_new_;  // a batch window posts its events at release (OnBatchEnd)
   if (!plan_->aggregated) {
-    AddRow(&e, nullptr, nullptr);
+    AddRow(&e, GroupView{}, nullptr);
     return;
   }
   BuildKey(e);
@@ -225,36 +245,31 @@ void Statement::OnBatchEnd(int64_t batch) {
     // per group of the previous batch when grouped.
     if (!plan_->aggregated || plan_->ungrouped_props) return;
     if (plan_->group_by.empty()) {
-      AddRow(nullptr, nullptr, empty_aggs_.data());
+      AddRow(nullptr, GroupView{}, empty_aggs_.data());
       return;
     }
     if (keep_prev_) {
-      for (uint32_t g = 0; g < prev_groups_.size(); ++g) {
-        AddRow(&prev_groups_.group(g).last, nullptr, empty_aggs_.data());
-      }
+      for (uint32_t g = 0; g < prev_groups_.size(); ++g) AddEmptiedRow(prev_groups_, g);
       prev_groups_.Clear();
     }
     return;
   }
   Batch& b = it->second;
   if (!plan_->aggregated) {
-    for (const StoredEvent& e : b.events) AddRow(&e, nullptr, nullptr);
+    for (const StoredEvent& e : b.events) AddRow(&e, GroupView{}, nullptr);
   } else if (plan_->ungrouped_props) {
     for (size_t i = 0; i < b.events.size(); ++i) {
       const uint32_t g = b.event_groups[i];
-      AddRow(&b.events[i], &b.groups.group(g), b.groups.aggs(g));
+      const StoredEvent last = b.groups.Last(g);
+      AddRow(&b.events[i], GroupView{&last, b.groups.count(g)}, b.groups.aggs(g));
     }
   } else {
-    for (uint32_t g = 0; g < b.groups.size(); ++g) {
-      AddRow(&b.groups.group(g).last, &b.groups.group(g), b.groups.aggs(g));
-    }
+    for (uint32_t g = 0; g < b.groups.size(); ++g) AddGroupRow(b.groups, g);
     if (keep_prev_) {
       // Groups of the previous batch with no events in this one: one row with emptied
       // aggregates (count 0, others null), subject to HAVING; then they are gone.
       for (uint32_t g = 0; g < prev_groups_.size(); ++g) {
-        if (b.groups.Find(prev_groups_.group(g).key) < 0) {
-          AddRow(&prev_groups_.group(g).last, nullptr, empty_aggs_.data());
-        }
+        if (b.groups.Find(prev_groups_.key(g)) < 0) AddEmptiedRow(prev_groups_, g);
       }
       // This batch's groups become the previous batch's; the older ones' arrays are reused.
       prev_groups_.Clear();
@@ -279,7 +294,10 @@ void Statement::FinishUpdate(int64_t now_ms) {
     if (plan_->ungrouped_props) {
       // Aggregated with ungrouped fields: a row per arriving event; events that leave only
       // produce Esper's remove stream, which is not delivered.
-      for (const auto& [g, e] : pending_new_) AddRow(&e, &groups_.group(g), groups_.aggs(g));
+      for (const auto& [g, e] : pending_new_) {
+        const StoredEvent last = groups_.Last(g);
+        AddRow(&e, GroupView{&last, groups_.count(g)}, groups_.aggs(g));
+      }
     } else if (!pending_new_.empty() || !pending_old_.empty()) {
       // Fully aggregated: one row per group with events entering or leaving (Esper: the keys
       // of the new and the old data), including a group whose last event just left (count 0,
@@ -295,14 +313,14 @@ void Statement::FinishUpdate(int64_t now_ms) {
       for (const auto& [g, e] : pending_new_) touch(g);
       for (uint32_t g : pending_old_) touch(g);
       for (uint32_t g : touched_) {
-        AddRow(&groups_.group(g).last, &groups_.group(g), groups_.aggs(g));
+        AddGroupRow(groups_, g);
         touched_mark_[g] = 0;
       }
     }
     // Groups whose last event left disappear, so state stays proportional to the window.
     std::set<std::string> empty;
     for (uint32_t g : pending_old_) {
-      if (groups_.group(g).count == 0) empty.insert(groups_.group(g).key);
+      if (groups_.count(g) == 0) empty.emplace(groups_.key(g));
     }
     for (const std::string& k : empty) {
       const int64_t g = groups_.Find(k);
@@ -495,10 +513,12 @@ void Statement::ReleaseInterval() {
           continue;
         }
         const int64_t g = groups_.Find(l.key);
+        StoredEvent last;
+        if (g >= 0) last = groups_.Last(static_cast<uint32_t>(g));
         const EvalCtx ctx =
-            g >= 0 ? RowCtx(&l.rep, &groups_.group(static_cast<uint32_t>(g)),
+            g >= 0 ? RowCtx(&l.rep, GroupView{&last, groups_.count(static_cast<uint32_t>(g))},
                             groups_.aggs(static_cast<uint32_t>(g)))
-                   : RowCtx(&l.rep, nullptr, empty_aggs_.data());
+                   : RowCtx(&l.rep, GroupView{}, empty_aggs_.data());
         if (p.having && !EvalPredicate(*p.having, ctx)) continue;
         out.push_back(MakeRow(ctx));
       }
@@ -566,12 +586,11 @@ void Statement::Deliver(int64_t now_ms) {
 }
 
 size_t Statement::MemoryBytes() const {
-  size_t bytes =
-      sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() + spare_.MemoryBytes() +
-      prev_groups_.MemoryBytes() +
-      touched_mark_.capacity() + latest_.capacity() * sizeof(Latest) +
-      latest_.size() * (plan_->select.size() * sizeof(Value) + 64) +
-      held_.capacity() * sizeof(OutRow);
+  size_t bytes = sizeof(*this) + window_->MemoryBytes() + groups_.MemoryBytes() +
+                 spare_.MemoryBytes() + prev_groups_.MemoryBytes() + touched_mark_.capacity() +
+                 latest_.capacity() * sizeof(Latest) +
+                 latest_.size() * (plan_->select.size() * sizeof(Value) + 64) +
+                 held_.capacity() * sizeof(OutRow);
   for (const auto& [id, b] : batches_) {
     bytes += b.groups.MemoryBytes() + b.events.capacity() * sizeof(StoredEvent) + 64;
   }

@@ -56,7 +56,7 @@ class Statement final : private WindowSink {
 
  private:
   struct Batch {
-    GroupTable groups;                // in first-arrival order
+    GroupTable groups;  // in first-arrival order
     // Non-aggregated statements, and aggregated ones with ungrouped fields (one row per
     // event): the batch's events in arrival order, and each one's group.
     std::vector<StoredEvent> events;
@@ -74,7 +74,7 @@ class Statement final : private WindowSink {
     std::string key;
     std::optional<OutRow> row;
     StoredEvent rep;
-    bool touched = false;              // a row was built for it in this interval
+    bool touched = false;                // a row was built for it in this interval
     int64_t last_first_out = INT64_MIN;  // FIRST: when its last row went out
   };
 
@@ -89,12 +89,21 @@ class Statement final : private WindowSink {
   void BuildKey(const StoredEvent& e);
   void Enter(GroupTable* t, uint32_t g, const StoredEvent& e);
   void Leave(GroupTable* t, uint32_t g, const StoredEvent& e);
-  // What a row of event `e` of group `g` (null: none, or an emptied group) reads.
-  EvalCtx RowCtx(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs) const;
+  // What a row reads of its group besides the aggregates: its newest event and event count
+  // (for last(x) over a batch and count(*)); none for an emptied group.
+  struct GroupView {
+    const StoredEvent* last = nullptr;
+    int64_t count = 0;
+  };
+  EvalCtx RowCtx(const StoredEvent* e, GroupView g, const AggState* aggs) const;
   // The select values and ORDER BY keys of a row.
   OutRow MakeRow(const EvalCtx& ctx) const;
-  // One candidate row for event `e` of group `g` (null when not aggregated), HAVING applied.
-  void AddRow(const StoredEvent* e, const GroupTable::Group* g, const AggState* aggs);
+  // One candidate row for event `e` of a group (none when not aggregated), HAVING applied.
+  void AddRow(const StoredEvent* e, GroupView g, const AggState* aggs);
+  // The row of group `g` of `t` (fully aggregated): built from its newest event.
+  void AddGroupRow(const GroupTable& t, uint32_t g);
+  // The row of a group with no events left in `t` (emptied aggregates), from its newest event.
+  void AddEmptiedRow(const GroupTable& t, uint32_t g);
   void FinishUpdate(int64_t now_ms);
   void Deliver(int64_t now_ms);
   // Records `row` (null: rejected by HAVING) as the newest of `e`'s group; returns its index.
@@ -113,6 +122,7 @@ class Statement final : private WindowSink {
   bool streaming_;  // no DISTINCT, ORDER BY, OFFSET/LIMIT or OUTPUT: AddRow emits at once
   uint64_t late_ = 0;
   std::string key_;
+  std::vector<uint16_t> extra_slots_;  // aggregate states that own an AggExtra
 
   // Sliding windows.
   GroupTable groups_;
@@ -138,24 +148,24 @@ class Statement final : private WindowSink {
   std::vector<Row> one_row_;  // streaming: the row being emitted
   // OUTPUT EVERY state. Time policies tick every `every` ms from the first event (Esper's
   // OutputConditionTime starts at the first view update), whether or not rows came.
-  bool track_ = false;           // aggregated with ALL, LAST, ungrouped DEFAULT or grouped FIRST
-  std::vector<OutRow> held_;     // rows of the interval (DEFAULT, ALL; LAST when not aggregated)
+  bool track_ = false;        // aggregated with ALL, LAST, ungrouped DEFAULT or grouped FIRST
+  std::vector<OutRow> held_;  // rows of the interval (DEFAULT, ALL; LAST when not aggregated)
   bool ticking_ = false;
   // Ticking paused: the next ticks would deliver nothing (no rows held, nothing that repeats
   // every tick), so no timer runs until an update has rows; the grid is kept. A clock jump of
   // a year then costs nothing instead of one timer call per period.
   bool idle_ = false;
   int64_t next_tick_ = 0;
-  int64_t first_interval_ = -1;  // FIRST: the interval whose first rows were sent
-  int64_t tick_count_ = 0;       // FIRST: ticks so far (the interval index)
+  int64_t first_interval_ = -1;    // FIRST: the interval whose first rows were sent
+  int64_t tick_count_ = 0;         // FIRST: ticks so far (the interval index)
   bool interval_updated_ = false;  // a row was built (or rejected by HAVING) in this interval
-  int64_t event_count_ = 0;  // FIRST EVERY n EVENTS: a batch went out since the last n
+  int64_t event_count_ = 0;        // FIRST EVERY n EVENTS: a batch went out since the last n
   // EVERY n EVENTS counts the events the window posts, new and old apart, and fires when
   // either reaches n (Esper's OutputConditionCount); batches post at release.
   int64_t view_new_ = 0;
   int64_t view_old_ = 0;
   int64_t prev_batch_event_count_ = 0;
-  std::vector<Latest> latest_;   // first-seen order
+  std::vector<Latest> latest_;  // first-seen order
   std::unordered_map<std::string, uint32_t> latest_index_;
   std::vector<uint32_t> touched_order_;  // latest_ indexes touched in this interval
 };
