@@ -262,6 +262,12 @@ Value AggResult(const AggSpec& spec, const AggState& s) {
   return Value();
 }
 
+void AggFree(const AggSpec& spec, AggState* s) {
+  if (!UsesExtra(spec)) return;
+  delete s->x;
+  *s = AggState{};
+}
+
 size_t AggExtraBytes(const AggExtra* x) {
   if (x == nullptr) return 0;
   // A red-black tree node holds the pair plus 32 bytes of links; deque blocks hold Values.

@@ -149,6 +149,9 @@ inline bool AggEnterIntFast(const AggSpec& spec, AggState* s, int64_t v) {
 }
 void AggLeave(const AggSpec& spec, AggState* s, const Value& v);
 Value AggResult(const AggSpec& spec, const AggState& s);
+// Frees what the state of an aggregate that UsesExtra holds, leaving it empty (for holders other
+// than GroupTable, which frees its groups' states itself).
+void AggFree(const AggSpec& spec, AggState* s);
 // Approximate heap bytes held by an aggregate's extra state (0 for null).
 size_t AggExtraBytes(const AggExtra* x);
 

@@ -53,6 +53,9 @@ TEST(AggregateTest, MinMaxFollowRemovals) {
   EXPECT_EQ(AggResult(mn, a).i, 5);
   AggLeave(mx, &b, Value::Int(9));
   EXPECT_EQ(AggResult(mx, b).i, 5);
+  AggFree(mn, &a);
+  AggFree(mx, &b);
+  EXPECT_TRUE(AggResult(mn, a).is_null());  // freed: an empty state
 }
 
 TEST(AggregateTest, StddevAvedevMedian) {
@@ -74,6 +77,9 @@ TEST(AggregateTest, StddevAvedevMedian) {
   AggState one;
   AggEnter(sd, &one, Value::Int(3));
   EXPECT_TRUE(AggResult(sd, one).is_null());  // one value: no sample deviation
+  for (AggState* s : {&a, &one}) AggFree(sd, s);
+  AggFree(ad, &b);
+  AggFree(md, &c);
 }
 
 TEST(AggregateTest, FirstLastAndDistinct) {
@@ -94,6 +100,9 @@ TEST(AggregateTest, FirstLastAndDistinct) {
   EXPECT_EQ(AggResult(distinct, d).i, 3);  // one "a" left
   AggLeave(distinct, &d, Value::String("a"));
   EXPECT_EQ(AggResult(distinct, d).i, 2);
+  AggFree(first, &f);
+  AggFree(last, &l);
+  AggFree(distinct, &d);
 }
 
 TEST(AggregateTest, LookupIsCaseInsensitive) {
