@@ -89,10 +89,9 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   CheckDisk();  // Before anything is written.
   SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
   metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
-  if (serve_replays_) {
-    replay_ = std::make_unique<ReplayService>(&stores_, settings_);
-    metrics_->SetApiFn([this](const server::ApiRequest& r) { return replay_->Handle(r); });
-  }
+  if (serve_replays_) replay_ = std::make_unique<ReplayService>(&stores_, settings_);
+  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get());
+  metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {
     std::lock_guard<std::mutex> lock(state_mu_);

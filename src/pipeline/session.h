@@ -14,6 +14,7 @@
 
 #include "coord/membership.h"
 #include "core/status.h"
+#include "pipeline/console_api.h"
 #include "pipeline/replay.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/settings.h"
@@ -89,7 +90,8 @@ class PipelineSession {
   // Replays started through the endpoint (POST /api/v1/replay), on these stores. Destroyed
   // after the endpoint stops calling it and before the stores close.
   std::unique_ptr<ReplayService> replay_;
-  bool serve_replays_ = true;  // Not in a replay's own process (one group, one replay).
+  std::unique_ptr<ConsoleApi> api_;  // /api/v1/ (replay_ under it)
+  bool serve_replays_ = true;        // Not in a replay's own process (one group, one replay).
   std::unique_ptr<RunMetrics> metrics_;
   StatusFn status_;
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();

@@ -30,14 +30,24 @@ void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers
     in.method = req.method;
     in.path = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
     for (const auto& [k, v] : req.params) in.params[k] = v;
+    if (req.get_header_value("Content-Type") != "application/x-www-form-urlencoded") {
+      in.body = req.body;
+    }
     const ApiResponse out = providers->api(in);
     res.status = out.status;
     res.set_content(out.body, "application/json");
   };
+  server->set_payload_max_length(kMaxApiBody);
   server->Get(R"(/api/v1/(.*))", api);
   server->Post(R"(/api/v1/(.*))", api);
   // Unknown paths (and methods other than GET) get a body saying what exists.
   server->set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 413) {
+      res.set_content(
+          "{\"error\":\"request body larger than " + std::to_string(kMaxApiBody) + " bytes\"}",
+          "application/json");
+      return;
+    }
     if (res.status == 404 || res.status == 405) {
       res.set_content(std::to_string(res.status) + " " + req.method + " " + req.path +
                           ": not found; this endpoint serves GET /metrics, GET /stats.json "

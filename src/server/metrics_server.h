@@ -35,12 +35,15 @@ struct MetricsServerOptions {
 };
 
 // A request under /api/v1/: "GET" or "POST", the path after /api/v1/ ("replay"), the query
-// parameters (and those of a form-encoded POST body).
+// parameters (and those of a form-encoded POST body), and the body of any other POST (at most
+// kMaxApiBody bytes: a larger request is answered 413 before it reaches the provider).
 struct ApiRequest {
   std::string method;
   std::string path;
   std::map<std::string, std::string> params;
+  std::string body;
 };
+inline constexpr size_t kMaxApiBody = 1 << 20;
 // Status code and JSON body.
 struct ApiResponse {
   int status = 200;

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "hot/detection.h"
 #include "hot/hot_store.h"
 #include "pipeline/smartcar_topology.h"
@@ -752,10 +754,33 @@ TEST(ReplayTest, BesideALiveWorkerTheReplayRunsInsideIt) {
       },
       std::chrono::milliseconds(0), &killed);
   auto r = RunSmartcar(replay);
+  // The console's API of the same live process reads the same stores (#19): checked against
+  // the stores read directly once the worker has let them go.
+  const std::string api = url.substr(0, url.size() - std::string("replay").size());
+  auto day_api = server::HttpGet(api + "detections?date=20220426");
+  auto scan_api = server::HttpGet(api + "tables/DriverCarInfo/scan?limit=2&columns=cf1:speed");
   kill(worker, SIGINT);
   int st = 0;
   waitpid(worker, &st, 0);
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_TRUE(day_api.has_value() && scan_api.has_value());
+  EXPECT_EQ(day_api->status, 200) << day_api->body;
+  std::string cars_api;
+  const auto day_json = nlohmann::json::parse(day_api->body);
+  for (const auto& car : day_json["cars"]) {
+    cars_api += car.get<std::string>() + "\n";
+  }
+  std::string cars_day;
+  std::istringstream day_lines(HotDay(data, "20220426"));
+  for (std::string line; std::getline(day_lines, line);) cars_day += line.substr(0, 5) + "\n";
+  EXPECT_FALSE(cars_day.empty());
+  EXPECT_EQ(cars_api, cars_day);
+  const auto scan = nlohmann::json::parse(scan_api->body);
+  ASSERT_EQ(scan["rows"].size(), 2u) << scan_api->body;
+  EXPECT_TRUE(scan["more"].get<bool>());
+  const std::string first_row = TableAsCsv(data).substr(TableAsCsv(data).find('\n') + 1);
+  EXPECT_EQ(first_row.substr(0, first_row.find(',')), scan["rows"][0]["row"]);
+  EXPECT_EQ(scan["rows"][0]["cells"][0]["column"], "cf1:speed");
   EXPECT_NE(r.out.find("inside pid " + std::to_string(worker)), std::string::npos) << r.out;
   EXPECT_TRUE(killed);
   EXPECT_NE(r.out.find("following the replay running"), std::string::npos) << r.out;

@@ -2,6 +2,7 @@
 #include "server/metrics_server.h"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <atomic>
 #include <thread>
@@ -142,6 +143,35 @@ TEST(MetricsServerTest, ApiRequestsReachTheProvider) {
   ASSERT_TRUE(none.has_value());
   EXPECT_EQ(none->status, 404);
   EXPECT_NE(none->body.find("/api/v1/"), std::string::npos) << none->body;
+}
+
+// A POST's body reaches the api provider (a rule to check); a form-encoded one comes as
+// parameters; a body over kMaxApiBody is refused with 413 and a JSON error before the provider.
+TEST(MetricsServerTest, ApiPostBodiesReachTheProviderUpToALimit) {
+  MetricsProviders p = SampleProviders();
+  std::atomic<int> calls{0};
+  p.api = [&calls](const ApiRequest& req) {
+    ++calls;
+    std::string params;
+    for (const auto& [k, v] : req.params) params += k + "=" + v + ";";
+    return ApiResponse{200, "{\"body\":\"" + req.body + "\",\"params\":\"" + params + "\"}"};
+  };
+  auto server = StartOnFreePort(p);
+  ASSERT_NE(server, nullptr);
+  httplib::Client client("127.0.0.1", server->port());
+  auto text = client.Post("/api/v1/rules/check", "SELECT 1", "text/plain");
+  ASSERT_TRUE(text);
+  EXPECT_EQ(text->status, 200);
+  EXPECT_EQ(text->body, "{\"body\":\"SELECT 1\",\"params\":\"\"}");
+  auto form = client.Post("/api/v1/replay", "from=20220426", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->body, "{\"body\":\"\",\"params\":\"from=20220426;\"}");
+  EXPECT_EQ(calls.load(), 2);
+  auto big = client.Post("/api/v1/rules/check", std::string(kMaxApiBody + 1, 'x'), "text/plain");
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_NE(big->body.find("larger than 1048576 bytes"), std::string::npos) << big->body;
+  EXPECT_EQ(calls.load(), 2);
 }
 
 TEST(MetricsServerTest, PortInUseIsAClearError) {

@@ -1,0 +1,278 @@
+// ConsoleApi: routes /api/v1/ paths to the stores' own calls and answers in JSON.
+#include "pipeline/console_api.h"
+
+#include <charconv>
+#include <regex>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cep/engine.h"
+#include "cep/rule_folder.h"
+#include "coord/rule_store.h"
+#include "core/event_time.h"
+#include "core/file.h"
+#include "hot/detection.h"
+#include "table/table.h"
+
+namespace smartcar::pipeline {
+
+namespace {
+
+using nlohmann::json;
+
+// Keys and values are bytes: anything that is not UTF-8 is shown as U+FFFD, never an exception.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+server::ApiResponse Ok(const json& j) { return {200, Dump(j)}; }
+
+server::ApiResponse Error(int status, const std::string& why) {
+  return {status, Dump(json{{"error", why}})};
+}
+
+// A store's error: 404 for what does not exist, 400 for what the request got wrong, else 503.
+server::ApiResponse StoreError(const Status& s, const std::string& what) {
+  const int status = s.IsNotFound() ? 404 : s.IsInvalidArgument() ? 400 : 503;
+  return Error(status, what + s.message());
+}
+
+std::string Param(const server::ApiRequest& r, const char* name) {
+  auto it = r.params.find(name);
+  return it == r.params.end() ? std::string() : it->second;
+}
+
+// A non-negative integer parameter: `fallback` when absent; 400 text otherwise.
+Result<int64_t> IntParam(const server::ApiRequest& r, const char* name, int64_t fallback,
+                         int64_t max) {
+  const std::string text = Param(r, name);
+  if (text.empty()) return fallback;
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < 0) {
+    return Err(Status::InvalidArgument(std::string(name) + ": '" + text +
+                                       "' is not a non-negative integer"));
+  }
+  if (v > max) {
+    return Err(Status::InvalidArgument(std::string(name) + ": " + text + " is more than " +
+                                       std::to_string(max)));
+  }
+  return v;
+}
+
+bool FlagParam(const server::ApiRequest& r, const char* name) {
+  const std::string v = Param(r, name);
+  return v == "1" || v == "true";
+}
+
+// "cf:q,cf2" → column selections (HBase's COLUMNS => ['cf:q', 'cf2']).
+std::vector<table::ColumnRef> Columns(const std::string& text) {
+  std::vector<table::ColumnRef> out;
+  size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const size_t comma = text.find(',', start);
+    const std::string one =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!one.empty()) out.push_back(table::ColumnRef::Parse(one));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+json RowJson(const table::Row& row) {
+  json cells = json::array();
+  for (const table::Cell& c : row.cells) {
+    cells.push_back(
+        {{"column", c.family + ":" + c.qualifier}, {"timestamp", c.timestamp}, {"value", c.value}});
+  }
+  return {{"row", row.key}, {"cells", std::move(cells)}};
+}
+
+std::vector<std::string> SplitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (start < path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    parts.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return parts;
+}
+
+constexpr const char* kPaths =
+    "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
+    "GET rules, POST rules/check";
+
+}  // namespace
+
+ConsoleApi::ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay)
+    : stores_(stores), rules_dir_(std::move(rules_dir)), replay_(replay) {}
+
+server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
+  const std::vector<std::string> parts = SplitPath(request.path);
+  const std::string first = parts.empty() ? std::string() : parts[0];
+  if (first == "replay" && replay_ != nullptr) return replay_->Handle(request);
+  const bool get = request.method == "GET";
+  if (first == "rules" && parts.size() == 2 && parts[1] == "check") {
+    if (request.method != "POST") return Error(405, "POST the rule text to /api/v1/rules/check");
+    return CheckRule(request);
+  }
+  if (first == "tables" || first == "detections" || first == "rules") {
+    if (!get) return Error(405, "/api/v1/" + request.path + " answers GET only");
+  }
+  if (first == "tables" && parts.size() == 1) return Tables(request);
+  if (first == "tables" && parts.size() == 3 && parts[2] == "scan") return Scan(parts[1], request);
+  if (first == "tables" && parts.size() >= 4 && parts[2] == "rows") {
+    // The row key is the rest of the path (it may hold '/').
+    const size_t at = request.path.find("/rows/") + 6;
+    return GetRow(parts[1], request.path.substr(at), request);
+  }
+  if (first == "detections" && parts.size() == 1) return Detections(request);
+  if (first == "rules" && parts.size() == 1) return Rules();
+  return Error(404, "no API path '" + request.path + "'; this process serves " + kPaths +
+                        (replay_ != nullptr ? ", GET|POST replay" : ""));
+}
+
+server::ApiResponse ConsoleApi::Tables(const server::ApiRequest&) {
+  auto names = stores_->tables->ListTables();
+  if (!names) return StoreError(names.error(), "table store: ");
+  return Ok(json{{"tables", *names}});
+}
+
+server::ApiResponse ConsoleApi::Scan(const std::string& name, const server::ApiRequest& request) {
+  auto limit = IntParam(request, "limit", kDefaultScanLimit, kMaxScanLimit);
+  if (!limit) return Error(400, limit.error().message());
+  auto versions = IntParam(request, "versions", 1, 1000);
+  if (!versions) return Error(400, versions.error().message());
+  if (*versions == 0) return Error(400, "versions: at least 1");
+  auto table = stores_->tables->OpenTable(name);
+  if (!table) return StoreError(table.error(), "");
+  table::ScanSpec spec;
+  spec.start_row = Param(request, "startrow");
+  spec.stop_row = Param(request, "stoprow");
+  spec.reversed = FlagParam(request, "reversed");
+  spec.columns = Columns(Param(request, "columns"));
+  spec.max_versions = static_cast<int>(*versions);
+  spec.filter = Param(request, "filter");
+  spec.limit = *limit + 1;  // one more says whether the scan was cut
+  auto it = (*table)->Scan(spec);
+  if (!it) return StoreError(it.error(), "scan: ");
+  json rows = json::array();
+  bool more = false;
+  for (; (*it)->Valid(); (*it)->Next()) {
+    if (static_cast<int64_t>(rows.size()) == *limit) {
+      more = true;
+      break;
+    }
+    rows.push_back(RowJson((*it)->row()));
+  }
+  if (Status s = (*it)->status(); !s.ok()) return StoreError(s, "scan: ");
+  json out{{"table", name}, {"rows", std::move(rows)}, {"more", more}};
+  if (more) out["next_startrow"] = (*it)->row().key;
+  return Ok(out);
+}
+
+server::ApiResponse ConsoleApi::GetRow(const std::string& name, const std::string& row,
+                                       const server::ApiRequest& request) {
+  auto versions = IntParam(request, "versions", 1, 1000);
+  if (!versions) return Error(400, versions.error().message());
+  if (*versions == 0) return Error(400, "versions: at least 1");
+  auto table = stores_->tables->OpenTable(name);
+  if (!table) return StoreError(table.error(), "");
+  table::GetSpec spec;
+  spec.row = row;
+  spec.columns = Columns(Param(request, "columns"));
+  spec.max_versions = static_cast<int>(*versions);
+  spec.filter = Param(request, "filter");
+  auto got = (*table)->Get(spec);
+  if (!got) return StoreError(got.error(), "get: ");
+  if (got->empty()) return Error(404, "no row '" + row + "' in " + name);
+  return Ok(RowJson(*got));
+}
+
+server::ApiResponse ConsoleApi::Detections(const server::ApiRequest& request) {
+  const std::string date = Param(request, "date");
+  if (date.empty()) return Error(400, "date: missing (yyyyMMdd, e.g. 20220426)");
+  if (auto d = ParseDate8(date); !d) return Error(400, "date: " + d.error().message());
+  hot::HotStore& store = *stores_->hot;
+  auto cars = store.Members(date);
+  if (!cars) return StoreError(cars.error(), "hot store: ");
+  json out{{"date", date}, {"cars", *cars}, {"store", store.Describe()}};
+  if (auto ttl = store.TtlMs(date); ttl) out["expires_in_ms"] = *ttl;
+  if (FlagParam(request, "details")) {
+    json details = json::array();
+    for (const std::string& car : *cars) {
+      auto v = store.Get(hot::DetectionKey(date, car));
+      if (!v) return StoreError(v.error(), "hot store: ");
+      json d = v->has_value() ? json::parse(**v, nullptr, false) : json();
+      // Only the set member exists (written by the pilot's topology), or a value that is not
+      // JSON: the car and the day.
+      if (d.is_discarded() || !d.is_object()) d = json{{"date", date}, {"car", car}};
+      details.push_back(std::move(d));
+    }
+    out["details"] = std::move(details);
+  }
+  return Ok(out);
+}
+
+server::ApiResponse ConsoleApi::Rules() {
+  json out;
+  json folder = json::array();
+  if (auto files = cep::ListRuleFiles(rules_dir_); files) {
+    for (const std::string& path : *files) {
+      auto text = ReadFileToString(path);
+      if (!text) return StoreError(text.error(), "rules folder: ");
+      folder.push_back({{"path", path}, {"text", *text}});
+    }
+  } else {
+    out["folder_error"] = files.error().message();
+  }
+  out["folder"] = {{"dir", rules_dir_}, {"files", std::move(folder)}};
+  if (stores_->coordinator != nullptr) {
+    coord::RuleStore store(stores_->coordinator.get());
+    auto latest = store.Latest();
+    if (!latest) return StoreError(latest.error(), "rule store: ");
+    json rules = json::array();
+    for (const coord::RuleVersion& r : *latest) {
+      rules.push_back({{"name", r.name},
+                       {"version", r.version},
+                       {"author", r.author},
+                       {"time_ms", r.time_ms},
+                       {"checksum", r.checksum},
+                       {"message", r.message},
+                       {"text", r.text}});
+    }
+    out["store"] = std::move(rules);
+  }
+  return Ok(out);
+}
+
+server::ApiResponse ConsoleApi::CheckRule(const server::ApiRequest& request) {
+  if (request.body.empty()) return Error(400, "empty body: POST the rule's EPL text");
+  auto rule = cep::Compile(request.body);
+  if (!rule) {
+    json out{{"error", rule.error().message()}};
+    // The compiler says where: "... line L column C ...".
+    static const std::regex kWhere("line ([0-9]+) column ([0-9]+)");
+    std::smatch m;
+    const std::string& msg = rule.error().message();
+    if (std::regex_search(msg, m, kWhere)) {
+      int64_t line = 0, column = 0;
+      std::from_chars(&*m[1].first, &*m[1].first + m[1].length(), line);
+      std::from_chars(&*m[2].first, &*m[2].first + m[2].length(), column);
+      out["line"] = line;
+      out["column"] = column;
+    }
+    return {400, Dump(out)};
+  }
+  json statements = json::array();
+  for (const std::string& name : rule->statement_names()) {
+    statements.push_back({{"name", name}, {"columns", rule->columns(name)}});
+  }
+  return Ok(json{{"ok", true}, {"statements", std::move(statements)}});
+}
+
+}  // namespace smartcar::pipeline

@@ -1,0 +1,53 @@
+// ConsoleApi: the JSON API under /api/v1/ of a process that holds a data folder's stores
+// (`smartcar run`, `smartcar worker`), for the operator's console and for scripts. Every answer
+// comes from the same code as the CLI command it mirrors (the HBase shell's scan and filter
+// language, `smartcar overspeed`, the rule compiler), never a second implementation. The paths,
+// parameters and answers are in docs/API.md.
+//
+//   GET  tables                         the tables (HBase `list`)
+//   GET  tables/NAME/scan?...           rows of a scan (HBase `scan`)
+//   GET  tables/NAME/rows/ROW?...       one row (HBase `get`)
+//   GET  detections?date=yyyyMMdd       the day's overspeeding cars (`smartcar overspeed`)
+//   GET  rules                          the rules folder's files and the rule store's versions
+//   POST rules/check                    compiles the request body as EPL (`smartcar rules check`)
+//   GET|POST replay                     ReplayService (when given)
+//
+// Errors are JSON too: {"error": "..."} with 400 (bad input: says which parameter and why),
+// 404 (no such path, table or row), 405 (wrong method), 503 (a store did not answer).
+// Thread-safe: the stores are, and the API keeps no state of its own.
+#pragma once
+
+#include <string>
+
+#include "pipeline/replay.h"
+#include "pipeline/stores.h"
+#include "server/metrics_server.h"
+
+namespace smartcar::pipeline {
+
+class ConsoleApi {
+ public:
+  // `stores` must outlive the API; `replay` may be null (no replay path) and is not owned.
+  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay);
+
+  server::ApiResponse Handle(const server::ApiRequest& request);
+
+  // Rows a scan returns when no `limit` is given, and the most it may ask for.
+  static constexpr int64_t kDefaultScanLimit = 100;
+  static constexpr int64_t kMaxScanLimit = 10000;
+
+ private:
+  server::ApiResponse Tables(const server::ApiRequest& request);
+  server::ApiResponse Scan(const std::string& table, const server::ApiRequest& request);
+  server::ApiResponse GetRow(const std::string& table, const std::string& row,
+                             const server::ApiRequest& request);
+  server::ApiResponse Detections(const server::ApiRequest& request);
+  server::ApiResponse Rules();
+  server::ApiResponse CheckRule(const server::ApiRequest& request);
+
+  const Stores* stores_;
+  std::string rules_dir_;
+  ReplayService* replay_;
+};
+
+}  // namespace smartcar::pipeline

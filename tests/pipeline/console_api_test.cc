@@ -1,0 +1,191 @@
+// ConsoleApi over real embedded stores in a temp folder: each path's answer against what was
+// written through the stores' own calls, and bad input as 4xx JSON errors that say why.
+#include "pipeline/console_api.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "hot/detection.h"
+#include "pipeline/driver_table.h"
+#include "table/table.h"
+#include "test_util.h"
+
+namespace smartcar::pipeline {
+namespace {
+
+using nlohmann::json;
+
+class ConsoleApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    settings_.data_dir = dir_.path().string() + "/data";
+    settings_.rules_dir = dir_.path().string() + "/rules";
+    std::filesystem::create_directories(settings_.rules_dir);
+    smartcar::testing::WriteFile(
+        settings_.rules_dir + "/overspeed.epl",
+        "@Name('fast') SELECT carNumber, avg(speed) AS a FROM DriverCarInfo"
+        ".win:time_batch(30 sec) GROUP BY carNumber HAVING avg(speed) > 80");
+    auto stores = OpenStores(settings_);
+    ASSERT_TRUE(stores.has_value()) << stores.error().ToString();
+    stores_ = std::move(*stores);
+    table::TableDescriptor desc;
+    desc.name = kDriverTable;
+    desc.families.push_back(table::FamilyOptions{kDriverFamily, 3});
+    ASSERT_TRUE(stores_.tables->CreateTable(desc).ok());
+    auto t = stores_.tables->OpenTable(kDriverTable);
+    ASSERT_TRUE(t.has_value());
+    for (int i = 0; i < 5; ++i) {
+      table::Put p("row" + std::to_string(i));
+      p.Add(kDriverFamily, "speed", std::to_string(60 + 10 * i), 1000 + i);
+      p.Add(kDriverFamily, "car_number", i % 2 == 0 ? "<script>x</script>" : "B0001", 1000 + i);
+      ASSERT_TRUE((*t)->Apply({}, p).ok());
+    }
+    api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, nullptr);
+  }
+
+  // The answer's status, and its body parsed (a test failure if it is not JSON).
+  std::pair<int, json> Call(const std::string& method, const std::string& path,
+                            std::map<std::string, std::string> params = {},
+                            const std::string& body = "") {
+    server::ApiRequest r;
+    r.method = method;
+    r.path = path;
+    r.params = std::move(params);
+    r.body = body;
+    const server::ApiResponse out = api_->Handle(r);
+    json j = json::parse(out.body, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << out.body;
+    return {out.status, j};
+  }
+
+  smartcar::testing::TempDir dir_;
+  PipelineSettings settings_;
+  Stores stores_;
+  std::unique_ptr<ConsoleApi> api_;
+};
+
+TEST_F(ConsoleApiTest, ListsTablesAndScansWithTheShellsFilterLanguage) {
+  auto [status, tables] = Call("GET", "tables");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(tables["tables"], json::array({kDriverTable}));
+
+  auto [s1, all] = Call("GET", "tables/DriverCarInfo/scan");
+  EXPECT_EQ(s1, 200);
+  ASSERT_EQ(all["rows"].size(), 5u);
+  EXPECT_FALSE(all["more"].get<bool>());
+  EXPECT_EQ(all["rows"][0]["row"], "row0");
+  // The value is data, returned as it is (the console escapes it when it shows it).
+  EXPECT_EQ(all["rows"][0]["cells"][0]["column"], "cf1:car_number");
+  EXPECT_EQ(all["rows"][0]["cells"][0]["value"], "<script>x</script>");
+  EXPECT_EQ(all["rows"][0]["cells"][1]["timestamp"], 1000);
+
+  // The pilot's kind of filter, STARTROW/STOPROW, LIMIT and COLUMNS as in the HBase shell.
+  auto [s2, fast] = Call("GET", "tables/DriverCarInfo/scan",
+                         {{"filter", "SingleColumnValueFilter('cf1','speed',>=,'binary:80')"},
+                          {"columns", "cf1:speed"}});
+  EXPECT_EQ(s2, 200) << fast;
+  // 80 and 90: HBase compares the bytes, so "100" < "80" is left out.
+  ASSERT_EQ(fast["rows"].size(), 2u) << fast;
+  EXPECT_EQ(fast["rows"][0]["row"], "row2");
+  EXPECT_EQ(fast["rows"][1]["row"], "row3");
+  EXPECT_EQ(fast["rows"][0]["cells"].size(), 1u);
+
+  auto [s3, page] = Call("GET", "tables/DriverCarInfo/scan",
+                         {{"startrow", "row1"}, {"stoprow", "row4"}, {"limit", "2"}});
+  EXPECT_EQ(s3, 200);
+  ASSERT_EQ(page["rows"].size(), 2u);
+  EXPECT_EQ(page["rows"][1]["row"], "row2");
+  EXPECT_TRUE(page["more"].get<bool>());
+  EXPECT_EQ(page["next_startrow"], "row3");
+
+  auto [s4, rev] = Call("GET", "tables/DriverCarInfo/scan", {{"reversed", "true"}, {"limit", "1"}});
+  EXPECT_EQ(s4, 200);
+  EXPECT_EQ(rev["rows"][0]["row"], "row4");
+}
+
+TEST_F(ConsoleApiTest, GetsARow) {
+  auto [status, row] = Call("GET", "tables/DriverCarInfo/rows/row3", {{"columns", "cf1:speed"}});
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(row["row"], "row3");
+  ASSERT_EQ(row["cells"].size(), 1u);
+  EXPECT_EQ(row["cells"][0]["value"], "90");
+  auto [missing, why] = Call("GET", "tables/DriverCarInfo/rows/nope");
+  EXPECT_EQ(missing, 404);
+  EXPECT_EQ(why["error"], "no row 'nope' in DriverCarInfo");
+}
+
+TEST_F(ConsoleApiTest, BadInputIsAClear4xx) {
+  auto [s1, e1] = Call("GET", "tables/DriverCarInfo/scan", {{"filter", "ValueFilter(=,"}});
+  EXPECT_EQ(s1, 400);
+  EXPECT_NE(e1["error"].get<std::string>().find("ValueFilter"), std::string::npos) << e1;
+  auto [s2, e2] = Call("GET", "tables/DriverCarInfo/scan", {{"limit", "ten"}});
+  EXPECT_EQ(s2, 400);
+  EXPECT_EQ(e2["error"], "limit: 'ten' is not a non-negative integer");
+  auto [s3, e3] = Call("GET", "tables/DriverCarInfo/scan", {{"limit", "10001"}});
+  EXPECT_EQ(s3, 400);
+  EXPECT_EQ(e3["error"], "limit: 10001 is more than 10000");
+  auto [s4, e4] = Call("GET", "tables/NoSuchTable/scan");
+  EXPECT_EQ(s4, 404);
+  EXPECT_NE(e4["error"].get<std::string>().find("NoSuchTable"), std::string::npos) << e4;
+  auto [s5, e5] = Call("GET", "nothing/here");
+  EXPECT_EQ(s5, 404);
+  EXPECT_NE(e5["error"].get<std::string>().find("GET tables"), std::string::npos) << e5;
+  auto [s6, e6] = Call("POST", "tables");
+  EXPECT_EQ(s6, 405);
+  auto [s7, e7] = Call("GET", "detections", {{"date", "2022-04-26"}});
+  EXPECT_EQ(s7, 400);
+  EXPECT_NE(e7["error"].get<std::string>().find("date: "), std::string::npos) << e7;
+  auto [s8, e8] = Call("GET", "detections");
+  EXPECT_EQ(s8, 400);
+  auto [s9, e9] = Call("GET", "rules/check");
+  EXPECT_EQ(s9, 405);
+}
+
+TEST_F(ConsoleApiTest, DetectionsAreTheDaysSetAsOverspeedShowsIt) {
+  hot::HotWriteBatch b;
+  b.SetAdd("20220426", "C0003");
+  b.SetAdd("20220426", "A0001");
+  b.Put(hot::DetectionKey("20220426", "A0001"), R"({"car":"A0001","avgSpeed":91.5})");
+  ASSERT_TRUE(stores_.hot->Write(b).ok());
+  auto [status, d] = Call("GET", "detections", {{"date", "20220426"}, {"details", "1"}});
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(d["cars"], json::array({"A0001", "C0003"}));
+  ASSERT_EQ(d["details"].size(), 2u);
+  EXPECT_EQ(d["details"][0]["avgSpeed"], 91.5);
+  EXPECT_EQ(d["details"][1], json({{"date", "20220426"}, {"car", "C0003"}}));
+  EXPECT_GT(d["expires_in_ms"].get<int64_t>(), 0);
+  auto [s2, none] = Call("GET", "detections", {{"date", "20220427"}});
+  EXPECT_EQ(s2, 200);
+  EXPECT_TRUE(none["cars"].empty());
+}
+
+TEST_F(ConsoleApiTest, RulesAreListedAndCheckedByTheRealCompiler) {
+  auto [status, rules] = Call("GET", "rules");
+  EXPECT_EQ(status, 200);
+  ASSERT_EQ(rules["folder"]["files"].size(), 1u);
+  EXPECT_NE(rules["folder"]["files"][0]["text"].get<std::string>().find("avg(speed) > 80"),
+            std::string::npos);
+  EXPECT_TRUE(rules["store"].is_array());  // the embedded rule store: nothing deployed
+
+  auto [ok, good] = Call("POST", "rules/check", {},
+                         "@Name('x') SELECT carNumber, avg(speed) AS a FROM DriverCarInfo"
+                         ".win:time_batch(30 sec) GROUP BY carNumber");
+  EXPECT_EQ(ok, 200) << good;
+  EXPECT_EQ(good["statements"][0]["name"], "x");
+  EXPECT_EQ(good["statements"][0]["columns"], json::array({"carNumber", "a"}));
+
+  auto [bad, why] =
+      Call("POST", "rules/check", {}, "SELECT carNumber\nFROM DriverCarInfo WHERE sped > 1");
+  EXPECT_EQ(bad, 400);
+  EXPECT_EQ(why["line"], 2);
+  EXPECT_GT(why["column"].get<int>(), 1);
+  EXPECT_NE(why["error"].get<std::string>().find("sped"), std::string::npos) << why;
+  auto [empty, e] = Call("POST", "rules/check");
+  EXPECT_EQ(empty, 400);
+}
+
+}  // namespace
+}  // namespace smartcar::pipeline
