@@ -120,7 +120,10 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
       WriteFileAtomically(DataFolder(data_dir_).Metrics(), server::EndpointInfoToJson(info) + "\n");
   if (out == nullptr) return;
   if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
-  std::fprintf(out, "metrics: %s/metrics (also /stats.json; `smartcar topology stats`)\n",
+  std::fprintf(out,
+               "console: %s/ (API %s/api/v1/, docs/API.md); metrics: %s/metrics (also "
+               "/stats.json; `smartcar topology stats`)\n",
+               state_->server->url().c_str(), state_->server->url().c_str(),
                state_->server->url().c_str());
 }
 

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "server/console_assets.h"
+
 namespace smartcar::server {
 
 void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers) {
@@ -37,6 +39,18 @@ void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers
     res.status = out.status;
     res.set_content(out.body, "application/json");
   };
+  // The console: fixed pages compiled in (no file system behind these paths, so nothing else
+  // can be reached through them), allowed to load only from this endpoint.
+  auto page = [](std::string_view body, const char* type) {
+    return [body, type](const httplib::Request&, httplib::Response& res) {
+      res.set_header("Content-Security-Policy", "default-src 'self'");
+      res.set_header("X-Content-Type-Options", "nosniff");
+      res.set_content(std::string(body), type);
+    };
+  };
+  server->Get("/", page(kConsoleIndexHtml, "text/html; charset=utf-8"));
+  server->Get("/ui/app.js", page(kConsoleAppJs, "text/javascript; charset=utf-8"));
+  server->Get("/ui/app.css", page(kConsoleAppCss, "text/css; charset=utf-8"));
   server->set_payload_max_length(kMaxApiBody);
   server->Get(R"(/api/v1/(.*))", api);
   server->Post(R"(/api/v1/(.*))", api);
@@ -50,8 +64,8 @@ void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers
     }
     if (res.status == 404 || res.status == 405) {
       res.set_content(std::to_string(res.status) + " " + req.method + " " + req.path +
-                          ": not found; this endpoint serves GET /metrics, GET /stats.json "
-                          "GET /healthz and /api/v1/\n",
+                          ": not found; this endpoint serves the console at GET /, GET /metrics, "
+                          "GET /stats.json, GET /healthz and /api/v1/\n",
                       "text/plain; charset=utf-8");
     }
   });

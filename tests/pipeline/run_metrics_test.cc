@@ -83,6 +83,8 @@ TEST(RunMetricsTest, ServesWhileLiveAndLeavesAFinalSnapshot) {
   const std::string url = metrics.url();
   ASSERT_FALSE(url.empty()) << CapturedText(out);
   EXPECT_NE(CapturedText(out).find("metrics: " + url + "/metrics"), std::string::npos);
+  EXPECT_NE(CapturedText(out).find("console: " + url + "/ (API " + url + "/api/v1/"),
+            std::string::npos);
 
   auto info = server::EndpointInfoFromJson(ReadFile(dir.file("metrics.json")));
   ASSERT_TRUE(info.has_value()) << info.error().ToString();

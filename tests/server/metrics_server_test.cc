@@ -104,7 +104,7 @@ TEST(MetricsServerTest, HealthzIs503WhileDegraded) {
 TEST(MetricsServerTest, UnknownPathIs404WithAClearBody) {
   auto server = StartOnFreePort();
   ASSERT_NE(server, nullptr);
-  for (const std::string path : {"/", "/metricz", "/stats.json/x"}) {
+  for (const std::string path : {"/index.html", "/metricz", "/stats.json/x", "/ui/"}) {
     auto r = HttpGet(server->url() + path);
     ASSERT_TRUE(r.has_value()) << r.error().ToString();
     EXPECT_EQ(r->status, 404) << path;
@@ -172,6 +172,35 @@ TEST(MetricsServerTest, ApiPostBodiesReachTheProviderUpToALimit) {
   EXPECT_EQ(big->status, 413);
   EXPECT_NE(big->body.find("larger than 1048576 bytes"), std::string::npos) << big->body;
   EXPECT_EQ(calls.load(), 2);
+}
+
+// The console's pages are compiled in and served with a same-origin content policy; nothing
+// else, and no file, is reachable through their paths (traversal attempts are 404s).
+TEST(MetricsServerTest, ServesTheConsoleAndNoFiles) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  auto index = HttpGet(server->url() + "/");
+  ASSERT_TRUE(index.has_value());
+  EXPECT_EQ(index->status, 200);
+  EXPECT_EQ(index->content_type, "text/html; charset=utf-8");
+  EXPECT_NE(index->body.find("<script src=\"/ui/app.js\"></script>"), std::string::npos);
+  auto js = HttpGet(server->url() + "/ui/app.js");
+  ASSERT_TRUE(js.has_value());
+  EXPECT_EQ(js->status, 200);
+  EXPECT_EQ(js->content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(js->body.find("textContent"), std::string::npos);
+  httplib::Client client("127.0.0.1", server->port());
+  auto headers = client.Get("/ui/app.css");
+  ASSERT_TRUE(headers);
+  EXPECT_EQ(headers->get_header_value("Content-Security-Policy"), "default-src 'self'");
+  for (const std::string path :
+       {"/ui/../../../../etc/passwd", "/ui/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/../etc/passwd",
+        "/ui/app.js/../../../etc/passwd", "/ui/..%2f..%2f..%2fetc%2fpasswd", "/ui/index.html"}) {
+    auto r = client.Get(path);
+    ASSERT_TRUE(r) << path;
+    EXPECT_EQ(r->status, 404) << path;
+    EXPECT_EQ(r->body.find("root:"), std::string::npos) << path;
+  }
 }
 
 TEST(MetricsServerTest, PortInUseIsAClearError) {

@@ -1,0 +1,127 @@
+// SmartCar console: reads the run's JSON API (/api/v1/, docs/API.md) and /stats.json. Every value
+// goes into the page as text (textContent), never as HTML, so a car number, a rule or a cell
+// holding "<script>" is shown, not run.
+"use strict";
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+function row(cells) {
+  const tr = document.createElement("tr");
+  for (const c of cells) tr.appendChild(typeof c === "object" && c !== null ? c : el("td", c));
+  return tr;
+}
+
+function num(v) { return el("td", v, "num"); }
+
+async function api(path) {
+  const res = await fetch(path, { headers: { "Accept": "application/json" } });
+  const body = await res.json().catch(() => ({ error: "not JSON (HTTP " + res.status + ")" }));
+  if (!res.ok) throw new Error(body.error || ("HTTP " + res.status));
+  return body;
+}
+
+function fill(tbody, rows) {
+  tbody.replaceChildren(...rows);
+}
+
+function time(ms) { return new Date(ms).toISOString().replace("T", " ").replace(".000Z", "Z"); }
+
+// ---- Overview: counters with rates, and the topology's components (every 2 s).
+let last = null;
+async function refreshOverview() {
+  let s;
+  try {
+    s = await api("/stats.json");
+  } catch (e) {
+    document.getElementById("state").textContent = "endpoint: " + e.message;
+    return;
+  }
+  document.getElementById("state").textContent = s.state || "";
+  const dt = last ? (s.time_ms - last.time_ms) / 1000 : 0;
+  const before = {};
+  if (last) for (const c of last.pipeline) before[c.name] = c.value;
+  fill(document.querySelector("#counters tbody"), s.pipeline.map(c => {
+    const rate = dt > 0 && c.name in before ? ((c.value - before[c.name]) / dt).toFixed(0) : "";
+    const name = el("td", c.name);
+    name.title = c.help;
+    return row([name, num(c.value), num(rate)]);
+  }));
+  fill(document.querySelector("#components tbody"), s.topology.components.map(c => row([
+    el("td", c.id), num(c.total.executed), num(c.total.emitted), num(c.total.failed),
+    num(c.total.capacity.toFixed(2)), num((c.total.latency_p99_ns / 1e6).toFixed(2)),
+    num(c.total.queue_depth)])));
+  last = s;
+}
+
+// ---- Detections: the day's set, as `smartcar overspeed DATE --details` shows it.
+async function showDetections(date) {
+  const summary = document.getElementById("detections-summary");
+  const tbody = document.querySelector("#detections-list tbody");
+  try {
+    const d = await api("/api/v1/detections?details=1&date=" + encodeURIComponent(date));
+    summary.className = "";
+    summary.textContent = d.cars.length + " car(s) on " + d.date + " (" + d.store + ")";
+    fill(tbody, d.details.map(x => row([
+      x.car, num(x.avg_speed !== undefined ? x.avg_speed.toFixed(1) : ""), num(x.event_count ?? ""),
+      x.rule ?? "",
+      x.window_start_ms !== undefined ? time(x.window_start_ms) + " – " + time(x.window_end_ms) : ""])));
+  } catch (e) {
+    summary.className = "error";
+    summary.textContent = e.message;
+    fill(tbody, []);
+  }
+}
+
+// ---- Table: a scan with the HBase shell's parameters and filter language.
+async function scan() {
+  const q = new URLSearchParams();
+  for (const k of ["startrow", "stoprow", "limit", "columns", "filter"]) {
+    const v = document.getElementById("scan-" + k).value;
+    if (v !== "") q.set(k, v);
+  }
+  const name = document.getElementById("scan-table").value;
+  const summary = document.getElementById("scan-summary");
+  const tbody = document.querySelector("#scan-rows tbody");
+  try {
+    const r = await api("/api/v1/tables/" + encodeURIComponent(name) + "/scan?" + q.toString());
+    summary.className = "";
+    summary.textContent = r.rows.length + " row(s)" + (r.more ? ", more from " + r.next_startrow : "");
+    const rows = [];
+    for (const x of r.rows) {
+      for (const c of x.cells) rows.push(row([x.row, c.column, num(c.timestamp), c.value]));
+    }
+    fill(tbody, rows);
+  } catch (e) {
+    summary.className = "error";
+    summary.textContent = e.message;
+    fill(tbody, []);
+  }
+}
+
+function start() {
+  const params = new URLSearchParams(location.search);
+  const date = document.getElementById("date");
+  date.value = params.get("date") || new Date().toISOString().slice(0, 10).replaceAll("-", "");
+  document.getElementById("detections-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    showDetections(date.value);
+  });
+  for (const k of ["startrow", "stoprow", "limit", "columns", "filter"]) {
+    if (params.has(k)) document.getElementById("scan-" + k).value = params.get(k);
+  }
+  document.getElementById("scan-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    scan();
+  });
+  refreshOverview();
+  setInterval(refreshOverview, 2000);
+  showDetections(date.value);
+  scan();
+}
+
+start();
