@@ -18,8 +18,12 @@ function row(cells) {
 
 function num(v) { return el("td", v, "num"); }
 
-async function api(path) {
-  const res = await fetch(path, { headers: { "Accept": "application/json" } });
+async function api(path, options) {
+  const o = options || {};
+  const headers = { "Accept": "application/json" };
+  if (o.token) headers["X-Smartcar-Token"] = o.token;  // a header, never a cookie
+  if (o.body !== undefined) headers["Content-Type"] = "text/plain";
+  const res = await fetch(path, { method: o.method || "GET", headers, body: o.body });
   const body = await res.json().catch(() => ({ error: "not JSON (HTTP " + res.status + ")" }));
   if (!res.ok) throw new Error(body.error || ("HTTP " + res.status));
   return body;
@@ -77,6 +81,92 @@ async function showDetections(date) {
   }
 }
 
+// ---- Rules: the folder's and the store's rules, an editor checked as you type, deploy
+// (needs the API token), history and rollback.
+async function showRules() {
+  try {
+    const r = await api("/api/v1/rules");
+    const rows = [];
+    for (const f of r.folder.files) rows.push(row([f.path.split("/").pop(), "folder", "", "", ""]));
+    for (const v of r.store || []) rows.push(row([v.name, "store", num(v.version), v.author, v.checksum]));
+    fill(document.querySelector("#rules-list tbody"), rows);
+    const text = document.getElementById("rule-text");
+    if (text.value === "") {
+      const first = (r.store && r.store[0]) || r.folder.files[0];
+      if (first) {
+        text.value = first.text;
+        if (first.name) document.getElementById("rule-name").value = first.name;
+        checkRule();
+      }
+    }
+    showHistory();
+  } catch (e) {
+    document.getElementById("rule-check").textContent = e.message;
+  }
+}
+
+let checkTimer = null;
+async function checkRule() {
+  const out = document.getElementById("rule-check");
+  try {
+    const r = await api("/api/v1/rules/check", { method: "POST", body: document.getElementById("rule-text").value });
+    out.className = "";
+    out.textContent = "OK: " + r.statements.map(s => s.name + " (" + s.columns.join(", ") + ")").join("; ");
+  } catch (e) {
+    out.className = "error";
+    out.textContent = e.message;
+  }
+}
+
+async function deployRule() {
+  const out = document.getElementById("deploy-result");
+  const name = document.getElementById("rule-name").value;
+  try {
+    const v = await api("/api/v1/rules/deploy?name=" + encodeURIComponent(name), {
+      method: "POST", body: document.getElementById("rule-text").value,
+      token: document.getElementById("rule-token").value });
+    out.className = "";
+    out.textContent = v.unchanged ? name + ": unchanged, version " + v.version + " is this text"
+                                  : name + ": deployed version " + v.version + " (" + v.checksum + ")";
+    showRules();
+  } catch (e) {
+    out.className = "error";
+    out.textContent = e.message;
+  }
+}
+
+async function showHistory() {
+  const name = document.getElementById("rule-name").value;
+  const tbody = document.querySelector("#rule-history tbody");
+  try {
+    const h = await api("/api/v1/rules/" + encodeURIComponent(name) + "/history");
+    fill(tbody, h.versions.slice().reverse().map(v => {
+      const b = el("button", "roll back to " + v.version);
+      b.addEventListener("click", () => rollback(name, v.version));
+      const cell = el("td");
+      cell.appendChild(b);
+      return row([num(v.version), time(v.time_ms), v.author, v.message, v.checksum, cell]);
+    }));
+  } catch (e) {
+    fill(tbody, []);  // not in the store (yet)
+  }
+}
+
+async function rollback(name, version) {
+  const out = document.getElementById("deploy-result");
+  try {
+    const v = await api("/api/v1/rules/" + encodeURIComponent(name) + "/rollback?to=" + version, {
+      method: "POST", token: document.getElementById("rule-token").value });
+    out.className = "";
+    out.textContent = name + ": version " + version + " deployed again as version " + v.version;
+    document.getElementById("rule-text").value = v.text;
+    showRules();
+  } catch (e) {
+    out.className = "error";
+    out.textContent = e.message;
+  }
+}
+
 // ---- Table: a scan with the HBase shell's parameters and filter language.
 async function scan() {
   const q = new URLSearchParams();
@@ -118,6 +208,16 @@ function start() {
     ev.preventDefault();
     scan();
   });
+  document.getElementById("rule-text").addEventListener("input", () => {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(checkRule, 300);
+  });
+  document.getElementById("deploy-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    deployRule();
+  });
+  document.getElementById("rule-name").addEventListener("change", showHistory);
+  showRules();
   refreshOverview();
   setInterval(refreshOverview, 2000);
   showDetections(date.value);

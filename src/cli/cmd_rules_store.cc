@@ -9,7 +9,10 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <absl/strings/str_split.h>
 
 #include "cep/engine.h"
 #include "cep/rule_folder.h"
@@ -61,16 +64,12 @@ std::string Author(const std::string& flag) {
 
 std::string Time(int64_t ms) { return FormatIsoUtc(EventTimeMs{ms}); }
 
+// The lines of `text` without their '\n' (a final '\n' ends the last line; "" has none).
 std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
-  return out;
+  if (text.empty()) return {};
+  std::string_view t = text;
+  if (t.back() == '\n') t.remove_suffix(1);
+  return absl::StrSplit(absl::string_view(t.data(), t.size()), '\n');
 }
 
 // A line diff (longest common subsequence): "-old", "+new", " same".

@@ -2,11 +2,14 @@
 #include "pipeline/console_api.h"
 
 #include <charconv>
-#include <regex>
+#include <cstdint>
+#include <cstdio>
+#include <random>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <absl/strings/str_split.h>
 #include <nlohmann/json.hpp>
 
 #include "cep/engine.h"
@@ -69,14 +72,8 @@ bool FlagParam(const server::ApiRequest& r, const char* name) {
 // "cf:q,cf2" → column selections (HBase's COLUMNS => ['cf:q', 'cf2']).
 std::vector<table::ColumnRef> Columns(const std::string& text) {
   std::vector<table::ColumnRef> out;
-  size_t start = 0;
-  while (start <= text.size() && !text.empty()) {
-    const size_t comma = text.find(',', start);
-    const std::string one =
-        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-    if (!one.empty()) out.push_back(table::ColumnRef::Parse(one));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
+  for (const absl::string_view one : absl::StrSplit(text, ',', absl::SkipEmpty())) {
+    out.push_back(table::ColumnRef::Parse(std::string_view(one.data(), one.size())));
   }
   return out;
 }
@@ -90,35 +87,102 @@ json RowJson(const table::Row& row) {
   return {{"row", row.key}, {"cells", std::move(cells)}};
 }
 
-std::vector<std::string> SplitPath(const std::string& path) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string::npos) slash = path.size();
-    parts.push_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return parts;
-}
-
 constexpr const char* kPaths =
     "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
-    "GET rules, POST rules/check";
+    "GET rules, POST rules/check, POST rules/deploy?name=NAME, GET rules/NAME/history, "
+    "POST rules/NAME/rollback?to=N";
+
+// The compiler's "... line L column C ..." in `msg`, if it says where.
+bool FindPosition(std::string_view msg, int64_t* line, int64_t* column) {
+  const char* end = msg.data() + msg.size();
+  for (size_t at = msg.find("line "); at != std::string_view::npos;
+       at = msg.find("line ", at + 1)) {
+    const auto [after_line, e1] = std::from_chars(msg.data() + at + 5, end, *line);
+    if (e1 != std::errc()) continue;
+    const std::string_view rest(after_line, static_cast<size_t>(end - after_line));
+    if (rest.substr(0, 8) != " column ") continue;
+    if (std::from_chars(after_line + 8, end, *column).ec == std::errc()) return true;
+  }
+  return false;
+}
+
+// A rule that does not compile: 400 with the compiler's message, and its line and column.
+server::ApiResponse CompileFailure(const Status& error) {
+  json out{{"error", error.message()}};
+  int64_t line = 0, column = 0;
+  if (FindPosition(error.message(), &line, &column)) {
+    out["line"] = line;
+    out["column"] = column;
+  }
+  return {400, Dump(out)};
+}
+
+json VersionJson(const coord::RuleVersion& r) {
+  return {{"name", r.name},       {"version", r.version},   {"author", r.author},
+          {"time_ms", r.time_ms}, {"checksum", r.checksum}, {"message", r.message},
+          {"text", r.text}};
+}
+
+// Who made a change through the API: the `author` parameter, or "console".
+std::string Author(const server::ApiRequest& r) {
+  const std::string a = Param(r, "author");
+  return a.empty() ? "console" : a;
+}
 
 }  // namespace
 
-ConsoleApi::ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay)
-    : stores_(stores), rules_dir_(std::move(rules_dir)), replay_(replay) {}
+ConsoleApi::ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay,
+                       std::string token)
+    : stores_(stores),
+      rules_dir_(std::move(rules_dir)),
+      replay_(replay),
+      token_(std::move(token)) {}
+
+std::string ConsoleApi::NewToken() {
+  std::random_device rd;  // the kernel's random source
+  std::string out;
+  for (int i = 0; i < 4; ++i) {
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(rd()));
+    out += hex;
+  }
+  return out;
+}
+
+std::string ConsoleApi::Unauthorized(const server::ApiRequest& request, int* status) const {
+  const std::string what = request.method + " /api/v1/" + request.path;
+  *status = 401;
+  if (token_.empty()) return what + ": this process takes no changes through the API";
+  if (request.token.empty()) {
+    return what +
+           " needs the API token in an X-Smartcar-Token header (printed at start, kept in "
+           "DATA/console-token)";
+  }
+  // Compared in constant time: how long a wrong token takes says nothing of the right one.
+  unsigned char diff = request.token.size() == token_.size() ? 0 : 1;
+  for (size_t i = 0; i < token_.size(); ++i) {
+    diff |= static_cast<unsigned char>(token_[i] ^ request.token[i % request.token.size()]);
+  }
+  *status = 403;
+  return diff == 0 ? std::string() : what + ": wrong API token";
+}
 
 server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
-  const std::vector<std::string> parts = SplitPath(request.path);
+  const std::vector<std::string> parts = absl::StrSplit(request.path, '/');
   const std::string first = parts.empty() ? std::string() : parts[0];
   if (first == "replay" && replay_ != nullptr) return replay_->Handle(request);
   const bool get = request.method == "GET";
   if (first == "rules" && parts.size() == 2 && parts[1] == "check") {
     if (request.method != "POST") return Error(405, "POST the rule text to /api/v1/rules/check");
     return CheckRule(request);
+  }
+  const bool deploy = first == "rules" && parts.size() == 2 && parts[1] == "deploy";
+  const bool rollback = first == "rules" && parts.size() == 3 && parts[2] == "rollback";
+  if (deploy || rollback) {
+    if (request.method != "POST") return Error(405, "POST /api/v1/" + request.path);
+    int status = 0;
+    if (std::string why = Unauthorized(request, &status); !why.empty()) return Error(status, why);
+    return deploy ? DeployRule(request) : Rollback(parts[1], request);
   }
   if (first == "tables" || first == "detections" || first == "rules") {
     if (!get) return Error(405, "/api/v1/" + request.path + " answers GET only");
@@ -132,6 +196,7 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   }
   if (first == "detections" && parts.size() == 1) return Detections(request);
   if (first == "rules" && parts.size() == 1) return Rules();
+  if (first == "rules" && parts.size() == 3 && parts[2] == "history") return RuleHistory(parts[1]);
   return Error(404, "no API path '" + request.path + "'; this process serves " + kPaths +
                         (replay_ != nullptr ? ", GET|POST replay" : ""));
 }
@@ -237,13 +302,7 @@ server::ApiResponse ConsoleApi::Rules() {
     if (!latest) return StoreError(latest.error(), "rule store: ");
     json rules = json::array();
     for (const coord::RuleVersion& r : *latest) {
-      rules.push_back({{"name", r.name},
-                       {"version", r.version},
-                       {"author", r.author},
-                       {"time_ms", r.time_ms},
-                       {"checksum", r.checksum},
-                       {"message", r.message},
-                       {"text", r.text}});
+      rules.push_back(VersionJson(r));
     }
     out["store"] = std::move(rules);
   }
@@ -253,26 +312,48 @@ server::ApiResponse ConsoleApi::Rules() {
 server::ApiResponse ConsoleApi::CheckRule(const server::ApiRequest& request) {
   if (request.body.empty()) return Error(400, "empty body: POST the rule's EPL text");
   auto rule = cep::Compile(request.body);
-  if (!rule) {
-    json out{{"error", rule.error().message()}};
-    // The compiler says where: "... line L column C ...".
-    static const std::regex kWhere("line ([0-9]+) column ([0-9]+)");
-    std::smatch m;
-    const std::string& msg = rule.error().message();
-    if (std::regex_search(msg, m, kWhere)) {
-      int64_t line = 0, column = 0;
-      std::from_chars(&*m[1].first, &*m[1].first + m[1].length(), line);
-      std::from_chars(&*m[2].first, &*m[2].first + m[2].length(), column);
-      out["line"] = line;
-      out["column"] = column;
-    }
-    return {400, Dump(out)};
-  }
+  if (!rule) return CompileFailure(rule.error());
   json statements = json::array();
   for (const std::string& name : rule->statement_names()) {
     statements.push_back({{"name", name}, {"columns", rule->columns(name)}});
   }
   return Ok(json{{"ok", true}, {"statements", std::move(statements)}});
+}
+
+server::ApiResponse ConsoleApi::DeployRule(const server::ApiRequest& request) {
+  const std::string name = Param(request, "name");
+  if (name.empty()) return Error(400, "name: missing (the rule's name, e.g. overspeed)");
+  if (Status s = coord::RuleStore::CheckName(name); !s.ok()) return Error(400, s.message());
+  if (request.body.empty()) return Error(400, "empty body: POST the rule's EPL text");
+  auto rule = cep::Compile(request.body);
+  if (!rule) return CompileFailure(rule.error());  // nothing deployed
+  coord::RuleStore store(stores_->coordinator.get());
+  bool unchanged = false;
+  auto v = store.Deploy(name, request.body, Author(request), Param(request, "message"), &unchanged);
+  if (!v) return StoreError(v.error(), "rule store: ");
+  json out = VersionJson(*v);
+  out["unchanged"] = unchanged;
+  return Ok(out);
+}
+
+server::ApiResponse ConsoleApi::RuleHistory(const std::string& name) {
+  coord::RuleStore store(stores_->coordinator.get());
+  auto history = store.History(name);
+  if (!history) return StoreError(history.error(), "rule store: ");
+  json versions = json::array();
+  for (const coord::RuleVersion& r : *history) versions.push_back(VersionJson(r));
+  return Ok(json{{"name", name}, {"versions", std::move(versions)}});
+}
+
+server::ApiResponse ConsoleApi::Rollback(const std::string& name,
+                                         const server::ApiRequest& request) {
+  auto to = IntParam(request, "to", 0, INT64_MAX);
+  if (!to) return Error(400, to.error().message());
+  if (*to == 0) return Error(400, "to: missing (the version to deploy again, e.g. 1)");
+  coord::RuleStore store(stores_->coordinator.get());
+  auto v = store.Rollback(name, *to, Author(request));
+  if (!v) return StoreError(v.error(), "rule store: ");
+  return Ok(VersionJson(*v));
 }
 
 }  // namespace smartcar::pipeline

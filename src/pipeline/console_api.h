@@ -10,7 +10,13 @@
 //   GET  detections?date=yyyyMMdd       the day's overspeeding cars (`smartcar overspeed`)
 //   GET  rules                          the rules folder's files and the rule store's versions
 //   POST rules/check                    compiles the request body as EPL (`smartcar rules check`)
+//   POST rules/deploy?name=NAME         stores the body as NAME's next version (`rules deploy`) *
+//   GET  rules/NAME/history             every version of NAME (`smartcar rules history`)
+//   POST rules/NAME/rollback?to=N       version N's text again as the next version (`rollback`) *
 //   GET|POST replay                     ReplayService (when given)
+//
+// * Paths that change something need the API token in an X-Smartcar-Token header (401 without,
+// 403 for another): a header, not a cookie, so a page of another site cannot send it.
 //
 // Errors are JSON too: {"error": "..."} with 400 (bad input: says which parameter and why),
 // 404 (no such path, table or row), 405 (wrong method), 503 (a store did not answer).
@@ -28,7 +34,11 @@ namespace smartcar::pipeline {
 class ConsoleApi {
  public:
   // `stores` must outlive the API; `replay` may be null (no replay path) and is not owned.
-  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay);
+  // `token`: what mutating paths require (empty: they are refused).
+  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay, std::string token);
+
+  // 32 hex digits from the system's random source, for `token`.
+  static std::string NewToken();
 
   server::ApiResponse Handle(const server::ApiRequest& request);
 
@@ -44,10 +54,16 @@ class ConsoleApi {
   server::ApiResponse Detections(const server::ApiRequest& request);
   server::ApiResponse Rules();
   server::ApiResponse CheckRule(const server::ApiRequest& request);
+  server::ApiResponse DeployRule(const server::ApiRequest& request);
+  server::ApiResponse RuleHistory(const std::string& name);
+  server::ApiResponse Rollback(const std::string& name, const server::ApiRequest& request);
+  // Empty when `request` carries the token, else the 401/403 answer's reason.
+  std::string Unauthorized(const server::ApiRequest& request, int* status) const;
 
   const Stores* stores_;
   std::string rules_dir_;
   ReplayService* replay_;
+  std::string token_;
 };
 
 }  // namespace smartcar::pipeline

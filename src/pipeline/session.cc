@@ -2,7 +2,13 @@
 // `smartcar run` and `smartcar worker` share.
 #include "pipeline/session.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include "core/version.h"
@@ -10,6 +16,17 @@
 
 namespace smartcar::pipeline {
 namespace {
+
+// Writes the API token readable by its owner only (0600 from the start, never world-readable).
+Status WriteToken(const std::string& path, const std::string& token) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IOError(path + ": " + std::strerror(errno));
+  ::fchmod(fd, 0600);  // an older file kept its mode through O_TRUNC
+  const std::string line = token + "\n";
+  const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ::close(fd);
+  return ok ? Status::OK() : Status::IOError(path + ": cannot write the API token");
+}
 
 // Events behind the log's end above which the status line says the pipeline is catching up.
 constexpr int64_t kCatchingUpLag = 10'000;
@@ -90,7 +107,16 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
   metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
   if (serve_replays_) replay_ = std::make_unique<ReplayService>(&stores_, settings_);
-  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get());
+  // The API's mutating paths need this run's token (DATA/console-token, printed below).
+  std::string token = ConsoleApi::NewToken();
+  const std::string token_path = DataFolder(settings_.data_dir).ConsoleToken();
+  if (Status s = WriteToken(token_path, token); !s.ok()) {
+    token.clear();  // no changes through the API without a token the operator can read
+    if (settings_.status_out != nullptr) {
+      std::fprintf(settings_.status_out, "warning: API changes off: %s\n", s.message().c_str());
+    }
+  }
+  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get(), token);
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {
@@ -98,6 +124,11 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
     return state_;
   });
   metrics_->Start(settings_.metrics_host, settings_.metrics_port, settings_.status_out);
+  if (!metrics_->url().empty() && !token.empty() && settings_.status_out != nullptr) {
+    std::fprintf(settings_.status_out,
+                 "console API token (X-Smartcar-Token, for deploy and rollback): %s (also in %s)\n",
+                 token.c_str(), token_path.c_str());
+  }
   if (membership_ != nullptr) membership_->SetMetricsUrl(metrics_->url());
   return Status::OK();
 }

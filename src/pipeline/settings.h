@@ -46,6 +46,8 @@ class DataFolder {
   std::string Metrics() const { return Join(kMetricsFile); }      // A live run's endpoint.
   std::string Stats() const { return Join(kStatsFile); }          // The last stats snapshot.
   std::string ReplayPlan() const { return Join("replay.json"); }  // An unfinished replay.
+  // The token the API's mutating paths require (mode 0600; rewritten by every run).
+  std::string ConsoleToken() const { return Join("console-token"); }
   // A topic's event-time index (pipeline/event_time_index.h); `source` names the log ("" for
   // the embedded one, e.g. "kafka-1a2b3c4d" for a cluster).
   std::string TimeIndex(const std::string& source, const std::string& topic) const {

@@ -32,6 +32,7 @@ void AddMetricsRoutes(httplib::Server* server, const MetricsProviders* providers
     in.method = req.method;
     in.path = req.matches.size() > 1 ? std::string(req.matches[1]) : "";
     for (const auto& [k, v] : req.params) in.params[k] = v;
+    in.token = req.get_header_value("X-Smartcar-Token");
     if (req.get_header_value("Content-Type") != "application/x-www-form-urlencoded") {
       in.body = req.body;
     }

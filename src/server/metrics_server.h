@@ -42,6 +42,7 @@ struct ApiRequest {
   std::string path;
   std::map<std::string, std::string> params;
   std::string body;
+  std::string token;  // The X-Smartcar-Token header (mutating paths check it).
 };
 inline constexpr size_t kMaxApiBody = 1 << 20;
 // Status code and JSON body.

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coord/rule_store.h"
 #include "hot/detection.h"
 #include "pipeline/driver_table.h"
 #include "table/table.h"
@@ -17,6 +18,8 @@ namespace smartcar::pipeline {
 namespace {
 
 using nlohmann::json;
+
+constexpr const char* kToken = "0123456789abcdef0123456789abcdef";
 
 class ConsoleApiTest : public ::testing::Test {
  protected:
@@ -43,18 +46,19 @@ class ConsoleApiTest : public ::testing::Test {
       p.Add(kDriverFamily, "car_number", i % 2 == 0 ? "<script>x</script>" : "B0001", 1000 + i);
       ASSERT_TRUE((*t)->Apply({}, p).ok());
     }
-    api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, nullptr);
+    api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, nullptr, kToken);
   }
 
   // The answer's status, and its body parsed (a test failure if it is not JSON).
   std::pair<int, json> Call(const std::string& method, const std::string& path,
                             std::map<std::string, std::string> params = {},
-                            const std::string& body = "") {
+                            const std::string& body = "", const std::string& token = "") {
     server::ApiRequest r;
     r.method = method;
     r.path = path;
     r.params = std::move(params);
     r.body = body;
+    r.token = token;
     const server::ApiResponse out = api_->Handle(r);
     json j = json::parse(out.body, nullptr, false);
     EXPECT_FALSE(j.is_discarded()) << out.body;
@@ -185,6 +189,90 @@ TEST_F(ConsoleApiTest, RulesAreListedAndCheckedByTheRealCompiler) {
   EXPECT_NE(why["error"].get<std::string>().find("sped"), std::string::npos) << why;
   auto [empty, e] = Call("POST", "rules/check");
   EXPECT_EQ(empty, 400);
+}
+
+// Deploy and rollback change the rule store (as `smartcar rules deploy|rollback`), only with the
+// token; history lists what they did. A rule that does not compile is refused, nothing stored.
+TEST_F(ConsoleApiTest, DeployAndRollbackNeedTheTokenAndGoThroughTheRuleStore) {
+  const std::string at80 =
+      "@Name('overspeed') SELECT carNumber, avg(speed) AS a FROM DriverCarInfo"
+      ".win:time_batch(30 sec) GROUP BY carNumber HAVING avg(speed) > 80";
+  std::string at100 = at80;
+  at100.replace(at100.find("> 80"), 4, "> 100");
+  const std::map<std::string, std::string> name{{"name", "overspeed"}};
+
+  auto [s1, e1] = Call("POST", "rules/deploy", name, at80);
+  EXPECT_EQ(s1, 401);
+  EXPECT_NE(e1["error"].get<std::string>().find("X-Smartcar-Token"), std::string::npos) << e1;
+  auto [s2, e2] = Call("POST", "rules/deploy", name, at80, "0123456789abcdef0123456789abcdeX");
+  EXPECT_EQ(s2, 403);
+  auto [s3, e3] = Call("POST", "rules/deploy", name, at80, "short");
+  EXPECT_EQ(s3, 403);
+  auto [s4, e4] = Call("GET", "rules/deploy", name, at80, kToken);
+  EXPECT_EQ(s4, 405);
+  coord::RuleStore store(stores_.coordinator.get());
+  EXPECT_TRUE(store.Names()->empty());  // nothing stored by the refused calls
+
+  auto [d1, v1] = Call("POST", "rules/deploy", name, at80, kToken);
+  EXPECT_EQ(d1, 200) << v1;
+  EXPECT_EQ(v1["version"], 1);
+  EXPECT_EQ(v1["author"], "console");
+  auto [d2, v2] =
+      Call("POST", "rules/deploy",
+           {{"name", "overspeed"}, {"author", "ops"}, {"message", "threshold 100"}}, at100, kToken);
+  EXPECT_EQ(d2, 200) << v2;
+  EXPECT_EQ(v2["version"], 2);
+  EXPECT_FALSE(v2["unchanged"].get<bool>());
+  EXPECT_EQ(store.Get("overspeed")->text, at100);
+
+  auto [bad, why] = Call("POST", "rules/deploy", name, "SELECT sped FROM DriverCarInfo", kToken);
+  EXPECT_EQ(bad, 400);
+  EXPECT_EQ(why["line"], 1);
+  EXPECT_EQ(store.Get("overspeed")->version, 2);  // nothing deployed
+  auto [bad_name, e5] = Call("POST", "rules/deploy", {{"name", "../x"}}, at80, kToken);
+  EXPECT_EQ(bad_name, 400) << e5;
+
+  auto [r1, back] = Call("POST", "rules/overspeed/rollback", {{"to", "1"}}, "", kToken);
+  EXPECT_EQ(r1, 200) << back;
+  EXPECT_EQ(back["version"], 3);
+  EXPECT_EQ(store.Get("overspeed")->text, at80);
+  auto [r2, e6] = Call("POST", "rules/overspeed/rollback", {{"to", "1"}});
+  EXPECT_EQ(r2, 401);
+  auto [r3, e7] = Call("POST", "rules/overspeed/rollback", {{"to", "9"}}, "", kToken);
+  EXPECT_EQ(r3, 404) << e7;
+  auto [r4, e8] = Call("POST", "rules/overspeed/rollback", {}, "", kToken);
+  EXPECT_EQ(r4, 400) << e8;
+
+  auto [h, history] = Call("GET", "rules/overspeed/history");
+  EXPECT_EQ(h, 200);
+  ASSERT_EQ(history["versions"].size(), 3u);
+  EXPECT_EQ(history["versions"][1]["author"], "ops");
+  EXPECT_EQ(history["versions"][1]["message"], "threshold 100");
+  EXPECT_EQ(history["versions"][2]["text"], at80);
+  auto [none, e9] = Call("GET", "rules/nosuchrule/history");
+  EXPECT_EQ(none, 404) << e9;
+  auto [rules_status, rules] = Call("GET", "rules");
+  EXPECT_EQ(rules["store"][0]["version"], 3);
+}
+
+// Without a token (none could be written) the API takes no changes at all.
+TEST_F(ConsoleApiTest, WithoutATokenNothingChanges) {
+  ConsoleApi api(&stores_, settings_.rules_dir, nullptr, "");
+  server::ApiRequest r;
+  r.method = "POST";
+  r.path = "rules/deploy";
+  r.params = {{"name", "x"}};
+  r.body = "SELECT speed FROM DriverCarInfo";
+  const server::ApiResponse out = api.Handle(r);
+  EXPECT_EQ(out.status, 401);
+  EXPECT_NE(out.body.find("takes no changes"), std::string::npos) << out.body;
+}
+
+TEST(ConsoleApiTokenTest, TokensAreRandomHex) {
+  const std::string a = ConsoleApi::NewToken(), b = ConsoleApi::NewToken();
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos) << a;
+  EXPECT_NE(a, b);
 }
 
 }  // namespace

@@ -106,6 +106,20 @@ TEST(ConsoleBrowserTest, ThePagesShowWhatTheApiAnswersAndMarkupStaysText) {
   EXPECT_NE(dom.out.find("<title>SmartCar console</title>"), std::string::npos);
   EXPECT_EQ(dom.out.find("<script>document.title"), std::string::npos);
   EXPECT_EQ(dom.out.find("<img src=\"x\""), std::string::npos);
+  // Rules: the folder's rule listed, loaded into the editor and checked by the compiler.
+  EXPECT_NE(dom.out.find("<tr><td>overspeed.epl</td><td>folder</td>"), std::string::npos);
+  EXPECT_NE(dom.out.find(">OK: overspeed (date, carNumber, speedPedal, "), std::string::npos);
+  // The API token: printed at start, in DATA/console-token readable by its owner only.
+  const std::string token_file = data + "/console-token";
+  ASSERT_TRUE(fs::exists(token_file));
+  EXPECT_EQ(fs::status(token_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  const std::string token = ::smartcar::testing::ReadFile(token_file);
+  EXPECT_EQ(token.size(), 33u);
+  EXPECT_NE(::smartcar::testing::ReadFile(dir.file("worker.out"))
+                .find("console API token (X-Smartcar-Token, for deploy and rollback): " +
+                      token.substr(0, 32)),
+            std::string::npos);
   // The screenshot: a PNG of the page.
   ASSERT_TRUE(fs::exists(shot)) << snap.out;
   EXPECT_GT(fs::file_size(shot), 10000u);

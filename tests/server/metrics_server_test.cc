@@ -154,7 +154,8 @@ TEST(MetricsServerTest, ApiPostBodiesReachTheProviderUpToALimit) {
     ++calls;
     std::string params;
     for (const auto& [k, v] : req.params) params += k + "=" + v + ";";
-    return ApiResponse{200, "{\"body\":\"" + req.body + "\",\"params\":\"" + params + "\"}"};
+    return ApiResponse{200, "{\"body\":\"" + req.body + "\",\"params\":\"" + params +
+                                "\",\"token\":\"" + req.token + "\"}"};
   };
   auto server = StartOnFreePort(p);
   ASSERT_NE(server, nullptr);
@@ -162,16 +163,22 @@ TEST(MetricsServerTest, ApiPostBodiesReachTheProviderUpToALimit) {
   auto text = client.Post("/api/v1/rules/check", "SELECT 1", "text/plain");
   ASSERT_TRUE(text);
   EXPECT_EQ(text->status, 200);
-  EXPECT_EQ(text->body, "{\"body\":\"SELECT 1\",\"params\":\"\"}");
+  EXPECT_EQ(text->body, "{\"body\":\"SELECT 1\",\"params\":\"\",\"token\":\"\"}");
   auto form = client.Post("/api/v1/replay", "from=20220426", "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
-  EXPECT_EQ(form->body, "{\"body\":\"\",\"params\":\"from=20220426;\"}");
-  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(form->body, "{\"body\":\"\",\"params\":\"from=20220426;\",\"token\":\"\"}");
+  // The API token travels in a header (never a cookie).
+  auto with_token =
+      client.Post("/api/v1/rules/deploy", httplib::Headers{{"X-Smartcar-Token", "t0k"}}, "SELECT 1",
+                  "text/plain");
+  ASSERT_TRUE(with_token);
+  EXPECT_EQ(with_token->body, "{\"body\":\"SELECT 1\",\"params\":\"\",\"token\":\"t0k\"}");
+  EXPECT_EQ(calls.load(), 3);
   auto big = client.Post("/api/v1/rules/check", std::string(kMaxApiBody + 1, 'x'), "text/plain");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_NE(big->body.find("larger than 1048576 bytes"), std::string::npos) << big->body;
-  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(calls.load(), 3);
 }
 
 // The console's pages are compiled in and served with a same-origin content policy; nothing
