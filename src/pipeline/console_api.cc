@@ -64,6 +64,14 @@ Result<int64_t> IntParam(const server::ApiRequest& r, const char* name, int64_t 
   return v;
 }
 
+// `versions` (HBase's VERSIONS): 1 when absent, at most 1000.
+Result<int> VersionsParam(const server::ApiRequest& r) {
+  auto v = IntParam(r, "versions", 1, 1000);
+  if (!v) return Err(v.error());
+  if (*v == 0) return Err(Status::InvalidArgument("versions: at least 1"));
+  return static_cast<int>(*v);
+}
+
 bool FlagParam(const server::ApiRequest& r, const char* name) {
   const std::string v = Param(r, name);
   return v == "1" || v == "true";
@@ -210,9 +218,8 @@ server::ApiResponse ConsoleApi::Tables(const server::ApiRequest&) {
 server::ApiResponse ConsoleApi::Scan(const std::string& name, const server::ApiRequest& request) {
   auto limit = IntParam(request, "limit", kDefaultScanLimit, kMaxScanLimit);
   if (!limit) return Error(400, limit.error().message());
-  auto versions = IntParam(request, "versions", 1, 1000);
+  auto versions = VersionsParam(request);
   if (!versions) return Error(400, versions.error().message());
-  if (*versions == 0) return Error(400, "versions: at least 1");
   auto table = stores_->tables->OpenTable(name);
   if (!table) return StoreError(table.error(), "");
   table::ScanSpec spec;
@@ -220,7 +227,7 @@ server::ApiResponse ConsoleApi::Scan(const std::string& name, const server::ApiR
   spec.stop_row = Param(request, "stoprow");
   spec.reversed = FlagParam(request, "reversed");
   spec.columns = Columns(Param(request, "columns"));
-  spec.max_versions = static_cast<int>(*versions);
+  spec.max_versions = *versions;
   spec.filter = Param(request, "filter");
   spec.limit = *limit + 1;  // one more says whether the scan was cut
   auto it = (*table)->Scan(spec);
@@ -242,15 +249,14 @@ server::ApiResponse ConsoleApi::Scan(const std::string& name, const server::ApiR
 
 server::ApiResponse ConsoleApi::GetRow(const std::string& name, const std::string& row,
                                        const server::ApiRequest& request) {
-  auto versions = IntParam(request, "versions", 1, 1000);
+  auto versions = VersionsParam(request);
   if (!versions) return Error(400, versions.error().message());
-  if (*versions == 0) return Error(400, "versions: at least 1");
   auto table = stores_->tables->OpenTable(name);
   if (!table) return StoreError(table.error(), "");
   table::GetSpec spec;
   spec.row = row;
   spec.columns = Columns(Param(request, "columns"));
-  spec.max_versions = static_cast<int>(*versions);
+  spec.max_versions = *versions;
   spec.filter = Param(request, "filter");
   auto got = (*table)->Get(spec);
   if (!got) return StoreError(got.error(), "get: ");

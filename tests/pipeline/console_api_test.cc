@@ -131,6 +131,9 @@ TEST_F(ConsoleApiTest, BadInputIsAClear4xx) {
   auto [s3, e3] = Call("GET", "tables/DriverCarInfo/scan", {{"limit", "10001"}});
   EXPECT_EQ(s3, 400);
   EXPECT_EQ(e3["error"], "limit: 10001 is more than 10000");
+  auto [s10, e10] = Call("GET", "tables/DriverCarInfo/rows/row1", {{"versions", "0"}});
+  EXPECT_EQ(s10, 400);
+  EXPECT_EQ(e10["error"], "versions: at least 1");
   auto [s4, e4] = Call("GET", "tables/NoSuchTable/scan");
   EXPECT_EQ(s4, 404);
   EXPECT_NE(e4["error"].get<std::string>().find("NoSuchTable"), std::string::npos) << e4;
