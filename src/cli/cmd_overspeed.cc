@@ -109,20 +109,12 @@ int RunOverspeed(OverspeedFlags f) {
   hot::HotStore& store = **opened;
   auto cars = store.Members(f.date);
   if (!cars) return Fail(kExitFailure, cars.error().message());
-  for (const std::string& car : *cars) {
-    if (!f.details) {
-      std::printf("%s\n", car.c_str());
-      continue;
-    }
-    auto v = store.Get(hot::DetectionKey(f.date, car));
-    if (!v) return Fail(kExitFailure, v.error().message());
-    if (v->has_value()) {
-      std::printf("%s\n", (*v)->c_str());
-    } else {
-      // Only the set member exists (e.g. written by the pilot's topology).
-      std::printf("{\"date\":%s,\"car\":%s}\n", hot::JsonQuote(f.date).c_str(),
-                  hot::JsonQuote(car).c_str());
-    }
+  if (!f.details) {
+    for (const std::string& car : *cars) std::printf("%s\n", car.c_str());
+  } else {
+    auto details = hot::DetectionDetails(store, f.date, *cars);
+    if (!details) return Fail(kExitFailure, details.error().message());
+    for (const std::string& d : *details) std::printf("%s\n", d.c_str());
   }
   std::fflush(stdout);
   std::fprintf(stderr, "smartcar overspeed: %zu car(s) on %s (%s)\n", cars->size(), f.date.c_str(),

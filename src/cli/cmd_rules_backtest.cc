@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -33,7 +32,6 @@ namespace smartcar::cli {
 namespace {
 
 constexpr const char* kCmd = "smartcar rules backtest";
-constexpr size_t kExamples = 3;  // Example rows per day for added and removed cars.
 
 struct BacktestFlags {
   std::string rule_file;
@@ -129,30 +127,14 @@ std::string Describe(const hot::Detection& d) {
   return buf;
 }
 
-// The first kExamples detections of `cars` in `ds`.
-std::vector<const hot::Detection*> Examples(const std::vector<hot::Detection>& ds,
-                                            const std::vector<std::string>& cars) {
-  std::vector<const hot::Detection*> out;
-  for (const hot::Detection& d : ds) {
-    if (out.size() == kExamples) break;
-    if (std::binary_search(cars.begin(), cars.end(), d.car)) out.push_back(&d);
-  }
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& v, const char* sep) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : sep) + x;
   return s;
 }
 
-struct Report {
-  std::string candidate, against;  // Files; against empty when alone.
-  std::string from, to;            // As given.
-  const pipeline::BacktestResult* result;
-  std::vector<pipeline::BacktestDay> days;
-  bool compare() const { return !against.empty(); }
-};
+using Report = pipeline::BacktestReport;
+using pipeline::BacktestExamples;
 
 std::string FormatTable(const Report& r) {
   std::ostringstream o;
@@ -188,10 +170,10 @@ std::string FormatTable(const Report& r) {
     }
     o << line;
     if (!r.compare()) continue;
-    for (const hot::Detection* x : Examples(d.candidate, d.added)) {
+    for (const hot::Detection* x : BacktestExamples(d.candidate, d.added)) {
       o << "  + " << Describe(*x) << "\n";
     }
-    for (const hot::Detection* x : Examples(d.deployed, d.removed)) {
+    for (const hot::Detection* x : BacktestExamples(d.deployed, d.removed)) {
       o << "  - " << Describe(*x) << "\n";
     }
   }
@@ -209,55 +191,6 @@ std::string FormatTable(const Report& r) {
   if (r.compare())
     o << "(+ a car only the candidate detects, - a car only the deployed rule detects)\n";
   return o.str();
-}
-
-nlohmann::ordered_json DetectionJson(const hot::Detection& d) {
-  return nlohmann::ordered_json::parse(hot::DetectionToJson(d));
-}
-
-std::string FormatJson(const Report& r) {
-  using J = nlohmann::ordered_json;
-  J doc;
-  doc["candidate"] = r.candidate;
-  doc["deployed"] = r.compare() ? J(r.against) : J(nullptr);
-  doc["from"] = r.from;
-  doc["to"] = r.to;
-  J days = J::array();
-  uint64_t events = 0;
-  size_t c_rows = 0, d_rows = 0;
-  for (const pipeline::BacktestDay& d : r.days) {
-    events += d.events;
-    c_rows += d.candidate.size();
-    d_rows += d.deployed.size();
-    J day;
-    day["date"] = d.date;
-    day["events"] = d.events;
-    day["candidate"] = {{"detections", d.candidate.size()}, {"cars", d.candidate_cars}};
-    if (r.compare()) {
-      day["deployed"] = {{"detections", d.deployed.size()}, {"cars", d.deployed_cars}};
-      day["added"] = d.added;
-      day["removed"] = d.removed;
-      J ex = J::array();
-      for (const hot::Detection* x : Examples(d.candidate, d.added))
-        ex.push_back(DetectionJson(*x));
-      day["added_examples"] = ex;
-      ex = J::array();
-      for (const hot::Detection* x : Examples(d.deployed, d.removed))
-        ex.push_back(DetectionJson(*x));
-      day["removed_examples"] = ex;
-    }
-    days.push_back(std::move(day));
-  }
-  doc["days"] = std::move(days);
-  J total;
-  total["events"] = events;
-  total["candidate_detections"] = c_rows;
-  if (r.compare()) total["deployed_detections"] = d_rows;
-  total["late"] = r.result->late;
-  total["duplicates"] = r.result->duplicates;
-  total["bad_records"] = r.result->bad_records;
-  doc["total"] = std::move(total);
-  return doc.dump() + "\n";
 }
 
 std::string FormatCsv(const Report& r) {
@@ -418,7 +351,7 @@ int RunBacktestCommand(BacktestFlags f) {
   static const std::vector<hot::Detection> kNone;
   report.days = pipeline::CompareByDay(result->events_by_day, result->detections[0],
                                        rules.size() > 1 ? result->detections[1] : kNone);
-  const std::string text = f.format == "json"  ? FormatJson(report)
+  const std::string text = f.format == "json"  ? pipeline::BacktestReportJson(report)
                            : f.format == "csv" ? FormatCsv(report)
                                                : FormatTable(report);
   std::fwrite(text.data(), 1, text.size(), stdout);

@@ -169,6 +169,25 @@ Result<Detection> DetectionFromJson(std::string_view json) {
   return d;
 }
 
+Result<std::vector<std::string>> DetectionDetails(HotStore& store, std::string_view date,
+                                                  const std::vector<std::string>& cars) {
+  std::vector<std::string> out;
+  out.reserve(cars.size());
+  for (const std::string& car : cars) {
+    auto v = store.Get(DetectionKey(date, car));
+    if (!v) return Err(v.error());
+    const std::string_view text = v->has_value() ? std::string_view(**v) : std::string_view();
+    const size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && text[first] == '{' &&
+        nlohmann::json::accept(text.begin(), text.end())) {
+      out.emplace_back(text);
+    } else {
+      out.push_back("{\"date\":" + JsonQuote(date) + ",\"car\":" + JsonQuote(car) + "}");
+    }
+  }
+  return out;
+}
+
 std::string DetectionKey(std::string_view date, std::string_view car) {
   std::string k;
   k.reserve(date.size() + 1 + car.size());

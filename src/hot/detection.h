@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "hot/hot_store.h"
@@ -33,6 +34,13 @@ std::string JsonQuote(std::string_view s);
 
 // The value key of a detection: "<date>:<car>".
 std::string DetectionKey(std::string_view date, std::string_view car);
+
+// The day's detections as `smartcar overspeed DATE --details` shows them: for each of `cars`
+// (members of set `date`), its latest detection's JSON object; a car with only the set member
+// (written by the pilot's topology) or a value that is not a JSON object gets
+// {"date":"...","car":"..."}. Errors of the store.
+Result<std::vector<std::string>> DetectionDetails(HotStore& store, std::string_view date,
+                                                  const std::vector<std::string>& cars);
 
 // Adds `d` to `batch`: SetAdd(date, car) and Put(date:car, json).
 void AddDetection(const Detection& d, HotWriteBatch* batch);

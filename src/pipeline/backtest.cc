@@ -9,6 +9,8 @@
 #include <thread>
 #include <tuple>
 
+#include <nlohmann/json.hpp>
+
 #include "core/event_time.h"
 #include "core/line_codec.h"
 #include "pipeline/rule_lane.h"
@@ -334,6 +336,70 @@ std::vector<BacktestDay> CompareByDay(const std::map<std::string, uint64_t>& eve
     days.push_back(std::move(day));
   }
   return days;
+}
+
+// The first kBacktestExamples detections of `cars` in `ds`.
+std::vector<const hot::Detection*> BacktestExamples(const std::vector<hot::Detection>& ds,
+                                                    const std::vector<std::string>& cars) {
+  std::vector<const hot::Detection*> out;
+  for (const hot::Detection& d : ds) {
+    if (out.size() == kBacktestExamples) break;
+    if (std::binary_search(cars.begin(), cars.end(), d.car)) out.push_back(&d);
+  }
+  return out;
+}
+
+namespace {
+
+nlohmann::ordered_json DetectionJson(const hot::Detection& d) {
+  return nlohmann::ordered_json::parse(hot::DetectionToJson(d));
+}
+
+}  // namespace
+
+std::string BacktestReportJson(const BacktestReport& r) {
+  using J = nlohmann::ordered_json;
+  J doc;
+  doc["candidate"] = r.candidate;
+  doc["deployed"] = r.compare() ? J(r.against) : J(nullptr);
+  doc["from"] = r.from;
+  doc["to"] = r.to;
+  J days = J::array();
+  uint64_t events = 0;
+  size_t c_rows = 0, d_rows = 0;
+  for (const BacktestDay& d : r.days) {
+    events += d.events;
+    c_rows += d.candidate.size();
+    d_rows += d.deployed.size();
+    J day;
+    day["date"] = d.date;
+    day["events"] = d.events;
+    day["candidate"] = {{"detections", d.candidate.size()}, {"cars", d.candidate_cars}};
+    if (r.compare()) {
+      day["deployed"] = {{"detections", d.deployed.size()}, {"cars", d.deployed_cars}};
+      day["added"] = d.added;
+      day["removed"] = d.removed;
+      J ex = J::array();
+      for (const hot::Detection* x : BacktestExamples(d.candidate, d.added))
+        ex.push_back(DetectionJson(*x));
+      day["added_examples"] = ex;
+      ex = J::array();
+      for (const hot::Detection* x : BacktestExamples(d.deployed, d.removed))
+        ex.push_back(DetectionJson(*x));
+      day["removed_examples"] = ex;
+    }
+    days.push_back(std::move(day));
+  }
+  doc["days"] = std::move(days);
+  J total;
+  total["events"] = events;
+  total["candidate_detections"] = c_rows;
+  if (r.compare()) total["deployed_detections"] = d_rows;
+  total["late"] = r.result->late;
+  total["duplicates"] = r.result->duplicates;
+  total["bad_records"] = r.result->bad_records;
+  doc["total"] = std::move(total);
+  return doc.dump() + "\n";
 }
 
 }  // namespace smartcar::pipeline

@@ -96,4 +96,27 @@ std::vector<BacktestDay> CompareByDay(const std::map<std::string, uint64_t>& eve
                                       const std::vector<hot::Detection>& candidate,
                                       const std::vector<hot::Detection>& deployed);
 
+// What `smartcar rules backtest` and the console's backtest report: the candidate rule's
+// detections per day beside the deployed rule's.
+struct BacktestReport {
+  std::string candidate, against;  // What each side is (a file, a store version); against
+                                   // empty when the candidate is shown alone.
+  std::string from, to;            // The range as given.
+  const BacktestResult* result = nullptr;
+  std::vector<BacktestDay> days;
+  bool compare() const { return !against.empty(); }
+};
+
+// Example rows per day for added and removed cars.
+inline constexpr size_t kBacktestExamples = 3;
+
+// The first kBacktestExamples detections of `cars` (sorted) in `ds`.
+std::vector<const hot::Detection*> BacktestExamples(const std::vector<hot::Detection>& ds,
+                                                    const std::vector<std::string>& cars);
+
+// The report as one JSON object (`rules backtest --format json`, the API's rules/backtest):
+// {"candidate","deployed","from","to","days":[{"date","events","candidate":{"detections",
+// "cars"},"deployed":{...},"added","removed","added_examples","removed_examples"}],"total":{...}}
+std::string BacktestReportJson(const BacktestReport& r);
+
 }  // namespace smartcar::pipeline

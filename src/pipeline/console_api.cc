@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,8 @@
 #include "core/event_time.h"
 #include "core/file.h"
 #include "hot/detection.h"
+#include "pipeline/backtest.h"
+#include "pipeline/smartcar_topology.h"
 #include "table/table.h"
 
 namespace smartcar::pipeline {
@@ -98,7 +101,7 @@ json RowJson(const table::Row& row) {
 constexpr const char* kPaths =
     "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
     "GET rules, POST rules/check, POST rules/deploy?name=NAME, GET rules/NAME/history, "
-    "POST rules/NAME/rollback?to=N";
+    "POST rules/NAME/rollback?to=N, POST rules/backtest?from=D[&to=D][&against=NAME]";
 
 // The compiler's "... line L column C ..." in `msg`, if it says where.
 bool FindPosition(std::string_view msg, int64_t* line, int64_t* column) {
@@ -183,6 +186,12 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   if (first == "rules" && parts.size() == 2 && parts[1] == "check") {
     if (request.method != "POST") return Error(405, "POST the rule text to /api/v1/rules/check");
     return CheckRule(request);
+  }
+  if (first == "rules" && parts.size() == 2 && parts[1] == "backtest") {
+    if (request.method != "POST") {
+      return Error(405, "POST the candidate rule's text to /api/v1/rules/backtest?from=yyyyMMdd");
+    }
+    return Backtest(request);
   }
   const bool deploy = first == "rules" && parts.size() == 2 && parts[1] == "deploy";
   const bool rollback = first == "rules" && parts.size() == 3 && parts[2] == "rollback";
@@ -274,16 +283,10 @@ server::ApiResponse ConsoleApi::Detections(const server::ApiRequest& request) {
   json out{{"date", date}, {"cars", *cars}, {"store", store.Describe()}};
   if (auto ttl = store.TtlMs(date); ttl) out["expires_in_ms"] = *ttl;
   if (FlagParam(request, "details")) {
+    auto texts = hot::DetectionDetails(store, date, *cars);
+    if (!texts) return StoreError(texts.error(), "hot store: ");
     json details = json::array();
-    for (const std::string& car : *cars) {
-      auto v = store.Get(hot::DetectionKey(date, car));
-      if (!v) return StoreError(v.error(), "hot store: ");
-      json d = v->has_value() ? json::parse(**v, nullptr, false) : json();
-      // Only the set member exists (written by the pilot's topology), or a value that is not
-      // JSON: the car and the day.
-      if (d.is_discarded() || !d.is_object()) d = json{{"date", date}, {"car", car}};
-      details.push_back(std::move(d));
-    }
+    for (const std::string& d : *texts) details.push_back(json::parse(d, nullptr, false));
     out["details"] = std::move(details);
   }
   return Ok(out);
@@ -360,6 +363,88 @@ server::ApiResponse ConsoleApi::Rollback(const std::string& name,
   auto v = store.Rollback(name, *to, Author(request));
   if (!v) return StoreError(v.error(), "rule store: ");
   return Ok(VersionJson(*v));
+}
+
+Result<ConsoleApi::Deployed> ConsoleApi::DeployedRule(const std::string& against) const {
+  namespace fs = std::filesystem;
+  if (stores_->coordinator != nullptr) {
+    coord::RuleStore store(stores_->coordinator.get());
+    auto latest = store.Latest();
+    if (!latest) return Err(latest.error().WithPrefix("rule store: "));
+    for (const coord::RuleVersion& r : *latest) {
+      if (against.empty() || r.name == against) {
+        return Deployed{r.name + " version " + std::to_string(r.version) + " of the rule store",
+                        r.text};
+      }
+    }
+  }
+  auto files = cep::ListRuleFiles(rules_dir_);
+  if (files) {
+    for (const std::string& path : *files) {
+      if (!against.empty() && fs::path(path).stem().string() != against) continue;
+      auto text = ReadFileToString(path);
+      if (!text) return Err(text.error());
+      return Deployed{path, *text};
+    }
+  }
+  if (against.empty()) return Deployed{};  // nothing deployed: the candidate alone
+  return Err(Status::NotFound("against: no rule '" + against +
+                              "' in the rule store or the rules folder " + rules_dir_));
+}
+
+server::ApiResponse ConsoleApi::Backtest(const server::ApiRequest& request) {
+  const std::string from_text = Param(request, "from");
+  if (from_text.empty()) return Error(400, "from: missing (yyyyMMdd or yyyyMMddHHmmss)");
+  std::string to_text = Param(request, "to");
+  if (to_text.empty()) to_text = from_text;
+  auto from = ParseTimeBound(from_text, false);
+  if (!from) return Error(400, "from: " + from.error().message());
+  auto to = ParseTimeBound(to_text, true);
+  if (!to) return Error(400, "to: " + to.error().message());
+  if (*to <= *from) return Error(400, "to: " + to_text + " is before from " + from_text);
+  if (request.body.empty()) return Error(400, "empty body: POST the candidate rule's EPL text");
+  std::vector<cep::CompiledRule> rules;
+  auto candidate = cep::Compile(request.body);
+  if (!candidate) return CompileFailure(candidate.error());
+  rules.push_back(std::move(*candidate));
+  auto deployed = DeployedRule(Param(request, "against"));
+  if (!deployed) return StoreError(deployed.error(), "");
+  if (!deployed->text.empty()) {
+    auto rule = cep::Compile(deployed->text);
+    if (!rule) return Error(503, deployed->what + ": " + rule.error().message());
+    rules.push_back(std::move(*rule));
+  }
+  // One at a time, on one thread: the live pipeline keeps the machine's other cores.
+  std::unique_lock<std::mutex> lock(backtest_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return Error(429, "a backtest is running; try again when it is done");
+  BacktestOptions options;
+  options.topic = kDriverTopic;
+  options.from_ms = *from;
+  options.to_ms = *to;
+  options.hold_ms = kDefaultCepHoldMs;
+  options.threads = 1;
+  auto result = RunBacktest(stores_->log.get(), rules, options);
+  if (!result) return StoreError(result.error(), "backtest: ");
+  uint64_t events = 0;
+  for (const auto& [day, n] : result->events_by_day) events += n;
+  if (events == 0) {
+    return Error(400, "from/to: no stored driving events in " + from_text + " .. " + to_text +
+                          (result->stored_last_ms > 0
+                               ? ": the log holds events from " +
+                                     FormatTimestamp14(EventTimeMs{result->stored_first_ms}) +
+                                     " to " + FormatTimestamp14(EventTimeMs{result->stored_last_ms})
+                               : ": the log holds no driving events"));
+  }
+  BacktestReport report;
+  report.candidate = "the request's rule";
+  report.against = deployed->what;
+  report.from = from_text;
+  report.to = to_text;
+  report.result = &*result;
+  static const std::vector<hot::Detection> kNone;
+  report.days = CompareByDay(result->events_by_day, result->detections[0],
+                             rules.size() > 1 ? result->detections[1] : kNone);
+  return {200, BacktestReportJson(report)};
 }
 
 }  // namespace smartcar::pipeline

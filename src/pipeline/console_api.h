@@ -13,6 +13,8 @@
 //   POST rules/deploy?name=NAME         stores the body as NAME's next version (`rules deploy`) *
 //   GET  rules/NAME/history             every version of NAME (`smartcar rules history`)
 //   POST rules/NAME/rollback?to=N       version N's text again as the next version (`rollback`) *
+//   POST rules/backtest?from=D[&to=D][&against=NAME]   the body's rule over the stored events
+//                                       beside the deployed rule (`smartcar rules backtest`)
 //   GET|POST replay                     ReplayService (when given)
 //
 // * Paths that change something need the API token in an X-Smartcar-Token header (401 without,
@@ -20,9 +22,11 @@
 //
 // Errors are JSON too: {"error": "..."} with 400 (bad input: says which parameter and why),
 // 404 (no such path, table or row), 405 (wrong method), 503 (a store did not answer).
-// Thread-safe: the stores are, and the API keeps no state of its own.
+// Thread-safe: the stores are, and the API keeps no state of its own (a second backtest while
+// one runs is answered 429).
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "pipeline/replay.h"
@@ -57,6 +61,15 @@ class ConsoleApi {
   server::ApiResponse DeployRule(const server::ApiRequest& request);
   server::ApiResponse RuleHistory(const std::string& name);
   server::ApiResponse Rollback(const std::string& name, const server::ApiRequest& request);
+  server::ApiResponse Backtest(const server::ApiRequest& request);
+  // The rule a backtest compares with: NAME's latest version in the rule store, else the rules
+  // folder's NAME.epl; without NAME the store's first rule, else the folder's first file; empty
+  // `text` when there is none.
+  struct Deployed {
+    std::string what;  // "overspeed version 2 of the rule store", or the file's path
+    std::string text;
+  };
+  Result<Deployed> DeployedRule(const std::string& against) const;
   // Empty when `request` carries the token, else the 401/403 answer's reason.
   std::string Unauthorized(const server::ApiRequest& request, int* status) const;
 
@@ -64,6 +77,7 @@ class ConsoleApi {
   std::string rules_dir_;
   ReplayService* replay_;
   std::string token_;
+  std::mutex backtest_mu_;  // One backtest at a time.
 };
 
 }  // namespace smartcar::pipeline

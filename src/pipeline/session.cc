@@ -60,7 +60,14 @@ PipelineSession::PipelineSession(const PipelineSettings& settings) : settings_(s
 
 PipelineSession::~PipelineSession() {
   metrics_.reset();  // Before the topology it reads.
+  RemoveToken();
   if (topology_ != nullptr) topology_->Stop();
+}
+
+void PipelineSession::RemoveToken() {
+  if (token_path_.empty()) return;
+  ::unlink(token_path_.c_str());
+  token_path_.clear();
 }
 
 Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
@@ -107,13 +114,18 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   SMARTCAR_RETURN_IF_ERROR(topology_->Submit());
   metrics_ = std::make_unique<RunMetrics>(settings_.data_dir, topology_.get(), std::move(counters));
   if (serve_replays_) replay_ = std::make_unique<ReplayService>(&stores_, settings_);
-  // The API's mutating paths need this run's token (DATA/console-token, printed below).
-  std::string token = ConsoleApi::NewToken();
-  const std::string token_path = DataFolder(settings_.data_dir).ConsoleToken();
-  if (Status s = WriteToken(token_path, token); !s.ok()) {
-    token.clear();  // no changes through the API without a token the operator can read
-    if (settings_.status_out != nullptr) {
-      std::fprintf(settings_.status_out, "warning: API changes off: %s\n", s.message().c_str());
+  // The API's mutating paths need this run's token (DATA/console-token, printed below), made
+  // only when an endpoint is to be served, and removed when the run ends.
+  std::string token;
+  if (settings_.metrics_port >= 0) {
+    token = ConsoleApi::NewToken();
+    token_path_ = DataFolder(settings_.data_dir).ConsoleToken();
+    if (Status s = WriteToken(token_path_, token); !s.ok()) {
+      token.clear();  // no changes through the API without a token the operator can read
+      token_path_.clear();
+      if (settings_.status_out != nullptr) {
+        std::fprintf(settings_.status_out, "warning: API changes off: %s\n", s.message().c_str());
+      }
     }
   }
   api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get(), token);
@@ -124,10 +136,12 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
     return state_;
   });
   metrics_->Start(settings_.metrics_host, settings_.metrics_port, settings_.status_out);
-  if (!metrics_->url().empty() && !token.empty() && settings_.status_out != nullptr) {
+  if (metrics_->url().empty()) {
+    RemoveToken();  // no endpoint (its port was busy): no token to use
+  } else if (!token.empty() && settings_.status_out != nullptr) {
     std::fprintf(settings_.status_out,
                  "console API token (X-Smartcar-Token, for deploy and rollback): %s (also in %s)\n",
-                 token.c_str(), token_path.c_str());
+                 token.c_str(), token_path_.c_str());
   }
   if (membership_ != nullptr) membership_->SetMetricsUrl(metrics_->url());
   return Status::OK();

@@ -76,6 +76,7 @@ class PipelineSession {
   void Finish();
 
  private:
+  void RemoveToken();
   explicit PipelineSession(const PipelineSettings& settings);
   std::string State(const StatusInput& in, bool final);
   void CheckDisk();
@@ -91,6 +92,7 @@ class PipelineSession {
   // after the endpoint stops calling it and before the stores close.
   std::unique_ptr<ReplayService> replay_;
   std::unique_ptr<ConsoleApi> api_;  // /api/v1/ (replay_ under it)
+  std::string token_path_;           // DATA/console-token while this session wrote it.
   bool serve_replays_ = true;        // Not in a replay's own process (one group, one replay).
   std::unique_ptr<RunMetrics> metrics_;
   StatusFn status_;

@@ -5,12 +5,16 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "coord/rule_store.h"
+#include "core/file.h"
 #include "hot/detection.h"
+#include "pipeline/backtest.h"
 #include "pipeline/driver_table.h"
+#include "pipeline/smartcar_topology.h"
 #include "table/table.h"
 #include "test_util.h"
 
@@ -269,6 +273,86 @@ TEST_F(ConsoleApiTest, WithoutATokenNothingChanges) {
   const server::ApiResponse out = api.Handle(r);
   EXPECT_EQ(out.status, 401);
   EXPECT_NE(out.body.find("takes no changes"), std::string::npos) << out.body;
+}
+
+// The pilot's sample day appended to the run's log, keyed by car (as the collector does).
+void AppendPilotSample(queue::Log* log) {
+  auto text = ReadFileToString(std::string(SMARTCAR_PILOT_SAMPLES) +
+                               "/SmartCarDriverInfo_20220426_20cars.log");
+  ASSERT_TRUE(text.has_value());
+  std::vector<queue::Record> records;
+  std::stringstream lines(*text);
+  for (std::string l; std::getline(lines, l);) {
+    const size_t comma = l.find(',');
+    records.push_back({l.substr(comma + 1, l.find(',', comma + 1) - comma - 1), l});
+  }
+  auto producer = log->NewProducer({});
+  ASSERT_TRUE(producer.has_value());
+  queue::AppendOptions o;
+  o.topic = kDriverTopic;
+  ASSERT_TRUE((*producer)->Append(o, records).has_value());
+}
+
+// The backtest of the console's rules page: the body's rule over the stored events beside the
+// deployed one, as `smartcar rules backtest --format json` reports it.
+TEST_F(ConsoleApiTest, BacktestComparesTheBodysRuleWithTheDeployedOne) {
+  ASSERT_NO_FATAL_FAILURE(AppendPilotSample(stores_.log.get()));
+  auto text = ReadFileToString(std::string(SMARTCAR_SOURCE_DIR) + "/rules/overspeed.epl");
+  ASSERT_TRUE(text.has_value());
+  smartcar::testing::WriteFile(settings_.rules_dir + "/overspeed.epl", *text);
+  std::string raised = *text;
+  raised.replace(raised.find("avg(speed) > 80"), 15, "avg(speed) > 100");
+  auto [status, r] = Call("POST", "rules/backtest", {{"from", "20220426"}}, raised);
+  ASSERT_EQ(status, 200) << r.dump();
+  EXPECT_EQ(r["deployed"], settings_.rules_dir + "/overspeed.epl");
+  ASSERT_EQ(r["days"].size(), 1u) << r.dump();
+  const json& day = r["days"][0];
+  EXPECT_EQ(day["date"], "20220426");
+  // What RunBacktest gives for the same two rules, computed here directly.
+  std::vector<cep::CompiledRule> rules;
+  rules.push_back(*cep::Compile(raised));
+  rules.push_back(*cep::Compile(*text));
+  BacktestOptions o;
+  o.from_ms = *ParseTimeBound("20220426", false);
+  o.to_ms = *ParseTimeBound("20220426", true);
+  auto direct = RunBacktest(stores_.log.get(), rules, o);
+  ASSERT_TRUE(direct.has_value());
+  const auto days =
+      CompareByDay(direct->events_by_day, direct->detections[0], direct->detections[1]);
+  ASSERT_EQ(days.size(), 1u);
+  EXPECT_EQ(day["events"], days[0].events);
+  EXPECT_EQ(day["removed"], json(days[0].removed));
+  EXPECT_EQ(day["added"], json::array());  // a higher threshold detects no new car
+  EXPECT_FALSE(days[0].removed.empty());
+  EXPECT_EQ(day["deployed"]["cars"], json(days[0].deployed_cars));
+
+  // Against the rule store's version once it holds one.
+  auto [d, v] = Call("POST", "rules/deploy", {{"name", "overspeed"}}, *text, kToken);
+  ASSERT_EQ(d, 200) << v.dump();
+  auto [s2, r2] =
+      Call("POST", "rules/backtest", {{"from", "20220426"}, {"against", "overspeed"}}, raised);
+  ASSERT_EQ(s2, 200) << r2.dump();
+  EXPECT_EQ(r2["deployed"], "overspeed version 1 of the rule store");
+  EXPECT_EQ(r2["days"][0]["removed"], day["removed"]);
+
+  // Bad input: 4xx saying why.
+  EXPECT_EQ(Call("POST", "rules/backtest", {}, raised).first, 400);  // no from
+  EXPECT_EQ(Call("POST", "rules/backtest", {{"from", "2022"}}, raised).first, 400);
+  EXPECT_EQ(
+      Call("POST", "rules/backtest", {{"from", "20220427"}, {"to", "20220426"}}, raised).first,
+      400);
+  auto [s3, none] = Call("POST", "rules/backtest", {{"from", "20220501"}}, raised);
+  EXPECT_EQ(s3, 400);
+  EXPECT_NE(none["error"].get<std::string>().find("the log holds events from 20220426"),
+            std::string::npos)
+      << none.dump();
+  auto [s4, bad] = Call("POST", "rules/backtest", {{"from", "20220426"}}, "SELECT nonsense FROM");
+  EXPECT_EQ(s4, 400);
+  EXPECT_TRUE(bad.contains("line")) << bad.dump();
+  EXPECT_EQ(
+      Call("POST", "rules/backtest", {{"from", "20220426"}, {"against", "nope"}}, raised).first,
+      404);
+  EXPECT_EQ(Call("GET", "rules/backtest", {{"from", "20220426"}}).first, 405);
 }
 
 TEST(ConsoleApiTokenTest, TokensAreRandomHex) {

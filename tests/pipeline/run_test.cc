@@ -163,6 +163,9 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
       << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
   ExpectDetailsEqualTheReference(dir.file("data"), log);
   EXPECT_NE(r.out.find("| late 0 |"), std::string::npos) << r.out.substr(0, 400);
+  // The API token was printed for the endpoint's life only: its file is gone with the run.
+  EXPECT_NE(r.out.find("console API token"), std::string::npos) << r.out.substr(0, 600);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data/console-token")));
   // What the pilot's OverSpeedCarInfo printed, through the CLI.
   auto o = RunSmartcar("overspeed 20220426 --data " + dir.file("data"));
   ASSERT_EQ(o.exit_code, 0) << o.out;
@@ -218,6 +221,9 @@ TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
   // Continue the same run flat out to 300 simulated seconds.
   auto r = RunSmartcar(common + " --seconds 300 --fast");
   ASSERT_EQ(r.exit_code, 0) << r.out;
+  // No endpoint (--metrics-port off): no API token made, printed or written.
+  EXPECT_EQ(r.out.find("console API token"), std::string::npos) << r.out.substr(0, 600);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data/console-token")));
   EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 20u * 300);
   EXPECT_EQ(TableRows(dir.file("data")), 20u * 300);
   EXPECT_EQ(HotSets(dir.file("data")), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
