@@ -167,6 +167,61 @@ async function rollback(name, version) {
   }
 }
 
+// ---- Backtest: the editor's rule over the stored events beside the deployed rule.
+async function backtest() {
+  const from = document.getElementById("backtest-from").value;
+  const to = document.getElementById("backtest-to").value || from;
+  const summary = document.getElementById("backtest-summary");
+  const tbody = document.querySelector("#backtest-days tbody");
+  summary.className = "";
+  summary.textContent = "running…";
+  try {
+    const q = new URLSearchParams({ from, to });
+    const name = document.getElementById("rule-name").value;
+    if (name) q.set("against", name);
+    const r = await api("/api/v1/rules/backtest?" + q.toString(), {
+      method: "POST", body: document.getElementById("rule-text").value });
+    const t = r.total;
+    summary.textContent = "Backtest " + r.from + " .. " + r.to + " against " + (r.deployed ?? "nothing deployed") +
+      ": " + t.events + " events, " + t.candidate_detections + " detection(s) by the editor's rule" +
+      (r.deployed ? ", " + t.deployed_detections + " by the deployed rule" : "");
+    fill(tbody, r.days.map(d => row([
+      d.date, num(d.events), num(d.candidate.detections + " / " + d.candidate.cars.length),
+      num(d.deployed ? d.deployed.detections + " / " + d.deployed.cars.length : ""),
+      el("td", (d.added || []).join(" "), "added"), el("td", (d.removed || []).join(" "), "removed")])));
+  } catch (e) {
+    summary.className = "error";
+    summary.textContent = e.message;
+    fill(tbody, []);
+  }
+}
+
+// ---- Replay: the days detected again by the deployed rules (their detections replaced).
+async function replay() {
+  const from = document.getElementById("replay-from").value;
+  const to = document.getElementById("replay-to").value || from;
+  const out = document.getElementById("replay-result");
+  try {
+    const q = new URLSearchParams({ from, to, replace_detections: "1" });
+    await api("/api/v1/replay?" + q.toString(), {
+      method: "POST", token: document.getElementById("rule-token").value });
+    out.className = "";
+    out.textContent = "replay of " + from + " .. " + to + " started";
+    for (;;) {
+      await new Promise(done => setTimeout(done, 500));
+      const s = await api("/api/v1/replay");
+      if (s.error) throw new Error(s.error);
+      if (s.done) break;
+    }
+    out.textContent = "replay of " + from + " .. " + to + " done";
+    const date = document.getElementById("date");
+    if (date.value >= from && date.value <= to) showDetections(date.value);
+  } catch (e) {
+    out.className = "error";
+    out.textContent = e.message;
+  }
+}
+
 // ---- Table: a scan with the HBase shell's parameters and filter language.
 async function scan() {
   const q = new URLSearchParams();
@@ -217,6 +272,16 @@ function start() {
     deployRule();
   });
   document.getElementById("rule-name").addEventListener("change", showHistory);
+  document.getElementById("backtest-from").value = date.value;
+  document.getElementById("replay-from").value = date.value;
+  document.getElementById("backtest-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    backtest();
+  });
+  document.getElementById("replay-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    replay();
+  });
   showRules();
   refreshOverview();
   setInterval(refreshOverview, 2000);

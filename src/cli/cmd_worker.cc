@@ -19,6 +19,7 @@
 #include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
+#include "core/file.h"
 #include "pipeline/replay.h"
 #include "pipeline/rule_source.h"
 #include "pipeline/stores.h"
@@ -128,7 +129,16 @@ int FollowReplayIn(const server::EndpointInfo& live, const std::string& from, co
   for (const auto& v : o.rule_versions) versions += (versions.empty() ? "" : ",") + v;
   if (!versions.empty()) query += "&rule_version=" + server::QueryParam(versions);
   if (o.replace_detections) query += "&replace_detections=1";
-  auto started = server::HttpPost(api + query, std::chrono::seconds(30));
+  // Starting one changes the stores: the live process's API token (its data folder's file, which
+  // this user can read when the folder is theirs).
+  auto token = ReadFileToString(pipeline::DataFolder(o.data_dir).ConsoleToken(), "API token");
+  if (!token) {
+    std::fprintf(stderr, "%s: the process holding the data folder (%s) serves replays, but %s\n",
+                 kReplayCmd, who.c_str(), token.error().message().c_str());
+    return kExitFailure;
+  }
+  const std::string t = token->substr(0, token->find_first_of("\r\n"));
+  auto started = server::HttpPost(api + query, std::chrono::seconds(30), t);
   if (!started) {
     std::fprintf(stderr, "%s: the process holding the data folder (%s) does not answer: %s\n",
                  kReplayCmd, who.c_str(), started.error().message().c_str());

@@ -181,7 +181,13 @@ std::string ConsoleApi::Unauthorized(const server::ApiRequest& request, int* sta
 server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   const std::vector<std::string> parts = absl::StrSplit(request.path, '/');
   const std::string first = parts.empty() ? std::string() : parts[0];
-  if (first == "replay" && replay_ != nullptr) return replay_->Handle(request);
+  if (first == "replay" && replay_ != nullptr) {
+    if (request.method == "POST") {  // starts or stops a replay: rewrites stores
+      int status = 0;
+      if (std::string why = Unauthorized(request, &status); !why.empty()) return Error(status, why);
+    }
+    return replay_->Handle(request);
+  }
   const bool get = request.method == "GET";
   if (first == "rules" && parts.size() == 2 && parts[1] == "check") {
     if (request.method != "POST") return Error(405, "POST the rule text to /api/v1/rules/check");

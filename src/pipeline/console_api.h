@@ -15,7 +15,7 @@
 //   POST rules/NAME/rollback?to=N       version N's text again as the next version (`rollback`) *
 //   POST rules/backtest?from=D[&to=D][&against=NAME]   the body's rule over the stored events
 //                                       beside the deployed rule (`smartcar rules backtest`)
-//   GET|POST replay                     ReplayService (when given)
+//   GET|POST replay                     ReplayService (when given); POST needs the token *
 //
 // * Paths that change something need the API token in an X-Smartcar-Token header (401 without,
 // 403 for another): a header, not a cookie, so a page of another site cannot send it.

@@ -140,7 +140,7 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
     RemoveToken();  // no endpoint (its port was busy): no token to use
   } else if (!token.empty() && settings_.status_out != nullptr) {
     std::fprintf(settings_.status_out,
-                 "console API token (X-Smartcar-Token, for deploy and rollback): %s (also in %s)\n",
+                 "console API token (X-Smartcar-Token, for deploy, rollback and replay): %s (also in %s)\n",
                  token.c_str(), token_path_.c_str());
   }
   if (membership_ != nullptr) membership_->SetMetricsUrl(metrics_->url());

@@ -8,7 +8,8 @@ namespace smartcar::server {
 
 namespace {
 
-Result<HttpResponse> Request(bool post, std::string_view url, std::chrono::milliseconds timeout) {
+Result<HttpResponse> Request(bool post, std::string_view url, std::chrono::milliseconds timeout,
+                             std::string_view token) {
   std::string_view rest = url;
   if (rest.starts_with("http://")) {
     rest.remove_prefix(7);
@@ -29,7 +30,9 @@ Result<HttpResponse> Request(bool post, std::string_view url, std::chrono::milli
   client.set_connection_timeout(timeout);
   client.set_read_timeout(timeout);
   client.set_write_timeout(timeout);
-  httplib::Result r = post ? client.Post(path) : client.Get(path);
+  httplib::Headers headers;
+  if (!token.empty()) headers.emplace("X-Smartcar-Token", std::string(token));
+  httplib::Result r = post ? client.Post(path, headers) : client.Get(path, headers);
   if (!r) {
     return Err(Status::IOError((post ? "POST " : "GET ") + std::string(url) + ": " +
                                httplib::to_string(r.error())));
@@ -44,11 +47,12 @@ Result<HttpResponse> Request(bool post, std::string_view url, std::chrono::milli
 }  // namespace
 
 Result<HttpResponse> HttpGet(std::string_view url, std::chrono::milliseconds timeout) {
-  return Request(false, url, timeout);
+  return Request(false, url, timeout, {});
 }
 
-Result<HttpResponse> HttpPost(std::string_view url, std::chrono::milliseconds timeout) {
-  return Request(true, url, timeout);
+Result<HttpResponse> HttpPost(std::string_view url, std::chrono::milliseconds timeout,
+                              std::string_view token) {
+  return Request(true, url, timeout, token);
 }
 
 std::string QueryParam(std::string_view value) {

@@ -21,9 +21,12 @@ struct HttpResponse {
 // InvalidArgument for a URL that is not http://HOST[:PORT][/PATH].
 Result<HttpResponse> HttpGet(std::string_view url,
                              std::chrono::milliseconds timeout = std::chrono::seconds(2));
-// POSTs an empty body to `url` (parameters in its query string); otherwise as HttpGet.
+// POSTs an empty body to `url` (parameters in its query string), with `token` (when not empty)
+// in an X-Smartcar-Token header (the API's paths that change something need it); otherwise as
+// HttpGet.
 Result<HttpResponse> HttpPost(std::string_view url,
-                              std::chrono::milliseconds timeout = std::chrono::seconds(2));
+                              std::chrono::milliseconds timeout = std::chrono::seconds(2),
+                              std::string_view token = {});
 
 // `value` percent-encoded for a URL's query string (cpp-httplib's encoding).
 std::string QueryParam(std::string_view value);

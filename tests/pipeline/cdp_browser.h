@@ -163,7 +163,7 @@ class CdpBrowser {
 
   // Focuses `selector`'s input or textarea, selects the first occurrence of `select` in its value
   // (the whole value when empty) and types `text` over it (as an IME commit: input events fire as
-  // for keystrokes).
+  // for keystrokes); an empty `text` deletes the selection with the Delete key.
   Status TypeInto(const std::string& selector, const std::string& text,
                   const std::string& select = "") {
     auto found = Eval("(() => { const e = document.querySelector(" + json(selector).dump() +
@@ -174,6 +174,15 @@ class CdpBrowser {
     if (!found) return found.error();
     if (*found == -2) return Status::NotFound("no element " + selector);
     if (*found == -1) return Status::NotFound("'" + select + "' is not in " + selector);
+    if (text.empty()) {  // the Delete key on the selection
+      for (const char* type : {"keyDown", "keyUp"}) {
+        auto r = Call(
+            "Input.dispatchKeyEvent",
+            {{"type", type}, {"key", "Delete"}, {"code", "Delete"}, {"windowsVirtualKeyCode", 46}});
+        if (!r) return r.error();
+      }
+      return Status::OK();
+    }
     auto r = Call("Input.insertText", {{"text", text}});
     return r ? Status::OK() : r.error();
   }
