@@ -60,8 +60,7 @@ class FuzzServer final : public httplib::Server {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const smartcar::server::MetricsProviders providers{
       [] { return std::string("smartcar_events_total 1\n"); },
-      [] { return std::string("{\"events\":1}"); },
-      [] { return std::string(); },
+      [] { return std::string("{\"events\":1}"); }, [] { return std::string(); },
       [](const smartcar::server::ApiRequest& req) {  // /api/v1/...: echoes what it was given.
         std::string body = req.method + " " + req.path;
         for (const auto& [k, v] : req.params) body += " " + k + "=" + v;
@@ -69,7 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }};
   static FuzzServer* server = [] {
     auto* s = new FuzzServer();
-    smartcar::server::AddMetricsRoutes(s, &providers);
+    // Stopping: an event stream sends its first event and ends (a fuzz input cannot hang it).
+    static smartcar::server::RouteState state;
+    state.stopping = true;
+    state.limit_rate = false;
+    smartcar::server::AddMetricsRoutes(s, &providers, &state);
     return s;
   }();
   FuzzStream stream(data, size);

@@ -35,16 +35,10 @@ function fill(tbody, rows) {
 
 function time(ms) { return new Date(ms).toISOString().replace("T", " ").replace(".000Z", "Z"); }
 
-// ---- Overview: counters with rates, and the topology's components (every 2 s).
+// ---- Overview: counters with rates, and the topology's components, pushed by the endpoint
+// every second (Server-Sent Events, GET /api/v1/events); polled every 2 s when it cannot push.
 let last = null;
-async function refreshOverview() {
-  let s;
-  try {
-    s = await api("/stats.json");
-  } catch (e) {
-    document.getElementById("state").textContent = "endpoint: " + e.message;
-    return;
-  }
+function showOverview(s) {
   document.getElementById("state").textContent = s.state || "";
   const dt = last ? (s.time_ms - last.time_ms) / 1000 : 0;
   const before = {};
@@ -60,6 +54,29 @@ async function refreshOverview() {
     num(c.total.capacity.toFixed(2)), num((c.total.latency_p99_ns / 1e6).toFixed(2)),
     num(c.total.queue_depth)])));
   last = s;
+}
+
+async function pollOverview() {
+  try {
+    showOverview(await api("/stats.json"));
+  } catch (e) {
+    document.getElementById("state").textContent = "endpoint: " + e.message;
+  }
+}
+
+function followOverview() {
+  const events = new EventSource("/api/v1/events");
+  events.addEventListener("stats", ev => {
+    document.getElementById("feed").textContent = "live";
+    showOverview(JSON.parse(ev.data));
+  });
+  events.addEventListener("error", () => {
+    if (events.readyState !== EventSource.CLOSED) return;  // it reconnects by itself
+    // Refused (too many streams open) or gone: poll, and try to listen again in a minute.
+    document.getElementById("feed").textContent = "polling every 2 s";
+    const poll = setInterval(pollOverview, 2000);
+    setTimeout(() => { clearInterval(poll); followOverview(); }, 60000);
+  });
 }
 
 // ---- Detections: the day's set, as `smartcar overspeed DATE --details` shows it.
@@ -283,8 +300,7 @@ function start() {
     replay();
   });
   showRules();
-  refreshOverview();
-  setInterval(refreshOverview, 2000);
+  followOverview();
   showDetections(date.value);
   scan();
 }

@@ -38,6 +38,7 @@ struct RunFlags {
   std::string redis;
   std::string kafka;
   std::string metrics_port;   // N, or "off".
+  std::string ui;             // on|off
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
   CoordFlags coord;
@@ -87,6 +88,7 @@ int RunRun(const RunFlags& f) {
   SetCoord(f.coord, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
+  if (!f.ui.empty()) cfg.Set("metrics.ui", f.ui, "--ui");
   if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
 
   pipeline::RunOptions o;
@@ -234,6 +236,7 @@ void RegisterRun(CLI::App* app, int* exit_code) {
                   "Use Kafka brokers HOST:PORT,... as the durable log instead of the embedded one");
   AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "9464");
+  AddUiFlag(cmd, &f->ui);
   cmd->callback([f, exit_code] { *exit_code = RunRun(*f); });
 }
 

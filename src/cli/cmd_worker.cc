@@ -38,6 +38,7 @@ struct WorkerFlags {
   std::vector<std::string> kafka_properties;
   double until_idle = -1;
   std::string metrics_port;   // N, or "off".
+  std::string ui;             // on|off
   std::string disk_min_free;  // A size, e.g. 2GB.
   RedisAuthFlags redis_auth;
   CoordFlags coord;
@@ -60,6 +61,7 @@ bool WorkerSettings(const char* command, const WorkerFlags& f, pipeline::WorkerO
   SetCoord(f.coord, &cfg);
   if (!f.kafka.empty()) cfg.Set("queue.kafka.brokers", f.kafka);
   if (!f.metrics_port.empty()) cfg.Set("metrics.port", f.metrics_port, "--metrics-port");
+  if (!f.ui.empty()) cfg.Set("metrics.ui", f.ui, "--ui");
   if (!f.disk_min_free.empty()) cfg.Set("disk.min_free", f.disk_min_free, "--disk-min-free");
 
   if (!ApplyTopologySettings(command, cfg, &o, "off")) return false;
@@ -283,6 +285,7 @@ void AddWorkerFlags(CLI::App* cmd, WorkerFlags* f) {
   AddCoordFlags(cmd, &f->coord);
   AddDiskMinFreeFlag(cmd, &f->disk_min_free);
   AddMetricsPortFlag(cmd, &f->metrics_port, "off");
+  AddUiFlag(cmd, &f->ui);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@ std::vector<std::string> TopologySettingKeys(std::vector<std::string> more) {
                                    "topology.table_parallelism",
                                    "metrics.port",
                                    "metrics.host",
+                                   "metrics.ui",
                                    "disk.min_free"};
   keys.insert(keys.end(), more.begin(), more.end());
   return keys;
@@ -104,6 +105,13 @@ void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_te
                       default_text + ", 0 = any free port, off = none); see DATA/metrics.json");
 }
 
+void AddUiFlag(CLI::App* cmd, std::string* ui) {
+  cmd->add_option("--ui", *ui,
+                  "on (default): the endpoint also serves the operator's console at / and its\n"
+                  "API under /api/v1/ (docs/API.md); off: metrics, stats and health only")
+      ->check(CLI::IsMember({"on", "off"}));
+}
+
 void AddDiskMinFreeFlag(CLI::App* cmd, std::string* size) {
   cmd->add_option("--disk-min-free", *size,
                   "Pause intake while the data folder's disk has less free space than this\n"
@@ -123,6 +131,13 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::Pip
   o->disk_min_free_bytes = *min_free;
   o->kafka_properties = cfg.Subtree("queue.kafka.properties");
   o->metrics_host = cfg.GetString("metrics.host", "127.0.0.1");
+  if (const std::string ui = cfg.GetString("metrics.ui", "on"); ui == "on" || ui == "off") {
+    o->console = ui == "on";
+  } else {
+    std::fprintf(stderr, "%s: %s: '%s' is neither on nor off\n", command,
+                 cfg.Where("metrics.ui").c_str(), ui.c_str());
+    return false;
+  }
   if (cfg.GetString("metrics.port", default_metrics_port) == "off") {
     o->metrics_port = -1;
   } else {

@@ -63,6 +63,8 @@ bool ApplyTopologySettings(const char* command, const Config& cfg, pipeline::Pip
 
 // --metrics-port N|off, into `port` (copy it to the config's metrics.port).
 void AddMetricsPortFlag(CLI::App* cmd, std::string* port, const char* default_text);
+// --ui on|off (metrics.ui): whether the endpoint serves the operator's console and its API.
+void AddUiFlag(CLI::App* cmd, std::string* ui);
 // --disk-min-free SIZE, into `size` (copy it to the config's disk.min_free).
 void AddDiskMinFreeFlag(CLI::App* cmd, std::string* size);
 

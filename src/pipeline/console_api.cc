@@ -143,11 +143,12 @@ std::string Author(const server::ApiRequest& r) {
 }  // namespace
 
 ConsoleApi::ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay,
-                       std::string token)
+                       std::string token, bool console)
     : stores_(stores),
       rules_dir_(std::move(rules_dir)),
       replay_(replay),
-      token_(std::move(token)) {}
+      token_(std::move(token)),
+      console_(console) {}
 
 std::string ConsoleApi::NewToken() {
   std::random_device rd;  // the kernel's random source
@@ -187,6 +188,10 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
       if (std::string why = Unauthorized(request, &status); !why.empty()) return Error(status, why);
     }
     return replay_->Handle(request);
+  }
+  if (!console_) {
+    return Error(404, "no API path '" + request.path + "': the console is off (--ui off)" +
+                          (replay_ != nullptr ? "; this process serves GET|POST replay" : ""));
   }
   const bool get = request.method == "GET";
   if (first == "rules" && parts.size() == 2 && parts[1] == "check") {

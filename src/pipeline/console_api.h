@@ -38,8 +38,10 @@ namespace smartcar::pipeline {
 class ConsoleApi {
  public:
   // `stores` must outlive the API; `replay` may be null (no replay path) and is not owned.
-  // `token`: what mutating paths require (empty: they are refused).
-  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay, std::string token);
+  // `token`: what mutating paths require (empty: they are refused). `console` false (`--ui off`):
+  // only replay is served.
+  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay, std::string token,
+             bool console = true);
 
   // 32 hex digits from the system's random source, for `token`.
   static std::string NewToken();
@@ -77,6 +79,7 @@ class ConsoleApi {
   std::string rules_dir_;
   ReplayService* replay_;
   std::string token_;
+  bool console_;
   std::mutex backtest_mu_;  // One backtest at a time.
 };
 

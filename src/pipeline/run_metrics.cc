@@ -96,6 +96,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   server::MetricsServerOptions options;
   options.host = host;
   options.port = port;
+  options.console = console_;
   server::MetricsProviders providers;
   providers.metrics = [this] { return server::FormatSnapshotPrometheus(Snapshot(false)); };
   providers.stats_json = [this] { return server::SnapshotToJson(Snapshot(false)); };
@@ -120,6 +121,12 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
       WriteFileAtomically(DataFolder(data_dir_).Metrics(), server::EndpointInfoToJson(info) + "\n");
   if (out == nullptr) return;
   if (!s.ok()) std::fprintf(out, "warning: %s\n", s.message().c_str());
+  if (!console_) {
+    std::fprintf(out,
+                 "metrics: %s/metrics (also /stats.json; `smartcar topology stats`; --ui off)\n",
+                 state_->server->url().c_str());
+    return;
+  }
   std::fprintf(out,
                "console: %s/ (API %s/api/v1/, docs/API.md); metrics: %s/metrics (also "
                "/stats.json; `smartcar topology stats`)\n",

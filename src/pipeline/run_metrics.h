@@ -47,6 +47,8 @@ class RunMetrics {
   void SetApiFn(std::function<server::ApiResponse(const server::ApiRequest&)> api) {
     api_fn_ = std::move(api);
   }
+  // Whether the endpoint serves the console's pages (default yes). Before Start.
+  void SetConsole(bool console) { console_ = console; }
   // `topology` must outlive this object; `counters` is called from the server's threads.
   RunMetrics(std::string data_dir, const topology::Topology* topology, CountersFn counters);
   ~RunMetrics();  // Stops the endpoint (no stats file unless Finish() ran).
@@ -75,6 +77,7 @@ class RunMetrics {
   StateFn state_fn_;
   StateFn health_fn_;
   std::function<server::ApiResponse(const server::ApiRequest&)> api_fn_;
+  bool console_ = true;
   std::unique_ptr<State> state_;
 };
 

@@ -128,7 +128,9 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
       }
     }
   }
-  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get(), token);
+  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get(), token,
+                                      settings_.console);
+  metrics_->SetConsole(settings_.console);
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {
@@ -139,9 +141,10 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   if (metrics_->url().empty()) {
     RemoveToken();  // no endpoint (its port was busy): no token to use
   } else if (!token.empty() && settings_.status_out != nullptr) {
-    std::fprintf(settings_.status_out,
-                 "console API token (X-Smartcar-Token, for deploy, rollback and replay): %s (also in %s)\n",
-                 token.c_str(), token_path_.c_str());
+    std::fprintf(
+        settings_.status_out,
+        "console API token (X-Smartcar-Token, for deploy, rollback and replay): %s (also in %s)\n",
+        token.c_str(), token_path_.c_str());
   }
   if (membership_ != nullptr) membership_->SetMetricsUrl(metrics_->url());
   return Status::OK();

@@ -90,6 +90,9 @@ struct PipelineSettings {
   // status_out, not an error. The final stats go to DATA/topology-stats.json either way.
   std::string metrics_host = "127.0.0.1";
   int metrics_port = -1;
+  // The endpoint also serves the operator's console (GET /) and its API (/api/v1/; replays are
+  // served either way): `--ui on|off`.
+  bool console = true;
   // Below this much free space on the data folder's disk, intake pauses (simulator, collector,
   // spout; what is in flight completes) and the status line, /healthz and the metrics say so;
   // it resumes at 1.5 times this (Kafka's, Redpanda's and Elasticsearch's disk watermarks).

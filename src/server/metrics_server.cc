@@ -5,6 +5,7 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -21,6 +22,8 @@ class MetricsServer::Impl {
   Impl(const MetricsServerOptions& o, MetricsProviders p)
       : host_(o.host), providers_(std::move(p)) {
     const int threads = o.threads < 1 ? 1 : o.threads;
+    state_.console = o.console;
+    state_.max_streams = std::max(0, threads - 2);
     server_.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     // httplib's default also sets SO_REUSEPORT, which would let a second process share the port
     // silently; SO_REUSEADDR alone still allows a quick restart but refuses a live listener.
@@ -31,7 +34,7 @@ class MetricsServer::Impl {
     server_.set_keep_alive_timeout(1);
     server_.set_read_timeout(2);
     server_.set_write_timeout(2);
-    AddMetricsRoutes(&server_, &providers_);
+    AddMetricsRoutes(&server_, &providers_, &state_);
   }
 
   Status Bind(int port) {
@@ -65,6 +68,7 @@ class MetricsServer::Impl {
     while (!server_.is_running() && !listen_returned_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    state_.stopping = true;  // open event streams end
     server_.stop();
     thread_.join();
   }
@@ -74,6 +78,7 @@ class MetricsServer::Impl {
 
  private:
   MetricsProviders providers_;
+  RouteState state_;
   httplib::Server server_;
   std::thread thread_;
   std::atomic<bool> listen_returned_{false};

@@ -4,6 +4,8 @@
 //   GET /metrics     Prometheus text exposition (text/plain; version=0.0.4)
 //   GET /stats.json  the stats snapshot as JSON (see server/stats_json.h)
 //   GET /healthz     "ok" (200), or "degraded: <why>" (503) while the health provider says so
+//   GET /            the operator's console (web/, compiled in; MetricsServerOptions::console)
+//   GET /api/v1/events   Server-Sent Events: `event: stats` with the stats JSON every second
 //   GET|POST /api/v1/<path>   the api provider's JSON answer (commands through the running
 //                    process, e.g. `smartcar replay` beside a live run); 404 without one
 //   anything else    404 with a body naming the paths above
@@ -30,9 +32,16 @@ struct MetricsServerOptions {
   std::string host = "127.0.0.1";
   // TCP port; 0 picks a free port (read it back with port()). 9464 is the default of `run`.
   int port = 0;
-  // Worker threads answering requests (scrapes are rare and cheap; 2 keeps the footprint small).
-  int threads = 2;
+  // Worker threads answering requests; each open event stream (GET /api/v1/events) holds one, and
+  // at most threads - 2 may be open, so scrapes and the API always have two.
+  int threads = 4;
+  // Serve the operator's console (GET /, /ui/...); false: `--ui off`.
+  bool console = true;
 };
+
+// Requests per second (and burst) one client address may make under /api/v1/: 429 beyond.
+inline constexpr double kApiRequestsPerSecond = 50;
+inline constexpr double kApiRequestsBurst = 200;
 
 // A request under /api/v1/: "GET" or "POST", the path after /api/v1/ ("replay"), the query
 // parameters (and those of a form-encoded POST body), and the body of any other POST (at most

@@ -355,6 +355,16 @@ TEST_F(ConsoleApiTest, BacktestComparesTheBodysRuleWithTheDeployedOne) {
   EXPECT_EQ(Call("GET", "rules/backtest", {{"from", "20220426"}}).first, 405);
 }
 
+TEST_F(ConsoleApiTest, WithTheConsoleOffOnlyReplayIsServed) {
+  ConsoleApi off(&stores_, settings_.rules_dir, nullptr, kToken, /*console=*/false);
+  server::ApiRequest r;
+  r.method = "GET";
+  r.path = "tables";
+  const server::ApiResponse out = off.Handle(r);
+  EXPECT_EQ(out.status, 404);
+  EXPECT_NE(out.body.find("the console is off (--ui off)"), std::string::npos) << out.body;
+}
+
 TEST(ConsoleApiTokenTest, TokensAreRandomHex) {
   const std::string a = ConsoleApi::NewToken(), b = ConsoleApi::NewToken();
   EXPECT_EQ(a.size(), 32u);

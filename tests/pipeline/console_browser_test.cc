@@ -147,6 +147,8 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   ASSERT_OK(b.WaitFor("document.getElementById('rule-check').textContent.startsWith('OK')"));
   ASSERT_OK(b.WaitFor("document.querySelector('#scan-rows tbody tr')"));
   ASSERT_OK(b.WaitFor("document.querySelector('#counters tbody tr')"));
+  // The overview's numbers are pushed (Server-Sent Events), not polled.
+  EXPECT_EQ(Text(b, "#feed"), "live");
   auto detections = server::HttpGet(url + "/api/v1/detections?date=20220426");
   auto stats = server::HttpGet(url + "/stats.json");
   ASSERT_TRUE(detections.has_value() && stats.has_value());

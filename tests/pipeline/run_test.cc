@@ -188,6 +188,22 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
                              << want.size();
 }
 
+// `--ui off`: the endpoint serves metrics (and replays) only, no console; a bad value is a usage
+// error naming the flag.
+TEST(RunTest, UiOffServesNoConsole) {
+  TempDir dir;
+  auto r = RunSmartcar("run --ui off --metrics-port 0 --data " + dir.file("data") + " --rules " +
+                       RulesDir() + " --date 20220426 --cars 5 --seconds 60 --fast --seed 1");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("/metrics (also /stats.json; `smartcar topology stats`; --ui off)"),
+            std::string::npos)
+      << r.out.substr(0, 800);
+  EXPECT_EQ(r.out.find("console:"), std::string::npos) << r.out.substr(0, 800);
+  auto bad = RunSmartcar("run --ui maybe --data " + dir.file("data"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.out.find("--ui"), std::string::npos) << bad.out;
+}
+
 // Ctrl-C on a real-time run: it stops cleanly (exit 0, without waiting for windows that are
 // still open), and the next run continues the same data to exactly the reference.
 TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {

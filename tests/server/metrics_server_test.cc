@@ -5,6 +5,8 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -208,6 +210,130 @@ TEST(MetricsServerTest, ServesTheConsoleAndNoFiles) {
     EXPECT_EQ(r->status, 404) << path;
     EXPECT_EQ(r->body.find("root:"), std::string::npos) << path;
   }
+}
+
+TEST(MetricsServerTest, WithoutTheConsoleItsPagesAre404) {
+  MetricsServerOptions o;
+  o.console = false;  // `--ui off`
+  auto server = MetricsServer::Start(o, SampleProviders());
+  ASSERT_TRUE(server.has_value());
+  for (const char* path : {"/", "/ui/app.js", "/ui/app.css"}) {
+    auto r = HttpGet((*server)->url() + path);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 404) << path;
+  }
+  auto metrics = HttpGet((*server)->url() + "/metrics");
+  ASSERT_TRUE(metrics.has_value());
+  EXPECT_EQ(metrics->status, 200);
+}
+
+// Reads `events` Server-Sent Events from GET /api/v1/events, then closes the stream.
+std::vector<std::string> ReadEvents(int port, int events, int* status) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(std::chrono::seconds(30));
+  std::string text;
+  std::vector<std::string> out;
+  auto r = client.Get("/api/v1/events", [&](const char* data, size_t n) {
+    text.append(data, n);
+    // Comment lines (":") keep the stream alive between events; they are no part of one.
+    while (text.rfind(":\n", 0) == 0) text.erase(0, 2);
+    for (size_t end; (end = text.find("\n\n")) != std::string::npos;) {
+      out.push_back(text.substr(0, end + 2));
+      text.erase(0, end + 2);
+      while (text.rfind(":\n", 0) == 0) text.erase(0, 2);
+    }
+    return static_cast<int>(out.size()) < events;
+  });
+  *status = r ? r->status : (r.error() == httplib::Error::Canceled ? 200 : -1);
+  return out;
+}
+
+TEST(MetricsServerTest, EventsStreamTheStatsUntilTheClientGoes) {
+  auto server = StartOnFreePort();
+  ASSERT_NE(server, nullptr);
+  int status = 0;
+  const auto events = ReadEvents(server->port(), 2, &status);
+  EXPECT_EQ(status, 200);
+  ASSERT_EQ(events.size(), 2u);
+  for (const std::string& e : events) {
+    EXPECT_EQ(e, "event: stats\ndata: " + SnapshotToJson(SampleSnapshot()) + "\n\n");
+  }
+  // A stream the client closed gives its thread back (the server finds it closed on its next
+  // write): more streams open after it, one after the other.
+  for (int i = 0; i < 3; ++i) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    size_t got = 0;
+    while (got == 0 && std::chrono::steady_clock::now() < deadline) {
+      got = ReadEvents(server->port(), 1, &status).size();
+      if (got == 0) {
+        EXPECT_EQ(status, 429);  // both slots still held by closed streams
+      }
+    }
+    EXPECT_EQ(got, 1u);
+  }
+}
+
+TEST(MetricsServerTest, EventStreamsAreCappedAndEndWhenTheServerStops) {
+  auto server = StartOnFreePort();  // 4 threads: at most 2 streams
+  ASSERT_NE(server, nullptr);
+  std::atomic<int> open{0};
+  std::vector<std::thread> readers;
+  std::vector<int> statuses(2);
+  for (int i = 0; i < 2; ++i) {
+    readers.emplace_back([&, i] {
+      httplib::Client client("127.0.0.1", server->port());
+      client.set_read_timeout(std::chrono::seconds(60));
+      bool counted = false;
+      auto r = client.Get("/api/v1/events", [&](const char*, size_t) {
+        if (!counted) ++open;
+        counted = true;
+        return true;  // keep reading until the server ends the stream
+      });
+      statuses[i] = r ? r->status : -1;
+    });
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (open.load() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(open.load(), 2);
+  auto third = HttpGet(server->url() + "/api/v1/events");
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->status, 429);
+  EXPECT_NE(third->body.find("too many open event streams"), std::string::npos) << third->body;
+  auto scrape = HttpGet(server->url() + "/metrics");  // the two other threads still answer
+  ASSERT_TRUE(scrape.has_value());
+  EXPECT_EQ(scrape->status, 200);
+  server->Stop();  // ends both streams (the readers return)
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(statuses, std::vector<int>({200, 200}));
+}
+
+TEST(MetricsServerTest, ApiRequestsAreRateLimitedPerClient) {
+  MetricsProviders p = SampleProviders();
+  p.api = [](const ApiRequest&) { return ApiResponse{200, "{}"}; };
+  auto server = StartOnFreePort(std::move(p));
+  ASSERT_NE(server, nullptr);
+  httplib::Client client("127.0.0.1", server->port());
+  int allowed = 0;
+  std::optional<httplib::Response> limited;
+  for (int i = 0; i < 5000; ++i) {
+    auto r = client.Get("/api/v1/anything");
+    ASSERT_TRUE(r);
+    if (r->status == 429) {
+      limited = *r;
+      break;
+    }
+    ++allowed;
+  }
+  ASSERT_TRUE(limited.has_value()) << allowed << " requests, none refused";
+  EXPECT_GE(allowed, static_cast<int>(kApiRequestsBurst));  // the burst is always allowed
+  EXPECT_EQ(limited->get_header_value("Retry-After"), "1");
+  EXPECT_NE(limited->body.find("API requests a second from 127.0.0.1"), std::string::npos)
+      << limited->body;
+  auto metrics = client.Get("/metrics");  // only /api/v1/ is limited
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
 }
 
 TEST(MetricsServerTest, PortInUseIsAClearError) {
