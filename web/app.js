@@ -141,7 +141,7 @@ async function deployRule() {
   try {
     const v = await api("/api/v1/rules/deploy?name=" + encodeURIComponent(name), {
       method: "POST", body: document.getElementById("rule-text").value,
-      token: document.getElementById("rule-token").value });
+      token: document.getElementById("token").value });
     out.className = "";
     out.textContent = v.unchanged ? name + ": unchanged, version " + v.version + " is this text"
                                   : name + ": deployed version " + v.version + " (" + v.checksum + ")";
@@ -173,7 +173,7 @@ async function rollback(name, version) {
   const out = document.getElementById("deploy-result");
   try {
     const v = await api("/api/v1/rules/" + encodeURIComponent(name) + "/rollback?to=" + version, {
-      method: "POST", token: document.getElementById("rule-token").value });
+      method: "POST", token: document.getElementById("token").value });
     out.className = "";
     out.textContent = name + ": version " + version + " deployed again as version " + v.version;
     document.getElementById("rule-text").value = v.text;
@@ -221,7 +221,7 @@ async function replay() {
   try {
     const q = new URLSearchParams({ from, to, replace_detections: "1" });
     await api("/api/v1/replay?" + q.toString(), {
-      method: "POST", token: document.getElementById("rule-token").value });
+      method: "POST", token: document.getElementById("token").value });
     out.className = "";
     out.textContent = "replay of " + from + " .. " + to + " started";
     for (;;) {
@@ -265,6 +265,118 @@ async function scan() {
   }
 }
 
+// ---- Put: one cell, after the user confirms it.
+function askPut() {
+  const t = document.getElementById("scan-table").value;
+  const r = document.getElementById("put-row").value;
+  const c = document.getElementById("put-column").value;
+  const v = document.getElementById("put-value").value;
+  document.getElementById("put-question").textContent =
+    "put '" + t + "', '" + r + "', '" + c + "', '" + v + "'?";
+  document.getElementById("put-confirm").hidden = false;
+}
+
+async function put() {
+  document.getElementById("put-confirm").hidden = true;
+  const out = document.getElementById("put-result");
+  const t = document.getElementById("scan-table").value;
+  const r = document.getElementById("put-row").value;
+  try {
+    const q = new URLSearchParams({ column: document.getElementById("put-column").value });
+    const row = await api("/api/v1/tables/" + encodeURIComponent(t) + "/rows/" + encodeURIComponent(r) + "?" + q, {
+      method: "POST", body: document.getElementById("put-value").value,
+      token: document.getElementById("token").value });
+    out.className = "";
+    out.textContent = "stored: " + row.cells.map(c => row.row + " " + c.column + " @" + c.timestamp + " = " + c.value).join("; ");
+    scan();
+  } catch (e) {
+    out.className = "error";
+    out.textContent = e.message;
+  }
+}
+
+// ---- SQL: a statement's rows as a table, a chart (first column along x, the first numeric
+// column up) and a CSV file.
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs, text) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  if (text !== undefined) e.textContent = String(text);
+  return e;
+}
+
+function chart(result, kind) {
+  const plot = document.getElementById("sql-plot");
+  plot.replaceChildren();
+  const y = result.columns.findIndex((_, i) => i > 0 && result.rows.length > 0 &&
+                                          result.rows.every(r => typeof r[i] === "number" || r[i] === null));
+  if (kind === "none" || y < 0 || result.rows.length === 0) return;
+  const W = 900, H = 260, L = 60, B = 40;
+  const values = result.rows.map(r => r[y] ?? 0);
+  const max = Math.max(...values, 0), min = Math.min(...values, 0);
+  const span = max - min || 1;
+  const n = result.rows.length, band = (W - L - 10) / n;
+  // Bars sit in the middle of equal bands; a line's points run from edge to edge.
+  const x = kind === "bar" || n === 1 ? i => L + band * (i + 0.5) : i => L + (W - L - 10) * i / (n - 1);
+  const yy = v => H - B - (H - B - 10) * (v - min) / span;
+  const g = svg("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H, role: "img" });
+  g.appendChild(svg("title", {}, result.columns[y] + " by " + result.columns[0]));
+  g.appendChild(svg("line", { x1: L, y1: yy(0), x2: W - 10, y2: yy(0), class: "axis" }));
+  g.appendChild(svg("text", { x: 4, y: 14, class: "label" }, max));
+  g.appendChild(svg("text", { x: 4, y: H - B, class: "label" }, min));
+  const step = Math.max(1, Math.ceil(result.rows.length / 20));
+  if (kind === "line") {
+    g.appendChild(svg("polyline", { points: values.map((v, i) => x(i) + "," + yy(v)).join(" "), class: "series" }));
+  } else {
+    const w = Math.max(1, band * 0.8);
+    values.forEach((v, i) => {
+      const bar = svg("rect", { x: x(i) - w / 2, y: Math.min(yy(v), yy(0)), width: w,
+                                height: Math.abs(yy(v) - yy(0)), class: "bar" });
+      bar.appendChild(svg("title", {}, result.rows[i][0] + ": " + v));
+      g.appendChild(bar);
+    });
+  }
+  result.rows.forEach((r, i) => {
+    if (i % step === 0) g.appendChild(svg("text", { x: x(i), y: H - B + 16, class: "label tick" }, r[0]));
+  });
+  plot.appendChild(g);
+}
+
+function csv(result) {
+  const cell = v => {
+    const s = v === null ? "" : String(v);
+    return /[",\n]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
+  };
+  return [result.columns, ...result.rows].map(r => r.map(cell).join(",")).join("\n") + "\n";
+}
+
+let sqlUrl = null;
+let lastSql = null;
+async function runSql() {
+  const summary = document.getElementById("sql-summary");
+  const link = document.getElementById("sql-csv");
+  try {
+    const r = await api("/api/v1/sql", { method: "POST", body: document.getElementById("sql-text").value,
+                                          token: document.getElementById("token").value });
+    summary.className = "";
+    summary.textContent = r.row_count + " row(s)" + (r.truncated ? " (the first " + r.rows.length + " shown)" : "");
+    fill(document.querySelector("#sql-rows thead tr"), r.columns.map(c => el("th", c)));
+    fill(document.querySelector("#sql-rows tbody"), r.rows.map(x => row(x.map(v =>
+      typeof v === "number" ? num(v) : el("td", v === null ? "NULL" : v)))));
+    chart(r, document.getElementById("sql-chart").value);
+    if (sqlUrl) URL.revokeObjectURL(sqlUrl);
+    sqlUrl = URL.createObjectURL(new Blob([csv(r)], { type: "text/csv" }));
+    link.href = sqlUrl;
+    link.hidden = false;
+    lastSql = r;
+  } catch (e) {
+    summary.className = "error";
+    summary.textContent = e.message;
+    fill(document.querySelector("#sql-rows tbody"), []);
+    document.getElementById("sql-plot").replaceChildren();
+    link.hidden = true;
+  }
+}
 function start() {
   const params = new URLSearchParams(location.search);
   const date = document.getElementById("date");
@@ -300,6 +412,24 @@ function start() {
     replay();
   });
   showRules();
+  document.getElementById("put-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    askPut();
+  });
+  document.getElementById("put-yes").addEventListener("click", put);
+  document.getElementById("put-no").addEventListener("click", () => {
+    document.getElementById("put-confirm").hidden = true;
+  });
+  document.getElementById("sql-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    runSql();
+  });
+  document.getElementById("sql-preset").addEventListener("change", ev => {
+    if (ev.target.value) document.getElementById("sql-text").value = ev.target.value;
+  });
+  document.getElementById("sql-chart").addEventListener("change", ev => {
+    if (lastSql) chart(lastSql, ev.target.value);
+  });
   followOverview();
   showDetections(date.value);
   scan();

@@ -20,8 +20,10 @@
 #include "core/file.h"
 #include "hot/detection.h"
 #include "pipeline/backtest.h"
+#include "pipeline/drive_info_view.h"
 #include "pipeline/smartcar_topology.h"
 #include "table/table.h"
+#include "warehouse/warehouse.h"
 
 namespace smartcar::pipeline {
 
@@ -101,7 +103,8 @@ json RowJson(const table::Row& row) {
 constexpr const char* kPaths =
     "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
     "GET rules, POST rules/check, POST rules/deploy?name=NAME, GET rules/NAME/history, "
-    "POST rules/NAME/rollback?to=N, POST rules/backtest?from=D[&to=D][&against=NAME]";
+    "POST rules/NAME/rollback?to=N, POST rules/backtest?from=D[&to=D][&against=NAME], "
+    "POST tables/NAME/rows/ROW?column=CF:Q, POST sql";
 
 // The compiler's "... line L column C ..." in `msg`, if it says where.
 bool FindPosition(std::string_view msg, int64_t* line, int64_t* column) {
@@ -142,13 +145,10 @@ std::string Author(const server::ApiRequest& r) {
 
 }  // namespace
 
-ConsoleApi::ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay,
-                       std::string token, bool console)
-    : stores_(stores),
-      rules_dir_(std::move(rules_dir)),
-      replay_(replay),
-      token_(std::move(token)),
-      console_(console) {}
+ConsoleApi::ConsoleApi(const Stores* stores, Options options)
+    : stores_(stores), options_(std::move(options)) {}
+
+ConsoleApi::~ConsoleApi() = default;
 
 std::string ConsoleApi::NewToken() {
   std::random_device rd;  // the kernel's random source
@@ -164,16 +164,16 @@ std::string ConsoleApi::NewToken() {
 std::string ConsoleApi::Unauthorized(const server::ApiRequest& request, int* status) const {
   const std::string what = request.method + " /api/v1/" + request.path;
   *status = 401;
-  if (token_.empty()) return what + ": this process takes no changes through the API";
+  if (options_.token.empty()) return what + ": this process takes no changes through the API";
   if (request.token.empty()) {
     return what +
            " needs the API token in an X-Smartcar-Token header (printed at start, kept in "
            "DATA/console-token)";
   }
   // Compared in constant time: how long a wrong token takes says nothing of the right one.
-  unsigned char diff = request.token.size() == token_.size() ? 0 : 1;
-  for (size_t i = 0; i < token_.size(); ++i) {
-    diff |= static_cast<unsigned char>(token_[i] ^ request.token[i % request.token.size()]);
+  unsigned char diff = request.token.size() == options_.token.size() ? 0 : 1;
+  for (size_t i = 0; i < options_.token.size(); ++i) {
+    diff |= static_cast<unsigned char>(options_.token[i] ^ request.token[i % request.token.size()]);
   }
   *status = 403;
   return diff == 0 ? std::string() : what + ": wrong API token";
@@ -182,16 +182,17 @@ std::string ConsoleApi::Unauthorized(const server::ApiRequest& request, int* sta
 server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   const std::vector<std::string> parts = absl::StrSplit(request.path, '/');
   const std::string first = parts.empty() ? std::string() : parts[0];
-  if (first == "replay" && replay_ != nullptr) {
+  if (first == "replay" && options_.replay != nullptr) {
     if (request.method == "POST") {  // starts or stops a replay: rewrites stores
       int status = 0;
       if (std::string why = Unauthorized(request, &status); !why.empty()) return Error(status, why);
     }
-    return replay_->Handle(request);
+    return options_.replay->Handle(request);
   }
-  if (!console_) {
-    return Error(404, "no API path '" + request.path + "': the console is off (--ui off)" +
-                          (replay_ != nullptr ? "; this process serves GET|POST replay" : ""));
+  if (!options_.console) {
+    return Error(404,
+                 "no API path '" + request.path + "': the console is off (--ui off)" +
+                     (options_.replay != nullptr ? "; this process serves GET|POST replay" : ""));
   }
   const bool get = request.method == "GET";
   if (first == "rules" && parts.size() == 2 && parts[1] == "check") {
@@ -206,10 +207,16 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   }
   const bool deploy = first == "rules" && parts.size() == 2 && parts[1] == "deploy";
   const bool rollback = first == "rules" && parts.size() == 3 && parts[2] == "rollback";
-  if (deploy || rollback) {
+  const bool put =
+      first == "tables" && parts.size() >= 4 && parts[2] == "rows" && request.method == "POST";
+  const bool sql = first == "sql" && parts.size() == 1;
+  if (deploy || rollback || put || sql) {
     if (request.method != "POST") return Error(405, "POST /api/v1/" + request.path);
     int status = 0;
     if (std::string why = Unauthorized(request, &status); !why.empty()) return Error(status, why);
+    if (put)
+      return PutCell(parts[1], request.path.substr(request.path.find("/rows/") + 6), request);
+    if (sql) return Sql(request);
     return deploy ? DeployRule(request) : Rollback(parts[1], request);
   }
   if (first == "tables" || first == "detections" || first == "rules") {
@@ -226,7 +233,7 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
   if (first == "rules" && parts.size() == 1) return Rules();
   if (first == "rules" && parts.size() == 3 && parts[2] == "history") return RuleHistory(parts[1]);
   return Error(404, "no API path '" + request.path + "'; this process serves " + kPaths +
-                        (replay_ != nullptr ? ", GET|POST replay" : ""));
+                        (options_.replay != nullptr ? ", GET|POST replay" : ""));
 }
 
 server::ApiResponse ConsoleApi::Tables(const server::ApiRequest&) {
@@ -306,7 +313,7 @@ server::ApiResponse ConsoleApi::Detections(const server::ApiRequest& request) {
 server::ApiResponse ConsoleApi::Rules() {
   json out;
   json folder = json::array();
-  if (auto files = cep::ListRuleFiles(rules_dir_); files) {
+  if (auto files = cep::ListRuleFiles(options_.rules_dir); files) {
     for (const std::string& path : *files) {
       auto text = ReadFileToString(path);
       if (!text) return StoreError(text.error(), "rules folder: ");
@@ -315,7 +322,7 @@ server::ApiResponse ConsoleApi::Rules() {
   } else {
     out["folder_error"] = files.error().message();
   }
-  out["folder"] = {{"dir", rules_dir_}, {"files", std::move(folder)}};
+  out["folder"] = {{"dir", options_.rules_dir}, {"files", std::move(folder)}};
   if (stores_->coordinator != nullptr) {
     coord::RuleStore store(stores_->coordinator.get());
     auto latest = store.Latest();
@@ -389,7 +396,7 @@ Result<ConsoleApi::Deployed> ConsoleApi::DeployedRule(const std::string& against
       }
     }
   }
-  auto files = cep::ListRuleFiles(rules_dir_);
+  auto files = cep::ListRuleFiles(options_.rules_dir);
   if (files) {
     for (const std::string& path : *files) {
       if (!against.empty() && fs::path(path).stem().string() != against) continue;
@@ -400,7 +407,7 @@ Result<ConsoleApi::Deployed> ConsoleApi::DeployedRule(const std::string& against
   }
   if (against.empty()) return Deployed{};  // nothing deployed: the candidate alone
   return Err(Status::NotFound("against: no rule '" + against +
-                              "' in the rule store or the rules folder " + rules_dir_));
+                              "' in the rule store or the rules folder " + options_.rules_dir));
 }
 
 server::ApiResponse ConsoleApi::Backtest(const server::ApiRequest& request) {
@@ -456,6 +463,74 @@ server::ApiResponse ConsoleApi::Backtest(const server::ApiRequest& request) {
   report.days = CompareByDay(result->events_by_day, result->detections[0],
                              rules.size() > 1 ? result->detections[1] : kNone);
   return {200, BacktestReportJson(report)};
+}
+
+server::ApiResponse ConsoleApi::PutCell(const std::string& name, const std::string& row,
+                                        const server::ApiRequest& request) {
+  const std::string column = Param(request, "column");
+  const table::ColumnRef ref = table::ColumnRef::Parse(column);
+  if (ref.family.empty() || ref.qualifier.empty() || column.find(':') == std::string::npos) {
+    return Error(400, "column: '" + column + "' is not FAMILY:QUALIFIER (e.g. cf1:speed)");
+  }
+  if (row.empty()) return Error(400, "row: empty");
+  auto ts = IntParam(request, "timestamp", table::kLatestTimestamp, INT64_MAX);
+  if (!ts) return Error(400, ts.error().message());
+  auto table = stores_->tables->OpenTable(name);
+  if (!table) return StoreError(table.error(), "");
+  table::Put p(row);
+  p.Add(ref.family, ref.qualifier, request.body, *ts);
+  if (Status s = (*table)->Apply({}, p); !s.ok()) return StoreError(s, "put: ");
+  // The row as it is now (the cell as stored, with its timestamp): what `get` shows.
+  table::GetSpec spec;
+  spec.row = row;
+  spec.columns = {ref};
+  auto got = (*table)->Get(spec);
+  if (!got) return StoreError(got.error(), "get: ");
+  return Ok(RowJson(*got));
+}
+
+server::ApiResponse ConsoleApi::Sql(const server::ApiRequest& request) {
+  if (request.body.empty()) return Error(400, "empty body: POST the SQL to run");
+  std::unique_lock<std::mutex> lock(sql_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return Error(429, "a statement is running; try again when it is done");
+  if (warehouse_ == nullptr) {
+    static std::once_flag registered;
+    std::call_once(registered, [] { RegisterDriveInfoView(); });
+    warehouse::WarehouseOptions o;
+    o.data_dir = options_.data_dir;
+    o.threads = 1;  // beside the live pipeline
+    o.memory_limit = "1GB";
+    auto w = warehouse::Warehouse::Open(o);
+    if (!w) return StoreError(w.error(), "warehouse: ");
+    warehouse_ = std::move(*w);
+  }
+  auto r = warehouse_->Query(request.body);
+  if (!r)
+    return Error(r.error().IsInvalidArgument() || r.error().IsNotFound() ? 400 : 503,
+                 r.error().message());
+  json rows = json::array();
+  for (size_t i = 0; i < r->rows.size() && i < kMaxSqlRows; ++i) {
+    json row = json::array();
+    for (size_t c = 0; c < r->rows[i].size(); ++c) {
+      const auto& v = r->rows[i][c];
+      if (!v.has_value()) {
+        row.push_back(nullptr);
+      } else if (r->kinds[c] == warehouse::QueryResult::Kind::kNumber) {
+        json n = json::parse(*v, nullptr, false);  // numbers as numbers, for charts
+        row.push_back(n.is_number() ? n : json(*v));
+      } else if (r->kinds[c] == warehouse::QueryResult::Kind::kBool) {
+        row.push_back(*v == "true");
+      } else {
+        row.push_back(*v);
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return Ok(json{{"columns", r->columns},
+                 {"types", r->types},
+                 {"rows", std::move(rows)},
+                 {"row_count", r->rows.size()},
+                 {"truncated", r->rows.size() > kMaxSqlRows}});
 }
 
 }  // namespace smartcar::pipeline

@@ -15,6 +15,8 @@
 //   POST rules/NAME/rollback?to=N       version N's text again as the next version (`rollback`) *
 //   POST rules/backtest?from=D[&to=D][&against=NAME]   the body's rule over the stored events
 //                                       beside the deployed rule (`smartcar rules backtest`)
+//   POST tables/NAME/rows/ROW?column=CF:Q[&timestamp=T]   puts the body as the cell (`put`) *
+//   POST sql                            runs the body as DuckDB SQL on the warehouse (`sql -e`) *
 //   GET|POST replay                     ReplayService (when given); POST needs the token *
 //
 // * Paths that change something need the API token in an X-Smartcar-Token header (401 without,
@@ -26,6 +28,7 @@
 // one runs is answered 429).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -33,21 +36,32 @@
 #include "pipeline/stores.h"
 #include "server/metrics_server.h"
 
+namespace smartcar::warehouse {
+class Warehouse;
+}  // namespace smartcar::warehouse
+
 namespace smartcar::pipeline {
 
 class ConsoleApi {
  public:
-  // `stores` must outlive the API; `replay` may be null (no replay path) and is not owned.
-  // `token`: what mutating paths require (empty: they are refused). `console` false (`--ui off`):
-  // only replay is served.
-  ConsoleApi(const Stores* stores, std::string rules_dir, ReplayService* replay, std::string token,
-             bool console = true);
+  struct Options {
+    std::string data_dir;             // The data folder (its warehouse answers `sql`).
+    std::string rules_dir;            // The rules folder.
+    ReplayService* replay = nullptr;  // Not owned; null: no replay path.
+    std::string token;                // What mutating paths require (empty: they are refused).
+    bool console = true;              // false (`--ui off`): only replay is served.
+  };
+  // `stores` must outlive the API.
+  ConsoleApi(const Stores* stores, Options options);
+  ~ConsoleApi();
 
   // 32 hex digits from the system's random source, for `token`.
   static std::string NewToken();
 
   server::ApiResponse Handle(const server::ApiRequest& request);
 
+  // Rows a `sql` answer holds at most (`truncated` says when there were more).
+  static constexpr size_t kMaxSqlRows = 10000;
   // Rows a scan returns when no `limit` is given, and the most it may ask for.
   static constexpr int64_t kDefaultScanLimit = 100;
   static constexpr int64_t kMaxScanLimit = 10000;
@@ -64,6 +78,9 @@ class ConsoleApi {
   server::ApiResponse RuleHistory(const std::string& name);
   server::ApiResponse Rollback(const std::string& name, const server::ApiRequest& request);
   server::ApiResponse Backtest(const server::ApiRequest& request);
+  server::ApiResponse PutCell(const std::string& table, const std::string& row,
+                              const server::ApiRequest& request);
+  server::ApiResponse Sql(const server::ApiRequest& request);
   // The rule a backtest compares with: NAME's latest version in the rule store, else the rules
   // folder's NAME.epl; without NAME the store's first rule, else the folder's first file; empty
   // `text` when there is none.
@@ -76,11 +93,10 @@ class ConsoleApi {
   std::string Unauthorized(const server::ApiRequest& request, int* status) const;
 
   const Stores* stores_;
-  std::string rules_dir_;
-  ReplayService* replay_;
-  std::string token_;
-  bool console_;
-  std::mutex backtest_mu_;  // One backtest at a time.
+  Options options_;
+  std::mutex backtest_mu_;                           // One backtest at a time.
+  std::mutex sql_mu_;                                // One statement at a time, on warehouse_.
+  std::unique_ptr<warehouse::Warehouse> warehouse_;  // GUARDED_BY(sql_mu_); opened on first use
 };
 
 }  // namespace smartcar::pipeline

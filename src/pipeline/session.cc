@@ -128,8 +128,13 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
       }
     }
   }
-  api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, replay_.get(), token,
-                                      settings_.console);
+  ConsoleApi::Options api;
+  api.data_dir = settings_.data_dir;
+  api.rules_dir = settings_.rules_dir;
+  api.replay = replay_.get();
+  api.token = token;
+  api.console = settings_.console;
+  api_ = std::make_unique<ConsoleApi>(&stores_, std::move(api));
   metrics_->SetConsole(settings_.console);
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });

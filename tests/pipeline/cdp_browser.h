@@ -187,9 +187,22 @@ class CdpBrowser {
     return r ? Status::OK() : r.error();
   }
 
-  // Saves a PNG of the whole page.
-  Status Screenshot(const std::string& path) {
-    auto r = Call("Page.captureScreenshot", {{"format", "png"}, {"captureBeyondViewport", true}});
+  // Saves a PNG of the whole page, or of `selector`'s element only.
+  Status Screenshot(const std::string& path, const std::string& selector = "") {
+    json params{{"format", "png"}, {"captureBeyondViewport", true}};
+    if (!selector.empty()) {
+      auto box = Eval("(() => { const e = document.querySelector(" + json(selector).dump() +
+                      "); if (!e) return null; const r = e.getBoundingClientRect();"
+                      " return [r.left + scrollX, r.top + scrollY, r.width, r.height]; })()");
+      if (!box) return box.error();
+      if (!box->is_array()) return Status::NotFound("no element " + selector);
+      params["clip"] = {{"x", (*box)[0]},
+                        {"y", (*box)[1]},
+                        {"width", (*box)[2]},
+                        {"height", (*box)[3]},
+                        {"scale", 1}};
+    }
+    auto r = Call("Page.captureScreenshot", params);
     if (!r) return r.error();
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << Base64Decode((*r)["data"].get<std::string>());

@@ -50,7 +50,11 @@ class ConsoleApiTest : public ::testing::Test {
       p.Add(kDriverFamily, "car_number", i % 2 == 0 ? "<script>x</script>" : "B0001", 1000 + i);
       ASSERT_TRUE((*t)->Apply({}, p).ok());
     }
-    api_ = std::make_unique<ConsoleApi>(&stores_, settings_.rules_dir, nullptr, kToken);
+    ConsoleApi::Options o;
+    o.data_dir = settings_.data_dir;
+    o.rules_dir = settings_.rules_dir;
+    o.token = kToken;
+    api_ = std::make_unique<ConsoleApi>(&stores_, o);
   }
 
   // The answer's status, and its body parsed (a test failure if it is not JSON).
@@ -264,7 +268,9 @@ TEST_F(ConsoleApiTest, DeployAndRollbackNeedTheTokenAndGoThroughTheRuleStore) {
 
 // Without a token (none could be written) the API takes no changes at all.
 TEST_F(ConsoleApiTest, WithoutATokenNothingChanges) {
-  ConsoleApi api(&stores_, settings_.rules_dir, nullptr, "");
+  ConsoleApi::Options o;
+  o.rules_dir = settings_.rules_dir;
+  ConsoleApi api(&stores_, o);
   server::ApiRequest r;
   r.method = "POST";
   r.path = "rules/deploy";
@@ -273,6 +279,65 @@ TEST_F(ConsoleApiTest, WithoutATokenNothingChanges) {
   const server::ApiResponse out = api.Handle(r);
   EXPECT_EQ(out.status, 401);
   EXPECT_NE(out.body.find("takes no changes"), std::string::npos) << out.body;
+}
+
+// A cell put through the API (the token needed), read back as `get` shows it.
+TEST_F(ConsoleApiTest, PutsACellWithTheTokenAsTheShellDoes) {
+  const std::string value = "<script>alert(1)</script>";
+  EXPECT_EQ(Call("POST", "tables/DriverCarInfo/rows/row1", {{"column", "cf1:speed"}}, "99").first,
+            401);
+  EXPECT_EQ(
+      Call("POST", "tables/DriverCarInfo/rows/row1", {{"column", "cf1:speed"}}, "99", "bad").first,
+      403);
+  auto [s1, put] = Call("POST", "tables/DriverCarInfo/rows/row1",
+                        {{"column", "cf1:area_number"}, {"timestamp", "5000"}}, value, kToken);
+  ASSERT_EQ(s1, 200) << put.dump();
+  EXPECT_EQ(put["row"], "row1");
+  EXPECT_EQ(put["cells"][0]["value"], value);
+  EXPECT_EQ(put["cells"][0]["timestamp"], 5000);
+  // What the table store now holds, read directly.
+  auto t = stores_.tables->OpenTable(kDriverTable);
+  ASSERT_TRUE(t.has_value());
+  table::GetSpec spec;
+  spec.row = "row1";
+  spec.columns = {table::ColumnRef::Parse("cf1:area_number")};
+  auto got = (*t)->Get(spec);
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->cells.size(), 1u);
+  EXPECT_EQ(got->cells[0].value, value);
+  auto [s2, row] = Call("GET", "tables/DriverCarInfo/rows/row1", {{"columns", "cf1:area_number"}});
+  EXPECT_EQ(row["cells"][0]["value"], value);
+  // Bad input: which parameter and why.
+  auto [s3, e3] =
+      Call("POST", "tables/DriverCarInfo/rows/row1", {{"column", "speed"}}, "1", kToken);
+  EXPECT_EQ(s3, 400);
+  EXPECT_NE(e3["error"].get<std::string>().find("FAMILY:QUALIFIER"), std::string::npos);
+  auto [s4, e4] =
+      Call("POST", "tables/DriverCarInfo/rows/row1", {{"column", "nofamily:x"}}, "1", kToken);
+  EXPECT_EQ(s4, 400) << e4.dump();
+  EXPECT_EQ(Call("POST", "tables/NoTable/rows/r", {{"column", "cf1:x"}}, "1", kToken).first, 404);
+}
+
+// SQL on the warehouse: DriverCarInfo as `smartcar sql` sees it, numbers as numbers; bad SQL is a
+// 400 with DuckDB's message; the token is needed (DuckDB SQL can read and write files).
+TEST_F(ConsoleApiTest, SqlRunsOnTheWarehouseWithTheToken) {
+  const std::string q =
+      "SELECT car_number, count(*) AS n, max(CAST(speed AS INTEGER)) AS top FROM DriverCarInfo "
+      "GROUP BY car_number ORDER BY car_number";
+  EXPECT_EQ(Call("POST", "sql", {}, q).first, 401);
+  auto [status, r] = Call("POST", "sql", {}, q, kToken);
+  ASSERT_EQ(status, 200) << r.dump();
+  EXPECT_EQ(r["columns"], json::array({"car_number", "n", "top"}));
+  ASSERT_EQ(r["rows"].size(), 2u) << r.dump();
+  EXPECT_EQ(r["rows"][0], json::array({"<script>x</script>", 3, 100}));
+  EXPECT_EQ(r["rows"][1], json::array({"B0001", 2, 90}));
+  EXPECT_EQ(r["row_count"], 2);
+  EXPECT_FALSE(r["truncated"].get<bool>());
+  auto [bad, e] = Call("POST", "sql", {}, "SELEC 1", kToken);
+  EXPECT_EQ(bad, 400);
+  EXPECT_NE(e["error"].get<std::string>().find("syntax error"), std::string::npos) << e.dump();
+  EXPECT_EQ(Call("POST", "sql", {}, "", kToken).first, 400);
+  EXPECT_EQ(Call("GET", "sql").first, 405);
 }
 
 // The pilot's sample day appended to the run's log, keyed by car (as the collector does).
@@ -356,7 +421,11 @@ TEST_F(ConsoleApiTest, BacktestComparesTheBodysRuleWithTheDeployedOne) {
 }
 
 TEST_F(ConsoleApiTest, WithTheConsoleOffOnlyReplayIsServed) {
-  ConsoleApi off(&stores_, settings_.rules_dir, nullptr, kToken, /*console=*/false);
+  ConsoleApi::Options o;
+  o.rules_dir = settings_.rules_dir;
+  o.token = kToken;
+  o.console = false;
+  ConsoleApi off(&stores_, o);
   server::ApiRequest r;
   r.method = "GET";
   r.path = "tables";
