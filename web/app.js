@@ -38,16 +38,49 @@ function time(ms) { return new Date(ms).toISOString().replace("T", " ").replace(
 // ---- Overview: counters with rates, and the topology's components, pushed by the endpoint
 // every second (Server-Sent Events, GET /api/v1/events); polled every 2 s when it cannot push.
 let last = null;
+// The last 15 minutes of each counter: seeded from GET /api/v1/history, then one point per update.
+const history = { time_ms: [], counters: {} };
+const HISTORY_MS = 15 * 60 * 1000;
+
+function remember(s) {
+  history.time_ms.push(s.time_ms);
+  for (const c of s.pipeline) {
+    (history.counters[c.name] ??= new Array(history.time_ms.length - 1).fill(c.value)).push(c.value);
+  }
+  while (history.time_ms.length > 2 && history.time_ms[0] < s.time_ms - HISTORY_MS) {
+    history.time_ms.shift();
+    for (const v of Object.values(history.counters)) v.shift();
+  }
+}
+
+// A counter's rate per second over the history, as a small line chart.
+function sparkline(name) {
+  const t = history.time_ms, v = history.counters[name] || [];
+  const rates = [];
+  for (let i = 1; i < v.length; i++) rates.push(t[i] > t[i - 1] ? (v[i] - v[i - 1]) * 1000 / (t[i] - t[i - 1]) : 0);
+  const W = 180, H = 28, cell = el("td", undefined, "spark");
+  if (rates.length < 2) return cell;
+  const max = Math.max(...rates, 1);
+  const g = svg("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H });
+  g.appendChild(svg("title", {}, name + " per second, last " + Math.round((t[t.length - 1] - t[0]) / 60000) +
+                    " min (max " + max.toFixed(0) + "/s)"));
+  g.appendChild(svg("polyline", { class: "series", points: rates.map((r, i) =>
+    (i * (W - 2) / (rates.length - 1) + 1).toFixed(1) + "," + (H - 2 - (H - 4) * r / max).toFixed(1)).join(" ") }));
+  cell.appendChild(g);
+  return cell;
+}
+
 function showOverview(s) {
   document.getElementById("state").textContent = s.state || "";
   const dt = last ? (s.time_ms - last.time_ms) / 1000 : 0;
   const before = {};
   if (last) for (const c of last.pipeline) before[c.name] = c.value;
+  remember(s);
   fill(document.querySelector("#counters tbody"), s.pipeline.map(c => {
     const rate = dt > 0 && c.name in before ? ((c.value - before[c.name]) / dt).toFixed(0) : "";
     const name = el("td", c.name);
     name.title = c.help;
-    return row([name, num(c.value), num(rate)]);
+    return row([name, num(c.value), num(rate), sparkline(c.name)]);
   }));
   fill(document.querySelector("#components tbody"), s.topology.components.map(c => row([
     el("td", c.id), num(c.total.executed), num(c.total.emitted), num(c.total.failed),
@@ -64,7 +97,14 @@ async function pollOverview() {
   }
 }
 
-function followOverview() {
+async function followOverview() {
+  try {
+    const h = await api("/api/v1/history");
+    history.time_ms = h.time_ms;
+    history.counters = h.counters;
+  } catch (e) {
+    // no history here (--ui off or an older process): the charts start now
+  }
   const events = new EventSource("/api/v1/events");
   events.addEventListener("stats", ev => {
     document.getElementById("feed").textContent = "live";

@@ -102,6 +102,7 @@ json RowJson(const table::Row& row) {
 
 constexpr const char* kPaths =
     "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
+    "GET history, "
     "GET rules, POST rules/check, POST rules/deploy?name=NAME, GET rules/NAME/history, "
     "POST rules/NAME/rollback?to=N, POST rules/backtest?from=D[&to=D][&against=NAME], "
     "POST tables/NAME/rows/ROW?column=CF:Q, POST sql";
@@ -230,6 +231,10 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
     return GetRow(parts[1], request.path.substr(at), request);
   }
   if (first == "detections" && parts.size() == 1) return Detections(request);
+  if (first == "history" && parts.size() == 1 && options_.history) {
+    if (!get) return Error(405, "/api/v1/history answers GET only");
+    return {200, options_.history()};
+  }
   if (first == "rules" && parts.size() == 1) return Rules();
   if (first == "rules" && parts.size() == 3 && parts[2] == "history") return RuleHistory(parts[1]);
   return Error(404, "no API path '" + request.path + "'; this process serves " + kPaths +

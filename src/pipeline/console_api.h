@@ -7,6 +7,7 @@
 //   GET  tables                         the tables (HBase `list`)
 //   GET  tables/NAME/scan?...           rows of a scan (HBase `scan`)
 //   GET  tables/NAME/rows/ROW?...       one row (HBase `get`)
+//   GET  history                        the counters each second, the last 15 minutes
 //   GET  detections?date=yyyyMMdd       the day's overspeeding cars (`smartcar overspeed`)
 //   GET  rules                          the rules folder's files and the rule store's versions
 //   POST rules/check                    compiles the request body as EPL (`smartcar rules check`)
@@ -28,6 +29,7 @@
 // one runs is answered 429).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +52,8 @@ class ConsoleApi {
     ReplayService* replay = nullptr;  // Not owned; null: no replay path.
     std::string token;                // What mutating paths require (empty: they are refused).
     bool console = true;              // false (`--ui off`): only replay is served.
+    // The body of GET history (RunMetrics::HistoryJson); empty: that path is 404.
+    std::function<std::string()> history;
   };
   // `stores` must outlive the API.
   ConsoleApi(const Stores* stores, Options options);

@@ -11,6 +11,8 @@
 #include <mutex>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock.h"
 #include "core/file.h"
 #include "pipeline/settings.h"
@@ -44,9 +46,15 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
 struct RunMetrics::State {
   std::unique_ptr<server::MetricsServer> server;  // Null when the endpoint is off.
   std::thread snapshots;
+  std::thread sampler;  // The history, while the endpoint is served.
   std::mutex mu;
   std::condition_variable cv;
   bool stop = false;  // GUARDED_BY(mu)
+  // The last kHistorySamples samples, a ring: times and each counter's values.
+  mutable std::mutex history_mu;
+  std::vector<int64_t> times;                                         // GUARDED_BY(history_mu)
+  std::vector<std::pair<std::string, std::vector<uint64_t>>> series;  // GUARDED_BY(history_mu)
+  size_t next = 0;                                                    // GUARDED_BY(history_mu)
 };
 
 RunMetrics::RunMetrics(std::string data_dir, const topology::Topology* topology,
@@ -63,6 +71,7 @@ void RunMetrics::StopThreads() {
   }
   state_->cv.notify_all();
   if (state_->snapshots.joinable()) state_->snapshots.join();
+  if (state_->sampler.joinable()) state_->sampler.join();
   if (state_->server != nullptr) state_->server->Stop();
 }
 
@@ -93,6 +102,14 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
     });
   }
   if (port < 0) return;
+  state_->sampler = std::thread([this] {
+    std::unique_lock<std::mutex> lock(state_->mu);
+    do {
+      lock.unlock();
+      Sample();
+      lock.lock();
+    } while (!state_->cv.wait_for(lock, std::chrono::seconds(1), [this] { return state_->stop; }));
+  });
   server::MetricsServerOptions options;
   options.host = host;
   options.port = port;
@@ -132,6 +149,49 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
                "/stats.json; `smartcar topology stats`)\n",
                state_->server->url().c_str(), state_->server->url().c_str(),
                state_->server->url().c_str());
+}
+
+void RunMetrics::Sample() {
+  const int64_t now = WallClockMs();
+  const std::vector<server::PipelineCounter> counters =
+      counters_ ? counters_() : std::vector<server::PipelineCounter>();
+  std::lock_guard<std::mutex> lock(state_->history_mu);
+  if (state_->series.size() != counters.size()) {  // the first sample (the list is fixed)
+    state_->series.clear();
+    for (const auto& c : counters) state_->series.push_back({c.name, {}});
+  }
+  const size_t at = state_->next % kHistorySamples;
+  if (state_->times.size() < kHistorySamples) {
+    state_->times.push_back(now);
+    for (size_t i = 0; i < counters.size(); ++i)
+      state_->series[i].second.push_back(counters[i].value);
+  } else {
+    state_->times[at] = now;
+    for (size_t i = 0; i < counters.size(); ++i) state_->series[i].second[at] = counters[i].value;
+  }
+  ++state_->next;
+}
+
+std::string RunMetrics::HistoryJson() const {
+  nlohmann::json out{{"interval_ms", 1000}};
+  if (state_ == nullptr) {
+    out["time_ms"] = nlohmann::json::array();
+    out["counters"] = nlohmann::json::object();
+    return out.dump();
+  }
+  std::lock_guard<std::mutex> lock(state_->history_mu);
+  const size_t n = state_->times.size();
+  const size_t first = n < kHistorySamples ? 0 : state_->next % kHistorySamples;
+  auto in_order = [&](const auto& ring) {
+    nlohmann::json a = nlohmann::json::array();
+    for (size_t i = 0; i < n; ++i) a.push_back(ring[(first + i) % n]);
+    return a;
+  };
+  out["time_ms"] = in_order(state_->times);
+  nlohmann::json counters = nlohmann::json::object();
+  for (const auto& [name, values] : state_->series) counters[name] = in_order(values);
+  out["counters"] = std::move(counters);
+  return out.dump();
 }
 
 std::string RunMetrics::url() const {

@@ -64,6 +64,14 @@ class RunMetrics {
   std::string url() const;
   // The snapshot now (`final` marks the end-of-run one).
   server::StatsSnapshot Snapshot(bool final) const;
+  // The pipeline counters sampled once a second while the endpoint is served, the last
+  // kHistorySamples of them (the console's charts of the last 15 minutes):
+  // {"interval_ms":1000,"time_ms":[...],"counters":{"stored":[...],...}}, oldest first.
+  std::string HistoryJson() const;
+  static constexpr size_t kHistorySamples = 900;
+  // Takes one sample of the history now (the sampler's work each second; tests call it). After
+  // Start.
+  void Sample();
   // Stops the endpoint and the periodic snapshots, removes DATA/metrics.json and writes the
   // final DATA/topology-stats.json. IOError if the stats file cannot be written.
   Status Finish();

@@ -134,6 +134,7 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   api.replay = replay_.get();
   api.token = token;
   api.console = settings_.console;
+  api.history = [this] { return metrics_->HistoryJson(); };
   api_ = std::make_unique<ConsoleApi>(&stores_, std::move(api));
   metrics_->SetConsole(settings_.console);
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });

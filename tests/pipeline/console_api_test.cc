@@ -434,6 +434,19 @@ TEST_F(ConsoleApiTest, WithTheConsoleOffOnlyReplayIsServed) {
   EXPECT_NE(out.body.find("the console is off (--ui off)"), std::string::npos) << out.body;
 }
 
+TEST_F(ConsoleApiTest, HistoryIsTheProvidersWhenThereIsOne) {
+  EXPECT_EQ(Call("GET", "history").first, 404);  // none given
+  ConsoleApi::Options o;
+  o.history = [] { return std::string(R"({"interval_ms":1000,"time_ms":[5],"counters":{}})"); };
+  ConsoleApi api(&stores_, o);
+  server::ApiRequest r;
+  r.method = "GET";
+  r.path = "history";
+  const server::ApiResponse out = api.Handle(r);
+  EXPECT_EQ(out.status, 200);
+  EXPECT_EQ(out.body, R"({"interval_ms":1000,"time_ms":[5],"counters":{}})");
+}
+
 TEST(ConsoleApiTokenTest, TokensAreRandomHex) {
   const std::string a = ConsoleApi::NewToken(), b = ConsoleApi::NewToken();
   EXPECT_EQ(a.size(), 32u);

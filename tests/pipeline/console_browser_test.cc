@@ -339,6 +339,22 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   EXPECT_EQ(b.Eval("document.getElementById('sql-csv').href.slice(0, 5)")->get<std::string>(),
             "blob:");
   EXPECT_EQ(*b.Eval("csv(lastSql)"), want_csv);
+  // The overview's charts: each counter's rate over the history the worker keeps (seeded from
+  // GET /api/v1/history, then one point per pushed update).
+  ASSERT_OK(
+      b.WaitFor("document.querySelectorAll('#counters td.spark svg polyline').length == "
+                "document.querySelectorAll('#counters tbody tr').length"));
+  auto samples = server::HttpGet(url + "/api/v1/history");
+  auto now = server::HttpGet(url + "/stats.json");
+  ASSERT_TRUE(samples.has_value() && now.has_value());
+  const auto h = nlohmann::json::parse(samples->body);
+  ASSERT_GE(h["time_ms"].size(), 3u) << samples->body.substr(0, 300);
+  const auto now_json = nlohmann::json::parse(now->body);
+  for (const auto& c : now_json["pipeline"]) {
+    if (c["name"] == "stored") {
+      EXPECT_EQ(h["counters"]["stored"].back(), c["value"]);  // nothing arrives any more
+    }
+  }
   // One picture per section (docs/ and the README show these).
   for (const char* section : {"overview", "detections", "rules", "table", "sql"}) {
     ASSERT_OK(

@@ -2,7 +2,9 @@
 #include "pipeline/run_metrics.h"
 
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -172,6 +174,39 @@ TEST(RunMetricsTest, OffWritesPeriodicAndFinalSnapshots) {
     EXPECT_EQ(final_snap->topology.components[i].total.acked,
               periodic->topology.components[i].total.acked);
   }
+}
+
+// The console's charts: the counters once a second, the last 15 minutes (900 samples), oldest
+// first; older samples are dropped as new ones come.
+TEST(RunMetricsTest, HistoryKeepsTheLastSamplesInOrder) {
+  TempDir dir;
+  auto topo = FinishedTopology();
+  ASSERT_NE(topo, nullptr);
+  uint64_t stored = 0;
+  RunMetrics metrics(dir.str(), topo.get(), [&stored] {
+    return std::vector<server::PipelineCounter>{{"stored", "rows", stored},
+                                                {"late", "late", stored * 2}};
+  });
+  EXPECT_EQ(nlohmann::json::parse(metrics.HistoryJson())["time_ms"].size(), 0u);  // not started
+  metrics.Start("127.0.0.1", -1, nullptr, std::chrono::milliseconds(0));
+  const size_t n = RunMetrics::kHistorySamples;
+  for (stored = 1; stored <= 3; ++stored) metrics.Sample();
+  auto h = nlohmann::json::parse(metrics.HistoryJson());
+  EXPECT_EQ(h["interval_ms"], 1000);
+  EXPECT_EQ(h["counters"]["stored"], nlohmann::json::array({1, 2, 3}));
+  EXPECT_EQ(h["counters"]["late"], nlohmann::json::array({2, 4, 6}));
+  ASSERT_EQ(h["time_ms"].size(), 3u);
+  for (stored = 4; stored <= n + 7; ++stored) metrics.Sample();
+  h = nlohmann::json::parse(metrics.HistoryJson());
+  ASSERT_EQ(h["counters"]["stored"].size(), n);
+  ASSERT_EQ(h["time_ms"].size(), n);
+  for (size_t i = 0; i < n; ++i) {
+    EXPECT_EQ(h["counters"]["stored"][i], 8 + i) << i;  // samples 1..7 dropped
+    if (i > 0) {
+      EXPECT_GE(h["time_ms"][i], h["time_ms"][i - 1]);
+    }
+  }
+  ASSERT_TRUE(metrics.Finish().ok());
 }
 
 TEST(RunMetricsTest, UnwritableDataDirIsAnErrorFromFinish) {
