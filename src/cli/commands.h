@@ -75,6 +75,8 @@ void RegisterWorker(CLI::App* app, int* exit_code);
 void RegisterReplay(CLI::App* app, int* exit_code);
 // `smartcar repair` (cmd_repair.cc).
 void RegisterRepair(CLI::App* app, int* exit_code);
+// `smartcar ui --data DIR`: the console for a folder no run holds (cmd_ui.cc).
+void RegisterUi(CLI::App* app, int* exit_code);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   smartcar::cli::RegisterWorker(&app, &exit_code);
   smartcar::cli::RegisterReplay(&app, &exit_code);
   smartcar::cli::RegisterRepair(&app, &exit_code);
+  smartcar::cli::RegisterUi(&app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

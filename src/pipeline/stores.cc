@@ -88,11 +88,14 @@ Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s) {
   return coord::RuleStore(c->get()).Names();
 }
 
-Result<Stores> OpenStores(const PipelineSettings& s) {
-  SMARTCAR_RETURN_IF_ERROR(CreateFolders(s.data_dir));
+namespace {
+
+// The stores of OpenStores, or (read_only) of OpenStoresReadOnly.
+Result<Stores> Open(const PipelineSettings& s, bool read_only) {
   Stores out;
   queue::QueueOptions qo;
   qo.data_dir = s.data().Queue();
+  qo.read_only = read_only;
   if (!s.kafka_brokers.empty()) {
     qo.engine = queue::Engine::kKafka;
     qo.brokers = s.kafka_brokers;
@@ -101,7 +104,7 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   auto log = queue::OpenLog(qo);
   if (!log) return Err(ExplainBusy(log.error(), s.data_dir).WithPrefix("durable log: "));
   out.log = std::move(*log);
-  if (!out.log->DescribeTopic(kDriverTopic)) {
+  if (!read_only && !out.log->DescribeTopic(kDriverTopic)) {
     queue::CreateTopicOptions ct;
     ct.name = kDriverTopic;
     ct.config.partitions = s.partitions;
@@ -114,6 +117,7 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   }
   table::StoreOptions so;
   so.data_dir = s.data().Tables();
+  so.read_only = read_only;
   auto tables = table::TableStore::Open(so);
   if (!tables) return Err(tables.error().WithPrefix("table store: "));
   out.tables = std::move(*tables);
@@ -121,6 +125,7 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   ho.data_dir = s.data().Hot();
   ho.key_prefix = s.hot_prefix;
   ho.ttl_ms = s.hot_ttl_ms;
+  ho.read_only = read_only;
   if (!s.redis.empty()) {
     auto address = hot::ParseRedisAddress(s.redis, "--redis");
     if (!address) return Err(address.error());
@@ -135,6 +140,22 @@ Result<Stores> OpenStores(const PipelineSettings& s) {
   if (!coordinator) return Err(coordinator.error().WithPrefix("coordination: "));
   out.coordinator = std::move(*coordinator);
   return out;
+}
+
+}  // namespace
+
+Result<Stores> OpenStores(const PipelineSettings& s) {
+  SMARTCAR_RETURN_IF_ERROR(CreateFolders(s.data_dir));
+  return Open(s, /*read_only=*/false);
+}
+
+Result<Stores> OpenStoresReadOnly(const PipelineSettings& s) {
+  std::error_code ec;
+  if (!fs::is_directory(s.data().Queue(), ec) || !fs::is_directory(s.data().Tables(), ec)) {
+    return Err(Status::NotFound("no pipeline data in " + s.data_dir +
+                                " yet (no durable log or tables): `smartcar run` makes them"));
+  }
+  return Open(s, /*read_only=*/true);
 }
 
 PipelineOptions PipelineOptionsFor(const Stores& stores, const PipelineSettings& s) {

@@ -60,6 +60,12 @@ Result<std::vector<std::string>> StoredRuleNames(const PipelineSettings& s);
 // the hot store. Errors name the store that failed.
 Result<Stores> OpenStores(const PipelineSettings& s);
 
+// The same stores opened for reading only, taking no lock (`smartcar ui` for a folder no run
+// holds): the log and the tables as RocksDB secondaries, the embedded hot store read-only (each as
+// of opening), the coordinator as usual. Creates nothing in DATA but the coordinator's folder;
+// NotFound naming the store when the folder has none yet.
+Result<Stores> OpenStoresReadOnly(const PipelineSettings& s);
+
 // The topology options both commands share: the stores, the rules, the dead-letter file
 // (DATA/dead-letter/topology.log) and the parallelism.
 PipelineOptions PipelineOptionsFor(const Stores& stores, const PipelineSettings& s);
