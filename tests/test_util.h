@@ -1,6 +1,8 @@
 // Helpers shared by every test binary: temp folders, running the smartcar binary, reading files.
 #pragma once
 
+#include <fcntl.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -85,6 +87,20 @@ inline CommandResult RunCommand(const std::string& command) {
 // Runs the smartcar binary with `args` (shell syntax).
 inline CommandResult RunSmartcar(const std::string& args) {
   return RunCommand(std::string(SMARTCAR_BINARY) + " " + args);
+}
+
+// `smartcar ARGS` in the background, its output to `out` (or nowhere); returns its pid.
+inline pid_t SpawnSmartcar(const std::string& args, const std::string& out = "/dev/null") {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, STDOUT_FILENO);
+    dup2(fd, STDERR_FILENO);
+    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
+          nullptr);
+    _exit(127);
+  }
+  return pid;
 }
 #endif
 

@@ -24,6 +24,7 @@ namespace {
 using ::smartcar::testing::FreePort;
 using ::smartcar::testing::ReadFile;
 using ::smartcar::testing::RunSmartcar;
+using ::smartcar::testing::SpawnSmartcar;
 using ::smartcar::testing::TempDir;
 using ::smartcar::testing::WriteFile;
 
@@ -57,20 +58,6 @@ class Listener {
   int port_ = 0;
 };
 
-// `smartcar <args>` in the background, stdout+stderr to `log`.
-pid_t Spawn(const std::string& args, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, STDERR_FILENO);
-    dup2(fd, STDOUT_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
-          nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
 int WaitExit(pid_t pid) {
   int st = 0;
   waitpid(pid, &st, 0);
@@ -99,9 +86,10 @@ TEST(TopologyStatsCommandTest, ScrapesALiveRunThenReadsItsFinalSnapshot) {
   const int port = FreePort();
   // Real time (not --fast): 8 simulated seconds take 8 wall seconds, a wide window for scraping
   // the live run; the endpoint is up before the simulator starts and until the run ends.
-  const pid_t pid = Spawn("run --data " + data + " --seconds 8 --cars 5 --date 20260101 --rules " +
-                              RulesDir() + " --metrics-port " + std::to_string(port),
-                          dir.file("run.log"));
+  const pid_t pid =
+      SpawnSmartcar("run --data " + data + " --seconds 8 --cars 5 --date 20260101 --rules " +
+                        RulesDir() + " --metrics-port " + std::to_string(port),
+                    dir.file("run.log"));
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
   std::string metrics;
   int code = 0;

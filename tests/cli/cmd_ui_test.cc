@@ -26,22 +26,10 @@ namespace {
 using ::smartcar::testing::FreePort;
 using ::smartcar::testing::ReadFile;
 using ::smartcar::testing::RunSmartcar;
+using ::smartcar::testing::SpawnSmartcar;
 using ::smartcar::testing::TempDir;
 
 std::string RulesDir() { return std::string(SMARTCAR_SOURCE_DIR) + "/rules"; }
-
-pid_t Spawn(const std::string& args, const std::string& out) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, STDOUT_FILENO);
-    dup2(fd, STDERR_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
-          nullptr);
-    _exit(127);
-  }
-  return pid;
-}
 
 // Stops a spawned process with SIGINT and returns its exit status (-1 if it had to be killed).
 int Stop(pid_t pid) {
@@ -83,9 +71,9 @@ TEST(UiCommandTest, ServesAFolderNoRunHoldsReadOnly) {
   ASSERT_EQ(run.exit_code, 0) << run.out;
   const int port = FreePort();
   const std::string url = "http://127.0.0.1:" + std::to_string(port);
-  const pid_t ui =
-      Spawn("ui --data " + data + " --rules " + RulesDir() + " --port " + std::to_string(port),
-            dir.file("ui.out"));
+  const pid_t ui = SpawnSmartcar(
+      "ui --data " + data + " --rules " + RulesDir() + " --port " + std::to_string(port),
+      dir.file("ui.out"));
   ASSERT_TRUE(WaitUntil([&] {
     auto h = server::HttpGet(url + "/healthz");
     return h && h->status == 200;
@@ -150,8 +138,8 @@ TEST(UiCommandTest, BesideALiveWorkerItPointsToThatConsole) {
   auto run = RunSmartcar("run --data " + data + " --fast --seconds 30 --cars 5 --metrics-port " +
                          "off --rules " + RulesDir());
   ASSERT_EQ(run.exit_code, 0) << run.out;
-  const pid_t worker = Spawn("worker --metrics-port 0 --rules " + RulesDir() + " --data " + data,
-                             dir.file("worker.out"));
+  const pid_t worker = SpawnSmartcar(
+      "worker --metrics-port 0 --rules " + RulesDir() + " --data " + data, dir.file("worker.out"));
   ASSERT_TRUE(WaitUntil([&] { return std::filesystem::exists(data + "/metrics.json"); }))
       << ReadFile(dir.file("worker.out"));
   auto info = server::EndpointInfoFromJson(ReadFile(data + "/metrics.json"));

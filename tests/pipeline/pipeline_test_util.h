@@ -113,19 +113,7 @@ inline uint64_t CountDataLines(const std::string& path) {
 }
 
 #ifdef SMARTCAR_BINARY
-// `smartcar ARGS` in the background, its output to `out` (or nowhere); returns its pid.
-inline pid_t SpawnSmartcar(const std::string& args, const std::string& out = "/dev/null") {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int devnull = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
-    execl("/bin/sh", "sh", "-c", (std::string("exec ") + SMARTCAR_BINARY + " " + args).c_str(),
-          nullptr);
-    _exit(127);
-  }
-  return pid;
-}
+using ::smartcar::testing::SpawnSmartcar;
 
 // Starts `smartcar ARGS`, waits until `ready()` (at most 5 minutes, or until it ends), then
 // SIGKILLs it `extra` later if it has not ended. *killed says whether it was; returns its exit
