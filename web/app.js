@@ -33,6 +33,11 @@ function fill(tbody, rows) {
   tbody.replaceChildren(...rows);
 }
 
+function duration(ms) {
+  const m = Math.round(ms / 60000), d = Math.floor(m / 1440), h = Math.floor(m % 1440 / 60);
+  return (d > 0 ? d + " d " : "") + (d > 0 || h > 0 ? h + " h " : "") + (m % 60) + " min";
+}
+
 function time(ms) { return new Date(ms).toISOString().replace("T", " ").replace(".000Z", "Z"); }
 
 // ---- Overview: counters with rates, and the topology's components, pushed by the endpoint
@@ -126,7 +131,8 @@ async function showDetections(date) {
   try {
     const d = await api("/api/v1/detections?details=1&date=" + encodeURIComponent(date));
     summary.className = "";
-    summary.textContent = d.cars.length + " car(s) on " + d.date + " (" + d.store + ")";
+    summary.textContent = d.cars.length + " car(s) on " + d.date + " (" + d.store +
+      (d.expires_in_ms > 0 ? "; the day's set expires in " + duration(d.expires_in_ms) : "") + ")";
     fill(tbody, d.details.map(x => row([
       x.car, num(x.avg_speed !== undefined ? x.avg_speed.toFixed(1) : ""), num(x.event_count ?? ""),
       x.rule ?? "",
@@ -202,11 +208,38 @@ async function showHistory() {
       b.addEventListener("click", () => rollback(name, v.version));
       const cell = el("td");
       cell.appendChild(b);
+      if (v.version > 1) {
+        const d = el("button", "diff with " + (v.version - 1));
+        d.addEventListener("click", () => showDiff(name, { query: "a=" + (v.version - 1) + "&b=" + v.version },
+                                                   "--- " + name + " version " + (v.version - 1) + "\n+++ " + name + " version " + v.version));
+        cell.appendChild(d);
+      }
       return row([num(v.version), time(v.time_ms), v.author, v.message, v.checksum, cell]);
     }));
   } catch (e) {
     fill(tbody, []);  // not in the store (yet)
   }
+}
+
+// A line diff (`smartcar rules diff`): the editor's text against the latest stored version, or
+// a stored version against the one before it.
+async function showDiff(name, options, title) {
+  const out = document.getElementById("rule-diff");
+  try {
+    const d = await api("/api/v1/rules/" + encodeURIComponent(name) + "/diff?" + options.query, options);
+    const lines = d.diff.split("\n").filter(l => l !== "");
+    out.replaceChildren(el("span", title + "\n", "diff-title"), ...lines.map(l =>
+      el("span", l + "\n", l[0] === "+" ? "diff-add" : l[0] === "-" ? "diff-del" : "diff-same")));
+  } catch (e) {
+    out.replaceChildren(el("span", e.message, "error"));
+  }
+  out.hidden = false;
+}
+
+function diffEditor() {
+  const name = document.getElementById("rule-name").value;
+  showDiff(name, { query: "", method: "POST", body: document.getElementById("rule-text").value },
+           "--- " + name + " (deployed, latest version)\n+++ the editor");
 }
 
 async function rollback(name, version) {
@@ -417,6 +450,62 @@ async function runSql() {
     link.hidden = true;
   }
 }
+// ---- Cluster: members, leader and partitions; dead-letter files and their last lines.
+async function showCluster() {
+  const summary = document.getElementById("cluster-summary");
+  try {
+    const c = await api("/api/v1/cluster");
+    summary.className = "";
+    summary.textContent = c.members.length + " member(s) on " + c.coordinator +
+      (c.leader ? "; leader " + c.leader : "; no leader");
+    fill(document.querySelector("#members tbody"), c.members.map(m => {
+      const link = el("td");
+      if (m.metrics_url) {
+        const a = el("a", m.metrics_url);
+        a.href = m.metrics_url + "/";
+        link.appendChild(a);
+      }
+      return row([m.id, m.command, m.id === c.leader ? "yes" : "", (m.partitions || []).join(" "),
+                  Object.entries(m.rules || {}).map(([k, v]) => k + " " + v).join(", "),
+                  time(m.started_ms), link]);
+    }));
+  } catch (e) {
+    summary.className = "error";
+    summary.textContent = e.message;
+  }
+  try {
+    const d = await api("/api/v1/deadletters");
+    fill(document.querySelector("#dead-letters tbody"), d.files.map(f => {
+      const b = el("button", "last lines");
+      b.addEventListener("click", () => showDeadLetter(f.name));
+      const cell = el("td");
+      cell.appendChild(b);
+      return row([f.name, num(f.lines), num(f.bytes), cell]);
+    }));
+  } catch (e) {
+    fill(document.querySelector("#dead-letters tbody"), []);
+  }
+}
+
+let deadUrl = null;
+async function showDeadLetter(name) {
+  const out = document.getElementById("dead-letter-lines");
+  const link = document.getElementById("dead-letter-download");
+  try {
+    const d = await api("/api/v1/deadletters/" + encodeURIComponent(name) + "?tail=200");
+    out.textContent = name + ": the last " + d.lines.length + " of " + d.total_lines + " line(s)\n" + d.lines.join("\n");
+    if (deadUrl) URL.revokeObjectURL(deadUrl);
+    deadUrl = URL.createObjectURL(new Blob([d.lines.join("\n") + "\n"], { type: "text/plain" }));
+    link.href = deadUrl;
+    link.download = name;
+    link.hidden = false;
+  } catch (e) {
+    out.textContent = e.message;
+    link.hidden = true;
+  }
+  out.hidden = false;
+}
+
 function start() {
   const params = new URLSearchParams(location.search);
   const date = document.getElementById("date");
@@ -443,6 +532,7 @@ function start() {
   document.getElementById("rule-name").addEventListener("change", showHistory);
   document.getElementById("backtest-from").value = date.value;
   document.getElementById("replay-from").value = date.value;
+  document.getElementById("diff-editor").addEventListener("click", diffEditor);
   document.getElementById("backtest-form").addEventListener("submit", ev => {
     ev.preventDefault();
     backtest();
@@ -470,6 +560,7 @@ function start() {
   document.getElementById("sql-chart").addEventListener("change", ev => {
     if (lastSql) chart(lastSql, ev.target.value);
   });
+  showCluster();
   followOverview();
   showDetections(date.value);
   scan();

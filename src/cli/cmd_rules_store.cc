@@ -12,8 +12,6 @@
 #include <string_view>
 #include <vector>
 
-#include <absl/strings/str_split.h>
-
 #include "cep/engine.h"
 #include "cep/rule_folder.h"
 #include "cli/commands.h"
@@ -63,39 +61,6 @@ std::string Author(const std::string& flag) {
 }
 
 std::string Time(int64_t ms) { return FormatIsoUtc(EventTimeMs{ms}); }
-
-// The lines of `text` without their '\n' (a final '\n' ends the last line; "" has none).
-std::vector<std::string> Lines(const std::string& text) {
-  if (text.empty()) return {};
-  std::string_view t = text;
-  if (t.back() == '\n') t.remove_suffix(1);
-  return absl::StrSplit(absl::string_view(t.data(), t.size()), '\n');
-}
-
-// A line diff (longest common subsequence): "-old", "+new", " same".
-std::string Diff(const std::string& a_text, const std::string& b_text) {
-  const std::vector<std::string> a = Lines(a_text), b = Lines(b_text);
-  const size_t n = a.size(), m = b.size();
-  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
-  for (size_t i = n; i-- > 0;) {
-    for (size_t j = m; j-- > 0;) {
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-    }
-  }
-  std::string out;
-  size_t i = 0, j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] == b[j]) {
-      out += " " + a[i++] + "\n";
-      ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out += "+" + b[j++] + "\n";
-    } else {
-      out += "-" + a[i++] + "\n";
-    }
-  }
-  return out;
-}
 
 int RunDeployOne(const StoreFlags& f);
 
@@ -237,7 +202,7 @@ int RunDiff(const StoreFlags& f) {
   std::printf("--- %s version %lld\n+++ %s version %lld\n", f.rule.c_str(),
               static_cast<long long>(a->version), f.rule.c_str(),
               static_cast<long long>(b->version));
-  const std::string d = Diff(a->text, b->text);
+  const std::string d = coord::RuleDiff(a->text, b->text);
   std::fwrite(d.data(), 1, d.size(), stdout);
   return kExitOk;
 }

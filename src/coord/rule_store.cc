@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <string_view>
+#include <vector>
 
 #include "core/json_integer.h"
 
@@ -235,6 +237,59 @@ Status RuleStore::Delete(const std::string& name) {
   if (s.IsNotFound()) return Status::NotFound("no rule '" + name + "' in the store");
   SMARTCAR_RETURN_IF_ERROR(s);
   return Touch();
+}
+
+namespace {
+
+// The lines of `text` without their '\n' (a final '\n' ends the last line; "" has none).
+std::vector<std::string_view> TextLines(std::string_view text) {
+  std::vector<std::string_view> out;
+  if (text.empty()) return out;
+  if (text.back() == '\n') text.remove_suffix(1);
+  for (size_t from = 0;;) {
+    const size_t nl = text.find('\n', from);
+    out.push_back(text.substr(from, nl == std::string_view::npos ? nl : nl - from));
+    if (nl == std::string_view::npos) break;
+    from = nl + 1;
+  }
+  return out;
+}
+
+void AddLine(char mark, std::string_view line, std::string* out) {
+  out->push_back(mark);
+  out->append(line);
+  out->push_back('\n');
+}
+
+}  // namespace
+
+std::string RuleDiff(std::string_view a_text, std::string_view b_text) {
+  const std::vector<std::string_view> a = TextLines(a_text), b = TextLines(b_text);
+  const size_t n = a.size(), m = b.size();
+  std::string out;
+  if (n > 0 && m > 0 && n * m > (size_t{4} << 20)) {
+    for (const std::string_view l : a) AddLine('-', l, &out);
+    for (const std::string_view l : b) AddLine('+', l, &out);
+    return out;
+  }
+  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
+  for (size_t i = n; i-- > 0;) {
+    for (size_t j = m; j-- > 0;) {
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] == b[j]) {
+      AddLine(' ', a[i++], &out);
+      ++j;
+    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      AddLine('+', b[j++], &out);
+    } else {
+      AddLine('-', a[i++], &out);
+    }
+  }
+  return out;
 }
 
 }  // namespace smartcar::coord

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "coord/coordinator.h"
@@ -67,5 +68,11 @@ class RuleStore {
 
   Coordinator* c_;
 };
+
+// A line diff of two rule texts (`smartcar rules diff`, the console's diff): a line per line of
+// either, "-" for a line only `a` has, "+" for one only `b` has, " " for one both have, in the
+// order of a longest common subsequence. Texts too long for that (more than 4M line pairs) get
+// every line of `a` removed and every line of `b` added.
+std::string RuleDiff(std::string_view a, std::string_view b);
 
 }  // namespace smartcar::coord

@@ -1,6 +1,7 @@
 // ConsoleApi: routes /api/v1/ paths to the stores' own calls and answers in JSON.
 #include "pipeline/console_api.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "cep/engine.h"
 #include "cep/rule_folder.h"
+#include "coord/membership.h"
 #include "coord/rule_store.h"
 #include "core/event_time.h"
 #include "core/file.h"
@@ -102,10 +104,10 @@ json RowJson(const table::Row& row) {
 
 constexpr const char* kPaths =
     "GET tables, GET tables/NAME/scan, GET tables/NAME/rows/ROW, GET detections?date=yyyyMMdd, "
-    "GET history, "
+    "GET history, GET cluster, GET deadletters, GET deadletters/FILE?tail=N, "
     "GET rules, POST rules/check, POST rules/deploy?name=NAME, GET rules/NAME/history, "
     "POST rules/NAME/rollback?to=N, POST rules/backtest?from=D[&to=D][&against=NAME], "
-    "POST tables/NAME/rows/ROW?column=CF:Q, POST sql";
+    "POST tables/NAME/rows/ROW?column=CF:Q, POST sql, GET|POST rules/NAME/diff?a=N[&b=M]";
 
 // The compiler's "... line L column C ..." in `msg`, if it says where.
 bool FindPosition(std::string_view msg, int64_t* line, int64_t* column) {
@@ -220,6 +222,9 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
     if (sql) return Sql(request);
     return deploy ? DeployRule(request) : Rollback(parts[1], request);
   }
+  if (first == "rules" && parts.size() == 3 && parts[2] == "diff" && request.method == "POST") {
+    return RuleDiff(parts[1], request);  // the body against a stored version
+  }
   if (first == "tables" || first == "detections" || first == "rules") {
     if (!get) return Error(405, "/api/v1/" + request.path + " answers GET only");
   }
@@ -231,12 +236,17 @@ server::ApiResponse ConsoleApi::Handle(const server::ApiRequest& request) {
     return GetRow(parts[1], request.path.substr(at), request);
   }
   if (first == "detections" && parts.size() == 1) return Detections(request);
+  if (first == "cluster" && parts.size() == 1 && get) return Cluster();
+  if (first == "deadletters" && parts.size() == 1 && get) return DeadLetters();
+  if (first == "deadletters" && parts.size() == 2 && get) return DeadLetter(parts[1], request);
   if (first == "history" && parts.size() == 1 && options_.history) {
     if (!get) return Error(405, "/api/v1/history answers GET only");
     return {200, options_.history()};
   }
   if (first == "rules" && parts.size() == 1) return Rules();
   if (first == "rules" && parts.size() == 3 && parts[2] == "history") return RuleHistory(parts[1]);
+  if (first == "rules" && parts.size() == 3 && parts[2] == "diff")
+    return RuleDiff(parts[1], request);
   return Error(404, "no API path '" + request.path + "'; this process serves " + kPaths +
                         (options_.replay != nullptr ? ", GET|POST replay" : ""));
 }
@@ -536,6 +546,93 @@ server::ApiResponse ConsoleApi::Sql(const server::ApiRequest& request) {
                  {"rows", std::move(rows)},
                  {"row_count", r->rows.size()},
                  {"truncated", r->rows.size() > kMaxSqlRows}});
+}
+
+server::ApiResponse ConsoleApi::RuleDiff(const std::string& name,
+                                         const server::ApiRequest& request) {
+  auto a = IntParam(request, "a", 0, INT64_MAX);  // 0: the latest version
+  if (!a) return Error(400, a.error().message());
+  auto b = IntParam(request, "b", 0, INT64_MAX);
+  if (!b) return Error(400, b.error().message());
+  coord::RuleStore store(stores_->coordinator.get());
+  auto from = store.Get(name, *a);
+  if (!from) return StoreError(from.error(), "rule store: ");
+  json out{{"name", name}, {"a", from->version}};
+  std::string to_text;
+  if (request.method == "POST") {  // the body: a text not deployed yet (the editor's)
+    to_text = request.body;
+    out["b"] = "body";
+  } else {
+    auto to = store.Get(name, *b);
+    if (!to) return StoreError(to.error(), "rule store: ");
+    to_text = to->text;
+    out["b"] = to->version;
+  }
+  out["diff"] = coord::RuleDiff(from->text, to_text);
+  return Ok(out);
+}
+
+server::ApiResponse ConsoleApi::Cluster() {
+  coord::Coordinator* c = stores_->coordinator.get();
+  auto members = coord::ListMembers(c);
+  if (!members) return StoreError(members.error(), "coordination: ");
+  auto leader = coord::CurrentLeader(c);
+  if (!leader) return StoreError(leader.error(), "coordination: ");
+  json list = json::array();
+  for (const coord::MemberInfo& m : *members) {
+    list.push_back(json::parse(coord::MemberToJson(m), nullptr, false));
+  }
+  return Ok(
+      json{{"coordinator", c->Describe()}, {"leader", *leader}, {"members", std::move(list)}});
+}
+
+namespace {
+
+// DATA/dead-letter/: rejected lines of the topology, the collector, replays and Sqoop exports.
+std::string DeadLetterDir(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "dead-letter").string();
+}
+
+}  // namespace
+
+server::ApiResponse ConsoleApi::DeadLetters() {
+  namespace fs = std::filesystem;
+  json files = json::array();
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(DeadLetterDir(options_.data_dir), ec)) {
+    if (!e.is_regular_file(ec)) continue;
+    auto text = ReadFileToString(e.path().string());
+    const size_t lines =
+        text ? static_cast<size_t>(std::count(text->begin(), text->end(), '\n')) : 0;
+    files.push_back(
+        {{"name", e.path().filename().string()}, {"bytes", e.file_size(ec)}, {"lines", lines}});
+  }
+  std::sort(files.begin(), files.end(),
+            [](const json& a, const json& b) { return a["name"] < b["name"]; });
+  return Ok(json{{"dir", DeadLetterDir(options_.data_dir)}, {"files", std::move(files)}});
+}
+
+server::ApiResponse ConsoleApi::DeadLetter(const std::string& name,
+                                           const server::ApiRequest& request) {
+  // A file directly in the folder: no path, no "..", nothing hidden.
+  if (name.empty() || name[0] == '.' || name.find_first_of("/\\") != std::string::npos) {
+    return Error(404, "no dead-letter file '" + name + "'");
+  }
+  auto tail = IntParam(request, "tail", 100, 10000);
+  if (!tail) return Error(400, tail.error().message());
+  const std::string path = DeadLetterDir(options_.data_dir) + "/" + name;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Error(404, "no dead-letter file '" + name + "'");
+  }
+  auto text = ReadFileToString(path);
+  if (!text) return StoreError(text.error(), "dead letters: ");
+  std::vector<std::string> lines = absl::StrSplit(*text, '\n', absl::SkipEmpty());
+  const size_t total = lines.size();
+  if (lines.size() > static_cast<size_t>(*tail)) {
+    lines.erase(lines.begin(), lines.end() - *tail);
+  }
+  return Ok(json{{"name", name}, {"total_lines", total}, {"lines", std::move(lines)}});
 }
 
 }  // namespace smartcar::pipeline

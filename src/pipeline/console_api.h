@@ -7,12 +7,16 @@
 //   GET  tables                         the tables (HBase `list`)
 //   GET  tables/NAME/scan?...           rows of a scan (HBase `scan`)
 //   GET  tables/NAME/rows/ROW?...       one row (HBase `get`)
+//   GET  cluster                        members, leader, partitions (`smartcar cluster status`)
+//   GET  deadletters[/FILE?tail=N]      DATA/dead-letter/'s files; a file's last N lines
 //   GET  history                        the counters each second, the last 15 minutes
 //   GET  detections?date=yyyyMMdd       the day's overspeeding cars (`smartcar overspeed`)
 //   GET  rules                          the rules folder's files and the rule store's versions
 //   POST rules/check                    compiles the request body as EPL (`smartcar rules check`)
 //   POST rules/deploy?name=NAME         stores the body as NAME's next version (`rules deploy`) *
 //   GET  rules/NAME/history             every version of NAME (`smartcar rules history`)
+//   GET  rules/NAME/diff?a=N[&b=M]      line diff of two versions (`smartcar rules diff`);
+//   POST rules/NAME/diff?a=N            ... of version N (default latest) and the body
 //   POST rules/NAME/rollback?to=N       version N's text again as the next version (`rollback`) *
 //   POST rules/backtest?from=D[&to=D][&against=NAME]   the body's rule over the stored events
 //                                       beside the deployed rule (`smartcar rules backtest`)
@@ -80,6 +84,10 @@ class ConsoleApi {
   server::ApiResponse CheckRule(const server::ApiRequest& request);
   server::ApiResponse DeployRule(const server::ApiRequest& request);
   server::ApiResponse RuleHistory(const std::string& name);
+  server::ApiResponse Cluster();
+  server::ApiResponse DeadLetters();
+  server::ApiResponse DeadLetter(const std::string& name, const server::ApiRequest& request);
+  server::ApiResponse RuleDiff(const std::string& name, const server::ApiRequest& request);
   server::ApiResponse Rollback(const std::string& name, const server::ApiRequest& request);
   server::ApiResponse Backtest(const server::ApiRequest& request);
   server::ApiResponse PutCell(const std::string& table, const std::string& row,

@@ -570,5 +570,21 @@ TEST(ZooKeeperCoordinatorTest, AnEnsembleSurvivesItsLeadersDeathWithoutLosingAVe
   ASSERT_TRUE(zk.WaitForQuorum(std::chrono::seconds(60)));
 }
 
+// The line diff of `smartcar rules diff` and the console: removed, added and kept lines in the
+// order of a longest common subsequence; texts too long for it are all removed, then all added.
+TEST(RuleDiffTest, LinesInTheOrderOfALongestCommonSubsequence) {
+  EXPECT_EQ(RuleDiff("a\nb\nc\n", "a\nx\nc"), " a\n+x\n-b\n c\n");
+  EXPECT_EQ(RuleDiff("", "one\n"), "+one\n");
+  EXPECT_EQ(RuleDiff("one", ""), "-one\n");
+  EXPECT_EQ(RuleDiff("same\n", "same\n"), " same\n");
+  std::string big_a, big_b;
+  for (int i = 0; i < 3000; ++i) big_a += "a" + std::to_string(i) + "\n";
+  for (int i = 0; i < 2000; ++i) big_b += "a" + std::to_string(i) + "\n";
+  const std::string d = RuleDiff(big_a, big_b);  // 6M line pairs: over the limit
+  EXPECT_EQ(d.substr(0, 4), "-a0\n");
+  EXPECT_EQ(std::count(d.begin(), d.end(), '\n'), 5000);
+  EXPECT_NE(d.find("+a1999\n"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace smartcar::coord

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coord/membership.h"
 #include "coord/rule_store.h"
 #include "core/file.h"
 #include "hot/detection.h"
@@ -264,6 +265,22 @@ TEST_F(ConsoleApiTest, DeployAndRollbackNeedTheTokenAndGoThroughTheRuleStore) {
   EXPECT_EQ(none, 404) << e9;
   auto [rules_status, rules] = Call("GET", "rules");
   EXPECT_EQ(rules["store"][0]["version"], 3);
+
+  // Diffs, as `smartcar rules diff`: two versions, or the latest against a text not deployed.
+  auto [df, diff] = Call("GET", "rules/overspeed/diff", {{"a", "1"}, {"b", "2"}});
+  ASSERT_EQ(df, 200) << diff;
+  EXPECT_EQ(diff["a"], 1);
+  EXPECT_EQ(diff["b"], 2);
+  EXPECT_EQ(diff["diff"], "+" + at100 + "\n-" + at80 + "\n");
+  EXPECT_EQ(diff["diff"], coord::RuleDiff(at80, at100));
+  auto [dp, posted] = Call("POST", "rules/overspeed/diff", {}, at80 + "\n-- a comment\n");
+  ASSERT_EQ(dp, 200) << posted;
+  EXPECT_EQ(posted["a"], 3);
+  EXPECT_EQ(posted["b"], "body");
+  EXPECT_EQ(posted["diff"], " " + at80 + "\n+-- a comment\n");
+  EXPECT_EQ(Call("GET", "rules/overspeed/diff", {{"a", "9"}}).first, 404);
+  EXPECT_EQ(Call("GET", "rules/overspeed/diff", {{"a", "x"}}).first, 400);
+  EXPECT_EQ(Call("GET", "rules/nosuchrule/diff").first, 404);
 }
 
 // Without a token (none could be written) the API takes no changes at all.
@@ -445,6 +462,49 @@ TEST_F(ConsoleApiTest, HistoryIsTheProvidersWhenThereIsOne) {
   const server::ApiResponse out = api.Handle(r);
   EXPECT_EQ(out.status, 200);
   EXPECT_EQ(out.body, R"({"interval_ms":1000,"time_ms":[5],"counters":{}})");
+}
+
+// The cluster as `smartcar cluster status` sees it: the members that joined the coordinator.
+TEST_F(ConsoleApiTest, ClusterListsTheMembers) {
+  auto [s0, none] = Call("GET", "cluster");
+  ASSERT_EQ(s0, 200) << none;
+  EXPECT_TRUE(none["members"].empty());
+  coord::MemberInfo self;
+  self.id = "host-42";
+  self.host = "host";
+  self.pid = 42;
+  self.command = "smartcar worker";
+  self.partitions = {0, 2};
+  auto m = coord::Membership::Join(stores_.coordinator.get(), self);
+  ASSERT_TRUE(m.has_value()) << m.error().ToString();
+  auto [s1, one] = Call("GET", "cluster");
+  ASSERT_EQ(s1, 200) << one;
+  ASSERT_EQ(one["members"].size(), 1u) << one;
+  EXPECT_EQ(one["members"][0]["id"], "host-42");
+  EXPECT_EQ(one["members"][0]["partitions"], json::array({0, 2}));
+  EXPECT_EQ(one["coordinator"], stores_.coordinator->Describe());
+}
+
+// DATA/dead-letter/'s files and a file's last lines; nothing outside that folder.
+TEST_F(ConsoleApiTest, DeadLettersListTheFilesAndTheirLastLines) {
+  std::filesystem::create_directories(settings_.data_dir + "/dead-letter");
+  smartcar::testing::WriteFile(settings_.data_dir + "/dead-letter/topology.log",
+                               "line 1: bad\nline 2: <b>worse</b>\nline 3: worst\n");
+  smartcar::testing::WriteFile(settings_.data_dir + "/secret.txt", "no\n");
+  auto [s1, list] = Call("GET", "deadletters");
+  ASSERT_EQ(s1, 200) << list;
+  ASSERT_EQ(list["files"].size(), 1u) << list;
+  EXPECT_EQ(list["files"][0]["name"], "topology.log");
+  EXPECT_EQ(list["files"][0]["lines"], 3);
+  auto [s2, tail] = Call("GET", "deadletters/topology.log", {{"tail", "2"}});
+  ASSERT_EQ(s2, 200) << tail;
+  EXPECT_EQ(tail["total_lines"], 3);
+  EXPECT_EQ(tail["lines"], json::array({"line 2: <b>worse</b>", "line 3: worst"}));
+  for (const char* name : {"..", ".hidden", "nope.log", "..\\secret.txt"}) {
+    EXPECT_EQ(Call("GET", std::string("deadletters/") + name).first, 404) << name;
+  }
+  EXPECT_EQ(Call("GET", "deadletters/../secret.txt").first, 404);
+  EXPECT_EQ(Call("GET", "deadletters/topology.log", {{"tail", "x"}}).first, 400);
 }
 
 TEST(ConsoleApiTokenTest, TokensAreRandomHex) {

@@ -92,6 +92,10 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   r = RunSmartcar("shell --data " + data + " < " + dir.file("put.hbase"));
   ASSERT_EQ(r.exit_code, 0) << r.out;
 
+  // A dead-letter file whose line holds markup (shown as text on the cluster section).
+  fs::create_directories(data + "/dead-letter");
+  ::smartcar::testing::WriteFile(data + "/dead-letter/topology.log",
+                                 "SmartCarDriverInfo.log:7: <b>not a driving line</b>\n");
   const pid_t worker = SpawnSmartcar("worker --metrics-port 0 --rules " + rules + " --data " + data,
                                      dir.file("worker.out"));
   struct StopWorker {
@@ -339,6 +343,39 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   EXPECT_EQ(b.Eval("document.getElementById('sql-csv').href.slice(0, 5)")->get<std::string>(),
             "blob:");
   EXPECT_EQ(*b.Eval("csv(lastSql)"), want_csv);
+  // Cluster: the worker is the one member, and the leader; the dead-letter file's lines as text.
+  ASSERT_OK(b.WaitFor("document.querySelector('#members tbody tr')"));
+  auto member =
+      b.Eval("[...document.querySelector('#members tbody tr').cells].map(c => c.textContent)");
+  ASSERT_TRUE(member.has_value() && member->size() == 7u) << (member ? member->dump() : "");
+  EXPECT_NE((*member)[0].get<std::string>().find("-" + std::to_string(worker)), std::string::npos)
+      << member->dump();
+  EXPECT_EQ((*member)[1], "smartcar worker");
+  EXPECT_EQ((*member)[2], "yes");
+  EXPECT_EQ((*member)[3], "0 1 2");
+  ASSERT_OK(b.Click("#dead-letters tbody button"));
+  ASSERT_OK(b.WaitFor("!document.getElementById('dead-letter-lines').hidden"));
+  EXPECT_EQ(Text(b, "#dead-letter-lines"),
+            "topology.log: the last 1 of 1 line(s)\nSmartCarDriverInfo.log:7: <b>not a driving "
+            "line</b>");
+  EXPECT_EQ(*b.Eval("document.querySelectorAll('#dead-letter-lines b').length"), 0);
+
+  // The diff of the editor's text (threshold now 90) against the deployed version: one line out,
+  // one in, as `smartcar rules diff` shows them.
+  ASSERT_OK(b.TypeInto("#rule-text", "avg(speed) > 90", "avg(speed) > 100"));
+  ASSERT_OK(b.Click("#diff-editor"));
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#rule-diff .diff-add').length > 0"));
+  auto added = b.Eval(
+      "[...document.querySelectorAll('#rule-diff .diff-add')].map(e => e.textContent.trim())");
+  auto removed_lines = b.Eval(
+      "[...document.querySelectorAll('#rule-diff .diff-del')].map(e => e.textContent.trim())");
+  ASSERT_TRUE(added.has_value() && removed_lines.has_value());
+  ASSERT_EQ(added->size(), 1u) << added->dump();
+  ASSERT_EQ(removed_lines->size(), 1u) << removed_lines->dump();
+  EXPECT_EQ((*added)[0].get<std::string>().rfind("+HAVING avg(speed) > 90", 0), 0u) << *added;
+  EXPECT_EQ((*removed_lines)[0].get<std::string>().rfind("-HAVING avg(speed) > 100", 0), 0u)
+      << *removed_lines;
+
   // The overview's charts: each counter's rate over the history the worker keeps (seeded from
   // GET /api/v1/history, then one point per pushed update).
   ASSERT_OK(
@@ -356,7 +393,7 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
     }
   }
   // One picture per section (docs/ and the README show these).
-  for (const char* section : {"overview", "detections", "rules", "table", "sql"}) {
+  for (const char* section : {"overview", "detections", "rules", "table", "sql", "cluster"}) {
     ASSERT_OK(
         b.Screenshot(fs::absolute(std::string("console-screenshots/") + section + ".png").string(),
                      std::string("#") + section));

@@ -129,6 +129,12 @@ TEST(SentinelTest, FailoverLosesNoAckedWrites) {
     }
   });
   ASSERT_TRUE(WaitFor([&] { return acked.load() >= kKillAt; }, 20000));
+  // Replication is asynchronous (wait_replicas 0, Redis's default and the pilot's): a write the
+  // master acked is safe from its death once the replica has it. Kill the master after that (on a
+  // loaded machine the replica can lag; CI once lost the first 100 to that).
+  ASSERT_TRUE(WaitFor(
+      [&] { return replica.Cli("SCARD 20220426").out == std::to_string(kKillAt) + "\n"; }, 20000))
+      << replica.Cli("SCARD 20220426").out << replica.Cli("INFO replication").out;
   master.Stop(SIGKILL);
   killed.store(true);
   writer.join();
