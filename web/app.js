@@ -561,6 +561,7 @@ function start() {
     if (lastSql) chart(lastSql, ev.target.value);
   });
   showCluster();
+  setInterval(showCluster, 5000);  // members come and go, rules change
   followOverview();
   showDetections(date.value);
   scan();

@@ -353,6 +353,9 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   EXPECT_EQ((*member)[1], "smartcar worker");
   EXPECT_EQ((*member)[2], "yes");
   EXPECT_EQ((*member)[3], "0 1 2");
+  // The section follows the cluster: the rule the worker runs is the deployed version now.
+  ASSERT_OK(b.WaitFor(
+      "document.querySelector('#members tbody tr').cells[4].textContent == 'overspeed v1'"));
   ASSERT_OK(b.Click("#dead-letters tbody button"));
   ASSERT_OK(b.WaitFor("!document.getElementById('dead-letter-lines').hidden"));
   EXPECT_EQ(Text(b, "#dead-letter-lines"),
