@@ -58,20 +58,31 @@ function remember(s) {
   }
 }
 
+// Per-second rates of a cumulative series sampled at times t.
+function rates(t, v) {
+  const out = [];
+  for (let i = 1; i < v.length; i++) out.push(t[i] > t[i - 1] ? (v[i] - v[i - 1]) * 1000 / (t[i] - t[i - 1]) : 0);
+  return out;
+}
+
+// A small line chart of `values` (oldest first), `title` as its tooltip; null under 2 points.
+function lineSvg(values, W, H, title, max) {
+  if (values.length < 2) return null;
+  const top = max ?? Math.max(...values, 1);
+  const g = svg("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H });
+  g.appendChild(svg("title", {}, title));
+  g.appendChild(svg("polyline", { class: "series", points: values.map((r, i) =>
+    (i * (W - 2) / (values.length - 1) + 1).toFixed(1) + "," + (H - 2 - (H - 4) * Math.min(r, top) / top).toFixed(1)).join(" ") }));
+  return g;
+}
+
 // A counter's rate per second over the history, as a small line chart.
 function sparkline(name) {
-  const t = history.time_ms, v = history.counters[name] || [];
-  const rates = [];
-  for (let i = 1; i < v.length; i++) rates.push(t[i] > t[i - 1] ? (v[i] - v[i - 1]) * 1000 / (t[i] - t[i - 1]) : 0);
-  const W = 180, H = 28, cell = el("td", undefined, "spark");
-  if (rates.length < 2) return cell;
-  const max = Math.max(...rates, 1);
-  const g = svg("svg", { width: W, height: H, viewBox: "0 0 " + W + " " + H });
-  g.appendChild(svg("title", {}, name + " per second, last " + Math.round((t[t.length - 1] - t[0]) / 60000) +
-                    " min (max " + max.toFixed(0) + "/s)"));
-  g.appendChild(svg("polyline", { class: "series", points: rates.map((r, i) =>
-    (i * (W - 2) / (rates.length - 1) + 1).toFixed(1) + "," + (H - 2 - (H - 4) * r / max).toFixed(1)).join(" ") }));
-  cell.appendChild(g);
+  const t = history.time_ms, r = rates(t, history.counters[name] || []);
+  const cell = el("td", undefined, "spark");
+  const g = lineSvg(r, 180, 28, name + " per second, last " + Math.round((t[t.length - 1] - t[0]) / 60000) +
+                    " min (max " + Math.max(...r, 1).toFixed(0) + "/s)");
+  if (g) cell.appendChild(g);
   return cell;
 }
 
@@ -88,10 +99,180 @@ function showOverview(s) {
     return row([name, num(c.value), num(rate), sparkline(c.name)]);
   }));
   fill(document.querySelector("#components tbody"), s.topology.components.map(c => row([
-    el("td", c.id), num(c.total.executed), num(c.total.emitted), num(c.total.failed),
-    num(c.total.capacity.toFixed(2)), num((c.total.latency_p99_ns / 1e6).toFixed(2)),
-    num(c.total.queue_depth)])));
+    el("td", c.id), num(c.tasks.length), num(c.total.executed), num(c.total.emitted), num(c.total.failed),
+    num(c.total.capacity.toFixed(2)), num((c.total.latency_p50_ns / 1e6).toFixed(2)),
+    num((c.total.latency_p99_ns / 1e6).toFixed(2)), num(c.total.queue_depth)])));
+  drawTopology(s, last, dt);
+  showAreas(s, last, dt);
+  showCollector(s);
   last = s;
+}
+
+// ---- Topology: the graph of components (columns by depth from the spouts), the edges with
+// their groupings, each node coloured by capacity; a click shows the component's history.
+let selectedComponent = null;
+
+function drawTopology(s, before, dt) {
+  const comps = s.topology.components;
+  const byId = new Map(comps.map(c => [c.id, c]));
+  const depth = new Map();
+  const depthOf = (c, seen) => {
+    if (depth.has(c.id)) return depth.get(c.id);
+    if (seen.has(c.id)) return 0;  // no cycles in a topology; never loop
+    seen.add(c.id);
+    let d = 0;
+    for (const i of c.inputs || []) if (byId.has(i.from)) d = Math.max(d, depthOf(byId.get(i.from), seen) + 1);
+    depth.set(c.id, d);
+    return d;
+  };
+  const columns = [];
+  for (const c of comps) (columns[depthOf(c, new Set())] ??= []).push(c);
+  const W = 170, H = 70, GX = 130, GY = 24;
+  const rows = Math.max(...columns.map(col => (col || []).length), 1);
+  const width = columns.length * (W + GX), height = rows * (H + GY) + GY;
+  const pos = new Map();
+  columns.forEach((col, x) => (col || []).forEach((c, y) => pos.set(c.id, {
+    x: 10 + x * (W + GX), y: GY + y * (H + GY) + (rows - col.length) * (H + GY) / 2 })));
+  const prev = new Map((before ? before.topology.components : []).map(c => [c.id, c]));
+  const g = svg("svg", { width, height, viewBox: "0 0 " + width + " " + height });
+  const defs = svg("defs", {});
+  const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto" });
+  marker.appendChild(svg("path", { d: "M0,0 L10,5 L0,10 z", fill: "#8a93a3" }));
+  defs.appendChild(marker);
+  g.appendChild(defs);
+  for (const c of comps) {
+    const edges = new Map();  // one arrow per source, its streams and groupings joined
+    for (const i of c.inputs || []) {
+      if (!pos.has(i.from)) continue;
+      (edges.get(i.from) ?? edges.set(i.from, []).get(i.from)).push(i.stream + ": " + i.grouping);
+    }
+    for (const [from, labels] of edges) {
+      const a = pos.get(from), b = pos.get(c.id);
+      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2;
+      const path = svg("path", { class: "edge", "data-from": from, "data-to": c.id,
+                                 d: "M" + x1 + "," + y1 + " C" + (x1 + GX / 2) + "," + y1 + " " + (x2 - GX / 2) + "," + y2 + " " + x2 + "," + y2 });
+      path.appendChild(svg("title", {}, from + " → " + c.id + "\n" + labels.join("\n")));
+      g.appendChild(path);
+      // The data stream's grouping on the arrow; every stream's in its tooltip.
+      const main = labels.find(l => !l.startsWith("eos: ")) || labels[0];
+      g.appendChild(svg("text", { class: "grouping", x: (x1 + x2) / 2, y: (y1 + y2) / 2 - 5, "text-anchor": "middle" },
+                        main.replace(/^default: /, "") + (labels.length > 1 ? " +" + (labels.length - 1) : "")));
+    }
+  }
+  for (const c of comps) {
+    const p = pos.get(c.id), t = c.total, b = prev.get(c.id);
+    const done = c.is_spout ? t.emitted : t.executed;
+    const rate = b && dt > 0 ? ((done - (c.is_spout ? b.total.emitted : b.total.executed)) / dt).toFixed(0) + "/s" : "";
+    const cls = t.capacity < 0.5 ? "cap-low" : t.capacity < 0.8 ? "cap-mid" : "cap-high";
+    const node = svg("g", { "data-component": c.id });
+    const rect = svg("rect", { class: "node " + cls + (c.id === selectedComponent ? " selected" : ""),
+                               x: p.x, y: p.y, width: W, height: H, rx: 6 });
+    rect.appendChild(svg("title", {}, c.id + (c.is_spout ? " (spout)" : " (bolt)") + ", " + c.tasks.length + " task(s)" +
+                         (c.last_error ? "\nlast error: " + c.last_error : "")));
+    node.appendChild(rect);
+    const lines = [[c.id + (c.tasks.length > 1 ? " ×" + c.tasks.length : ""), "id"],
+                   [(c.is_spout ? "emitted " : "executed ") + done + (rate ? " · " + rate : ""), ""],
+                   ["capacity " + t.capacity.toFixed(2) + " · p50 " + (t.latency_p50_ns / 1e6).toFixed(2) + " p99 " + (t.latency_p99_ns / 1e6).toFixed(2) + " ms", ""],
+                   [(c.is_spout ? "pending " + t.pending : "queue " + t.queue_depth) + " · failed " + t.failed, ""]];
+    lines.forEach(([text, cl], k) => node.appendChild(svg("text", { class: cl, x: p.x + 8, y: p.y + 16 + 15 * k }, text)));
+    node.addEventListener("click", () => showComponentHistory(c.id));
+    g.appendChild(node);
+  }
+  document.getElementById("topology-graph").replaceChildren(g);
+}
+
+async function showComponentHistory(id) {
+  selectedComponent = id;
+  const out = document.getElementById("component-history");
+  try {
+    const h = await api("/api/v1/history");
+    const c = (h.components || {})[id];
+    if (!c || h.time_ms.length < 2) {
+      out.replaceChildren(el("p", id + ": no history in this process yet (sampled once a second while a run serves the console)"));
+      return;
+    }
+    const t = h.time_ms, ms = t[t.length - 1] - t[0];
+    const span = ms < 60000 ? Math.round(ms / 1000) + " s" : Math.round(ms / 60000) + " min";
+    const figure = (caption, values, max) => {
+      const f = el("figure");
+      const g = lineSvg(values, 260, 60, caption + " (last " + span + ", max " + Math.max(...values, 0).toFixed(2) + ")", max);
+      if (g) f.appendChild(g);
+      f.appendChild(el("figcaption", caption + ": now " + (values.length ? values[values.length - 1].toFixed(values[values.length - 1] % 1 ? 2 : 0) : "")));
+      return f;
+    };
+    const done = c.executed[c.executed.length - 1] > 0 ? c.executed : c.emitted;
+    out.replaceChildren(el("h3", id + ", last " + span),
+                        figure((done === c.executed ? "executed" : "emitted") + " per second", rates(t, done)),
+                        figure("capacity", c.capacity, 1),
+                        figure("queue depth", c.queue_depth),
+                        figure("failed per second", rates(t, c.failed)));
+  } catch (e) {
+    out.replaceChildren(el("p", id + ": " + e.message, "error"));
+  }
+}
+
+// ---- Areas: A01-F10, shaded by driving events per second now, framed where the day's
+// detections were.
+let areaDetections = new Map();  // area -> cars detected there (the detections section's day)
+
+function showAreas(s, before, dt) {
+  const now = new Map(s.areas ? Object.entries(s.areas) : []);
+  const then = new Map(before && before.areas ? Object.entries(before.areas) : []);
+  const rate = a => dt > 0 ? Math.max(0, ((now.get(a) || 0) - (then.get(a) || 0)) / dt) : 0;
+  const names = [];
+  for (const letter of "ABCDEF") for (let n = 1; n <= 10; n++) names.push(letter + String(n).padStart(2, "0"));
+  // Shaded by the rate now; when nothing moves (a finished run, a steady worker), by the totals.
+  const moving = names.some(a => rate(a) > 0);
+  const weight = a => moving ? rate(a) : (now.get(a) || 0);
+  const top = Math.max(...names.map(weight), 1e-9);
+  const rows = [];
+  for (let r = 0; r < 6; r++) {
+    const tr = document.createElement("tr");
+    for (const a of names.slice(r * 10, r * 10 + 10)) {
+      const per = rate(a), cars = areaDetections.get(a) || [];
+      const td = el("td", a);
+      td.dataset.area = a;
+      td.dataset.events = now.get(a) || 0;
+      td.dataset.detections = cars.length;
+      td.style.background = "rgba(59, 111, 216, " + (0.08 + 0.7 * weight(a) / top).toFixed(2) + ")";
+      td.title = a + ": " + (now.get(a) || 0) + " events parsed, " + per.toFixed(1) + "/s now" +
+                 (cars.length ? "; detected here: " + cars.join(", ") : "");
+      td.appendChild(el("br"));
+      td.appendChild(el("span", moving ? per.toFixed(0) + "/s" : String(now.get(a) || 0)));
+      if (cars.length) {
+        td.classList.add("detected");
+        td.appendChild(el("span", " " + cars.length, "n"));
+      }
+      tr.appendChild(td);
+    }
+    rows.push(tr);
+  }
+  fill(document.querySelector("#area-grid tbody"), rows);
+}
+
+// ---- Collector: the in-process collector's sources (with their committed file positions)
+// and channels, from the same snapshot.
+function position(text) {
+  try {
+    const files = JSON.parse(text);
+    if (Array.isArray(files)) {
+      return files.map(f => (f.file ?? "inode " + f.inode) + " @ byte " + f.pos + (f.line !== undefined ? " (line " + f.line + ")" : "")).join("; ");
+    }
+  } catch (e) {
+    // not JSON: shown as it is
+  }
+  return text;
+}
+
+function showCollector(s) {
+  const c = s.collector || [];
+  document.getElementById("collector-summary").textContent = c.length === 0
+    ? "No collector in this process: a worker reads the durable log that `smartcar collect` (or a run) fills; its counters are in that process's console."
+    : "The run's collector (the pilot agent's driving half): TAILDIR → filter → channel → the durable log; positions are committed after the log has the batch.";
+  fill(document.querySelector("#collector-components tbody"), c.map(m => row([
+    m.name, m.kind, m.detail, (m.targets || []).join(", "), num(m.received), num(m.accepted), num(m.rejected),
+    num(m.batches), num(m.bytes), num(m.failures), num(m.kind === "source" ? m.lag_bytes : ""),
+    el("td", position(m.position), "position")])));
 }
 
 async function pollOverview() {
@@ -133,9 +314,12 @@ async function showDetections(date) {
     summary.className = "";
     summary.textContent = d.cars.length + " car(s) on " + d.date + " (" + d.store +
       (d.expires_in_ms > 0 ? "; the day's set expires in " + duration(d.expires_in_ms) : "") + ")";
+    areaDetections = new Map();
+    for (const x of d.details) if (x.area) (areaDetections.get(x.area) ?? areaDetections.set(x.area, []).get(x.area)).push(x.car);
+    if (last) showAreas(last, null, 0);
     fill(tbody, d.details.map(x => row([
       x.car, num(x.avg_speed !== undefined ? x.avg_speed.toFixed(1) : ""), num(x.event_count ?? ""),
-      x.rule ?? "",
+      x.area ?? "", x.rule ?? "",
       x.window_start_ms !== undefined ? time(x.window_start_ms) + " – " + time(x.window_end_ms) : ""])));
   } catch (e) {
     summary.className = "error";
@@ -561,7 +745,8 @@ function start() {
     if (lastSql) chart(lastSql, ev.target.value);
   });
   showCluster();
-  setInterval(showCluster, 5000);  // members come and go, rules change
+  setInterval(showCluster, 5000);
+  setInterval(() => { if (selectedComponent) showComponentHistory(selectedComponent); }, 5000);  // members come and go, rules change
   followOverview();
   showDetections(date.value);
   scan();

@@ -86,6 +86,7 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentPlan plan, const std::string& 
       cp->sink = MakeSinkGroup(c.name + "-sinks", std::move(c.sinks), go);
     }
     cp->metrics = impl->NewMetrics("channel", c.name);
+    cp->metrics->detail = c.detail;
     impl->channels[c.name] = std::move(cp);
   }
   for (AgentPlan::SourceEntry& s : plan.sources) {
@@ -113,6 +114,8 @@ Result<std::unique_ptr<Agent>> Agent::Create(AgentPlan plan, const std::string& 
       sp->channels.push_back(it->second.get());
     }
     sp->metrics = impl->NewMetrics("source", s.name);
+    sp->metrics->targets = s.channels;
+    sp->metrics->detail = s.detail;
     impl->sources.push_back(std::move(sp));
   }
   return std::unique_ptr<Agent>(new Agent(std::move(impl)));
@@ -134,6 +137,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
       }
     }
   }
+  sp->metrics->SetPosition(sp->source->PendingPosition());  // nothing pending yet: the committed
   EventBatch batch;
   int64_t backoff = options.retry_backoff_ms;
   while (!stop.load()) {
@@ -204,6 +208,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
     for (const Event& e : batch) bytes += e.body.size();
     sp->metrics->bytes += bytes;
     sp->metrics->lag_bytes = sp->source->LagBytes();
+    sp->metrics->SetPosition(sp->source->PendingPosition());  // committed now
   }
   return Status::OK();
 }

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,23 @@ struct ComponentMetrics {
   std::atomic<uint64_t> bytes{0};     // Body bytes accepted.
   std::atomic<uint64_t> failures{0};  // Failed reads / deliveries.
   std::atomic<uint64_t> lag_bytes{0};  // Sources: bytes of input not yet committed.
+  std::vector<std::string> targets;    // Source: the channels it feeds. Fixed at Create.
+  std::string detail;                  // What it reads or writes, when the plan says. Fixed.
+
+  // Sources: the committed position, as the source keeps it (TAILDIR: Flume's JSON of inode,
+  // pos and file); "" for a source without positions. Updated after each commit.
+  std::string position() const {
+    std::lock_guard<std::mutex> lock(position_mu_);
+    return position_;
+  }
+  void SetPosition(std::string position) {
+    std::lock_guard<std::mutex> lock(position_mu_);
+    position_ = std::move(position);
+  }
+
+ private:
+  mutable std::mutex position_mu_;
+  std::string position_;  // GUARDED_BY(position_mu_)
 };
 
 // An agent assembled in code from components already built (NewTaildirSource, NewLogSink,
@@ -62,6 +80,7 @@ struct AgentPlan {
   struct Channel {
     std::string name;
     int64_t transaction_capacity = 100;  // The largest batch a source may put.
+    std::string detail;  // Said on the console: e.g. what its sinks write ("" if nothing).
     // The sinks draining it; several take turns (load balancing), as Flume's sink runners do.
     std::vector<std::unique_ptr<Sink>> sinks;
   };
@@ -71,6 +90,7 @@ struct AgentPlan {
     std::vector<std::unique_ptr<Interceptor>> interceptors;  // In order.
     std::vector<std::string> channels;                       // Names of `channels` entries.
     size_t batch_size = 100;
+    std::string detail;  // Said on the console: e.g. the files it tails ("" if nothing).
   };
   std::vector<Channel> channels;
   std::vector<SourceEntry> sources;

@@ -109,6 +109,10 @@ std::string DetectionToJson(const Detection& d) {
   AppendInt(d.event_count, &j);
   j.append(",\"rule\":");
   AppendJsonString(d.rule, &j);
+  if (!d.area.empty()) {
+    j.append(",\"area\":");
+    AppendJsonString(d.area, &j);
+  }
   j.push_back('}');
   return j;
 }
@@ -166,6 +170,7 @@ Result<Detection> DetectionFromJson(std::string_view json) {
   SMARTCAR_RETURN_IF_ERROR(Field(j, "avg_speed", &d.avg_speed));
   SMARTCAR_RETURN_IF_ERROR(Field(j, "event_count", &d.event_count));
   SMARTCAR_RETURN_IF_ERROR(Field(j, "rule", &d.rule));
+  if (j.contains("area")) SMARTCAR_RETURN_IF_ERROR(Field(j, "area", &d.area));
   return d;
 }
 

@@ -20,13 +20,17 @@ struct Detection {
   double avg_speed = 0;  // km/h
   int64_t event_count = 0;
   std::string rule;  // Rule name, e.g. "overspeed".
+  // The car's area in the window's last event ("F06"), when the rule selects it (the shipped
+  // rule's `last(areaNumber) AS areaNumber`); "" otherwise.
+  std::string area;
 };
 
 // {"date":"20220426","car":"O0010","window_start_ms":...,"window_end_ms":...,
-//  "avg_speed":93.5,"event_count":30,"rule":"overspeed"}
+//  "avg_speed":93.5,"event_count":30,"rule":"overspeed","area":"F06"} ("area" only when known)
 std::string DetectionToJson(const Detection& d);
 // Parses DetectionToJson()'s output. InvalidArgument naming the field (or the JSON error's
-// byte offset) when `json` is not such an object. Unknown fields are ignored.
+// byte offset) when `json` is not such an object ("area" may be absent). Unknown fields are
+// ignored.
 Result<Detection> DetectionFromJson(std::string_view json);
 
 // `s` as a JSON string literal (quoted, escaped; invalid UTF-8 bytes become U+FFFD).

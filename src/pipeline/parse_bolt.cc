@@ -24,7 +24,7 @@ class ParseBolt final : public topology::Bolt {
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{field::kCarNumber, field::kEvent, field::kEpoch, field::kPartition,
-                                field::kOffset});
+                               field::kOffset});
     d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
   }
 
@@ -59,13 +59,18 @@ class ParseBolt final : public topology::Bolt {
       return s;
     }
     if (*r == LineKind::kRecord) {
-      if (o_.counters) o_.counters->parsed++;
+      if (o_.counters) {
+        o_.counters->parsed++;
+        o_.counters->area_events[static_cast<size_t>(PipelineCounters::AreaSlot(e.area_number))]
+            .fetch_add(1, std::memory_order_relaxed);
+      }
       const int64_t* partition = input.GetAs<int64_t>(field::kPartition);
       const int64_t* offset = input.GetAs<int64_t>(field::kOffset);
-      Status s = out_->Emit(
-          input, {topology::Value{std::string(e.car_number.view())}, topology::Value{topology::Object::Make(e)},
-                  topology::Value{epoch}, topology::Value{partition != nullptr ? *partition : -1},
-                  topology::Value{offset != nullptr ? *offset : -1}});
+      Status s =
+          out_->Emit(input, {topology::Value{std::string(e.car_number.view())},
+                             topology::Value{topology::Object::Make(e)}, topology::Value{epoch},
+                             topology::Value{partition != nullptr ? *partition : -1},
+                             topology::Value{offset != nullptr ? *offset : -1}});
       if (!s.ok()) {
         out_->Fail(input);
         return s;

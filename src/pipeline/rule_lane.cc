@@ -75,6 +75,10 @@ std::optional<hot::Detection> DetectionOf(const cep::OutputEvent& ev) {
   d.avg_speed = avg && cep::IsNumeric(avg->type) ? avg->AsDouble() : 0;
   d.event_count =
       count && cep::IsNumeric(count->type) ? static_cast<int64_t>(count->AsDouble()) : 0;
+  if (const cep::Value* area = AnyColumn(ev, {"areaNumber", "area_number"});
+      area != nullptr && area->type == cep::Type::kString) {
+    d.area = area->s;
+  }
   d.date = FormatDate8(EventTimeMs{d.window_start_ms});
   return d;
 }

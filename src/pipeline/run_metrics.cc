@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -54,7 +55,16 @@ struct RunMetrics::State {
   mutable std::mutex history_mu;
   std::vector<int64_t> times;                                         // GUARDED_BY(history_mu)
   std::vector<std::pair<std::string, std::vector<uint64_t>>> series;  // GUARDED_BY(history_mu)
-  size_t next = 0;                                                    // GUARDED_BY(history_mu)
+  // Each topology component's series, in the topology's order (GUARDED_BY(history_mu)).
+  struct ComponentSeries {
+    std::string id;
+    std::vector<uint64_t> executed, emitted, failed, queue_depth;
+    std::vector<double> capacity;  // Busy fraction over the second before the sample.
+  };
+  std::vector<ComponentSeries> components;
+  std::map<int, uint64_t> busy_ns;  // Each task's busy time at the last sample.
+  std::chrono::steady_clock::time_point busy_at;
+  size_t next = 0;  // GUARDED_BY(history_mu)
 };
 
 RunMetrics::RunMetrics(std::string data_dir, const topology::Topology* topology,
@@ -82,6 +92,8 @@ server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
   s.topology = topology_->Stats();
   if (counters_) s.pipeline = counters_();
   if (state_fn_ && !final) s.state = state_fn_();
+  if (collector_fn_) s.collector = collector_fn_();
+  if (areas_fn_) s.areas = areas_fn_();
   return s;
 }
 
@@ -155,21 +167,51 @@ void RunMetrics::Sample() {
   const int64_t now = WallClockMs();
   const std::vector<server::PipelineCounter> counters =
       counters_ ? counters_() : std::vector<server::PipelineCounter>();
+  const topology::TopologyStats stats = topology_->Stats();
+  const auto steady_now = std::chrono::steady_clock::now();
   std::lock_guard<std::mutex> lock(state_->history_mu);
-  if (state_->series.size() != counters.size()) {  // the first sample (the list is fixed)
-    state_->series.clear();
-    for (const auto& c : counters) state_->series.push_back({c.name, {}});
+  State& h = *state_;
+  const bool first = h.times.empty();
+  if (h.series.size() != counters.size()) {  // the first sample (the list is fixed)
+    h.series.clear();
+    for (const auto& c : counters) h.series.push_back({c.name, {}});
   }
-  const size_t at = state_->next % kHistorySamples;
-  if (state_->times.size() < kHistorySamples) {
-    state_->times.push_back(now);
-    for (size_t i = 0; i < counters.size(); ++i)
-      state_->series[i].second.push_back(counters[i].value);
-  } else {
-    state_->times[at] = now;
-    for (size_t i = 0; i < counters.size(); ++i) state_->series[i].second[at] = counters[i].value;
+  if (h.components.size() != stats.components.size()) {
+    h.components.clear();
+    for (const auto& c : stats.components) h.components.push_back({c.id, {}, {}, {}, {}, {}});
   }
-  ++state_->next;
+  const size_t at = h.next % kHistorySamples;
+  const bool grow = h.times.size() < kHistorySamples;
+  auto put = [&](auto& ring, auto value) {
+    if (grow) {
+      ring.push_back(value);
+    } else {
+      ring[at] = value;
+    }
+  };
+  put(h.times, now);
+  for (size_t i = 0; i < counters.size(); ++i) put(h.series[i].second, counters[i].value);
+  const double interval_ns = static_cast<double>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(steady_now - h.busy_at).count());
+  for (size_t i = 0; i < stats.components.size(); ++i) {
+    const topology::ComponentStats& c = stats.components[i];
+    State::ComponentSeries& cs = h.components[i];
+    double capacity = first ? c.total.capacity : 0;
+    for (const topology::TaskStats& t : c.tasks) {
+      uint64_t& before = h.busy_ns[t.task_id];
+      if (!first && interval_ns > 0 && t.busy_ns >= before) {
+        capacity = std::max(capacity, static_cast<double>(t.busy_ns - before) / interval_ns);
+      }
+      before = t.busy_ns;
+    }
+    put(cs.executed, c.total.executed);
+    put(cs.emitted, c.total.emitted);
+    put(cs.failed, c.total.failed);
+    put(cs.queue_depth, c.total.queue_depth);
+    put(cs.capacity, std::min(1.0, capacity));
+  }
+  h.busy_at = steady_now;
+  ++h.next;
 }
 
 std::string RunMetrics::HistoryJson() const {
@@ -177,6 +219,7 @@ std::string RunMetrics::HistoryJson() const {
   if (state_ == nullptr) {
     out["time_ms"] = nlohmann::json::array();
     out["counters"] = nlohmann::json::object();
+    out["components"] = nlohmann::json::object();
     return out.dump();
   }
   std::lock_guard<std::mutex> lock(state_->history_mu);
@@ -191,7 +234,17 @@ std::string RunMetrics::HistoryJson() const {
   nlohmann::json counters = nlohmann::json::object();
   for (const auto& [name, values] : state_->series) counters[name] = in_order(values);
   out["counters"] = std::move(counters);
-  return out.dump();
+  nlohmann::json components = nlohmann::json::object();
+  for (const State::ComponentSeries& c : state_->components) {
+    components[c.id] = nlohmann::json{{"executed", in_order(c.executed)},
+                                      {"emitted", in_order(c.emitted)},
+                                      {"failed", in_order(c.failed)},
+                                      {"capacity", in_order(c.capacity)},
+                                      {"queue_depth", in_order(c.queue_depth)}};
+  }
+  out["components"] = std::move(components);
+  // Component ids are arbitrary bytes: replace invalid UTF-8 rather than throw.
+  return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string RunMetrics::url() const {

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -47,6 +48,12 @@ class RunMetrics {
   void SetApiFn(std::function<server::ApiResponse(const server::ApiRequest&)> api) {
     api_fn_ = std::move(api);
   }
+  // The in-process collector's components (smartcar run's), for the snapshot. Before Start.
+  using CollectorFn = std::function<std::vector<server::CollectorComponent>()>;
+  void SetCollectorFn(CollectorFn collector) { collector_fn_ = std::move(collector); }
+  // Driving events parsed per area (AreaEventList), for the snapshot. Before Start.
+  using AreasFn = std::function<std::vector<std::pair<std::string, uint64_t>>()>;
+  void SetAreasFn(AreasFn areas) { areas_fn_ = std::move(areas); }
   // Whether the endpoint serves the console's pages (default yes). Before Start.
   void SetConsole(bool console) { console_ = console; }
   // `topology` must outlive this object; `counters` is called from the server's threads.
@@ -64,9 +71,12 @@ class RunMetrics {
   std::string url() const;
   // The snapshot now (`final` marks the end-of-run one).
   server::StatsSnapshot Snapshot(bool final) const;
-  // The pipeline counters sampled once a second while the endpoint is served, the last
-  // kHistorySamples of them (the console's charts of the last 15 minutes):
-  // {"interval_ms":1000,"time_ms":[...],"counters":{"stored":[...],...}}, oldest first.
+  // The pipeline counters and each topology component's figures sampled once a second while
+  // the endpoint is served, the last kHistorySamples of them (the console's charts of the last
+  // 15 minutes), oldest first: {"interval_ms":1000,"time_ms":[...],"counters":{"stored":[...],
+  // ...},"components":{"parse":{"executed":[...],"emitted":[...],"failed":[...],"capacity":[...],
+  // "queue_depth":[...]},...}} where capacity is the busiest task's busy fraction over the
+  // second before the sample (the first: since the start).
   std::string HistoryJson() const;
   static constexpr size_t kHistorySamples = 900;
   // Takes one sample of the history now (the sampler's work each second; tests call it). After
@@ -84,6 +94,8 @@ class RunMetrics {
   CountersFn counters_;
   StateFn state_fn_;
   StateFn health_fn_;
+  CollectorFn collector_fn_;
+  AreasFn areas_fn_;
   std::function<server::ApiResponse(const server::ApiRequest&)> api_fn_;
   bool console_ = true;
   std::unique_ptr<State> state_;

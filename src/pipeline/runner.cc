@@ -21,8 +21,8 @@
 #include "gen/driver_simulator.h"
 #include "hot/hot_store.h"
 #include "pipeline/run_metrics.h"
-#include "pipeline/smartcar_topology.h"
 #include "pipeline/session.h"
+#include "pipeline/smartcar_topology.h"
 #include "pipeline/stores.h"
 #include "queue/log.h"
 #include "table/table.h"
@@ -88,10 +88,35 @@ Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue:
   driving.interceptors.push_back(std::move(*filter));
   driving.channels = {"c"};
   driving.batch_size = 1000;
+  driving.detail = "TAILDIR " + tail.file_patterns[0] + ", data lines only (regex ^\\d{14})";
+  plan.channels[0].detail = "memory channel (transaction capacity 1000) -> log sink: topic " +
+                            std::string(kDriverTopic) + ", keyed by car number";
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
   ao.paused = paused;
   return collect::Agent::Create(std::move(plan), "run", ao);
+}
+
+// The collector's counters and positions as the console shows them.
+std::vector<server::CollectorComponent> CollectorComponents(const collect::Agent& agent) {
+  std::vector<server::CollectorComponent> out;
+  for (const auto& m : agent.metrics()) {
+    server::CollectorComponent c;
+    c.kind = m->kind;
+    c.name = m->name;
+    c.received = m->received.load();
+    c.accepted = m->accepted.load();
+    c.rejected = m->rejected.load();
+    c.batches = m->batches.load();
+    c.bytes = m->bytes.load();
+    c.failures = m->failures.load();
+    c.lag_bytes = m->lag_bytes.load();
+    c.targets = m->targets;
+    c.detail = m->detail;
+    c.position = m->position();
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 // The newest event time the simulator has written: its start day plus the ticks written.
@@ -151,16 +176,18 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       [&] {
         const uint64_t c = collected();
         StatusInput in;
-        in.head = "generated " + std::to_string(generated.load()) + " | collected " +
-                  std::to_string(c);
+        in.head =
+            "generated " + std::to_string(generated.load()) + " | collected " + std::to_string(c);
         in.lag = static_cast<int64_t>(c) - static_cast<int64_t>(counters.consumed.load());
         in.tail = "lag " + std::to_string(std::max<int64_t>(0, in.lag));
         const int64_t written = GeneratedEventTimeMs(o, generated);
         const int64_t processed = counters.event_time_ms.load();
-        if (written >= 0 && processed > 0) in.event_lag_ms = std::max<int64_t>(0, written - processed);
+        if (written >= 0 && processed > 0)
+          in.event_lag_ms = std::max<int64_t>(0, written - processed);
         return in;
       },
-      [&] { return PipelineCounterList(counters, generated, collected()); }));
+      [&] { return PipelineCounterList(counters, generated, collected()); },
+      [&] { return CollectorComponents(**agent); }));
 
   std::thread sim_thread([&] {
     gen::DriverRunStats stats;

@@ -107,7 +107,8 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   return s;
 }
 
-Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) {
+Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters,
+                              RunMetrics::CollectorFn collector) {
   status_ = std::move(status);
   last_disk_check_ = std::chrono::steady_clock::now();
   CheckDisk();  // Before anything is written.
@@ -137,6 +138,8 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters) 
   api.history = [this] { return metrics_->HistoryJson(); };
   api_ = std::make_unique<ConsoleApi>(&stores_, std::move(api));
   metrics_->SetConsole(settings_.console);
+  if (collector) metrics_->SetCollectorFn(std::move(collector));
+  metrics_->SetAreasFn([this] { return AreaEventList(counters_); });
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {

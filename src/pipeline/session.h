@@ -51,8 +51,10 @@ class PipelineSession {
   topology::Topology& topology() { return *topology_; }
 
   // Submits the topology and starts the metrics endpoint (settings.metrics_port); `status` says
-  // what the status line's head and lag are; `counters` lists the exposed counters.
-  Status Start(StatusFn status, RunMetrics::CountersFn counters);
+  // what the status line's head and lag are; `counters` lists the exposed counters; `collector`
+  // (optional) the in-process collector's components.
+  Status Start(StatusFn status, RunMetrics::CountersFn counters,
+               RunMetrics::CollectorFn collector = nullptr);
 
   // Prints the status line (every second from the loops; `final` once at the end).
   void PrintStatus(bool final);

@@ -67,12 +67,14 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
       },
       1);
   b.SetBolt(
-       component::kParse, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
+       component::kParse,
+       [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
        o.parse_parallelism)
       .LocalOrShuffleGrouping(component::kLog)
       .AllGrouping(component::kLog, kEndOfInputStream);
   b.SetBolt(
-       component::kTable, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
+       component::kTable,
+       [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
        o.table_parallelism)
       .FieldsGrouping(component::kParse, {field::kCarNumber})
       .AllGrouping(component::kParse, kEndOfInputStream);
@@ -85,10 +87,24 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
       .FieldsGrouping(component::kParse, {field::kCarNumber})
       .AllGrouping(component::kParse, kEndOfInputStream);
   b.SetBolt(
-       component::kHot, [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
+       component::kHot,
+       [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
        o.hot_parallelism)
       .FieldsGrouping(component::kCep, {field::kCarNumber});
   return b.Build(o.topology);
+}
+
+std::vector<std::pair<std::string, uint64_t>> AreaEventList(const PipelineCounters& c) {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (int slot = 0; slot < PipelineCounters::kAreaSlots; ++slot) {
+    const uint64_t n = c.area_events[static_cast<size_t>(slot)].load(std::memory_order_relaxed);
+    if (n == 0) continue;
+    const char name[3] = {static_cast<char>('A' + slot / 100),
+                          static_cast<char>('0' + slot / 10 % 10),
+                          static_cast<char>('0' + slot % 10)};
+    out.emplace_back(std::string(name, 3), n);
+  }
+  return out;
 }
 
 }  // namespace smartcar::pipeline

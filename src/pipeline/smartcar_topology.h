@@ -15,6 +15,7 @@
 // time), so a replay neither loses nor double-counts a stored fact or a detection.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -23,8 +24,10 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "core/events.h"
 #include "core/status.h"
 #include "pipeline/driver_table.h"
 #include "pipeline/rule_choice.h"
@@ -66,7 +69,16 @@ struct PipelineCounters {
   // event time written, the lag in event time.
   std::atomic<int64_t> event_time_ms{0};
   std::atomic<int64_t> last_detection_latency_us{0};
+  // Driving events parsed per area number, at AreaSlot(): the console's area grid.
+  static constexpr int kAreaSlots = 6 * 100;  // A00-F99, what the parser accepts.
+  static int AreaSlot(const AreaNumber& a) {
+    return (a.chars[0] - 'A') * 100 + (a.chars[1] - '0') * 10 + (a.chars[2] - '0');
+  }
+  std::array<std::atomic<uint64_t>, kAreaSlots> area_events{};
 };
+
+// The areas with events parsed, in area order: {"A01", 1200}, ...
+std::vector<std::pair<std::string, uint64_t>> AreaEventList(const PipelineCounters& c);
 
 // The health of the engines the topology writes to, as its bolts see them: an engine that fails
 // (Redis down, a full disk) is retried without loss, and this says since when and why, for the

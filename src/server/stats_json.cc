@@ -26,7 +26,8 @@ json TaskToJson(const topology::TaskStats& t) {
               {"latency_p99_ns", t.latency_p99_ns},
               {"queue_depth", t.queue_depth},
               {"queue_high_water", t.queue_high_water},
-              {"pending", t.pending}};
+              {"pending", t.pending},
+              {"busy_ns", t.busy_ns}};
 }
 
 // Reads j[key] into *out; throws json::type_error / out_of_range, or std::invalid_argument for
@@ -55,6 +56,7 @@ topology::TaskStats TaskFromJson(const json& j) {
   Get(j, "queue_depth", &t.queue_depth);
   Get(j, "queue_high_water", &t.queue_high_water);
   Get(j, "pending", &t.pending);
+  if (j.contains("busy_ns")) Get(j, "busy_ns", &t.busy_ns);
   return t;
 }
 
@@ -65,11 +67,19 @@ std::string SnapshotToJson(const StatsSnapshot& s) {
   for (const topology::ComponentStats& c : s.topology.components) {
     json tasks = json::array();
     for (const topology::TaskStats& t : c.tasks) tasks.push_back(TaskToJson(t));
-    components.push_back(json{{"id", c.id},
-                              {"is_spout", c.is_spout},
-                              {"last_error", c.last_error},
-                              {"total", TaskToJson(c.total)},
-                              {"tasks", std::move(tasks)}});
+    json component{{"id", c.id},
+                   {"is_spout", c.is_spout},
+                   {"last_error", c.last_error},
+                   {"total", TaskToJson(c.total)},
+                   {"tasks", std::move(tasks)}};
+    if (!c.is_spout) {
+      json inputs = json::array();
+      for (const topology::ComponentInput& in : c.inputs) {
+        inputs.push_back(json{{"from", in.from}, {"stream", in.stream}, {"grouping", in.grouping}});
+      }
+      component["inputs"] = std::move(inputs);
+    }
+    components.push_back(std::move(component));
   }
   json pipeline = json::array();
   for (const PipelineCounter& p : s.pipeline) {
@@ -82,6 +92,29 @@ std::string SnapshotToJson(const StatsSnapshot& s) {
                            {"components", std::move(components)}}},
          {"pipeline", std::move(pipeline)}};
   if (!s.state.empty()) j["state"] = s.state;
+  if (!s.collector.empty()) {
+    json collector = json::array();
+    for (const CollectorComponent& c : s.collector) {
+      collector.push_back(json{{"kind", c.kind},
+                               {"name", c.name},
+                               {"received", c.received},
+                               {"accepted", c.accepted},
+                               {"rejected", c.rejected},
+                               {"batches", c.batches},
+                               {"bytes", c.bytes},
+                               {"failures", c.failures},
+                               {"lag_bytes", c.lag_bytes},
+                               {"targets", c.targets},
+                               {"detail", c.detail},
+                               {"position", c.position}});
+    }
+    j["collector"] = std::move(collector);
+  }
+  if (!s.areas.empty()) {
+    json areas = json::object();
+    for (const auto& [area, events] : s.areas) areas[area] = events;
+    j["areas"] = std::move(areas);
+  }
   // Component ids and errors are arbitrary bytes: replace invalid UTF-8 rather than throw.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -102,6 +135,15 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
       Get(c, "id", &cs.id);
       Get(c, "is_spout", &cs.is_spout);
       if (c.contains("last_error")) Get(c, "last_error", &cs.last_error);
+      if (c.contains("inputs")) {
+        for (const json& in : c.at("inputs")) {
+          topology::ComponentInput ci;
+          Get(in, "from", &ci.from);
+          Get(in, "stream", &ci.stream);
+          Get(in, "grouping", &ci.grouping);
+          cs.inputs.push_back(std::move(ci));
+        }
+      }
       cs.total = TaskFromJson(c.at("total"));
       for (const json& task : c.at("tasks")) cs.tasks.push_back(TaskFromJson(task));
       s.topology.components.push_back(std::move(cs));
@@ -113,6 +155,29 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
         if (p.contains("help")) Get(p, "help", &pc.help);
         Get(p, "value", &pc.value);
         s.pipeline.push_back(std::move(pc));
+      }
+    }
+    if (j.contains("collector")) {
+      for (const json& c : j.at("collector")) {
+        CollectorComponent cc;
+        Get(c, "kind", &cc.kind);
+        Get(c, "name", &cc.name);
+        Get(c, "received", &cc.received);
+        Get(c, "accepted", &cc.accepted);
+        Get(c, "rejected", &cc.rejected);
+        Get(c, "batches", &cc.batches);
+        Get(c, "bytes", &cc.bytes);
+        Get(c, "failures", &cc.failures);
+        Get(c, "lag_bytes", &cc.lag_bytes);
+        Get(c, "targets", &cc.targets);
+        Get(c, "detail", &cc.detail);
+        Get(c, "position", &cc.position);
+        s.collector.push_back(std::move(cc));
+      }
+    }
+    if (j.contains("areas")) {
+      for (const auto& item : j.at("areas").items()) {
+        s.areas.emplace_back(item.key(), JsonIntegerOrThrow<uint64_t>(item.value(), "areas"));
       }
     }
     return s;

@@ -6,15 +6,21 @@
 //                 "components": [{"id": "log-spout", "is_spout": true, "last_error": "",
 //                                 "total": {TASK}, "tasks": [{TASK}, ...]}]},
 //    "pipeline": [{"name": "stored", "help": "...", "value": 150}, ...],
-//    "state": "catching up (lag 120000 events)"}   (absent when the run keeps up)
+//    "state": "catching up (lag 120000 events)",   (absent when the run keeps up)
+//    "collector": [{COLLECTOR COMPONENT}, ...],   (absent without an in-process collector)
+//    "areas": {"A01": 1200, ...}}                 (driving events parsed per area; absent if none)
 //
 // where TASK = {"task_id", "emitted", "executed", "acked", "failed", "timed_out", "errors",
-// "capacity", "latency_p50_ns", "latency_p99_ns", "queue_depth", "queue_high_water", "pending"}.
+// "capacity", "latency_p50_ns", "latency_p99_ns", "queue_depth", "queue_high_water", "pending",
+// "busy_ns"}, a bolt's component also has "inputs": [{"from", "stream", "grouping"}] (the graph's
+// edges), and COLLECTOR COMPONENT = {"kind", "name", "received", "accepted", "rejected",
+// "batches", "bytes", "failures", "lag_bytes", "targets", "detail", "position"}.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -29,6 +35,17 @@ struct PipelineCounter {
   uint64_t value = 0;
 };
 
+// One component of the in-process collector (collect::Agent's ComponentMetrics, copied).
+struct CollectorComponent {
+  std::string kind;  // "source" or "channel".
+  std::string name;
+  uint64_t received = 0, accepted = 0, rejected = 0, batches = 0, bytes = 0, failures = 0;
+  uint64_t lag_bytes = 0;            // Sources: input not yet committed.
+  std::vector<std::string> targets;  // Source: its channels; channel: the sink draining it.
+  std::string detail;    // What it reads or writes ("TAILDIR logs/...", "sink log: topic ...").
+  std::string position;  // Sources: the committed position as the source keeps it ("" if none).
+};
+
 struct StatsSnapshot {
   int64_t time_ms = 0;  // Wall-clock time of the snapshot, ms since the Unix epoch.
   bool final = false;   // True for the snapshot a run writes when it ends.
@@ -37,6 +54,9 @@ struct StatsSnapshot {
   // What the run's status line says about progress: "" (keeping up), "catching up (lag N
   // events)" or "STALLED: <why>". JSON "state", absent when empty.
   std::string state;
+  std::vector<CollectorComponent> collector;
+  // Driving events parsed per area number, those seen only, in area order.
+  std::vector<std::pair<std::string, uint64_t>> areas;
 };
 
 // Compact JSON (one line).

@@ -50,13 +50,23 @@ struct TaskStats {
   uint64_t queue_depth = 0;       // Bolt input queue length now.
   uint64_t queue_high_water = 0;  // Longest the input queue has been.
   uint64_t pending = 0;           // Spout: messages in flight.
+  uint64_t busy_ns = 0;           // Time inside Execute/NextTuple/Tick since the start.
+};
+
+// One subscription of a bolt: the edge `from` -> this component in the topology's graph.
+struct ComponentInput {
+  std::string from;      // The source component's id.
+  std::string stream;    // Its stream ("default" unless declared otherwise).
+  std::string grouping;  // As in Flux YAML: "FIELDS car_number", "SHUFFLE", ...
+  friend bool operator==(const ComponentInput&, const ComponentInput&) = default;
 };
 
 struct ComponentStats {
   std::string id;
   bool is_spout = false;
-  std::string last_error;  // Most recent component error, if any.
-  TaskStats total;         // Sums (capacity: max over tasks; latencies: merged histogram).
+  std::string last_error;              // Most recent component error, if any.
+  std::vector<ComponentInput> inputs;  // Bolts: what they subscribe to (the graph's edges).
+  TaskStats total;  // Sums (capacity: max over tasks; latencies: merged histogram).
   std::vector<TaskStats> tasks;
 };
 

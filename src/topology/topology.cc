@@ -114,6 +114,7 @@ TopologyStats TopologyImpl::Stats() const {
     ComponentStats cs;
     cs.id = c->id;
     cs.is_spout = c->is_spout;
+    cs.inputs = c->inputs;
     {
       std::lock_guard<std::mutex> lock(c->error_mu);
       cs.last_error = c->last_error;
@@ -135,6 +136,7 @@ TopologyStats TopologyImpl::Stats() const {
               ? std::min(1.0, static_cast<double>(m.busy_nanos.load(std::memory_order_relaxed)) /
                                   uptime_ns)
               : 0;
+      ts.busy_ns = m.busy_nanos.load(std::memory_order_relaxed);
       ts.latency_p50_ns = m.latency.Quantile(0.50);
       ts.latency_p99_ns = m.latency.Quantile(0.99);
       merged.Merge(m.latency);
@@ -153,6 +155,7 @@ TopologyStats TopologyImpl::Stats() const {
       tot.timed_out += ts.timed_out;
       tot.errors += ts.errors;
       tot.capacity = std::max(tot.capacity, ts.capacity);
+      tot.busy_ns += ts.busy_ns;
       tot.queue_depth += ts.queue_depth;
       tot.queue_high_water = std::max(tot.queue_high_water, ts.queue_high_water);
       tot.pending += ts.pending;

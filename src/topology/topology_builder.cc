@@ -151,6 +151,10 @@ Result<std::unique_ptr<Topology>> TopologyBuilder::Build(const TopologyConfig& c
       }
       Status s = ValidateGrouping(in.spec, st->second);
       if (!s.ok()) return Err(s.WithPrefix(where));
+      std::string grouping(GroupingInfoFor(in.spec.type).name);
+      for (const std::string& a : in.spec.args) grouping += " " + a;
+      impl->components_[index.find(c->id)->second]->inputs.push_back(
+          ComponentInput{in.source, in.stream, std::move(grouping)});
     }
   }
 

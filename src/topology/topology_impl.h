@@ -37,6 +37,7 @@ struct ComponentRuntime {
   bool is_spout = false;
   std::map<std::string, Fields, std::less<>> streams;  // Declared output streams.
   std::vector<int> task_ids;
+  std::vector<ComponentInput> inputs;  // Bolts: their subscriptions, as declared.
   mutable std::mutex error_mu;
   std::string last_error GUARDED_BY(error_mu);
 };

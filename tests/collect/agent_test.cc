@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <zlib.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -160,6 +161,12 @@ TEST(AgentTest, InterceptorsFilterTagAndDeadLetter) {
   EXPECT_EQ((*src)->received.load(), 4u);
   EXPECT_EQ((*src)->accepted.load(), 2u);
   EXPECT_EQ((*src)->rejected.load(), 2u);
+  // The source's channels, and its committed position (the whole file) as TAILDIR keeps it.
+  EXPECT_EQ((*src)->targets, std::vector<std::string>{"c"});
+  const auto position = nlohmann::json::parse((*src)->position());
+  ASSERT_EQ(position.size(), 1u) << (*src)->position();
+  EXPECT_EQ(position[0]["file"], dir.file("in.log"));
+  EXPECT_EQ(position[0]["pos"], std::filesystem::file_size(dir.file("in.log")));
   EXPECT_NE((*agent)->MetricsText().find(
                 "smartcar_collect_events_received_total{kind=\"source\",component=\"s\"} 4"),
             std::string::npos);
@@ -293,7 +300,8 @@ uint64_t CountLinesUnder(const fs::path& dir, uint64_t* files) {
 TEST(AgentPlanTest, BuiltInCodeDeliversWhatThePropertiesFileDelivers) {
   ::smartcar::testing::TempDir dir;
   fs::create_directories(dir.file("in"));
-  ::smartcar::testing::WriteFile(dir.file("in/a.log"), "header\n20220426000000,A\nx\n20220426000001,B\n");
+  ::smartcar::testing::WriteFile(dir.file("in/a.log"),
+                                 "header\n20220426000000,A\nx\n20220426000001,B\n");
   std::map<std::string, std::shared_ptr<MemorySinkState>> from_file;
   auto configured = Build(TailConfig(dir.file("in"),
                                      "a.sources.s.interceptors = f\n"
@@ -322,7 +330,8 @@ TEST(AgentPlanTest, BuiltInCodeDeliversWhatThePropertiesFileDelivers) {
   plan.sources[0].channels = {"c"};
   plan.sources[0].batch_size = 7;
   std::map<std::string, std::shared_ptr<MemorySinkState>> unused;
-  auto built = Agent::Create(std::move(plan), "a", testing::MemoryLogOptions(dir.file("d2"), &unused));
+  auto built =
+      Agent::Create(std::move(plan), "a", testing::MemoryLogOptions(dir.file("d2"), &unused));
   ASSERT_TRUE(built.has_value()) << built.error().ToString();
   ASSERT_TRUE(Drain(built->get()).ok());
   EXPECT_EQ(state->Bodies(), (std::vector<std::string>{"20220426000000,A", "20220426000001,B"}));
@@ -334,7 +343,8 @@ TEST(AgentPlanTest, BuiltInCodeDeliversWhatThePropertiesFileDelivers) {
   no_sink.channels.emplace_back();
   no_sink.channels[0].name = "c";
   no_sink.sources.emplace_back();
-  auto e1 = Agent::Create(std::move(no_sink), "a", testing::MemoryLogOptions(dir.file("d3"), &unused));
+  auto e1 =
+      Agent::Create(std::move(no_sink), "a", testing::MemoryLogOptions(dir.file("d3"), &unused));
   ASSERT_FALSE(e1.has_value());
   EXPECT_NE(e1.error().message().find("channel 'c' has no sink reading it"), std::string::npos)
       << e1.error().message();
@@ -345,22 +355,27 @@ TEST(AgentPlanTest, BuiltInCodeDeliversWhatThePropertiesFileDelivers) {
   too_big.channels[0].sinks.push_back(std::make_unique<testing::MemorySink>("k", state));
   too_big.sources.emplace_back();
   too_big.sources[0].name = "s";
-  too_big.sources[0].source = std::move(*NewTaildirSource(tail, SourceEnv{dir.file("d4"), nullptr}));
+  too_big.sources[0].source =
+      std::move(*NewTaildirSource(tail, SourceEnv{dir.file("d4"), nullptr}));
   too_big.sources[0].channels = {"c"};
   too_big.sources[0].batch_size = 11;
-  auto e2 = Agent::Create(std::move(too_big), "a", testing::MemoryLogOptions(dir.file("d4"), &unused));
+  auto e2 =
+      Agent::Create(std::move(too_big), "a", testing::MemoryLogOptions(dir.file("d4"), &unused));
   ASSERT_FALSE(e2.has_value());
-  EXPECT_NE(e2.error().message().find("batch size 11 is larger than channel 'c' transaction capacity (10)"),
+  EXPECT_NE(e2.error().message().find(
+                "batch size 11 is larger than channel 'c' transaction capacity (10)"),
             std::string::npos)
       << e2.error().message();
   auto bad_regex = NewRegexFilter("(", false);
   ASSERT_FALSE(bad_regex.has_value());
-  EXPECT_NE(bad_regex.error().message().find("'(' is not a valid regular expression"), std::string::npos);
+  EXPECT_NE(bad_regex.error().message().find("'(' is not a valid regular expression"),
+            std::string::npos);
   TaildirOptions bad_tail;
   bad_tail.file_patterns = {dir.file("in") + "/x["};
   auto bad_source = NewTaildirSource(bad_tail, SourceEnv{dir.file("d5"), nullptr});
   ASSERT_FALSE(bad_source.has_value());
-  EXPECT_NE(bad_source.error().message().find("file pattern '" + dir.file("in") + "/x['"), std::string::npos)
+  EXPECT_NE(bad_source.error().message().find("file pattern '" + dir.file("in") + "/x['"),
+            std::string::npos)
       << bad_source.error().message();
 }
 
@@ -368,7 +383,8 @@ TEST(PilotAgentTest, DeliversThePilotSamples) {
   ::smartcar::testing::TempDir dir;
   std::string conf = ::smartcar::testing::ReadFile(std::string(SMARTCAR_SOURCE_DIR) +
                                                    "/conf/smartcar-agent.properties");
-  for (size_t at = conf.find("smartcar-data/"); at != std::string::npos; at = conf.find("smartcar-data/", at)) {
+  for (size_t at = conf.find("smartcar-data/"); at != std::string::npos;
+       at = conf.find("smartcar-data/", at)) {
     conf.replace(at, std::string("smartcar-data/").size(), dir.str() + "/");
   }
   fs::create_directories(dir.file("spool"));

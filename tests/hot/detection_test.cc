@@ -26,6 +26,24 @@ TEST(DetectionTest, JsonRoundTrip) {
   EXPECT_EQ(back->rule, d.rule);
 }
 
+TEST(DetectionTest, AreaIsWrittenWhenKnownAndReadBack) {
+  Detection d{"20220426", "O0010", 1650952200000, 1650952230000, 93.5, 30, "overspeed", "F06"};
+  const std::string json = DetectionToJson(d);
+  EXPECT_THAT(json, HasSubstr(",\"rule\":\"overspeed\",\"area\":\"F06\"}"));
+  auto back = DetectionFromJson(json);
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(back->area, "F06");
+  d.area.clear();
+  EXPECT_THAT(DetectionToJson(d), ::testing::Not(HasSubstr("area")));
+  EXPECT_EQ(DetectionFromJson(DetectionToJson(d))->area, "");
+  EXPECT_EQ(DetectionFromJson("{\"date\":\"20220426\",\"car\":\"O0010\",\"window_start_ms\":1,"
+                              "\"window_end_ms\":2,\"avg_speed\":1,\"event_count\":1,"
+                              "\"rule\":\"r\",\"area\":7}")
+                .error()
+                .message(),
+            "detection: field 'area' is not a string");
+}
+
 TEST(DetectionTest, BadJsonSaysWhy) {
   EXPECT_THAT(DetectionFromJson("{").error().message(), HasSubstr("parse error"));
   EXPECT_THAT(DetectionFromJson("[1]").error().message(), HasSubstr("not a JSON object"));

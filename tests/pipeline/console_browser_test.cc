@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -166,6 +168,37 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   EXPECT_EQ(FirstColumn(b, "#detections-list"), live_cars);
   EXPECT_EQ(Text(b, "#detections-summary").substr(0, Text(b, "#detections-summary").find(" (")),
             std::to_string(live_cars.size()) + " car(s) on 20220426");
+  // Each detection's area (the window's last event, from the shipped rule's last(areaNumber)) as
+  // the API's details give it, and the area grid: the cars detected per area, and the events
+  // parsed per area as /stats.json counts them (steady: the worker has read the whole log).
+  auto details = server::HttpGet(url + "/api/v1/detections?details=1&date=20220426");
+  ASSERT_TRUE(details.has_value());
+  const auto details_json = nlohmann::json::parse(details->body);
+  std::vector<std::string> want_areas;
+  std::map<std::string, int> want_detected;
+  for (const auto& d : details_json["details"]) {
+    ASSERT_TRUE(d.contains("area")) << d.dump();
+    want_areas.push_back(d["area"].get<std::string>());
+    ++want_detected[want_areas.back()];
+  }
+  EXPECT_EQ(*b.Eval("[...document.querySelectorAll('#detections-list tbody tr')].map(r => "
+                    "r.cells[3].textContent)"),
+            nlohmann::json(want_areas));
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#area-grid td').length == 60"));
+  auto grid = b.Eval(
+      "Object.fromEntries([...document.querySelectorAll('#area-grid td')].map(td => "
+      "[td.dataset.area, [Number(td.dataset.events), Number(td.dataset.detections)]]))");
+  ASSERT_TRUE(grid.has_value() && grid->size() == 60u);
+  const auto parsed_areas = nlohmann::json::parse(stats->body)["areas"];
+  uint64_t grid_events = 0;
+  for (const auto& [area, cell] : grid->items()) {
+    const uint64_t want_events =
+        parsed_areas.contains(area) ? parsed_areas[area].get<uint64_t>() : 0;
+    EXPECT_EQ(cell[0].get<uint64_t>(), want_events) << area;
+    EXPECT_EQ(cell[1].get<int>(), want_detected.count(area) ? want_detected[area] : 0) << area;
+    grid_events += cell[0].get<uint64_t>();
+  }
+  EXPECT_EQ(grid_events, 4709u) << "the pilot's sample day: every event in an area A01-F10";
   // Overview: a counter's value as /stats.json gives it (the worker's, steady: nothing arrives).
   auto shown = b.Eval(
       "[...document.querySelectorAll('#counters tbody tr')].find(r => r.cells[0].textContent == "
@@ -412,6 +445,174 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   const std::string shot = fs::absolute("console-screenshots/console.png").string();
   EXPECT_GT(fs::file_size(shot), 10000u);
   EXPECT_EQ(::smartcar::testing::ReadFile(shot).substr(1, 3), "PNG");
+}
+
+// A live `smartcar run` in real time (20 cars, one event per car per second): the topology graph
+// has the API's components and edges, a click shows a component's history, the collector's
+// source with its committed file position, and the area grid counting the events as they come;
+// the numbers the page shows are some moment's of the run's: never beyond what the API says just
+// after.
+TEST(ConsoleBrowserTest, TheTopologyCollectorAndAreasFollowALiveRun) {
+  ASSERT_TRUE(fs::exists(kChromium)) << kChromium << " is missing: scripts/setup installs it";
+  TempDir dir;
+  const std::string data = dir.file("data");
+  const std::string rules = std::string(SMARTCAR_SOURCE_DIR) + "/rules";
+  const pid_t run = SpawnSmartcar(
+      "run --metrics-port 0 --date 20220426 --cars 20 --seconds 3600 "
+      "--seed 1 --rules " +
+          rules + " --data " + data,
+      dir.file("run.out"));
+  struct StopRun {
+    pid_t pid;
+    ~StopRun() {
+      if (pid <= 0) return;
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  } stop_run{run};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::string url;
+  while (url.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(data + "/metrics.json")) continue;
+    if (auto info =
+            server::EndpointInfoFromJson(::smartcar::testing::ReadFile(data + "/metrics.json"))) {
+      url = info->url;
+    }
+  }
+  ASSERT_FALSE(url.empty()) << ::smartcar::testing::ReadFile(dir.file("run.out"));
+  auto stats_now = [&]() {
+    auto got = server::HttpGet(url + "/stats.json");
+    return got && got->status == 200 ? nlohmann::json::parse(got->body) : nlohmann::json();
+  };
+  auto counter = [](const nlohmann::json& s, const std::string& name) -> uint64_t {
+    for (const auto& c : s["pipeline"]) {
+      if (c["name"] == name) return c["value"].get<uint64_t>();
+    }
+    return 0;
+  };
+  while (counter(stats_now(), "stored") == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+
+  CdpBrowser b;
+  ASSERT_OK(b.Start(dir.file("profile")));
+  ASSERT_OK(b.Navigate(url + "/?date=20220426#topology"));
+  const nlohmann::json first = stats_now();
+  ASSERT_TRUE(first.contains("topology")) << ::smartcar::testing::ReadFile(dir.file("run.out"));
+  // The graph: a node per component, an arrow per (source, subscriber) pair, as the API says.
+  std::set<std::string> want_nodes, want_edges;
+  for (const auto& c : first["topology"]["components"]) {
+    want_nodes.insert(c["id"].get<std::string>());
+    if (!c.contains("inputs")) continue;
+    for (const auto& in : c["inputs"]) {
+      want_edges.insert(in["from"].get<std::string>() + ">" + c["id"].get<std::string>());
+    }
+  }
+  EXPECT_EQ(want_nodes, (std::set<std::string>{"log", "parse", "table", "cep", "hot"}));
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#topology-graph g[data-component]').length == " +
+                      std::to_string(want_nodes.size())));
+  auto nodes = b.Eval(
+      "[...document.querySelectorAll('#topology-graph g[data-component]')].map(g => "
+      "g.dataset.component)");
+  auto edges = b.Eval(
+      "[...document.querySelectorAll('#topology-graph path.edge')].map(p => p.dataset.from + '>' "
+      "+ p.dataset.to)");
+  ASSERT_TRUE(nodes.has_value() && edges.has_value());
+  EXPECT_EQ(nodes->get<std::set<std::string>>(), want_nodes);
+  EXPECT_EQ(edges->get<std::set<std::string>>(), want_edges);
+  EXPECT_EQ(edges->size(), want_edges.size()) << "one arrow per pair: " << edges->dump();
+  // The parse bolt's node: executed as the API counts it at some moment up to now.
+  const auto executed = [](const nlohmann::json& s, const std::string& id) -> uint64_t {
+    for (const auto& c : s["topology"]["components"]) {
+      if (c["id"] == id) return c["total"]["executed"].get<uint64_t>();
+    }
+    return 0;
+  };
+  auto node_text =
+      b.Eval("document.querySelector('#topology-graph g[data-component=\"parse\"]').textContent");
+  const nlohmann::json after = stats_now();
+  ASSERT_TRUE(node_text.has_value() && node_text->is_string());
+  const std::string text = node_text->get<std::string>();
+  const size_t at = text.find("executed ");
+  ASSERT_NE(at, std::string::npos) << text;
+  const uint64_t shown_executed = std::stoull(text.substr(at + 9));
+  EXPECT_LE(shown_executed, executed(after, "parse")) << text;
+  EXPECT_GT(shown_executed, 0u) << text;
+  // A click on the node: its last minutes from GET /api/v1/history, four charts.
+  ASSERT_OK(b.Click("#topology-graph g[data-component=\"parse\"] rect"));
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#component-history figure svg').length == 4",
+                      std::chrono::seconds(30)));
+  EXPECT_EQ(Text(b, "#component-history h3").rfind("parse, last ", 0), 0u);
+  auto captions = b.Eval(
+      "[...document.querySelectorAll('#component-history figcaption')].map(f => "
+      "f.textContent.split(':')[0])");
+  EXPECT_EQ(*captions, nlohmann::json({"executed per second", "capacity", "queue depth",
+                                       "failed per second"}));
+  fs::create_directories("console-screenshots");
+  ASSERT_OK(b.Screenshot(fs::absolute("console-screenshots/topology.png").string(), "#topology"));
+
+  // The collector: the TAILDIR source with its committed position in the driving log, the
+  // channel to the durable log; the position shown is one the API had reached.
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#collector-components tbody tr').length == 2"));
+  const auto position_of = [](const nlohmann::json& s) -> uint64_t {
+    for (const auto& c : s["collector"]) {
+      if (c["kind"] != "source") continue;
+      const auto files = nlohmann::json::parse(c["position"].get<std::string>());
+      return files.empty() ? 0 : files[0]["pos"].get<uint64_t>();
+    }
+    return 0;
+  };
+  auto source_row = b.Eval(
+      "[...[...document.querySelectorAll('#collector-components tbody tr')].find(r => "
+      "r.cells[0].textContent == 'driving').cells].map(c => c.textContent)");
+  const nlohmann::json after_collector = stats_now();
+  ASSERT_TRUE(source_row.has_value() && source_row->size() == 12u)
+      << (source_row ? source_row->dump() : "");
+  EXPECT_EQ((*source_row)[1], "source");
+  EXPECT_EQ((*source_row)[2].get<std::string>().rfind("TAILDIR ", 0), 0u) << source_row->dump();
+  EXPECT_EQ((*source_row)[3], "c");
+  const std::string shown_position = (*source_row)[11].get<std::string>();
+  const std::string log_file = data + "/logs/SmartCarDriverInfo.log";
+  ASSERT_EQ(shown_position.rfind(log_file + " @ byte ", 0), 0u) << shown_position;
+  const uint64_t shown_pos = std::stoull(shown_position.substr(log_file.size() + 8));
+  EXPECT_GT(shown_pos, 0u);
+  EXPECT_LE(shown_pos, position_of(after_collector));
+  EXPECT_LE(shown_pos, fs::file_size(log_file)) << "committed, so written";
+  ASSERT_OK(b.Screenshot(fs::absolute("console-screenshots/collector.png").string(), "#collector"));
+
+  // The area grid counts events as they are parsed: per area, never beyond the API's count.
+  ASSERT_OK(b.WaitFor("document.querySelectorAll('#area-grid td').length == 60"));
+  auto grid = b.Eval(
+      "Object.fromEntries([...document.querySelectorAll('#area-grid td')].map(td => "
+      "[td.dataset.area, Number(td.dataset.events)]))");
+  const nlohmann::json after_areas = stats_now();
+  ASSERT_TRUE(grid.has_value() && grid->size() == 60u);
+  uint64_t shown_total = 0;
+  for (const auto& [area, events] : grid->items()) {
+    const auto count = [&](const nlohmann::json& s) -> uint64_t {
+      return s.contains("areas") && s["areas"].contains(area) ? s["areas"][area].get<uint64_t>()
+                                                              : 0;
+    };
+    EXPECT_LE(events.get<uint64_t>(), count(after_areas)) << area;
+    shown_total += events.get<uint64_t>();
+  }
+  EXPECT_GT(shown_total, 0u);
+  ASSERT_OK(b.Screenshot(fs::absolute("console-screenshots/areas.png").string(), "#area-grid"));
+  b.Stop();
+
+  kill(run, SIGINT);
+  int st = 0;
+  waitpid(run, &st, 0);
+  stop_run.pid = -1;
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+      << ::smartcar::testing::ReadFile(dir.file("run.out"));
+  // The final snapshot keeps the collector and the areas for `smartcar ui` and `topology stats`.
+  auto last =
+      server::SnapshotFromJson(::smartcar::testing::ReadFile(data + "/topology-stats.json"));
+  ASSERT_TRUE(last.has_value());
+  ASSERT_EQ(last->collector.size(), 2u);
+  EXPECT_FALSE(last->areas.empty());
 }
 
 }  // namespace

@@ -209,6 +209,28 @@ TEST(RunMetricsTest, HistoryKeepsTheLastSamplesInOrder) {
   ASSERT_TRUE(metrics.Finish().ok());
 }
 
+// Each component's figures are sampled beside the counters: the finished topology's totals.
+TEST(RunMetricsTest, HistoryHasEachComponentsFigures) {
+  TempDir dir;
+  auto topo = FinishedTopology();
+  ASSERT_NE(topo, nullptr);
+  RunMetrics metrics(dir.str(), topo.get(), [] { return std::vector<server::PipelineCounter>{}; });
+  metrics.Start("127.0.0.1", -1, nullptr, std::chrono::milliseconds(0));
+  metrics.Sample();
+  metrics.Sample();
+  const auto h = nlohmann::json::parse(metrics.HistoryJson());
+  ASSERT_TRUE(h["components"].contains("numbers")) << h.dump();
+  ASSERT_TRUE(h["components"].contains("record")) << h.dump();
+  const auto& record = h["components"]["record"];
+  EXPECT_EQ(record["executed"], nlohmann::json::array({kTuples, kTuples}));
+  EXPECT_EQ(record["failed"], nlohmann::json::array({0, 0}));
+  EXPECT_EQ(record["queue_depth"], nlohmann::json::array({0, 0}));
+  EXPECT_EQ(h["components"]["numbers"]["emitted"], nlohmann::json::array({kTuples, kTuples}));
+  ASSERT_EQ(record["capacity"].size(), 2u);
+  EXPECT_EQ(record["capacity"][1], 0.0) << "the topology has finished: idle in the last second";
+  ASSERT_TRUE(metrics.Finish().ok());
+}
+
 TEST(RunMetricsTest, UnwritableDataDirIsAnErrorFromFinish) {
   TempDir dir;
   auto topo = FinishedTopology();

@@ -37,6 +37,46 @@ TEST(StatsJsonTest, RoundTripsEveryField) {
   EXPECT_EQ(topology::FormatStatsTable(out->topology), topology::FormatStatsTable(in.topology));
 }
 
+TEST(StatsJsonTest, EdgesCollectorAndAreasRoundTrip) {
+  StatsSnapshot in = SampleSnapshot();
+  in.topology.components[1].inputs = {{"log-spout", "default", "FIELDS car_number"},
+                                      {"log-spout", "eos", "ALL"}};
+  in.topology.components[1].total.busy_ns = 123'456'789;
+  CollectorComponent source;
+  source.kind = "source";
+  source.name = "driving";
+  source.received = 10;
+  source.accepted = 9;
+  source.rejected = 1;
+  source.batches = 2;
+  source.bytes = 420;
+  source.lag_bytes = 35;
+  source.targets = {"c"};
+  source.detail = "TAILDIR logs/SmartCarDriverInfo\\.log";
+  source.position = R"([{"file":"logs/SmartCarDriverInfo.log","inode":7,"pos":455}])";
+  in.collector = {source};
+  in.areas = {{"A01", 3}, {"F10", 12}};
+  const std::string text = SnapshotToJson(in);
+  auto out = SnapshotFromJson(text);
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->topology.components[1].inputs, in.topology.components[1].inputs);
+  EXPECT_TRUE(out->topology.components[0].inputs.empty());
+  EXPECT_EQ(out->topology.components[1].total.busy_ns, 123'456'789u);
+  ASSERT_EQ(out->collector.size(), 1u);
+  EXPECT_EQ(out->collector[0].name, "driving");
+  EXPECT_EQ(out->collector[0].lag_bytes, 35u);
+  EXPECT_EQ(out->collector[0].targets, std::vector<std::string>{"c"});
+  EXPECT_EQ(out->collector[0].position, source.position);
+  EXPECT_EQ(out->areas, in.areas);
+  EXPECT_EQ(SnapshotToJson(*out), text);
+  // A snapshot without them (an older file) has none, and says nothing of them.
+  const std::string plain = SnapshotToJson(SampleSnapshot());
+  EXPECT_EQ(plain.find("\"collector\""), std::string::npos);
+  EXPECT_EQ(plain.find("\"areas\""), std::string::npos);
+  auto bad = SnapshotFromJson(text.substr(0, text.size() - 1) + R"(,"areas":{"A01":-1}})");
+  EXPECT_FALSE(bad.has_value());
+}
+
 TEST(StatsJsonTest, FinalFlagRoundTrips) {
   StatsSnapshot in = SampleSnapshot();
   in.final = true;
