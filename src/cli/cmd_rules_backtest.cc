@@ -331,26 +331,17 @@ int RunBacktestCommand(BacktestFlags f) {
     }
   }
 
-  uint64_t events = 0;
-  for (const auto& [day, n] : result->events_by_day) events += n;
-  if (events == 0) {
-    std::string held = result->stored_last_ms > 0
-                           ? "the log holds events from " +
-                                 FormatTimestamp14(EventTimeMs{result->stored_first_ms}) + " to " +
-                                 FormatTimestamp14(EventTimeMs{result->stored_last_ms})
-                           : "the log holds no driving events";
-    return Fail("no stored driving events in " + f.from + " .. " + f.to +
-                (options.cars.empty() ? "" : " for --cars " + f.cars) + ": " + held);
-  }
   Report report;
   report.candidate = f.rule_file;
   report.against = stored->has_value() ? stored_what : *against;
   report.from = f.from;
   report.to = f.to;
   report.result = &*result;
-  static const std::vector<hot::Detection> kNone;
-  report.days = pipeline::CompareByDay(result->events_by_day, result->detections[0],
-                                       rules.size() > 1 ? result->detections[1] : kNone);
+  if (Status s = pipeline::CompareBacktestDays(
+          &report, f.from + " .. " + f.to + (options.cars.empty() ? "" : " for --cars " + f.cars));
+      !s.ok()) {
+    return Fail(s.message());
+  }
   const std::string text = f.format == "json"  ? pipeline::BacktestReportJson(report)
                            : f.format == "csv" ? FormatCsv(report)
                                                : FormatTable(report);

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -31,18 +32,42 @@ struct UiFlags {
   std::string redis;
 };
 
-// The last run's stats (DATA/topology-stats.json, final or periodic), saying that nothing runs.
-server::StatsSnapshot LastStats(const std::string& data_dir) {
-  const std::string path = pipeline::DataFolder(data_dir).Stats();
-  server::StatsSnapshot s;
-  auto text = ReadFileToString(path);
-  if (text) {
-    if (auto parsed = server::SnapshotFromJson(*text); parsed) s = std::move(*parsed);
+// The last run's stats (DATA/topology-stats.json, final or periodic), saying that nothing runs;
+// read and parsed again only when the file changed (every /stats.json, /metrics and each second
+// of an event stream asks).
+class LastStats {
+ public:
+  explicit LastStats(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+
+  server::StatsSnapshot Get() {
+    const std::string path = pipeline::DataFolder(data_dir_).Stats();
+    std::error_code ec;
+    const auto mtime = std::filesystem::last_write_time(path, ec);
+    const auto size = ec ? 0 : std::filesystem::file_size(path, ec);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!read_ || ec || mtime != mtime_ || size != size_) {
+      server::StatsSnapshot s;
+      if (auto text = ReadFileToString(path); text) {
+        if (auto parsed = server::SnapshotFromJson(*text); parsed) s = std::move(*parsed);
+      }
+      s.state = s.time_ms > 0 ? "no run: the last run's stats (" + path + ")"
+                              : "no run: no stats in " + data_dir_ + " yet";
+      snapshot_ = std::move(s);
+      read_ = !ec;
+      mtime_ = mtime;
+      size_ = size;
+    }
+    return snapshot_;
   }
-  s.state = s.time_ms > 0 ? "no run: the last run's stats (" + path + ")"
-                          : "no run: no stats in " + data_dir + " yet";
-  return s;
-}
+
+ private:
+  const std::string data_dir_;
+  std::mutex mu_;
+  bool read_ = false;                      // GUARDED_BY(mu_)
+  std::filesystem::file_time_type mtime_;  // GUARDED_BY(mu_)
+  uintmax_t size_ = 0;                     // GUARDED_BY(mu_)
+  server::StatsSnapshot snapshot_;         // GUARDED_BY(mu_)
+};
 
 int RunUi(const UiFlags& f) {
   if (auto live = pipeline::LiveEndpointOf(f.data)) {
@@ -74,9 +99,9 @@ int RunUi(const UiFlags& f) {
   o.token = pipeline::ConsoleApi::NewToken();
   pipeline::ConsoleApi api(&*stores, o);
   server::MetricsProviders providers;
-  const std::string data = f.data;
-  providers.stats_json = [data] { return server::SnapshotToJson(LastStats(data)); };
-  providers.metrics = [data] { return server::FormatSnapshotPrometheus(LastStats(data)); };
+  auto last = std::make_shared<LastStats>(f.data);
+  providers.stats_json = [last] { return server::SnapshotToJson(last->Get()); };
+  providers.metrics = [last] { return server::FormatSnapshotPrometheus(last->Get()); };
   providers.api = [&api](const server::ApiRequest& r) { return api.Handle(r); };
   server::MetricsServerOptions so;
   so.host = f.host;

@@ -7,12 +7,85 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 
 namespace smartcar {
+
+namespace {
+
+// Closes a descriptor when it goes out of scope.
+struct Fd {
+  int fd;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+constexpr size_t kBlock = 64 * 1024;
+
+}  // namespace
+
+Result<uint64_t> CountNewlines(const std::string& path, uint64_t offset) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (f.fd < 0) {
+    return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
+  }
+  uint64_t lines = 0;
+  std::string buf(kBlock, '\0');
+  for (uint64_t at = offset;;) {
+    const ssize_t n = ::pread(f.fd, buf.data(), buf.size(), static_cast<off_t>(at));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
+    if (n == 0) return lines;
+    lines += static_cast<uint64_t>(std::count(buf.data(), buf.data() + n, '\n'));
+    at += static_cast<uint64_t>(n);
+  }
+}
+
+Result<std::vector<std::string>> LastLines(const std::string& path, size_t n) {
+  Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  struct stat st {};
+  if (f.fd < 0 || ::fstat(f.fd, &st) != 0) {
+    return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
+  }
+  // Reads blocks from the end until the text holds n + 1 line ends (or the file's start).
+  std::string tail;
+  uint64_t start = static_cast<uint64_t>(st.st_size);
+  auto ends = [&] { return static_cast<size_t>(std::count(tail.begin(), tail.end(), '\n')); };
+  while (start > 0 && ends() <= n) {
+    const uint64_t len = std::min<uint64_t>(kBlock, start);
+    std::string block(len, '\0');
+    size_t got = 0;
+    while (got < len) {
+      const ssize_t r =
+          ::pread(f.fd, block.data() + got, len - got, static_cast<off_t>(start - len + got));
+      if (r < 0 && errno == EINTR) continue;
+      if (r < 0) return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
+      if (r == 0) break;  // shrank meanwhile
+      got += static_cast<size_t>(r);
+    }
+    block.resize(got);
+    tail.insert(0, block);
+    start -= len;
+  }
+  std::vector<std::string> lines;
+  size_t end = tail.size();
+  if (end > 0 && tail[end - 1] == '\n') --end;  // the last line's own end
+  while (lines.size() < n && end > 0) {
+    const size_t nl = tail.rfind('\n', end - 1);
+    const size_t from = nl == std::string::npos ? 0 : nl + 1;
+    if (nl == std::string::npos && start > 0) break;  // a line longer than what was read
+    lines.push_back(tail.substr(from, end - from));
+    if (nl == std::string::npos) break;
+    end = nl;
+  }
+  std::reverse(lines.begin(), lines.end());
+  return lines;
+}
 
 Result<std::string> ReadFileToString(const std::string& path, const std::string& what) {
   const std::string name = (what.empty() ? std::string("file") : what) + " '" + path + "'";

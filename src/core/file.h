@@ -2,8 +2,10 @@
 // rule, position and state files; and an exclusive lock file between processes.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -17,6 +19,12 @@ Result<std::string> ReadFileToString(const std::string& path, const std::string&
 // Creates folder `dir` and its missing parents (nothing if it exists). IOError "cannot create
 // folder '<dir>': <why>".
 Status CreateFolders(const std::string& dir);
+
+// The number of '\n' in `path`'s bytes from `offset` to its end, read in blocks (not whole).
+Result<uint64_t> CountNewlines(const std::string& path, uint64_t offset = 0);
+// The last `n` lines of `path` without their '\n' (a last line without one counts), read
+// backwards in blocks from the end: the cost is the lines' bytes, not the file's.
+Result<std::vector<std::string>> LastLines(const std::string& path, size_t n);
 
 // Writes `content` to `path` through a temporary file in the same folder renamed over it, so a
 // reader, or a crash, never leaves half a file. IOError naming the file.

@@ -311,6 +311,25 @@ std::vector<hot::Detection> OfDay(const std::vector<hot::Detection>& ds, const s
 
 }  // namespace
 
+Status CompareBacktestDays(BacktestReport* r, const std::string& range) {
+  const BacktestResult& result = *r->result;
+  uint64_t events = 0;
+  for (const auto& [day, n] : result.events_by_day) events += n;
+  if (events == 0) {
+    return Status::InvalidArgument(
+        "no stored driving events in " + range + ": " +
+        (result.stored_last_ms > 0
+             ? "the log holds events from " +
+                   FormatTimestamp14(EventTimeMs{result.stored_first_ms}) + " to " +
+                   FormatTimestamp14(EventTimeMs{result.stored_last_ms})
+             : std::string("the log holds no driving events")));
+  }
+  static const std::vector<hot::Detection> kNone;
+  r->days = CompareByDay(result.events_by_day, result.detections[0],
+                         result.detections.size() > 1 ? result.detections[1] : kNone);
+  return Status::OK();
+}
+
 std::vector<BacktestDay> CompareByDay(const std::map<std::string, uint64_t>& events_by_day,
                                       const std::vector<hot::Detection>& candidate,
                                       const std::vector<hot::Detection>& deployed) {

@@ -107,6 +107,11 @@ struct BacktestReport {
   bool compare() const { return !against.empty(); }
 };
 
+// Fills r->days from r->result (the candidate's detections first, the deployed rule's second
+// when there are two). InvalidArgument "no stored driving events in <range>: the log holds
+// events from A to B" (or "...: the log holds no driving events") when the range held none.
+Status CompareBacktestDays(BacktestReport* r, const std::string& range);
+
 // Example rows per day for added and removed cars.
 inline constexpr size_t kBacktestExamples = 3;
 

@@ -325,15 +325,25 @@ server::ApiResponse ConsoleApi::Detections(const server::ApiRequest& request) {
   return Ok(out);
 }
 
+Result<std::vector<ConsoleApi::RuleFile>> ConsoleApi::FolderRules() const {
+  auto files = cep::ListRuleFiles(options_.rules_dir);
+  if (!files) return Err(files.error());
+  std::vector<RuleFile> out;
+  for (const std::string& path : *files) {
+    auto text = ReadFileToString(path);
+    if (!text) return Err(text.error().WithPrefix("rules folder: "));
+    out.push_back({path, std::move(*text)});
+  }
+  return out;
+}
+
 server::ApiResponse ConsoleApi::Rules() {
   json out;
   json folder = json::array();
-  if (auto files = cep::ListRuleFiles(options_.rules_dir); files) {
-    for (const std::string& path : *files) {
-      auto text = ReadFileToString(path);
-      if (!text) return StoreError(text.error(), "rules folder: ");
-      folder.push_back({{"path", path}, {"text", *text}});
-    }
+  if (auto files = FolderRules(); files) {
+    for (const RuleFile& f : *files) folder.push_back({{"path", f.path}, {"text", f.text}});
+  } else if (files.error().code() != Status::Code::kInvalidArgument) {
+    return StoreError(files.error(), "");  // a file listed but not readable
   } else {
     out["folder_error"] = files.error().message();
   }
@@ -411,13 +421,12 @@ Result<ConsoleApi::Deployed> ConsoleApi::DeployedRule(const std::string& against
       }
     }
   }
-  auto files = cep::ListRuleFiles(options_.rules_dir);
+  auto files = FolderRules();
+  if (!files && files.error().code() != Status::Code::kInvalidArgument) return Err(files.error());
   if (files) {
-    for (const std::string& path : *files) {
-      if (!against.empty() && fs::path(path).stem().string() != against) continue;
-      auto text = ReadFileToString(path);
-      if (!text) return Err(text.error());
-      return Deployed{path, *text};
+    for (const RuleFile& f : *files) {
+      if (!against.empty() && fs::path(f.path).stem().string() != against) continue;
+      return Deployed{f.path, f.text};
     }
   }
   if (against.empty()) return Deployed{};  // nothing deployed: the candidate alone
@@ -458,25 +467,15 @@ server::ApiResponse ConsoleApi::Backtest(const server::ApiRequest& request) {
   options.threads = 1;
   auto result = RunBacktest(stores_->log.get(), rules, options);
   if (!result) return StoreError(result.error(), "backtest: ");
-  uint64_t events = 0;
-  for (const auto& [day, n] : result->events_by_day) events += n;
-  if (events == 0) {
-    return Error(400, "from/to: no stored driving events in " + from_text + " .. " + to_text +
-                          (result->stored_last_ms > 0
-                               ? ": the log holds events from " +
-                                     FormatTimestamp14(EventTimeMs{result->stored_first_ms}) +
-                                     " to " + FormatTimestamp14(EventTimeMs{result->stored_last_ms})
-                               : ": the log holds no driving events"));
-  }
   BacktestReport report;
   report.candidate = "the request's rule";
   report.against = deployed->what;
   report.from = from_text;
   report.to = to_text;
   report.result = &*result;
-  static const std::vector<hot::Detection> kNone;
-  report.days = CompareByDay(result->events_by_day, result->detections[0],
-                             rules.size() > 1 ? result->detections[1] : kNone);
+  if (Status s = CompareBacktestDays(&report, from_text + " .. " + to_text); !s.ok()) {
+    return Error(400, "from/to: " + s.message());
+  }
   return {200, BacktestReportJson(report)};
 }
 
@@ -586,30 +585,35 @@ server::ApiResponse ConsoleApi::Cluster() {
       json{{"coordinator", c->Describe()}, {"leader", *leader}, {"members", std::move(list)}});
 }
 
-namespace {
-
-// DATA/dead-letter/: rejected lines of the topology, the collector, replays and Sqoop exports.
-std::string DeadLetterDir(const std::string& data_dir) {
-  return (std::filesystem::path(data_dir) / "dead-letter").string();
+Result<uint64_t> ConsoleApi::DeadLetterLines(const std::string& path, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(dead_mu_);
+  LineCount& known = dead_lines_[path];
+  if (bytes < known.bytes) known = LineCount{};  // truncated or replaced: count again
+  if (bytes > known.bytes) {
+    auto more = CountNewlines(path, known.bytes);
+    if (!more) return Err(more.error());
+    known.lines += *more;
+    known.bytes = bytes;  // bytes written meanwhile are counted next time
+  }
+  return known.lines;
 }
-
-}  // namespace
 
 server::ApiResponse ConsoleApi::DeadLetters() {
   namespace fs = std::filesystem;
+  const std::string dir = DataFolder(options_.data_dir).DeadLetters();
   json files = json::array();
   std::error_code ec;
-  for (const auto& e : fs::directory_iterator(DeadLetterDir(options_.data_dir), ec)) {
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
     if (!e.is_regular_file(ec)) continue;
-    auto text = ReadFileToString(e.path().string());
-    const size_t lines =
-        text ? static_cast<size_t>(std::count(text->begin(), text->end(), '\n')) : 0;
+    const uint64_t bytes = e.file_size(ec);
+    if (ec) continue;  // gone meanwhile
+    auto lines = DeadLetterLines(e.path().string(), bytes);
     files.push_back(
-        {{"name", e.path().filename().string()}, {"bytes", e.file_size(ec)}, {"lines", lines}});
+        {{"name", e.path().filename().string()}, {"bytes", bytes}, {"lines", lines ? *lines : 0}});
   }
   std::sort(files.begin(), files.end(),
             [](const json& a, const json& b) { return a["name"] < b["name"]; });
-  return Ok(json{{"dir", DeadLetterDir(options_.data_dir)}, {"files", std::move(files)}});
+  return Ok(json{{"dir", dir}, {"files", std::move(files)}});
 }
 
 server::ApiResponse ConsoleApi::DeadLetter(const std::string& name,
@@ -620,19 +624,20 @@ server::ApiResponse ConsoleApi::DeadLetter(const std::string& name,
   }
   auto tail = IntParam(request, "tail", 100, 10000);
   if (!tail) return Error(400, tail.error().message());
-  const std::string path = DeadLetterDir(options_.data_dir) + "/" + name;
+  const std::string path = DataFolder(options_.data_dir).DeadLetters() + "/" + name;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     return Error(404, "no dead-letter file '" + name + "'");
   }
-  auto text = ReadFileToString(path);
-  if (!text) return StoreError(text.error(), "dead letters: ");
-  std::vector<std::string> lines = absl::StrSplit(*text, '\n', absl::SkipEmpty());
-  const size_t total = lines.size();
-  if (lines.size() > static_cast<size_t>(*tail)) {
-    lines.erase(lines.begin(), lines.end() - *tail);
-  }
-  return Ok(json{{"name", name}, {"total_lines", total}, {"lines", std::move(lines)}});
+  const uint64_t bytes = std::filesystem::file_size(path, ec);
+  auto lines = LastLines(path, static_cast<size_t>(*tail));
+  if (!lines) return StoreError(lines.error(), "dead letters: ");
+  auto total = DeadLetterLines(path, ec ? 0 : bytes);
+  if (!total) return StoreError(total.error(), "dead letters: ");
+  // A last line without its '\n' (being written) is shown but not in the count of lines.
+  return Ok(json{{"name", name},
+                 {"total_lines", std::max<uint64_t>(*total, lines->size())},
+                 {"lines", std::move(*lines)}});
 }
 
 }  // namespace smartcar::pipeline

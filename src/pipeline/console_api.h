@@ -33,10 +33,13 @@
 // one runs is answered 429).
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "pipeline/replay.h"
 #include "pipeline/stores.h"
@@ -101,13 +104,27 @@ class ConsoleApi {
     std::string text;
   };
   Result<Deployed> DeployedRule(const std::string& against) const;
+  struct RuleFile {
+    std::string path, text;
+  };
+  // The rules folder's files and their text; ListRuleFiles' error when it has none.
+  Result<std::vector<RuleFile>> FolderRules() const;
   // Empty when `request` carries the token, else the 401/403 answer's reason.
   std::string Unauthorized(const server::ApiRequest& request, int* status) const;
 
   const Stores* stores_;
   Options options_;
-  std::mutex backtest_mu_;                           // One backtest at a time.
-  std::mutex sql_mu_;                                // One statement at a time, on warehouse_.
+  std::mutex backtest_mu_;  // One backtest at a time.
+  std::mutex sql_mu_;       // One statement at a time, on warehouse_.
+  // Each dead-letter file's line count at a size, so a page refreshing the list every few
+  // seconds reads only what was appended since (the files only grow; a smaller one is recounted).
+  struct LineCount {
+    uint64_t bytes = 0;
+    uint64_t lines = 0;
+  };
+  Result<uint64_t> DeadLetterLines(const std::string& path, uint64_t bytes);
+  std::mutex dead_mu_;
+  std::map<std::string, LineCount> dead_lines_;      // GUARDED_BY(dead_mu_)
   std::unique_ptr<warehouse::Warehouse> warehouse_;  // GUARDED_BY(sql_mu_); opened on first use
 };
 

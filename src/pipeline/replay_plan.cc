@@ -114,8 +114,7 @@ void ConfigureReplay(const ReplayOptions& o, const Plan& plan, PipelineOptions* 
   po->stop_offsets = plan.stop;
   po->rule_choice = o.rules;
   if (po->stop_offsets.empty()) po->stop_offsets[0] = 0;  // Nothing to read.
-  po->dead_letter_path =
-      (std::filesystem::path(o.data_dir) / "dead-letter" / "replay.log").string();
+  po->dead_letter_path = DataFolder(o.data_dir).ReplayDeadLetters();
   po->topology.name = "SmartCarReplayTopology";
 }
 

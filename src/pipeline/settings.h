@@ -38,7 +38,10 @@ class DataFolder {
   // its configuration.
   static constexpr const char* kCollectorPositions = "collect/taildir_position.json";
   std::string CollectorPositions() const { return Join(kCollectorPositions); }
+  // Rejected lines with where and why: the topology's, the collector's, replays', Sqoop exports'.
+  std::string DeadLetters() const { return Join("dead-letter"); }
   std::string TopologyDeadLetters() const { return Join("dead-letter/topology.log"); }
+  std::string ReplayDeadLetters() const { return Join("dead-letter/replay.log"); }
   std::string RunManifest() const { return Join("run.json"); }  // A run's identity.
   std::string Owner() const { return Join("owner.json"); }      // Who holds the stores.
   static constexpr const char* kMetricsFile = "metrics.json";

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -51,6 +53,47 @@ TEST(FileTest, FolderAndUnreadableAreIOErrors) {
     EXPECT_NE(denied.error().message().find("cannot read password file"), std::string::npos);
     EXPECT_NE(denied.error().message().find("Permission denied"), std::string::npos);
   }
+}
+
+TEST(FileTest, CountNewlinesFromAnOffset) {
+  testing::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 30'000; ++i) text += "line " + std::to_string(i) + "\n";  // several blocks
+  testing::WriteFile(dir.file("f"), text);
+  EXPECT_EQ(*CountNewlines(dir.file("f")), 30'000u);
+  EXPECT_EQ(*CountNewlines(dir.file("f"), text.size() - 7), 1u);  // "line 29999\n"'s end
+  EXPECT_EQ(*CountNewlines(dir.file("f"), text.size()), 0u);
+  EXPECT_EQ(*CountNewlines(dir.file("f"), text.size() + 10), 0u);
+  auto missing = CountNewlines(dir.file("none"));
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_NE(missing.error().message().find(dir.file("none")), std::string::npos);
+}
+
+TEST(FileTest, LastLinesReadsBackwards) {
+  testing::TempDir dir;
+  std::string text;
+  for (int i = 0; i < 30'000; ++i) text += "line " + std::to_string(i) + "\n";
+  testing::WriteFile(dir.file("f"), text);
+  EXPECT_EQ(*LastLines(dir.file("f"), 2), (std::vector<std::string>{"line 29998", "line 29999"}));
+  auto many = LastLines(dir.file("f"), 20'000);  // across block boundaries
+  ASSERT_TRUE(many.has_value());
+  ASSERT_EQ(many->size(), 20'000u);
+  for (size_t i = 0; i < many->size(); ++i) {
+    ASSERT_EQ((*many)[i], "line " + std::to_string(10'000 + i)) << i;
+  }
+  EXPECT_EQ(LastLines(dir.file("f"), 50'000)->size(), 30'000u);  // the whole file
+  EXPECT_EQ(LastLines(dir.file("f"), 0)->size(), 0u);
+  testing::WriteFile(dir.file("open"), "a\n\nb\nhalf");  // a last line without its end
+  EXPECT_EQ(*LastLines(dir.file("open"), 3), (std::vector<std::string>{"", "b", "half"}));
+  EXPECT_EQ(*LastLines(dir.file("open"), 9), (std::vector<std::string>{"a", "", "b", "half"}));
+  testing::WriteFile(dir.file("empty"), "");
+  EXPECT_TRUE(LastLines(dir.file("empty"), 5)->empty());
+  // A line longer than one block comes back whole.
+  const std::string longline(200'000, 'y');
+  testing::WriteFile(dir.file("long"), "first\n" + longline + "\n");
+  EXPECT_EQ(*LastLines(dir.file("long"), 1), (std::vector<std::string>{longline}));
+  EXPECT_EQ(*LastLines(dir.file("long"), 2), (std::vector<std::string>{"first", longline}));
+  EXPECT_FALSE(LastLines(dir.file("none"), 1).has_value());
 }
 
 }  // namespace

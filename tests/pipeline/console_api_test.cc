@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -505,6 +506,20 @@ TEST_F(ConsoleApiTest, DeadLettersListTheFilesAndTheirLastLines) {
   }
   EXPECT_EQ(Call("GET", "deadletters/../secret.txt").first, 404);
   EXPECT_EQ(Call("GET", "deadletters/topology.log", {{"tail", "x"}}).first, 400);
+  // The counts follow the file: lines appended are counted (only those are read), a file
+  // truncated and written again is counted afresh.
+  {
+    std::ofstream more(settings_.data_dir + "/dead-letter/topology.log", std::ios::app);
+    more << "line 4\nline 5\n";
+  }
+  EXPECT_EQ(Call("GET", "deadletters").second["files"][0]["lines"], 5);
+  EXPECT_EQ(Call("GET", "deadletters/topology.log", {{"tail", "1"}}).second["lines"],
+            json::array({"line 5"}));
+  smartcar::testing::WriteFile(settings_.data_dir + "/dead-letter/topology.log", "only\n");
+  EXPECT_EQ(Call("GET", "deadletters").second["files"][0]["lines"], 1);
+  auto [s3, again] = Call("GET", "deadletters/topology.log");
+  EXPECT_EQ(again["total_lines"], 1);
+  EXPECT_EQ(again["lines"], json::array({"only"}));
 }
 
 TEST(ConsoleApiTokenTest, TokensAreRandomHex) {
