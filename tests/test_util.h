@@ -2,6 +2,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <signal.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -82,6 +83,25 @@ inline CommandResult RunCommand(const std::string& command) {
   r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
   return r;
 }
+
+// Kills (SIGKILL) and reaps a child process when it goes out of scope unless Release()d, so a
+// failed assertion never leaves a run or a server behind.
+class KillOnExit {
+ public:
+  explicit KillOnExit(pid_t pid) : pid_(pid) {}
+  KillOnExit(const KillOnExit&) = delete;
+  KillOnExit& operator=(const KillOnExit&) = delete;
+  ~KillOnExit() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  // The process was reaped (or is another's to stop).
+  void Release() { pid_ = -1; }
+
+ private:
+  pid_t pid_;
+};
 
 #ifdef SMARTCAR_BINARY
 // Runs the smartcar binary with `args` (shell syntax).

@@ -100,14 +100,7 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
                                  "SmartCarDriverInfo.log:7: <b>not a driving line</b>\n");
   const pid_t worker = SpawnSmartcar("worker --metrics-port 0 --rules " + rules + " --data " + data,
                                      dir.file("worker.out"));
-  struct StopWorker {
-    pid_t pid;
-    ~StopWorker() {
-      if (pid <= 0) return;
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } stop_worker{worker};
+  ::smartcar::testing::KillOnExit stop_worker(worker);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!fs::exists(data + "/metrics.json") && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -439,7 +432,7 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   kill(worker, SIGINT);
   int st = 0;
   waitpid(worker, &st, 0);
-  stop_worker.pid = -1;
+  stop_worker.Release();
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0);
   EXPECT_FALSE(fs::exists(token_file)) << "removed when the worker stopped";
   const std::string shot = fs::absolute("console-screenshots/console.png").string();
@@ -462,14 +455,7 @@ TEST(ConsoleBrowserTest, TheTopologyCollectorAndAreasFollowALiveRun) {
       "--seed 1 --rules " +
           rules + " --data " + data,
       dir.file("run.out"));
-  struct StopRun {
-    pid_t pid;
-    ~StopRun() {
-      if (pid <= 0) return;
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } stop_run{run};
+  ::smartcar::testing::KillOnExit stop_run(run);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   std::string url;
   while (url.empty() && std::chrono::steady_clock::now() < deadline) {
@@ -604,7 +590,7 @@ TEST(ConsoleBrowserTest, TheTopologyCollectorAndAreasFollowALiveRun) {
   kill(run, SIGINT);
   int st = 0;
   waitpid(run, &st, 0);
-  stop_run.pid = -1;
+  stop_run.Release();
   EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
       << ::smartcar::testing::ReadFile(dir.file("run.out"));
   // The final snapshot keeps the collector and the areas for `smartcar ui` and `topology stats`.

@@ -275,22 +275,16 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
       SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data + " --rules " +
                         RulesDir() + " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
                     out);
-  struct KillOnFailure {  // Declared after Unmount: the run is gone before the disk goes.
-    pid_t pid;
-    bool reaped = false;
-    ~KillOnFailure() {
-      if (reaped) return;
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  } guard{pid};
+  // Declared after Unmount: the run is gone before the disk goes.
+  ::smartcar::testing::KillOnExit guard(pid);
   int st = 0;
   bool exited = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (::smartcar::testing::ReadFile(out).find("intake paused") == std::string::npos &&
          std::chrono::steady_clock::now() < deadline) {
     if (waitpid(pid, &st, WNOHANG) == pid) {
-      exited = guard.reaped = true;
+      exited = true;
+      guard.Release();
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -317,7 +311,7 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  guard.reaped = true;
+  guard.Release();
   ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
   ASSERT_EQ(WEXITSTATUS(st), 0) << ::smartcar::testing::ReadFile(out);
   const std::string log = data + "/logs/SmartCarDriverInfo.log";
