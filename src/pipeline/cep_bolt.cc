@@ -108,7 +108,7 @@ class CepBolt final : public topology::Bolt {
     if (offset != nullptr && p >= 0) {
       batch_[p].push_back(CepProgress::Entry{*offset, e->time.value, lane.event_time()});
     }
-    batch_inputs_.push_back(input);
+    batch_inputs_.push_back(input.AckHandle());
     return Status::OK();
   }
 

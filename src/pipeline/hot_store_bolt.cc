@@ -34,7 +34,7 @@ class HotStoreBolt final : public topology::Bolt {
       return Status::InvalidArgument("tuple without a 'detection' field");
     }
     hot::AddDetection(*d, &batch_);
-    inputs_.push_back(input);
+    inputs_.push_back(input.AckHandle());
     // A failed write keeps the batch (and this input) for a retry; it is reported by BatchEnd.
     if (inputs_.size() >= o_.hot_batch) (void)Flush();
     return Status::OK();

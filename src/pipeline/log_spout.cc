@@ -61,7 +61,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   Status NextTuple() override {
     if (restart_) return RestartFromCommitted();
     if (eos_sent_) {
-      if (records_.empty() && !final_committed_) return FinalCommit();
+      if (held_count_ == 0 && !final_committed_) return FinalCommit();
       MaybeCommit(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return Status::OK();
@@ -93,12 +93,11 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       const MessageId id = next_id_++;
       if (!tracker_.Committable(r.partition.value))
         tracker_.Reset(r.partition.value, r.offset.value);
-      Held& h = records_[id];
-      h.partition = r.partition.value;
-      h.offset = r.offset.value;
-      h.line = std::move(r.value);
+      if (held_.empty()) held_first_ = id;  // ids are consecutive: held_[id - held_first_]
+      held_.push_back(Held{r.partition.value, r.offset.value, true});
+      ++held_count_;
       if (o_.counters) o_.counters->consumed++;
-      SMARTCAR_RETURN_IF_ERROR(EmitRecord(id, h));
+      SMARTCAR_RETURN_IF_ERROR(EmitRecord(id, held_.back(), std::move(r.value)));
     }
     if (recs->empty() && o_.input_complete != nullptr && o_.input_complete->load() && AtEnd()) {
       return EndInput();
@@ -109,17 +108,22 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
   void Ack(MessageId id) override {
-    auto it = records_.find(id);
-    if (it == records_.end()) return;
-    tracker_.Acked(it->second.partition, it->second.offset);
-    records_.erase(it);
+    Held* h = FindHeld(id);
+    if (h == nullptr) return;
+    tracker_.Acked(h->partition, h->offset);
+    h->live = false;
+    --held_count_;
+    while (!held_.empty() && !held_.front().live) {  // the oldest settled: forget them
+      held_.pop_front();
+      ++held_first_;
+    }
   }
 
   void Fail(MessageId id) override {
-    if (records_.count(id)) restart_ = true;
+    if (FindHeld(id) != nullptr) restart_ = true;
   }
 
-  bool Finished() const override { return eos_sent_ && records_.empty() && final_committed_; }
+  bool Finished() const override { return eos_sent_ && held_count_ == 0 && final_committed_; }
 
   void Close() override {
     // After the final commit (end offsets, every window closed by the final watermark) the
@@ -164,11 +168,19 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
  private:
+  // A record emitted and not yet acked (its line travels in the tuple, not kept here).
   struct Held {
     int32_t partition = 0;
     int64_t offset = 0;
-    std::string line;
+    bool live = false;  // Not yet acked.
   };
+  // The record of message `id` while it is in flight, else nullptr (acked, or of an epoch
+  // abandoned by StartEpoch).
+  Held* FindHeld(MessageId id) {
+    if (id < held_first_ || id - held_first_ >= held_.size()) return nullptr;
+    Held& h = held_[id - held_first_];
+    return h.live ? &h : nullptr;
+  }
 
   // Intake paused (the data disk): the assigned partitions are paused, not the polling, so the
   // consumer stays in its group (Kafka: max.poll.interval.ms) and rebalances are still served;
@@ -185,12 +197,13 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
-  Status EmitRecord(MessageId id, const Held& h) {
+  Status EmitRecord(MessageId id, const Held& h, std::string line) {
     tracker_.Emitted(h.partition, h.offset);
-    return collector_->Emit(topology::kDefaultStream,
-                            {topology::Value{h.line}, topology::Value{int64_t{h.partition}},
-                             topology::Value{h.offset}, topology::Value{epoch_}},
-                            id);
+    return collector_->Emit(
+        topology::kDefaultStream,
+        {topology::Value{std::move(line)}, topology::Value{int64_t{h.partition}},
+         topology::Value{h.offset}, topology::Value{epoch_}},
+        id);
   }
 
   // After the end of input, once everything is acked: commits the end offsets of the partitions
@@ -230,7 +243,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   // Abandons everything in flight (acks of older epochs find no record) and starts a new epoch;
   // the rule lanes' progress is read again from the commit metadata before the next record.
   void StartEpoch() {
-    records_.clear();
+    held_.clear();
+    held_count_ = 0;
     committed_.clear();
     tracker_ = topology::OffsetTracker();
     ++epoch_;
@@ -410,8 +424,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   topology::SpoutOutputCollector* collector_ = nullptr;
   std::unique_ptr<queue::Consumer> consumer_;
   topology::OffsetTracker tracker_;
-  std::unordered_map<MessageId, Held> records_;
-  bool restart_ = false;  // A record failed: RestartFromCommitted() on the next NextTuple().
+  std::deque<Held> held_;     // Messages held_first_, held_first_ + 1, ...: in flight or
+  MessageId held_first_ = 1;  // acked after an older one still in flight.
+  size_t held_count_ = 0;     // Live entries of held_.
+  bool restart_ = false;      // A record failed: RestartFromCommitted() on the next NextTuple().
   static constexpr int64_t kRewindToEarliest = -1;
   std::unordered_map<int32_t, Committed> committed_;  // What this process last committed.
   std::map<queue::TopicPartition, int64_t> rewind_;

@@ -34,7 +34,7 @@ class TableBolt final : public topology::Bolt {
       return Status::InvalidArgument("tuple without an 'event' field");
     }
     puts_.push_back(DriverRow(*e));
-    inputs_.push_back(input);
+    inputs_.push_back(input.AckHandle());
     if (puts_.size() >= o_.table_batch) return Flush();
     return Status::OK();
   }

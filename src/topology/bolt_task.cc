@@ -100,6 +100,7 @@ void BoltTask::Loop() {
     if (!batch.empty()) {
       const auto batch_start = SteadyClock::now();
       auto t0 = batch_start;
+      uint64_t executed = 0;
       for (Tuple& t : batch) {
         if (!topo_->stopping() && start_status_.ok()) {
           Status s = bolt_->Execute(t);
@@ -110,15 +111,18 @@ void BoltTask::Loop() {
           const auto t1 = SteadyClock::now();
           metrics_.latency.Record(static_cast<uint64_t>((t1 - t0).count()));
           t0 = t1;
-          metrics_.executed.fetch_add(1, std::memory_order_relaxed);
+          ++executed;
         }
-        topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
       }
+      metrics_.executed.fetch_add(executed, std::memory_order_relaxed);
       if (!topo_->stopping() && start_status_.ok()) {
         Status s = bolt_->BatchEnd();
         if (!s.ok() && !topo_->stopping()) RecordError(s);
         t0 = SteadyClock::now();
       }
+      // The batch's outputs go to their queues before its inputs stop counting in flight.
+      if (Status s = FlushOut(); !s.ok() && !topo_->stopping()) RecordError(s);
+      topo_->in_flight().fetch_sub(static_cast<int64_t>(batch.size()), std::memory_order_acq_rel);
       FlushAcks();
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((t0 - batch_start).count()),
                                     std::memory_order_relaxed);
@@ -127,8 +131,11 @@ void BoltTask::Loop() {
     if (tick.count() > 0 && SteadyClock::now() >= next_tick && !topo_->stopping() &&
         start_status_.ok()) {
       const auto t0 = SteadyClock::now();
+      topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);  // until its outputs are queued
       Status s = bolt_->Tick();
       if (!s.ok()) RecordError(s);
+      if (Status f = FlushOut(); !f.ok() && !topo_->stopping()) RecordError(f);
+      topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
       FlushAcks();
       next_tick = SteadyClock::now() + tick;
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((next_tick - tick - t0).count()),
@@ -136,6 +143,7 @@ void BoltTask::Loop() {
     }
   }
   bolt_->Close();
+  (void)FlushOut();  // What Close emitted, if the queues still take it.
   FlushAcks();
 }
 

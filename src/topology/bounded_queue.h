@@ -1,8 +1,9 @@
 // A bounded multi-producer, single-consumer queue between executors (internal to the runtime).
 //
 // Push blocks while the queue is full: a slow consumer throttles its producers, so memory stays
-// bounded (backpressure). The consumer takes everything queued at once (micro-batching), which
-// costs one lock round trip per batch instead of per tuple. Thread-safe.
+// bounded (backpressure). Producers hand over batches (PushAll) and the consumer takes everything
+// queued at once (micro-batching): one lock round trip per batch on each side instead of per
+// tuple. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -31,6 +32,25 @@ class BoundedQueue {
     if (items_.size() > high_water_) high_water_ = items_.size();
     if (items_.size() == 1) not_empty_.notify_one();
     return true;
+  }
+
+  // Appends the items of *items in order (moving from them), one lock round trip per run of
+  // free slots, blocking while the queue is full. Returns how many were appended: fewer than
+  // items->size() when the queue is or becomes closed (the rest are dropped).
+  size_t PushAll(std::vector<T>* items) EXCLUDES(mu_) {
+    size_t i = 0;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (i < items->size()) {
+      not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
+      if (closed_) break;
+      const bool was_empty = items_.empty();
+      while (i < items->size() && items_.size() < capacity_) {
+        items_.push_back(std::move((*items)[i++]));
+      }
+      if (items_.size() > high_water_) high_water_ = items_.size();
+      if (was_empty) not_empty_.notify_one();
+    }
+    return i;
   }
 
   // Moves up to `max_items` queued items into `out` (appending), waiting until `deadline` for

@@ -31,13 +31,15 @@ class LatencyHistogram {
 };
 
 struct TaskMetrics {
-  std::atomic<uint64_t> emitted{0};     // Tuples sent (each target copy counts once).
-  std::atomic<uint64_t> executed{0};    // Bolt: Execute calls.
-  std::atomic<uint64_t> acked{0};       // Spout: messages fully acked; bolt: inputs acked.
-  std::atomic<uint64_t> failed{0};      // Spout: messages failed or timed out; bolt: inputs failed.
-  std::atomic<uint64_t> timed_out{0};   // Spout: messages failed by timeout.
-  std::atomic<uint64_t> errors{0};      // Non-OK statuses returned by the component.
-  std::atomic<uint64_t> busy_nanos{0};  // Time inside Execute/NextTuple/Tick.
+  std::atomic<uint64_t> emitted{0};    // Tuples sent (each target copy counts once).
+  std::atomic<uint64_t> executed{0};   // Bolt: Execute calls.
+  std::atomic<uint64_t> acked{0};      // Spout: messages fully acked; bolt: inputs acked.
+  std::atomic<uint64_t> failed{0};     // Spout: messages failed or timed out; bolt: inputs failed.
+  std::atomic<uint64_t> timed_out{0};  // Spout: messages failed by timeout.
+  std::atomic<uint64_t> errors{0};     // Non-OK statuses returned by the component.
+  // Time inside Execute, Tick, acks and the NextTuple calls that emitted (a spout's wait for
+  // input is not busy).
+  std::atomic<uint64_t> busy_nanos{0};
   LatencyHistogram latency;  // Bolt: execute latency; spout: complete latency (emit -> ack).
 };
 

@@ -64,13 +64,30 @@ Status TaskBase::Route(std::string_view stream, const int* direct_task, const Va
 }
 
 Status TaskBase::Deliver(BoltTask* dest, Tuple tuple) {
-  topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);
-  if (!dest->queue().Push(std::move(tuple))) {
-    topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
-    return Status::Aborted("topology is stopping");
+  const size_t id = static_cast<size_t>(dest->task_id());
+  if (id >= out_buf_.size()) out_buf_.resize(id + 1);
+  std::vector<Tuple>& buf = out_buf_[id];
+  if (buf.empty()) out_dirty_.push_back(dest);
+  buf.push_back(std::move(tuple));
+  return buf.size() >= kOutBatch ? FlushOut() : Status::OK();
+}
+
+Status TaskBase::FlushOut() {
+  Status result;
+  for (BoltTask* dest : out_dirty_) {
+    std::vector<Tuple>& buf = out_buf_[static_cast<size_t>(dest->task_id())];
+    const size_t n = buf.size();
+    topo_->in_flight().fetch_add(static_cast<int64_t>(n), std::memory_order_acq_rel);
+    const size_t pushed = dest->queue().PushAll(&buf);
+    if (pushed < n) {
+      topo_->in_flight().fetch_sub(static_cast<int64_t>(n - pushed), std::memory_order_acq_rel);
+      result = Status::Aborted("topology is stopping");
+    }
+    metrics_.emitted.fetch_add(pushed, std::memory_order_relaxed);
+    buf.clear();
   }
-  metrics_.emitted.fetch_add(1, std::memory_order_relaxed);
-  return Status::OK();
+  out_dirty_.clear();
+  return result;
 }
 
 void TaskBase::RecordError(const Status& s) {
@@ -107,13 +124,13 @@ Status SpoutTask::EmitImpl(std::string_view stream, const int* direct, Values va
   }
   // Register the root with the XOR of all first edges before any bolt can ack one.
   const uint64_t root = rng_.Next();
-  std::vector<uint64_t> edges(n);
+  edges_.resize(n);
   uint64_t x = 0;
-  for (size_t i = 0; i < n; ++i) x ^= edges[i] = NewEdge();
+  for (size_t i = 0; i < n; ++i) x ^= edges_[i] = NewEdge();
   acker_.Start(root, *id, x, SteadyClock::now());
   for (size_t i = 0; i < n; ++i) {
     Tuple t(os->schema, task_id_, i + 1 == n ? std::move(values) : values);
-    t.set_anchors({Anchor{root, edges[i], &acker_}});
+    t.set_anchors({Anchor{root, edges_[i], &acker_}});
     SMARTCAR_RETURN_IF_ERROR(Deliver(dests_[i], std::move(t)));
   }
   return Status::OK();
@@ -146,6 +163,8 @@ void SpoutTask::Loop() {
     const bool wait = idle || !can_emit();
     acker_.TakeCompletions(&done,
                            wait ? std::chrono::microseconds(1000) : std::chrono::microseconds(0));
+    // Ack/Fail may emit (a replay): counted in flight until flushed, as a NextTuple below.
+    if (!done.empty()) topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);
     for (const Acker::Completion& c : done) {
       const auto t0 = SteadyClock::now();
       if (c.acked) {
@@ -159,6 +178,10 @@ void SpoutTask::Loop() {
       metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((SteadyClock::now() - t0).count()),
                                     std::memory_order_relaxed);
     }
+    if (!done.empty()) {
+      if (Status f = FlushOut(); !f.ok() && !topo_->stopping()) RecordError(f);
+      topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
+    }
     if (timeout.count() > 0) {
       const auto now = SteadyClock::now();
       if (now >= next_rotate) {
@@ -170,17 +193,26 @@ void SpoutTask::Loop() {
     if (can_emit()) {
       const uint64_t before = emitted_now_;
       const auto t0 = SteadyClock::now();
+      // The step counts in flight until what it emitted is in the queues (FlushOut).
+      topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);
       Status s = spout_->NextTuple();
-      metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((SteadyClock::now() - t0).count()),
-                                    std::memory_order_relaxed);
-      if (!s.ok() && !topo_->stopping()) RecordError(s);
+      if (Status f = FlushOut(); s.ok()) s = f;
+      topo_->in_flight().fetch_sub(1, std::memory_order_acq_rel);
       idle = emitted_now_ == before;
+      // A call that emitted nothing waited for input (a log poll's timeout): not busy, so an
+      // idle spout's capacity is near 0 as Storm's idle executors are.
+      if (!idle) {
+        metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((SteadyClock::now() - t0).count()),
+                                      std::memory_order_relaxed);
+      }
+      if (!s.ok() && !topo_->stopping()) RecordError(s);
     }
     quiet_.store(acker_.pending() == 0 && acker_.undelivered() == 0 &&
                      (!topo_->active() || spout_->Finished()),
                  std::memory_order_release);
   }
   spout_->Close();
+  (void)FlushOut();  // What Close emitted, if the queues still take it.
 }
 
 }  // namespace smartcar::topology

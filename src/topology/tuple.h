@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,6 +16,8 @@
 #include <type_traits>
 #include <variant>
 #include <vector>
+
+#include <absl/container/inlined_vector.h>
 
 namespace smartcar::topology {
 
@@ -143,8 +146,10 @@ struct Anchor {
 class Tuple {
  public:
   Tuple() = default;
-  Tuple(std::shared_ptr<const StreamSchema> schema, int source_task, Values values)
-      : schema_(std::move(schema)), source_task_(source_task), values_(std::move(values)) {}
+  // `schema` belongs to the emitting task's stream and outlives every tuple of the topology (a
+  // plain pointer: no shared count bounced between the threads a tuple crosses).
+  Tuple(const std::shared_ptr<const StreamSchema>& schema, int source_task, Values values)
+      : schema_(schema.get()), source_task_(source_task), values_(std::move(values)) {}
 
   size_t size() const { return values_.size(); }
   const Value& Get(size_t i) const { return values_[i]; }
@@ -171,19 +176,37 @@ class Tuple {
   int source_task() const { return source_task_; }
   const Fields* fields() const { return schema_ ? &schema_->fields : nullptr; }
 
+  // A copy to ack or fail later, without the values (nothing of them is copied): what a bolt that
+  // settles its inputs after a batch keeps. Take it after the emits anchored to this input.
+  Tuple AckHandle() const {
+    Tuple t;
+    t.schema_ = schema_;
+    t.source_task_ = source_task_;
+    t.anchors_ = anchors_;
+    t.out_xor_ = out_xor_;
+    t.settled_ = settled_;
+    return t;
+  }
+
   // Runtime bookkeeping (used by collectors; not for components).
-  const std::vector<Anchor>& anchors() const { return anchors_; }
-  void set_anchors(std::vector<Anchor> a) { anchors_ = std::move(a); }
+  // Usually one or two (a spout's root; a join's two), kept inside the tuple.
+  using AnchorList = absl::InlinedVector<Anchor, 2>;
+  const AnchorList& anchors() const { return anchors_; }
+  template <class Range>
+  void set_anchors(const Range& a) {
+    anchors_.assign(std::begin(a), std::end(a));
+  }
+  void set_anchors(std::initializer_list<Anchor> a) { anchors_.assign(a.begin(), a.end()); }
   uint64_t out_xor() const { return out_xor_; }
   void add_out_xor(uint64_t e) const { out_xor_ ^= e; }
   bool settled() const { return settled_; }
   void set_settled() const { settled_ = true; }
 
  private:
-  std::shared_ptr<const StreamSchema> schema_;
+  const StreamSchema* schema_ = nullptr;
   int source_task_ = -1;
   Values values_;
-  std::vector<Anchor> anchors_;
+  AnchorList anchors_;
   mutable uint64_t out_xor_ = 0;  // XOR of edge ids of children anchored to this tuple.
   mutable bool settled_ = false;  // Acked or failed.
 };

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <memory>
 #include <thread>
 
 #include "topology_test_util.h"
@@ -151,6 +153,45 @@ TEST(LifecycleTest, StopEndsAnEndlessTopologyAndClosesEveryTask) {
   (*t)->Stop();  // Idempotent.
   EXPECT_EQ(closes->spouts.load(), 1);
   EXPECT_EQ(closes->bolts.load(), 2);
+}
+
+// A spout waiting for input (its NextTuple emits nothing, as a log poll that times out) is not
+// busy: its capacity stays 0, while the time of calls that emit counts.
+class WaitingSpout : public Spout {
+ public:
+  explicit WaitingSpout(std::shared_ptr<std::atomic<int>> to_emit) : to_emit_(std::move(to_emit)) {}
+  void DeclareOutputFields(OutputFieldsDeclarer& d) const override { d.Declare({"n"}); }
+  Status Open(const TopologyContext&, SpoutOutputCollector& c) override {
+    collector_ = &c;
+    return Status::OK();
+  }
+  Status NextTuple() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the poll's wait
+    if (to_emit_->load() == 0) return Status::OK();
+    to_emit_->fetch_sub(1);
+    return collector_->Emit({int64_t{1}});
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int>> to_emit_;
+  SpoutOutputCollector* collector_ = nullptr;
+};
+
+TEST(LifecycleTest, ASpoutWaitingForInputIsNotBusy) {
+  auto to_emit = std::make_shared<std::atomic<int>>(0);
+  TopologyBuilder b;
+  b.SetSpout("waiting", SpoutOf<WaitingSpout>(to_emit), 1);
+  b.SetBolt("record", BoltOf<RecordBolt>(std::make_shared<Sink>()), 1).ShuffleGrouping("waiting");
+  auto t = b.Build(testing::TestConfig());
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Submit().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // ~50 calls, nothing emitted
+  EXPECT_EQ((*t)->Stats().Find("waiting")->total.busy_ns, 0u);
+  EXPECT_EQ((*t)->Stats().Find("waiting")->total.capacity, 0.0);
+  to_emit->store(3);
+  while ((*t)->Stats().Find("record")->total.executed < 3) std::this_thread::yield();
+  EXPECT_GE((*t)->Stats().Find("waiting")->total.busy_ns, 3u * 2'000'000) << "3 calls of 2 ms";
+  (*t)->Stop();
 }
 
 TEST(LifecycleTest, RunReportsBusyWhenTheSpoutNeverFinishes) {
