@@ -27,31 +27,45 @@ struct Fd {
 
 constexpr size_t kBlock = 64 * 1024;
 
+Status ReadError(const std::string& path) {
+  return Status::IOError("cannot read '" + path + "': " + std::strerror(errno));
+}
+
+// Reads up to out->size() bytes at `offset` (fewer only at the end of the file); shrinks *out
+// to what was read.
+Status ReadAt(int fd, const std::string& path, uint64_t offset, std::string* out) {
+  size_t got = 0;
+  while (got < out->size()) {
+    const ssize_t n =
+        ::pread(fd, out->data() + got, out->size() - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return ReadError(path);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  out->resize(got);
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<uint64_t> CountNewlines(const std::string& path, uint64_t offset) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (f.fd < 0) {
-    return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
-  }
+  if (f.fd < 0) return Err(ReadError(path));
   uint64_t lines = 0;
-  std::string buf(kBlock, '\0');
-  for (uint64_t at = offset;;) {
-    const ssize_t n = ::pread(f.fd, buf.data(), buf.size(), static_cast<off_t>(at));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
-    if (n == 0) return lines;
-    lines += static_cast<uint64_t>(std::count(buf.data(), buf.data() + n, '\n'));
-    at += static_cast<uint64_t>(n);
+  std::string buf;
+  for (uint64_t at = offset;; at += buf.size()) {
+    buf.resize(kBlock);
+    SMARTCAR_RETURN_IF_ERROR(ReadAt(f.fd, path, at, &buf));
+    if (buf.empty()) return lines;
+    lines += static_cast<uint64_t>(std::count(buf.begin(), buf.end(), '\n'));
   }
 }
 
 Result<std::vector<std::string>> LastLines(const std::string& path, size_t n) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   struct stat st {};
-  if (f.fd < 0 || ::fstat(f.fd, &st) != 0) {
-    return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
-  }
+  if (f.fd < 0 || ::fstat(f.fd, &st) != 0) return Err(ReadError(path));
   // Reads blocks from the end until the text holds n + 1 line ends (or the file's start).
   std::string tail;
   uint64_t start = static_cast<uint64_t>(st.st_size);
@@ -59,16 +73,7 @@ Result<std::vector<std::string>> LastLines(const std::string& path, size_t n) {
   while (start > 0 && ends() <= n) {
     const uint64_t len = std::min<uint64_t>(kBlock, start);
     std::string block(len, '\0');
-    size_t got = 0;
-    while (got < len) {
-      const ssize_t r =
-          ::pread(f.fd, block.data() + got, len - got, static_cast<off_t>(start - len + got));
-      if (r < 0 && errno == EINTR) continue;
-      if (r < 0) return Err(Status::IOError("cannot read '" + path + "': " + std::strerror(errno)));
-      if (r == 0) break;  // shrank meanwhile
-      got += static_cast<size_t>(r);
-    }
-    block.resize(got);
+    SMARTCAR_RETURN_IF_ERROR(ReadAt(f.fd, path, start - len, &block));  // short if it shrank
     tail.insert(0, block);
     start -= len;
   }

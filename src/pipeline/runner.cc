@@ -68,7 +68,8 @@ Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue:
   std::vector<std::string> warnings;
   auto source = collect::NewTaildirSource(tail, collect::SourceEnv{o.data_dir, &warnings});
   if (!source) return Err(source.error());
-  auto filter = collect::NewRegexFilter("^\\d{14}", /*exclude=*/false);  // Data lines only.
+  const std::string data_lines = "^\\d{14}";  // a timestamp first: not the header line
+  auto filter = collect::NewRegexFilter(data_lines, /*exclude=*/false);
   if (!filter) return Err(filter.error());
   collect::LogSinkOptions to_log;
   to_log.topic = kDriverTopic;
@@ -79,7 +80,8 @@ Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue:
   collect::AgentPlan plan;
   plan.channels.emplace_back();
   plan.channels[0].name = "c";
-  plan.channels[0].transaction_capacity = 1000;
+  const size_t batch = 1000;
+  plan.channels[0].transaction_capacity = static_cast<int64_t>(batch);
   plan.channels[0].sinks.push_back(std::move(*sink));
   plan.sources.emplace_back();
   collect::AgentPlan::SourceEntry& driving = plan.sources[0];
@@ -87,10 +89,11 @@ Result<std::unique_ptr<collect::Agent>> NewCollector(const RunOptions& o, queue:
   driving.source = std::move(*source);
   driving.interceptors.push_back(std::move(*filter));
   driving.channels = {"c"};
-  driving.batch_size = 1000;
-  driving.detail = "TAILDIR " + tail.file_patterns[0] + ", data lines only (regex ^\\d{14})";
-  plan.channels[0].detail = "memory channel (transaction capacity 1000) -> log sink: topic " +
-                            std::string(kDriverTopic) + ", keyed by car number";
+  driving.batch_size = batch;
+  driving.detail =
+      "TAILDIR " + tail.file_patterns[0] + ", data lines only (regex " + data_lines + ")";
+  plan.channels[0].detail = "memory channel (transaction capacity " + std::to_string(batch) +
+                            ") -> log sink: topic " + to_log.topic + ", keyed by car number";
   collect::AgentOptions ao;
   ao.data_dir = o.data_dir;
   ao.paused = paused;
