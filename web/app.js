@@ -102,10 +102,32 @@ function showOverview(s) {
     el("td", c.id), num(c.tasks.length), num(c.total.executed), num(c.total.emitted), num(c.total.failed),
     num(c.total.capacity.toFixed(2)), num((c.total.latency_p50_ns / 1e6).toFixed(2)),
     num((c.total.latency_p99_ns / 1e6).toFixed(2)), num(c.total.queue_depth)])));
+  showProgress(s);
   drawTopology(s, last, dt);
   showAreas(s, last, dt);
   showCollector(s);
   last = s;
+}
+
+// A lag in event time: seconds below two minutes, else days, hours and minutes.
+function lag(ms) { return ms < 120000 ? (ms / 1000).toFixed(1) + " s" : duration(ms); }
+
+// The event-time watermark and its lags; the consumer group's lag per partition.
+function showProgress(s) {
+  const e = s.event_time;
+  const mark = document.getElementById("watermark");
+  mark.textContent = e ? time(e.watermark_ms) : "none yet (no event processed)";
+  mark.dataset.ms = e ? e.watermark_ms : "";
+  document.getElementById("wall-lag").textContent = e ? lag(e.wall_lag_ms) : "–";
+  document.getElementById("written-lag").textContent =
+    e && e.written_lag_ms >= 0 ? lag(e.written_lag_ms) : "– (not known in this process)";
+  const parts = s.partitions || [];
+  fill(document.querySelector("#partitions tbody"), parts.map(p => row([
+    num(p.partition), num(p.committed >= 0 ? p.committed : "none"), num(p.latest), num(p.lag),
+    p.event_time_ms > 0 ? time(p.event_time_ms) : "–"])));
+  document.getElementById("partitions-summary").textContent = parts.length === 0 ? "" :
+    "Consumer group " + s.consumer_group + ": " + parts.reduce((a, p) => a + p.lag, 0) +
+    " record(s) after its committed offsets (a commit waits for the rules' open windows, so a few seconds of events stay uncommitted while a run keeps up).";
 }
 
 // ---- Topology: the graph of components (columns by depth from the spouts), the edges with

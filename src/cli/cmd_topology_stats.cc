@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "core/event_time.h"
 #include "core/file.h"
 #include "pipeline/settings.h"
 #include "server/http_client.h"
@@ -80,6 +81,19 @@ int Print(const TopologyStatsFlags& f, const server::StatsSnapshot& s, const std
   }
   if (!line.empty()) std::printf("%s\n", line.c_str());
   if (!s.state.empty()) std::printf("state: %s\n", s.state.c_str());
+  if (s.event_time.watermark_ms != 0) {
+    std::printf("event time: watermark %s, %lld s behind wall time\n",
+                FormatIsoUtc(EventTimeMs{s.event_time.watermark_ms}).c_str(),
+                static_cast<long long>((s.time_ms - s.event_time.watermark_ms) / 1000));
+  }
+  if (!s.partitions.empty()) {
+    line = "consumer group " + s.consumer_group + ":";
+    for (const auto& p : s.partitions) {
+      line += " " + std::to_string(p.partition) + " lag " + std::to_string(p.lag) +
+              (&p == &s.partitions.back() ? "" : ",");
+    }
+    std::printf("%s\n", line.c_str());
+  }
   for (const auto& c : s.topology.components) {
     if (!c.last_error.empty()) {
       std::printf("last error in %s: %s\n", c.id.c_str(), c.last_error.c_str());
@@ -123,8 +137,9 @@ int RunTopologyStats(const TopologyStatsFlags& f) {
                  "smartcar topology stats: '%s' has no live run (%s) and no stats from a "
                  "finished run (%s)%s%s; start one with `smartcar run --data %s`, or give "
                  "--url http://HOST:PORT\n",
-                 f.data.c_str(), pipeline::DataFolder::kMetricsFile, pipeline::DataFolder::kStatsFile,
-                 note.empty() ? "" : ": ", note.c_str(), f.data.c_str());
+                 f.data.c_str(), pipeline::DataFolder::kMetricsFile,
+                 pipeline::DataFolder::kStatsFile, note.empty() ? "" : ": ", note.c_str(),
+                 f.data.c_str());
     return kExitFailure;
   }
   auto snap = server::SnapshotFromJson(text);

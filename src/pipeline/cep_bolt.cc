@@ -169,9 +169,14 @@ class CepBolt final : public topology::Bolt {
     }
     for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);
     batch_inputs_.clear();
-    if (o_.counters != nullptr && newest_ > o_.counters->event_time_ms.load()) {
-      int64_t seen = o_.counters->event_time_ms.load();
-      while (newest_ > seen && !o_.counters->event_time_ms.compare_exchange_weak(seen, newest_)) {
+    if (o_.counters != nullptr) {
+      PipelineCounters& c = *o_.counters;
+      PipelineCounters::RaiseTo(c.event_time_ms, newest_);
+      for (const auto& [partition, lane] : lanes_) {
+        if (partition >= 0 && partition < PipelineCounters::kTrackedPartitions) {
+          PipelineCounters::RaiseTo(c.partition_event_time_ms[static_cast<size_t>(partition)],
+                                    lane->event_time());
+        }
       }
     }
   }

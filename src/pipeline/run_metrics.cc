@@ -94,6 +94,7 @@ server::StatsSnapshot RunMetrics::Snapshot(bool final) const {
   if (state_fn_ && !final) s.state = state_fn_();
   if (collector_fn_) s.collector = collector_fn_();
   if (areas_fn_) s.areas = areas_fn_();
+  if (progress_fn_) progress_fn_(&s);
   return s;
 }
 

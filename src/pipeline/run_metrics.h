@@ -54,6 +54,9 @@ class RunMetrics {
   // Driving events parsed per area (AreaEventList), for the snapshot. Before Start.
   using AreasFn = std::function<std::vector<std::pair<std::string, uint64_t>>()>;
   void SetAreasFn(AreasFn areas) { areas_fn_ = std::move(areas); }
+  // Fills the snapshot's event time, consumer group and partitions. Before Start.
+  using ProgressFn = std::function<void(server::StatsSnapshot*)>;
+  void SetProgressFn(ProgressFn progress) { progress_fn_ = std::move(progress); }
   // Whether the endpoint serves the console's pages (default yes). Before Start.
   void SetConsole(bool console) { console_ = console; }
   // `topology` must outlive this object; `counters` is called from the server's threads.
@@ -96,6 +99,7 @@ class RunMetrics {
   StateFn health_fn_;
   CollectorFn collector_fn_;
   AreasFn areas_fn_;
+  ProgressFn progress_fn_;
   std::function<server::ApiResponse(const server::ApiRequest&)> api_fn_;
   bool console_ = true;
   std::unique_ptr<State> state_;

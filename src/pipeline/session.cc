@@ -93,6 +93,8 @@ Result<std::unique_ptr<PipelineSession>> PipelineSession::Open(
   po.health = &s->health_;
   po.intake_paused = &s->intake_paused_;
   if (configure) configure(&po);
+  s->topic_ = po.topic;
+  s->group_ = po.group;
   if (s->membership_ != nullptr) {
     // Members publish the partitions they consume (cluster status).
     coord::Membership* m = s->membership_.get();
@@ -140,6 +142,7 @@ Status PipelineSession::Start(StatusFn status, RunMetrics::CountersFn counters,
   metrics_->SetConsole(settings_.console);
   if (collector) metrics_->SetCollectorFn(std::move(collector));
   metrics_->SetAreasFn([this] { return AreaEventList(counters_); });
+  metrics_->SetProgressFn([this](server::StatsSnapshot* s) { FillProgress(s); });
   metrics_->SetApiFn([this](const server::ApiRequest& r) { return api_->Handle(r); });
   metrics_->SetHealthFn([this] { return health_.Describe(); });
   metrics_->SetStateFn([this] {
@@ -190,6 +193,7 @@ void PipelineSession::PrintStatus(bool final) {
   {
     std::lock_guard<std::mutex> lock(state_mu_);
     state_ = state;
+    event_lag_ms_ = in.event_lag_ms;
   }
   if (settings_.status_out == nullptr) return;
   const double seconds = std::chrono::duration<double>(last_print_ - start_).count();
@@ -205,6 +209,50 @@ void PipelineSession::PrintStatus(bool final) {
                static_cast<unsigned long long>(c.late.load()), in.tail.empty() ? "" : " | ",
                in.tail.c_str(), state.c_str(), (settings_.status_is_tty && !final) ? "   " : "\n");
   std::fflush(settings_.status_out);
+}
+
+void PipelineSession::FillProgress(server::StatsSnapshot* s) {
+  {
+    std::lock_guard<std::mutex> lock(progress_mu_);
+    const auto now = std::chrono::steady_clock::now();
+    if (progress_read_ == std::chrono::steady_clock::time_point{} ||
+        now - progress_read_ >= std::chrono::seconds(2)) {
+      progress_read_ = now;
+      partitions_.clear();
+      if (auto topic = stores_.log->DescribeTopic(topic_)) {
+        auto group = stores_.log->DescribeGroup(group_);  // NotFound before its first commit.
+        for (const queue::PartitionState& p : topic->partitions) {
+          server::PartitionProgress pp;
+          pp.partition = p.partition.value;
+          pp.latest = p.latest.value;
+          pp.lag = p.latest.value - p.earliest.value;
+          for (const queue::GroupPartitionLag& g :
+               group ? group->partitions : std::vector<queue::GroupPartitionLag>{}) {
+            if (g.tp.topic == topic_ && g.tp.partition == p.partition) {
+              pp.committed = g.committed.value;
+              pp.lag = g.lag;
+            }
+          }
+          partitions_.push_back(pp);
+        }
+      }
+    }
+    s->partitions = partitions_;
+  }
+  s->consumer_group = group_;
+  int64_t watermark = 0;
+  for (server::PartitionProgress& p : s->partitions) {
+    if (p.partition < 0 || p.partition >= PipelineCounters::kTrackedPartitions) continue;
+    p.event_time_ms = counters_.partition_event_time_ms[static_cast<size_t>(p.partition)].load(
+        std::memory_order_relaxed);
+    if (p.event_time_ms > 0 && (watermark == 0 || p.event_time_ms < watermark)) {
+      watermark = p.event_time_ms;
+    }
+  }
+  s->event_time.watermark_ms = watermark;
+  s->event_time.newest_ms = counters_.event_time_ms.load();
+  std::lock_guard<std::mutex> lock(state_mu_);
+  s->event_time.written_lag_ms = event_lag_ms_;
 }
 
 void PipelineSession::Tick() {

@@ -82,6 +82,9 @@ class PipelineSession {
   explicit PipelineSession(const PipelineSettings& settings);
   std::string State(const StatusInput& in, bool final);
   void CheckDisk();
+  // The event-time watermark and the driving topic's consumer lag per partition (the group's
+  // offsets read at most every 2 s: with Kafka, a request to the group's coordinator).
+  void FillProgress(server::StatsSnapshot* s);
 
   PipelineSettings settings_;
   Stores stores_;
@@ -106,7 +109,12 @@ class PipelineSession {
   uint64_t last_stored_ = 0;
   std::chrono::steady_clock::time_point last_move_ = start_;
   std::mutex state_mu_;
-  std::string state_;  // GUARDED_BY(state_mu_): the last state, for /stats.json.
+  std::string state_;          // GUARDED_BY(state_mu_): the last state, for /stats.json.
+  int64_t event_lag_ms_ = -1;  // GUARDED_BY(state_mu_): the last status's event_lag_ms.
+  std::string topic_, group_;  // The driving topic and the consumer group reading it.
+  std::mutex progress_mu_;
+  std::chrono::steady_clock::time_point progress_read_{};  // GUARDED_BY(progress_mu_)
+  std::vector<server::PartitionProgress> partitions_;      // GUARDED_BY(progress_mu_)
 };
 
 }  // namespace smartcar::pipeline

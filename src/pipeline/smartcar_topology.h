@@ -68,6 +68,16 @@ struct PipelineCounters {
   // Newest event time (ms) the rule engine has processed, 0 before the first: with the newest
   // event time written, the lag in event time.
   std::atomic<int64_t> event_time_ms{0};
+  // The same per log partition (those below kTrackedPartitions), for the watermark: the oldest
+  // of them (EventTimeOf).
+  static constexpr int kTrackedPartitions = 1024;
+  std::array<std::atomic<int64_t>, kTrackedPartitions> partition_event_time_ms{};
+  // Raises `a` to `v` if `v` is newer (several CEP tasks update the same partition).
+  static void RaiseTo(std::atomic<int64_t>& a, int64_t v) {
+    int64_t seen = a.load(std::memory_order_relaxed);
+    while (v > seen && !a.compare_exchange_weak(seen, v, std::memory_order_relaxed)) {
+    }
+  }
   std::atomic<int64_t> last_detection_latency_us{0};
   // Driving events parsed per area number, at AreaSlot(): the console's area grid.
   static constexpr int kAreaSlots = 6 * 100;  // A00-F99, what the parser accepts.

@@ -115,6 +115,25 @@ std::string SnapshotToJson(const StatsSnapshot& s) {
     for (const auto& [area, events] : s.areas) areas[area] = events;
     j["areas"] = std::move(areas);
   }
+  if (s.event_time.watermark_ms != 0) {
+    const EventTimeProgress& e = s.event_time;
+    j["event_time"] = json{{"watermark_ms", e.watermark_ms},
+                           {"newest_ms", e.newest_ms},
+                           {"wall_lag_ms", s.time_ms - e.watermark_ms},
+                           {"written_lag_ms", e.written_lag_ms}};
+  }
+  if (!s.consumer_group.empty()) j["consumer_group"] = s.consumer_group;
+  if (!s.partitions.empty()) {
+    json partitions = json::array();
+    for (const PartitionProgress& p : s.partitions) {
+      partitions.push_back(json{{"partition", p.partition},
+                                {"committed", p.committed},
+                                {"latest", p.latest},
+                                {"lag", p.lag},
+                                {"event_time_ms", p.event_time_ms}});
+    }
+    j["partitions"] = std::move(partitions);
+  }
   // Component ids and errors are arbitrary bytes: replace invalid UTF-8 rather than throw.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -180,6 +199,24 @@ Result<StatsSnapshot> SnapshotFromJson(std::string_view text) {
         s.areas.emplace_back(item.key(), JsonIntegerOrThrow<uint64_t>(item.value(), "areas"));
       }
     }
+    if (j.contains("event_time")) {
+      const json& e = j.at("event_time");
+      Get(e, "watermark_ms", &s.event_time.watermark_ms);
+      Get(e, "newest_ms", &s.event_time.newest_ms);
+      Get(e, "written_lag_ms", &s.event_time.written_lag_ms);
+    }
+    if (j.contains("consumer_group")) Get(j, "consumer_group", &s.consumer_group);
+    if (j.contains("partitions")) {
+      for (const json& p : j.at("partitions")) {
+        PartitionProgress pp;
+        Get(p, "partition", &pp.partition);
+        Get(p, "committed", &pp.committed);
+        Get(p, "latest", &pp.latest);
+        Get(p, "lag", &pp.lag);
+        Get(p, "event_time_ms", &pp.event_time_ms);
+        s.partitions.push_back(pp);
+      }
+    }
     return s;
   } catch (const std::exception& e) {  // json::exception or std::invalid_argument
     return Err(Status::Corruption(std::string("stats JSON: ") + e.what()));
@@ -216,7 +253,26 @@ std::string FormatPipelinePrometheus(const std::vector<PipelineCounter>& counter
 }
 
 std::string FormatSnapshotPrometheus(const StatsSnapshot& s) {
-  return topology::FormatPrometheus(s.topology) + FormatPipelinePrometheus(s.pipeline);
+  std::string out = topology::FormatPrometheus(s.topology) + FormatPipelinePrometheus(s.pipeline);
+  if (s.event_time.watermark_ms != 0) {
+    out +=
+        "# HELP smartcar_event_time_watermark_ms Event time (ms since the epoch) every partition "
+        "read here has been processed to by the rules\n"
+        "# TYPE smartcar_event_time_watermark_ms gauge\n"
+        "smartcar_event_time_watermark_ms " +
+        std::to_string(s.event_time.watermark_ms) + "\n";
+  }
+  if (!s.partitions.empty()) {
+    out +=
+        "# HELP smartcar_consumer_lag Records of the driving topic after the group's committed "
+        "offset, per partition\n"
+        "# TYPE smartcar_consumer_lag gauge\n";
+    for (const PartitionProgress& p : s.partitions) {
+      out += "smartcar_consumer_lag{partition=\"" + std::to_string(p.partition) + "\"} " +
+             std::to_string(p.lag) + "\n";
+    }
+  }
+  return out;
 }
 
 }  // namespace smartcar::server

@@ -198,6 +198,17 @@ TEST(TopologyStatsCommandTest, FinishedFastRunLeavesStatsThatEveryFormatPrints) 
   auto table = RunSmartcar("topology stats --data " + data);
   ASSERT_EQ(table.exit_code, 0) << table.out;
   EXPECT_NE(table.out.find("pipeline: generated 150 |"), std::string::npos) << table.out;
+  // The watermark and the group's lag per partition: all committed at the end of the run.
+  ASSERT_FALSE(snap->partitions.empty());
+  std::string group_line = "consumer group " + snap->consumer_group + ":";
+  for (const auto& p : snap->partitions) {
+    EXPECT_EQ(p.lag, 0) << p.partition;
+    group_line += " " + std::to_string(p.partition) + " lag 0" +
+                  (&p == &snap->partitions.back() ? "\n" : ",");
+  }
+  EXPECT_NE(table.out.find(group_line), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("event time: watermark 20"), std::string::npos) << table.out;
+  EXPECT_GT(SampleValue(prom.out, "smartcar_event_time_watermark_ms"), 0) << prom.out;
 }
 
 TEST(TopologyStatsCommandTest, BusyPortIsAWarningAndTheRunCompletes) {

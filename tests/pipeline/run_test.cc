@@ -163,6 +163,29 @@ TEST(RunTest, EveryLineStoredAndDetectionsEqualTheReference) {
       << r.out.substr(r.out.size() > 400 ? r.out.size() - 400 : 0);
   ExpectDetailsEqualTheReference(dir.file("data"), log);
   EXPECT_NE(r.out.find("| late 0 |"), std::string::npos) << r.out.substr(0, 400);
+  // The final stats: the group committed every partition to its end (lag 0), the partitions
+  // hold every line once, and the rules processed every partition up to the log's last window
+  // (the simulator's cars drive in step, so each partition's newest event is in it).
+  auto final_stats =
+      server::SnapshotFromJson(::smartcar::testing::ReadFile(dir.file("data/topology-stats.json")));
+  ASSERT_TRUE(final_stats.has_value()) << final_stats.error().ToString();
+  EXPECT_EQ(final_stats->consumer_group, ::smartcar::pipeline::kDriverGroup);
+  ASSERT_FALSE(final_stats->partitions.empty());
+  int64_t records = 0;
+  for (const server::PartitionProgress& p : final_stats->partitions) {
+    EXPECT_EQ(p.committed, p.latest) << p.partition;
+    EXPECT_EQ(p.lag, 0) << p.partition;
+    EXPECT_GT(p.event_time_ms, 0) << p.partition;
+    records += p.latest;
+  }
+  EXPECT_EQ(records, 30 * 600);
+  int64_t last_window = 0;
+  for (const auto& [key, w] : ::smartcar::pipeline::testing::ReferenceWindows(log)) {
+    last_window = std::max(last_window, key.second);
+  }
+  EXPECT_EQ(final_stats->event_time.newest_ms / 30000, last_window);
+  EXPECT_EQ(final_stats->event_time.watermark_ms / 30000, last_window);
+  EXPECT_LE(final_stats->event_time.watermark_ms, final_stats->event_time.newest_ms);
   // The API token was printed for the endpoint's life only: its file is gone with the run.
   EXPECT_NE(r.out.find("console API token"), std::string::npos) << r.out.substr(0, 600);
   EXPECT_FALSE(std::filesystem::exists(dir.file("data/console-token")));

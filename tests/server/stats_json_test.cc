@@ -77,6 +77,45 @@ TEST(StatsJsonTest, EdgesCollectorAndAreasRoundTrip) {
   EXPECT_FALSE(bad.has_value());
 }
 
+// The event-time watermark and the consumer group's lag per partition: round trip, the wall-time
+// lag derived from the snapshot's time, absent when unknown, and gauges in the exposition.
+TEST(StatsJsonTest, EventTimeAndPartitionsRoundTrip) {
+  StatsSnapshot in = SampleSnapshot();
+  const std::string plain = SnapshotToJson(in);
+  EXPECT_EQ(plain.find("\"event_time\""), std::string::npos);
+  EXPECT_EQ(plain.find("\"partitions\""), std::string::npos);
+  in.time_ms = 1'650'960'100'000;
+  in.event_time.watermark_ms = 1'650'960'000'000;
+  in.event_time.newest_ms = 1'650'960'002'000;
+  in.event_time.written_lag_ms = 3'000;
+  in.consumer_group = "smartcar-topology";
+  in.partitions = {{0, 120, 150, 30, 1'650'960'002'000}, {1, -1, 40, 40, 0}};
+  const std::string text = SnapshotToJson(in);
+  EXPECT_NE(text.find("\"wall_lag_ms\":100000"), std::string::npos) << text;
+  auto out = SnapshotFromJson(text);
+  ASSERT_TRUE(out.has_value()) << out.error().ToString();
+  EXPECT_EQ(out->event_time.watermark_ms, in.event_time.watermark_ms);
+  EXPECT_EQ(out->event_time.newest_ms, in.event_time.newest_ms);
+  EXPECT_EQ(out->event_time.written_lag_ms, 3'000);
+  EXPECT_EQ(out->consumer_group, "smartcar-topology");
+  ASSERT_EQ(out->partitions.size(), 2u);
+  EXPECT_EQ(out->partitions[0].committed, 120);
+  EXPECT_EQ(out->partitions[0].latest, 150);
+  EXPECT_EQ(out->partitions[0].lag, 30);
+  EXPECT_EQ(out->partitions[0].event_time_ms, 1'650'960'002'000);
+  EXPECT_EQ(out->partitions[1].committed, -1);
+  EXPECT_EQ(SnapshotToJson(*out), text);
+  std::map<std::string, int> samples;
+  const std::string exposition = FormatSnapshotPrometheus(in);
+  EXPECT_EQ(CheckExposition(exposition, &samples), "") << exposition;
+  EXPECT_NE(exposition.find("smartcar_event_time_watermark_ms 1650960000000\n"), std::string::npos);
+  EXPECT_NE(exposition.find("smartcar_consumer_lag{partition=\"0\"} 30\n"), std::string::npos);
+  EXPECT_NE(exposition.find("smartcar_consumer_lag{partition=\"1\"} 40\n"), std::string::npos);
+  auto bad =
+      SnapshotFromJson(text.substr(0, text.size() - 1) + R"(,"partitions":[{"partition":0}]})");
+  EXPECT_FALSE(bad.has_value());
+}
+
 TEST(StatsJsonTest, FinalFlagRoundTrips) {
   StatsSnapshot in = SampleSnapshot();
   in.final = true;
