@@ -24,6 +24,11 @@
 //
 // End of input (from every parse task) closes every window of every lane (final watermark).
 //
+// Marks (see log_spout.cc): a mark is passed on to the hot-store tasks and acked after the
+// progress of every input before it is recorded, and, once one parse task's end of input has
+// come, only after every parse task's has (so the spout's final commit waits for the final
+// watermark's detections).
+//
 // Rebalance: tuples carry the spout's epoch. A newer epoch means the spout abandoned everything
 // in flight and its partitions are read again from their committed offsets, so this task drops
 // its lanes (as a crash would) and rebuilds them from the replay; tuples of an older epoch are
@@ -56,6 +61,7 @@ class CepBolt final : public topology::Bolt {
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{field::kDate, field::kCarNumber, field::kDetection});
+    d.DeclareStream(kMarkStream, topology::Fields{field::kEpoch});
   }
 
   Status Prepare(const topology::TopologyContext& context,
@@ -75,6 +81,10 @@ class CepBolt final : public topology::Bolt {
       return Status::OK();
     }
     if (epoch != nullptr && *epoch > epoch_) StartEpoch(*epoch);
+    if (input.source_stream() == kMarkStream) {
+      held_marks_.push_back(input.AckHandle());
+      return PassMarks();
+    }
     if (input.source_stream() == kEndOfInputStream) {
       if (++eos_seen_ >= std::max(1, parse_tasks_)) {
         for (auto& [partition, lane] : lanes_) {
@@ -86,7 +96,7 @@ class CepBolt final : public topology::Bolt {
       }
       SettleBatch();
       out_->Ack(input);
-      return Status::OK();
+      return PassMarks();
     }
     const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
     const int64_t* partition = input.GetAs<int64_t>(field::kPartition);
@@ -147,10 +157,31 @@ class CepBolt final : public topology::Bolt {
     return *slot;
   }
 
+  // Passes the held marks on (see the file comment), unless only some parse tasks' end of
+  // input has come.
+  Status PassMarks() {
+    if (eos_seen_ > 0 && eos_seen_ < std::max(1, parse_tasks_)) return Status::OK();
+    SettleBatch();
+    Status result;
+    for (const topology::Tuple& mark : held_marks_) {
+      Status s = out_->Emit(kMarkStream, {&mark}, {topology::Value{epoch_}});
+      if (s.ok()) {
+        out_->Ack(mark);
+      } else {
+        out_->Fail(mark);
+        result = s;
+      }
+    }
+    held_marks_.clear();
+    return result;
+  }
+
   // Drops every lane: the spout replays from the committed offsets.
   void StartEpoch(int64_t epoch) {
     for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);  // Abandoned.
     batch_inputs_.clear();
+    for (const topology::Tuple& t : held_marks_) out_->Ack(t);  // Of the abandoned epoch.
+    held_marks_.clear();
     batch_.clear();
     pending_.clear();
     epoch_ = epoch;
@@ -265,6 +296,7 @@ class CepBolt final : public topology::Bolt {
   topology::OutputCollector* out_ = nullptr;
   int task_ = 0;
   std::map<int32_t, std::unique_ptr<Lane>> lanes_;  // Log partition → its lane.
+  std::vector<topology::Tuple> held_marks_;         // Marks waiting (PassMarks).
   int32_t last_partition_ = -2;
   Lane* last_lane_ = nullptr;
   Lane* current_ = nullptr;                    // The lane whose engine is running (for OnOutput).

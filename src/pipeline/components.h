@@ -23,6 +23,9 @@ namespace smartcar::pipeline {
 
 // Stream carrying end-of-input from the spout through every bolt level (ALL grouping).
 inline constexpr const char* kEndOfInputStream = "eos";
+// Stream carrying the spout's marks through every bolt level (ALL grouping): each task passes a
+// mark on and acks it once everything before it is done there (see log_spout.cc).
+inline constexpr const char* kMarkStream = "mark";
 
 // The topology's components (smartcar_topology.cc wires them; `topology stats` shows them).
 namespace component {
@@ -38,6 +41,7 @@ inline constexpr const char* kHot = "hot";
 //   parse → [car_number, event (DriverEvent), epoch, partition, offset]
 //   cep   → [date, car_number, detection (hot::Detection)]
 //   eos   → [from, epoch] on every level
+//   mark  → [epoch] on every level
 namespace field {
 inline constexpr const char* kLine = "line";
 inline constexpr const char* kPartition = "partition";

@@ -1,12 +1,13 @@
 // HotStoreBolt: writes detections to the hot store (set <date> ← car, and <date>:<car> → JSON),
-// batched by size, per micro-batch and on each tick; inputs are acked only after the store
-// acknowledged the write. Both writes are idempotent, so replays never double-count.
+// batched by size, per micro-batch and on each tick; inputs, and the marks behind them, are
+// acked only after the store acknowledged the write. Both writes are idempotent, so replays
+// never double-count.
 //
 // A failed write (Redis down) is a pause, not a loss: the batch is kept and retried with backoff
 // (50 ms doubling to 5 s) while the engine is reported degraded (EngineHealth: status line,
-// /healthz, /stats.json); its inputs stay unacked, so the spout's max pending throttles intake,
-// and only an outage longer than the message timeout restarts the spout from the committed
-// offsets.
+// /healthz, /stats.json); its inputs and the marks behind them stay unacked, so nothing after
+// them is committed, and only an outage longer than the message timeout restarts the spout
+// from the committed offsets.
 #include <algorithm>
 #include <chrono>
 #include <vector>
@@ -28,6 +29,11 @@ class HotStoreBolt final : public topology::Bolt {
   }
 
   Status Execute(const topology::Tuple& input) override {
+    if (input.source_stream() == kMarkStream) {
+      inputs_.push_back(input.AckHandle());  // Settled with the detections before it.
+      (void)Flush();
+      return Status::OK();
+    }
     const hot::Detection* d = input.GetAs<hot::Detection>(field::kDetection);
     if (d == nullptr) {
       out_->Ack(input);
@@ -51,6 +57,11 @@ class HotStoreBolt final : public topology::Bolt {
     if (inputs_.empty()) return Status::OK();
     const auto now = std::chrono::steady_clock::now();
     if (now < next_retry_) return Status::OK();  // Backing off after a failed write.
+    if (batch_.empty()) {  // Marks only: nothing to write, nothing failed before them.
+      for (const auto& t : inputs_) out_->Ack(t);
+      inputs_.clear();
+      return Status::OK();
+    }
     Status s = o_.hot->Write(batch_);
     const std::string engine = "hot store " + o_.hot->Describe();
     if (!s.ok()) {
@@ -62,8 +73,10 @@ class HotStoreBolt final : public topology::Bolt {
     if (o_.health != nullptr) o_.health->Recovered(engine);
     backoff_ = std::chrono::milliseconds(25);
     next_retry_ = {};
-    for (const auto& t : inputs_) out_->Ack(t);
-    if (o_.counters) o_.counters->detections += inputs_.size();
+    for (const auto& t : inputs_) {
+      out_->Ack(t);
+      if (o_.counters && t.source_stream() != kMarkStream) o_.counters->detections++;
+    }
     batch_.Clear();
     inputs_.clear();
     return s;

@@ -1,11 +1,21 @@
 // LogSpout: reads the driving topic as a member of the consumer group and emits one tuple per
-// record. Offsets are committed only up to the first record not yet fully acked (OffsetTracker)
-// and no further than the first event of a still-open rule window, with the rule lanes'
-// closed-through event time as commit metadata (CepProgress); so a restart replays from there
-// and rebuilds exactly the windows that were open. A failed or timed-out record restarts the
-// whole spout from the committed offsets in a new epoch, as after a crash (Flink's restart from
-// the last checkpoint): replaying one record into the rule engine's windows could not be right
-// (it would count it twice, or skip it as a redelivery).
+// record, unanchored: records are not tracked one by one (no acker entry, no XOR edges).
+// Completion is tracked per offset range instead, by marks (Flink's checkpoint barriers, without
+// state snapshots): every kRecordsPerMark records, and whenever the spout has caught up, it
+// emits a mark on kMarkStream with a message id and the offsets read so far. A mark travels
+// the same queues as the records behind it (all groupings keep each task pair's order), and each
+// bolt passes it on and acks it only once everything before it is done there: parsed (rejects
+// kept), written to the table, its rule progress recorded, its detections in the hot store.
+// So when a mark's tree completes, every record before it is processed, and its offsets become
+// committable (marks complete in order: a later one waits for the earlier ones).
+//
+// Offsets are committed no further than the marks completed and than the first event of a
+// still-open rule window, with the rule lanes' closed-through event time as commit metadata
+// (CepProgress); so a restart replays from there and rebuilds exactly the windows that were
+// open. A failed or timed-out mark (a failed table write, a reject that could not be kept)
+// restarts the whole spout from the committed offsets in a new epoch, as after a crash (Flink's
+// restart from the last checkpoint): replaying one record into the rule engine's windows could
+// not be right (it would count it twice, or skip it as a redelivery).
 //
 // Rebalance (several processes in one group, see docs/TOPOLOGY.md "Scale-out"): on revoke the
 // spout commits what is acked, abandons every record in flight and starts a new epoch. Each
@@ -25,7 +35,6 @@
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
 #include "queue/log.h"
-#include "topology/offset_tracker.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -40,6 +49,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
     d.Declare(topology::Fields{field::kLine, field::kPartition, field::kOffset, field::kEpoch});
     d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
+    d.DeclareStream(kMarkStream, topology::Fields{field::kEpoch});
   }
 
   Status Open(const topology::TopologyContext&,
@@ -61,7 +71,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   Status NextTuple() override {
     if (restart_) return RestartFromCommitted();
     if (eos_sent_) {
-      if (held_count_ == 0 && !final_committed_) return FinalCommit();
+      if (marks_.empty() && !final_committed_) return FinalCommit();
       MaybeCommit(false);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
       return Status::OK();
@@ -90,14 +100,15 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     }
     if (!recs->empty()) last_activity_ = std::chrono::steady_clock::now();
     for (auto& r : *recs) {
-      const MessageId id = next_id_++;
-      if (!tracker_.Committable(r.partition.value))
-        tracker_.Reset(r.partition.value, r.offset.value);
-      if (held_.empty()) held_first_ = id;  // ids are consecutive: held_[id - held_first_]
-      held_.push_back(Held{r.partition.value, r.offset.value, true});
-      ++held_count_;
       if (o_.counters) o_.counters->consumed++;
-      SMARTCAR_RETURN_IF_ERROR(EmitRecord(id, held_.back(), std::move(r.value)));
+      SMARTCAR_RETURN_IF_ERROR(EmitRecord(r.partition.value, r.offset.value, std::move(r.value)));
+    }
+    // A mark every kRecordsPerMark records, and behind the last records whenever the spout has
+    // caught up (a short poll) or a while has passed, so a slow trickle still commits.
+    if (since_mark_ >= kRecordsPerMark ||
+        (since_mark_ > 0 && (recs->size() < static_cast<size_t>(po.max_records) ||
+                             std::chrono::steady_clock::now() - last_mark_ >= kMarkEvery))) {
+      SMARTCAR_RETURN_IF_ERROR(EmitMark());
     }
     if (recs->empty() && o_.input_complete != nullptr && o_.input_complete->load() && AtEnd()) {
       return EndInput();
@@ -107,23 +118,30 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
+  // A mark's tree completed: once every older mark has too, their offsets are committable.
+  // Acks of marks abandoned by StartEpoch find nothing; after a failure none counts any more
+  // (the spout restarts from what was committed before it).
   void Ack(MessageId id) override {
-    Held* h = FindHeld(id);
-    if (h == nullptr) return;
-    tracker_.Acked(h->partition, h->offset);
-    h->live = false;
-    --held_count_;
-    while (!held_.empty() && !held_.front().live) {  // the oldest settled: forget them
-      held_.pop_front();
-      ++held_first_;
+    if (restart_) return;
+    for (Mark& m : marks_) {
+      if (m.id == id) m.done = true;
+    }
+    while (!marks_.empty() && marks_.front().done) {
+      for (const auto& [partition, next] : marks_.front().next) {
+        int64_t& done = done_[partition];
+        done = std::max(done, next);
+      }
+      marks_.pop_front();
     }
   }
 
   void Fail(MessageId id) override {
-    if (FindHeld(id) != nullptr) restart_ = true;
+    for (const Mark& m : marks_) {
+      if (m.id == id) restart_ = true;
+    }
   }
 
-  bool Finished() const override { return eos_sent_ && held_count_ == 0 && final_committed_; }
+  bool Finished() const override { return eos_sent_ && marks_.empty() && final_committed_; }
 
   void Close() override {
     // After the final commit (end offsets, every window closed by the final watermark) the
@@ -168,19 +186,16 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
  private:
-  // A record emitted and not yet acked (its line travels in the tuple, not kept here).
-  struct Held {
-    int32_t partition = 0;
-    int64_t offset = 0;
-    bool live = false;  // Not yet acked.
+  static constexpr size_t kRecordsPerMark = 2048;
+  static constexpr std::chrono::milliseconds kMarkEvery{100};
+
+  // A mark in flight: the offset after the last record emitted before it, per partition read in
+  // this epoch.
+  struct Mark {
+    MessageId id = 0;
+    std::vector<std::pair<int32_t, int64_t>> next;
+    bool done = false;  // Its tree completed (it waits for the older marks).
   };
-  // The record of message `id` while it is in flight, else nullptr (acked, or of an epoch
-  // abandoned by StartEpoch).
-  Held* FindHeld(MessageId id) {
-    if (id < held_first_ || id - held_first_ >= held_.size()) return nullptr;
-    Held& h = held_[id - held_first_];
-    return h.live ? &h : nullptr;
-  }
 
   // Intake paused (the data disk): the assigned partitions are paused, not the polling, so the
   // consumer stays in its group (Kafka: max.poll.interval.ms) and rebalances are still served;
@@ -197,13 +212,24 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
-  Status EmitRecord(MessageId id, const Held& h, std::string line) {
-    tracker_.Emitted(h.partition, h.offset);
-    return collector_->Emit(
-        topology::kDefaultStream,
-        {topology::Value{std::move(line)}, topology::Value{int64_t{h.partition}},
-         topology::Value{h.offset}, topology::Value{epoch_}},
-        id);
+  Status EmitRecord(int32_t partition, int64_t offset, std::string line) {
+    int64_t& next = emitted_next_[partition];
+    next = std::max(next, offset + 1);
+    ++since_mark_;
+    return collector_->Emit(topology::kDefaultStream,
+                            {topology::Value{std::move(line)}, topology::Value{int64_t{partition}},
+                             topology::Value{offset}, topology::Value{epoch_}},
+                            std::nullopt);
+  }
+
+  Status EmitMark() {
+    Mark m;
+    m.id = next_id_++;
+    m.next.assign(emitted_next_.begin(), emitted_next_.end());
+    marks_.push_back(std::move(m));
+    since_mark_ = 0;
+    last_mark_ = std::chrono::steady_clock::now();
+    return collector_->Emit(kMarkStream, {topology::Value{epoch_}}, marks_.back().id);
   }
 
   // After the end of input, once everything is acked: commits the end offsets of the partitions
@@ -214,7 +240,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     const auto assigned = consumer_->Assignment();
     if (!final_computed_) {
       for (const auto& tp : assigned) {
-        if (auto c = tracker_.Committable(tp.partition.value)) final_offsets_[tp] = *c;
+        auto done = done_.find(tp.partition.value);
+        if (done != done_.end()) final_offsets_[tp] = done->second;
       }
       final_computed_ = true;
     }
@@ -243,10 +270,11 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   // Abandons everything in flight (acks of older epochs find no record) and starts a new epoch;
   // the rule lanes' progress is read again from the commit metadata before the next record.
   void StartEpoch() {
-    held_.clear();
-    held_count_ = 0;
+    marks_.clear();
+    emitted_next_.clear();
+    done_.clear();
+    since_mark_ = 0;
     committed_.clear();
-    tracker_ = topology::OffsetTracker();
     ++epoch_;
     if (progress_) progress_->StartEpoch(epoch_);
     need_restore_ = true;
@@ -265,8 +293,8 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     eos_sent_ = false;
     restart_ = false;
     std::fprintf(stderr,
-                 "smartcar: a record failed or timed out: reading again from the committed "
-                 "offsets (epoch %lld)\n",
+                 "smartcar: records could not be processed (a write failed or a mark timed "
+                 "out): reading again from the committed offsets (epoch %lld)\n",
                  static_cast<long long>(epoch_));
     return Status::OK();
   }
@@ -291,12 +319,14 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
+  // End of input, then a mark behind it: the final commit waits until every task has passed
+  // the end of input on (every window closed, its detections stored).
   Status EndInput() {
     SMARTCAR_RETURN_IF_ERROR(collector_->Emit(
         kEndOfInputStream, {topology::Value{std::string(component::kLog)}, topology::Value{epoch_}},
         std::nullopt));
     eos_sent_ = true;
-    return Status::OK();
+    return EmitMark();
   }
 
   // drain_when_idle_ms: partitions assigned once and not in the middle of a rebalance, no record
@@ -394,10 +424,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     queue::CommitOptions co;
     for (const auto& tp :
          consumer_ ? consumer_->Assignment() : std::vector<queue::TopicPartition>{}) {
-      auto acked = tracker_.Committable(tp.partition.value);
-      if (!acked) continue;
-      CepProgress::Commit want{*acked, ""};
-      if (progress_) want = progress_->ForCommit(tp.partition.value, *acked);
+      auto done = done_.find(tp.partition.value);
+      if (done == done_.end()) continue;
+      CepProgress::Commit want{done->second, ""};
+      if (progress_) want = progress_->ForCommit(tp.partition.value, done->second);
       const Committed& last = committed_[tp.partition.value];
       if (last.offset == want.offset && last.metadata == want.metadata) continue;
       co.offsets.push_back(
@@ -423,11 +453,12 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   bool need_restore_ = true;
   topology::SpoutOutputCollector* collector_ = nullptr;
   std::unique_ptr<queue::Consumer> consumer_;
-  topology::OffsetTracker tracker_;
-  std::deque<Held> held_;     // Messages held_first_, held_first_ + 1, ...: in flight or
-  MessageId held_first_ = 1;  // acked after an older one still in flight.
-  size_t held_count_ = 0;     // Live entries of held_.
-  bool restart_ = false;      // A record failed: RestartFromCommitted() on the next NextTuple().
+  std::deque<Mark> marks_;                             // In flight, oldest first.
+  std::unordered_map<int32_t, int64_t> emitted_next_;  // Per partition: after the last emitted.
+  std::unordered_map<int32_t, int64_t> done_;  // Per partition: everything below is processed.
+  size_t since_mark_ = 0;                      // Records emitted since the last mark.
+  std::chrono::steady_clock::time_point last_mark_{};
+  bool restart_ = false;  // A mark failed: RestartFromCommitted() on the next NextTuple().
   static constexpr int64_t kRewindToEarliest = -1;
   std::unordered_map<int32_t, Committed> committed_;  // What this process last committed.
   std::map<queue::TopicPartition, int64_t> rewind_;

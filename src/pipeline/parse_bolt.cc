@@ -1,6 +1,8 @@
 // ParseBolt: driving-log line → DriverEvent with the core codec. Header lines are dropped;
-// malformed lines go to the dead-letter file ("<topic>/<partition>@<offset>\t<reason>\t<line>")
-// and are acked, so a bad line never blocks its partition. End-of-input is passed on.
+// malformed lines go to the dead-letter file ("<topic>/<partition>@<offset>\t<reason>\t<line>"),
+// so a bad line never blocks its partition. End-of-input and marks are passed on; a mark is
+// failed instead when a reject before it could not be kept (the spout then reads again from the
+// last commit).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -26,6 +28,7 @@ class ParseBolt final : public topology::Bolt {
     d.Declare(topology::Fields{field::kCarNumber, field::kEvent, field::kEpoch, field::kPartition,
                                field::kOffset});
     d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
+    d.DeclareStream(kMarkStream, topology::Fields{field::kEpoch});
   }
 
   Status Prepare(const topology::TopologyContext&, topology::OutputCollector& collector) override {
@@ -37,6 +40,21 @@ class ParseBolt final : public topology::Bolt {
     // The spout's rebalance epoch travels with every tuple (see log_spout.cc).
     const int64_t* epoch_field = input.GetAs<int64_t>(field::kEpoch);
     const int64_t epoch = epoch_field != nullptr ? *epoch_field : 0;
+    if (input.source_stream() == kMarkStream) {
+      const bool fail = failed_epoch_ == epoch;  // (an older epoch's failure is moot)
+      failed_epoch_ = -1;
+      if (fail) {
+        out_->Fail(input);
+        return Status::OK();
+      }
+      Status s = out_->Emit(kMarkStream, {&input}, {topology::Value{epoch}});
+      if (s.ok()) {
+        out_->Ack(input);
+      } else {
+        out_->Fail(input);
+      }
+      return s;
+    }
     if (input.source_stream() == kEndOfInputStream) {
       out_->Ack(input);
       return out_->Emit(kEndOfInputStream, {},
@@ -54,7 +72,8 @@ class ParseBolt final : public topology::Bolt {
       if (s.ok()) {
         out_->Ack(input);
       } else {
-        out_->Fail(input);  // Retried: the reject must be kept before the record is let go.
+        failed_epoch_ = epoch;  // Read again: the reject must be kept before the record goes.
+        out_->Fail(input);      // (anchored inputs: a custom topology)
       }
       return s;
     }
@@ -72,6 +91,7 @@ class ParseBolt final : public topology::Bolt {
                              topology::Value{partition != nullptr ? *partition : -1},
                              topology::Value{offset != nullptr ? *offset : -1}});
       if (!s.ok()) {
+        failed_epoch_ = epoch;
         out_->Fail(input);
         return s;
       }
@@ -108,6 +128,7 @@ class ParseBolt final : public topology::Bolt {
   PipelineOptions o_;
   topology::OutputCollector* out_ = nullptr;
   int dead_fd_ = -1;
+  int64_t failed_epoch_ = -1;  // An input of this epoch failed since the last mark: fail it.
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 // BuildSmartCarTopology: creates DriverCarInfo if missing and wires log -> parse -> table and cep
-// (fields grouping on car_number) -> hot, end-of-input going to every task; and EngineHealth.
+// (fields grouping on car_number) -> hot, end-of-input and the spout's marks going to every task;
+// and EngineHealth.
 #include "pipeline/smartcar_topology.h"
 
 #include <algorithm>
@@ -71,13 +72,15 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
        [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
        o.parse_parallelism)
       .LocalOrShuffleGrouping(component::kLog)
-      .AllGrouping(component::kLog, kEndOfInputStream);
+      .AllGrouping(component::kLog, kEndOfInputStream)
+      .AllGrouping(component::kLog, kMarkStream);
   b.SetBolt(
        component::kTable,
        [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
        o.table_parallelism)
       .FieldsGrouping(component::kParse, {field::kCarNumber})
-      .AllGrouping(component::kParse, kEndOfInputStream);
+      .AllGrouping(component::kParse, kEndOfInputStream)
+      .AllGrouping(component::kParse, kMarkStream);
   b.SetBolt(
        component::kCep,
        [o, progress]() -> Result<std::unique_ptr<topology::Bolt>> {
@@ -85,12 +88,14 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
        },
        o.cep_parallelism)
       .FieldsGrouping(component::kParse, {field::kCarNumber})
-      .AllGrouping(component::kParse, kEndOfInputStream);
+      .AllGrouping(component::kParse, kEndOfInputStream)
+      .AllGrouping(component::kParse, kMarkStream);
   b.SetBolt(
        component::kHot,
        [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },
        o.hot_parallelism)
-      .FieldsGrouping(component::kCep, {field::kCarNumber});
+      .FieldsGrouping(component::kCep, {field::kCarNumber})
+      .AllGrouping(component::kCep, kMarkStream);
   return b.Build(o.topology);
 }
 

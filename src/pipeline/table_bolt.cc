@@ -1,7 +1,8 @@
 // TableBolt: every driving event becomes a row of DriverCarInfo (DriverRow, driver_table.h).
-// Puts are batched (by size and on each tick) and the batch's inputs are acked only after
-// ApplyBatch succeeded. Cells are stamped with the event time, so a replayed event rewrites
-// identical cells (idempotent).
+// Puts are batched (by size, on each tick and at each mark) and the batch's inputs, a mark
+// among them, are acked only after ApplyBatch succeeded (failed otherwise: the spout reads
+// again from the last commit). Cells are stamped with the event time, so a replayed event
+// rewrites identical cells (idempotent).
 #include <vector>
 
 #include "pipeline/components.h"
@@ -24,6 +25,10 @@ class TableBolt final : public topology::Bolt {
   }
 
   Status Execute(const topology::Tuple& input) override {
+    if (input.source_stream() == kMarkStream) {
+      inputs_.push_back(input.AckHandle());  // Settled with the rows before it.
+      return Flush();
+    }
     if (input.source_stream() == kEndOfInputStream) {
       out_->Ack(input);
       return Flush();
@@ -44,8 +49,8 @@ class TableBolt final : public topology::Bolt {
 
  private:
   Status Flush() {
-    if (puts_.empty()) return Status::OK();
-    Status s = table_->ApplyBatch(table::WriteOptions{}, puts_);
+    if (inputs_.empty()) return Status::OK();
+    Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(table::WriteOptions{}, puts_);
     for (const auto& t : inputs_) {
       if (s.ok()) {
         out_->Ack(t);

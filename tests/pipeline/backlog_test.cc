@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <random>
@@ -329,6 +330,47 @@ TEST_F(BacklogTest, AHotStoreOutageIsAPauseNotALoss) {
   EXPECT_EQ(TableRows(), b.events);
   ExpectNoFailures(**topo);
   ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
+}
+
+// A reject that cannot be kept (the dead-letter folder cannot be made: a file is in its way)
+// fails the mark behind it: the spout reads again from the last commit, as often as it takes;
+// once the way is clear every good line is stored once, every detection is exact, nothing is
+// late, and every bad line is in the dead-letter file.
+TEST_F(BacklogTest, ARejectThatCannotBeKeptIsReadAgainNotLost) {
+  Backlog b = MakeBacklog({3, 2}, 600);
+  std::vector<std::string> bad;
+  for (size_t p = 0; p < b.partitions.size(); ++p) {
+    std::vector<queue::Record>& records = b.partitions[p];
+    queue::Record r = records[records.size() / 2];
+    r.value = "not a driving line in partition " + std::to_string(p);
+    bad.push_back(r.value);
+    records.insert(records.begin() + static_cast<std::ptrdiff_t>(records.size() / 2), r);
+  }
+  ASSERT_NO_FATAL_FAILURE(Open({3, 2}));
+  ASSERT_NO_FATAL_FAILURE(Fill(b));
+  ::smartcar::testing::WriteFile(dir_.file("blocked"), "a file where a folder should be\n");
+  PipelineCounters counters;
+  PipelineOptions o = Options(&counters);
+  o.dead_letter_path = dir_.file("blocked/topology.log");
+  auto topo = BuildSmartCarTopology(o);
+  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
+  ASSERT_TRUE((*topo)->Submit().ok());
+  const auto failed = [&] { return (*topo)->Stats().Find("log")->total.failed; };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (failed() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(failed(), 2u) << "a mark behind an unkept reject fails, again after each restart";
+  ASSERT_TRUE(std::filesystem::remove(dir_.file("blocked")));
+  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+  EXPECT_EQ(counters.late.load(), 0u);
+  EXPECT_EQ(TableRows(), b.events);
+  ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
+  const std::string dead = ::smartcar::testing::ReadFile(dir_.file("blocked/topology.log"));
+  for (const std::string& line : bad) EXPECT_NE(dead.find(line), std::string::npos) << dead;
+  auto d = log_->DescribeGroup(kDriverGroup);
+  ASSERT_TRUE(d.has_value());
+  for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
 }
 
 // The same car and event time delivered twice (a collector that crashed between its append and
