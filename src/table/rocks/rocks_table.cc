@@ -49,7 +49,7 @@ rocksdb::Options TableOptions(const std::string& name) {
   rocksdb::Options o = storage::BaseRocksOptions("table " + name);
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
-  o.write_buffer_size = 64 << 20;
+  o.write_buffer_size = 32 << 20;  // 2 x 32 MiB: peak RSS 156 instead of 219 MiB (BENCHMARKS.md).
   // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
   // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
   // key D entries away) instead of searching from the top whenever the previous position does not
