@@ -22,11 +22,11 @@
 // crashed between append and position commit) are counted once: each lane remembers its cars'
 // event times within the hold. A lane (pipeline/rule_lane.h) is shared with the backtest.
 //
-// End of input (from every parse task) closes every window of every lane (final watermark).
+// End of input (from every spout task) closes every window of every lane (final watermark).
 //
 // Marks (see log_spout.cc): a mark is passed on to the hot-store tasks and acked after the
-// progress of every input before it is recorded, and, once one parse task's end of input has
-// come, only after every parse task's has (so the spout's final commit waits for the final
+// progress of every input before it is recorded, and, once one spout task's end of input has
+// come, only after every spout task's has (so the spout's final commit waits for the final
 // watermark's detections).
 //
 // Rebalance: tuples carry the spout's epoch. A newer epoch means the spout abandoned everything
@@ -68,9 +68,9 @@ class CepBolt final : public topology::Bolt {
                  topology::OutputCollector& collector) override {
     out_ = &collector;
     task_ = context.task_index;
-    parse_tasks_ = 0;
-    auto it = context.component_tasks.find(component::kParse);
-    if (it != context.component_tasks.end()) parse_tasks_ = static_cast<int>(it->second.size());
+    log_tasks_ = 0;
+    auto it = context.component_tasks.find(component::kLog);
+    if (it != context.component_tasks.end()) log_tasks_ = static_cast<int>(it->second.size());
     return ReloadRules(true);
   }
 
@@ -86,7 +86,7 @@ class CepBolt final : public topology::Bolt {
       return PassMarks();
     }
     if (input.source_stream() == kEndOfInputStream) {
-      if (++eos_seen_ >= std::max(1, parse_tasks_)) {
+      if (++eos_seen_ >= std::max(1, log_tasks_)) {
         for (auto& [partition, lane] : lanes_) {
           current_ = lane.get();
           lane->Finish();  // The final watermark.
@@ -157,10 +157,10 @@ class CepBolt final : public topology::Bolt {
     return *slot;
   }
 
-  // Passes the held marks on (see the file comment), unless only some parse tasks' end of
+  // Passes the held marks on (see the file comment), unless only some spout tasks' end of
   // input has come.
   Status PassMarks() {
-    if (eos_seen_ > 0 && eos_seen_ < std::max(1, parse_tasks_)) return Status::OK();
+    if (eos_seen_ > 0 && eos_seen_ < std::max(1, log_tasks_)) return Status::OK();
     SettleBatch();
     Status result;
     for (const topology::Tuple& mark : held_marks_) {
@@ -305,7 +305,7 @@ class CepBolt final : public topology::Bolt {
   std::vector<hot::Detection> pending_;
   RuleSource rules_{o_.rules_dir, o_.coordinator, o_.rule_choice};
   std::map<std::string, cep::CompiledRule> deployed_;  // Deployment name → running rule.
-  int parse_tasks_ = 0;
+  int log_tasks_ = 0;
   int eos_seen_ = 0;
   int64_t epoch_ = 0;
   int64_t newest_ = 0;  // Newest event time sent to any lane (for PipelineCounters).

@@ -30,20 +30,17 @@ inline constexpr const char* kMarkStream = "mark";
 // The topology's components (smartcar_topology.cc wires them; `topology stats` shows them).
 namespace component {
 inline constexpr const char* kLog = "log";
-inline constexpr const char* kParse = "parse";
 inline constexpr const char* kTable = "table";
 inline constexpr const char* kCep = "cep";
 inline constexpr const char* kHot = "hot";
 }  // namespace component
 
 // The fields of the topology's streams, one name each:
-//   log   → [line, partition, offset, epoch]
-//   parse → [car_number, event (DriverEvent), epoch, partition, offset]
+//   log   → [car_number, event (DriverEvent), epoch, partition, offset] (parsed in the spout)
 //   cep   → [date, car_number, detection (hot::Detection)]
 //   eos   → [from, epoch] on every level
 //   mark  → [epoch] on every level
 namespace field {
-inline constexpr const char* kLine = "line";
 inline constexpr const char* kPartition = "partition";
 inline constexpr const char* kOffset = "offset";
 inline constexpr const char* kEpoch = "epoch";
@@ -59,7 +56,6 @@ class CepProgress;
 // `progress` (shared with the CEP bolts) decides what the spout commits; may be null.
 std::unique_ptr<topology::Spout> MakeLogSpout(const PipelineOptions& options,
                                               std::shared_ptr<CepProgress> progress);
-std::unique_ptr<topology::Bolt> MakeParseBolt(const PipelineOptions& options);
 std::unique_ptr<topology::Bolt> MakeTableBolt(const PipelineOptions& options);
 std::unique_ptr<topology::Bolt> MakeCepBolt(const PipelineOptions& options,
                                             std::shared_ptr<CepProgress> progress);

@@ -1,21 +1,24 @@
-// LogSpout: reads the driving topic as a member of the consumer group and emits one tuple per
-// record, unanchored: records are not tracked one by one (no acker entry, no XOR edges).
+// LogSpout: reads the driving topic as a member of the consumer group, parses each record in
+// its own task (LineParser, chained: no queue or thread between reading and parsing; rejects go
+// to the dead-letter file) and emits one tuple per driving event, unanchored: records are not
+// tracked one by one (no acker entry, no XOR edges).
 // Completion is tracked per offset range instead, by marks (Flink's checkpoint barriers, without
 // state snapshots): every kRecordsPerMark records, and whenever the spout has caught up, it
 // emits a mark on kMarkStream with a message id and the offsets read so far. A mark travels
 // the same queues as the records behind it (all groupings keep each task pair's order), and each
-// bolt passes it on and acks it only once everything before it is done there: parsed (rejects
-// kept), written to the table, its rule progress recorded, its detections in the hot store.
+// bolt passes it on and acks it only once everything before it is done there: written to the
+// table, its rule progress recorded, its detections in the hot store.
 // So when a mark's tree completes, every record before it is processed, and its offsets become
 // committable (marks complete in order: a later one waits for the earlier ones).
 //
 // Offsets are committed no further than the marks completed and than the first event of a
 // still-open rule window, with the rule lanes' closed-through event time as commit metadata
 // (CepProgress); so a restart replays from there and rebuilds exactly the windows that were
-// open. A failed or timed-out mark (a failed table write, a reject that could not be kept)
+// open. A failed or timed-out mark (a failed table write), or a reject that could not be kept,
 // restarts the whole spout from the committed offsets in a new epoch, as after a crash (Flink's
-// restart from the last checkpoint): replaying one record into the rule engine's windows could
-// not be right (it would count it twice, or skip it as a redelivery).
+// restart from the last checkpoint; repeated restarts wait 50 ms doubling to 5 s): replaying one
+// record into the rule engine's windows could not be right (it would count it twice, or skip it
+// as a redelivery).
 //
 // Rebalance (several processes in one group, see docs/TOPOLOGY.md "Scale-out"): on revoke the
 // spout commits what is acked, abandons every record in flight and starts a new epoch. Each
@@ -34,6 +37,7 @@
 
 #include "pipeline/cep_progress.h"
 #include "pipeline/components.h"
+#include "pipeline/line_parser.h"
 #include "queue/log.h"
 
 namespace smartcar::pipeline {
@@ -44,10 +48,11 @@ using topology::MessageId;
 class LogSpout final : public topology::Spout, public queue::RebalanceListener {
  public:
   LogSpout(const PipelineOptions& o, std::shared_ptr<CepProgress> progress)
-      : o_(o), progress_(std::move(progress)) {}
+      : o_(o), progress_(std::move(progress)), parser_(o.topic, o.dead_letter_path, o.counters) {}
 
   void DeclareOutputFields(topology::OutputFieldsDeclarer& d) const override {
-    d.Declare(topology::Fields{field::kLine, field::kPartition, field::kOffset, field::kEpoch});
+    d.Declare(topology::Fields{field::kCarNumber, field::kEvent, field::kEpoch, field::kPartition,
+                               field::kOffset});
     d.DeclareStream(kEndOfInputStream, topology::Fields{field::kFrom, field::kEpoch});
     d.DeclareStream(kMarkStream, topology::Fields{field::kEpoch});
   }
@@ -69,7 +74,13 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
   Status NextTuple() override {
-    if (restart_) return RestartFromCommitted();
+    if (restart_) {
+      if (std::chrono::steady_clock::now() < restart_at_) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return Status::OK();
+      }
+      return RestartFromCommitted();
+    }
     if (eos_sent_) {
       if (marks_.empty() && !final_committed_) return FinalCommit();
       MaybeCommit(false);
@@ -99,9 +110,18 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
       }
     }
     if (!recs->empty()) last_activity_ = std::chrono::steady_clock::now();
-    for (auto& r : *recs) {
+    for (const auto& r : *recs) {
       if (o_.counters) o_.counters->consumed++;
-      SMARTCAR_RETURN_IF_ERROR(EmitRecord(r.partition.value, r.offset.value, std::move(r.value)));
+      DriverEvent event;
+      auto parsed = parser_.Parse(r.value, r.partition.value, r.offset.value, &event);
+      if (!parsed) {
+        // A reject that could not be kept: read again from the last commit, after a while.
+        std::fprintf(stderr, "smartcar: %s\n", parsed.error().message().c_str());
+        RestartSoon();
+        return Status::OK();
+      }
+      SMARTCAR_RETURN_IF_ERROR(
+          EmitRecord(r.partition.value, r.offset.value, *parsed ? &event : nullptr));
     }
     // A mark every kRecordsPerMark records, and behind the last records whenever the spout has
     // caught up (a short poll) or a while has passed, so a slow trickle still commits.
@@ -126,6 +146,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     for (Mark& m : marks_) {
       if (m.id == id) m.done = true;
     }
+    if (!marks_.empty() && marks_.front().done) restart_wait_ = kFirstRestartWait;  // Working.
     while (!marks_.empty() && marks_.front().done) {
       for (const auto& [partition, next] : marks_.front().next) {
         int64_t& done = done_[partition];
@@ -137,7 +158,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
   void Fail(MessageId id) override {
     for (const Mark& m : marks_) {
-      if (m.id == id) restart_ = true;
+      if (m.id == id) {
+        RestartSoon();
+        return;
+      }
     }
   }
 
@@ -187,6 +211,16 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
  private:
   static constexpr size_t kRecordsPerMark = 2048;
+  static constexpr std::chrono::milliseconds kFirstRestartWait{50};
+
+  // Reads again from the committed offsets on the next NextTuple after restart_wait_, which
+  // doubles up to 5 s while restarts follow each other with no mark completing in between.
+  void RestartSoon() {
+    if (restart_) return;
+    restart_ = true;
+    restart_at_ = std::chrono::steady_clock::now() + restart_wait_;
+    restart_wait_ = std::min(restart_wait_ * 2, std::chrono::milliseconds(5000));
+  }
   static constexpr std::chrono::milliseconds kMarkEvery{100};
 
   // A mark in flight: the offset after the last record emitted before it, per partition read in
@@ -212,14 +246,19 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     return Status::OK();
   }
 
-  Status EmitRecord(int32_t partition, int64_t offset, std::string line) {
+  // Emits the record's driving event (none for a header line or a reject): [car_number, event,
+  // epoch, partition, offset]. Its offset is processed either way.
+  Status EmitRecord(int32_t partition, int64_t offset, const DriverEvent* event) {
     int64_t& next = emitted_next_[partition];
     next = std::max(next, offset + 1);
     ++since_mark_;
-    return collector_->Emit(topology::kDefaultStream,
-                            {topology::Value{std::move(line)}, topology::Value{int64_t{partition}},
-                             topology::Value{offset}, topology::Value{epoch_}},
-                            std::nullopt);
+    if (event == nullptr) return Status::OK();
+    return collector_->Emit(
+        topology::kDefaultStream,
+        {topology::Value{std::string(event->car_number.view())},
+         topology::Value{topology::Object::Make(*event)}, topology::Value{epoch_},
+         topology::Value{int64_t{partition}}, topology::Value{offset}},
+        std::nullopt);
   }
 
   Status EmitMark() {
@@ -292,6 +331,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     StartEpoch();
     eos_sent_ = false;
     restart_ = false;
+    if (o_.counters) o_.counters->restarts++;
     std::fprintf(stderr,
                  "smartcar: records could not be processed (a write failed or a mark timed "
                  "out): reading again from the committed offsets (epoch %lld)\n",
@@ -458,7 +498,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   std::unordered_map<int32_t, int64_t> done_;  // Per partition: everything below is processed.
   size_t since_mark_ = 0;                      // Records emitted since the last mark.
   std::chrono::steady_clock::time_point last_mark_{};
-  bool restart_ = false;  // A mark failed: RestartFromCommitted() on the next NextTuple().
+  LineParser parser_;
+  bool restart_ = false;  // A mark failed: RestartFromCommitted() at restart_at_.
+  std::chrono::steady_clock::time_point restart_at_{};
+  std::chrono::milliseconds restart_wait_ = kFirstRestartWait;
   static constexpr int64_t kRewindToEarliest = -1;
   std::unordered_map<int32_t, Committed> committed_;  // What this process last committed.
   std::map<queue::TopicPartition, int64_t> rewind_;

@@ -41,6 +41,10 @@ std::vector<server::PipelineCounter> PipelineCounterList(const PipelineCounters&
       {"rule_reloads", "Successful rule (re)loads.", c.rule_reloads.load()},
       {"disk_pauses", "Times intake paused: the data disk was below its minimum free space.",
        c.disk_pauses.load()},
+      {"restarts",
+       "Times the spout read again from the committed offsets (a failed write, a mark timed out, "
+       "a reject not kept).",
+       c.restarts.load()},
   };
 }
 

@@ -77,7 +77,7 @@ class RunMetrics {
   // The pipeline counters and each topology component's figures sampled once a second while
   // the endpoint is served, the last kHistorySamples of them (the console's charts of the last
   // 15 minutes), oldest first: {"interval_ms":1000,"time_ms":[...],"counters":{"stored":[...],
-  // ...},"components":{"parse":{"executed":[...],"emitted":[...],"failed":[...],"capacity":[...],
+  // ...},"components":{"table":{"executed":[...],"emitted":[...],"failed":[...],"capacity":[...],
   // "queue_depth":[...]},...}} where capacity is the busiest task's busy fraction over the
   // second before the sample (the first: since the start).
   std::string HistoryJson() const;

@@ -1,6 +1,6 @@
-// BuildSmartCarTopology: creates DriverCarInfo if missing and wires log -> parse -> table and cep
-// (fields grouping on car_number) -> hot, end-of-input and the spout's marks going to every task;
-// and EngineHealth.
+// BuildSmartCarTopology: creates DriverCarInfo if missing and wires log (parse chained into the
+// spout's task) -> table and cep (fields grouping on car_number) -> hot, end-of-input and the
+// spout's marks going to every task; and EngineHealth.
 #include "pipeline/smartcar_topology.h"
 
 #include <algorithm>
@@ -68,28 +68,21 @@ Result<std::unique_ptr<topology::Topology>> BuildSmartCarTopology(const Pipeline
       },
       1);
   b.SetBolt(
-       component::kParse,
-       [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeParseBolt(o); },
-       o.parse_parallelism)
-      .LocalOrShuffleGrouping(component::kLog)
-      .AllGrouping(component::kLog, kEndOfInputStream)
-      .AllGrouping(component::kLog, kMarkStream);
-  b.SetBolt(
        component::kTable,
        [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeTableBolt(o); },
        o.table_parallelism)
-      .FieldsGrouping(component::kParse, {field::kCarNumber})
-      .AllGrouping(component::kParse, kEndOfInputStream)
-      .AllGrouping(component::kParse, kMarkStream);
+      .FieldsGrouping(component::kLog, {field::kCarNumber})
+      .AllGrouping(component::kLog, kEndOfInputStream)
+      .AllGrouping(component::kLog, kMarkStream);
   b.SetBolt(
        component::kCep,
        [o, progress]() -> Result<std::unique_ptr<topology::Bolt>> {
          return MakeCepBolt(o, progress);
        },
        o.cep_parallelism)
-      .FieldsGrouping(component::kParse, {field::kCarNumber})
-      .AllGrouping(component::kParse, kEndOfInputStream)
-      .AllGrouping(component::kParse, kMarkStream);
+      .FieldsGrouping(component::kLog, {field::kCarNumber})
+      .AllGrouping(component::kLog, kEndOfInputStream)
+      .AllGrouping(component::kLog, kMarkStream);
   b.SetBolt(
        component::kHot,
        [o]() -> Result<std::unique_ptr<topology::Bolt>> { return MakeHotStoreBolt(o); },

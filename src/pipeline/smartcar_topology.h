@@ -1,18 +1,19 @@
 // The SmartCar driver topology (the pilot's SmartCarDriverTopology, done right):
 //
-//   LogSpout(SmartCar-Topic) → ParseBolt (codecs; rejects to dead-letter)
+//   LogSpout(SmartCar-Topic, parsing chained in: codecs; rejects to dead-letter)
 //     → fields(car_number) → TableBolt (DriverCarInfo, cf1, 8 qualifiers, batched puts)
 //     → fields(car_number) → CepBolt (rules/*.epl, hot-reloaded) → HotStoreBolt (set <date> ← car)
 //
-// At-least-once end to end: the spout commits a log offset only when every tuple derived from
-// it and from every earlier offset is acked; the table bolt acks after its batch is written; the
-// CEP bolt acks once the event's progress is recorded, and the spout commits no further than the
-// first event of a still-open window, with the windows' closed-through event time in the commit
+// At-least-once end to end, tracked per offset range: the spout emits records untracked and, every
+// 2,048 records, a mark that each task passes on and acks once everything before it is done there
+// (the table bolt after its batch is written, the CEP bolt once the events' progress is
+// recorded, the hot-store bolt after Redis or the embedded store has the detections); a log
+// offset is committed only when a mark after it has completed, and no further than the first
+// event of a still-open window, with the windows' closed-through event time in the commit
 // metadata, so a restart rebuilds open windows and never re-evaluates closed ones
-// (pipeline/cep_progress.h); the hot-store bolt acks after Redis (or the embedded store) has the
-// detection, which is anchored to the event that closed its window. Table puts are keyed by row
-// key, set adds are idempotent and the rule engine skips a redelivered event (same car and event
-// time), so a replay neither loses nor double-counts a stored fact or a detection.
+// (pipeline/cep_progress.h). Table puts are keyed by row key, set adds are idempotent and the
+// rule engine skips a redelivered event (same car and event time), so a replay neither loses nor
+// double-counts a stored fact or a detection.
 #pragma once
 
 #include <array>
@@ -65,6 +66,8 @@ struct PipelineCounters {
   std::atomic<uint64_t> replayed_closed{0};
   std::atomic<uint64_t> rule_reloads{0};  // Successful rule (re)loads.
   std::atomic<uint64_t> disk_pauses{0};   // Times intake paused for the data disk's free space.
+  // Times the spout read again from the committed offsets (a failed mark or unkept reject).
+  std::atomic<uint64_t> restarts{0};
   // Newest event time (ms) the rule engine has processed, 0 before the first: with the newest
   // event time written, the lag in event time.
   std::atomic<int64_t> event_time_ms{0};
@@ -144,8 +147,7 @@ struct PipelineOptions {
   RuleChoice rule_choice;
   // When set, the CEP tasks publish the rule versions they run (and load errors) there.
   coord::Membership* membership = nullptr;
-  std::string dead_letter_path;  // Where ParseBolt writes rejects.
-  int parse_parallelism = 1;
+  std::string dead_letter_path;  // Where the spout's LineParser writes rejects.
   int table_parallelism = 1;
   int cep_parallelism = 1;
   int hot_parallelism = 1;

@@ -63,10 +63,10 @@ TEST(RunMetricsTest, CounterListNamesEveryPipelineCounter) {
     names.push_back(p.name);
     EXPECT_FALSE(p.help.empty()) << p.name;
   }
-  EXPECT_EQ(names,
-            (std::vector<std::string>{"generated", "collected", "consumed", "parsed", "stored",
-                                      "detections", "rejected", "late", "duplicates",
-                                      "replayed_closed", "rule_reloads", "disk_pauses"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"generated", "collected", "consumed", "parsed",
+                                             "stored", "detections", "rejected", "late",
+                                             "duplicates", "replayed_closed", "rule_reloads",
+                                             "disk_pauses", "restarts"}));
   EXPECT_EQ(list[0].value, 10u);
   EXPECT_EQ(list[1].value, 9u);
   EXPECT_EQ(list[4].value, 7u);
