@@ -36,6 +36,7 @@
 #include "hot/detection.h"
 #include "hot/hot_store.h"
 #include "pipeline/smartcar_topology.h"
+#include "queue/kafka/mock_cluster.h"
 #include "queue/log.h"
 #include "table/table.h"
 
@@ -56,6 +57,7 @@ struct Flags {
   int cep_par = 2;
   int partitions = 4;
   std::string rules = SMARTCAR_RULES_DIR;
+  std::string engine = "embedded";  // or "kafka-mock": librdkafka's mock cluster, 3 brokers.
 };
 
 [[noreturn]] void Die(const std::string& what, const Status& s) {
@@ -116,6 +118,18 @@ Engines OpenEngines(const std::string& dir, const Flags& f) {
   queue::QueueOptions qo;
   qo.data_dir = dir + "/queue";
   qo.retention_check_interval_ms = 0;
+  if (f.engine == "kafka-mock") {
+    // One mock cluster for the process, in it (the Kafka engine's tests use the same).
+    static std::unique_ptr<queue::kafka::KafkaMockCluster> cluster = [] {
+      auto c = queue::kafka::KafkaMockCluster::Start(3);
+      if (!c) Die("start the Kafka mock cluster", c.error());
+      return std::move(*c);
+    }();
+    qo.engine = queue::Engine::kKafka;
+    qo.brokers = cluster->bootstrap_servers();
+  } else if (f.engine != "embedded") {
+    Die("--engine", Status::InvalidArgument("'" + f.engine + "': embedded or kafka-mock"));
+  }
   auto log = queue::OpenLog(qo);
   if (!log) Die("open log", log.error());
   e.log = std::move(*log);
@@ -306,7 +320,7 @@ Flags ParseFlags(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: pipeline_bench throughput|latency [--events N] [--cars C] [--runs R] "
                  "[--rate EPS] [--seconds S] [--table-par N] [--cep-par N] [--partitions N] "
-                 "[--rules DIR]\n");
+                 "[--rules DIR] [--engine embedded|kafka-mock]\n");
     std::exit(2);
   }
   f.mode = argv[1];
@@ -331,6 +345,8 @@ Flags ParseFlags(int argc, char** argv) {
       f.partitions = std::atoi(v);
     else if (k == "--rules")
       f.rules = v;
+    else if (k == "--engine")
+      f.engine = v;
     else {
       std::fprintf(stderr, "pipeline_bench: unknown flag %s\n", k.c_str());
       std::exit(2);
