@@ -111,7 +111,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     }
     if (!recs->empty()) last_activity_ = std::chrono::steady_clock::now();
     for (const auto& r : *recs) {
-      if (o_.counters) o_.counters->consumed++;
+      if (o_.counters) o_.counters->consumed++;  // (replays after a restart included)
       DriverEvent event;
       auto parsed = parser_.Parse(r.value, r.partition.value, r.offset.value, &event);
       if (!parsed) {
@@ -211,6 +211,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
 
  private:
   static constexpr size_t kRecordsPerMark = 2048;
+  static constexpr std::chrono::milliseconds kMarkEvery{100};
   static constexpr std::chrono::milliseconds kFirstRestartWait{50};
 
   // Reads again from the committed offsets on the next NextTuple after restart_wait_, which
@@ -221,7 +222,6 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     restart_at_ = std::chrono::steady_clock::now() + restart_wait_;
     restart_wait_ = std::min(restart_wait_ * 2, std::chrono::milliseconds(5000));
   }
-  static constexpr std::chrono::milliseconds kMarkEvery{100};
 
   // A mark in flight: the offset after the last record emitted before it, per partition read in
   // this epoch.
