@@ -1,8 +1,9 @@
 // TableBolt: every driving event becomes a row of DriverCarInfo (DriverRow, driver_table.h).
-// Puts are batched (by size, on each tick and at each mark) and the batch's inputs, a mark
-// among them, are acked only after ApplyBatch succeeded (failed otherwise: the spout reads
-// again from the last commit). Cells are stamped with the event time, so a replayed event
-// rewrites identical cells (idempotent).
+// Puts are batched (by size, on each tick and at each mark). Events are untracked (log_spout.cc)
+// and acked at once; a mark is acked after the rows before it are written, and failed when a
+// write since the last mark failed (its rows are dropped here: the failed mark makes the spout
+// read them again from the last commit). Cells are stamped with the event time, so a replayed
+// event rewrites identical cells (idempotent).
 #include <vector>
 
 #include "pipeline/components.h"
@@ -26,7 +27,7 @@ class TableBolt final : public topology::Bolt {
 
   Status Execute(const topology::Tuple& input) override {
     if (input.source_stream() == kMarkStream) {
-      inputs_.push_back(input.AckHandle());  // Settled with the rows before it.
+      marks_.push_back(input.AckHandle());  // Settled with the rows before it.
       return Flush();
     }
     if (input.source_stream() == kEndOfInputStream) {
@@ -34,12 +35,9 @@ class TableBolt final : public topology::Bolt {
       return Flush();
     }
     const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
-    if (e == nullptr) {
-      out_->Ack(input);
-      return Status::InvalidArgument("tuple without an 'event' field");
-    }
+    out_->Ack(input);  // Untracked: the marks behind it stand for it.
+    if (e == nullptr) return Status::InvalidArgument("tuple without an 'event' field");
     puts_.push_back(DriverRow(*e));
-    inputs_.push_back(input.AckHandle());
     if (puts_.size() >= o_.table_batch) return Flush();
     return Status::OK();
   }
@@ -49,18 +47,19 @@ class TableBolt final : public topology::Bolt {
 
  private:
   Status Flush() {
-    if (inputs_.empty()) return Status::OK();
     Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(table::WriteOptions{}, puts_);
-    for (const auto& t : inputs_) {
-      if (s.ok()) {
-        out_->Ack(t);
+    if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
+    if (!s.ok()) failed_ = true;
+    puts_.clear();
+    for (const auto& mark : marks_) {
+      if (failed_) {
+        out_->Fail(mark);
       } else {
-        out_->Fail(t);
+        out_->Ack(mark);
       }
     }
-    if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
-    puts_.clear();
-    inputs_.clear();
+    if (!marks_.empty()) failed_ = false;
+    marks_.clear();
     return s;
   }
 
@@ -68,7 +67,8 @@ class TableBolt final : public topology::Bolt {
   topology::OutputCollector* out_ = nullptr;
   std::shared_ptr<table::Table> table_;
   std::vector<table::Put> puts_;
-  std::vector<topology::Tuple> inputs_;
+  std::vector<topology::Tuple> marks_;  // At most the one being settled.
+  bool failed_ = false;                 // A write failed since the last mark settled.
 };
 
 }  // namespace
