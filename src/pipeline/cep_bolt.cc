@@ -3,7 +3,7 @@
 // number, so each car's windows live on one task). Each rule is one deployment, recompiled and
 // hot-swapped when its file or stored version changes (a rule that fails to compile is reported
 // and the old one keeps running). Each output row becomes a detection tuple for the
-// hot store, anchored to the input whose event closed its window.
+// hot store, emitted when the input whose event closed its window is executed.
 //
 // Lanes: one engine per log partition this task receives cars of. A partition is read in order
 // (within its own disorder, covered by the rule's allowed lateness), so a lane's event time is
@@ -11,12 +11,12 @@
 // a backlog are read, no partition's events are ever late because another ran ahead, and no
 // partition waits for another (Kafka Streams' stream time per task).
 //
-// Acking and restarts (pipeline/cep_progress.h): inputs are acked at the end of each micro-batch,
-// after their (offset, event time, closed-through) are recorded in the shared CepProgress; the
-// spout commits an offset from which every open window is rebuilt, with each lane's
-// closed-through in the commit metadata. A lane restored from it starts at that closed-through:
-// windows that closed before the restart stay closed, and replayed inputs of them are dropped
-// as already processed (not counted as late).
+// Progress and restarts (pipeline/cep_progress.h): at the end of each micro-batch, and before a
+// mark is passed on, the inputs' (offset, event time, closed-through) are recorded in the shared
+// CepProgress; the spout commits an offset from which every open window is rebuilt, with each
+// lane's closed-through in the commit metadata. A lane restored from it starts at that
+// closed-through: windows that closed before the restart stay closed, and replayed inputs of them
+// are dropped as already processed (not counted as late).
 //
 // Redelivered events (the same car and event time twice, e.g. appended twice by a collector that
 // crashed between append and position commit) are counted once: each lane remembers its cars'
@@ -90,7 +90,7 @@ class CepBolt final : public topology::Bolt {
         for (auto& [partition, lane] : lanes_) {
           current_ = lane.get();
           lane->Finish();  // The final watermark.
-          EmitPending(nullptr);
+          EmitPending();
         }
         current_ = nullptr;
       }
@@ -110,7 +110,7 @@ class CepBolt final : public topology::Bolt {
     current_ = &lane;
     if (lane.Offer(*e, o_.cep_hold_ms)) {
       newest_ = std::max(newest_, lane.event_time());
-      EmitPending(&input);
+      EmitPending();
     } else if (o_.counters) {
       o_.counters->duplicates++;
     }
@@ -118,11 +118,11 @@ class CepBolt final : public topology::Bolt {
     if (offset != nullptr && p >= 0) {
       batch_[p].push_back(CepProgress::Entry{*offset, e->time.value, lane.event_time()});
     }
-    batch_inputs_.push_back(input.AckHandle());
+    out_->Ack(input);  // Untracked (log_spout.cc): the marks behind it stand for it.
     return Status::OK();
   }
 
-  // Records the micro-batch's progress, then acks its inputs (see the file comment).
+  // Records the micro-batch's progress (see the file comment).
   Status BatchEnd() override {
     SettleBatch();
     return Status::OK();
@@ -178,8 +178,6 @@ class CepBolt final : public topology::Bolt {
 
   // Drops every lane: the spout replays from the committed offsets.
   void StartEpoch(int64_t epoch) {
-    for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);  // Abandoned.
-    batch_inputs_.clear();
     for (const topology::Tuple& t : held_marks_) out_->Ack(t);  // Of the abandoned epoch.
     held_marks_.clear();
     batch_.clear();
@@ -198,8 +196,6 @@ class CepBolt final : public topology::Bolt {
         entries.clear();
       }
     }
-    for (const topology::Tuple& t : batch_inputs_) out_->Ack(t);
-    batch_inputs_.clear();
     if (o_.counters != nullptr) {
       PipelineCounters& c = *o_.counters;
       PipelineCounters::RaiseTo(c.event_time_ms, newest_);
@@ -227,15 +223,12 @@ class CepBolt final : public topology::Bolt {
     pending_.push_back(std::move(*d));
   }
 
-  // Emits the detections of the last Send/advance, anchored to `anchor` (the input that closed
-  // their window) so that input is acked only once the hot store has them.
-  void EmitPending(const topology::Tuple* anchor) {
+  // Emits the detections of the last Send/advance; the hot store has them before it passes on
+  // the next mark (hot_store_bolt.cc).
+  void EmitPending() {
     for (const auto& d : pending_) {
-      std::vector<const topology::Tuple*> anchors;
-      if (anchor != nullptr) anchors.push_back(anchor);
-      (void)out_->Emit(topology::kDefaultStream, anchors,
-                       {topology::Value{d.date}, topology::Value{d.car},
-                        topology::Value{topology::Object::Make(d)}});
+      (void)out_->EmitUnanchored({topology::Value{d.date}, topology::Value{d.car},
+                                  topology::Value{topology::Object::Make(d)}});
     }
     pending_.clear();
   }
@@ -299,8 +292,7 @@ class CepBolt final : public topology::Bolt {
   std::vector<topology::Tuple> held_marks_;         // Marks waiting (PassMarks).
   int32_t last_partition_ = -2;
   Lane* last_lane_ = nullptr;
-  Lane* current_ = nullptr;                    // The lane whose engine is running (for OnOutput).
-  std::vector<topology::Tuple> batch_inputs_;  // Executed, not yet acked.
+  Lane* current_ = nullptr;  // The lane whose engine is running (for OnOutput).
   std::map<int32_t, std::vector<CepProgress::Entry>> batch_;
   std::vector<hot::Detection> pending_;
   RuleSource rules_{o_.rules_dir, o_.coordinator, o_.rule_choice};

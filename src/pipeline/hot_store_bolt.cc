@@ -1,12 +1,12 @@
 // HotStoreBolt: writes detections to the hot store (set <date> ← car, and <date>:<car> → JSON),
-// batched by size, per micro-batch and on each tick; inputs, and the marks behind them, are
-// acked only after the store acknowledged the write. Both writes are idempotent, so replays
-// never double-count.
+// batched by size, per micro-batch and on each tick. Detections are untracked (log_spout.cc) and
+// acked at once; a mark is acked only after the store acknowledged the write of the detections
+// before it. Both writes are idempotent, so replays never double-count.
 //
 // A failed write (Redis down) is a pause, not a loss: the batch is kept and retried with backoff
 // (50 ms doubling to 5 s) while the engine is reported degraded (EngineHealth: status line,
-// /healthz, /stats.json); its inputs and the marks behind them stay unacked, so nothing after
-// them is committed, and only an outage longer than the message timeout restarts the spout
+// /healthz, /stats.json); the marks behind it stay unacked, so nothing after them is
+// committed, and only an outage longer than the message timeout restarts the spout
 // from the committed offsets.
 #include <algorithm>
 #include <chrono>
@@ -30,19 +30,17 @@ class HotStoreBolt final : public topology::Bolt {
 
   Status Execute(const topology::Tuple& input) override {
     if (input.source_stream() == kMarkStream) {
-      inputs_.push_back(input.AckHandle());  // Settled with the detections before it.
+      marks_.push_back(input.AckHandle());  // Settled with the detections before it.
       (void)Flush();
       return Status::OK();
     }
     const hot::Detection* d = input.GetAs<hot::Detection>(field::kDetection);
-    if (d == nullptr) {
-      out_->Ack(input);
-      return Status::InvalidArgument("tuple without a 'detection' field");
-    }
+    out_->Ack(input);  // Untracked: the marks behind it stand for it.
+    if (d == nullptr) return Status::InvalidArgument("tuple without a 'detection' field");
     hot::AddDetection(*d, &batch_);
-    inputs_.push_back(input.AckHandle());
-    // A failed write keeps the batch (and this input) for a retry; it is reported by BatchEnd.
-    if (inputs_.size() >= o_.hot_batch) (void)Flush();
+    ++batched_;
+    // A failed write keeps the batch for a retry; it is reported by BatchEnd.
+    if (batched_ >= o_.hot_batch) (void)Flush();
     return Status::OK();
   }
 
@@ -54,14 +52,13 @@ class HotStoreBolt final : public topology::Bolt {
 
  private:
   Status Flush() {
-    if (inputs_.empty()) return Status::OK();
-    const auto now = std::chrono::steady_clock::now();
-    if (now < next_retry_) return Status::OK();  // Backing off after a failed write.
-    if (batch_.empty()) {  // Marks only: nothing to write, nothing failed before them.
-      for (const auto& t : inputs_) out_->Ack(t);
-      inputs_.clear();
+    if (batched_ == 0) {  // Marks only: nothing to write, nothing failed before them.
+      for (const auto& mark : marks_) out_->Ack(mark);
+      marks_.clear();
       return Status::OK();
     }
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_retry_) return Status::OK();  // Backing off after a failed write.
     Status s = o_.hot->Write(batch_);
     const std::string engine = "hot store " + o_.hot->Describe();
     if (!s.ok()) {
@@ -73,19 +70,19 @@ class HotStoreBolt final : public topology::Bolt {
     if (o_.health != nullptr) o_.health->Recovered(engine);
     backoff_ = std::chrono::milliseconds(25);
     next_retry_ = {};
-    for (const auto& t : inputs_) {
-      out_->Ack(t);
-      if (o_.counters && t.source_stream() != kMarkStream) o_.counters->detections++;
-    }
+    for (const auto& mark : marks_) out_->Ack(mark);
+    if (o_.counters) o_.counters->detections += batched_;
     batch_.Clear();
-    inputs_.clear();
+    batched_ = 0;
+    marks_.clear();
     return s;
   }
 
   PipelineOptions o_;
   topology::OutputCollector* out_ = nullptr;
   hot::HotWriteBatch batch_;
-  std::vector<topology::Tuple> inputs_;
+  size_t batched_ = 0;                  // Detections in batch_.
+  std::vector<topology::Tuple> marks_;  // Behind the detections of batch_.
   std::chrono::milliseconds backoff_{25};
   std::chrono::steady_clock::time_point next_retry_{};
 };
