@@ -215,7 +215,8 @@ void PipelineSession::FillProgress(server::StatsSnapshot* s) {
   {
     std::lock_guard<std::mutex> lock(progress_mu_);
     const auto now = std::chrono::steady_clock::now();
-    if (progress_read_ == std::chrono::steady_clock::time_point{} ||
+    // The final snapshot reads them again: it must show the final commit.
+    if (s->final || progress_read_ == std::chrono::steady_clock::time_point{} ||
         now - progress_read_ >= std::chrono::seconds(2)) {
       progress_read_ = now;
       partitions_.clear();

@@ -83,7 +83,8 @@ class PipelineSession {
   std::string State(const StatusInput& in, bool final);
   void CheckDisk();
   // The event-time watermark and the driving topic's consumer lag per partition (the group's
-  // offsets read at most every 2 s: with Kafka, a request to the group's coordinator).
+  // offsets read at most every 2 s, with Kafka a request to the group's coordinator; always for
+  // the final snapshot).
   void FillProgress(server::StatsSnapshot* s);
 
   PipelineSettings settings_;
