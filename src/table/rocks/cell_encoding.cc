@@ -69,13 +69,17 @@ std::string EncodeRowPrefix(std::string_view row) {
   return out;
 }
 
+void AppendKey(std::string_view row, std::string_view family, int64_t ts, std::string* out) {
+  AppendEscaped(row, out);
+  AppendEscaped(family, out);
+  const uint64_t inv = ~static_cast<uint64_t>(ts);
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(inv >> shift));
+}
+
 std::string EncodeKey(std::string_view row, std::string_view family, int64_t ts) {
   std::string out;
   out.reserve(row.size() + family.size() + 12);
-  AppendEscaped(row, &out);
-  AppendEscaped(family, &out);
-  const uint64_t inv = ~static_cast<uint64_t>(ts);
-  for (int shift = 56; shift >= 0; shift -= 8) out.push_back(static_cast<char>(inv >> shift));
+  AppendKey(row, family, ts, &out);
   return out;
 }
 

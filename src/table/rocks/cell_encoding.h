@@ -28,6 +28,8 @@ size_t RowPrefixLength(std::string_view key);
 
 // key = esc(row) esc(family) be64(~ts).
 std::string EncodeKey(std::string_view row, std::string_view family, int64_t ts);
+// Appends that key to *out (a reused buffer on the write path).
+void AppendKey(std::string_view row, std::string_view family, int64_t ts, std::string* out);
 // esc(row): the prefix of every key of `row`.
 std::string EncodeRowPrefix(std::string_view row);
 struct DecodedKey {

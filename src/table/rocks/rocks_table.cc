@@ -165,46 +165,70 @@ void RocksTable::CountWrites(const std::vector<const std::string*>& rows) {
 
 namespace {
 
+// Buffers AddPut reuses from put to put: no allocation per row once warm.
+struct PutScratch {
+  std::vector<const Cell*> cells;
+  std::string key;
+  std::string value;
+};
+
 // Adds `put` to `batch`: one merge per (family, timestamp), cells sorted by qualifier.
 Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb::WriteBatch* batch,
-              std::vector<const Cell*>* scratch) {
+              PutScratch* scratch) {
   if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
   if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
+  auto ts = [now](const Cell* c) { return c->timestamp == kLatestTimestamp ? now : c->timestamp; };
+  auto before = [&](const Cell* a, const Cell* b) {
+    if (a->family != b->family) return a->family < b->family;
+    if (ts(a) != ts(b)) return ts(a) < ts(b);
+    return a->qualifier < b->qualifier;
+  };
+  // A stable insertion sort: a put has a handful of cells, often already in order.
+  std::vector<const Cell*>& cells = scratch->cells;
+  cells.clear();
   for (const Cell& c : put.cells) {
     if (c.timestamp < 0) {
       return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) + " is negative");
     }
-    bool known = false;
-    for (const auto& f : desc.families) known |= f.name == c.family;
-    if (!known) {
-      return Status::InvalidArgument("Unknown column family '" + c.family + "' in table '" +
-                                     desc.name + "'");
+    cells.push_back(&c);
+    for (size_t k = cells.size() - 1; k > 0 && before(cells[k], cells[k - 1]); --k) {
+      std::swap(cells[k], cells[k - 1]);
     }
   }
-  scratch->clear();
-  for (const Cell& c : put.cells) scratch->push_back(&c);
-  auto ts = [now](const Cell* c) { return c->timestamp == kLatestTimestamp ? now : c->timestamp; };
-  std::stable_sort(scratch->begin(), scratch->end(), [&](const Cell* a, const Cell* b) {
-    if (a->family != b->family) return a->family < b->family;
-    if (ts(a) != ts(b)) return ts(a) < ts(b);
-    return a->qualifier < b->qualifier;
-  });
-  std::string value;
-  for (size_t i = 0; i < scratch->size();) {
-    const Cell* head = (*scratch)[i];
+  std::string& value = scratch->value;
+  std::string& key = scratch->key;
+  for (size_t i = 0; i < cells.size();) {
+    const Cell* head = cells[i];
+    if (i == 0 || head->family != cells[i - 1]->family) {
+      bool known = false;
+      for (const auto& f : desc.families) known |= f.name == head->family;
+      if (!known) {
+        return Status::InvalidArgument("Unknown column family '" + head->family + "' in table '" +
+                                       desc.name + "'");
+      }
+    }
     value.clear();
     size_t j = i;
-    for (; j < scratch->size() && (*scratch)[j]->family == head->family &&
-           ts((*scratch)[j]) == ts(head);
-         ++j) {
-      AppendCellValue((*scratch)[j]->qualifier, (*scratch)[j]->value, &value);
+    for (; j < cells.size() && cells[j]->family == head->family && ts(cells[j]) == ts(head); ++j) {
+      AppendCellValue(cells[j]->qualifier, cells[j]->value, &value);
     }
-    const std::string key = EncodeKey(put.row, head->family, ts(head));
+    key.clear();
+    AppendKey(put.row, head->family, ts(head), &key);
     auto s = batch->Merge(ToSlice(key), ToSlice(value));
     if (!s.ok()) return FromRocks(s);
     i = j;
   }
   return Status::OK();
+}
+
+// About the bytes `puts` take in a WriteBatch, to size it once.
+size_t BatchBytes(const std::vector<Put>& puts) {
+  size_t n = 12;
+  for (const Put& p : puts) {
+    n += p.row.size() + 32;  // Key: escaped row, family, timestamp; record header.
+    for (const Cell& c : p.cells) n += c.qualifier.size() + c.value.size() + 2;
+  }
+  return n;
 }
 
 rocksdb::WriteOptions ToRocks(const WriteOptions& o) {
@@ -229,8 +253,8 @@ Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
                    [&puts](uint32_t a, uint32_t b) { return puts[a].row < puts[b].row; });
-  rocksdb::WriteBatch batch;
-  std::vector<const Cell*> scratch;
+  rocksdb::WriteBatch batch(BatchBytes(puts));
+  PutScratch scratch;
   std::vector<const std::string*> rows;
   rows.reserve(puts.size());
   const int64_t now = WallClockMs();
