@@ -18,8 +18,8 @@ Result<DiskSpace> GetDiskSpace(const std::string& path) {
   }
   struct statvfs st;
   if (::statvfs(p.c_str(), &st) != 0) {
-    return Err(Status::IOError("cannot read the free space of '" + path +
-                               "': " + std::strerror(errno)));
+    return Err(
+        Status::IOError("cannot read the free space of '" + path + "': " + std::strerror(errno)));
   }
   DiskSpace d;
   d.available_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;

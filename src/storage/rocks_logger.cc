@@ -4,8 +4,8 @@
 
 #include <rocksdb/env.h>
 
-#include <cstdarg>
 #include <algorithm>
+#include <cstdarg>
 #include <cstdio>
 #include <string_view>
 

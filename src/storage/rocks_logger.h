@@ -1,7 +1,8 @@
 // RocksDB's info log for the embedded engines (durable log, table store, hot store): errors go
-// to stderr as "rocksdb <name>: <message>"; nothing is written into the data folder. RocksDB's default file logger (DIR/LOG) writes on every flush and compaction and, on
-// a full disk, trips an assertion inside Debian's librocksdb (abort, exit 134) the moment it
-// reports the write error; with this logger a full disk is only the write error itself.
+// to stderr as "rocksdb <name>: <message>"; nothing is written into the data folder. RocksDB's
+// default file logger (DIR/LOG) writes on every flush and compaction and, on a full disk, trips an
+// assertion inside Debian's librocksdb (abort, exit 134) the moment it reports the write error;
+// with this logger a full disk is only the write error itself.
 //
 // The engines also open RocksDB with allow_fallocate = false: otherwise every new WAL reserves
 // 1.1 x write_buffer_size (70 MB) at once, so a disk with less free space than that fails

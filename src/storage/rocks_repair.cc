@@ -2,8 +2,10 @@
 // (RocksDB's RepairDB, reporting what it moved to lost/).
 #include "storage/rocks_repair.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
+#include <rocksdb/table.h>
 
 #include <filesystem>
 #include <set>
@@ -26,8 +28,19 @@ std::set<std::string> LostFiles(const std::string& db_path) {
 
 }  // namespace
 
+rocksdb::BlockBasedTableOptions BaseTableOptions() {
+  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  return t;
+}
+
 rocksdb::Options BaseRocksOptions(const std::string& name) {
   rocksdb::Options o;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(BaseTableOptions()));
   o.info_log = NewStderrInfoLog(name);  // No LOG file on the data disk.
   o.allow_fallocate = false;            // See rocks_logger.h: space used is space written.
   o.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;

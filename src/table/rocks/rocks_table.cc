@@ -58,7 +58,7 @@ rocksdb::Options TableOptions(const std::string& name) {
   o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
   o.prefix_extractor = NewRowPrefixTransform();
   o.merge_operator = NewConcatMergeOperator();
-  rocksdb::BlockBasedTableOptions bt;
+  rocksdb::BlockBasedTableOptions bt = storage::BaseTableOptions();
   bt.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   bt.whole_key_filtering = false;  // Bloom on the row prefix: Get of a row, as HBase ROW bloom.
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(bt));
