@@ -18,6 +18,7 @@
 #include "cli/topology_settings.h"
 #include "core/config.h"
 #include "core/event_time.h"
+#include "core/thread_name.h"
 #include "pipeline/builtin_rule.h"
 #include "pipeline/runner.h"
 #include "pipeline/stores.h"
@@ -176,6 +177,7 @@ int RunRun(const RunFlags& f) {
       std::fflush(stdout);
     };
     scheduler = std::thread([&scheduler_coord, so] {
+      NameThisThread("scheduler");
       if (Status st = workflow::RunScheduler(scheduler_coord.get(), so); !st.ok()) {
         std::fprintf(stderr, "smartcar run: the workflow scheduler stopped: %s\n",
                      st.message().c_str());

@@ -11,6 +11,7 @@
 
 #include "collect/sinks/sinks.h"
 #include "core/crash_point.h"
+#include "core/thread_name.h"
 
 namespace smartcar::collect {
 namespace {
@@ -36,6 +37,8 @@ struct SourcePath {
 };
 
 }  // namespace
+
+void Source::WaitForInput(int64_t poll_ms) { SleepMs(poll_ms); }
 
 struct Agent::Impl {
   AgentOptions options;
@@ -157,7 +160,7 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
     sp->metrics->lag_bytes = sp->source->LagBytes();
     if (batch.empty()) {
       if (drain.load() && sp->source->Idle()) return Status::OK();
-      SleepMs(options.poll_interval_ms);
+      sp->source->WaitForInput(options.poll_interval_ms);
       continue;
     }
     const size_t received = batch.size();
@@ -223,6 +226,7 @@ Status Agent::Run(const std::atomic<bool>& stop, const std::atomic<bool>& drain)
   std::vector<Status> results(impl_->sources.size());
   for (size_t i = 0; i < impl_->sources.size(); ++i) {
     threads.emplace_back([this, i, &stop, &drain, &results] {
+      NameThisThread("src-" + impl_->sources[i]->name);
       results[i] = impl_->RunSource(impl_->sources[i].get(), stop, drain);
     });
   }

@@ -24,6 +24,10 @@ class Source {
   virtual Status Rollback() = 0;
   // True when all input seen so far has been returned and committed (used to drain and stop).
   virtual bool Idle() = 0;
+  // Called when Next() returned nothing: waits until new input may be there. A source told of
+  // changes (TAILDIR's inotify) returns as soon as one comes, and after at most a quarter of a
+  // second so the caller notices a stop; others (the default) sleep `poll_ms`.
+  virtual void WaitForInput(int64_t poll_ms);
   // Bytes of input not yet committed (lag), for metrics; 0 when unknown.
   virtual uint64_t LagBytes() { return 0; }
   // The position after the batch Next() returned (what Commit() would make durable), as text a

@@ -92,7 +92,9 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     if (need_restore_) SMARTCAR_RETURN_IF_ERROR(RestoreProgress());
     queue::PollOptions po;
     po.max_records = 500;
-    po.timeout_ms = 20;
+    // Poll returns as soon as records arrive: the timeout only paces an idle spout (commits of
+    // acked marks, the end-of-input checks), 10 times a second.
+    po.timeout_ms = 100;
     auto recs = consumer_->Poll(po);
     if (!recs) return recs.error();
     if (!rewind_.empty()) SMARTCAR_RETURN_IF_ERROR(Rewind(&*recs));

@@ -10,6 +10,7 @@
 
 #include "core/event_time.h"
 #include "core/json_integer.h"
+#include "core/thread_name.h"
 #include "pipeline/replay_plan.h"
 #include "pipeline/run_metrics.h"
 #include "pipeline/session.h"
@@ -115,7 +116,10 @@ class ReplayService::Job {
       state_.resumed = resumed;
       state_.planned = plan->planned();
     }
-    thread_ = std::thread([this] { Loop(); });
+    thread_ = std::thread([this] {
+      NameThisThread("replay");
+      Loop();
+    });
     return Status::OK();
   }
 

@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/file.h"
+#include "core/thread_name.h"
 #include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 #include "server/metrics_server.h"
@@ -108,6 +109,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   state_ = std::make_unique<State>();
   if (snapshot_every.count() > 0) {
     state_->snapshots = std::thread([this, snapshot_every] {
+      NameThisThread("stats-file");
       std::unique_lock<std::mutex> lock(state_->mu);
       while (!state_->cv.wait_for(lock, snapshot_every, [this] { return state_->stop; })) {
         lock.unlock();
@@ -120,6 +122,7 @@ void RunMetrics::Start(const std::string& host, int port, std::FILE* out,
   }
   if (port < 0) return;
   state_->sampler = std::thread([this] {
+    NameThisThread("stats-history");
     std::unique_lock<std::mutex> lock(state_->mu);
     do {
       lock.unlock();

@@ -18,6 +18,7 @@
 #include "collect/sources/sources.h"
 #include "core/event_time.h"
 #include "core/file.h"
+#include "core/thread_name.h"
 #include "gen/driver_simulator.h"
 #include "hot/hot_store.h"
 #include "pipeline/run_metrics.h"
@@ -193,6 +194,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       [&] { return CollectorComponents(**agent); }));
 
   std::thread sim_thread([&] {
+    NameThisThread("simulator");
     gen::DriverRunStats stats;
     sim_status = gen::RunDriverSimulator(sim, run, &stats);
     generated = stats.lines;
@@ -210,7 +212,7 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   std::chrono::steady_clock::time_point stop_requested{};
   Status result;
   while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!stopping && o.stop != nullptr && o.stop->load()) {
       // Ctrl-C: the simulator stops first; the collector then reads what was written up to
       // there (drain) and ends, so nothing generated is left unread (at most 10 s).
@@ -243,8 +245,8 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
   sim_thread.join();
   collect_thread.join();
   if (stopping) {
-    // What the collector delivered before it stopped is read first (the spout polls every
-    // 20 ms), so Ctrl-C leaves nothing collected unprocessed; bounded, so a stuck topology
+    // What the collector delivered before it stopped is read first (the spout reads records as
+    // they arrive), so Ctrl-C leaves nothing collected unprocessed; bounded, so a stuck topology
     // still stops.
     const auto drain_until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     while (counters.consumed.load() < collected() &&

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "server/metrics_routes.h"
 
 namespace smartcar::server {
@@ -55,6 +56,7 @@ class MetricsServer::Impl {
 
   void Run() {
     thread_ = std::thread([this] {
+      NameThisThread("http");
       server_.listen_after_bind();
       listen_returned_ = true;
     });

@@ -3,6 +3,7 @@
 #include <limits>
 #include <thread>
 
+#include "core/thread_name.h"
 #include "topology/topology_impl.h"
 
 namespace smartcar::topology {
@@ -18,7 +19,10 @@ Status TopologyImpl::Submit() {
     started_at_ = SteadyClock::now();
     for (auto& task : tasks_) {
       TaskBase* t = task.get();
-      threads_.emplace_back([t] { t->Loop(); });
+      threads_.emplace_back([t] {
+        NameThisThread(t->component()->id + "-" + std::to_string(t->context().task_index));
+        t->Loop();
+      });
     }
   }
   // Wait for every Open/Prepare to return.

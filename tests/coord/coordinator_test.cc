@@ -179,6 +179,22 @@ TEST_P(CoordinatorTest, EphemeralNodesGoWithTheirSession) {
   EXPECT_TRUE(c->Create("/members/w1", "again", CreateMode::kEphemeral).ok());
 }
 
+// A path created ephemeral by one handle, deleted, then created again by another handle of the
+// same process: closing the first must not take the second's node with it (the leader node of
+// two members in one process).
+TEST_P(CoordinatorTest, ClosingAHandleLeavesTheEphemeralNodesOfAnotherHandle) {
+  auto first = Open();
+  auto second = Open();
+  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first->Create("/leader", "first", CreateMode::kEphemeral).ok());
+  ASSERT_TRUE(first->Delete("/leader").ok());
+  ASSERT_TRUE(second->Create("/leader", "second", CreateMode::kEphemeral).ok());
+  first.reset();
+  auto n = second->Get("/leader");
+  ASSERT_TRUE(n.has_value()) << n.error().ToString();
+  EXPECT_EQ(n->data, "second");
+}
+
 TEST_P(CoordinatorTest, WatchesSeeCreationDataAndChildrenChanges) {
   auto c = Open();
   ASSERT_NE(c, nullptr);

@@ -3,6 +3,8 @@
 // line waits for its newline, and commits rewrite the JSON position file by rename.
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,11 +53,41 @@ class TaildirSource final : public Source {
         file_header_(file_header),
         file_header_key_(std::move(file_header_key)),
         skip_to_end_(skip_to_end) {}
+  ~TaildirSource() override {
+    if (inotify_fd_ >= 0) close(inotify_fd_);
+  }
 
   Status Init() {
     auto text = ReadFileToString(position_file_, "position file");
     if (!text) return text.error().IsNotFound() ? Status::OK() : text.error();  // OK: first run.
     return LoadPositions(*text, "position file '" + position_file_ + "'");
+  }
+
+  // Waits for a change in a file group's folder (a line appended, a file created or renamed
+  // into it), as `tail -F` does; polls every `poll_ms` where inotify is not available.
+  void WaitForInput(int64_t poll_ms) override {
+    if (inotify_fd_ < 0 && !inotify_tried_) {
+      inotify_tried_ = true;
+      inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    }
+    bool watched = false;
+    for (const FileGroup& g : groups_) {
+      // Again every time: the folder may have been created (or replaced) since.
+      watched |= inotify_fd_ >= 0 &&
+                 inotify_add_watch(inotify_fd_, g.dir.c_str(),
+                                   IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+                                       IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF) >= 0;
+    }
+    if (!watched) {
+      Source::WaitForInput(poll_ms);
+      return;
+    }
+    pollfd fd{inotify_fd_, POLLIN, 0};
+    if (poll(&fd, 1, kNotifiedWaitMs) > 0) {
+      alignas(inotify_event) char buf[4096];
+      while (read(inotify_fd_, buf, sizeof(buf)) > 0) {
+      }
+    }
   }
 
   std::string PendingPosition() override { return PositionsJson(/*committed=*/false); }
@@ -280,6 +312,9 @@ class TaildirSource final : public Source {
   bool recovered_ = false;
   std::map<uint64_t, std::unique_ptr<TailedFile>> files_;
   std::string buf_;
+  static constexpr int kNotifiedWaitMs = 250;
+  int inotify_fd_ = -1;
+  bool inotify_tried_ = false;
 };
 
 // A file group of `pattern`, or why not ("'x[' is not a valid regular expression: ...").

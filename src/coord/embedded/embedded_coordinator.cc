@@ -1,15 +1,20 @@
 // The embedded engine. Node "/a/b" is the folder DATA/coord/a/b; its data and version are in
 // DATA/coord/a/b/.node: "smartcar-coord 1 <version> <mtime_ms> <owner>\n<data>", written by
 // rename so readers never see half a file. <owner> is "-" for a persistent node and
-// "<pid>:<process start time>" for an ephemeral one, which counts as absent (and is removed by
-// the next writer) once that process is gone: the embedded "session" is the process. Writers
-// serialise on flock(DATA/coord/.lock); readers take no lock. Watches are polled every 100 ms
-// (a fingerprint of the node file and of the children's), which is what one machine needs.
+// "<pid>:<process start time>#<handle>" for an ephemeral one, which counts as absent (and is
+// removed by the next writer) once that process is gone: the embedded "session" is the handle,
+// ended by its close or its process's death.
+// Writers serialise on flock(DATA/coord/.lock); readers take no lock. Watches compare a fingerprint
+// of the node file and of the children's whenever inotify reports a change in the watched folders
+// (at once, whichever process wrote) and every second regardless (an owner's death writes nothing).
 #include "coord/embedded/embedded_coordinator.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -27,6 +32,7 @@
 #include <thread>
 
 #include "core/file.h"
+#include "core/thread_name.h"
 
 namespace smartcar::coord {
 namespace {
@@ -34,7 +40,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kMagic[] = "smartcar-coord 1 ";
-constexpr int kPollMs = 100;
+// Fingerprints are compared at least this often, changes or not (dead owners, a folder inotify
+// could not watch).
+constexpr int kFullCheckMs = 1000;
 
 // The start time of process `pid` (field 22 of /proc/<pid>/stat), or "" when it does not exist.
 std::string ProcessStart(pid_t pid) {
@@ -49,13 +57,18 @@ std::string ProcessStart(pid_t pid) {
   return field;
 }
 
+// An ephemeral node's owner: "<pid>:<process start>#<handle>", the handle numbering the
+// coordinators one process opened (each is its own "session": closing one removes its ephemeral
+// nodes only). Alive while that process is.
 bool OwnerAlive(const std::string& owner) {
   if (owner == "-") return true;
   const size_t colon = owner.find(':');
   if (colon == std::string::npos) return false;
   const pid_t pid = static_cast<pid_t>(std::atol(owner.substr(0, colon).c_str()));
   if (pid <= 0) return false;
-  return ProcessStart(pid) == owner.substr(colon + 1);
+  const size_t hash = owner.find('#', colon);
+  return ProcessStart(pid) ==
+         owner.substr(colon + 1, hash == std::string::npos ? std::string::npos : hash - colon - 1);
 }
 
 struct NodeFile {
@@ -86,7 +99,9 @@ class EmbeddedWatch final : public Watch {
 class EmbeddedCoordinator final : public Coordinator {
  public:
   explicit EmbeddedCoordinator(std::string root) : root_(std::move(root)) {
-    self_ = std::to_string(::getpid()) + ":" + ProcessStart(::getpid());
+    static std::atomic<uint64_t> handles{0};
+    self_ = std::to_string(::getpid()) + ":" + ProcessStart(::getpid()) + "#" +
+            std::to_string(++handles);
   }
 
   ~EmbeddedCoordinator() override {
@@ -95,7 +110,10 @@ class EmbeddedCoordinator final : public Coordinator {
       stop_ = true;
     }
     cv_.notify_all();
+    if (wake_fd_ >= 0) (void)!::eventfd_write(wake_fd_, 1);
     if (poller_.joinable()) poller_.join();
+    if (inotify_fd_ >= 0) ::close(inotify_fd_);
+    if (wake_fd_ >= 0) ::close(wake_fd_);
     // A clean close ends the "session": this handle's ephemeral nodes go.
     for (const std::string& path : ephemerals_) {
       auto f = ReadNode(path);
@@ -204,7 +222,18 @@ class EmbeddedCoordinator final : public Coordinator {
     std::lock_guard<std::mutex> l(mu_);
     const uint64_t id = ++next_watch_;
     watches_[id] = WatchState{path, std::move(on_change), Fingerprint(path)};
-    if (!poller_.joinable()) poller_ = std::thread([this] { Poll(); });
+    if (!poller_.joinable()) {
+      // Without inotify (or the eventfd that wakes the poller to stop) the poller falls back to
+      // comparing fingerprints every 100 ms.
+      inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+      wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      poller_ = std::thread([this] {
+        NameThisThread("coord-watch");
+        Poll();
+      });
+    } else if (wake_fd_ >= 0) {
+      (void)!::eventfd_write(wake_fd_, 1);  // Watch the new path's folders from now on.
+    }
     return std::unique_ptr<Watch>(new EmbeddedWatch(this, id));
   }
 
@@ -326,10 +355,57 @@ class EmbeddedCoordinator final : public Coordinator {
 
   bool OwnerAliveOf(const std::string& path) const { return ReadNode(path).has_value(); }
 
+  // Watches the folders whose changes can change `path`'s fingerprint: its own (or, while it
+  // does not exist, the nearest existing parent's, where it will appear) and its children's.
+  void ArmInotify(const std::string& path) const {
+    constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
+                               IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF;
+    std::string p = path;
+    while (::inotify_add_watch(inotify_fd_, Dir(p).c_str(), kMask) < 0 && p != "/") {
+      const size_t slash = p.rfind('/');
+      p = slash == 0 ? "/" : p.substr(0, slash);
+    }
+    if (p != path) return;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(Dir(path), ec)) {
+      const std::string name = e.path().filename().string();
+      if (!name.empty() && name[0] != '.') {
+        (void)::inotify_add_watch(inotify_fd_, e.path().c_str(), kMask);
+      }
+    }
+  }
+
+  // Waits until a watched folder changes, the poller is woken (a new watch, or stop), or `ms`
+  // pass; true unless the time ran out.
+  bool WaitForChange(int ms) const {
+    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    if (::poll(fds, 2, ms) <= 0) return false;
+    alignas(inotify_event) char buf[4096];
+    while (::read(inotify_fd_, buf, sizeof(buf)) > 0) {
+    }
+    eventfd_t n = 0;
+    (void)::eventfd_read(wake_fd_, &n);
+    return true;
+  }
+
   void Poll() {
+    const bool notified = inotify_fd_ >= 0 && wake_fd_ >= 0;
+    auto last_full = std::chrono::steady_clock::now();
     std::unique_lock<std::mutex> l(mu_);
     while (!stop_) {
-      cv_.wait_for(l, std::chrono::milliseconds(kPollMs), [&] { return stop_; });
+      if (notified) {
+        std::vector<std::string> paths;
+        for (const auto& [id, w] : watches_) paths.push_back(w.path);
+        l.unlock();
+        for (const std::string& p : paths) ArmInotify(p);
+        const bool changed = WaitForChange(kFullCheckMs);
+        l.lock();
+        const auto now = std::chrono::steady_clock::now();
+        if (!changed && now - last_full < std::chrono::milliseconds(kFullCheckMs)) continue;
+        last_full = now;
+      } else {
+        cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return stop_; });
+      }
       if (stop_) break;
       std::vector<uint64_t> ids;
       for (const auto& [id, w] : watches_) ids.push_back(id);
@@ -355,7 +431,7 @@ class EmbeddedCoordinator final : public Coordinator {
   }
 
   const std::string root_;
-  std::string self_;  // This process's owner tag for ephemeral nodes.
+  std::string self_;  // This handle's owner tag for ephemeral nodes (OwnerAlive).
   int lock_fd_ = -1;
   uint64_t deleted_ = 0;
 
@@ -367,6 +443,8 @@ class EmbeddedCoordinator final : public Coordinator {
   std::map<uint64_t, WatchState> watches_;
   std::set<std::string> ephemerals_;
   std::thread poller_;
+  int inotify_fd_ = -1;  // Set before the poller starts, closed after it ends.
+  int wake_fd_ = -1;     // An eventfd: written to stop the poller.
 };
 
 EmbeddedWatch::~EmbeddedWatch() { c_->RemoveWatch(id_); }

@@ -7,6 +7,7 @@
 // One file (~600 lines): one class around one handle and its lock, which the calls, the watch
 // re-arming and the session replacement all share.
 #include "coord/zookeeper/zk_coordinator.h"
+#include "core/thread_name.h"
 
 #include <zookeeper/zookeeper.h>
 
@@ -126,7 +127,10 @@ class ZkCoordinator final : public Coordinator {
 
   Status Init() {
     SMARTCAR_RETURN_IF_ERROR(Connect(o_.connect_timeout_ms));
-    worker_ = std::thread([this] { Work(); });
+    worker_ = std::thread([this] {
+      NameThisThread("zookeeper");
+      Work();
+    });
     return Status::OK();
   }
 

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "core/thread_name.h"
 #include "queue/embedded/embedded_log.h"
 #include "queue/embedded/embedded_log_impl.h"
 #include "storage/rocks_repair.h"
@@ -120,7 +121,10 @@ Status EmbeddedLog::Open() {
     SMARTCAR_RETURN_IF_ERROR(LoadTopicsLocked());
   }
   if (options_.retention_check_interval_ms > 0 && !options_.read_only) {
-    retention_thread_ = std::thread([this] { RetentionLoop(); });
+    retention_thread_ = std::thread([this] {
+      NameThisThread("log-retention");
+      RetentionLoop();
+    });
   }
   return Status::OK();
 }
