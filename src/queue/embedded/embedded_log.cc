@@ -1,6 +1,7 @@
 // The embedded engine: open/reopen, topics, groups' lag, retention.
 // One file (~465 lines): these share the log's lock and its RocksDB handles; reads are in
 // embedded_consumer.cc, appends in embedded_write.cc, record encoding in record_batch.cc.
+#include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
 #include <stdlib.h>
@@ -79,6 +80,11 @@ rocksdb::Options LogOptions() {
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
   o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
+  // 64 KiB blocks: batches are read in order, so larger blocks cost nothing and make the index
+  // 16 times smaller (4 GiB of log: ~1 MiB of index instead of ~17).
+  rocksdb::BlockBasedTableOptions t = storage::BaseTableOptions();
+  t.block_size = 64 << 10;
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
 }
 
