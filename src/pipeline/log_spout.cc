@@ -93,8 +93,10 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     queue::PollOptions po;
     po.max_records = 500;
     // Poll returns as soon as records arrive: the timeout only paces an idle spout (commits of
-    // acked marks, the end-of-input checks), 10 times a second.
-    po.timeout_ms = 100;
+    // acked marks, the end-of-input checks), 10 times a second. Once the input is complete there
+    // is nothing to wait for: an empty answer means the end.
+    const bool complete = o_.input_complete != nullptr && o_.input_complete->load();
+    po.timeout_ms = complete ? 0 : 100;
     auto recs = consumer_->Poll(po);
     if (!recs) return recs.error();
     if (!rewind_.empty()) SMARTCAR_RETURN_IF_ERROR(Rewind(&*recs));
