@@ -159,8 +159,12 @@ Status Agent::Impl::RunSource(SourcePath* sp, const std::atomic<bool>& stop,
     }
     sp->metrics->lag_bytes = sp->source->LagBytes();
     if (batch.empty()) {
-      if (drain.load() && sp->source->Idle()) return Status::OK();
-      sp->source->WaitForInput(options.poll_interval_ms);
+      if (drain.load()) {
+        if (sp->source->Idle()) return Status::OK();
+        SleepMs(options.poll_interval_ms);  // All input is written: ends after its last commit.
+      } else {
+        sp->source->WaitForInput(options.poll_interval_ms);
+      }
       continue;
     }
     const size_t received = batch.size();
