@@ -75,7 +75,7 @@ struct Put {
   // Adds a cell. `timestamp` kLatestTimestamp means "now" (the store's clock).
   Put& Add(std::string family, std::string qualifier, std::string value,
            int64_t timestamp = kLatestTimestamp) {
-    cells.emplace_back(std::move(family), std::move(qualifier), timestamp, std::move(value));
+    cells.push_back({std::move(family), std::move(qualifier), timestamp, std::move(value)});
     return *this;
   }
   std::string row;
