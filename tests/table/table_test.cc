@@ -1,9 +1,13 @@
 // The data model through table.h: lifecycle, versions, TTL, partial-row updates, deletes,
 // scans, regions, reopening.
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
 
+#include <memory>
 #include <thread>
 
+#include "table/rocks/rocks_plugins.h"
 #include "table/table.h"
 #include "table/table_test_util.h"
 
@@ -211,6 +215,56 @@ TEST_F(TableTest, BatchPutAndDataSurvivesReopen) {
   table_ = *t;
   EXPECT_EQ(*table_->Count({}), 100u);
   EXPECT_EQ(table_->Get({.row = "row1042"})->cells.at(0).value, "42");
+}
+
+// Tables are compacted size-tiered (universal) since 2026-12; a table written before, with
+// leveled compaction and its files spread over levels, opens as it is and keeps every cell.
+TEST_F(TableTest, ATableWrittenWithLeveledCompactionOpensWithEveryCell) {
+  Create("t", {{.name = "cf"}});
+  std::vector<Put> batch;
+  for (int i = 0; i < 1000; ++i) {
+    Put p("row" + std::to_string(1000 + i));
+    p.Add("cf", "a", std::to_string(i), 5);
+    batch.push_back(p);
+  }
+  ASSERT_TRUE(table_->ApplyBatch({}, batch).ok());
+  table_.reset();
+  store_.reset();
+  {
+    // The layout the old options left: files in level 3 and in level 0, merges in both.
+    rocksdb::Options o;
+    o.compaction_style = rocksdb::kCompactionStyleLevel;
+    o.merge_operator = rocks::NewConcatMergeOperator();
+    o.prefix_extractor = rocks::NewRowPrefixTransform();
+    rocksdb::DB* raw = nullptr;
+    const std::string path = (dir_.path() / "table" / "t" / "db").string();
+    const rocksdb::Status opened = rocksdb::DB::Open(o, path, &raw);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::CompactRangeOptions c;
+    c.change_level = true;
+    c.target_level = 3;
+    ASSERT_TRUE(db->CompactRange(c, nullptr, nullptr).ok());
+    std::string files;
+    ASSERT_TRUE(db->GetProperty("rocksdb.num-files-at-level3", &files));
+    ASSERT_EQ(files, "1");
+    ASSERT_TRUE(db->Close().ok());
+  }
+  Reopen();
+  table_ = *store_->OpenTable("t");
+  // Same-timestamp puts of another column merge with the cells in level 3.
+  batch.clear();
+  for (int i = 0; i < 1000; i += 2) {
+    Put p("row" + std::to_string(1000 + i));
+    p.Add("cf", "b", "x" + std::to_string(i), 5);
+    batch.push_back(p);
+  }
+  ASSERT_TRUE(table_->ApplyBatch({}, batch).ok());
+  Reopen();
+  table_ = *store_->OpenTable("t");
+  EXPECT_EQ(*table_->Count({}), 1000u);
+  EXPECT_EQ(Show(*table_->Get({.row = "row1042"}), true), "row1042: cf:a=42@5 cf:b=x42@5");
+  EXPECT_EQ(Show(*table_->Get({.row = "row1043"}), true), "row1043: cf:a=43@5");
 }
 
 TEST_F(TableTest, TruncateKeepsSchemaAndSplits) {
