@@ -3,8 +3,6 @@
 // line waits for its newline, and commits rewrite the JSON position file by rename.
 #include <dirent.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,9 +14,11 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "collect/sources/sources.h"
+#include "core/dir_watch.h"
 #include "core/file.h"
 #include "core/json_integer.h"
 
@@ -53,10 +53,6 @@ class TaildirSource final : public Source {
         file_header_(file_header),
         file_header_key_(std::move(file_header_key)),
         skip_to_end_(skip_to_end) {}
-  ~TaildirSource() override {
-    if (inotify_fd_ >= 0) close(inotify_fd_);
-  }
-
   Status Init() {
     auto text = ReadFileToString(position_file_, "position file");
     if (!text) return text.error().IsNotFound() ? Status::OK() : text.error();  // OK: first run.
@@ -66,28 +62,15 @@ class TaildirSource final : public Source {
   // Waits for a change in a file group's folder (a line appended, a file created or renamed
   // into it), as `tail -F` does; polls every `poll_ms` where inotify is not available.
   void WaitForInput(int64_t poll_ms) override {
-    if (inotify_fd_ < 0 && !inotify_tried_) {
-      inotify_tried_ = true;
-      inotify_fd_ = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    }
+    if (watch_ == nullptr) watch_ = std::make_unique<DirWatch>(DirWatch::kEveryWrite);
     bool watched = false;
-    for (const FileGroup& g : groups_) {
-      // Again every time: the folder may have been created (or replaced) since.
-      watched |= inotify_fd_ >= 0 &&
-                 inotify_add_watch(inotify_fd_, g.dir.c_str(),
-                                   IN_MODIFY | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-                                       IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF) >= 0;
-    }
+    // Again every time: a folder may have been created (or replaced) since.
+    for (const FileGroup& g : groups_) watched |= watch_->Add(g.dir);
     if (!watched) {
       Source::WaitForInput(poll_ms);
       return;
     }
-    pollfd fd{inotify_fd_, POLLIN, 0};
-    if (poll(&fd, 1, kNotifiedWaitMs) > 0) {
-      alignas(inotify_event) char buf[4096];
-      while (read(inotify_fd_, buf, sizeof(buf)) > 0) {
-      }
-    }
+    (void)watch_->Wait(kNotifiedWaitMs);
   }
 
   std::string PendingPosition() override { return PositionsJson(/*committed=*/false); }
@@ -313,8 +296,7 @@ class TaildirSource final : public Source {
   std::map<uint64_t, std::unique_ptr<TailedFile>> files_;
   std::string buf_;
   static constexpr int kNotifiedWaitMs = 250;
-  int inotify_fd_ = -1;
-  bool inotify_tried_ = false;
+  std::unique_ptr<DirWatch> watch_;  // Made at the first wait.
 };
 
 // A file group of `pattern`, or why not ("'x[' is not a valid regular expression: ...").

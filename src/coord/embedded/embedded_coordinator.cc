@@ -10,11 +10,8 @@
 #include "coord/embedded/embedded_coordinator.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/eventfd.h>
 #include <sys/file.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,11 +23,13 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
 
+#include "core/dir_watch.h"
 #include "core/file.h"
 #include "core/thread_name.h"
 
@@ -110,10 +109,8 @@ class EmbeddedCoordinator final : public Coordinator {
       stop_ = true;
     }
     cv_.notify_all();
-    if (wake_fd_ >= 0) (void)!::eventfd_write(wake_fd_, 1);
+    if (dir_watch_) dir_watch_->Wake();
     if (poller_.joinable()) poller_.join();
-    if (inotify_fd_ >= 0) ::close(inotify_fd_);
-    if (wake_fd_ >= 0) ::close(wake_fd_);
     // A clean close ends the "session": this handle's ephemeral nodes go.
     for (const std::string& path : ephemerals_) {
       auto f = ReadNode(path);
@@ -223,16 +220,14 @@ class EmbeddedCoordinator final : public Coordinator {
     const uint64_t id = ++next_watch_;
     watches_[id] = WatchState{path, std::move(on_change), Fingerprint(path)};
     if (!poller_.joinable()) {
-      // Without inotify (or the eventfd that wakes the poller to stop) the poller falls back to
-      // comparing fingerprints every 100 ms.
-      inotify_fd_ = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-      wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+      // Without inotify the poller falls back to comparing fingerprints every 100 ms.
+      dir_watch_ = std::make_unique<DirWatch>();
       poller_ = std::thread([this] {
         NameThisThread("coord-watch");
         Poll();
       });
-    } else if (wake_fd_ >= 0) {
-      (void)!::eventfd_write(wake_fd_, 1);  // Watch the new path's folders from now on.
+    } else {
+      dir_watch_->Wake();  // Watch the new path's folders from now on.
     }
     return std::unique_ptr<Watch>(new EmbeddedWatch(this, id));
   }
@@ -358,10 +353,8 @@ class EmbeddedCoordinator final : public Coordinator {
   // Watches the folders whose changes can change `path`'s fingerprint: its own (or, while it
   // does not exist, the nearest existing parent's, where it will appear) and its children's.
   void ArmInotify(const std::string& path) const {
-    constexpr uint32_t kMask = IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO |
-                               IN_CLOSE_WRITE | IN_DELETE_SELF | IN_MOVE_SELF;
     std::string p = path;
-    while (::inotify_add_watch(inotify_fd_, Dir(p).c_str(), kMask) < 0 && p != "/") {
+    while (!dir_watch_->Add(Dir(p)) && p != "/") {
       const size_t slash = p.rfind('/');
       p = slash == 0 ? "/" : p.substr(0, slash);
     }
@@ -370,35 +363,26 @@ class EmbeddedCoordinator final : public Coordinator {
     for (const auto& e : fs::directory_iterator(Dir(path), ec)) {
       const std::string name = e.path().filename().string();
       if (!name.empty() && name[0] != '.') {
-        (void)::inotify_add_watch(inotify_fd_, e.path().c_str(), kMask);
+        (void)dir_watch_->Add(e.path().string());
       }
     }
   }
 
-  // Waits until a watched folder changes, the poller is woken (a new watch, or stop), or `ms`
-  // pass; true unless the time ran out.
-  bool WaitForChange(int ms) const {
-    pollfd fds[2] = {{inotify_fd_, POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    if (::poll(fds, 2, ms) <= 0) return false;
-    alignas(inotify_event) char buf[4096];
-    while (::read(inotify_fd_, buf, sizeof(buf)) > 0) {
-    }
-    eventfd_t n = 0;
-    (void)::eventfd_read(wake_fd_, &n);
-    return true;
-  }
-
   void Poll() {
-    const bool notified = inotify_fd_ >= 0 && wake_fd_ >= 0;
+    const bool notified = dir_watch_->available();
     auto last_full = std::chrono::steady_clock::now();
+    bool rearm = true;  // The folders to watch change only with a change seen or a new watch.
     std::unique_lock<std::mutex> l(mu_);
     while (!stop_) {
       if (notified) {
         std::vector<std::string> paths;
-        for (const auto& [id, w] : watches_) paths.push_back(w.path);
+        if (rearm) {
+          for (const auto& [id, w] : watches_) paths.push_back(w.path);
+        }
         l.unlock();
         for (const std::string& p : paths) ArmInotify(p);
-        const bool changed = WaitForChange(kFullCheckMs);
+        const bool changed = dir_watch_->Wait(kFullCheckMs);
+        rearm = changed;
         l.lock();
         const auto now = std::chrono::steady_clock::now();
         if (!changed && now - last_full < std::chrono::milliseconds(kFullCheckMs)) continue;
@@ -443,8 +427,7 @@ class EmbeddedCoordinator final : public Coordinator {
   std::map<uint64_t, WatchState> watches_;
   std::set<std::string> ephemerals_;
   std::thread poller_;
-  int inotify_fd_ = -1;  // Set before the poller starts, closed after it ends.
-  int wake_fd_ = -1;     // An eventfd: written to stop the poller.
+  std::unique_ptr<DirWatch> dir_watch_;  // Made before the poller starts; Wake() stops it.
 };
 
 EmbeddedWatch::~EmbeddedWatch() { c_->RemoveWatch(id_); }
