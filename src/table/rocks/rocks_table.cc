@@ -165,9 +165,9 @@ void RocksTable::SetSplitKeys(std::vector<std::string> keys) {
   region_writes_.assign(desc_.split_keys.size() + 1, 0);
 }
 
-void RocksTable::CountWrites(const std::vector<const std::string*>& rows) {
+void RocksTable::CountWrites(const std::vector<Put>& puts) {
   std::lock_guard<std::mutex> l(regions_mu_);
-  for (const std::string* r : rows) ++region_writes_[RegionOf(desc_.split_keys, *r)];
+  for (const Put& p : puts) ++region_writes_[RegionOf(desc_.split_keys, p.row)];
 }
 
 namespace {
@@ -262,18 +262,13 @@ Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put
                    [&puts](uint32_t a, uint32_t b) { return puts[a].row < puts[b].row; });
   rocksdb::WriteBatch batch(BatchBytes(puts));
   PutScratch scratch;
-  std::vector<const std::string*> rows;
-  rows.reserve(puts.size());
   const int64_t now = WallClockMs();
-  for (uint32_t i : order) {
-    SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, puts[i], now, &batch, &scratch));
-    rows.push_back(&puts[i].row);
-  }
+  for (uint32_t i : order) SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, puts[i], now, &batch, &scratch));
   std::shared_lock<std::shared_mutex> w(write_mu_);
   auto db = this->db();
   if (db == nullptr) return Closed();
   SMARTCAR_RETURN_IF_ERROR(FromRocks(db->Write(ToRocks(options), &batch)));
-  CountWrites(rows);
+  CountWrites(puts);
   return Status::OK();
 }
 

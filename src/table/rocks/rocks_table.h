@@ -44,7 +44,7 @@ class RocksTable final : public Table, public std::enable_shared_from_this<Rocks
  private:
   std::shared_ptr<rocksdb::DB> db() const;
   Status Closed() const;
-  void CountWrites(const std::vector<const std::string*>& rows);
+  void CountWrites(const std::vector<Put>& puts);
 
   Status ReadOnlyError() const;
 
