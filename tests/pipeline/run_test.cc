@@ -28,6 +28,7 @@
 #include "queue/log.h"
 #include "server/http_client.h"
 #include "server/stats_json.h"
+#include "small_tmpfs.h"
 #include "table/table.h"
 #include "test_util.h"
 
@@ -40,6 +41,7 @@ using ::smartcar::pipeline::testing::RunAndMaybeKill;
 using ::smartcar::pipeline::testing::SpawnSmartcar;
 using ::smartcar::testing::RunCommand;
 using ::smartcar::testing::RunSmartcar;
+using ::smartcar::testing::SmallTmpfs;
 using ::smartcar::testing::TempDir;
 
 std::string RulesDir() { return std::string(SMARTCAR_SOURCE_DIR) + "/rules"; }
@@ -274,32 +276,19 @@ TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
 // disk_pauses counter say so; once space is freed the run resumes and ends with exactly the data
 // of an uninterrupted run. Needs root to mount a small tmpfs (skipped, saying so, otherwise).
 TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
+  SmallTmpfs disk("400m");
+  if (!disk.mounted()) GTEST_SKIP() << disk.why();
   TempDir dir;
-  const std::string mnt = dir.file("mnt");
-  std::filesystem::create_directories(mnt);
-  if (std::system(("mount -t tmpfs -o size=400m tmpfs " + mnt + " 2>/dev/null").c_str()) != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here";
-  }
-  struct Unmount {
-    std::string at;
-    ~Unmount() { (void)std::system(("umount -l " + at).c_str()); }
-  } unmount{mnt};
+  const std::string mnt = disk.path();
   // Leave 150 MB free: the run needs more than that, and pauses below 100 MB.
-  const std::string filler = mnt + "/filler";
-  {
-    const int fd = open(filler.c_str(), O_WRONLY | O_CREAT, 0644);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(posix_fallocate(fd, 0, 250LL << 20), 0);
-    close(fd);
-  }
+  ASSERT_TRUE(disk.Fill(250LL << 20));
   const std::string data = mnt + "/data";
   const std::string out = dir.file("out.txt");
   const pid_t pid =
       SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data + " --rules " +
                         RulesDir() + " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
                     out);
-  // Declared after Unmount: the run is gone before the disk goes.
+  // Declared after the disk: the run is gone before the disk goes.
   ::smartcar::testing::KillOnExit guard(pid);
   int st = 0;
   bool exited = false;
@@ -327,7 +316,7 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   EXPECT_EQ(health->status, 503);
   EXPECT_NE(health->body.find("disk"), std::string::npos) << health->body;
 
-  std::filesystem::remove(filler);  // Space returns: the run resumes by itself.
+  disk.Unfill();  // Space returns: the run resumes by itself.
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(600);
   while (waitpid(pid, &st, WNOHANG) != pid) {
     if (std::chrono::steady_clock::now() > end) {

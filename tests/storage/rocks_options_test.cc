@@ -7,17 +7,13 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <chrono>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
 #include <thread>
 
+#include "small_tmpfs.h"
 #include "storage/rocks_repair.h"
 #include "test_util.h"
 
@@ -80,24 +76,10 @@ TEST(RocksOptionsTest, TwoDatabasesChargeTheirBlocksToTheOneCache) {
 // full disk is a pause, never the end, and nothing written before is lost. Needs root to mount
 // a small tmpfs (skipped, saying so, otherwise).
 TEST(RocksOptionsTest, AfterTheDiskFilledUpWritesResumeOnceSpaceIsFree) {
-  if (geteuid() != 0) GTEST_SKIP() << "needs root to mount a small tmpfs";
-  smartcar::testing::TempDir dir;
-  const std::string mnt = (dir.path() / "mnt").string();
-  std::filesystem::create_directories(mnt);
-  if (std::system(("mount -t tmpfs -o size=24m tmpfs " + mnt + " 2>/dev/null").c_str()) != 0) {
-    GTEST_SKIP() << "cannot mount a tmpfs here";
-  }
-  struct Unmount {
-    std::string at;
-    ~Unmount() { (void)std::system(("umount -l " + at).c_str()); }
-  } unmount{mnt};
-  const std::string filler = mnt + "/filler";
-  {
-    const int fd = open(filler.c_str(), O_WRONLY | O_CREAT, 0644);
-    ASSERT_GE(fd, 0);
-    ASSERT_EQ(posix_fallocate(fd, 0, 16 << 20), 0);
-    close(fd);
-  }
+  smartcar::testing::SmallTmpfs disk("24m");
+  if (!disk.mounted()) GTEST_SKIP() << disk.why();
+  ASSERT_TRUE(disk.Fill(16 << 20));
+  const std::string mnt = disk.path();
   rocksdb::Options o = BaseRocksOptions("test");
   o.create_if_missing = true;
   o.write_buffer_size = 1 << 20;
@@ -117,7 +99,7 @@ TEST(RocksOptionsTest, AfterTheDiskFilledUpWritesResumeOnceSpaceIsFree) {
     if (!failed.ok()) break;
   }
   ASSERT_FALSE(failed.ok()) << "the disk never filled up";
-  std::filesystem::remove(filler);
+  disk.Unfill();
   rocksdb::Status s;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (!(s = db->Put(no_wal, "after", "1")).ok() && std::chrono::steady_clock::now() < deadline) {
