@@ -6,6 +6,8 @@
 namespace smartcar::table::rocks {
 namespace {
 
+using namespace std::string_literals;
+
 TEST(CellEncodingTest, KeysSortByRowFamilyThenNewestFirst) {
   const std::string z("a\0", 2);
   std::vector<std::string> keys = {EncodeKey("a", "cf", 5), EncodeKey("a", "cf", 9),
@@ -39,6 +41,43 @@ TEST(CellEncodingTest, EntryDecodingSortsAndKeepsLastValue) {
   EXPECT_EQ(cells[0], (Cell{"cf", "a", 7, "2"}));
   EXPECT_EQ(cells[1], (Cell{"cf", "b", 7, "3"}));
   EXPECT_FALSE(DecodeEntry("\x05zz", "cf", 1, &cells));
+}
+
+// Byte strings below use octal escapes (\000), which, unlike \x, stop after three digits.
+TEST(CellEncodingTest, TheDriverColumnsTakeTwoBytesEachAndOtherQualifiersAreSpelledOut) {
+  std::string v;
+  AppendCellValue("speed", "80", &v);
+  EXPECT_EQ(v, "\206\000\00280"s);   // 0x80 | index 6, 0x00, then the value.
+  AppendCellValue("spee", "1", &v);  // Not well known: length-prefixed.
+  EXPECT_EQ(v.substr(5), "\004spee\0011"s);
+  AppendCellValue("area_number", "A01", &v);
+  std::vector<Cell> cells;
+  ASSERT_TRUE(DecodeEntry(v, "cf1", 3, &cells));
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0], (Cell{"cf1", "area_number", 3, "A01"}));
+  EXPECT_EQ(cells[1], (Cell{"cf1", "spee", 3, "1"}));
+  EXPECT_EQ(cells[2], (Cell{"cf1", "speed", 3, "80"}));
+}
+
+TEST(CellEncodingTest, EntriesWrittenBeforeTheCodesReadUnchanged) {
+  // The earlier layout spelled out every qualifier, the well-known ones too; a merged entry may
+  // hold both layouts.
+  const std::string long_q(200, 'q');  // A two-byte length: 0xc8 0x01.
+  std::string v = "\005speed\00280"s + "\004date\001x"s + "\310\001"s + long_q + "\001y"s;
+  AppendCellValue("speed", "90", &v);  // A later put at the same timestamp, as a merge appends.
+  std::vector<Cell> cells;
+  ASSERT_TRUE(DecodeEntry(v, "cf1", 1, &cells));
+  ASSERT_EQ(cells.size(), 3u);
+  EXPECT_EQ(cells[0], (Cell{"cf1", "date", 1, "x"}));
+  EXPECT_EQ(cells[1], (Cell{"cf1", long_q, 1, "y"}));
+  EXPECT_EQ(cells[2], (Cell{"cf1", "speed", 1, "90"}));
+}
+
+TEST(CellEncodingTest, AnUnknownQualifierCodeIsMalformed) {
+  std::vector<Cell> cells;
+  EXPECT_FALSE(DecodeEntry("\377\000\0011"s, "cf", 1, &cells));
+  ASSERT_TRUE(DecodeEntry("\200\000\0011"s, "cf", 1, &cells));
+  EXPECT_EQ(cells.back().qualifier, "date");
 }
 
 }  // namespace

@@ -1,14 +1,31 @@
 // The RocksDB key and entry encodings of cell_encoding.h: escaped row and family, inverted
-// big-endian timestamp, varint-prefixed (qualifier, value) pairs; in a merged entry the last
-// value of a qualifier wins.
+// big-endian timestamp, (qualifier, value) pairs with well-known qualifiers as two-byte codes;
+// in a merged entry the last value of a qualifier wins.
 #include "table/rocks/cell_encoding.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "core/coding.h"
 
 namespace smartcar::table::rocks {
 namespace {
+
+// Part of the on-disk format: append only, never reorder (an entry stores the index). The
+// qualifiers of the pilot's DriverCarInfo rows, 75 of a row's ~120 value bytes written out.
+constexpr std::string_view kWellKnownQualifiers[] = {"date",        "car_number",  "speed_pedal",
+                                                     "break_pedal", "steer_angle", "direct_light",
+                                                     "speed",       "area_number"};
+constexpr size_t kWellKnownCount = std::size(kWellKnownQualifiers);
+static_assert(kWellKnownCount <= 128, "a code is 7 bits");
+
+// The index of `q` in kWellKnownQualifiers, or -1.
+int WellKnownIndex(std::string_view q) {
+  for (size_t i = 0; i < kWellKnownCount; ++i) {
+    if (kWellKnownQualifiers[i] == q) return static_cast<int>(i);
+  }
+  return -1;
+}
 
 bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
   uint32_t n = 0;
@@ -16,6 +33,18 @@ bool GetLengthPrefixed(std::string_view* in, std::string_view* out) {
   *out = in->substr(0, n);
   in->remove_prefix(n);
   return true;
+}
+
+// A qualifier: a well-known code (0x80 | index, 0x00) or length-prefixed bytes.
+bool GetQualifier(std::string_view* in, std::string_view* out) {
+  if (in->size() >= 2 && ((*in)[0] & 0x80) != 0 && (*in)[1] == '\0') {
+    const size_t index = static_cast<unsigned char>((*in)[0]) & 0x7f;
+    if (index >= kWellKnownCount) return false;
+    *out = kWellKnownQualifiers[index];
+    in->remove_prefix(2);
+    return true;
+  }
+  return GetLengthPrefixed(in, out);
 }
 
 }  // namespace
@@ -94,8 +123,13 @@ bool DecodeKey(std::string_view key, DecodedKey* out) {
 }
 
 void AppendCellValue(std::string_view qualifier, std::string_view value, std::string* out) {
-  PutVarint32(out, static_cast<uint32_t>(qualifier.size()));
-  out->append(qualifier);
+  if (const int index = WellKnownIndex(qualifier); index >= 0) {
+    out->push_back(static_cast<char>(0x80 | index));
+    out->push_back('\0');
+  } else {
+    PutVarint32(out, static_cast<uint32_t>(qualifier.size()));
+    out->append(qualifier);
+  }
   PutVarint32(out, static_cast<uint32_t>(value.size()));
   out->append(value);
 }
@@ -106,7 +140,7 @@ bool DecodeEntry(std::string_view value, const std::string& family, int64_t ts,
   bool sorted = true;
   while (!value.empty()) {
     std::string_view q, v;
-    if (!GetLengthPrefixed(&value, &q) || !GetLengthPrefixed(&value, &v)) return false;
+    if (!GetQualifier(&value, &q) || !GetLengthPrefixed(&value, &v)) return false;
     if (cells->size() > first && !(cells->back().qualifier < q)) sorted = false;
     cells->push_back(Cell{family, std::string(q), ts, std::string(v)});
   }

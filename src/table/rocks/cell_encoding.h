@@ -2,7 +2,11 @@
 //
 // One entry per (row, family, timestamp) holding every cell written at that timestamp:
 //   key   = esc(row) esc(family) be64(~timestamp)
-//   value = { varint32 len(qualifier) qualifier varint32 len(value) value }*
+//   value = { qualifier varint32 len(value) value }*
+//   qualifier = varint32 len(q) q, or for a well-known qualifier (the pilot's DriverCarInfo
+//               columns, cell_encoding.cc) the two bytes 0x80|index 0x00: a varint with a
+//               trailing zero byte, which no writer emits for a length (PutVarint32 is
+//               canonical), so entries written before the codes existed read unchanged.
 // esc() doubles 0x00 as 0x00 0xff and ends with 0x00 0x01, so keys sort by row bytes, then
 // family, then newest timestamp first, and esc(row) is a prefix shared by all of a row's
 // entries (the prefix bloom filter's domain). Two puts at the same timestamp are combined by
