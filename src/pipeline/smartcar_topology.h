@@ -151,7 +151,7 @@ struct PipelineOptions {
   int table_parallelism = 1;
   int cep_parallelism = 1;
   int hot_parallelism = 1;
-  size_t table_batch = 1000;  // Rows per ApplyBatch.
+  size_t table_batch = 4096;  // Rows per ApplyBatch (a mark's records: log_spout.cc).
   size_t hot_batch = 100;     // Detections per hot-store write.
   // Event time an input's offset stays uncommitted behind its CEP lane's closed-through (see
   // pipeline/cep_progress.h): at least the longest window plus its allowed lateness plus the

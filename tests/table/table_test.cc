@@ -217,6 +217,36 @@ TEST_F(TableTest, BatchPutAndDataSurvivesReopen) {
   EXPECT_EQ(table_->Get({.row = "row1042"})->cells.at(0).value, "42");
 }
 
+// ApplyBatch writes a batch in row order, comparing rows past the prefix they all share 8 bytes
+// at a time: rows that differ beyond those 8 bytes, rows that are prefixes of others, a 0x00
+// byte, and several puts to one row (the last one's value wins) all land as written one by one.
+TEST_F(TableTest, ABatchOfRowsSharingALongPrefixStoresEveryPutInOrder) {
+  Create("t", {{.name = "cf"}});
+  const std::string p = "79779573999999-";
+  const std::vector<std::string> rows = {
+      p + "A00010000x", p + "A0001", p + "A00010000", p + std::string("A0001\0", 6),
+      p + "A00010000y", p + "A0001", p + "B",         p};
+  std::vector<Put> batch;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Put put(rows[i]);
+    put.Add("cf", "q", std::to_string(i), 5);
+    batch.push_back(put);
+  }
+  ASSERT_TRUE(table_->ApplyBatch({}, batch).ok());
+  auto it = *table_->Scan({});
+  std::vector<std::string> got;
+  for (; it->Valid(); it->Next()) got.push_back(Show(it->row(), true));
+  const std::vector<std::string> want = {
+      p + ": cf:q=7@5",
+      p + "A0001: cf:q=5@5",  // Put twice: the later put's value.
+      p + std::string("A0001\0", 6) + ": cf:q=3@5",
+      p + "A00010000: cf:q=2@5",
+      p + "A00010000x: cf:q=0@5",
+      p + "A00010000y: cf:q=4@5",
+      p + "B: cf:q=6@5"};
+  EXPECT_EQ(got, want);
+}
+
 // Tables are compacted size-tiered (universal) since 2026-12; a table written before, with
 // leveled compaction and its files spread over levels, opens as it is and keeps every cell.
 TEST_F(TableTest, ATableWrittenWithLeveledCompactionOpensWithEveryCell) {
