@@ -2,8 +2,10 @@
 // Puts are batched (by size, on each tick and at each mark). Events are untracked (log_spout.cc)
 // and acked at once; a mark is acked after the rows before it are written, and failed when a
 // write since the last mark failed (its rows are dropped here: the failed mark makes the spout
-// read them again from the last commit). Cells are stamped with the event time, so a replayed
-// event rewrites identical cells (idempotent).
+// read them again from the last commit), and the table is reported failing (EngineHealth: the
+// status line, /healthz) until a write succeeds again. Cells are stamped with the event time, so
+// a replayed event rewrites identical cells (idempotent).
+#include <string>
 #include <vector>
 
 #include "pipeline/components.h"
@@ -22,6 +24,7 @@ class TableBolt final : public topology::Bolt {
     auto t = o_.tables->OpenTable(kDriverTable);
     if (!t) return t.error();
     table_ = std::move(*t);
+    engine_ = std::string("table ") + kDriverTable;
     return Status::OK();
   }
 
@@ -50,6 +53,13 @@ class TableBolt final : public topology::Bolt {
     Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(table::WriteOptions{}, puts_);
     if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
     if (!s.ok()) failed_ = true;
+    if (o_.health != nullptr && !puts_.empty()) {
+      if (s.ok()) {
+        o_.health->Recovered(engine_);
+      } else {
+        o_.health->Failed(engine_, s);
+      }
+    }
     puts_.clear();
     for (const auto& mark : marks_) {
       if (failed_) {
@@ -66,6 +76,7 @@ class TableBolt final : public topology::Bolt {
   PipelineOptions o_;
   topology::OutputCollector* out_ = nullptr;
   std::shared_ptr<table::Table> table_;
+  std::string engine_;  // How EngineHealth names the table.
   std::vector<table::Put> puts_;
   std::vector<topology::Tuple> marks_;  // At most the one being settled.
   bool failed_ = false;                 // A write failed since the last mark settled.

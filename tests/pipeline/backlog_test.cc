@@ -456,6 +456,38 @@ TEST_F(BacklogTest, AFailedTableWriteIsReadAgainNotLost) {
   for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
 }
 
+// The table failing for a while (a disk that stays broken): it is reported as failing (since
+// when, why) on the status line and /healthz while it fails, and once it works again the report
+// clears and every line is stored once with every detection exact.
+TEST_F(BacklogTest, AFailingTableIsReportedUntilItWorksAgain) {
+  const Backlog b = MakeBacklog({3, 5}, 900);
+  ASSERT_NO_FATAL_FAILURE(Open({3, 5}));
+  ASSERT_NO_FATAL_FAILURE(Fill(b));
+  tables_->fail_writes = 1'000'000;
+  PipelineCounters counters;
+  EngineHealth health;
+  PipelineOptions o = Options(&counters);
+  o.health = &health;
+  auto topo = BuildSmartCarTopology(o);
+  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
+  ASSERT_TRUE((*topo)->Submit().ok());
+  // Bounded wait (the first write fails within the first mark's records): a generous limit for
+  // a loaded machine, never a timing assertion.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (health.Describe().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const std::string degraded = health.Describe();
+  EXPECT_NE(degraded.find("table DriverCarInfo failing since "), std::string::npos) << degraded;
+  EXPECT_NE(degraded.find("disk error (test)"), std::string::npos) << degraded;
+  tables_->fail_writes = 0;
+  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+  EXPECT_EQ(health.Describe(), "");
+  EXPECT_EQ(counters.late.load(), 0u);
+  EXPECT_EQ(TableRows(), b.events);
+  ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
+}
+
 // The same car and event time delivered twice (a collector that crashed between its append and
 // its position commit appends a batch again) is counted once by the rule engine.
 TEST_F(BacklogTest, RedeliveredEventsAreCountedOnce) {
