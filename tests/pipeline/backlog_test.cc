@@ -274,6 +274,24 @@ class BacklogTest : public ::testing::Test {
     ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
   }
 
+  // Submits a topology over the log that reports to `health`, and waits until `health` reports
+  // an engine failing (*degraded): the first failed write comes within the first mark's records;
+  // 60 s is a bound for a loaded machine, not a timing assertion.
+  void SubmitUntilDegraded(PipelineCounters* counters, EngineHealth* health,
+                           std::unique_ptr<topology::Topology>* topo, std::string* degraded) {
+    PipelineOptions o = Options(counters);
+    o.health = health;
+    auto built = BuildSmartCarTopology(o);
+    ASSERT_TRUE(built.has_value()) << built.error().ToString();
+    *topo = std::move(*built);
+    ASSERT_TRUE((*topo)->Submit().ok());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (health->Describe().empty() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    *degraded = health->Describe();
+  }
+
   static void ExpectNoFailures(const topology::Topology& topo) {
     const topology::TopologyStats stats = topo.Stats();
     for (const auto& c : stats.components) {
@@ -372,26 +390,19 @@ TEST_F(BacklogTest, AHotStoreOutageIsAPauseNotALoss) {
   hot_->down = true;
   PipelineCounters counters;
   EngineHealth health;
-  PipelineOptions o = Options(&counters);
-  o.health = &health;
-  auto topo = BuildSmartCarTopology(o);
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Submit().ok());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (health.Describe().empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  const std::string degraded = health.Describe();
+  std::unique_ptr<topology::Topology> topo;
+  std::string degraded;
+  ASSERT_NO_FATAL_FAILURE(SubmitUntilDegraded(&counters, &health, &topo, &degraded));
   EXPECT_NE(degraded.find("hot store "), std::string::npos) << degraded;
   EXPECT_NE(degraded.find(" failing since "), std::string::npos) << degraded;
   EXPECT_NE(degraded.find("redis down (test)"), std::string::npos) << degraded;
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   hot_->down = false;
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+  ASSERT_TRUE(topo->Run(std::chrono::minutes(3)).ok());
   EXPECT_EQ(health.Describe(), "");
   EXPECT_EQ(counters.late.load(), 0u);
   EXPECT_EQ(TableRows(), b.events);
-  ExpectNoFailures(**topo);
+  ExpectNoFailures(*topo);
   ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
 }
 
@@ -466,22 +477,13 @@ TEST_F(BacklogTest, AFailingTableIsReportedUntilItWorksAgain) {
   tables_->fail_writes = 1'000'000;
   PipelineCounters counters;
   EngineHealth health;
-  PipelineOptions o = Options(&counters);
-  o.health = &health;
-  auto topo = BuildSmartCarTopology(o);
-  ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
-  ASSERT_TRUE((*topo)->Submit().ok());
-  // Bounded wait (the first write fails within the first mark's records): a generous limit for
-  // a loaded machine, never a timing assertion.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (health.Describe().empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  const std::string degraded = health.Describe();
+  std::unique_ptr<topology::Topology> topo;
+  std::string degraded;
+  ASSERT_NO_FATAL_FAILURE(SubmitUntilDegraded(&counters, &health, &topo, &degraded));
   EXPECT_NE(degraded.find("table DriverCarInfo failing since "), std::string::npos) << degraded;
   EXPECT_NE(degraded.find("disk error (test)"), std::string::npos) << degraded;
   tables_->fail_writes = 0;
-  ASSERT_TRUE((*topo)->Run(std::chrono::minutes(3)).ok());
+  ASSERT_TRUE(topo->Run(std::chrono::minutes(3)).ok());
   EXPECT_EQ(health.Describe(), "");
   EXPECT_EQ(counters.late.load(), 0u);
   EXPECT_EQ(TableRows(), b.events);
