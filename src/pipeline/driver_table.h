@@ -23,5 +23,8 @@ inline constexpr std::array<std::string_view, 8> kDriverQualifiers = {
 // (core/row_key.h); each field in the codec's canonical text; every cell stamped with the event
 // time, so a replayed event rewrites identical cells (idempotent).
 table::Put DriverRow(const DriverEvent& e, std::string_view family = kDriverFamily);
+// The same row written into *put, reusing its strings' and cells' buffers (the table bolt keeps
+// its puts from batch to batch: no allocation per row once warm).
+void FillDriverRow(const DriverEvent& e, std::string_view family, table::Put* put);
 
 }  // namespace smartcar::pipeline

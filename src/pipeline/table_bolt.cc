@@ -1,10 +1,11 @@
 // TableBolt: every driving event becomes a row of DriverCarInfo (DriverRow, driver_table.h).
-// Puts are batched (by size, on each tick and at each mark). Events are untracked (log_spout.cc)
-// and acked at once; a mark is acked after the rows before it are written, and failed when a
-// write since the last mark failed (its rows are dropped here: the failed mark makes the spout
-// read them again from the last commit), and the table is reported failing (EngineHealth: the
-// status line, /healthz) until a write succeeds again. Cells are stamped with the event time, so
-// a replayed event rewrites identical cells (idempotent).
+// Puts are batched (by size, on each tick and at each mark; a written batch's puts are refilled
+// by the next, FillDriverRow, so a row allocates nothing once warm). Events are untracked
+// (log_spout.cc) and acked at once; a mark is acked after the rows before it are written, and
+// failed when a write since the last mark failed (its rows are dropped here: the failed mark makes
+// the spout read them again from the last commit), and the table is reported failing (EngineHealth:
+// the status line, /healthz) until a write succeeds again. Cells are stamped with the event time,
+// so a replayed event rewrites identical cells (idempotent).
 #include <string>
 #include <vector>
 
@@ -40,7 +41,13 @@ class TableBolt final : public topology::Bolt {
     const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
     out_->Ack(input);  // Untracked: the marks behind it stand for it.
     if (e == nullptr) return Status::InvalidArgument("tuple without an 'event' field");
-    puts_.push_back(DriverRow(*e));
+    if (spare_.empty()) {
+      puts_.emplace_back(std::string());
+    } else {
+      puts_.push_back(std::move(spare_.back()));
+      spare_.pop_back();
+    }
+    FillDriverRow(*e, kDriverFamily, &puts_.back());
     if (puts_.size() >= o_.table_batch) return Flush();
     return Status::OK();
   }
@@ -60,6 +67,7 @@ class TableBolt final : public topology::Bolt {
         o_.health->Failed(engine_, s);
       }
     }
+    for (table::Put& p : puts_) spare_.push_back(std::move(p));  // Their buffers, for the next.
     puts_.clear();
     for (const auto& mark : marks_) {
       if (failed_) {
@@ -78,6 +86,7 @@ class TableBolt final : public topology::Bolt {
   std::shared_ptr<table::Table> table_;
   std::string engine_;  // How EngineHealth names the table.
   std::vector<table::Put> puts_;
+  std::vector<table::Put> spare_;       // Written puts kept for their buffers (<= table_batch).
   std::vector<topology::Tuple> marks_;  // At most the one being settled.
   bool failed_ = false;                 // A write failed since the last mark settled.
 };

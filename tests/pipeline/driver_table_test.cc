@@ -31,5 +31,19 @@ TEST(DriverRowTest, AnEventBecomesOneRowOfEightCellsInQualifierOrder) {
   for (size_t i = 0; i < qualifiers.size(); ++i) EXPECT_EQ(put.cells[i].qualifier, qualifiers[i]);
 }
 
+// The table bolt refills the puts of its last batch: a put that held another row (longer
+// values, more cells, another family) becomes exactly the event's row.
+TEST(DriverRowTest, FillingAUsedPutGivesTheSameRow) {
+  DriverEvent a, b;
+  ASSERT_TRUE(ParseDriverLine("20220426000105,B0002,2,0,L1,L,137,F04", &a).has_value());
+  ASSERT_TRUE(ParseDriverLine("20220426235959,Z0100,0,3,F,N,5,A01", &b).has_value());
+  table::Put put = DriverRow(a, "other_family");
+  put.cells.push_back(table::Cell{"x", "extra", 1, std::string(100, 'v')});
+  FillDriverRow(b, kDriverFamily, &put);
+  const table::Put want = DriverRow(b);
+  EXPECT_EQ(put.row, want.row);
+  EXPECT_EQ(put.cells, want.cells);
+}
+
 }  // namespace
 }  // namespace smartcar::pipeline
