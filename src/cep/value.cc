@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/decimal.h"
 #include "core/event_time.h"
 
 namespace smartcar::cep {
@@ -126,13 +127,9 @@ void AppendJson(const Value& v, std::string* out) {
     case Type::kBool:
       out->append(v.b ? "true" : "false");
       break;
-    case Type::kInt: {
-      char buf[24];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.i);
-      (void)ec;
-      out->append(buf, end);
+    case Type::kInt:
+      AppendDecimal(v.i, out);
       break;
-    }
     case Type::kDouble:
       AppendDouble(v.d, out);
       break;

@@ -2,9 +2,9 @@
 // field-name tables, and the SteerAngle / DirectLight names.
 #include "core/line_codec.h"
 
+#include "core/decimal.h"
 #include "core/escape.h"
 
-#include <charconv>
 #include <cstring>
 
 namespace smartcar {
@@ -132,13 +132,6 @@ bool ParseLight(std::string_view s, DirectLight* out) {
     default:
       return false;
   }
-}
-
-void AppendInt(int32_t v, std::string* out) {
-  char buf[16];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  (void)ec;
-  out->append(buf, end);
 }
 
 void AppendTime(EventTimeMs t, std::string* out) {
@@ -269,7 +262,7 @@ void AppendDriverLine(const DriverEvent& e, std::string* out) {
   out->push_back(',');
   out->append(DirectLightName(e.direct_light));
   out->push_back(',');
-  AppendInt(e.speed, out);
+  AppendDecimal(e.speed, out);
   out->push_back(',');
   out->append(e.area_number.view());
 }
@@ -280,7 +273,7 @@ void AppendStatusLine(const StatusEvent& e, std::string* out) {
   out->append(e.car_number.view());
   for (int16_t p : e.tire) {
     out->push_back(',');
-    AppendInt(p, out);
+    AppendDecimal(p, out);
   }
   for (LampState l : e.light) {
     out->push_back(',');
@@ -291,7 +284,7 @@ void AppendStatusLine(const StatusEvent& e, std::string* out) {
   out->push_back(',');
   out->push_back(e.brake);
   out->push_back(',');
-  AppendInt(e.battery, out);
+  AppendDecimal(e.battery, out);
 }
 
 std::string FormatDriverLine(const DriverEvent& e) {

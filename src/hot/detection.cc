@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/decimal.h"
 #include "core/json_integer.h"
 
 namespace smartcar::hot {
@@ -66,12 +67,6 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendInt(int64_t v, std::string* out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, r.ptr);
-}
-
 void AppendDouble(double v, std::string* out) {
   if (!std::isfinite(v)) {
     out->append("null");
@@ -100,13 +95,13 @@ std::string DetectionToJson(const Detection& d) {
   j.append(",\"car\":");
   AppendJsonString(d.car, &j);
   j.append(",\"window_start_ms\":");
-  AppendInt(d.window_start_ms, &j);
+  AppendDecimal(d.window_start_ms, &j);
   j.append(",\"window_end_ms\":");
-  AppendInt(d.window_end_ms, &j);
+  AppendDecimal(d.window_end_ms, &j);
   j.append(",\"avg_speed\":");
   AppendDouble(d.avg_speed, &j);
   j.append(",\"event_count\":");
-  AppendInt(d.event_count, &j);
+  AppendDecimal(d.event_count, &j);
   j.append(",\"rule\":");
   AppendJsonString(d.rule, &j);
   if (!d.area.empty()) {

@@ -1,9 +1,9 @@
 // DriverRow and FillDriverRow: a driving event as a DriverCarInfo row (see driver_table.h).
 #include "pipeline/driver_table.h"
 
-#include <charconv>
 #include <string>
 
+#include "core/decimal.h"
 #include "core/event_time.h"
 #include "core/line_codec.h"
 #include "core/row_key.h"
@@ -23,22 +23,18 @@ void FillDriverRow(const DriverEvent& e, std::string_view family, table::Put* pu
     c.timestamp = ts;
     c.value.assign(value);
   };
-  auto number = [](int v, char(&buf)[16]) {
-    const auto r = std::to_chars(buf, buf + sizeof(buf), v);
-    return std::string_view(buf, static_cast<size_t>(r.ptr - buf));
-  };
-  char digits[16];
+  char digits[kMaxDecimalChars];
   char date[kTimestampDigits];
   FormatTimestamp14(e.time, date);
   // In qualifier order, the order a row's cells are stored in: the table's sort of a put's cells
   // then only confirms it (7 comparisons instead of ~20, each a memcmp).
   set(7, e.area_number.view());
-  set(3, number(e.break_pedal, digits));
+  set(3, DecimalText(e.break_pedal, digits));
   set(1, e.car_number.view());
   set(0, std::string_view(date, sizeof(date)));
   set(5, DirectLightName(e.direct_light));
-  set(6, number(e.speed, digits));
-  set(2, number(e.speed_pedal, digits));
+  set(6, DecimalText(e.speed, digits));
+  set(2, DecimalText(e.speed_pedal, digits));
   set(4, SteerAngleName(e.steer_angle));
 }
 
