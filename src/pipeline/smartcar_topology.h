@@ -5,7 +5,8 @@
 //     → fields(car_number) → CepBolt (rules/*.epl, hot-reloaded) → HotStoreBolt (set <date> ← car)
 //
 // At-least-once end to end, tracked per offset range: the spout emits records untracked and, every
-// 2,048 records, a mark that each task passes on and acks once everything before it is done there
+// 4,096 records under a backlog (and after each caught-up poll), a mark that each task passes on
+// and acks once everything before it is done there
 // (the table bolt after its batch is written, the CEP bolt once the events' progress is
 // recorded, the hot-store bolt after Redis or the embedded store has the detections); a log
 // offset is committed only when a mark after it has completed, and no further than the first

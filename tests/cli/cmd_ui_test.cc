@@ -19,6 +19,7 @@
 #include "server/http_client.h"
 #include "server/stats_json.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::cli {
 namespace {
@@ -34,26 +35,20 @@ std::string RulesDir() { return std::string(SMARTCAR_SOURCE_DIR) + "/rules"; }
 // Stops a spawned process with SIGINT and returns its exit status (-1 if it had to be killed).
 int Stop(pid_t pid) {
   kill(pid, SIGINT);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   int st = 0;
-  while (waitpid(pid, &st, WNOHANG) != pid) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!::smartcar::testing::WaitUntil([&] { return waitpid(pid, &st, WNOHANG) == pid; },
+                                      std::chrono::seconds(60))) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    return -1;
   }
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 template <typename Ready>
 bool WaitUntil(Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!ready() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return ready();
+  return ::smartcar::testing::WaitUntil(ready, std::chrono::seconds(60),
+                                        std::chrono::milliseconds(50));
 }
 
 std::vector<std::string> Lines(const std::string& text) {

@@ -24,6 +24,7 @@
 #include "queue/log.h"
 #include "table/table.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -285,10 +286,8 @@ class BacklogTest : public ::testing::Test {
     ASSERT_TRUE(built.has_value()) << built.error().ToString();
     *topo = std::move(*built);
     ASSERT_TRUE((*topo)->Submit().ok());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (health->Describe().empty() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    ::smartcar::testing::WaitUntil([&] { return !health->Describe().empty(); },
+                                   std::chrono::seconds(60), std::chrono::milliseconds(5));
     *degraded = health->Describe();
   }
 
@@ -366,10 +365,8 @@ TEST_F(BacklogTest, StoppedMidBacklogAndRestartedIsExact) {
     auto topo = BuildSmartCarTopology(Options(&counters));
     ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
     ASSERT_TRUE((*topo)->Submit().ok());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-    while (counters.parsed.load() < stop_at && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    ::smartcar::testing::WaitUntil([&] { return counters.parsed.load() >= stop_at; },
+                                   std::chrono::minutes(2), std::chrono::milliseconds(1));
     EXPECT_TRUE((*topo)->Shutdown(std::chrono::seconds(20)).ok());
     EXPECT_EQ(counters.late.load(), 0u);
     ExpectNoFailures(**topo);
@@ -429,10 +426,8 @@ TEST_F(BacklogTest, ARejectThatCannotBeKeptIsReadAgainNotLost) {
   auto topo = BuildSmartCarTopology(o);
   ASSERT_TRUE(topo.has_value()) << topo.error().ToString();
   ASSERT_TRUE((*topo)->Submit().ok());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (counters.restarts.load() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  ::smartcar::testing::WaitUntil([&] { return counters.restarts.load() >= 2; },
+                                 std::chrono::seconds(60), std::chrono::milliseconds(5));
   ASSERT_GE(counters.restarts.load(), 2u) << "an unkept reject restarts, again after each restart";
   EXPECT_EQ(counters.rejected.load(), 0u) << "counted once kept";
   ASSERT_TRUE(std::filesystem::remove(dir_.file("blocked")));

@@ -30,6 +30,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "wait_until.h"
 
 namespace smartcar::pipeline::testing {
 
@@ -87,15 +88,11 @@ class CdpBrowser {
   void Stop() {
     if (pid_ <= 0) return;
     if (write_fd_ >= 0) Send("Browser.close", json::object(), false);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     int st = 0;
-    while (waitpid(pid_, &st, WNOHANG) != pid_) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &st, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (!::smartcar::testing::WaitUntil([&] { return waitpid(pid_, &st, WNOHANG) == pid_; },
+                                        std::chrono::seconds(10))) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, &st, 0);
     }
     pid_ = -1;
     if (write_fd_ >= 0) close(write_fd_);

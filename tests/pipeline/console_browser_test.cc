@@ -25,6 +25,7 @@
 #include "server/http_client.h"
 #include "server/stats_json.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -101,10 +102,8 @@ TEST(ConsoleBrowserTest, AUserEditsBacktestsDeploysAndSeesTheDetectionsChange) {
   const pid_t worker = SpawnSmartcar("worker --metrics-port 0 --rules " + rules + " --data " + data,
                                      dir.file("worker.out"));
   ::smartcar::testing::KillOnExit stop_worker(worker);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(data + "/metrics.json") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ::smartcar::testing::WaitUntil([&] { return fs::exists(data + "/metrics.json"); },
+                                 std::chrono::seconds(60), std::chrono::milliseconds(50));
   std::string url;
   if (auto info =
           server::EndpointInfoFromJson(::smartcar::testing::ReadFile(data + "/metrics.json"))) {

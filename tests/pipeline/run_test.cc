@@ -31,6 +31,7 @@
 #include "small_tmpfs.h"
 #include "table/table.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -239,22 +240,17 @@ TEST(RunTest, CtrlCStopsARealTimeRunCleanlyAndTheNextRunLosesNothing) {
   const pid_t pid = SpawnSmartcar(common);
   const std::string log = dir.file("data/logs/SmartCarDriverInfo.log");
   // Real time: 20 lines a second. Wait for a few seconds of data (and give up after 60 s).
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (::smartcar::pipeline::testing::CountDataLines(log) < 60 &&
-         std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  ::smartcar::testing::WaitUntil(
+      [&] { return ::smartcar::pipeline::testing::CountDataLines(log) >= 60; },
+      std::chrono::seconds(60), std::chrono::milliseconds(100));
   ASSERT_GE(::smartcar::pipeline::testing::CountDataLines(log), 60u);
   kill(pid, SIGINT);
   int st = 0;
-  const auto exit_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (waitpid(pid, &st, WNOHANG) != pid) {
-    if (std::chrono::steady_clock::now() > exit_deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &st, 0);
-      FAIL() << "smartcar run did not stop after SIGINT";
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  if (!::smartcar::testing::WaitUntil([&] { return waitpid(pid, &st, WNOHANG) == pid; },
+                                      std::chrono::seconds(120))) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &st, 0);
+    FAIL() << "smartcar run did not stop after SIGINT";
   }
   ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
   EXPECT_EQ(WEXITSTATUS(st), 0);
@@ -674,10 +670,8 @@ TEST(RunTest, CommandsBesideALiveRunSayWhoHoldsTheFolder) {
   TempDir dir;
   const pid_t pid = SpawnSmartcar("run --metrics-port off --data " + dir.file("data") +
                                   " --rules " + RulesDir() + " --date 20220426 --cars 5 --seed 5");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(dir.file("data/owner.json")) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ::smartcar::testing::WaitUntil([&] { return fs::exists(dir.file("data/owner.json")); },
+                                 std::chrono::seconds(60), std::chrono::milliseconds(50));
   ASSERT_TRUE(fs::exists(dir.file("data/owner.json")));
   // Writing commands say who holds the folder and what to do.
   auto w = RunSmartcar("topic create Other --partitions 1 --data " + dir.file("data"));
@@ -833,10 +827,8 @@ TEST(ReplayTest, BesideALiveWorkerTheReplayRunsInsideIt) {
 
   const pid_t worker = SpawnSmartcar(
       "worker --metrics-port 0 --rules " + RulesDir() + " --data " + data, dir.file("worker.out"));
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!fs::exists(data + "/metrics.json") && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  ::smartcar::testing::WaitUntil([&] { return fs::exists(data + "/metrics.json"); },
+                                 std::chrono::seconds(60), std::chrono::milliseconds(50));
   ASSERT_TRUE(fs::exists(data + "/metrics.json"))
       << ::smartcar::testing::ReadFile(dir.file("worker.out"));
   const std::string replay = "replay --from 20220427 --rules " + RulesDir() + " --data " + data;

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <random>
@@ -39,6 +40,7 @@
 #include "queue/log.h"
 #include "table/table.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -141,14 +143,8 @@ class WorkerProcess {
 };
 
 // Polls `cond` every 50 ms until it holds or `limit` passes.
-template <typename F>
-bool WaitFor(F cond, std::chrono::seconds limit) {
-  const auto deadline = Clock::now() + limit;
-  while (Clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
+bool WaitFor(const std::function<bool()>& cond, std::chrono::seconds limit) {
+  return ::smartcar::testing::WaitUntil(cond, limit, std::chrono::milliseconds(50));
 }
 
 class ScaleOutIntegrationTest : public ::testing::Test {

@@ -50,6 +50,7 @@
 #include <vector>
 
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::testing {
 
@@ -195,16 +196,6 @@ inline std::vector<pid_t> PostgresChildren(pid_t pid) {
   return children;
 }
 
-// Polls `done` every 20 ms for up to `limit`; whether it became true.
-inline bool PostgresWaitFor(const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return true;
-}
-
 // Runs argv[0] (a full path) with `args`, in `cwd`, stdin from /dev/null, stdout and stderr into
 // `out_file` (truncated), and returns its exit code and that output. Not popen: the shell's
 // children would inherit every descriptor of the test without O_CLOEXEC (client sockets, ...),
@@ -348,7 +339,7 @@ class PostgresServer {
     kill(pid_, SIGINT);
     kill(pid_, SIGCONT);  // In case a test froze it.
     // The postmaster is our child (see PR_SET_CHILD_SUBREAPER in Init): reap it.
-    const bool clean = PostgresWaitFor(
+    const bool clean = ::smartcar::testing::WaitUntil(
         [this] { return waitpid(pid_, nullptr, WNOHANG) == pid_ || !PostgresAlive(pid_); },
         std::chrono::seconds(30));
     if (!clean) KillAll();
@@ -563,7 +554,7 @@ class PostgresServer {
     const std::vector<pid_t> children = PostgresChildren(pid);
     kill(pid, SIGKILL);
     for (const pid_t c : children) kill(c, SIGKILL);
-    PostgresWaitFor(
+    ::smartcar::testing::WaitUntil(
         [&] {
           waitpid(pid, nullptr, WNOHANG);
           bool gone = !PostgresAlive(pid);

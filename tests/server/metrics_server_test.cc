@@ -13,6 +13,7 @@
 #include "server/http_client.h"
 #include "server/stats_json.h"
 #include "server_test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::server {
 namespace {
@@ -292,10 +293,8 @@ TEST(MetricsServerTest, EventStreamsAreCappedAndEndWhenTheServerStops) {
       statuses[i] = r ? r->status : -1;
     });
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (open.load() < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  ::smartcar::testing::WaitUntil([&] { return open.load() >= 2; }, std::chrono::seconds(30),
+                                 std::chrono::milliseconds(10));
   ASSERT_EQ(open.load(), 2);
   auto third = HttpGet(server->url() + "/api/v1/events");
   ASSERT_TRUE(third.has_value());

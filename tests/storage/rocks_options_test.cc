@@ -16,6 +16,7 @@
 #include "small_tmpfs.h"
 #include "storage/rocks_repair.h"
 #include "test_util.h"
+#include "wait_until.h"
 
 namespace smartcar::storage {
 namespace {
@@ -101,10 +102,8 @@ TEST(RocksOptionsTest, AfterTheDiskFilledUpWritesResumeOnceSpaceIsFree) {
   ASSERT_FALSE(failed.ok()) << "the disk never filled up";
   disk.Unfill();
   rocksdb::Status s;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!(s = db->Put(no_wal, "after", "1")).ok() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
+  ::smartcar::testing::WaitUntil([&] { return (s = db->Put(no_wal, "after", "1")).ok(); },
+                                 std::chrono::seconds(60), std::chrono::milliseconds(100));
   ASSERT_TRUE(s.ok()) << "writes did not resume: " << s.ToString() << " (failed with "
                       << failed.ToString() << ")";
   std::string v;
