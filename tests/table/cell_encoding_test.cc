@@ -30,6 +30,22 @@ TEST(CellEncodingTest, KeysSortByRowFamilyThenNewestFirst) {
   EXPECT_EQ(RowPrefixLength(std::string("a\0\x05", 3)), 0u);
 }
 
+// The exact bytes: every 0x00 of the row and family followed by 0xff, each ended by 0x00 0x01,
+// then the timestamp inverted, big-endian (rows that start, end or are made of 0x00 bytes too).
+TEST(CellEncodingTest, KeyBytesEscapeEveryZeroByte) {
+  EXPECT_EQ(EncodeKey("a\0\0b\0"s, "cf", 1),
+            "a\0\377\0\377b\0\377\0\001cf\0\001\377\377\377\377\377\377\377\376"s);
+  EXPECT_EQ(EncodeKey("20220426", "c\0"s, 0x0102030405060708),
+            "20220426\0\001c\0\377\0\001\376\375\374\373\372\371\370\367"s);
+  for (const std::string& row : {""s, "\0"s, "\0\0"s, "abc"s, "\0a\0"s, "\377\0\001"s}) {
+    DecodedKey k;
+    ASSERT_TRUE(DecodeKey(EncodeKey(row, "cf", 42), &k)) << row.size();
+    EXPECT_EQ(k.row, row);
+    EXPECT_EQ(k.family, "cf");
+    EXPECT_EQ(k.timestamp, 42);
+  }
+}
+
 TEST(CellEncodingTest, EntryDecodingSortsAndKeepsLastValue) {
   std::string v;
   AppendCellValue("b", "1", &v);

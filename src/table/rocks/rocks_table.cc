@@ -232,12 +232,13 @@ Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb:
   return Status::OK();
 }
 
-// About the bytes `puts` take in a WriteBatch, to size it once.
+// About the bytes `puts` take in a WriteBatch, to size it once. An estimate from the puts alone,
+// 16 bytes per cell (a pipeline cell takes 4-17): reading every cell here too cost a pass over
+// the batch's cells (~3 MB for 4096 rows) that missed the cache; a larger batch grows.
 size_t BatchBytes(const std::vector<Put>& puts) {
   size_t n = 12;
   for (const Put& p : puts) {
-    n += p.row.size() + 32;  // Key: escaped row, family, timestamp; record header.
-    for (const Cell& c : p.cells) n += c.qualifier.size() + c.value.size() + 2;
+    n += p.row.size() + 32 + 16 * p.cells.size();  // Key, record header, cells.
   }
   return n;
 }
