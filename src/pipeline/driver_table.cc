@@ -1,10 +1,10 @@
 // DriverRow and FillDriverRow: a driving event as a DriverCarInfo row (see driver_table.h).
 #include "pipeline/driver_table.h"
 
+#include <algorithm>
 #include <string>
 
 #include "core/decimal.h"
-#include "core/event_time.h"
 #include "core/line_codec.h"
 #include "core/row_key.h"
 
@@ -24,8 +24,9 @@ void FillDriverRow(const DriverEvent& e, std::string_view family, table::Put* pu
     c.value.assign(value);
   };
   char digits[kMaxDecimalChars];
+  // The row key starts with the event time's 14 digits reversed: the date cell is them in order.
   char date[kTimestampDigits];
-  FormatTimestamp14(e.time, date);
+  std::reverse_copy(put->row.data(), put->row.data() + kTimestampDigits, date);
   // In qualifier order, the order a row's cells are stored in: the table's sort of a put's cells
   // then only confirms it (7 comparisons instead of ~20, each a memcmp).
   set(7, e.area_number.view());
