@@ -1,4 +1,5 @@
-// Byte encodings shared by the storage engines (queue/embedded, table/rocks): LevelDB's varint32.
+// Byte encodings shared by the storage engines (queue/embedded, table/rocks): LevelDB's varint32
+// and big-endian fixed-width integers (keys that sort as their numbers do).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,28 @@ inline bool GetVarint32(std::string_view* in, uint32_t* v) {
     }
   }
   return false;
+}
+
+// Appends `v` as 4 / 8 big-endian bytes.
+inline void PutFixed32BE(std::string* dst, uint32_t v) {
+  const char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16),
+                     static_cast<char>(v >> 8), static_cast<char>(v)};
+  dst->append(b, sizeof(b));
+}
+inline void PutFixed64BE(std::string* dst, uint64_t v) {
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (56 - 8 * i));
+  dst->append(b, sizeof(b));
+}
+
+// Reads 4 / 8 big-endian bytes at p.
+inline uint32_t DecodeFixed32BE(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  return (static_cast<uint32_t>(u[0]) << 24) | (static_cast<uint32_t>(u[1]) << 16) |
+         (static_cast<uint32_t>(u[2]) << 8) | static_cast<uint32_t>(u[3]);
+}
+inline uint64_t DecodeFixed64BE(const char* p) {
+  return (static_cast<uint64_t>(DecodeFixed32BE(p)) << 32) | DecodeFixed32BE(p + 4);
 }
 
 // ASCII case-insensitive equality (EPL keywords and names).

@@ -12,12 +12,6 @@
 namespace smartcar::queue::embedded {
 namespace {
 
-void PutFixed32BE(std::string* dst, uint32_t v) {
-  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-               static_cast<char>(v)};
-  dst->append(b, 4);
-}
-
 void PutBytes(std::string* dst, std::string_view s) {
   PutVarint32(dst, static_cast<uint32_t>(s.size()));
   dst->append(s);
@@ -53,21 +47,6 @@ std::string PartitionKeyPart(char tag, uint32_t topic_id, int32_t partition) {
 }
 
 }  // namespace
-
-void PutFixed64BE(std::string* dst, uint64_t v) {
-  PutFixed32BE(dst, static_cast<uint32_t>(v >> 32));
-  PutFixed32BE(dst, static_cast<uint32_t>(v));
-}
-
-uint32_t DecodeFixed32BE(const char* p) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  return (static_cast<uint32_t>(u[0]) << 24) | (static_cast<uint32_t>(u[1]) << 16) |
-         (static_cast<uint32_t>(u[2]) << 8) | static_cast<uint32_t>(u[3]);
-}
-
-uint64_t DecodeFixed64BE(const char* p) {
-  return (static_cast<uint64_t>(DecodeFixed32BE(p)) << 32) | DecodeFixed32BE(p + 4);
-}
 
 std::string TopicKey(std::string_view name) {
   std::string k(1, kTopicTag);

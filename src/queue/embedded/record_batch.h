@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/coding.h"  // PutFixed64BE, DecodeFixed64BE, DecodeFixed32BE (keys, values)
 #include "core/status.h"
 #include "queue/log.h"
 
@@ -45,10 +46,6 @@ struct TopicMeta {
 };
 std::string EncodeTopicMeta(const TopicMeta& m);
 Status DecodeTopicMeta(std::string_view in, TopicMeta* out);
-
-void PutFixed64BE(std::string* dst, uint64_t v);
-uint64_t DecodeFixed64BE(const char* p);
-uint32_t DecodeFixed32BE(const char* p);
 
 // The fixed part of a batch value, readable without decoding the records.
 struct BatchHeader {

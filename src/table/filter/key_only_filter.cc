@@ -2,6 +2,8 @@
 // a 4-byte big-endian integer when lenAsVal is true).
 #include "table/filter/filters.h"
 
+#include "core/coding.h"
+
 namespace smartcar::table::filter {
 namespace {
 
@@ -15,8 +17,8 @@ class KeyOnlyFilter final : public Filter {
       return;
     }
     const auto n = static_cast<uint32_t>(c->value.size());
-    c->value = {static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
-                static_cast<char>(n)};
+    c->value.clear();
+    PutFixed32BE(&c->value, n);
   }
 
  private:

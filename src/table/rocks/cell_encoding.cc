@@ -107,10 +107,7 @@ std::string EncodeRowPrefix(std::string_view row) {
 void AppendKey(std::string_view row, std::string_view family, int64_t ts, std::string* out) {
   AppendEscaped(row, out);
   AppendEscaped(family, out);
-  const uint64_t inv = ~static_cast<uint64_t>(ts);
-  char be[8];
-  for (int i = 0; i < 8; ++i) be[i] = static_cast<char>(inv >> (56 - 8 * i));
-  out->append(be, sizeof(be));
+  PutFixed64BE(out, ~static_cast<uint64_t>(ts));
 }
 
 std::string EncodeKey(std::string_view row, std::string_view family, int64_t ts) {
@@ -124,9 +121,7 @@ bool DecodeKey(std::string_view key, DecodedKey* out) {
   if (!ReadEscaped(&key, &out->row) || !ReadEscaped(&key, &out->family) || key.size() != 8) {
     return false;
   }
-  uint64_t inv = 0;
-  for (char c : key) inv = (inv << 8) | static_cast<unsigned char>(c);
-  out->timestamp = static_cast<int64_t>(~inv);
+  out->timestamp = static_cast<int64_t>(~DecodeFixed64BE(key.data()));
   return true;
 }
 
