@@ -346,6 +346,10 @@ rocksdb::Options StoreOptions() {
   rocksdb::Options ro = storage::BaseRocksOptions("hot store");
   ro.create_if_missing = true;
   ro.max_open_files = 64;
+  // Memtables of 4 MiB, not RocksDB's 64: detections are few (~235 bytes of memtable each, a
+  // pilot day ~7 MB), so a 64 MiB memtable was hardly ever flushed and held the run's detections
+  // in memory (ten days: 67 MB of the heap at the run's peak, which fell from 212 to 174 MiB).
+  ro.write_buffer_size = 4 << 20;
   return ro;
 }
 
