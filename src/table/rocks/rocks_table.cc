@@ -61,6 +61,10 @@ rocksdb::Options TableOptions(const std::string& name) {
   // similar size instead: 3.3 and 100 CPU-s, the run a third shorter (BENCHMARKS.md). A table
   // written with leveled compaction opens as it is (each level is one sorted run).
   o.compaction_style = rocksdb::kCompactionStyleUniversal;
+  // LZ4, not RocksDB's default Snappy: compressing flushes and compactions was 7.5 % of a pilot
+  // day's samples; with LZ4 the run takes 0.97 of the CPU for files 3 % larger. Blocks written
+  // with Snappy stay readable (each block names its compression).
+  o.compression = rocksdb::kLZ4Compression;
   // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
   // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
   // key D entries away) instead of searching from the top whenever the previous position does not
