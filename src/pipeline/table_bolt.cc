@@ -5,7 +5,8 @@
 // failed when a write since the last mark failed (its rows are dropped here: the failed mark makes
 // the spout read them again from the last commit), and the table is reported failing (EngineHealth:
 // the status line, /healthz) until a write succeeds again. Cells are stamped with the event time,
-// so a replayed event rewrites identical cells (idempotent).
+// so a replayed event rewrites identical cells (idempotent); each row is written whole, so its
+// entry replaces what is at its timestamp (WriteOptions::replace: a RocksDB Put, not a Merge).
 #include <string>
 #include <vector>
 
@@ -57,7 +58,7 @@ class TableBolt final : public topology::Bolt {
 
  private:
   Status Flush() {
-    Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(table::WriteOptions{}, puts_);
+    Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(kWrite, puts_);
     if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
     if (!s.ok()) failed_ = true;
     if (o_.health != nullptr && !puts_.empty()) {
@@ -80,6 +81,8 @@ class TableBolt final : public topology::Bolt {
     marks_.clear();
     return s;
   }
+
+  static constexpr table::WriteOptions kWrite{.replace = true};
 
   PipelineOptions o_;
   topology::OutputCollector* out_ = nullptr;

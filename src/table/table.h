@@ -67,6 +67,13 @@ struct WriteOptions {
   // fsync the write-ahead log before returning. Off by default: a process crash never loses an
   // acknowledged write (the WAL is in the OS cache); a machine crash may lose the last ones.
   bool sync = false;
+  // Each put replaces what earlier puts wrote to its row and family at the same timestamp,
+  // instead of joining it as HBase's puts do (cells of other qualifiers at that timestamp are
+  // gone; versions at other timestamps stay). Cheaper to flush and compact (a RocksDB Put instead
+  // of a Merge: a pilot day's run took 0.94 of the CPU). For a writer whose puts always carry the
+  // whole row, stamped with the row's own event time, so that a rewrite is a replay of the same
+  // cells: the pipeline's DriverCarInfo rows.
+  bool replace = false;
 };
 
 // A Put: cells of one row applied atomically (HBase's Put).

@@ -99,6 +99,43 @@ TEST_F(TableTest, SameTimestampPutsMergeColumns) {
   EXPECT_EQ(Show(*table_->Get({.row = "r", .max_versions = 5}), true), "r: cf:a=3@5 cf:b=2@5");
 }
 
+// WriteOptions::replace (the pipeline's whole rows): a put replaces what is at its row, family
+// and timestamp; a plain put after it joins it again; other timestamps are untouched; and so it
+// stays through a flush, a compaction and a reopen.
+TEST_F(TableTest, AReplacingPutReplacesItsTimestampAndAPlainPutJoinsIt) {
+  Create("t", {{.name = "cf", .max_versions = 3}});
+  PutCell("r", "cf", "a", "1", 5);
+  PutCell("r", "cf", "b", "2", 5);
+  PutCell("r", "cf", "a", "0", 4);
+  Put whole("r");
+  whole.Add("cf", "a", "7", 5).Add("cf", "c", "8", 5);
+  ASSERT_TRUE(table_->Apply({.replace = true}, whole).ok());
+  const GetSpec all{.row = "r", .max_versions = 3};
+  EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5");
+  ASSERT_TRUE(table_->ApplyBatch({.replace = true}, {whole, whole}).ok());  // A replay.
+  EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5");
+  PutCell("r", "cf", "d", "9", 5);
+  EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5 cf:d=9@5");
+  table_.reset();
+  store_.reset();
+  {
+    rocksdb::Options o;  // The table's plug-ins: merges are resolved the way the table would.
+    o.merge_operator = rocks::NewConcatMergeOperator();
+    o.prefix_extractor = rocks::NewRowPrefixTransform();
+    rocksdb::DB* raw = nullptr;
+    const std::string path = (dir_.path() / "table" / "t" / "db").string();
+    const rocksdb::Status opened = rocksdb::DB::Open(o, path, &raw);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::CompactRangeOptions c;
+    c.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    ASSERT_TRUE(db->CompactRange(c, nullptr, nullptr).ok());  // Flushes, then merges all.
+  }
+  Reopen();
+  table_ = *store_->OpenTable("t");
+  EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5 cf:d=9@5");
+}
+
 TEST_F(TableTest, VersionsAreCappedByFamilyAndRequest) {
   Create("t", {{.name = "v3", .max_versions = 3}, {.name = "v1"}});
   for (int ts = 1; ts <= 5; ++ts) {

@@ -193,9 +193,10 @@ struct PutScratch {
   std::string value;
 };
 
-// Adds `put` to `batch`: one merge per (family, timestamp), cells sorted by qualifier.
-Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb::WriteBatch* batch,
-              PutScratch* scratch) {
+// Adds `put` to `batch`: one entry per (family, timestamp), cells sorted by qualifier; a merge
+// (joining the cells already at that timestamp), or with `replace` a put (replacing them).
+Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, bool replace,
+              rocksdb::WriteBatch* batch, PutScratch* scratch) {
   if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
   if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
   auto ts = [now](const Cell* c) { return c->timestamp == kLatestTimestamp ? now : c->timestamp; };
@@ -235,7 +236,8 @@ Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, rocksdb:
     }
     key.clear();
     AppendKey(put.row, head->family, ts(head), &key);
-    auto s = batch->Merge(ToSlice(key), ToSlice(value));
+    auto s = replace ? batch->Put(ToSlice(key), ToSlice(value))
+                     : batch->Merge(ToSlice(key), ToSlice(value));
     if (!s.ok()) return FromRocks(s);
     i = j;
   }
@@ -278,7 +280,9 @@ Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put
   rocksdb::WriteBatch batch(BatchBytes(puts));
   PutScratch scratch;
   const int64_t now = WallClockMs();
-  for (uint32_t i : order) SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, puts[i], now, &batch, &scratch));
+  for (uint32_t i : order) {
+    SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, puts[i], now, options.replace, &batch, &scratch));
+  }
   std::shared_lock<std::shared_mutex> w(write_mu_);
   auto db = this->db();
   if (db == nullptr) return Closed();
