@@ -28,6 +28,13 @@ TEST(CellEncodingTest, KeysSortByRowFamilyThenNewestFirst) {
   EXPECT_EQ(RowPrefixLength(keys[3]), EncodeRowPrefix(z).size());
   EXPECT_FALSE(DecodeKey("abc", &k));
   EXPECT_EQ(RowPrefixLength(std::string("a\0\x05", 3)), 0u);
+  // No terminator: empty, a trailing 0x00, only escaped zeros.
+  EXPECT_EQ(RowPrefixLength(""), 0u);
+  EXPECT_EQ(RowPrefixLength(std::string("ab\0", 3)), 0u);
+  EXPECT_EQ(RowPrefixLength(std::string("\0\xff\0\xff", 4)), 0u);
+  // The first terminator after escaped zeros ends the row.
+  const std::string key = std::string("\0\xff\0\x01", 4) + "cf" + std::string("\0\x01", 2);
+  EXPECT_EQ(RowPrefixLength(key), 4u);
 }
 
 // The exact bytes: every 0x00 of the row and family followed by 0xff, each ended by 0x00 0x01,

@@ -88,11 +88,15 @@ bool ReadEscaped(std::string_view* in, std::string* out) {
 }
 
 size_t RowPrefixLength(std::string_view key) {
-  for (size_t i = 0; i + 1 < key.size(); ++i) {
-    if (key[i] != '\0') continue;
-    if (key[i + 1] == '\x01') return i + 2;
-    if (key[i + 1] != '\xff') return 0;
-    ++i;
+  // Called for every key a flush or compaction writes (the prefix bloom): memchr finds each 0x00.
+  const char* p = key.data();
+  const char* const end = p + key.size();
+  while (p != end) {
+    p = static_cast<const char*>(std::memchr(p, '\0', static_cast<size_t>(end - p)));
+    if (p == nullptr || p + 1 == end) return 0;
+    if (p[1] == '\x01') return static_cast<size_t>(p + 2 - key.data());
+    if (p[1] != '\xff') return 0;
+    p += 2;
   }
   return 0;
 }
