@@ -92,6 +92,10 @@ void BoltTask::Loop() {
   auto next_tick = SteadyClock::now() + tick;
   std::vector<Tuple> batch;
   batch.reserve(std::min<size_t>(cfg.max_batch, 4096));
+  // One Execute in kTimeEvery is timed for the latency quantiles (the first one too), as Storm
+  // samples its execute latency: a clock read per tuple was ~1 % of a pilot day's run.
+  constexpr uint64_t kTimeEvery = 16;
+  uint64_t seq = 0;
   while (true) {
     batch.clear();
     const auto deadline =
@@ -99,18 +103,19 @@ void BoltTask::Loop() {
     const bool open = queue_.PopAll(&batch, cfg.max_batch, deadline);
     if (!batch.empty()) {
       const auto batch_start = SteadyClock::now();
-      auto t0 = batch_start;
       uint64_t executed = 0;
       for (Tuple& t : batch) {
         if (!topo_->stopping() && start_status_.ok()) {
+          const bool timed = seq++ % kTimeEvery == 0;
+          const auto t0 = timed ? SteadyClock::now() : batch_start;
           Status s = bolt_->Execute(t);
           if (!s.ok()) {
             if (!topo_->stopping()) RecordError(s);
             Fail(t);
           }
-          const auto t1 = SteadyClock::now();
-          metrics_.latency.Record(static_cast<uint64_t>((t1 - t0).count()));
-          t0 = t1;
+          if (timed) {
+            metrics_.latency.Record(static_cast<uint64_t>((SteadyClock::now() - t0).count()));
+          }
           ++executed;
         }
       }
@@ -118,13 +123,13 @@ void BoltTask::Loop() {
       if (!topo_->stopping() && start_status_.ok()) {
         Status s = bolt_->BatchEnd();
         if (!s.ok() && !topo_->stopping()) RecordError(s);
-        t0 = SteadyClock::now();
       }
+      const auto batch_end = SteadyClock::now();
       // The batch's outputs go to their queues before its inputs stop counting in flight.
       if (Status s = FlushOut(); !s.ok() && !topo_->stopping()) RecordError(s);
       topo_->in_flight().fetch_sub(static_cast<int64_t>(batch.size()), std::memory_order_acq_rel);
       FlushAcks();
-      metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((t0 - batch_start).count()),
+      metrics_.busy_nanos.fetch_add(static_cast<uint64_t>((batch_end - batch_start).count()),
                                     std::memory_order_relaxed);
     }
     if (!open) break;
