@@ -254,9 +254,9 @@ TEST_F(TableTest, BatchPutAndDataSurvivesReopen) {
   EXPECT_EQ(table_->Get({.row = "row1042"})->cells.at(0).value, "42");
 }
 
-// ApplyBatch writes a batch in row order, comparing rows past the prefix they all share 8 bytes
-// at a time: rows that differ beyond those 8 bytes, rows that are prefixes of others, a 0x00
-// byte, and several puts to one row (the last one's value wins) all land as written one by one.
+// ApplyBatch writes a batch in row order (a stable sort of its puts): rows that share a long
+// prefix, rows that are prefixes of others, a 0x00 byte, and several puts to one row (the last
+// one's value wins) all land as written one by one.
 TEST_F(TableTest, ABatchOfRowsSharingALongPrefixStoresEveryPutInOrder) {
   Create("t", {{.name = "cf"}});
   const std::string p = "79779573999999-";
