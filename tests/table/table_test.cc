@@ -14,7 +14,22 @@
 namespace smartcar::table {
 namespace {
 
-class TableTest : public TableTestBase {};
+class TableTest : public TableTestBase {
+ protected:
+  // Closes the store and opens table `name`'s RocksDB itself with `o` plus the table's merge
+  // operator and prefix extractor, so that merges resolve as the table's own would.
+  void OpenRaw(const std::string& name, rocksdb::Options o, std::unique_ptr<rocksdb::DB>* db) {
+    table_.reset();
+    store_.reset();
+    o.merge_operator = rocks::NewConcatMergeOperator();
+    o.prefix_extractor = rocks::NewRowPrefixTransform();
+    rocksdb::DB* raw = nullptr;
+    const std::string path = (dir_.path() / "table" / name / "db").string();
+    const rocksdb::Status opened = rocksdb::DB::Open(o, path, &raw);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
+    db->reset(raw);
+  }
+};
 
 TEST_F(TableTest, CreateListDescribeDisableEnableDrop) {
   Create("t1", {{.name = "cf"}});
@@ -116,17 +131,9 @@ TEST_F(TableTest, AReplacingPutReplacesItsTimestampAndAPlainPutJoinsIt) {
   EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5");
   PutCell("r", "cf", "d", "9", 5);
   EXPECT_EQ(Show(*table_->Get(all), true), "r: cf:a=7@5 cf:a=0@4 cf:c=8@5 cf:d=9@5");
-  table_.reset();
-  store_.reset();
   {
-    rocksdb::Options o;  // The table's plug-ins: merges are resolved the way the table would.
-    o.merge_operator = rocks::NewConcatMergeOperator();
-    o.prefix_extractor = rocks::NewRowPrefixTransform();
-    rocksdb::DB* raw = nullptr;
-    const std::string path = (dir_.path() / "table" / "t" / "db").string();
-    const rocksdb::Status opened = rocksdb::DB::Open(o, path, &raw);
-    ASSERT_TRUE(opened.ok()) << opened.ToString();
-    std::unique_ptr<rocksdb::DB> db(raw);
+    std::unique_ptr<rocksdb::DB> db;
+    ASSERT_NO_FATAL_FAILURE(OpenRaw("t", rocksdb::Options(), &db));
     rocksdb::CompactRangeOptions c;
     c.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     ASSERT_TRUE(db->CompactRange(c, nullptr, nullptr).ok());  // Flushes, then merges all.
@@ -295,19 +302,12 @@ TEST_F(TableTest, ATableWrittenWithLeveledCompactionOpensWithEveryCell) {
     batch.push_back(p);
   }
   ASSERT_TRUE(table_->ApplyBatch({}, batch).ok());
-  table_.reset();
-  store_.reset();
   {
     // The layout the old options left: files in level 3 and in level 0, merges in both.
     rocksdb::Options o;
     o.compaction_style = rocksdb::kCompactionStyleLevel;
-    o.merge_operator = rocks::NewConcatMergeOperator();
-    o.prefix_extractor = rocks::NewRowPrefixTransform();
-    rocksdb::DB* raw = nullptr;
-    const std::string path = (dir_.path() / "table" / "t" / "db").string();
-    const rocksdb::Status opened = rocksdb::DB::Open(o, path, &raw);
-    ASSERT_TRUE(opened.ok()) << opened.ToString();
-    std::unique_ptr<rocksdb::DB> db(raw);
+    std::unique_ptr<rocksdb::DB> db;
+    ASSERT_NO_FATAL_FAILURE(OpenRaw("t", o, &db));
     rocksdb::CompactRangeOptions c;
     c.change_level = true;
     c.target_level = 3;
