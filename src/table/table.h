@@ -70,7 +70,7 @@ struct WriteOptions {
   // Each put replaces what earlier puts wrote to its row and family at the same timestamp,
   // instead of joining it as HBase's puts do (cells of other qualifiers at that timestamp are
   // gone; versions at other timestamps stay). Cheaper to flush and compact (a RocksDB Put instead
-  // of a Merge: a pilot day's run took 0.94 of the CPU). For a writer whose puts always carry the
+  // of a Merge: a pilot day's run took 0.92 of the CPU). For a writer whose puts always carry the
   // whole row, stamped with the row's own event time, so that a rewrite is a replay of the same
   // cells: the pipeline's DriverCarInfo rows.
   bool replace = false;
