@@ -65,26 +65,20 @@ void AppendEscaped(std::string_view s, std::string* out) {
 }
 
 bool ReadEscaped(std::string_view* in, std::string* out) {
+  // RowPrefixLength finds the end of the first escaped component (of any key, not only a row's)
+  // and rejects a malformed one; what is left is undoing the escapes, a run at a time.
+  const size_t n = RowPrefixLength(*in);
+  if (n == 0) return false;
+  std::string_view s = in->substr(0, n - 2);  // Without the 0x00 0x01 terminator.
   out->clear();
-  size_t i = 0;
-  while (i < in->size()) {
-    const char c = (*in)[i];
-    if (c != '\0') {
-      out->push_back(c);
-      ++i;
-      continue;
-    }
-    if (i + 1 >= in->size()) return false;
-    const char next = (*in)[i + 1];
-    if (next == '\x01') {
-      in->remove_prefix(i + 2);
-      return true;
-    }
-    if (next != '\xff') return false;
-    out->push_back('\0');
-    i += 2;
+  while (const void* zero = std::memchr(s.data(), '\0', s.size())) {
+    const size_t k = static_cast<size_t>(static_cast<const char*>(zero) - s.data()) + 1;
+    out->append(s.data(), k);  // Up to and with the 0x00; its 0xff is skipped.
+    s.remove_prefix(k + 1);
   }
-  return false;
+  out->append(s);
+  in->remove_prefix(n);
+  return true;
 }
 
 size_t RowPrefixLength(std::string_view key) {
