@@ -6,7 +6,6 @@
 #include <rocksdb/compaction_filter.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -26,6 +25,7 @@
 #include "table/rocks/rocks_convert.h"
 #include "table/rocks/rocks_iterator.h"
 #include "table/rocks/rocks_plugins.h"
+#include "table/rocks/run_memtable.h"
 #include "table/row_assembler.h"
 
 namespace smartcar::table::rocks {
@@ -68,12 +68,11 @@ rocksdb::Options TableOptions(const std::string& name) {
   // RocksDB's own check that flushes and compactions write keys in order (a copy and a compare
   // per key): the table's comparator is RocksDB's bytewise one.
   o.check_flush_compaction_key_order = false;
-  // One memtable insert hint for the whole table (a 0-byte prefix): each insert starts from the
-  // previous insert's position in the skip list and climbs only as far as needed (O(log D) for a
-  // key D entries away) instead of searching from the top whenever the previous position does not
-  // bracket the new key. Batches of nearby row keys (the pipeline sorts each batch) then insert
-  // cheaply; reads are unaffected.
-  o.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+  // Memtables of sorted runs (run_memtable.h) instead of RocksDB's skip list: a sorted batch is
+  // appended as one run, not inserted key by key among the memtable's older rows.
+  // Its inserts are serialised (RocksDB's default runs a write group's inserts in parallel).
+  o.memtable_factory = NewSortedRunsMemTableFactory();
+  o.allow_concurrent_memtable_write = false;
   o.prefix_extractor = NewRowPrefixTransform();
   o.merge_operator = NewConcatMergeOperator();
   rocksdb::BlockBasedTableOptions bt = storage::BaseTableOptions();
@@ -269,10 +268,8 @@ Status RocksTable::Apply(const WriteOptions& options, const Put& put) {
 
 Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) {
   if (read_only_) return ReadOnlyError();
-  // Written in row order: RocksDB's memtable then reuses the previous insert's position in its
-  // skip list instead of searching it from the top (a third of the pipeline's table writes
-  // otherwise; a batch of driving events is a narrow band of reversed-time keys). The sort is
-  // stable, so puts to one row keep their order.
+  // Written in row order: the memtable (run_memtable.h) then appends the batch as one sorted
+  // run. The sort is stable, so puts to one row keep their order.
   std::vector<uint32_t> order(puts.size());
   std::iota(order.begin(), order.end(), 0u);
   std::stable_sort(order.begin(), order.end(),
