@@ -10,29 +10,23 @@
 #include <string>
 #include <string_view>
 
+#include "core/coding.h"
+
 namespace smartcar::table::rocks {
 
 inline std::string EncodeEntry(std::string_view key) {
   std::string out;
-  uint32_t n = static_cast<uint32_t>(key.size());
-  while (n >= 0x80) {
-    out.push_back(static_cast<char>(n | 0x80));
-    n >>= 7;
-  }
-  out.push_back(static_cast<char>(n));
+  PutVarint32(&out, static_cast<uint32_t>(key.size()));
   out.append(key);
   return out;
 }
 
+// The key of an entry EncodeEntry made (or RocksDB gave the memtable).
 inline rocksdb::Slice DecodeEntry(const char* entry) {
+  std::string_view in(entry, 5);  // A varint32 takes 5 bytes at most; the key follows.
   uint32_t n = 0;
-  int shift = 0;
-  while (static_cast<unsigned char>(*entry) & 0x80) {
-    n |= (static_cast<unsigned char>(*entry++) & 0x7fu) << shift;
-    shift += 7;
-  }
-  n |= static_cast<uint32_t>(static_cast<unsigned char>(*entry++)) << shift;
-  return {entry, n};
+  GetVarint32(&in, &n);
+  return {in.data(), n};
 }
 
 class BytewiseEntries final : public rocksdb::MemTableRep::KeyComparator {

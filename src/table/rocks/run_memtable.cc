@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/coding.h"
+
 // The arena RocksDB hands a memtable's GetIterator. Its class is internal (memory/arena.h, left
 // out of the packaged headers) and in-tree memtables place their iterators in it; so does this
 // one, calling the non-inline AllocateAligned that librocksdb exports (static and shared, in
@@ -272,12 +274,7 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
     Key Target(const rocksdb::Slice& internal_key, const char* memtable_key) {
       if (memtable_key != nullptr) return memtable_key;
       target_.clear();
-      uint32_t n = static_cast<uint32_t>(internal_key.size());
-      while (n >= 0x80) {
-        target_.push_back(static_cast<char>(n | 0x80));
-        n >>= 7;
-      }
-      target_.push_back(static_cast<char>(n));
+      PutVarint32(&target_, static_cast<uint32_t>(internal_key.size()));
       target_.append(internal_key.data(), internal_key.size());
       return target_.data();
     }
