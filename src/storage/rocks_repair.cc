@@ -7,6 +7,9 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <set>
 
@@ -44,6 +47,20 @@ rocksdb::BlockBasedTableOptions BaseTableOptions() {
   t.metadata_block_size = 4096;
   t.pin_top_level_index_and_filter = true;
   return t;
+}
+
+bool DirectIoSupported(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string probe = dir + "/.direct-io-probe";
+  const int fd = ::open(probe.c_str(), O_CREAT | O_WRONLY | O_DIRECT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    ::unlink(probe.c_str());  // Some file systems create the file, then refuse O_DIRECT.
+    return false;
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return true;
 }
 
 rocksdb::Options BaseRocksOptions(const std::string& name) {

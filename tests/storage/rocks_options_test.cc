@@ -8,6 +8,8 @@
 #include <rocksdb/table.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -68,6 +70,36 @@ TEST(RocksOptionsTest, TwoDatabasesChargeTheirBlocksToTheOneCache) {
   EXPECT_EQ(v, std::string(100, 'w'));
   EXPECT_GT(cache->GetUsage(), after_one);
   EXPECT_LE(cache->GetUsage(), kBlockCacheBytes);
+}
+
+// Direct I/O for flushes and compactions where the file system takes it (ext4 here, and tmpfs
+// since Linux 6.6; older tmpfs and some FUSE file systems refuse O_DIRECT, and a RocksDB told to
+// use it there fails every flush). The probe leaves nothing behind, a store using its answer
+// flushes and reads back, and a folder it cannot create is a "no".
+TEST(RocksOptionsTest, DirectIoWhereTheFileSystemTakesIt) {
+  smartcar::testing::TempDir tmp;
+  const std::string dir = tmp.str() + "/db";
+  const bool direct = DirectIoSupported(dir);
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  rocksdb::Options o = BaseRocksOptions("test");
+  o.create_if_missing = true;
+  o.use_direct_io_for_flush_and_compaction = direct;
+  for (int open = 0; open < 2; ++open) {
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    if (open == 0) {
+      ASSERT_TRUE(db->Put({}, "k", std::string(10000, 'v')).ok());
+      ASSERT_TRUE(db->Flush({}).ok());
+      ASSERT_TRUE(db->CompactRange({}, nullptr, nullptr).ok());
+    }
+    std::string v;
+    ASSERT_TRUE(db->Get({}, "k", &v).ok());
+    EXPECT_EQ(v, std::string(10000, 'v'));
+  }
+  const std::string file = tmp.str() + "/a-file";
+  { std::ofstream(file) << "x"; }
+  EXPECT_FALSE(DirectIoSupported(file + "/db"));
 }
 
 // A full disk inside a background job (a flush here; a compaction alike, and universal

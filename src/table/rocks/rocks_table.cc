@@ -123,6 +123,10 @@ Result<std::shared_ptr<RocksTable>> RocksTable::Open(const std::string& db_path,
       return Err(FromRocks(s).WithPrefix("opening table " + desc.name + " read-only: "));
     }
   } else {
+    // Flushes and compactions write (and compactions read) their files with direct I/O where
+    // the file system takes it: not through the page cache, which cost a copy of every byte
+    // (three pilot days: system time 22 -> 16 s, CPU 0.93, wall 0.92).
+    o.use_direct_io_for_flush_and_compaction = storage::DirectIoSupported(db_path);
     const rocksdb::Status s = rocksdb::DB::Open(o, db_path, &raw);
     if (!s.ok()) {
       Status e = FromRocks(s).WithPrefix("opening table " + desc.name + " (" + db_path + "): ");
