@@ -31,9 +31,9 @@ namespace smartcar::storage {
 // replay described above, and block-based tables as BaseTableOptions().
 rocksdb::Options BaseRocksOptions(const std::string& name);
 
-// Whether files in `dir` (created if missing) can be opened with O_DIRECT. tmpfs and some other
-// file systems refuse it, and a RocksDB told to flush and compact with direct I/O there fails
-// every flush; an engine asks before it sets use_direct_io_for_flush_and_compaction.
+// Whether files in `dir` (created if missing) can be opened with O_DIRECT. tmpfs before Linux 6.6
+// and some FUSE file systems refuse it, and a RocksDB told to flush and compact with direct I/O
+// there fails every flush; an engine asks before it sets use_direct_io_for_flush_and_compaction.
 bool DirectIoSupported(const std::string& dir);
 
 // The table format every store starts from: data blocks, index and filter blocks all in one

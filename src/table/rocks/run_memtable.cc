@@ -28,8 +28,7 @@
 // out of the packaged headers) and in-tree memtables place their iterators in it; so does this
 // one, calling the non-inline AllocateAligned that librocksdb exports (static and shared, in
 // Debian 12's 7.8.3 as in RocksDB's sources since 2014). The iterator cannot come from the
-// memtable's own arena:
-// a flushing memtable's memory use must not grow (RocksDB asserts it).
+// memtable's own arena: a flushing memtable's memory use must not grow (RocksDB asserts it).
 namespace rocksdb {
 class Arena {
  public:
@@ -46,9 +45,9 @@ using Key = const char*;  // An entry: varint32 length, internal key, then the v
 // A run shorter than this is merged with the run before it when that one is short too and at
 // most twice as long (a binary counter: n single puts cost O(n log n) key moves and leave
 // O(log n) short runs). Longer runs (the pipeline's batches of 4,096 rows) stay as they are: a
-// merge never moves more than 2 x 4,096 keys at once (a merge of the whole memtable held the
-// writer for ~10 ms, which showed in the detection latency), and a full 16 MiB memtable holds a
-// few dozen runs.
+// merge moves a run of fewer than 4,096 keys and the newest run, never the whole memtable (which
+// held the writer for ~10 ms and showed in the detection latency), and a full 16 MiB memtable
+// holds a few dozen runs.
 constexpr size_t kSmallRun = 4096;
 constexpr size_t kFirstCapacity = 16;
 
