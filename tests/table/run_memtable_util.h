@@ -23,10 +23,7 @@ inline std::string EncodeEntry(std::string_view key) {
 
 // The key of an entry EncodeEntry made (or RocksDB gave the memtable).
 inline rocksdb::Slice DecodeEntry(const char* entry) {
-  std::string_view in(entry, 5);  // A varint32 takes 5 bytes at most; the key follows.
-  uint32_t n = 0;
-  GetVarint32(&in, &n);
-  return {in.data(), n};
+  return rocksdb::GetLengthPrefixedSlice(entry);
 }
 
 class BytewiseEntries final : public rocksdb::MemTableRep::KeyComparator {

@@ -51,6 +51,12 @@ using Key = const char*;  // An entry: varint32 length, internal key, then the v
 constexpr size_t kSmallRun = 4096;
 constexpr size_t kFirstCapacity = 16;
 
+// The memtable's order as a strict weak ordering, for the standard algorithms.
+struct KeyLess {
+  const Compare& compare;
+  bool operator()(Key a, Key b) const { return compare(a, b) < 0; }
+};
+
 struct Run {
   Key* keys;
   size_t size;
@@ -134,14 +140,10 @@ class RunMerger {
 
   Key At(uint32_t i) const { return cursors_[i].keys[cursors_[i].pos]; }
   int64_t LowerBound(const Cursor& c, Key target) const {
-    return std::lower_bound(c.keys, c.keys + c.size, target,
-                            [this](Key a, Key b) { return compare_(a, b) < 0; }) -
-           c.keys;
+    return std::lower_bound(c.keys, c.keys + c.size, target, KeyLess{compare_}) - c.keys;
   }
   int64_t UpperBound(const Cursor& c, Key target) const {
-    return std::upper_bound(c.keys, c.keys + c.size, target,
-                            [this](Key a, Key b) { return compare_(a, b) < 0; }) -
-           c.keys;
+    return std::upper_bound(c.keys, c.keys + c.size, target, KeyLess{compare_}) - c.keys;
   }
   // Whether cursor a's key comes out before cursor b's in the current direction.
   bool Before(uint32_t a, uint32_t b) const {
@@ -212,13 +214,9 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
 
   bool Contains(const char* key) const override {
     ReaderGuard guard(this);
-    for (const Run& r : guard.runs()) {
-      Key* end = r.keys + r.size;
-      Key* it =
-          std::lower_bound(r.keys, end, key, [this](Key a, Key b) { return compare_(a, b) < 0; });
-      if (it != end && compare_(*it, key) == 0) return true;
-    }
-    return false;
+    RunMerger m(compare_, guard.runs());
+    m.Seek(key);
+    return m.Valid() && compare_(m.key(), key) == 0;
   }
 
   size_t ApproximateMemoryUsage() override { return bytes_.load(std::memory_order_relaxed); }
@@ -317,13 +315,12 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
   }
 
   void MergeRuns(std::vector<Run>* runs) {
-    const auto less = [this](Key a, Key b) { return compare_(a, b) < 0; };
     while (runs->size() >= 2) {
       const Run a = (*runs)[runs->size() - 2];
       const Run b = runs->back();
       if (a.size >= kSmallRun || a.size > 2 * b.size) break;
       Run merged{NewArray(a.size + b.size), a.size + b.size, a.size + b.size};
-      std::merge(a.keys, a.keys + a.size, b.keys, b.keys + b.size, merged.keys, less);
+      std::merge(a.keys, a.keys + a.size, b.keys, b.keys + b.size, merged.keys, KeyLess{compare_});
       Retire(a.keys, a.capacity);
       Retire(b.keys, b.capacity);
       runs->pop_back();
