@@ -5,6 +5,7 @@
 #include <fstream>
 #include <thread>
 
+#include "queue/embedded/embedded_log_impl.h"
 #include "queue_test_util.h"
 
 namespace smartcar::queue {
@@ -221,6 +222,48 @@ TEST_F(EmbeddedLogTest, RetentionBySizeKeepsTheNewestBatches) {
   auto got = Drain(c.get(), static_cast<size_t>(10 - r->records_deleted));
   ASSERT_FALSE(got.empty());
   EXPECT_EQ(got.back().value, std::string(500, 'j'));
+}
+
+// Compactions cut their output where the partition changes, so a partition's newer files move
+// down the levels without being rewritten: no file of the database holds two partitions' batches.
+TEST_F(EmbeddedLogTest, NoFileHoldsTwoPartitions) {
+  CreateTopic("t", 3);
+  CreateTopic("u", 2);
+  for (int round = 0; round < 3; ++round) {
+    for (int p = 0; p < 3; ++p) {
+      Record r = Rec("", std::string(2000, static_cast<char>('a' + p)));
+      r.partition = PartitionId{p};
+      Append("t", {r, r});
+    }
+    for (int p = 0; p < 2; ++p) {
+      Record r = Rec("", "u-record");
+      r.partition = PartitionId{p};
+      Append("u", {r});
+    }
+  }
+  log_.reset();
+  rocksdb::Options o = embedded::LogOptions();
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, options_.data_dir, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  ASSERT_TRUE(db->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr).ok());
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  int record_files = 0;
+  for (const auto& f : files) {
+    const std::string record_tag(1, embedded::kRecordTag);
+    if (f.largestkey < record_tag || f.smallestkey.substr(0, 1) > record_tag) continue;
+    ++record_files;  // A file whose range holds record batches.
+    EXPECT_EQ(f.smallestkey.substr(0, embedded::kPartitionPrefixLength),
+              f.largestkey.substr(0, embedded::kPartitionPrefixLength))
+        << f.name;
+  }
+  EXPECT_EQ(record_files, 5);  // One per partition: nothing else cuts files this small.
+  db.reset();
+  Reopen();
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"t", "u"}}).ok());
+  EXPECT_EQ(Drain(c.get(), 24).size(), 24u);
 }
 
 TEST_F(EmbeddedLogTest, CommitAfterHandOffIsAborted) {

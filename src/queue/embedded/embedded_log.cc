@@ -1,6 +1,7 @@
 // The embedded engine: open/reopen, topics, groups' lag, retention.
 // One file (~465 lines): these share the log's lock and its RocksDB handles; reads are in
 // embedded_consumer.cc, appends in embedded_write.cc, record encoding in record_batch.cc.
+#include <rocksdb/sst_partitioner.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -68,9 +69,6 @@ rocksdb::WriteOptions EmbeddedLog::write_options() const {
   return wo;
 }
 
-namespace {
-
-// The options the log's database is opened (and repaired) with.
 rocksdb::Options LogOptions() {
   rocksdb::Options o = storage::BaseRocksOptions("queue");
   // Memtables of 16 MiB (at most 4): the spout reads records within seconds of their append, so
@@ -79,6 +77,14 @@ rocksdb::Options LogOptions() {
   o.max_write_buffer_number = 4;
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
+  // Compaction outputs are cut where the partition changes. A partition's batches are appended
+  // in offset order, so a file of one partition never overlaps the older files of the level
+  // below and moves down without being rewritten (a trivial move). Files spanning every
+  // partition overlapped all of the next level instead: each level-0 compaction rewrote level 1
+  // (three pilot days: 6.2 GB of compaction output for a 1.3 GB log; now 1.5 GB). Level 1 is kept
+  // small so what a level-0 compaction puts there moves on before the next one.
+  o.sst_partitioner_factory = rocksdb::NewSstPartitionerFixedPrefixFactory(kPartitionPrefixLength);
+  o.max_bytes_for_level_base = 16 << 20;
   o.compression = rocksdb::kNoCompression;  // Batches are large values read sequentially.
   // 64 KiB blocks: batches are read in order, so larger blocks cost nothing and make the index
   // 16 times smaller (4 GiB of log: ~1 MiB of index instead of ~17).
@@ -87,8 +93,6 @@ rocksdb::Options LogOptions() {
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
 }
-
-}  // namespace
 
 Result<storage::RepairResult> RepairDb(const std::string& data_dir) {
   return storage::RepairRocksDb(data_dir, "durable log", LogOptions());

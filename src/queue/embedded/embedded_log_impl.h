@@ -118,4 +118,7 @@ class EmbeddedLog final : public Log {
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what);
 
+// The options the log's database is opened (and repaired) with.
+rocksdb::Options LogOptions();
+
 }  // namespace smartcar::queue::embedded

@@ -10,6 +10,7 @@
 //   'P' topic_id:4 key                -> producer state (AppendOptions::state_key), written in
 //                                        the same WriteBatch as the records it describes
 // Keying a batch by its last offset makes Seek(offset) land on the batch holding `offset`.
+// Files of the database never hold two partitions' batches (kPartitionPrefixLength below).
 // Retention deletes [R id p 0, R id p new_start) with one DeleteRange.
 #pragma once
 
@@ -31,10 +32,12 @@ inline constexpr char kRecordTag = 'R';
 inline constexpr char kStartTag = 'S';
 inline constexpr char kCommitTag = 'C';
 inline constexpr char kStateTag = 'P';
+// The length of the prefix 'R' topic_id:4 partition:4 shared by every batch of one partition.
+inline constexpr size_t kPartitionPrefixLength = 9;
 
 std::string TopicKey(std::string_view name);
 std::string RecordKey(uint32_t topic_id, int32_t partition, int64_t last_offset);
-// The 9-byte prefix shared by every record batch of one partition.
+// The kPartitionPrefixLength bytes shared by every record batch of one partition.
 std::string PartitionPrefix(uint32_t topic_id, int32_t partition);
 std::string StartKey(uint32_t topic_id, int32_t partition);
 std::string CommitKey(std::string_view group, uint32_t topic_id, int32_t partition);
