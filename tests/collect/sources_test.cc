@@ -48,10 +48,12 @@ std::vector<std::string> ReadAll(Source* s, size_t batch = 3) {
   return out;
 }
 
-std::unique_ptr<Source> Taildir(const ::smartcar::testing::TempDir& dir) {
-  auto p = Params({{"filegroups", "g"},
-                   {"filegroups.g", dir.file("logs") + "/app\\.log.*"},
-                   {"positionFile", "pos.json"}});
+std::unique_ptr<Source> Taildir(const ::smartcar::testing::TempDir& dir,
+                                std::map<std::string, std::string> more = {}) {
+  more.insert({{"filegroups", "g"},
+               {"filegroups.g", dir.file("logs") + "/app\\.log.*"},
+               {"positionFile", "pos.json"}});
+  auto p = Params(std::move(more));
   SourceEnv env{dir.str(), nullptr};
   auto s = MakeTaildirSource(&p, env);
   EXPECT_TRUE(s.has_value()) << s.error().ToString();
@@ -89,6 +91,44 @@ TEST(TaildirSourceTest, RestartResumesAfterTheLastCommittedBatch) {
   EventBatch b;
   ASSERT_TRUE(s->Next(2, &b).ok());
   EXPECT_TRUE(b.empty());
+}
+
+// Flume's writePosInterval: a commit rewrites the position file only when the interval has
+// passed since its last write; going idle and closing write what was committed since.
+TEST(TaildirSourceTest, ThePositionFileIsWrittenPerIntervalWhenIdleAndAtClose) {
+  ::smartcar::testing::TempDir dir;
+  fs::create_directories(dir.file("logs"));
+  Append(dir.file("logs/app.log"), "1\n2\n3\n4\n5\n6\n");
+  const std::string pos = dir.file("pos.json");
+  auto position = [&] { return ::smartcar::testing::ReadFile(pos); };
+  EventBatch b;
+  {
+    auto s = Taildir(dir, {{"writePosInterval", "3600000"}});
+    ASSERT_TRUE(s->Next(2, &b).ok());
+    ASSERT_TRUE(s->Commit().ok());  // The first commit writes: 1, 2.
+    const std::string after_first = position();
+    EXPECT_NE(after_first.find("\"pos\":4"), std::string::npos) << after_first;
+    ASSERT_TRUE(s->Next(2, &b).ok());
+    ASSERT_TRUE(s->Commit().ok());  // Within the hour: the file stays.
+    EXPECT_EQ(position(), after_first);
+    s->WaitForInput(1);  // Idle: 3, 4 written.
+    EXPECT_NE(position().find("\"pos\":8"), std::string::npos) << position();
+    ASSERT_TRUE(s->Next(2, &b).ok());
+    ASSERT_TRUE(s->Commit().ok());
+    EXPECT_NE(position().find("\"pos\":8"), std::string::npos) << position();
+  }  // Closing writes 5, 6.
+  EXPECT_NE(position().find("\"pos\":12"), std::string::npos) << position();
+  auto s = Taildir(dir, {{"writePosInterval", "0"}});
+  Append(dir.file("logs/app.log"), "7\n");
+  ASSERT_TRUE(s->Next(2, &b).ok());
+  ASSERT_TRUE(s->Commit().ok());  // Interval 0: every commit writes.
+  EXPECT_NE(position().find("\"pos\":14"), std::string::npos) << position();
+  auto p =
+      Params({{"filegroups", "g"}, {"filegroups.g", dir.str() + "/x"}, {"writePosInterval", "-5"}});
+  auto bad = MakeTaildirSource(&p, SourceEnv{dir.str(), nullptr});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message().find("writePosInterval"), std::string::npos)
+      << bad.error().ToString();
 }
 
 TEST(TaildirSourceTest, RollbackRedeliversTheSameLines) {

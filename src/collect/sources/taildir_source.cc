@@ -1,6 +1,7 @@
 // The TAILDIR source (Flume's TaildirSource): follows the files its filegroups match by inode,
 // so a rotated (renamed) file is read to its end; a truncated file restarts at 0, a partial last
-// line waits for its newline, and commits rewrite the JSON position file by rename.
+// line waits for its newline, and the JSON position file is rewritten by rename at most every
+// writePosInterval after a commit, when the source goes idle, and when it closes.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -47,12 +49,18 @@ struct TailedFile {
 class TaildirSource final : public Source {
  public:
   TaildirSource(std::vector<FileGroup> groups, std::string position_file, bool file_header,
-                std::string file_header_key, bool skip_to_end)
+                std::string file_header_key, bool skip_to_end, int64_t write_pos_interval_ms)
       : groups_(std::move(groups)),
         position_file_(std::move(position_file)),
         file_header_(file_header),
         file_header_key_(std::move(file_header_key)),
-        skip_to_end_(skip_to_end) {}
+        skip_to_end_(skip_to_end),
+        write_pos_interval_(std::chrono::milliseconds(write_pos_interval_ms)) {}
+  // Closing writes what was committed since the last write. No one to tell if that fails: the
+  // file then holds an older position, as after a crash.
+  ~TaildirSource() override {
+    if (positions_unwritten_) (void)WritePositions();
+  }
   Status Init() {
     auto text = ReadFileToString(position_file_, "position file");
     if (!text) return text.error().IsNotFound() ? Status::OK() : text.error();  // OK: first run.
@@ -62,6 +70,8 @@ class TaildirSource final : public Source {
   // Waits for a change in a file group's folder (a line appended, a file created or renamed
   // into it), as `tail -F` does; polls every `poll_ms` where inotify is not available.
   void WaitForInput(int64_t poll_ms) override {
+    // Idle: the position file catches up with the commits before the wait.
+    if (positions_unwritten_) (void)WritePositions();
     if (watch_ == nullptr) watch_ = std::make_unique<DirWatch>(DirWatch::kEveryWrite);
     bool watched = false;
     // Again every time: a folder may have been created (or replaced) since.
@@ -115,6 +125,12 @@ class TaildirSource final : public Source {
         ++it;
       }
     }
+    // Flume's writePosInterval: rewriting the file by rename on every commit made ext4 write the
+    // new file out at once (its rename-over flush), a sixth of the collector's CPU. A process
+    // crash before the next write only takes the file back to an older position: re-read lines
+    // that the log sink's stored position (see RestorePosition) skips.
+    positions_unwritten_ = true;
+    if (std::chrono::steady_clock::now() - last_write_ < write_pos_interval_) return Status::OK();
     return WritePositions();
   }
 
@@ -284,6 +300,8 @@ class TaildirSource final : public Source {
       return Status::IOError("cannot write position file '" + position_file_ +
                              "': " + std::strerror(errno));
     }
+    positions_unwritten_ = false;
+    last_write_ = std::chrono::steady_clock::now();
     return Status::OK();
   }
 
@@ -292,6 +310,9 @@ class TaildirSource final : public Source {
   bool file_header_;
   std::string file_header_key_;
   bool skip_to_end_;
+  const std::chrono::steady_clock::duration write_pos_interval_;
+  std::chrono::steady_clock::time_point last_write_{};
+  bool positions_unwritten_ = false;  // Commits since the position file was last written.
   bool recovered_ = false;
   std::map<uint64_t, std::unique_ptr<TailedFile>> files_;
   std::string buf_;
@@ -321,8 +342,9 @@ Result<std::unique_ptr<Source>> OpenTaildir(std::vector<FileGroup> groups, const
     position = (std::filesystem::path(env.data_dir) / position).string();
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(position).parent_path(), ec);
-  auto src = std::make_unique<TaildirSource>(std::move(groups), position, o.file_header,
-                                             o.file_header_key, o.skip_to_end);
+  auto src =
+      std::make_unique<TaildirSource>(std::move(groups), position, o.file_header, o.file_header_key,
+                                      o.skip_to_end, o.write_pos_interval_ms);
   SMARTCAR_RETURN_IF_ERROR(src->Init());
   return std::unique_ptr<Source>(std::move(src));
 }
@@ -362,6 +384,9 @@ Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* p, const Sour
   o.file_header = *file_header;
   o.file_header_key = p->String("fileHeaderKey", o.file_header_key);
   o.skip_to_end = *skip;
+  auto interval = p->Int("writePosInterval", o.write_pos_interval_ms, 0, 86'400'000);
+  if (!interval) return Err(interval.error());
+  o.write_pos_interval_ms = *interval;
   return OpenTaildir(std::move(groups), o, env);
 }
 
