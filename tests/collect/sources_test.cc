@@ -2,10 +2,13 @@
 // (completion marking, delete policy, restart mid-file, changed files), exec.
 #include "collect/sources/sources.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -93,9 +96,54 @@ TEST(TaildirSourceTest, RestartResumesAfterTheLastCommittedBatch) {
   EXPECT_TRUE(b.empty());
 }
 
+// Sets `dir`'s modification time to whole second `now + seconds` (negative: the past).
+void SetFolderTime(const std::string& dir, int seconds) {
+  const timespec t{std::time(nullptr) + seconds, 0};
+  const timespec times[2] = {t, t};
+  ASSERT_EQ(utimensat(AT_FDCWD, dir.c_str(), times, 0), 0);
+}
+
+// Flume's cachePatternMatching: the folder is listed again only when its modification time
+// changed (or was too recent to trust); a file's growth is seen either way.
+TEST(TaildirSourceTest, TheFolderIsListedAgainWhenItChanges) {
+  ::smartcar::testing::TempDir dir;
+  const std::string logs = dir.file("logs");
+  fs::create_directories(logs);
+  Append(logs + "/app.log", "a\n");
+  SetFolderTime(logs, -60);
+  auto cached = Taildir(dir);
+  auto uncached = Taildir(dir, {{"cachePatternMatching", "false"}, {"positionFile", "pos2.json"}});
+  EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(ReadAll(uncached.get()), (std::vector<std::string>{"a"}));
+  // A new file whose creation left the folder's time as the listing saw it (as a change within
+  // one tick of a coarse clock would): the cached listing does not look, the other does.
+  Append(logs + "/app.log.1", "b\n");
+  SetFolderTime(logs, -60);
+  Append(logs + "/app.log", "c\n");
+  EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"c"}));
+  std::vector<std::string> all = ReadAll(uncached.get());  // In the order of their inodes.
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<std::string>{"b", "c"}));
+  // A change moves the folder's time: the cached listing finds the new files.
+  Append(logs + "/app.log.2", "d\n");
+  std::vector<std::string> got = ReadAll(cached.get());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"b", "d"}));
+  // A listing less than two seconds after the folder's time is not trusted (here the time is
+  // in the future: it never will be): the folder is listed again though its time stays.
+  SetFolderTime(logs, 3600);
+  EXPECT_TRUE(ReadAll(cached.get()).empty());
+  Append(logs + "/app.log.3", "e\n");
+  SetFolderTime(logs, 3600);
+  EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"e"}));
+  auto bad = Params(
+      {{"filegroups", "g"}, {"filegroups.g", logs + "/x"}, {"cachePatternMatching", "maybe"}});
+  EXPECT_FALSE(MakeTaildirSource(&bad, SourceEnv{dir.str(), nullptr}).has_value());
+}
+
 // Flume's writePosInterval: a commit rewrites the position file only when the interval has
 // passed since its last write; going idle and closing write what was committed since.
-TEST(TaildirSourceTest, ThePositionFileIsWrittenPerIntervalWhenIdleAndAtClose) {
+TEST(TaildirSourceTest, ThePositionFileIsWrittenPerIntervalAndAtClose) {
   ::smartcar::testing::TempDir dir;
   fs::create_directories(dir.file("logs"));
   Append(dir.file("logs/app.log"), "1\n2\n3\n4\n5\n6\n");
@@ -111,18 +159,27 @@ TEST(TaildirSourceTest, ThePositionFileIsWrittenPerIntervalWhenIdleAndAtClose) {
     ASSERT_TRUE(s->Next(2, &b).ok());
     ASSERT_TRUE(s->Commit().ok());  // Within the hour: the file stays.
     EXPECT_EQ(position(), after_first);
-    s->WaitForInput(1);  // Idle: 3, 4 written.
-    EXPECT_NE(position().find("\"pos\":8"), std::string::npos) << position();
+    s->WaitForInput(1);  // Idle within the hour: the file stays too.
+    EXPECT_EQ(position(), after_first);
+  }  // Closing writes 3, 4.
+  EXPECT_NE(position().find("\"pos\":8"), std::string::npos) << position();
+  {
+    auto s = Taildir(dir, {{"writePosInterval", "100"}});
+    ASSERT_TRUE(s->Next(2, &b).ok());
+    ASSERT_TRUE(s->Commit().ok());  // The first commit writes: 5, 6.
+    EXPECT_NE(position().find("\"pos\":12"), std::string::npos) << position();
+    Append(dir.file("logs/app.log"), "7\n");
     ASSERT_TRUE(s->Next(2, &b).ok());
     ASSERT_TRUE(s->Commit().ok());
-    EXPECT_NE(position().find("\"pos\":8"), std::string::npos) << position();
-  }  // Closing writes 5, 6.
-  EXPECT_NE(position().find("\"pos\":12"), std::string::npos) << position();
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    s->WaitForInput(1);  // Idle once the interval has passed: 7 written, the source still open.
+    EXPECT_NE(position().find("\"pos\":14"), std::string::npos) << position();
+  }
   auto s = Taildir(dir, {{"writePosInterval", "0"}});
-  Append(dir.file("logs/app.log"), "7\n");
+  Append(dir.file("logs/app.log"), "8\n");
   ASSERT_TRUE(s->Next(2, &b).ok());
   ASSERT_TRUE(s->Commit().ok());  // Interval 0: every commit writes.
-  EXPECT_NE(position().find("\"pos\":14"), std::string::npos) << position();
+  EXPECT_NE(position().find("\"pos\":16"), std::string::npos) << position();
   auto p =
       Params({{"filegroups", "g"}, {"filegroups.g", dir.str() + "/x"}, {"writePosInterval", "-5"}});
   auto bad = MakeTaildirSource(&p, SourceEnv{dir.str(), nullptr});

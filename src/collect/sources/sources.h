@@ -30,9 +30,12 @@ struct TaildirOptions {
   bool file_header = false;  // Add the file's path as header `file_header_key`.
   std::string file_header_key = "file";
   bool skip_to_end = false;  // New files (no position yet) start at their end.
-  // Flume's writePosInterval: after a commit the position file is rewritten only if this long
-  // has passed since its last write; also when the source goes idle and when it closes.
+  // Flume's writePosInterval: the position file is rewritten (after a commit, or while waiting
+  // for input) only once this long has passed since its last write; and when the source closes.
   int64_t write_pos_interval_ms = 3000;
+  // Flume's cachePatternMatching: a file group's folder is listed (and its names matched) again
+  // only when its modification time changed; otherwise on every scan.
+  bool cache_pattern_matching = true;
 };
 // InvalidArgument naming the pattern when one is not a valid regular expression; the position
 // file's error when it cannot be read.

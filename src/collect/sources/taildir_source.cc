@@ -30,6 +30,11 @@ namespace {
 struct FileGroup {
   std::string dir;
   std::unique_ptr<RE2> name_pattern;  // Matched against the whole file name.
+  // The folder as it was when last listed (TaildirSource::ListingCurrent).
+  bool listed = false;
+  ino_t listed_inode = 0;
+  timespec listed_mtime{};
+  timespec listed_at{};  // CLOCK_REALTIME, as file times.
 };
 
 // One followed file, identified by inode (its name may change on rotation).
@@ -49,13 +54,15 @@ struct TailedFile {
 class TaildirSource final : public Source {
  public:
   TaildirSource(std::vector<FileGroup> groups, std::string position_file, bool file_header,
-                std::string file_header_key, bool skip_to_end, int64_t write_pos_interval_ms)
+                std::string file_header_key, bool skip_to_end, int64_t write_pos_interval_ms,
+                bool cache_pattern_matching)
       : groups_(std::move(groups)),
         position_file_(std::move(position_file)),
         file_header_(file_header),
         file_header_key_(std::move(file_header_key)),
         skip_to_end_(skip_to_end),
-        write_pos_interval_(std::chrono::milliseconds(write_pos_interval_ms)) {}
+        write_pos_interval_(std::chrono::milliseconds(write_pos_interval_ms)),
+        cache_pattern_matching_(cache_pattern_matching) {}
   // Closing writes what was committed since the last write. No one to tell if that fails: the
   // file then holds an older position, as after a crash.
   ~TaildirSource() override {
@@ -69,18 +76,27 @@ class TaildirSource final : public Source {
 
   // Waits for a change in a file group's folder (a line appended, a file created or renamed
   // into it), as `tail -F` does; polls every `poll_ms` where inotify is not available.
+  // Commits since the last write reach the position file once `writePosInterval` has passed,
+  // as Flume's timer writes it: the wait ends by then. (Writing it on every idle moment cost
+  // a file creation per line batch at the pilot's trickle of 100 lines a second.)
   void WaitForInput(int64_t poll_ms) override {
-    // Idle: the position file catches up with the commits before the wait.
-    if (positions_unwritten_) (void)WritePositions();
+    const auto now = std::chrono::steady_clock::now();
+    if (positions_unwritten_ && now - last_write_ >= write_pos_interval_) (void)WritePositions();
+    int64_t wait_ms = kNotifiedWaitMs;
+    if (positions_unwritten_) {
+      const auto due =
+          std::chrono::ceil<std::chrono::milliseconds>(last_write_ + write_pos_interval_ - now);
+      wait_ms = std::clamp<int64_t>(due.count(), 1, wait_ms);
+    }
     if (watch_ == nullptr) watch_ = std::make_unique<DirWatch>(DirWatch::kEveryWrite);
     bool watched = false;
     // Again every time: a folder may have been created (or replaced) since.
     for (const FileGroup& g : groups_) watched |= watch_->Add(g.dir);
     if (!watched) {
-      Source::WaitForInput(poll_ms);
+      Source::WaitForInput(std::min(poll_ms, wait_ms));
       return;
     }
-    (void)watch_->Wait(kNotifiedWaitMs);
+    (void)watch_->Wait(static_cast<int>(wait_ms));
   }
 
   std::string PendingPosition() override { return PositionsJson(/*committed=*/false); }
@@ -159,12 +175,59 @@ class TaildirSource final : public Source {
   }
 
  private:
+  // True when no file group's folder changed since it was listed: no file was created, renamed
+  // or deleted in it, so the files found then are still those that match. As in Flume, a listing
+  // taken less than two seconds after the folder's modification time does not count: a change
+  // in the same tick of the file system's clock would leave that time as it was.
+  bool ListingCurrent() const {
+    if (!cache_pattern_matching_) return false;
+    for (const FileGroup& g : groups_) {
+      struct stat st;
+      if (!g.listed || stat(g.dir.c_str(), &st) != 0 || st.st_ino != g.listed_inode ||
+          st.st_mtim.tv_sec != g.listed_mtime.tv_sec ||
+          st.st_mtim.tv_nsec != g.listed_mtime.tv_nsec ||
+          g.listed_at.tv_sec - g.listed_mtime.tv_sec < 2) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // Finds matching files, opens new ones, follows renames, notices truncation.
   Status Scan() {
+    if (!ListingCurrent()) SMARTCAR_RETURN_IF_ERROR(ListFolders());
+    recovered_ = false;
+    for (auto it = files_.begin(); it != files_.end();) {
+      TailedFile& f = *it->second;
+      if (f.fd < 0) {  // Known from the position file but gone: forget it.
+        it = files_.erase(it);
+        continue;
+      }
+      struct stat st;
+      if (fstat(f.fd, &st) == 0) {
+        const uint64_t size = static_cast<uint64_t>(st.st_size);
+        if (size < f.read_pos || size < f.committed_pos) {  // Truncated: start over.
+          f.read_pos = f.committed_pos = 0;
+          f.read_line = f.committed_line = 0;
+        }
+        f.size = size;
+      }
+      ++it;
+    }
+    return Status::OK();
+  }
+
+  // Lists every file group's folder: which files match (by inode), opening new ones.
+  Status ListFolders() {
     for (auto& [inode, f] : files_) f->present = false;
-    for (const FileGroup& g : groups_) {
+    for (FileGroup& g : groups_) {
+      g.listed = false;  // Until this listing has opened every file it found.
+      struct stat dir_st;
+      if (stat(g.dir.c_str(), &dir_st) != 0) continue;  // The folder may appear later.
+      timespec listed_at{};
+      clock_gettime(CLOCK_REALTIME, &listed_at);
       DIR* d = opendir(g.dir.c_str());
-      if (d == nullptr) continue;  // The folder may appear later.
+      if (d == nullptr) continue;
       while (dirent* ent = readdir(d)) {
         const std::string name = ent->d_name;
         if (name == "." || name == ".." || !RE2::FullMatch(name, *g.name_pattern)) continue;
@@ -192,24 +255,10 @@ class TaildirSource final : public Source {
         }
       }
       closedir(d);
-    }
-    recovered_ = false;
-    for (auto it = files_.begin(); it != files_.end();) {
-      TailedFile& f = *it->second;
-      if (f.fd < 0) {  // Known from the position file but gone: forget it.
-        it = files_.erase(it);
-        continue;
-      }
-      struct stat st;
-      if (fstat(f.fd, &st) == 0) {
-        const uint64_t size = static_cast<uint64_t>(st.st_size);
-        if (size < f.read_pos || size < f.committed_pos) {  // Truncated: start over.
-          f.read_pos = f.committed_pos = 0;
-          f.read_line = f.committed_line = 0;
-        }
-        f.size = size;
-      }
-      ++it;
+      g.listed = true;
+      g.listed_inode = dir_st.st_ino;
+      g.listed_mtime = dir_st.st_mtim;
+      g.listed_at = listed_at;
     }
     return Status::OK();
   }
@@ -311,6 +360,7 @@ class TaildirSource final : public Source {
   std::string file_header_key_;
   bool skip_to_end_;
   const std::chrono::steady_clock::duration write_pos_interval_;
+  const bool cache_pattern_matching_;
   std::chrono::steady_clock::time_point last_write_{};
   bool positions_unwritten_ = false;  // Commits since the position file was last written.
   bool recovered_ = false;
@@ -342,9 +392,9 @@ Result<std::unique_ptr<Source>> OpenTaildir(std::vector<FileGroup> groups, const
     position = (std::filesystem::path(env.data_dir) / position).string();
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(position).parent_path(), ec);
-  auto src =
-      std::make_unique<TaildirSource>(std::move(groups), position, o.file_header, o.file_header_key,
-                                      o.skip_to_end, o.write_pos_interval_ms);
+  auto src = std::make_unique<TaildirSource>(std::move(groups), position, o.file_header,
+                                             o.file_header_key, o.skip_to_end,
+                                             o.write_pos_interval_ms, o.cache_pattern_matching);
   SMARTCAR_RETURN_IF_ERROR(src->Init());
   return std::unique_ptr<Source>(std::move(src));
 }
@@ -387,6 +437,9 @@ Result<std::unique_ptr<Source>> MakeTaildirSource(ComponentParams* p, const Sour
   auto interval = p->Int("writePosInterval", o.write_pos_interval_ms, 0, 86'400'000);
   if (!interval) return Err(interval.error());
   o.write_pos_interval_ms = *interval;
+  auto cache = p->Bool("cachePatternMatching", o.cache_pattern_matching);
+  if (!cache) return Err(cache.error());
+  o.cache_pattern_matching = *cache;
   return OpenTaildir(std::move(groups), o, env);
 }
 
