@@ -109,7 +109,10 @@ void CepProgress::Record(int64_t epoch, int task, int32_t partition,
   auto [it, fresh] = lanes_[partition].try_emplace(task);
   Lane& lane = it->second;
   if (fresh) lane.closed = RestoredLocked(partition, task);
-  lane.entries.insert(lane.entries.end(), entries.begin(), entries.end());
+  for (const Entry& e : entries) {
+    if (!lane.entries.empty() && e.offset < lane.entries.back().offset) lane.ascending = false;
+    lane.entries.push_back(e);
+  }
 }
 
 CepProgress::Commit CepProgress::ForCommit(int32_t partition, int64_t acked) {
@@ -142,7 +145,13 @@ CepProgress::Commit CepProgress::ForCommit(int32_t partition, int64_t acked) {
         --lane.scanned;
       }
     }
-    for (const Entry& e : lane.entries) c.offset = std::min(c.offset, e.offset);
+    if (lane.entries.empty()) {
+      lane.ascending = true;
+    } else if (lane.ascending) {  // (A scan of every entry held was a tenth of the spout's CPU.)
+      c.offset = std::min(c.offset, lane.entries.front().offset);
+    } else {
+      for (const Entry& e : lane.entries) c.offset = std::min(c.offset, e.offset);
+    }
     out.lane.push_back(lane.closed);
     any_closed = any_closed || lane.closed.has_value();
   }

@@ -87,6 +87,9 @@ class CepProgress {
     std::deque<Entry> entries;
     size_t scanned = 0;             // Entries known fully acked, from the front.
     std::optional<int64_t> closed;  // Closed-through of the fully acked prefix.
+    // Offsets ascend from the front (a lane's inputs come from one spout in offset order): the
+    // least offset held is the front's. Cleared, should an input ever come out of order.
+    bool ascending = true;
   };
 
   // REQUIRES: mu_ held.

@@ -56,6 +56,19 @@ TEST(CepProgressTest, CommitsUpToTheFirstEventOfAnOpenWindow) {
   EXPECT_EQ(c.metadata, "smartcar-cep/1 tasks=2 closed=1300,1100");
 }
 
+// The least offset held bounds the commit whether or not a lane's inputs came in offset order.
+TEST(CepProgressTest, TheLeastOffsetHeldBoundsTheCommit) {
+  CepProgress p(/*hold_ms=*/1000, /*tasks=*/1);
+  p.StartEpoch(1);
+  p.SetRestored(1, 0, "");
+  const Entry ascending[] = {{3, 1000, 1000}, {5, 1100, 1100}};
+  p.Record(1, 0, 0, ascending);
+  EXPECT_EQ(p.ForCommit(0, 9).offset, 3);
+  const Entry late[] = {{2, 1200, 1200}};  // Out of order: the front no longer holds the least.
+  p.Record(1, 0, 0, late);
+  EXPECT_EQ(p.ForCommit(0, 9).offset, 2);
+}
+
 TEST(CepProgressTest, RestoredLanesStartAtTheirClosedThrough) {
   CepProgress p(100, 2);
   p.StartEpoch(3);
