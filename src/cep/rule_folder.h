@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cep/engine.h"
+#include "core/folder_stamp.h"
 #include "core/status.h"
 
 namespace smartcar::cep {
@@ -44,6 +45,7 @@ class RuleFolder {
     uintmax_t size = 0;
   };
   std::string dir_;
+  FolderStamp listed_;  // The folder when Poll last listed it.
   bool polled_ = false;
   std::map<std::string, Seen> files_;  // Path → what the last Poll saw.
 };

@@ -2,8 +2,11 @@
 // files, each reported once.
 #include "cep/rule_folder.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <ctime>
 #include <filesystem>
 
 #include "test_util.h"
@@ -59,6 +62,31 @@ TEST(RuleFolderTest, ReportsEachChangeOnce) {
   auto listed = ListRuleFiles(dir.str());
   ASSERT_TRUE(listed.has_value());
   EXPECT_EQ(*listed, std::vector<std::string>{dir.file("b.epl")});
+}
+
+// Between changes of the folder the files are not listed again, but a file edited in place (which
+// leaves the folder's time as it was) is still seen.
+TEST(RuleFolderTest, AFileEditedInPlaceIsSeenWhileTheFolderIsUnchanged) {
+  smartcar::testing::TempDir dir;
+  smartcar::testing::WriteFile(dir.file("a.epl"), kRule);
+  const timespec past{std::time(nullptr) - 60, 0};
+  const timespec times[2] = {past, past};
+  ASSERT_EQ(utimensat(AT_FDCWD, dir.str().c_str(), times, 0), 0);
+  RuleFolder folder(dir.str());
+  auto first = folder.Poll();
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_EQ(first->size(), 1u);
+  smartcar::testing::WriteFile(dir.file("a.epl"), std::string(kRule) + " having avg(speed) > 80");
+  auto edited = folder.Poll();
+  ASSERT_TRUE(edited.has_value());
+  ASSERT_EQ(edited->size(), 1u);
+  EXPECT_EQ((*edited)[0].name, "a.epl");
+  EXPECT_TRUE((*edited)[0].rule.has_value()) << (*edited)[0].error.ToString();
+  smartcar::testing::WriteFile(dir.file("b.epl"), kRule);  // A new file changes the folder.
+  auto added = folder.Poll();
+  ASSERT_TRUE(added.has_value());
+  ASSERT_EQ(added->size(), 1u);
+  EXPECT_EQ((*added)[0].name, "b.epl");
 }
 
 }  // namespace

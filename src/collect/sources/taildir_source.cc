@@ -22,6 +22,7 @@
 #include "collect/sources/sources.h"
 #include "core/dir_watch.h"
 #include "core/file.h"
+#include "core/folder_stamp.h"
 #include "core/json_integer.h"
 
 namespace smartcar::collect {
@@ -30,11 +31,7 @@ namespace {
 struct FileGroup {
   std::string dir;
   std::unique_ptr<RE2> name_pattern;  // Matched against the whole file name.
-  // The folder as it was when last listed (TaildirSource::ListingCurrent).
-  bool listed = false;
-  ino_t listed_inode = 0;
-  timespec listed_mtime{};
-  timespec listed_at{};  // CLOCK_REALTIME, as file times.
+  FolderStamp listed;  // The folder when it was last listed in full; empty until then.
 };
 
 // One followed file, identified by inode (its name may change on rotation).
@@ -175,20 +172,11 @@ class TaildirSource final : public Source {
   }
 
  private:
-  // True when no file group's folder changed since it was listed: no file was created, renamed
-  // or deleted in it, so the files found then are still those that match. As in Flume, a listing
-  // taken less than two seconds after the folder's modification time does not count: a change
-  // in the same tick of the file system's clock would leave that time as it was.
+  // True when no file group's folder gained, lost or renamed a file since it was listed.
   bool ListingCurrent() const {
     if (!cache_pattern_matching_) return false;
     for (const FileGroup& g : groups_) {
-      struct stat st;
-      if (!g.listed || stat(g.dir.c_str(), &st) != 0 || st.st_ino != g.listed_inode ||
-          st.st_mtim.tv_sec != g.listed_mtime.tv_sec ||
-          st.st_mtim.tv_nsec != g.listed_mtime.tv_nsec ||
-          g.listed_at.tv_sec - g.listed_mtime.tv_sec < 2) {
-        return false;
-      }
+      if (!g.listed.Unchanged(g.dir)) return false;
     }
     return true;
   }
@@ -221,13 +209,10 @@ class TaildirSource final : public Source {
   Status ListFolders() {
     for (auto& [inode, f] : files_) f->present = false;
     for (FileGroup& g : groups_) {
-      g.listed = false;  // Until this listing has opened every file it found.
-      struct stat dir_st;
-      if (stat(g.dir.c_str(), &dir_st) != 0) continue;  // The folder may appear later.
-      timespec listed_at{};
-      clock_gettime(CLOCK_REALTIME, &listed_at);
+      g.listed = FolderStamp();  // Until this listing has opened every file it found.
+      FolderStamp stamp = FolderStamp::Take(g.dir);
       DIR* d = opendir(g.dir.c_str());
-      if (d == nullptr) continue;
+      if (d == nullptr) continue;  // The folder may appear later.
       while (dirent* ent = readdir(d)) {
         const std::string name = ent->d_name;
         if (name == "." || name == ".." || !RE2::FullMatch(name, *g.name_pattern)) continue;
@@ -255,10 +240,7 @@ class TaildirSource final : public Source {
         }
       }
       closedir(d);
-      g.listed = true;
-      g.listed_inode = dir_st.st_ino;
-      g.listed_mtime = dir_st.st_mtim;
-      g.listed_at = listed_at;
+      g.listed = stamp;
     }
     return Status::OK();
   }

@@ -1,0 +1,43 @@
+// FolderStamp: a listing is reused only while the folder certainly has the same entries.
+#include "core/folder_stamp.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace smartcar {
+namespace {
+
+// Sets `dir`'s modification time to whole second `now + seconds` (negative: the past).
+void SetFolderTime(const std::string& dir, int seconds) {
+  const timespec t{std::time(nullptr) + seconds, 0};
+  const timespec times[2] = {t, t};
+  ASSERT_EQ(utimensat(AT_FDCWD, dir.c_str(), times, 0), 0);
+}
+
+TEST(FolderStampTest, UnchangedOnlyWhileNoEntryChangedAndTheTimeIsTrusted) {
+  smartcar::testing::TempDir dir;
+  const std::string d = dir.file("d");
+  EXPECT_FALSE(FolderStamp().Unchanged(d));         // Empty.
+  EXPECT_FALSE(FolderStamp::Take(d).Unchanged(d));  // No folder.
+  std::filesystem::create_directories(d);
+  smartcar::testing::WriteFile(d + "/a", "x");
+  EXPECT_FALSE(FolderStamp::Take(d).Unchanged(d));  // Changed just now: not trusted yet.
+  SetFolderTime(d, -60);
+  FolderStamp old = FolderStamp::Take(d);
+  EXPECT_TRUE(old.Unchanged(d));
+  smartcar::testing::WriteFile(d + "/a", "grown");  // Writing a file leaves the folder as it was.
+  EXPECT_TRUE(old.Unchanged(d));
+  smartcar::testing::WriteFile(d + "/b", "new");  // A new entry.
+  EXPECT_FALSE(old.Unchanged(d));
+  SetFolderTime(d, 3600);  // A time ahead of the clock is never trusted.
+  EXPECT_FALSE(FolderStamp::Take(d).Unchanged(d));
+}
+
+}  // namespace
+}  // namespace smartcar
