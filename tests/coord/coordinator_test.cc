@@ -396,7 +396,8 @@ INSTANTIATE_TEST_SUITE_P(Engines, CoordinatorTest,
                            return info.param == Engine::kEmbedded ? "Embedded" : "ZooKeeper";
                          });
 
-// The embedded "session" is the process: a node whose creator was killed is gone for everyone.
+// The embedded "session" is the process: a node whose creator was killed is gone for everyone,
+// and watches see it go.
 TEST(EmbeddedCoordinatorTest, AKilledProcessLeavesNoEphemeralNode) {
   TempDir dir;
   CoordOptions o;
@@ -411,11 +412,18 @@ TEST(EmbeddedCoordinatorTest, AKilledProcessLeavesNoEphemeralNode) {
   }
   auto c = OpenCoordinator(o);
   ASSERT_TRUE(c.has_value());
+  std::atomic<int> calls{0};
+  auto w = (*c)->WatchNode("/members", [&] { calls++; });
+  ASSERT_TRUE(w.has_value()) << w.error().ToString();
   ASSERT_TRUE(WaitFor([&] { return (*c)->Get("/members/child").has_value(); }));
+  ASSERT_TRUE(WaitFor([&] { return calls.load() >= 1; })) << "the child's node not seen";
+  const int seen = calls.load();
   ::kill(child, SIGKILL);
   int st = 0;
   ::waitpid(child, &st, 0);
   EXPECT_TRUE((*c)->Get("/members/child").error().IsNotFound());
+  // No file changed: the watch sees the owner's death by checking the owners it watches.
+  EXPECT_TRUE(WaitFor([&] { return calls.load() > seen; })) << "the owner's death not seen";
   EXPECT_TRUE((*c)->Children("/members")->empty());
   EXPECT_TRUE((*c)->Create("/members/child", "mine", CreateMode::kEphemeral).ok());
 }

@@ -39,9 +39,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr char kMagic[] = "smartcar-coord 1 ";
-// Fingerprints are compared at least this often, changes or not (dead owners, a folder inotify
-// could not watch).
+// Fingerprints are compared at least this often, changes or not: a dead owner changes no file.
+// While every live owner in the watched nodes is this process (which outlives its own nodes),
+// only a folder inotify could not watch is left to catch: then every kQuietFullCheckMs. At the
+// pilot's load the checks each second were a tenth of the process's CPU.
 constexpr int kFullCheckMs = 1000;
+constexpr int kQuietFullCheckMs = 10'000;
 
 // The start time of process `pid` (field 22 of /proc/<pid>/stat), or "" when it does not exist.
 std::string ProcessStart(pid_t pid) {
@@ -99,8 +102,8 @@ class EmbeddedCoordinator final : public Coordinator {
  public:
   explicit EmbeddedCoordinator(std::string root) : root_(std::move(root)) {
     static std::atomic<uint64_t> handles{0};
-    self_ = std::to_string(::getpid()) + ":" + ProcessStart(::getpid()) + "#" +
-            std::to_string(++handles);
+    process_ = std::to_string(::getpid()) + ":" + ProcessStart(::getpid()) + "#";
+    self_ = process_ + std::to_string(++handles);
   }
 
   ~EmbeddedCoordinator() override {
@@ -218,7 +221,9 @@ class EmbeddedCoordinator final : public Coordinator {
     SMARTCAR_RETURN_IF_ERROR(CheckPath(path));
     std::lock_guard<std::mutex> l(mu_);
     const uint64_t id = ++next_watch_;
-    watches_[id] = WatchState{path, std::move(on_change), Fingerprint(path)};
+    bool foreign = false;
+    watches_[id] = WatchState{path, std::move(on_change), Fingerprint(path, &foreign)};
+    foreign_ = foreign_ || foreign;
     if (!poller_.joinable()) {
       // Without inotify the poller falls back to comparing fingerprints every 100 ms.
       dir_watch_ = std::make_unique<DirWatch>();
@@ -274,6 +279,11 @@ class EmbeddedCoordinator final : public Coordinator {
   std::string Dir(const std::string& path) const { return path == "/" ? root_ : root_ + path; }
   std::string File(const std::string& path) const { return Dir(path) + "/.node"; }
 
+  // True for an ephemeral node's owner in another process (which may die without a word).
+  bool Foreign(const std::string& owner) const {
+    return owner != "-" && !owner.starts_with(process_);
+  }
+
   // The node file of `path`; NotFound when missing or ephemeral with a dead owner.
   Result<NodeFile> ReadNode(const std::string& path) const {
     auto text = ReadFileToString(File(path), "coordination node");
@@ -283,7 +293,8 @@ class EmbeddedCoordinator final : public Coordinator {
     }
     auto f = Decode(*text, File(path));
     if (!f) return Err(f.error());
-    if (!OwnerAlive(f->owner)) return Err(Status::NotFound("no node '" + path + "'"));
+    if (Foreign(f->owner) && !OwnerAlive(f->owner))
+      return Err(Status::NotFound("no node '" + path + "'"));
     return f;
   }
 
@@ -317,13 +328,19 @@ class EmbeddedCoordinator final : public Coordinator {
     return WriteNode(path, parent);
   }
 
-  // What a watch compares: the node file's identity and the live children's.
-  std::string Fingerprint(const std::string& path) const {
+  // What a watch compares: the node file's identity and the live children's. Sets `*foreign` when
+  // one of them has a live owner in another process.
+  std::string Fingerprint(const std::string& path, bool* foreign) const {
     std::string fp;
     struct stat st;
+    const auto live = [&](const std::string& p) {
+      auto f = ReadNode(p);
+      if (f && Foreign(f->owner)) *foreign = true;
+      return f.has_value();
+    };
     const auto add = [&](const std::string& p) {
       if (::stat(File(p).c_str(), &st) == 0) {
-        auto f = ReadNode(p);
+        const bool f = live(p);
         fp += std::to_string(st.st_ino) + "." + std::to_string(st.st_mtim.tv_nsec) + "." +
               std::to_string(st.st_size) + (f ? "+" : "-") + ";";
       } else {
@@ -341,14 +358,12 @@ class EmbeddedCoordinator final : public Coordinator {
     for (const std::string& n : names) {
       fp += n + ":";
       if (::stat(File(JoinPath(path, n)).c_str(), &st) == 0) {
-        fp += std::to_string(st.st_ino) + (OwnerAliveOf(JoinPath(path, n)) ? "+" : "-");
+        fp += std::to_string(st.st_ino) + (live(JoinPath(path, n)) ? "+" : "-");
       }
       fp += ";";
     }
     return fp;
   }
-
-  bool OwnerAliveOf(const std::string& path) const { return ReadNode(path).has_value(); }
 
   // Watches the folders whose changes can change `path`'s fingerprint: its own (or, while it
   // does not exist, the nearest existing parent's, where it will appear) and its children's.
@@ -381,11 +396,12 @@ class EmbeddedCoordinator final : public Coordinator {
         }
         l.unlock();
         for (const std::string& p : paths) ArmInotify(p);
-        const bool changed = dir_watch_->Wait(kFullCheckMs);
+        const int every = foreign_ ? kFullCheckMs : kQuietFullCheckMs;
+        const bool changed = dir_watch_->Wait(every);
         rearm = changed;
         l.lock();
         const auto now = std::chrono::steady_clock::now();
-        if (!changed && now - last_full < std::chrono::milliseconds(kFullCheckMs)) continue;
+        if (!changed && now - last_full < std::chrono::milliseconds(every)) continue;
         last_full = now;
       } else {
         cv_.wait_for(l, std::chrono::milliseconds(100), [&] { return stop_; });
@@ -393,12 +409,13 @@ class EmbeddedCoordinator final : public Coordinator {
       if (stop_) break;
       std::vector<uint64_t> ids;
       for (const auto& [id, w] : watches_) ids.push_back(id);
+      bool foreign = false;
       for (const uint64_t id : ids) {
         auto it = watches_.find(id);
         if (it == watches_.end()) continue;
         const std::string path = it->second.path;
         l.unlock();
-        const std::string fp = Fingerprint(path);
+        const std::string fp = Fingerprint(path, &foreign);
         l.lock();
         it = watches_.find(id);
         if (it == watches_.end() || it->second.seen == fp) continue;
@@ -411,11 +428,13 @@ class EmbeddedCoordinator final : public Coordinator {
         calling_ = 0;
         cv_.notify_all();
       }
+      foreign_ = foreign;
     }
   }
 
   const std::string root_;
-  std::string self_;  // This handle's owner tag for ephemeral nodes (OwnerAlive).
+  std::string process_;  // "<pid>:<process start>#": the owner tags of this process's handles.
+  std::string self_;     // This handle's owner tag for ephemeral nodes (OwnerAlive).
   int lock_fd_ = -1;
   uint64_t deleted_ = 0;
 
@@ -424,6 +443,7 @@ class EmbeddedCoordinator final : public Coordinator {
   bool stop_ = false;
   uint64_t next_watch_ = 0;
   uint64_t calling_ = 0;
+  bool foreign_ = true;  // A watched node has a live owner in another process (Fingerprint).
   std::map<uint64_t, WatchState> watches_;
   std::set<std::string> ephemerals_;
   std::thread poller_;
