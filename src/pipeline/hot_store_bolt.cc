@@ -48,6 +48,7 @@ class HotStoreBolt final : public topology::Bolt {
   // in one write however many there are (throughput).
   Status BatchEnd() override { return Flush(); }
   Status Tick() override { return Flush(); }
+  bool WantsTick() const override { return batched_ > 0 || !marks_.empty(); }
   void Close() override { (void)Flush(); }
 
  private:

@@ -170,6 +170,7 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
   }
 
   bool Finished() const override { return eos_sent_ && marks_.empty() && final_committed_; }
+  bool WaitsForInput() const override { return true; }  // Poll waits up to 100 ms (NextTuple).
 
   void Close() override {
     // After the final commit (end offsets, every window closed by the final watermark) the

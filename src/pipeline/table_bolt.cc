@@ -54,6 +54,7 @@ class TableBolt final : public topology::Bolt {
   }
 
   Status Tick() override { return Flush(); }
+  bool WantsTick() const override { return !puts_.empty() || !marks_.empty(); }
   void Close() override { (void)Flush(); }
 
  private:

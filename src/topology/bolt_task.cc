@@ -98,8 +98,8 @@ void BoltTask::Loop() {
   uint64_t seq = 0;
   while (true) {
     batch.clear();
-    const auto deadline =
-        tick.count() > 0 ? next_tick : SteadyClock::now() + std::chrono::seconds(1);
+    const bool ticking = tick.count() > 0 && bolt_->WantsTick();
+    const auto deadline = ticking ? next_tick : SteadyClock::now() + std::chrono::seconds(1);
     const bool open = queue_.PopAll(&batch, cfg.max_batch, deadline);
     if (!batch.empty()) {
       const auto batch_start = SteadyClock::now();
@@ -133,8 +133,10 @@ void BoltTask::Loop() {
                                     std::memory_order_relaxed);
     }
     if (!open) break;
-    if (tick.count() > 0 && SteadyClock::now() >= next_tick && !topo_->stopping() &&
-        start_status_.ok()) {
+    if (tick.count() > 0 && SteadyClock::now() >= next_tick && !bolt_->WantsTick()) {
+      next_tick = SteadyClock::now() + tick;  // Skipped: nothing to do.
+    } else if (tick.count() > 0 && SteadyClock::now() >= next_tick && !topo_->stopping() &&
+               start_status_.ok()) {
       const auto t0 = SteadyClock::now();
       topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);  // until its outputs are queued
       Status s = bolt_->Tick();

@@ -90,6 +90,10 @@ class Spout {
   // True once the spout has nothing more to emit and needs no replays (a finite source).
   // Topology::Run() returns when every spout is finished and every tuple is settled.
   virtual bool Finished() const { return false; }
+  // True when a NextTuple that finds no input waits for it itself (a log poll with a timeout):
+  // the task then calls it again at once instead of first waiting 1 ms for acks (Storm's idle
+  // spout wait), which would wake the thread once more per idle call.
+  virtual bool WaitsForInput() const { return false; }
   virtual void Close() {}
 };
 
@@ -105,6 +109,10 @@ class Bolt {
   // Called periodically (TopologyConfig::tick_interval_ms) on the task's thread, e.g. to flush
   // a batch by time.
   virtual Status Tick() { return Status::OK(); }
+  // False while the next Tick would have nothing to do (nothing buffered, nothing to retry): the
+  // task then skips it rather than wake its thread. Asked after each micro-batch and each due
+  // tick.
+  virtual bool WantsTick() const { return true; }
   // Called on the task's thread after each micro-batch of inputs (everything that was queued,
   // up to TopologyConfig::max_batch) has been executed, before the task waits for more. A bolt
   // that buffers writes flushes here to keep latency low when its queue runs dry, while batches

@@ -160,7 +160,7 @@ void SpoutTask::Loop() {
              (cfg.max_spout_pending == 0 || acker_.pending() < cfg.max_spout_pending);
     };
     done.clear();
-    const bool wait = idle || !can_emit();
+    const bool wait = (idle && !spout_->WaitsForInput()) || !can_emit();
     acker_.TakeCompletions(&done,
                            wait ? std::chrono::microseconds(1000) : std::chrono::microseconds(0));
     // Ack/Fail may emit (a replay): counted in flight until flushed, as a NextTuple below.

@@ -194,6 +194,42 @@ TEST(LifecycleTest, ASpoutWaitingForInputIsNotBusy) {
   EXPECT_GT((*t)->Stats().Find("waiting")->total.busy_ns, 0u) << "the calls that emitted count";
 }
 
+// A bolt whose Tick would have nothing to do says so, and its task skips the ticks until it
+// wants them again.
+class TickCountingBolt : public Bolt {
+ public:
+  TickCountingBolt(std::shared_ptr<std::atomic<bool>> wants,
+                   std::shared_ptr<std::atomic<int>> ticks)
+      : wants_(std::move(wants)), ticks_(std::move(ticks)) {}
+  Status Prepare(const TopologyContext&, OutputCollector&) override { return Status::OK(); }
+  Status Execute(const Tuple&) override { return Status::OK(); }
+  Status Tick() override {
+    ticks_->fetch_add(1);
+    return Status::OK();
+  }
+  bool WantsTick() const override { return wants_->load(); }
+
+ private:
+  std::shared_ptr<std::atomic<bool>> wants_;
+  std::shared_ptr<std::atomic<int>> ticks_;
+};
+
+TEST(LifecycleTest, ABoltThatWantsNoTickGetsNone) {
+  auto wants = std::make_shared<std::atomic<bool>>(false);
+  auto ticks = std::make_shared<std::atomic<int>>(0);
+  TopologyBuilder b;
+  b.SetSpout("waiting", SpoutOf<WaitingSpout>(std::make_shared<std::atomic<int>>(0)), 1);
+  b.SetBolt("count", BoltOf<TickCountingBolt>(wants, ticks), 1).ShuffleGrouping("waiting");
+  auto t = b.Build(testing::TestConfig());  // A tick every 10 ms.
+  ASSERT_TRUE(t.has_value());
+  ASSERT_TRUE((*t)->Submit().ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(ticks->load(), 0);
+  wants->store(true);
+  while (ticks->load() < 3) std::this_thread::yield();
+  (*t)->Stop();
+}
+
 TEST(LifecycleTest, RunReportsBusyWhenTheSpoutNeverFinishes) {
   TopologyBuilder b;
   b.SetSpout("endless",
