@@ -80,7 +80,8 @@ class TaildirSource final : public Source {
     const auto now = std::chrono::steady_clock::now();
     if (positions_unwritten_ && now - last_write_ >= write_pos_interval_) (void)WritePositions();
     int64_t wait_ms = kNotifiedWaitMs;
-    if (positions_unwritten_) {
+    // Until the next write is due (after a failed one, the usual wait: no retry every 1 ms).
+    if (positions_unwritten_ && now - last_write_ < write_pos_interval_) {
       const auto due =
           std::chrono::ceil<std::chrono::milliseconds>(last_write_ + write_pos_interval_ - now);
       wait_ms = std::clamp<int64_t>(due.count(), 1, wait_ms);

@@ -394,9 +394,9 @@ class EmbeddedCoordinator final : public Coordinator {
         if (rearm) {
           for (const auto& [id, w] : watches_) paths.push_back(w.path);
         }
+        const int every = foreign_ ? kFullCheckMs : kQuietFullCheckMs;
         l.unlock();
         for (const std::string& p : paths) ArmInotify(p);
-        const int every = foreign_ ? kFullCheckMs : kQuietFullCheckMs;
         const bool changed = dir_watch_->Wait(every);
         rearm = changed;
         l.lock();
