@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -193,26 +194,42 @@ Status RunPipeline(const RunOptions& o, RunReport* report) {
       [&] { return PipelineCounterList(counters, generated, collected()); },
       [&] { return CollectorComponents(**agent); }));
 
+  // The loop below wakes when the simulator or the collector ends (then at once: a short run
+  // ends that much sooner), else every 250 ms (Ctrl-C, the status line, the disk check).
+  std::mutex done_mu;
+  std::condition_variable done_cv;
+  const auto set_done = [&](std::atomic<bool>* done) {
+    std::lock_guard<std::mutex> l(done_mu);
+    *done = true;
+    done_cv.notify_all();
+  };
   std::thread sim_thread([&] {
     NameThisThread("simulator");
     gen::DriverRunStats stats;
     sim_status = gen::RunDriverSimulator(sim, run, &stats);
     generated = stats.lines;
-    sim_done = true;
+    set_done(&sim_done);
   });
   std::atomic<bool> collect_stop{false}, collect_drain{false}, collect_done{false};
   Status collect_status;
   std::thread collect_thread([&] {
     collect_status = (*agent)->Run(collect_stop, collect_drain);
-    collect_done = true;
+    set_done(&collect_done);
   });
 
   // While input is written and collected.
   bool stopping = false;
   std::chrono::steady_clock::time_point stop_requested{};
   Status result;
+  bool sim_seen = false, collect_seen = false;  // Ended, as the last pass saw them.
   while (true) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    {
+      std::unique_lock<std::mutex> l(done_mu);
+      done_cv.wait_for(l, std::chrono::milliseconds(250),
+                       [&] { return sim_done != sim_seen || collect_done != collect_seen; });
+      sim_seen = sim_done;
+      collect_seen = collect_done;
+    }
     if (!stopping && o.stop != nullptr && o.stop->load()) {
       // Ctrl-C: the simulator stops first; the collector then reads what was written up to
       // there (drain) and ends, so nothing generated is left unread (at most 10 s).
