@@ -133,10 +133,10 @@ void BoltTask::Loop() {
                                     std::memory_order_relaxed);
     }
     if (!open) break;
-    if (tick.count() > 0 && SteadyClock::now() >= next_tick && !bolt_->WantsTick()) {
+    const bool tick_due = tick.count() > 0 && SteadyClock::now() >= next_tick;
+    if (tick_due && !bolt_->WantsTick()) {
       next_tick = SteadyClock::now() + tick;  // Skipped: nothing to do.
-    } else if (tick.count() > 0 && SteadyClock::now() >= next_tick && !topo_->stopping() &&
-               start_status_.ok()) {
+    } else if (tick_due && !topo_->stopping() && start_status_.ok()) {
       const auto t0 = SteadyClock::now();
       topo_->in_flight().fetch_add(1, std::memory_order_acq_rel);  // until its outputs are queued
       Status s = bolt_->Tick();

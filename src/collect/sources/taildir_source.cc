@@ -1,7 +1,8 @@
 // The TAILDIR source (Flume's TaildirSource): follows the files its filegroups match by inode,
 // so a rotated (renamed) file is read to its end; a truncated file restarts at 0, a partial last
-// line waits for its newline, and the JSON position file is rewritten by rename at most every
-// writePosInterval after a commit, when the source goes idle, and when it closes.
+// line waits for its newline, and the JSON position file is rewritten by rename once
+// writePosInterval has passed since its last write (after a commit, or while waiting for input)
+// and when the source closes.
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
