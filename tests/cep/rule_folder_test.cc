@@ -2,11 +2,8 @@
 // files, each reported once.
 #include "cep/rule_folder.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <ctime>
 #include <filesystem>
 
 #include "test_util.h"
@@ -69,9 +66,7 @@ TEST(RuleFolderTest, ReportsEachChangeOnce) {
 TEST(RuleFolderTest, AFileEditedInPlaceIsSeenWhileTheFolderIsUnchanged) {
   smartcar::testing::TempDir dir;
   smartcar::testing::WriteFile(dir.file("a.epl"), kRule);
-  const timespec past{std::time(nullptr) - 60, 0};
-  const timespec times[2] = {past, past};
-  ASSERT_EQ(utimensat(AT_FDCWD, dir.str().c_str(), times, 0), 0);
+  ASSERT_TRUE(smartcar::testing::SetFileTime(dir.str(), -60));
   RuleFolder folder(dir.str());
   auto first = folder.Poll();
   ASSERT_TRUE(first.has_value()) << first.error().ToString();

@@ -2,13 +2,10 @@
 // (completion marking, delete policy, restart mid-file, changed files), exec.
 #include "collect/sources/sources.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -96,11 +93,8 @@ TEST(TaildirSourceTest, RestartResumesAfterTheLastCommittedBatch) {
   EXPECT_TRUE(b.empty());
 }
 
-// Sets `dir`'s modification time to whole second `now + seconds` (negative: the past).
-void SetFolderTime(const std::string& dir, int seconds) {
-  const timespec t{std::time(nullptr) + seconds, 0};
-  const timespec times[2] = {t, t};
-  ASSERT_EQ(utimensat(AT_FDCWD, dir.c_str(), times, 0), 0);
+void SetFolderTime(const std::string& path, int seconds) {
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(path, seconds)) << path;
 }
 
 // Flume's cachePatternMatching: the folder is listed again only when its modification time

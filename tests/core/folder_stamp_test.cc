@@ -1,11 +1,8 @@
 // FolderStamp: a listing is reused only while the folder certainly has the same entries.
 #include "core/folder_stamp.h"
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
-#include <ctime>
 #include <filesystem>
 
 #include "test_util.h"
@@ -13,11 +10,8 @@
 namespace smartcar {
 namespace {
 
-// Sets `dir`'s modification time to whole second `now + seconds` (negative: the past).
 void SetFolderTime(const std::string& dir, int seconds) {
-  const timespec t{std::time(nullptr) + seconds, 0};
-  const timespec times[2] = {t, t};
-  ASSERT_EQ(utimensat(AT_FDCWD, dir.c_str(), times, 0), 0);
+  ASSERT_TRUE(smartcar::testing::SetFileTime(dir, seconds)) << dir;
 }
 
 TEST(FolderStampTest, UnchangedOnlyWhileNoEntryChangedAndTheTimeIsTrusted) {
