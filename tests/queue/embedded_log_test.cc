@@ -3,8 +3,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <thread>
 
+#include <rocksdb/write_batch.h>
+
+#include "core/coding.h"
 #include "queue/embedded/embedded_log_impl.h"
 #include "queue_test_util.h"
 
@@ -224,13 +229,40 @@ TEST_F(EmbeddedLogTest, RetentionBySizeKeepsTheNewestBatches) {
   EXPECT_EQ(got.back().value, std::string(500, 'j'));
 }
 
-// Compactions cut their output where the partition changes, so a partition's newer files move
-// down the levels without being rewritten: no file of the database holds two partitions' batches.
+// The log's RocksDB database opened directly, with every column family it has.
+struct RawLogDb {
+  explicit RawLogDb(const std::string& dir, rocksdb::Options o = embedded::LogOptions()) {
+    std::vector<std::string> names;
+    if (!rocksdb::DB::ListColumnFamilies(o, dir, &names).ok()) names = {"default"};
+    std::vector<rocksdb::ColumnFamilyDescriptor> d;
+    for (const auto& n : names) d.emplace_back(n, o);
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    status = rocksdb::DB::Open(o, dir, d, &handles, &raw);
+    db.reset(raw);
+  }
+  ~RawLogDb() {
+    for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
+  }
+  rocksdb::ColumnFamilyHandle* Family(const std::string& name) const {
+    for (auto* h : handles) {
+      if (h->GetName() == name) return h;
+    }
+    return nullptr;
+  }
+  rocksdb::Status status;
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+};
+
+// A partition's batches are kept in the column family of its number, and compactions cut their
+// output where the partition changes: no file of the database holds two partitions' batches.
 TEST_F(EmbeddedLogTest, NoFileHoldsTwoPartitions) {
-  CreateTopic("t", 3);
+  CreateTopic("t", embedded::kRecordFamilies + 1);  // Its partitions 0 and 8 share a family.
   CreateTopic("u", 2);
+  const int t_partitions = embedded::kRecordFamilies + 1;
   for (int round = 0; round < 3; ++round) {
-    for (int p = 0; p < 3; ++p) {
+    for (int p = 0; p < t_partitions; ++p) {
       Record r = Rec("", std::string(2000, static_cast<char>('a' + p)));
       r.partition = PartitionId{p};
       Append("t", {r, r});
@@ -242,28 +274,159 @@ TEST_F(EmbeddedLogTest, NoFileHoldsTwoPartitions) {
     }
   }
   log_.reset();
-  rocksdb::Options o = embedded::LogOptions();
-  rocksdb::DB* raw = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(o, options_.data_dir, &raw).ok());
-  std::unique_ptr<rocksdb::DB> db(raw);
-  ASSERT_TRUE(db->CompactRange(rocksdb::CompactRangeOptions(), nullptr, nullptr).ok());
-  std::vector<rocksdb::LiveFileMetaData> files;
-  db->GetLiveFilesMetaData(&files);
-  int record_files = 0;
-  for (const auto& f : files) {
-    const std::string record_tag(1, embedded::kRecordTag);
-    if (f.largestkey < record_tag || f.smallestkey.substr(0, 1) > record_tag) continue;
-    ++record_files;  // A file whose range holds record batches.
-    EXPECT_EQ(f.smallestkey.substr(0, embedded::kPartitionPrefixLength),
-              f.largestkey.substr(0, embedded::kPartitionPrefixLength))
-        << f.name;
+  {
+    RawLogDb raw(options_.data_dir);
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    ASSERT_EQ(raw.handles.size(), static_cast<size_t>(embedded::kRecordFamilies) + 1);
+    for (auto* h : raw.handles) {
+      ASSERT_TRUE(raw.db->CompactRange(rocksdb::CompactRangeOptions(), h, nullptr, nullptr).ok());
+    }
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    std::map<std::string, int> record_files;  // By column family.
+    for (const auto& f : files) {
+      const std::string record_tag(1, embedded::kRecordTag);
+      if (f.largestkey < record_tag || f.smallestkey.substr(0, 1) > record_tag) continue;
+      ++record_files[f.column_family_name];  // A file whose range holds record batches.
+      EXPECT_EQ(f.smallestkey.substr(0, embedded::kPartitionPrefixLength),
+                f.largestkey.substr(0, embedded::kPartitionPrefixLength))
+          << f.name;
+      const auto partition = static_cast<int32_t>(
+          DecodeFixed32BE(f.smallestkey.data() + embedded::kPartitionPrefixLength - 4));
+      EXPECT_EQ(f.column_family_name, embedded::RecordFamilyName(partition)) << f.name;
+    }
+    // One file per partition: nothing else cuts files this small.
+    EXPECT_EQ(record_files["records-0"], 3);  // t/0, t/8, u/0
+    EXPECT_EQ(record_files["records-1"], 2);  // t/1, u/1
+    EXPECT_EQ(record_files["records-2"], 1);
+    EXPECT_EQ(record_files.count("default"), 0u);
   }
-  EXPECT_EQ(record_files, 5);  // One per partition: nothing else cuts files this small.
-  db.reset();
   Reopen();
   auto c = NewConsumer("g");
   ASSERT_TRUE(c->Subscribe({{"t", "u"}}).ok());
-  EXPECT_EQ(Drain(c.get(), 24).size(), 24u);
+  EXPECT_EQ(Drain(c.get(), 6 * t_partitions + 6).size(), static_cast<size_t>(6 * t_partitions + 6));
+}
+
+// What the column families are for: a flush writes one file per family, so a partition's newer
+// batches never land in a file overlapping its older ones and compactions move them down the
+// levels untouched (with one family for all partitions each flush spanned every partition).
+TEST_F(EmbeddedLogTest, APartitionsFlushesHoldItAloneAndDoNotOverlap) {
+  CreateTopic("t", 2);
+  int64_t next[2] = {0, 0};
+  for (int flush = 0; flush < 3; ++flush) {
+    for (int p = 0; p < 2; ++p) {
+      std::vector<Record> batch;
+      for (int i = 0; i < 50; ++i) {
+        Record r = Rec("", std::to_string(next[p]++) + ":" + std::string(500, 'x'));
+        r.partition = PartitionId{p};
+        batch.push_back(std::move(r));
+      }
+      Append("t", batch);
+    }
+    Reopen();  // Reopening flushes what the WAL holds: one file per family.
+  }
+  log_.reset();
+  {
+    rocksdb::Options o = embedded::LogOptions();
+    o.disable_auto_compactions = true;
+    RawLogDb raw(options_.data_dir, o);
+    ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+    std::vector<rocksdb::LiveFileMetaData> files;
+    raw.db->GetLiveFilesMetaData(&files);
+    std::map<std::string, std::vector<std::pair<std::string, std::string>>> ranges;
+    for (const auto& f : files) {
+      if (f.column_family_name == "default") continue;
+      EXPECT_EQ(f.smallestkey.substr(0, embedded::kPartitionPrefixLength),
+                f.largestkey.substr(0, embedded::kPartitionPrefixLength))
+          << f.name << " holds two partitions";
+      ranges[f.column_family_name].emplace_back(f.smallestkey, f.largestkey);
+    }
+    for (int p = 0; p < 2; ++p) {
+      auto& r = ranges[embedded::RecordFamilyName(p)];
+      EXPECT_EQ(r.size(), 3u) << p;
+      std::sort(r.begin(), r.end());
+      for (size_t i = 1; i < r.size(); ++i) EXPECT_LT(r[i - 1].second, r[i].first) << p;
+    }
+  }
+  Reopen();
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"t"}}).ok());
+  auto got = Drain(c.get(), 300);
+  ASSERT_EQ(got.size(), 300u);
+  std::map<int32_t, int64_t> seen;
+  for (const auto& r : got) {
+    EXPECT_EQ(r.value.substr(0, r.value.find(':')), std::to_string(seen[r.partition.value]++));
+  }
+}
+
+// A folder written before the record families kept every batch in the default family: a writer
+// moves them to their families when it opens the folder, and nothing is lost or repeated.
+TEST_F(EmbeddedLogTest, BatchesOfTheDefaultFamilyAreMovedToTheirFamilyOnOpen) {
+  log_.reset();
+  const std::string dir = options_.data_dir + "-old";
+  {
+    rocksdb::Options o = embedded::LogOptions();
+    o.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteBatch b;
+    embedded::TopicMeta meta;
+    meta.id = 1;
+    meta.config.partitions = 3;
+    b.Put(embedded::TopicKey("old"), embedded::EncodeTopicMeta(meta));
+    std::string id;
+    PutFixed64BE(&id, 2);
+    b.Put(std::string(1, embedded::kNextIdTag), id);
+    for (int32_t p = 0; p < 3; ++p) {
+      for (int64_t base = 0; base < 6; base += 3) {
+        std::vector<Record> recs;
+        for (int i = 0; i < 3; ++i) {
+          recs.push_back(Rec("", std::to_string(p) + ":" + std::to_string(base + i)));
+          recs.back().timestamp_ms = 1000;
+        }
+        std::vector<const Record*> ptrs;
+        for (const auto& r : recs) ptrs.push_back(&r);
+        std::string value;
+        embedded::EncodeBatch(base, ptrs, &value);
+        b.Put(embedded::RecordKey(1, p, base + 2), value);
+      }
+    }
+    ASSERT_TRUE(db->Write(rocksdb::WriteOptions(), &b).ok());
+  }
+  options_.data_dir = dir;
+  Reopen();
+  auto d = log_->DescribeTopic("old");
+  ASSERT_TRUE(d.has_value()) << d.error().ToString();
+  for (const auto& p : d->partitions) EXPECT_EQ(p.latest.value, 6);
+  auto c = NewConsumer("g");
+  ASSERT_TRUE(c->Subscribe({{"old"}}).ok());
+  auto got = Drain(c.get(), 18);
+  ASSERT_EQ(got.size(), 18u);
+  std::set<std::string> values;
+  for (const auto& r : got) {
+    values.insert(r.value);
+    EXPECT_EQ(r.value, std::to_string(r.partition.value) + ":" + std::to_string(r.offset.value));
+  }
+  EXPECT_EQ(values.size(), 18u);
+  Append("old", {Rec("", "new")});
+  c.reset();
+  log_.reset();
+  RawLogDb raw(dir);
+  ASSERT_TRUE(raw.status.ok()) << raw.status.ToString();
+  std::unique_ptr<rocksdb::Iterator> it(raw.db->NewIterator(rocksdb::ReadOptions()));
+  it->Seek(std::string(1, embedded::kRecordTag));
+  EXPECT_TRUE(!it->Valid() || it->key()[0] != embedded::kRecordTag) << "left in the default family";
+  for (int32_t p = 0; p < 3; ++p) {
+    std::unique_ptr<rocksdb::Iterator> f(
+        raw.db->NewIterator(rocksdb::ReadOptions(), raw.Family(embedded::RecordFamilyName(p))));
+    int batches = 0;
+    for (f->Seek(embedded::PartitionPrefix(1, p));
+         f->Valid() && f->key().starts_with(embedded::PartitionPrefix(1, p)); f->Next()) {
+      ++batches;
+    }
+    EXPECT_GE(batches, 2) << p;
+  }
 }
 
 TEST_F(EmbeddedLogTest, CommitAfterHandOffIsAborted) {

@@ -10,6 +10,7 @@
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 
 #include "queue/embedded/embedded_log_impl.h"
@@ -291,10 +292,13 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
   // the block cache, which they would only fill with blocks never read again.
   rocksdb::ReadOptions read;
   read.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(log_->db()->NewIterator(read));
+  // One iterator per record family read (a partition's batches are in its own, record_batch.h).
+  std::array<std::unique_ptr<rocksdb::Iterator>, kRecordFamilies> iterators;
   const size_t start = round_robin_++ % ready.size();
   for (size_t k = 0; k < ready.size() && budget > 0; ++k) {
     const Ready& r = ready[(start + k) % ready.size()];
+    auto& it = iterators[static_cast<size_t>(r.tp.partition.value % kRecordFamilies)];
+    if (!it) it.reset(log_->db()->NewIterator(read, log_->RecordFamily(r.tp.partition.value)));
     const std::string prefix = PartitionPrefix(r.topic_id, r.tp.partition.value);
     const size_t before = out.size();
     for (it->Seek(RecordKey(r.topic_id, r.tp.partition.value, r.from));
@@ -403,7 +407,8 @@ Status EmbeddedConsumer::Seek(const SeekOptions& options) {
     case SeekTarget::kTime: {
       const int32_t p = options.tp.partition.value;
       const std::string prefix = PartitionPrefix(id, p);
-      std::unique_ptr<rocksdb::Iterator> it(log_->db()->NewIterator(rocksdb::ReadOptions()));
+      std::unique_ptr<rocksdb::Iterator> it(
+          log_->db()->NewIterator(rocksdb::ReadOptions(), log_->RecordFamily(p)));
       for (it->Seek(RecordKey(id, p, start)); it->Valid() && it->key().starts_with(prefix);
            it->Next()) {
         const std::string_view v(it->value().data(), it->value().size());

@@ -52,10 +52,7 @@ EmbeddedLog::~EmbeddedLog() {
   closing_cv_.notify_all();
   data_cv_.notify_all();
   if (retention_thread_.joinable()) retention_thread_.join();
-  if (db_) {
-    rocksdb::Status s = db_->Close();
-    (void)s;  // Nothing to report to from a destructor; the WAL already holds every append.
-  }
+  CloseDb();
   if (!secondary_dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(secondary_dir_, ec);
@@ -78,6 +75,12 @@ rocksdb::Options LogOptions() {
   // heap profile); with 3, 179 MiB for the same CPU (the collector waits, the topology does not).
   o.write_buffer_size = 16 << 20;
   o.max_write_buffer_number = 3;
+  // One budget for the memtables of every column family (one per partition, record_batch.h):
+  // the oldest is flushed when they hold 48 MiB together, as three of one family did before.
+  o.db_write_buffer_size = 48 << 20;
+  // A family written rarely (the default one: topics, commits) would otherwise keep every WAL
+  // file since its last flush; past this total RocksDB flushes the families holding the oldest.
+  o.max_total_wal_size = 96 << 20;
   o.max_background_jobs = 2;
   o.target_file_size_base = 64 << 20;
   // Compaction outputs are cut where the partition changes. A partition's batches are appended
@@ -101,10 +104,93 @@ Result<storage::RepairResult> RepairDb(const std::string& data_dir) {
   return storage::RepairRocksDb(data_dir, "durable log", LogOptions());
 }
 
+Status EmbeddedLog::OpenDb(const rocksdb::Options& o) {
+  // Every family the folder has must be opened; the record families are created if missing.
+  std::vector<std::string> names;
+  if (!rocksdb::DB::ListColumnFamilies(o, options_.data_dir, &names).ok() || names.empty()) {
+    names = {rocksdb::kDefaultColumnFamilyName};  // A new folder.
+  }
+  std::vector<std::string> wanted = names;
+  for (int32_t i = 0; i < kRecordFamilies; ++i) {
+    const std::string name = RecordFamilyName(i);
+    if (std::find(names.begin(), names.end(), name) != names.end()) continue;
+    // A reader keeps to what the writer made: batches of a folder without record families are in
+    // the default family.
+    if (!options_.read_only) wanted.push_back(name);
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : wanted) descriptors.emplace_back(name, o);
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s;
+  if (options_.read_only) {
+    s = rocksdb::DB::OpenAsSecondary(o, options_.data_dir, secondary_dir_, descriptors, &families_,
+                                     &raw);
+  } else {
+    rocksdb::DBOptions dbo(o);
+    dbo.create_missing_column_families = true;
+    s = rocksdb::DB::Open(dbo, options_.data_dir, descriptors, &families_, &raw);
+  }
+  if (!s.ok()) return FromRocks(s, "");
+  db_.reset(raw);
+  record_families_.assign(kRecordFamilies, db_->DefaultColumnFamily());
+  for (rocksdb::ColumnFamilyHandle* h : families_) {
+    for (int32_t i = 0; i < kRecordFamilies; ++i) {
+      if (h->GetName() == RecordFamilyName(i)) record_families_[static_cast<size_t>(i)] = h;
+    }
+  }
+  return Status::OK();
+}
+
+void EmbeddedLog::CloseDb() {
+  if (!db_) return;
+  for (rocksdb::ColumnFamilyHandle* h : families_) {
+    rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+    (void)s;  // Only fails for a null handle.
+  }
+  families_.clear();
+  record_families_.clear();
+  rocksdb::Status s = db_->Close();
+  (void)s;  // Nothing to report to from a destructor; the WAL already holds every append.
+  db_.reset();
+}
+
+Status EmbeddedLog::MoveRecordsToTheirFamilies() {
+  constexpr size_t kMoveBatchBytes = 8 << 20;
+  const std::string first(1, kRecordTag);
+  const std::string past(1, static_cast<char>(kRecordTag + 1));
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read));
+  it->Seek(first);
+  if (!it->Valid() || !it->key().starts_with(first)) {
+    return FromRocks(it->status(), "looking for record batches to move");
+  }
+  rocksdb::WriteBatch b;
+  for (; it->Valid() && it->key().starts_with(first); it->Next()) {
+    if (it->key().size() < kPartitionPrefixLength) continue;
+    const auto partition =
+        static_cast<int32_t>(DecodeFixed32BE(it->key().data() + kPartitionPrefixLength - 4));
+    SMARTCAR_RETURN_IF_ERROR(
+        FromRocks(b.Put(RecordFamily(partition), it->key(), it->value()), "moving a batch"));
+    if (b.GetDataSize() >= kMoveBatchBytes) {
+      SMARTCAR_RETURN_IF_ERROR(FromRocks(db_->Write(write_options(), &b), "moving batches"));
+      b.Clear();
+    }
+  }
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading batches to move"));
+  // Written with the last moved batches: a crash before this leaves every batch in place in the
+  // default family, to be moved again (the same keys and values) at the next open.
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(b.DeleteRange(first, past), "moving batches"));
+  rocksdb::WriteOptions wo = write_options();
+  wo.sync = true;
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &b), "moving batches"));
+  return FromRocks(db_->CompactRange(rocksdb::CompactRangeOptions(), &first, &past),
+                   "dropping the moved batches from the default family");
+}
+
 Status EmbeddedLog::Open() {
   rocksdb::Options o = LogOptions();
   o.create_if_missing = !options_.read_only;
-  rocksdb::DB* raw = nullptr;
   if (options_.read_only) {
     std::string tmpl =
         (std::filesystem::temp_directory_path() / "smartcar-queue-secondary-XXXXXX").string();
@@ -115,20 +201,19 @@ Status EmbeddedLog::Open() {
     secondary_dir_ = tmpl;
     o.max_open_files = -1;  // Required by secondary instances.
     SMARTCAR_RETURN_IF_ERROR(
-        FromRocks(rocksdb::DB::OpenAsSecondary(o, options_.data_dir, secondary_dir_, &raw),
-                  "opening queue data folder '" + options_.data_dir + "' read-only"));
+        OpenDb(o).WithPrefix("opening queue data folder '" + options_.data_dir + "' read-only"));
   } else {
     // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
     std::error_code mkdir_error;
     std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(),
                                         mkdir_error);
-    Status opened = FromRocks(rocksdb::DB::Open(o, options_.data_dir, &raw),
-                              "opening queue data folder '" + options_.data_dir + "'");
+    Status opened = OpenDb(o).WithPrefix("opening queue data folder '" + options_.data_dir + "'");
     if (opened.IsCorruption())
       opened = Status::Corruption(opened.message() + storage::RepairHint());
     SMARTCAR_RETURN_IF_ERROR(opened);
+    SMARTCAR_RETURN_IF_ERROR(
+        MoveRecordsToTheirFamilies().WithPrefix("queue data folder '" + options_.data_dir + "': "));
   }
-  db_.reset(raw);
   {
     std::lock_guard<std::mutex> l(mu_);
     SMARTCAR_RETURN_IF_ERROR(LoadTopicsLocked());
@@ -165,6 +250,7 @@ Status EmbeddedLog::LoadTopicsLocked() {
     }
   }
   SMARTCAR_RETURN_IF_ERROR(FromRocks(it->status(), "reading topics"));
+  std::vector<std::unique_ptr<rocksdb::Iterator>> records(kRecordFamilies);
   // Rebuild each partition's start and high watermark.
   for (auto& [name, t] : topics_) {
     for (int32_t p = 0; p < t.meta.config.partitions; ++p) {
@@ -173,11 +259,14 @@ Status EmbeddedLog::LoadTopicsLocked() {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StartKey(t.meta.id, p), &v);
       if (s.ok() && v.size() == 8) ps.start = static_cast<int64_t>(DecodeFixed64BE(v.data()));
       const std::string prefix = PartitionPrefix(t.meta.id, p);
-      it->SeekForPrev(RecordKey(t.meta.id, p, std::numeric_limits<int64_t>::max()));
-      if (it->Valid() && it->key().starts_with(prefix)) {
+      auto& rit = records[static_cast<size_t>(p % kRecordFamilies)];
+      if (!rit) rit.reset(db_->NewIterator(rocksdb::ReadOptions(), RecordFamily(p)));
+      rit->SeekForPrev(RecordKey(t.meta.id, p, std::numeric_limits<int64_t>::max()));
+      if (rit->Valid() && rit->key().starts_with(prefix)) {
         ps.next = std::max(
-            ps.next, static_cast<int64_t>(DecodeFixed64BE(it->key().data() + prefix.size())) + 1);
+            ps.next, static_cast<int64_t>(DecodeFixed64BE(rit->key().data() + prefix.size())) + 1);
       }
+      SMARTCAR_RETURN_IF_ERROR(FromRocks(rit->status(), "reading topic '" + name + "'"));
       ps.next = std::max(ps.next, ps.start);
     }
   }
@@ -253,7 +342,9 @@ Status EmbeddedLog::DeleteTopic(std::string_view name) {
   PutFixed64BE(&hi, static_cast<uint64_t>(id + 1) << 32);
   lo.resize(5);
   hi.resize(5);
-  rocksdb::Status s = b.DeleteRange(lo, hi);
+  rocksdb::Status s;
+  for (int32_t f = 0; f < kRecordFamilies && s.ok(); ++f)
+    s = b.DeleteRange(RecordFamily(f), lo, hi);
   for (int32_t p = 0; p < t->meta.config.partitions; ++p) b.Delete(StartKey(id, p));
   // Producer states of the topic.
   if (s.ok()) s = b.DeleteRange(ProducerStateKey(id, ""), ProducerStateKey(id + 1, ""));
@@ -417,7 +508,8 @@ Result<RetentionResult> EmbeddedLog::EnforceRetention(const RetentionOptions& op
     std::vector<BatchInfo> batches;
     int64_t total = 0;
     const std::string prefix = PartitionPrefix(w.id, w.partition);
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), RecordFamily(w.partition)));
     for (it->Seek(RecordKey(w.id, w.partition, w.start));
          it->Valid() && it->key().starts_with(prefix); it->Next()) {
       const int64_t last = static_cast<int64_t>(DecodeFixed64BE(it->key().data() + prefix.size()));
@@ -444,9 +536,10 @@ Result<RetentionResult> EmbeddedLog::EnforceRetention(const RetentionOptions& op
     if (drop == 0) continue;
     const int64_t new_start = batches[drop - 1].last + 1;
     rocksdb::WriteBatch b;
-    SMARTCAR_RETURN_IF_ERROR(FromRocks(
-        b.DeleteRange(RecordKey(w.id, w.partition, 0), RecordKey(w.id, w.partition, new_start)),
-        "retention"));
+    SMARTCAR_RETURN_IF_ERROR(
+        FromRocks(b.DeleteRange(RecordFamily(w.partition), RecordKey(w.id, w.partition, 0),
+                                RecordKey(w.id, w.partition, new_start)),
+                  "retention"));
     std::string v;
     PutFixed64BE(&v, static_cast<uint64_t>(new_start));
     SMARTCAR_RETURN_IF_ERROR(FromRocks(b.Put(StartKey(w.id, w.partition), v), "retention"));

@@ -67,6 +67,10 @@ class EmbeddedLog final : public Log {
 
   // --- used by consumers (embedded_consumer.cc) ---
   rocksdb::DB* db() { return db_.get(); }
+  // The column family holding partition `partition`'s record batches (record_batch.h).
+  rocksdb::ColumnFamilyHandle* RecordFamily(int32_t partition) const {
+    return record_families_[static_cast<size_t>(partition % kRecordFamilies)];
+  }
   bool read_only() const { return options_.read_only; }
   // Read-only: catches up with the writing process (new records, topics, commits); `polling`
   // does so at most every 50 ms. A no-op otherwise.
@@ -98,9 +102,18 @@ class EmbeddedLog final : public Log {
   // Reads the topics and each partition's start and high watermark from RocksDB; topics already
   // known are updated in place (consumers hold pointers to them). REQUIRES: mu_ held.
   Status LoadTopicsLocked();
+  // Opens the database with its column families, creating the record families if missing.
+  Status OpenDb(const rocksdb::Options& o);
+  // Moves record batches kept in the default column family (folders written before the record
+  // families) to their partition's family. A no-op once done; safe to repeat after a crash.
+  Status MoveRecordsToTheirFamilies();
+  void CloseDb();
 
   const QueueOptions options_;
   std::unique_ptr<rocksdb::DB> db_;
+  // Every open column family's handle (the default one included), destroyed before db_ closes.
+  std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  std::vector<rocksdb::ColumnFamilyHandle*> record_families_;  // kRecordFamilies, by index.
   std::string secondary_dir_;  // Read-only: the secondary instance's own folder (removed at close).
   std::chrono::steady_clock::time_point last_catch_up_{};  // GUARDED_BY(mu_)
 

@@ -111,7 +111,8 @@ void EmbeddedLog::BuildBatchLocked(const std::vector<Writer*>& group, rocksdb::W
         const int64_t base = it->second;
         value.clear();
         EncodeBatch(base, std::span<const Record* const>(recs.data() + off, cnt), &value);
-        batch->Put(RecordKey(t->meta.id, p, base + static_cast<int64_t>(cnt) - 1), value);
+        batch->Put(RecordFamily(p), RecordKey(t->meta.id, p, base + static_cast<int64_t>(cnt) - 1),
+                   value);
         it->second += static_cast<int64_t>(cnt);
       }
     }

@@ -54,6 +54,10 @@ std::string TopicKey(std::string_view name) {
   return k;
 }
 
+std::string RecordFamilyName(int32_t partition) {
+  return "records-" + std::to_string(partition % kRecordFamilies);
+}
+
 std::string PartitionPrefix(uint32_t topic_id, int32_t partition) {
   return PartitionKeyPart(kRecordTag, topic_id, partition);
 }

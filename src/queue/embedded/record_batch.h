@@ -1,7 +1,9 @@
 // The embedded engine's on-disk format (docs/QUEUE.md has the picture).
 //
 // One RocksDB database. Keys start with a one-byte tag; numbers in keys are big-endian so
-// RocksDB's bytewise order is (topic, partition, offset) order:
+// RocksDB's bytewise order is (topic, partition, offset) order. Record batches ('R') live in the
+// column family of their partition number (RecordFamilyName: partition p of every topic in
+// "records-<p % kRecordFamilies>"), everything else in the default one:
 //   'T' name                          -> topic metadata (id, partitions, retention)
 //   'I'                               -> next topic id
 //   'R' topic_id:4 partition:4 last:8 -> a record batch whose LAST offset is `last`
@@ -10,7 +12,10 @@
 //   'P' topic_id:4 key                -> producer state (AppendOptions::state_key), written in
 //                                        the same WriteBatch as the records it describes
 // Keying a batch by its last offset makes Seek(offset) land on the batch holding `offset`.
-// Files of the database never hold two partitions' batches (kPartitionPrefixLength below).
+// Files of the database never hold two partitions' batches (kPartitionPrefixLength below), and a
+// partition's flushes do not overlap one another, so they move down the levels untouched.
+// Folders written before the column families (every key in the default one) have their batches
+// moved once, when a writer opens them.
 // Retention deletes [R id p 0, R id p new_start) with one DeleteRange.
 #pragma once
 
@@ -32,6 +37,12 @@ inline constexpr char kRecordTag = 'R';
 inline constexpr char kStartTag = 'S';
 inline constexpr char kCommitTag = 'C';
 inline constexpr char kStateTag = 'P';
+// The column families holding record batches: partition p's are in RecordFamilyName(p). A
+// memtable flush writes one file per family, so with one family per partition (up to this many
+// partitions) a flush's file spans offsets newer than any file of that family already on disk.
+inline constexpr int32_t kRecordFamilies = 8;
+std::string RecordFamilyName(int32_t partition);
+
 // The length of the prefix 'R' topic_id:4 partition:4 shared by every batch of one partition.
 inline constexpr size_t kPartitionPrefixLength = 9;
 
