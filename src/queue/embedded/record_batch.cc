@@ -58,6 +58,8 @@ std::string RecordFamilyName(int32_t partition) {
   return "records-" + std::to_string(partition % kRecordFamilies);
 }
 
+std::string FamilyMarkKey() { return PartitionKeyPart(kFamilyMarkTag, 0, 0); }
+
 std::string PartitionPrefix(uint32_t topic_id, int32_t partition) {
   return PartitionKeyPart(kRecordTag, topic_id, partition);
 }

@@ -42,6 +42,11 @@ inline constexpr char kStateTag = 'P';
 // partitions) a flush's file spans offsets newer than any file of that family already on disk.
 inline constexpr int32_t kRecordFamilies = 8;
 std::string RecordFamilyName(int32_t partition);
+// A key every record family holds from its creation on, never deleted: RocksDB's repair learns a
+// column family from the family's files only, and drops the WAL's writes to a family it does not
+// know. Sorts before every batch; as long as a partition prefix, so no file holds it and a batch.
+inline constexpr char kFamilyMarkTag = 'F';
+std::string FamilyMarkKey();
 
 // The length of the prefix 'R' topic_id:4 partition:4 shared by every batch of one partition.
 inline constexpr size_t kPartitionPrefixLength = 9;
