@@ -110,7 +110,7 @@ Result<storage::RepairResult> RepairDb(const std::string& data_dir) {
   return storage::RepairRocksDb(data_dir, "durable log", LogOptions());
 }
 
-Status EmbeddedLog::OpenDb(const rocksdb::Options& o) {
+Status EmbeddedLog::OpenDb(const rocksdb::Options& o, const std::string& what) {
   // Every family the folder has must be opened; the record families are created if missing.
   std::vector<std::string> names;
   if (!rocksdb::DB::ListColumnFamilies(o, options_.data_dir, &names).ok() || names.empty()) {
@@ -136,7 +136,7 @@ Status EmbeddedLog::OpenDb(const rocksdb::Options& o) {
     dbo.create_missing_column_families = true;
     s = rocksdb::DB::Open(dbo, options_.data_dir, descriptors, &families_, &raw);
   }
-  if (!s.ok()) return FromRocks(s, "");
+  if (!s.ok()) return FromRocks(s, what);
   db_.reset(raw);
   record_families_.assign(kRecordFamilies, db_->DefaultColumnFamily());
   for (rocksdb::ColumnFamilyHandle* h : families_) {
@@ -156,7 +156,7 @@ Status EmbeddedLog::OpenDb(const rocksdb::Options& o) {
       s = db_->Put(wo, h, FamilyMarkKey(), h->GetName());
       if (s.ok()) s = db_->Flush(rocksdb::FlushOptions(), h);
     }
-    if (!s.ok()) return FromRocks(s, "marking column family " + h->GetName());
+    if (!s.ok()) return FromRocks(s, what + ": marking column family " + h->GetName());
   }
   return Status::OK();
 }
@@ -188,8 +188,8 @@ Status EmbeddedLog::MoveRecordsToTheirFamilies() {
   rocksdb::WriteBatch b;
   for (; it->Valid() && it->key().starts_with(first); it->Next()) {
     if (it->key().size() < kPartitionPrefixLength) continue;
-    const auto partition =
-        static_cast<int32_t>(DecodeFixed32BE(it->key().data() + kPartitionPrefixLength - 4));
+    const auto partition = static_cast<int32_t>(
+        DecodeFixed32BE(it->key().data() + kPartitionPrefixLength - 4) % kRecordFamilies);
     SMARTCAR_RETURN_IF_ERROR(
         FromRocks(b.Put(RecordFamily(partition), it->key(), it->value()), "moving a batch"));
     if (b.GetDataSize() >= kMoveBatchBytes) {
@@ -222,13 +222,13 @@ Status EmbeddedLog::Open() {
     secondary_dir_ = tmpl;
     o.max_open_files = -1;  // Required by secondary instances.
     SMARTCAR_RETURN_IF_ERROR(
-        OpenDb(o).WithPrefix("opening queue data folder '" + options_.data_dir + "' read-only"));
+        OpenDb(o, "opening queue data folder '" + options_.data_dir + "' read-only"));
   } else {
     // RocksDB creates the folder but not its parents (`--data DIR` → DIR/queue).
     std::error_code mkdir_error;
     std::filesystem::create_directories(std::filesystem::path(options_.data_dir).parent_path(),
                                         mkdir_error);
-    Status opened = OpenDb(o).WithPrefix("opening queue data folder '" + options_.data_dir + "'");
+    Status opened = OpenDb(o, "opening queue data folder '" + options_.data_dir + "'");
     if (opened.IsCorruption())
       opened = Status::Corruption(opened.message() + storage::RepairHint());
     SMARTCAR_RETURN_IF_ERROR(opened);

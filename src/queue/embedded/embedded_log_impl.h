@@ -69,7 +69,7 @@ class EmbeddedLog final : public Log {
   rocksdb::DB* db() { return db_.get(); }
   // The column family holding partition `partition`'s record batches (record_batch.h).
   rocksdb::ColumnFamilyHandle* RecordFamily(int32_t partition) const {
-    return record_families_[static_cast<size_t>(partition % kRecordFamilies)];
+    return record_families_[static_cast<uint32_t>(partition) % kRecordFamilies];
   }
   bool read_only() const { return options_.read_only; }
   // Read-only: catches up with the writing process (new records, topics, commits); `polling`
@@ -103,7 +103,7 @@ class EmbeddedLog final : public Log {
   // known are updated in place (consumers hold pointers to them). REQUIRES: mu_ held.
   Status LoadTopicsLocked();
   // Opens the database with its column families, creating the record families if missing.
-  Status OpenDb(const rocksdb::Options& o);
+  Status OpenDb(const rocksdb::Options& o, const std::string& what);
   // Moves record batches kept in the default column family (folders written before the record
   // families) to their partition's family. A no-op once done; safe to repeat after a crash.
   Status MoveRecordsToTheirFamilies();
