@@ -3,7 +3,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "coord/coordinator.h"
 #include "core/json_integer.h"
@@ -41,6 +43,16 @@ int64_t Int(const Json& j, const char* key) {
 }
 
 }  // namespace
+
+void SleepUnlessStopped(const RunOptions& o, int64_t ms) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  for (auto now = std::chrono::steady_clock::now(); !Stopped(o) && now < until;
+       now = std::chrono::steady_clock::now()) {
+    // In steps of at most 0.2 s: a stop is noticed that soon.
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(200)));
+  }
+}
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -13,6 +13,8 @@ int64_t NowMs();
 // "<host>-<pid>": who runs a day or leads the scheduling.
 std::string ProcessOwner();
 inline bool Stopped(const RunOptions& o) { return o.stop != nullptr && o.stop->load(); }
+// Sleeps up to `ms`, in steps of at most 0.2 s, waking early when stopped.
+void SleepUnlessStopped(const RunOptions& o, int64_t ms);
 inline void Say(const RunOptions& o, const std::string& line) {
   if (o.progress) o.progress(line);
 }

@@ -26,17 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Sleeps up to `ms`, waking early when stopped.
-void SleepUnlessStopped(const RunOptions& o, int64_t ms) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  for (auto now = std::chrono::steady_clock::now(); !Stopped(o) && now < until;
-       now = std::chrono::steady_clock::now()) {
-    // In steps of at most 0.2 s: a stop is noticed that soon.
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(until - now, std::chrono::milliseconds(200)));
-  }
-}
-
 std::string BinaryPath(const RunOptions& o) {
   if (!o.smartcar_binary.empty()) return o.smartcar_binary;
   std::error_code ec;

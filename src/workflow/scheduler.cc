@@ -6,7 +6,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 
 #include "coord/coordinator.h"
 #include "workflow/run_state.h"
@@ -110,11 +109,8 @@ Status RunScheduler(coord::Coordinator* c, const SchedulerOptions& options) {
       }
     }
     if (options.once) break;
-    const auto until =
-        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.tick_ms);
-    while (!Stopped(o) && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    // In 0.2-s steps: in 20-ms steps the idle scheduler woke 49 times a second, now 5.
+    SleepUnlessStopped(o, options.tick_ms);
   }
   if (was_leader) {
     auto node = c->Get(kLeaderPath);
