@@ -297,7 +297,7 @@ Result<std::vector<ConsumedRecord>> EmbeddedConsumer::Poll(const PollOptions& op
   const size_t start = round_robin_++ % ready.size();
   for (size_t k = 0; k < ready.size() && budget > 0; ++k) {
     const Ready& r = ready[(start + k) % ready.size()];
-    auto& it = iterators[static_cast<size_t>(r.tp.partition.value % kRecordFamilies)];
+    auto& it = iterators[RecordFamilyIndex(r.tp.partition.value)];
     if (!it) it.reset(log_->db()->NewIterator(read, log_->RecordFamily(r.tp.partition.value)));
     const std::string prefix = PartitionPrefix(r.topic_id, r.tp.partition.value);
     const size_t before = out.size();

@@ -188,8 +188,8 @@ Status EmbeddedLog::MoveRecordsToTheirFamilies() {
   rocksdb::WriteBatch b;
   for (; it->Valid() && it->key().starts_with(first); it->Next()) {
     if (it->key().size() < kPartitionPrefixLength) continue;
-    const auto partition = static_cast<int32_t>(
-        DecodeFixed32BE(it->key().data() + kPartitionPrefixLength - 4) % kRecordFamilies);
+    const auto partition =
+        static_cast<int32_t>(DecodeFixed32BE(it->key().data() + kPartitionPrefixLength - 4));
     SMARTCAR_RETURN_IF_ERROR(
         FromRocks(b.Put(RecordFamily(partition), it->key(), it->value()), "moving a batch"));
     if (b.GetDataSize() >= kMoveBatchBytes) {
@@ -280,7 +280,7 @@ Status EmbeddedLog::LoadTopicsLocked() {
       rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), StartKey(t.meta.id, p), &v);
       if (s.ok() && v.size() == 8) ps.start = static_cast<int64_t>(DecodeFixed64BE(v.data()));
       const std::string prefix = PartitionPrefix(t.meta.id, p);
-      auto& rit = records[static_cast<size_t>(p % kRecordFamilies)];
+      auto& rit = records[RecordFamilyIndex(p)];
       if (!rit) rit.reset(db_->NewIterator(rocksdb::ReadOptions(), RecordFamily(p)));
       rit->SeekForPrev(RecordKey(t.meta.id, p, std::numeric_limits<int64_t>::max()));
       if (rit->Valid() && rit->key().starts_with(prefix)) {
@@ -364,8 +364,11 @@ Status EmbeddedLog::DeleteTopic(std::string_view name) {
   lo.resize(5);
   hi.resize(5);
   rocksdb::Status s;
-  for (int32_t f = 0; f < kRecordFamilies && s.ok(); ++f)
-    s = b.DeleteRange(RecordFamily(f), lo, hi);
+  // Only in the families the topic's partitions use: a range tombstone elsewhere would stay in
+  // that family's reads until a compaction dropped it.
+  for (int32_t p = 0; p < std::min(t->meta.config.partitions, kRecordFamilies) && s.ok(); ++p) {
+    s = b.DeleteRange(RecordFamily(p), lo, hi);
+  }
   for (int32_t p = 0; p < t->meta.config.partitions; ++p) b.Delete(StartKey(id, p));
   // Producer states of the topic.
   if (s.ok()) s = b.DeleteRange(ProducerStateKey(id, ""), ProducerStateKey(id + 1, ""));

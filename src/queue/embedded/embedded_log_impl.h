@@ -69,7 +69,7 @@ class EmbeddedLog final : public Log {
   rocksdb::DB* db() { return db_.get(); }
   // The column family holding partition `partition`'s record batches (record_batch.h).
   rocksdb::ColumnFamilyHandle* RecordFamily(int32_t partition) const {
-    return record_families_[static_cast<uint32_t>(partition) % kRecordFamilies];
+    return record_families_[RecordFamilyIndex(partition)];
   }
   bool read_only() const { return options_.read_only; }
   // Read-only: catches up with the writing process (new records, topics, commits); `polling`

@@ -55,7 +55,7 @@ std::string TopicKey(std::string_view name) {
 }
 
 std::string RecordFamilyName(int32_t partition) {
-  return "records-" + std::to_string(static_cast<uint32_t>(partition) % kRecordFamilies);
+  return "records-" + std::to_string(RecordFamilyIndex(partition));
 }
 
 std::string FamilyMarkKey() { return PartitionKeyPart(kFamilyMarkTag, 0, 0); }

@@ -41,6 +41,10 @@ inline constexpr char kStateTag = 'P';
 // memtable flush writes one file per family, so with one family per partition (up to this many
 // partitions) a flush's file spans offsets newer than any file of that family already on disk.
 inline constexpr int32_t kRecordFamilies = 8;
+// Which record family holds `partition`: 0 .. kRecordFamilies - 1.
+inline size_t RecordFamilyIndex(int32_t partition) {
+  return static_cast<uint32_t>(partition) % kRecordFamilies;
+}
 std::string RecordFamilyName(int32_t partition);
 // A key every record family holds from its creation on, never deleted: RocksDB's repair learns a
 // column family from the family's files only, and drops the WAL's writes to a family it does not
