@@ -93,10 +93,6 @@ TEST(TaildirSourceTest, RestartResumesAfterTheLastCommittedBatch) {
   EXPECT_TRUE(b.empty());
 }
 
-void SetFolderTime(const std::string& path, int seconds) {
-  ASSERT_TRUE(::smartcar::testing::SetFileTime(path, seconds)) << path;
-}
-
 // Flume's cachePatternMatching: the folder is listed again only when its modification time
 // changed (or was too recent to trust); a file's growth is seen either way.
 TEST(TaildirSourceTest, TheFolderIsListedAgainWhenItChanges) {
@@ -104,7 +100,7 @@ TEST(TaildirSourceTest, TheFolderIsListedAgainWhenItChanges) {
   const std::string logs = dir.file("logs");
   fs::create_directories(logs);
   Append(logs + "/app.log", "a\n");
-  SetFolderTime(logs, -60);
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(logs, -60));
   auto cached = Taildir(dir);
   auto uncached = Taildir(dir, {{"cachePatternMatching", "false"}, {"positionFile", "pos2.json"}});
   EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"a"}));
@@ -112,7 +108,7 @@ TEST(TaildirSourceTest, TheFolderIsListedAgainWhenItChanges) {
   // A new file whose creation left the folder's time as the listing saw it (as a change within
   // one tick of a coarse clock would): the cached listing does not look, the other does.
   Append(logs + "/app.log.1", "b\n");
-  SetFolderTime(logs, -60);
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(logs, -60));
   Append(logs + "/app.log", "c\n");
   EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"c"}));
   std::vector<std::string> all = ReadAll(uncached.get());  // In the order of their inodes.
@@ -125,10 +121,10 @@ TEST(TaildirSourceTest, TheFolderIsListedAgainWhenItChanges) {
   EXPECT_EQ(got, (std::vector<std::string>{"b", "d"}));
   // A listing less than two seconds after the folder's time is not trusted (here the time is
   // in the future: it never will be): the folder is listed again though its time stays.
-  SetFolderTime(logs, 3600);
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(logs, 3600));
   EXPECT_TRUE(ReadAll(cached.get()).empty());
   Append(logs + "/app.log.3", "e\n");
-  SetFolderTime(logs, 3600);
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(logs, 3600));
   EXPECT_EQ(ReadAll(cached.get()), (std::vector<std::string>{"e"}));
   auto bad = Params(
       {{"filegroups", "g"}, {"filegroups.g", logs + "/x"}, {"cachePatternMatching", "maybe"}});

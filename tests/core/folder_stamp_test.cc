@@ -10,10 +10,6 @@
 namespace smartcar {
 namespace {
 
-void SetFolderTime(const std::string& dir, int seconds) {
-  ASSERT_TRUE(smartcar::testing::SetFileTime(dir, seconds)) << dir;
-}
-
 TEST(FolderStampTest, UnchangedOnlyWhileNoEntryChangedAndTheTimeIsTrusted) {
   smartcar::testing::TempDir dir;
   const std::string d = dir.file("d");
@@ -22,14 +18,15 @@ TEST(FolderStampTest, UnchangedOnlyWhileNoEntryChangedAndTheTimeIsTrusted) {
   std::filesystem::create_directories(d);
   smartcar::testing::WriteFile(d + "/a", "x");
   EXPECT_FALSE(FolderStamp::Take(d).Unchanged(d));  // Changed just now: not trusted yet.
-  SetFolderTime(d, -60);
+  ASSERT_TRUE(::smartcar::testing::SetFileTime(d, -60));
   FolderStamp old = FolderStamp::Take(d);
   EXPECT_TRUE(old.Unchanged(d));
   smartcar::testing::WriteFile(d + "/a", "grown");  // Writing a file leaves the folder as it was.
   EXPECT_TRUE(old.Unchanged(d));
   smartcar::testing::WriteFile(d + "/b", "new");  // A new entry.
   EXPECT_FALSE(old.Unchanged(d));
-  SetFolderTime(d, 3600);  // A time ahead of the clock is never trusted.
+  ASSERT_TRUE(
+      ::smartcar::testing::SetFileTime(d, 3600));  // A time ahead of the clock is never trusted.
   EXPECT_FALSE(FolderStamp::Take(d).Unchanged(d));
 }
 
