@@ -265,12 +265,16 @@ class LogSpout final : public topology::Spout, public queue::RebalanceListener {
     next = std::max(next, offset + 1);
     ++since_mark_;
     if (event == nullptr) return Status::OK();
-    return collector_->Emit(
-        topology::kDefaultStream,
-        {topology::Value{std::string(event->car_number.view())},
-         topology::Value{topology::Object::Make(*event)}, topology::Value{epoch_},
-         topology::Value{int64_t{partition}}, topology::Value{offset}},
-        std::nullopt);
+    // Built in place: a braced list's values would each be copied out of it (the car number, and
+    // the event's shared count taken and dropped once more).
+    topology::Values values;
+    values.reserve(5);
+    values.emplace_back(std::string(event->car_number.view()));
+    values.emplace_back(topology::Object::Make(*event));
+    values.emplace_back(epoch_);
+    values.emplace_back(int64_t{partition});
+    values.emplace_back(offset);
+    return collector_->Emit(topology::kDefaultStream, std::move(values), std::nullopt);
   }
 
   Status EmitMark() {
