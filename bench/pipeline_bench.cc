@@ -14,8 +14,9 @@
 //       of rules/overspeed.epl closes on the first event with time >= W + 30 s + 10 s (allowed
 //       lateness), i.e. the tick W + 40 s. Prints p50/p90/p99/max.
 //
-// Common flags: --rules DIR (default: the repo's rules/), --table-par N, --cep-par N,
-// --partitions N. Run from anywhere; data goes to a temporary folder that is removed.
+// Common flags: --rules DIR (default: the repo's rules/), --table-par N, --table-batch ROWS (rows
+// per ApplyBatch), --cep-par N, --partitions N. Run from anywhere; data goes to a temporary folder
+// that is removed.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -54,6 +55,7 @@ struct Flags {
   double rate = 10'000;
   double seconds = 20;
   int table_par = 1;
+  size_t table_batch = 0;  // 0: the topology's default.
   int cep_par = 2;
   int partitions = 4;
   std::string rules = SMARTCAR_RULES_DIR;
@@ -183,6 +185,7 @@ pipeline::PipelineOptions Options(const Engines& e, const Flags& f, const std::s
   po.rules_dir = f.rules;
   po.dead_letter_path = dir + "/dead-letter/topology.log";
   po.table_parallelism = f.table_par;
+  if (f.table_batch > 0) po.table_batch = f.table_batch;
   po.cep_parallelism = f.cep_par;
   po.counters = counters;
   po.input_complete = input_complete;
@@ -319,7 +322,8 @@ Flags ParseFlags(int argc, char** argv) {
   if (argc < 2) {
     std::fprintf(stderr,
                  "usage: pipeline_bench throughput|latency [--events N] [--cars C] [--runs R] "
-                 "[--rate EPS] [--seconds S] [--table-par N] [--cep-par N] [--partitions N] "
+                 "[--rate EPS] [--seconds S] [--table-par N] [--table-batch ROWS] [--cep-par N] "
+                 "[--partitions N] "
                  "[--rules DIR] [--engine embedded|kafka-mock]\n");
     std::exit(2);
   }
@@ -339,6 +343,8 @@ Flags ParseFlags(int argc, char** argv) {
       f.seconds = std::atof(v);
     else if (k == "--table-par")
       f.table_par = std::atoi(v);
+    else if (k == "--table-batch")
+      f.table_batch = static_cast<size_t>(std::max(1, std::atoi(v)));
     else if (k == "--cep-par")
       f.cep_par = std::atoi(v);
     else if (k == "--partitions")
