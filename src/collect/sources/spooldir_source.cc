@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "collect/sources/line_reader.h"
 #include "collect/sources/sources.h"
 
 namespace smartcar::collect {
@@ -59,38 +60,18 @@ class SpoolDirSource final : public Source {
       if (fd_ < 0) return Status::OK();  // Nothing to read.
     }
     SMARTCAR_RETURN_IF_ERROR(CheckUnchanged());
-    while (batch->size() < max && read_pos_ < size_) {
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(size_ - read_pos_, 1 << 20));
-      buf_.resize(want);
-      const ssize_t n = pread(fd_, buf_.data(), want, static_cast<off_t>(read_pos_));
-      if (n <= 0) return Status::IOError("cannot read '" + path_ + "': " + std::strerror(errno));
-      size_t start = 0;
-      bool last_chunk = read_pos_ + static_cast<uint64_t>(n) == size_;
-      while (batch->size() < max && start < static_cast<size_t>(n)) {
-        const void* hit = std::memchr(buf_.data() + start, '\n', static_cast<size_t>(n) - start);
-        size_t end, next;
-        if (hit != nullptr) {
-          end = static_cast<size_t>(static_cast<const char*>(hit) - buf_.data());
-          next = end + 1;
-        } else if (last_chunk) {  // A finished file's last line needs no newline.
-          end = next = static_cast<size_t>(n);
-        } else {
-          break;
-        }
-        Event& e = batch->emplace_back();
-        size_t stop = end;
-        if (stop > start && buf_[stop - 1] == '\r') --stop;
-        e.body.assign(buf_.data() + start, stop - start);
-        e.file = &path_;
-        e.line = ++read_line_;
-        if (o_.file_header) e.set_header(o_.file_header_key, path_);
-        if (o_.basename_header) e.set_header(o_.basename_header_key, name_);
-        start = next;
-      }
-      if (start == 0) return Status::Corruption("'" + path_ + "' has a line longer than 1 MiB");
-      read_pos_ += start;
-    }
-    return Status::OK();
+    LinesRead read;
+    Status s = ReadLinesAt(fd_, path_, read_pos_, size_, max, /*final_line_ok=*/true, read_pos_,
+                           read_line_, &buf_, &read, [&](std::string_view body) {
+                             Event& e = batch->emplace_back();
+                             e.body.assign(body);
+                             e.file = &path_;
+                             e.line = ++read_line_;
+                             if (o_.file_header) e.set_header(o_.file_header_key, path_);
+                             if (o_.basename_header) e.set_header(o_.basename_header_key, name_);
+                           });
+    read_pos_ += read.bytes;
+    return s;
   }
 
   Status Commit() override {

@@ -20,6 +20,7 @@
 #include <memory>
 #include <sstream>
 
+#include "collect/sources/line_reader.h"
 #include "collect/sources/sources.h"
 #include "core/dir_watch.h"
 #include "core/file.h"
@@ -248,38 +249,19 @@ class TaildirSource final : public Source {
   }
 
   Status ReadLines(TailedFile* f, size_t max, EventBatch* batch) {
-    while (batch->size() < max && f->read_pos < f->size) {
-      const size_t want = static_cast<size_t>(std::min<uint64_t>(f->size - f->read_pos, 1 << 20));
-      buf_.resize(want);
-      const ssize_t n = pread(f->fd, buf_.data(), want, static_cast<off_t>(f->read_pos));
-      if (n < 0) return Status::IOError("cannot read '" + f->path + "': " + std::strerror(errno));
-      if (n == 0) break;
-      size_t start = 0;
-      bool any = false;
-      while (batch->size() < max) {
-        const void* hit = std::memchr(buf_.data() + start, '\n', static_cast<size_t>(n) - start);
-        if (hit == nullptr) break;  // A partial last line waits for its newline.
-        const size_t nl = static_cast<size_t>(static_cast<const char*>(hit) - buf_.data());
-        Event& e = batch->emplace_back();
-        size_t end = nl;
-        if (end > start && buf_[end - 1] == '\r') --end;
-        e.body.assign(buf_.data() + start, end - start);
-        e.file = &f->path;
-        e.line = ++f->read_line;
-        if (file_header_) e.set_header(file_header_key_, f->path);
-        start = nl + 1;
-        any = true;
-      }
-      f->read_pos += start;
-      if (!any) {
-        if (static_cast<size_t>(n) == want && want == (1u << 20)) {
-          return Status::Corruption("'" + f->path + "' has a line longer than 1 MiB at byte " +
-                                    std::to_string(f->read_pos));
-        }
-        break;
-      }
-    }
-    return Status::OK();
+    if (batch->size() >= max) return Status::OK();
+    LinesRead read;
+    Status s = ReadLinesAt(f->fd, f->path, f->read_pos, f->size, max - batch->size(),
+                           /*final_line_ok=*/false, f->read_pos, f->read_line, &buf_, &read,
+                           [&](std::string_view body) {
+                             Event& e = batch->emplace_back();
+                             e.body.assign(body);
+                             e.file = &f->path;
+                             e.line = ++f->read_line;
+                             if (file_header_) e.set_header(file_header_key_, f->path);
+                           });
+    f->read_pos += read.bytes;
+    return s;
   }
 
   // Replaces every file's position with those of `text` (the position file's JSON).
