@@ -1,12 +1,13 @@
 // TableBolt: every driving event becomes a row of DriverCarInfo (DriverRow, driver_table.h).
-// Puts are batched (by size, on each tick and at each mark; a written batch's puts are refilled
-// by the next, FillDriverRow, so a row allocates nothing once warm). Events are untracked
-// (log_spout.cc) and acked at once; a mark is acked after the rows before it are written, and
-// failed when a write since the last mark failed (its rows are dropped here: the failed mark makes
-// the spout read them again from the last commit), and the table is reported failing (EngineHealth:
-// the status line, /healthz) until a write succeeds again. Cells are stamped with the event time,
-// so a replayed event rewrites identical cells (idempotent); each row is written whole, so its
-// entry replaces what is at its timestamp (WriteOptions::replace: a RocksDB Put, not a Merge).
+// Each row is filled into one reused Put (FillDriverRow: nothing allocated once warm) and added
+// to a table::PutBatch at once, which encodes it while its cells are in the cache; the batch is
+// written by size, on each tick and at each mark. Events are untracked (log_spout.cc) and acked
+// at once; a mark is acked after the rows before it are written, and failed when a write since
+// the last mark failed (its rows are dropped here: the failed mark makes the spout read them
+// again from the last commit), and the table is reported failing (EngineHealth: the status line,
+// /healthz) until a write succeeds again. Cells are stamped with the event time, so a replayed
+// event rewrites identical cells (idempotent); each row is written whole, so its entry replaces
+// what is at its timestamp (WriteOptions::replace: a RocksDB Put, not a Merge).
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ class TableBolt final : public topology::Bolt {
     auto t = o_.tables->OpenTable(kDriverTable);
     if (!t) return t.error();
     table_ = std::move(*t);
+    batch_ = table_->NewPutBatch();
     engine_ = std::string("table ") + kDriverTable;
     return Status::OK();
   }
@@ -42,35 +44,36 @@ class TableBolt final : public topology::Bolt {
     const DriverEvent* e = input.GetAs<DriverEvent>(field::kEvent);
     out_->Ack(input);  // Untracked: the marks behind it stand for it.
     if (e == nullptr) return Status::InvalidArgument("tuple without an 'event' field");
-    if (spare_.empty()) {
-      puts_.emplace_back(std::string());
-    } else {
-      puts_.push_back(std::move(spare_.back()));
-      spare_.pop_back();
-    }
-    FillDriverRow(*e, kDriverFamily, &puts_.back());
-    if (puts_.size() >= o_.table_batch) return Flush();
+    FillDriverRow(*e, kDriverFamily, &row_);
+    if (Status s = batch_->Add(row_); !s.ok() && added_.ok()) added_ = s;  // Written as none.
+    if (batch_->size() >= o_.table_batch) return Flush();
     return Status::OK();
   }
 
   Status Tick() override { return Flush(); }
-  bool WantsTick() const override { return !puts_.empty() || !marks_.empty(); }
+  bool WantsTick() const override {
+    return (batch_ != nullptr && batch_->size() > 0) || !added_.ok() || !marks_.empty();
+  }
   void Close() override { (void)Flush(); }
 
  private:
   Status Flush() {
-    Status s = puts_.empty() ? Status::OK() : table_->ApplyBatch(kWrite, puts_);
-    if (s.ok() && o_.counters) o_.counters->stored += puts_.size();
+    // A row the batch refused (a table without the family) fails the batch's rows with it.
+    const size_t rows = batch_ != nullptr ? batch_->size() : 0;  // None if Prepare failed.
+    Status s = !added_.ok() ? added_
+               : rows == 0  ? Status::OK()
+                            : table_->Write(kWrite, batch_.get());
+    if (s.ok() && o_.counters) o_.counters->stored += rows;
     if (!s.ok()) failed_ = true;
-    if (o_.health != nullptr && !puts_.empty()) {
+    if (o_.health != nullptr && (rows > 0 || !added_.ok())) {
       if (s.ok()) {
         o_.health->Recovered(engine_);
       } else {
         o_.health->Failed(engine_, s);
       }
     }
-    for (table::Put& p : puts_) spare_.push_back(std::move(p));  // Their buffers, for the next.
-    puts_.clear();
+    if (batch_ != nullptr) batch_->Clear();
+    added_ = Status::OK();
     for (const auto& mark : marks_) {
       if (failed_) {
         out_->Fail(mark);
@@ -88,11 +91,12 @@ class TableBolt final : public topology::Bolt {
   PipelineOptions o_;
   topology::OutputCollector* out_ = nullptr;
   std::shared_ptr<table::Table> table_;
-  std::string engine_;  // How EngineHealth names the table.
-  std::vector<table::Put> puts_;
-  std::vector<table::Put> spare_;       // Written puts kept for their buffers (<= table_batch).
-  std::vector<topology::Tuple> marks_;  // At most the one being settled.
-  bool failed_ = false;                 // A write failed since the last mark settled.
+  std::string engine_;                      // How EngineHealth names the table.
+  std::unique_ptr<table::PutBatch> batch_;  // The rows since the last write.
+  Status added_;                            // The first Add the batch refused since then.
+  table::Put row_{std::string()};           // Refilled for each row.
+  std::vector<topology::Tuple> marks_;      // At most the one being settled.
+  bool failed_ = false;                     // A write failed since the last mark settled.
 };
 
 }  // namespace

@@ -157,6 +157,21 @@ class RowIterator {
   virtual Status status() const = 0;
 };
 
+// Puts checked and encoded as they are added, then written as one atomic batch by Table::Write:
+// a writer that fills one Put at a time (the pipeline's table bolt) keeps no cells around, only
+// their encoding (~100 bytes a driving row), made while the cells are still in the cache. Made
+// by Table::NewPutBatch and written by that table only. Not thread-safe.
+class PutBatch {
+ public:
+  virtual ~PutBatch() = default;
+  // Adds `put`. InvalidArgument (an empty row key, no cells, an unknown family, a negative
+  // timestamp) leaves the batch as it was. kLatestTimestamp is the clock when it is added.
+  virtual Status Add(const Put& put) = 0;
+  // Puts added since the batch was made or cleared.
+  virtual size_t size() const = 0;
+  virtual void Clear() = 0;
+};
+
 // A table handle. Safe for concurrent use by many threads. Handles stay usable after the table
 // is disabled or dropped, but then every call fails with Aborted.
 class Table {
@@ -169,6 +184,11 @@ class Table {
   virtual Status Apply(const WriteOptions& options, const Put& put) = 0;
   // Applies many puts as one atomic batch (a RocksDB WriteBatch): the fast path for loading.
   virtual Status ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) = 0;
+  // An empty batch for Write.
+  virtual std::unique_ptr<PutBatch> NewPutBatch() = 0;
+  // Writes every put of `batch` atomically, as ApplyBatch would; `batch` keeps them (Clear it to
+  // reuse it). InvalidArgument for a batch another table made.
+  virtual Status Write(const WriteOptions& options, PutBatch* batch) = 0;
   // Deletes what `del` names. Deleting something absent is OK.
   virtual Status Remove(const WriteOptions& options, const Delete& del) = 0;
 

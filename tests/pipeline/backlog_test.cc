@@ -101,6 +101,11 @@ class FlakyTableStore final : public table::TableStore {
       if (fail_->load() > 0 && fail_->fetch_sub(1) > 0) return Status::IOError("disk error (test)");
       return t_->ApplyBatch(o, p);
     }
+    std::unique_ptr<table::PutBatch> NewPutBatch() override { return t_->NewPutBatch(); }
+    Status Write(const table::WriteOptions& o, table::PutBatch* b) override {
+      if (fail_->load() > 0 && fail_->fetch_sub(1) > 0) return Status::IOError("disk error (test)");
+      return t_->Write(o, b);
+    }
     Status Remove(const table::WriteOptions& o, const table::Delete& d) override {
       return t_->Remove(o, d);
     }

@@ -291,6 +291,55 @@ TEST_F(TableTest, ABatchOfRowsSharingALongPrefixStoresEveryPutInOrder) {
   EXPECT_EQ(got, want);
 }
 
+// A PutBatch encodes each put as it is added: a put it refuses leaves it as it was, a written
+// batch keeps its puts until cleared, puts of several families and timestamps land whole, and
+// only the table that made a batch writes it.
+TEST_F(TableTest, APutBatchWritesWhatItAcceptedAndOnlyToItsTable) {
+  Create("u", {{.name = "a"}});
+  Create("t", {{.name = "a", .max_versions = 3}, {.name = "b"}});  // table_.
+  auto batch = table_->NewPutBatch();
+  Put two_families("r2");
+  two_families.Add("b", "y", "b9", 9).Add("a", "x", "a7", 7).Add("a", "x", "a8", 8);
+  ASSERT_TRUE(batch->Add(two_families).ok());
+  Put unknown("r1");
+  unknown.Add("a", "x", "1", 1).Add("nope", "x", "2", 1);
+  Status s = batch->Add(unknown);
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.message().find("nope"), std::string::npos) << s.ToString();
+  Put negative("r1");
+  negative.Add("a", "x", "1", -1);
+  EXPECT_TRUE(batch->Add(negative).IsInvalidArgument());
+  EXPECT_TRUE(batch->Add(Put("r1")).IsInvalidArgument());  // No cells.
+  Put first("r1");
+  first.Add("a", "x", "old", 3);
+  Put again("r1");
+  again.Add("a", "x", "new", 3);
+  ASSERT_TRUE(batch->Add(first).ok());
+  ASSERT_TRUE(batch->Add(again).ok());
+  EXPECT_EQ(batch->size(), 3u);
+
+  auto other = store_->OpenTable("u");
+  ASSERT_TRUE(other.has_value());
+  s = (*other)->Write({}, batch.get());
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_EQ(*(*other)->Count({}), 0u);
+
+  ASSERT_TRUE(table_->Write({.replace = true}, batch.get()).ok());
+  const GetSpec all{.max_versions = 5};
+  auto get = [&](const std::string& row) {
+    GetSpec g = all;
+    g.row = row;
+    return Show(*table_->Get(g), true);
+  };
+  EXPECT_EQ(get("r1"), "r1: a:x=new@3");  // The later put to one timestamp replaces the earlier.
+  EXPECT_EQ(get("r2"), "r2: a:x=a8@8 a:x=a7@7 b:y=b9@9");
+  EXPECT_EQ(batch->size(), 3u);  // Kept until cleared.
+  batch->Clear();
+  EXPECT_EQ(batch->size(), 0u);
+  ASSERT_TRUE(table_->Write({}, batch.get()).ok());  // An empty batch writes nothing.
+  EXPECT_EQ(*table_->Count({}), 2u);
+}
+
 // Tables are compacted size-tiered (universal) since 2026-12; a table written before, with
 // leveled compaction and its files spread over levels, opens as it is and keeps every cell.
 TEST_F(TableTest, ATableWrittenWithLeveledCompactionOpensWithEveryCell) {

@@ -189,30 +189,11 @@ void RocksTable::SetSplitKeys(std::vector<std::string> keys) {
   region_writes_.assign(desc_.split_keys.size() + 1, 0);
 }
 
-void RocksTable::CountWrites(const std::vector<Put>& puts) {
-  std::lock_guard<std::mutex> l(regions_mu_);
-  for (const Put& p : puts) ++region_writes_[RegionOf(desc_.split_keys, p.row)];
-}
-
 namespace {
 
-// A batch's puts encoded as RocksDB entries (key, value), in the order of the puts: put i's
-// entries are entries[first[i]] to entries[first[i + 1]] (one per family and timestamp).
-struct EncodedPuts {
-  struct Entry {
-    uint32_t offset;  // Of the key in `bytes`; the value follows it.
-    uint32_t key_size;
-    uint32_t value_size;
-  };
-  std::string bytes;
-  std::vector<Entry> entries;
-  std::vector<uint32_t> first;
-  std::vector<const Cell*> cells;  // AddPut's sort of one put's cells.
-};
-
-// Bytewise three-way comparison of two short strings (families, qualifiers) inline: AddPut
-// compares each cell's family and qualifier a few times, and a call to memcmp for a handful of
-// bytes was 3 % of pipeline_bench's samples.
+// Bytewise three-way comparison of two short strings (families, qualifiers) inline: a put's
+// cells compare their families and qualifiers a few times each, and a call to memcmp for a
+// handful of bytes was 3 % of pipeline_bench's samples.
 int CompareShort(std::string_view a, std::string_view b) {
   const size_t n = std::min(a.size(), b.size());
   for (size_t i = 0; i < n; ++i) {
@@ -223,97 +204,16 @@ int CompareShort(std::string_view a, std::string_view b) {
   return a.size() == b.size() ? 0 : a.size() < b.size() ? -1 : 1;
 }
 
-// Encodes `put` into `out`: one entry per (family, timestamp), cells sorted by qualifier.
-Status AddPut(const TableDescriptor& desc, const Put& put, int64_t now, EncodedPuts* out) {
-  if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
-  if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
-  auto ts = [now](const Cell* c) { return c->timestamp == kLatestTimestamp ? now : c->timestamp; };
-  auto before = [&](const Cell* a, const Cell* b) {
-    if (const int c = CompareShort(a->family, b->family); c != 0) return c < 0;
-    if (ts(a) != ts(b)) return ts(a) < ts(b);
-    return CompareShort(a->qualifier, b->qualifier) < 0;
-  };
-  // A stable insertion sort: a put has a handful of cells, often already in order.
-  std::vector<const Cell*>& cells = out->cells;
-  cells.clear();
-  for (const Cell& c : put.cells) {
-    if (c.timestamp < 0) {
-      return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) + " is negative");
-    }
-    cells.push_back(&c);
-    for (size_t k = cells.size() - 1; k > 0 && before(cells[k], cells[k - 1]); --k) {
-      std::swap(cells[k], cells[k - 1]);
-    }
+// The first 24 bytes of `key` (zero-padded) as three big-endian words: their order is the keys'
+// bytewise order as far as those bytes go.
+void KeyWords(std::string_view key, uint64_t word[3]) {
+  unsigned char bytes[24] = {};
+  std::memcpy(bytes, key.data(), std::min(key.size(), sizeof(bytes)));
+  for (size_t w = 0; w < 3; ++w) {
+    uint64_t v = 0;
+    for (size_t b = 0; b < 8; ++b) v = v << 8 | bytes[w * 8 + b];
+    word[w] = v;
   }
-  std::string& bytes = out->bytes;
-  for (size_t i = 0; i < cells.size();) {
-    const Cell* head = cells[i];
-    if (i == 0 || CompareShort(head->family, cells[i - 1]->family) != 0) {
-      bool known = false;
-      for (const auto& f : desc.families) known |= CompareShort(f.name, head->family) == 0;
-      if (!known) {
-        return Status::InvalidArgument("Unknown column family '" + head->family + "' in table '" +
-                                       desc.name + "'");
-      }
-    }
-    const size_t offset = bytes.size();
-    AppendKey(put.row, head->family, ts(head), &bytes);
-    const size_t value_offset = bytes.size();
-    size_t j = i;
-    for (; j < cells.size() && ts(cells[j]) == ts(head) &&
-           CompareShort(cells[j]->family, head->family) == 0;
-         ++j) {
-      AppendCellValue(cells[j]->qualifier, cells[j]->value, &bytes);
-    }
-    if (bytes.size() > std::numeric_limits<uint32_t>::max()) {
-      return Status::InvalidArgument("A batch of puts must encode to less than 4 GiB");
-    }
-    out->entries.push_back({static_cast<uint32_t>(offset),
-                            static_cast<uint32_t>(value_offset - offset),
-                            static_cast<uint32_t>(bytes.size() - value_offset)});
-    i = j;
-  }
-  return Status::OK();
-}
-
-// The order to write `puts` in: by row (bytewise, RocksDB's order), puts to one row in their
-// given order. Sorts 32-byte entries that hold a row's first 24 bytes as three big-endian words
-// (a driving row key has 20): comparing the rows themselves read two heap strings per compare
-// through memcmp, ~12 compares per row of a 4096-row batch, most of them cache misses.
-std::vector<uint32_t> RowOrder(const std::vector<Put>& puts) {
-  struct Entry {
-    uint64_t word[3];
-    uint32_t index;
-  };
-  std::vector<Entry> entries(puts.size());
-  for (uint32_t i = 0; i < puts.size(); ++i) {
-    const std::string& row = puts[i].row;
-    unsigned char bytes[sizeof(Entry::word)] = {};
-    std::memcpy(bytes, row.data(), std::min(row.size(), sizeof(bytes)));
-    Entry& e = entries[i];
-    for (size_t w = 0; w < 3; ++w) {
-      uint64_t v = 0;
-      for (size_t b = 0; b < 8; ++b) v = v << 8 | bytes[w * 8 + b];
-      e.word[w] = v;
-    }
-    e.index = i;
-  }
-  std::sort(entries.begin(), entries.end(), [&puts](const Entry& a, const Entry& b) {
-    for (size_t w = 0; w < 3; ++w) {
-      if (a.word[w] != b.word[w]) return a.word[w] < b.word[w];
-    }
-    // The first 24 bytes (zero-padded) are equal: the rows decide, then the given order.
-    const std::string& ra = puts[a.index].row;
-    const std::string& rb = puts[b.index].row;
-    if (ra.size() > sizeof(Entry::word) || rb.size() > sizeof(Entry::word) ||
-        ra.size() != rb.size()) {
-      if (const int c = ra.compare(rb); c != 0) return c < 0;
-    }
-    return a.index < b.index;
-  });
-  std::vector<uint32_t> order(puts.size());
-  for (size_t i = 0; i < entries.size(); ++i) order[i] = entries[i].index;
-  return order;
 }
 
 rocksdb::WriteOptions ToRocks(const WriteOptions& o) {
@@ -324,41 +224,196 @@ rocksdb::WriteOptions ToRocks(const WriteOptions& o) {
 
 }  // namespace
 
+// A RocksTable's PutBatch: each put encoded when added, as RocksDB entries (one per family and
+// timestamp: cell_encoding.h), then written in key order, so the memtable (run_memtable.h)
+// appends the batch as one sorted run.
+class RocksPutBatch final : public PutBatch {
+ public:
+  explicit RocksPutBatch(std::shared_ptr<const RocksTable> table) : table_(std::move(table)) {}
+
+  Status Add(const Put& put) override {
+    const size_t bytes_before = bytes_.size(), entries_before = entries_.size();
+    Status s = Encode(put);
+    if (!s.ok()) {
+      bytes_.resize(bytes_before);
+      entries_.resize(entries_before);
+      return s;
+    }
+    rows_.append(put.row);
+    row_ends_.push_back(static_cast<uint32_t>(rows_.size()));
+    return Status::OK();
+  }
+  size_t size() const override { return row_ends_.size(); }
+  void Clear() override {
+    bytes_.clear();
+    entries_.clear();
+    rows_.clear();
+    row_ends_.clear();
+  }
+
+  const RocksTable* table() const { return table_.get(); }
+  // The rows added, in the order added.
+  template <class F>
+  void ForEachRow(F&& f) const {
+    uint32_t begin = 0;
+    for (uint32_t end : row_ends_) {
+      f(std::string_view(rows_).substr(begin, end - begin));
+      begin = end;
+    }
+  }
+
+  // Fills `batch` with the entries in key order (bytewise, RocksDB's), entries with one key in
+  // the order added: puts with `replace`, else merges.
+  Status Fill(bool replace, rocksdb::WriteBatch* batch) {
+    // Sorted on 40-byte entries holding each key's first 24 bytes as words: a driving row's key
+    // differs from its neighbours' there, so few compares read the keys themselves.
+    std::sort(entries_.begin(), entries_.end(), [this](const Entry& a, const Entry& b) {
+      for (size_t w = 0; w < 3; ++w) {
+        if (a.word[w] != b.word[w]) return a.word[w] < b.word[w];
+      }
+      if (const int c = key(a).compare(key(b)); c != 0) return c < 0;
+      return a.index < b.index;
+    });
+    for (const Entry& e : entries_) {
+      const rocksdb::Slice k(bytes_.data() + e.offset, e.key_size);
+      const rocksdb::Slice v(bytes_.data() + e.offset + e.key_size, e.value_size);
+      SMARTCAR_RETURN_IF_ERROR(FromRocks(replace ? batch->Put(k, v) : batch->Merge(k, v)));
+    }
+    return Status::OK();
+  }
+  // About the bytes the entries take in a WriteBatch (a tag and two varint lengths each).
+  size_t BatchBytes() const { return 12 + bytes_.size() + 11 * entries_.size(); }
+
+ private:
+  struct Entry {
+    uint64_t word[3];  // The key's first 24 bytes (KeyWords).
+    uint32_t index;    // The order added.
+    uint32_t offset;   // Of the key in bytes_; the value follows it.
+    uint32_t key_size;
+    uint32_t value_size;
+  };
+
+  std::string_view key(const Entry& e) const {
+    return std::string_view(bytes_).substr(e.offset, e.key_size);
+  }
+
+  // Appends `put`'s entries: cells grouped by family and timestamp, sorted by qualifier.
+  Status Encode(const Put& put) {
+    if (put.row.empty()) return Status::InvalidArgument("Row key must not be empty");
+    if (put.cells.empty()) return Status::InvalidArgument("Put of row has no cells");
+    const bool any_latest = std::any_of(put.cells.begin(), put.cells.end(), [](const Cell& c) {
+      return c.timestamp == kLatestTimestamp;
+    });
+    const int64_t now = any_latest ? WallClockMs() : 0;
+    auto ts = [now](const Cell* c) {
+      return c->timestamp == kLatestTimestamp ? now : c->timestamp;
+    };
+    auto before = [&](const Cell* a, const Cell* b) {
+      if (const int c = CompareShort(a->family, b->family); c != 0) return c < 0;
+      if (ts(a) != ts(b)) return ts(a) < ts(b);
+      return CompareShort(a->qualifier, b->qualifier) < 0;
+    };
+    bool in_order = true;
+    for (size_t i = 0; i < put.cells.size(); ++i) {
+      const Cell& c = put.cells[i];
+      if (c.timestamp < 0) {
+        return Status::InvalidArgument("Timestamp " + std::to_string(c.timestamp) + " is negative");
+      }
+      in_order = in_order && (i == 0 || !before(&c, &put.cells[i - 1]));
+    }
+    if (in_order) {  // The pipeline's rows: no copy of the cells' order to make.
+      return EncodeCells(put.row, put.cells.size(), ts, [&put](size_t i) { return &put.cells[i]; });
+    }
+    // A stable insertion sort: a put has a handful of cells.
+    cells_.clear();
+    for (const Cell& c : put.cells) cells_.push_back(&c);
+    for (size_t i = 1; i < cells_.size(); ++i) {
+      for (size_t k = i; k > 0 && before(cells_[k], cells_[k - 1]); --k) {
+        std::swap(cells_[k], cells_[k - 1]);
+      }
+    }
+    return EncodeCells(put.row, cells_.size(), ts, [this](size_t i) { return cells_[i]; });
+  }
+
+  template <class Ts, class CellAt>
+  Status EncodeCells(const std::string& row, size_t n, const Ts& ts, const CellAt& cell) {
+    const TableDescriptor& desc = table_->descriptor();
+    for (size_t i = 0; i < n;) {
+      const Cell* head = cell(i);
+      if (i == 0 || CompareShort(head->family, cell(i - 1)->family) != 0) {
+        bool known = false;
+        for (const auto& f : desc.families) known |= CompareShort(f.name, head->family) == 0;
+        if (!known) {
+          return Status::InvalidArgument("Unknown column family '" + head->family + "' in table '" +
+                                         desc.name + "'");
+        }
+      }
+      Entry e;
+      e.offset = static_cast<uint32_t>(bytes_.size());
+      AppendKey(row, head->family, ts(head), &bytes_);
+      e.key_size = static_cast<uint32_t>(bytes_.size() - e.offset);
+      size_t j = i;
+      for (; j < n && ts(cell(j)) == ts(head) && CompareShort(cell(j)->family, head->family) == 0;
+           ++j) {
+        AppendCellValue(cell(j)->qualifier, cell(j)->value, &bytes_);
+      }
+      if (bytes_.size() > std::numeric_limits<uint32_t>::max()) {
+        return Status::InvalidArgument("A batch of puts must encode to less than 4 GiB");
+      }
+      e.value_size = static_cast<uint32_t>(bytes_.size() - e.offset - e.key_size);
+      e.index = static_cast<uint32_t>(entries_.size());
+      KeyWords(key(e), e.word);
+      entries_.push_back(e);
+      i = j;
+    }
+    return Status::OK();
+  }
+
+  std::shared_ptr<const RocksTable> table_;  // Its descriptor checks the families.
+  std::string bytes_;                        // Every entry's key, then value.
+  std::vector<Entry> entries_;
+  std::string rows_;  // The rows added, back to back (regions' write counts).
+  std::vector<uint32_t> row_ends_;
+  std::vector<const Cell*> cells_;  // Encode's sort of one put's cells.
+};
+
+void RocksTable::CountWrites(const RocksPutBatch& batch) {
+  std::lock_guard<std::mutex> l(regions_mu_);
+  batch.ForEachRow(
+      [this](std::string_view row) { ++region_writes_[RegionOf(desc_.split_keys, row)]; });
+}
+
+std::unique_ptr<PutBatch> RocksTable::NewPutBatch() {
+  return std::make_unique<RocksPutBatch>(shared_from_this());
+}
+
 Status RocksTable::Apply(const WriteOptions& options, const Put& put) {
-  return ApplyBatch(options, std::vector<Put>{put});
+  RocksPutBatch batch(shared_from_this());
+  SMARTCAR_RETURN_IF_ERROR(batch.Add(put));
+  return Write(options, &batch);
 }
 
 Status RocksTable::ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) {
+  RocksPutBatch batch(shared_from_this());
+  for (const Put& put : puts) SMARTCAR_RETURN_IF_ERROR(batch.Add(put));
+  return Write(options, &batch);
+}
+
+Status RocksTable::Write(const WriteOptions& options, PutBatch* batch) {
   if (read_only_) return ReadOnlyError();
-  // Encoded in the order given (each put's cells read once, front to back), then written in row
-  // order: the memtable (run_memtable.h) appends the batch as one sorted run. Encoding in row
-  // order read each put's ~1 KB of cells at a random place of a ~4 MB batch (table-0's largest
-  // cost in pipeline_bench); an encoded row takes ~100 bytes.
-  EncodedPuts encoded;
-  encoded.first.reserve(puts.size() + 1);
-  const int64_t now = WallClockMs();
-  for (const Put& put : puts) {
-    encoded.first.push_back(static_cast<uint32_t>(encoded.entries.size()));
-    SMARTCAR_RETURN_IF_ERROR(AddPut(desc_, put, now, &encoded));
+  auto* b = dynamic_cast<RocksPutBatch*>(batch);
+  if (b == nullptr || b->table() != this) {
+    return Status::InvalidArgument("A PutBatch is written by the table that made it (table '" +
+                                   desc_.name + "')");
   }
-  encoded.first.push_back(static_cast<uint32_t>(encoded.entries.size()));
-  // An entry adds a tag byte and two varint lengths to its bytes in the WriteBatch.
-  rocksdb::WriteBatch batch(12 + encoded.bytes.size() + 11 * encoded.entries.size());
-  for (uint32_t i : RowOrder(puts)) {
-    for (uint32_t k = encoded.first[i]; k < encoded.first[i + 1]; ++k) {
-      const EncodedPuts::Entry& e = encoded.entries[k];
-      const rocksdb::Slice key(encoded.bytes.data() + e.offset, e.key_size);
-      const rocksdb::Slice value(encoded.bytes.data() + e.offset + e.key_size, e.value_size);
-      // With `replace` a put (replacing the cells at its timestamp), else a merge (joining them).
-      SMARTCAR_RETURN_IF_ERROR(
-          FromRocks(options.replace ? batch.Put(key, value) : batch.Merge(key, value)));
-    }
-  }
+  if (b->size() == 0) return Status::OK();
+  rocksdb::WriteBatch wb(b->BatchBytes());
+  SMARTCAR_RETURN_IF_ERROR(b->Fill(options.replace, &wb));
   std::shared_lock<std::shared_mutex> w(write_mu_);
   auto db = this->db();
   if (db == nullptr) return Closed();
-  SMARTCAR_RETURN_IF_ERROR(FromRocks(db->Write(ToRocks(options), &batch)));
-  CountWrites(puts);
+  SMARTCAR_RETURN_IF_ERROR(FromRocks(db->Write(ToRocks(options), &wb)));
+  CountWrites(*b);
   return Status::OK();
 }
 

@@ -16,6 +16,8 @@ class DB;
 
 namespace smartcar::table::rocks {
 
+class RocksPutBatch;
+
 class RocksTable final : public Table, public std::enable_shared_from_this<RocksTable> {
  public:
   // Opens (creating if missing) the RocksDB folder `db_path` for `desc`. With `read_only`, opens
@@ -30,6 +32,8 @@ class RocksTable final : public Table, public std::enable_shared_from_this<Rocks
   const TableDescriptor& descriptor() const override { return desc_; }
   Status Apply(const WriteOptions& options, const Put& put) override;
   Status ApplyBatch(const WriteOptions& options, const std::vector<Put>& puts) override;
+  std::unique_ptr<PutBatch> NewPutBatch() override;
+  Status Write(const WriteOptions& options, PutBatch* batch) override;
   Status Remove(const WriteOptions& options, const Delete& del) override;
   Result<Row> Get(const GetSpec& spec) override;
   Result<std::unique_ptr<RowIterator>> Scan(const ScanSpec& spec) override;
@@ -44,7 +48,8 @@ class RocksTable final : public Table, public std::enable_shared_from_this<Rocks
  private:
   std::shared_ptr<rocksdb::DB> db() const;
   Status Closed() const;
-  void CountWrites(const std::vector<Put>& puts);
+  // Counts a write of each of the batch's rows (region_writes_).
+  void CountWrites(const RocksPutBatch& batch);
 
   Status ReadOnlyError() const;
 
