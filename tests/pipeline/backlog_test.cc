@@ -62,8 +62,9 @@ class RecordingHotStore final : public hot::HotStoreWrapper {
   std::vector<hot::Detection> writes_;
 };
 
-// The table store with one difference: while `fail_writes` > 0, each ApplyBatch fails (a disk
-// error) and counts it down.
+// The table store with two differences: while `fail_writes` > 0, each table write fails (a disk
+// error) and counts it down; while `refuse_rows` > 0, each row added to a batch is refused and
+// counts it down.
 class FlakyTableStore final : public table::TableStore {
  public:
   explicit FlakyTableStore(std::unique_ptr<table::TableStore> real) : real_(std::move(real)) {}
@@ -83,28 +84,52 @@ class FlakyTableStore final : public table::TableStore {
   Result<std::shared_ptr<table::Table>> OpenTable(std::string_view n) override {
     auto t = real_->OpenTable(n);
     if (!t) return t;
-    return std::shared_ptr<table::Table>(std::make_shared<Flaky>(std::move(*t), &fail_writes));
+    return std::shared_ptr<table::Table>(std::make_shared<Flaky>(std::move(*t), this));
   }
 
   std::atomic<int> fail_writes{0};
+  std::atomic<int> refuse_rows{0};
 
  private:
+  // Takes one from *n if it is above 0: true when the caller should fail.
+  static bool TakeOne(std::atomic<int>* n) { return n->load() > 0 && n->fetch_sub(1) > 0; }
+
+  // A batch that refuses a row while `refuse_rows` > 0 (a row the table cannot take).
+  class RefusingBatch final : public table::PutBatch {
+   public:
+    RefusingBatch(std::unique_ptr<table::PutBatch> b, std::atomic<int>* refuse)
+        : b_(std::move(b)), refuse_(refuse) {}
+    Status Add(const table::Put& p) override {
+      if (TakeOne(refuse_)) return Status::InvalidArgument("row refused (test)");
+      return b_->Add(p);
+    }
+    size_t size() const override { return b_->size(); }
+    void Clear() override { b_->Clear(); }
+    table::PutBatch* real() { return b_.get(); }
+
+   private:
+    std::unique_ptr<table::PutBatch> b_;
+    std::atomic<int>* refuse_;
+  };
+
   class Flaky final : public table::Table {
    public:
-    Flaky(std::shared_ptr<table::Table> t, std::atomic<int>* fail)
-        : t_(std::move(t)), fail_(fail) {}
+    Flaky(std::shared_ptr<table::Table> t, FlakyTableStore* store)
+        : t_(std::move(t)), store_(store) {}
     const table::TableDescriptor& descriptor() const override { return t_->descriptor(); }
     Status Apply(const table::WriteOptions& o, const table::Put& p) override {
       return t_->Apply(o, p);
     }
     Status ApplyBatch(const table::WriteOptions& o, const std::vector<table::Put>& p) override {
-      if (fail_->load() > 0 && fail_->fetch_sub(1) > 0) return Status::IOError("disk error (test)");
+      if (TakeOne(&store_->fail_writes)) return Status::IOError("disk error (test)");
       return t_->ApplyBatch(o, p);
     }
-    std::unique_ptr<table::PutBatch> NewPutBatch() override { return t_->NewPutBatch(); }
+    std::unique_ptr<table::PutBatch> NewPutBatch() override {
+      return std::make_unique<RefusingBatch>(t_->NewPutBatch(), &store_->refuse_rows);
+    }
     Status Write(const table::WriteOptions& o, table::PutBatch* b) override {
-      if (fail_->load() > 0 && fail_->fetch_sub(1) > 0) return Status::IOError("disk error (test)");
-      return t_->Write(o, b);
+      if (TakeOne(&store_->fail_writes)) return Status::IOError("disk error (test)");
+      return t_->Write(o, static_cast<RefusingBatch*>(b)->real());
     }
     Status Remove(const table::WriteOptions& o, const table::Delete& d) override {
       return t_->Remove(o, d);
@@ -117,7 +142,7 @@ class FlakyTableStore final : public table::TableStore {
 
    private:
     std::shared_ptr<table::Table> t_;
-    std::atomic<int>* fail_;
+    FlakyTableStore* store_;
   };
 
   std::unique_ptr<table::TableStore> real_;
@@ -465,6 +490,23 @@ TEST_F(BacklogTest, AFailedTableWriteIsReadAgainNotLost) {
   auto d = log_->DescribeGroup(kDriverGroup);
   ASSERT_TRUE(d.has_value());
   for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
+}
+
+// Rows the table refuses (PutBatch::Add fails): the rows around them are not written either,
+// the mark behind them fails, and the spout reads them again; once the table takes them every
+// line is stored once and every detection is exact.
+TEST_F(BacklogTest, ARefusedRowIsReadAgainWithItsBatchNotLost) {
+  const Backlog b = MakeBacklog({3, 5}, 900);
+  ASSERT_NO_FATAL_FAILURE(Open({3, 5}));
+  ASSERT_NO_FATAL_FAILURE(Fill(b));
+  tables_->refuse_rows = 3;
+  PipelineCounters counters;
+  ASSERT_NO_FATAL_FAILURE(RunToTheEndAfterRestarts(&counters));
+  EXPECT_EQ(tables_->refuse_rows.load(), 0);
+  EXPECT_GE(counters.restarts.load(), 1u);
+  EXPECT_EQ(counters.late.load(), 0u);
+  EXPECT_EQ(TableRows(), b.events);
+  ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
 }
 
 // The table failing for a while (a disk that stays broken): it is reported as failing (since
