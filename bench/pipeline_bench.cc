@@ -15,7 +15,7 @@
 //       lateness), i.e. the tick W + 40 s. Prints p50/p90/p99/max.
 //
 // Common flags: --rules DIR (default: the repo's rules/), --table-par N, --table-batch ROWS (rows
-// per ApplyBatch), --cep-par N, --partitions N. Run from anywhere; data goes to a temporary folder
+// per table write), --cep-par N, --partitions N. Run from anywhere; data goes to a temporary folder
 // that is removed.
 #include <algorithm>
 #include <atomic>
