@@ -348,6 +348,28 @@ class BacklogTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  // Runs a backlog to its end while the table store's `failures` counter (fail_writes or
+  // refuse_rows) makes the table fail 3 times, restarting after each: every failure is used up, the
+  // rows involved are read again (the mark behind them fails, and the spout restarts from the last
+  // commit), and in the end every line is stored once, every detection is exact and nothing is left
+  // to read.
+  void ExpectTheBacklogSurvives(std::atomic<int> FlakyTableStore::*failures) {
+    const Backlog b = MakeBacklog({3, 5}, 900);
+    ASSERT_NO_FATAL_FAILURE(Open({3, 5}));
+    ASSERT_NO_FATAL_FAILURE(Fill(b));
+    tables_.get()->*failures = 3;  // The store exists once Open has run.
+    PipelineCounters counters;
+    ASSERT_NO_FATAL_FAILURE(RunToTheEndAfterRestarts(&counters));
+    EXPECT_EQ((tables_.get()->*failures).load(), 0);
+    EXPECT_GE(counters.restarts.load(), 1u);
+    EXPECT_EQ(counters.late.load(), 0u);
+    EXPECT_EQ(TableRows(), b.events);
+    ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
+    auto d = log_->DescribeGroup(kDriverGroup);
+    ASSERT_TRUE(d.has_value());
+    for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
+  }
+
   std::unique_ptr<queue::Log> log_;
   std::unique_ptr<FlakyTableStore> tables_;
   std::unique_ptr<RecordingHotStore> hot_;
@@ -472,41 +494,14 @@ TEST_F(BacklogTest, ARejectThatCannotBeKeptIsReadAgainNotLost) {
   for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
 }
 
-// Table writes that fail (a disk error) in the middle of a backlog: the rows of a failed write
-// are read again (the mark behind them fails, and the spout restarts from the last commit), so in
-// the end every line is stored once and every detection is exact.
+// Table writes that fail (a disk error) in the middle of a backlog.
 TEST_F(BacklogTest, AFailedTableWriteIsReadAgainNotLost) {
-  const Backlog b = MakeBacklog({3, 5}, 900);
-  ASSERT_NO_FATAL_FAILURE(Open({3, 5}));
-  ASSERT_NO_FATAL_FAILURE(Fill(b));
-  tables_->fail_writes = 3;
-  PipelineCounters counters;
-  ASSERT_NO_FATAL_FAILURE(RunToTheEndAfterRestarts(&counters));
-  EXPECT_EQ(tables_->fail_writes.load(), 0);
-  EXPECT_GE(counters.restarts.load(), 1u);
-  EXPECT_EQ(counters.late.load(), 0u);
-  EXPECT_EQ(TableRows(), b.events);
-  ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
-  auto d = log_->DescribeGroup(kDriverGroup);
-  ASSERT_TRUE(d.has_value());
-  for (const auto& p : d->partitions) EXPECT_EQ(p.lag, 0) << queue::ToString(p.tp);
+  ExpectTheBacklogSurvives(&FlakyTableStore::fail_writes);
 }
 
-// Rows the table refuses (PutBatch::Add fails): the rows around them are not written either,
-// the mark behind them fails, and the spout reads them again; once the table takes them every
-// line is stored once and every detection is exact.
+// Rows the table refuses (PutBatch::Add fails): the rows around them are not written either.
 TEST_F(BacklogTest, ARefusedRowIsReadAgainWithItsBatchNotLost) {
-  const Backlog b = MakeBacklog({3, 5}, 900);
-  ASSERT_NO_FATAL_FAILURE(Open({3, 5}));
-  ASSERT_NO_FATAL_FAILURE(Fill(b));
-  tables_->refuse_rows = 3;
-  PipelineCounters counters;
-  ASSERT_NO_FATAL_FAILURE(RunToTheEndAfterRestarts(&counters));
-  EXPECT_EQ(tables_->refuse_rows.load(), 0);
-  EXPECT_GE(counters.restarts.load(), 1u);
-  EXPECT_EQ(counters.late.load(), 0u);
-  EXPECT_EQ(TableRows(), b.events);
-  ExpectDetectionsEqual(hot_->writes(), Overspeed(b));
+  ExpectTheBacklogSurvives(&FlakyTableStore::refuse_rows);
 }
 
 // The table failing for a while (a disk that stays broken): it is reported as failing (since
