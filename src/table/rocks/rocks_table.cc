@@ -50,17 +50,19 @@ rocksdb::Options TableOptions(const std::string& name) {
   o.IncreaseParallelism(2);
   o.max_background_jobs = 2;
   // Memtables of 16 MiB (2 at most): three pilot days peaked at 165-173 MiB instead of 198-205
-  // with 32 MiB, for the same CPU. Universal compaction (below) once 16 sorted runs are on disk:
-  // with 8, each pair of new flushes re-merged the newest small runs (a byte was rewritten about
-  // four times before it reached a large run); 16 took 0.93 of the CPU for three pilot days. The
+  // with 32 MiB, for the same CPU. Universal compaction (below) once 48 sorted runs are on disk.
+  // Each merge of the newest runs into a run of their total size rewrites those bytes once, so
+  // the fewer merges the trigger allows, the fewer times a row is written: with 8, a row was
+  // rewritten about four times before it reached a large run; ten pilot days' compactions wrote
+  // 4.4-6.2 GB at 16 and 2.6-3.0 GB at 48 (0.89 of the run's CPU, docs/BENCHMARKS.md). The
   // write-stall thresholds move up with it (RocksDB counts sorted runs against them in universal
-  // compaction): at the default 20, four runs above the trigger slowed the writer down while one
-  // large merge ran. Reads merge more runs only until the next compaction; a full count of three
-  // pilot days' rows took the same time (14.8-16.7 s both).
+  // compaction): below twice the trigger, runs flushed while one large merge ran would slow the
+  // writer down. Reads merge more runs: a full `count` and a scan of three pilot days' rows took
+  // the same time with 81 runs on disk as with 22.
   o.write_buffer_size = 16 << 20;
-  o.level0_file_num_compaction_trigger = 16;
-  o.level0_slowdown_writes_trigger = 32;
-  o.level0_stop_writes_trigger = 48;
+  o.level0_file_num_compaction_trigger = 48;
+  o.level0_slowdown_writes_trigger = 96;
+  o.level0_stop_writes_trigger = 144;
   // Size-tiered (universal) compaction, the model of HBase's own (ExploringCompactionPolicy). A
   // driving row key starts with the reversed time, so every flushed file spans the whole key
   // space: leveled compaction rewrote all of level 1 at each level-0 compaction (three pilot days:
