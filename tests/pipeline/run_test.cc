@@ -276,13 +276,16 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   if (!disk.mounted()) GTEST_SKIP() << disk.why();
   TempDir dir;
   const std::string mnt = disk.path();
-  // Leave 150 MB free: the run needs more than that, and pauses below 100 MB.
+  // Leave 150 MB free; the run pauses below 100 MB. Its data grows to ~165 MB (logs 42, durable
+  // log 79, table 43) and passes 50 MB in its first fifth, so the session's disk check (every
+  // 250 ms) sees the line crossed however fast the machine: with half the events the whole run
+  // took 0.7 s on a fast minute and ended before a check fell after the crossing.
   ASSERT_TRUE(disk.Fill(250LL << 20));
   const std::string data = mnt + "/data";
   const std::string out = dir.file("out.txt");
   const pid_t pid =
       SpawnSmartcar("run --metrics-port 0 --disk-min-free 100MB --data " + data + " --rules " +
-                        RulesDir() + " --date 20220426 --cars 100 --seconds 6000 --fast --seed 3",
+                        RulesDir() + " --date 20220426 --cars 100 --seconds 12000 --fast --seed 3",
                     out);
   // Declared after the disk: the run is gone before the disk goes.
   ::smartcar::testing::KillOnExit guard(pid);
@@ -324,8 +327,8 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   ASSERT_TRUE(WIFEXITED(st)) << "ended by signal " << WTERMSIG(st);
   ASSERT_EQ(WEXITSTATUS(st), 0) << ::smartcar::testing::ReadFile(out);
   const std::string log = data + "/logs/SmartCarDriverInfo.log";
-  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 100u * 6000);
-  EXPECT_EQ(TableRows(data), 100u * 6000);
+  EXPECT_EQ(::smartcar::pipeline::testing::CountDataLines(log), 100u * 12000);
+  EXPECT_EQ(TableRows(data), 100u * 12000);
   EXPECT_EQ(HotSets(data), ::smartcar::pipeline::testing::ReferenceOverspeed(log));
   ExpectDetailsEqualTheReference(data, log);
   const std::string stats = ::smartcar::testing::ReadFile(data + "/topology-stats.json");
