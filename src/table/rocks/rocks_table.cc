@@ -54,11 +54,13 @@ rocksdb::Options TableOptions(const std::string& name) {
   // Each merge of the newest runs into a run of their total size rewrites those bytes once, so
   // the fewer merges the trigger allows, the fewer times a row is written: with 8, a row was
   // rewritten about four times before it reached a large run; ten pilot days' compactions wrote
-  // 4.4-6.2 GB at 16 and 2.6-3.0 GB at 48 (0.89 of the run's CPU, docs/BENCHMARKS.md). The
+  // 4.4-6.2 GB at 16 and 2.6-3.0 GB at 48 (0.89-0.91 of the run's CPU, docs/BENCHMARKS.md). The
   // write-stall thresholds move up with it (RocksDB counts sorted runs against them in universal
   // compaction): below twice the trigger, runs flushed while one large merge ran would slow the
   // writer down. Reads merge more runs: a full `count` and a scan of three pilot days' rows took
-  // the same time with 81 runs on disk as with 22.
+  // the same time with 81 runs on disk as with 22. The cost is memory that grows with the run:
+  // twenty days peaked at 200 MiB against 180 at 16 (ten days 172-174 at both), about half of it
+  // the newest files' pinned index and filter partitions (docs/BENCHMARKS.md, "What remains").
   o.write_buffer_size = 16 << 20;
   o.level0_file_num_compaction_trigger = 48;
   o.level0_slowdown_writes_trigger = 96;
