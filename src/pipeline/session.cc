@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "core/version.h"
-#include "storage/disk_space.h"
 
 namespace smartcar::pipeline {
 namespace {
@@ -272,15 +271,30 @@ void PipelineSession::CheckDisk() {
   const uint64_t min_free = settings_.disk_min_free_bytes > 0
                                 ? static_cast<uint64_t>(settings_.disk_min_free_bytes)
                                 : std::min<uint64_t>(1'000'000'000, space->total_bytes / 20);
-  const uint64_t resume_at = min_free + min_free / 2;
+  const bool was_paused = disk_watermark_.paused();
   const std::string engine = "disk " + settings_.data_dir;
-  if (space->available_bytes < min_free || (intake_paused_ && space->available_bytes < resume_at)) {
-    if (!intake_paused_.exchange(true)) counters_.disk_pauses++;
-    health_.Degraded(engine, storage::FormatBytes(space->available_bytes) +
-                                 " free, below the minimum of " + storage::FormatBytes(min_free) +
-                                 " (disk.min_free): intake paused until " +
-                                 storage::FormatBytes(resume_at) + " are free");
-  } else if (intake_paused_.exchange(false)) {
+  if (disk_watermark_.Check(space->available_bytes, min_free)) {
+    if (!was_paused) {
+      counters_.disk_pauses++;
+      intake_paused_ = true;
+    }
+    const std::string free = storage::FormatBytes(space->available_bytes) + " free, ";
+    const std::string min = storage::FormatBytes(min_free);
+    const std::string resume = storage::FormatBytes(storage::DiskWatermark::ResumeAt(min_free));
+    std::string why;
+    if (space->available_bytes < min_free) {
+      why = free + "below the minimum of " + min + " (disk.min_free): intake paused until " +
+            resume + " are free";
+    } else if (!was_paused) {
+      why = free + storage::FormatBytes(disk_watermark_.taken()) +
+            " taken since the last check: the next would find less than the minimum of " + min +
+            " (disk.min_free): intake paused until " + resume + " are free";
+    } else {
+      why = free + "not yet the " + resume + " at which intake resumes (disk.min_free " + min + ")";
+    }
+    health_.Degraded(engine, why);
+  } else if (was_paused) {
+    intake_paused_ = false;
     health_.Recovered(engine);
   }
 }

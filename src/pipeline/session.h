@@ -20,6 +20,7 @@
 #include "pipeline/settings.h"
 #include "pipeline/smartcar_topology.h"
 #include "pipeline/stores.h"
+#include "storage/disk_space.h"
 
 namespace smartcar::pipeline {
 
@@ -105,6 +106,7 @@ class PipelineSession {
   const std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_print_ = start_;
   std::chrono::steady_clock::time_point last_disk_check_{};
+  storage::DiskWatermark disk_watermark_;
   std::atomic<bool> intake_paused_{false};
   // Progress between status lines: catching up (a backlog), stalled (no progress).
   uint64_t last_stored_ = 0;

@@ -1,4 +1,5 @@
-// GetDiskSpace (statvfs of the path or its nearest existing parent) and FormatBytes.
+// GetDiskSpace (statvfs of the path or its nearest existing parent), DiskWatermark and
+// FormatBytes.
 #include "storage/disk_space.h"
 
 #include <sys/statvfs.h>
@@ -25,6 +26,18 @@ Result<DiskSpace> GetDiskSpace(const std::string& path) {
   d.available_bytes = static_cast<uint64_t>(st.f_bavail) * st.f_frsize;
   d.total_bytes = static_cast<uint64_t>(st.f_blocks) * st.f_frsize;
   return d;
+}
+
+bool DiskWatermark::Check(uint64_t available, uint64_t min_free) {
+  taken_ = checked_ && last_available_ > available ? last_available_ - available : 0;
+  checked_ = true;
+  last_available_ = available;
+  if (paused_) {
+    paused_ = available < ResumeAt(min_free);
+  } else {
+    paused_ = available < min_free || available - min_free < taken_;
+  }
+  return paused_;
 }
 
 std::string FormatBytes(uint64_t bytes) {

@@ -304,7 +304,7 @@ TEST(RunTest, NearlyFullDiskPausesIntakeAndResumesWithoutLoss) {
   ASSERT_FALSE(exited) << "ended before pausing:\n" << ::smartcar::testing::ReadFile(out);
   const std::string paused = ::smartcar::testing::ReadFile(out);
   ASSERT_NE(paused.find("DEGRADED: disk " + data), std::string::npos) << paused;
-  EXPECT_NE(paused.find("below the minimum of 100.0 MB (disk.min_free): intake paused"),
+  EXPECT_NE(paused.find("the minimum of 100.0 MB (disk.min_free): intake paused until 150.0 MB"),
             std::string::npos)
       << paused;
   auto endpoint =
