@@ -40,7 +40,8 @@ bool DirectIoSupported(const std::string& dir);
 // block cache shared by every RocksDB of the process (kBlockCacheBytes), so the memory they take
 // is bounded however much data the stores hold. Without it each open table file keeps its index
 // and filter in memory outside any cache: ~20 bytes per row of DriverCarInfo, +170 MiB over ten
-// days of 100 cars. The newest (level-0) files keep theirs pinned.
+// days of 100 cars. The newest (level-0) files keep theirs pinned (not a table's: see
+// table/rocks/rocks_table.cc).
 rocksdb::BlockBasedTableOptions BaseTableOptions();
 inline constexpr size_t kBlockCacheBytes = 32 << 20;
 

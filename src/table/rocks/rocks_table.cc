@@ -58,9 +58,8 @@ rocksdb::Options TableOptions(const std::string& name) {
   // write-stall thresholds move up with it (RocksDB counts sorted runs against them in universal
   // compaction): below twice the trigger, runs flushed while one large merge ran would slow the
   // writer down. Reads merge more runs: a full `count` and a scan of three pilot days' rows took
-  // the same time with 81 runs on disk as with 22. The cost is memory that grows with the run:
-  // twenty days peaked at 200 MiB against 180 at 16 (ten days 172-174 at both), about half of it
-  // the newest files' pinned index and filter partitions (docs/BENCHMARKS.md, "What remains").
+  // the same time with 81 runs on disk as with 22. The runs' index and filter partitions are not
+  // pinned (below), or their memory would grow with the number of runs.
   o.write_buffer_size = 16 << 20;
   o.level0_file_num_compaction_trigger = 48;
   o.level0_slowdown_writes_trigger = 96;
@@ -92,6 +91,11 @@ rocksdb::Options TableOptions(const std::string& name) {
   // 259, CPU 0.99 (with the key-order check above); table_bench's full scan 1.06x, gets the same.
   bt.block_size = 16 << 10;
   bt.whole_key_filtering = false;  // Bloom on the row prefix: Get of a row, as HBase ROW bloom.
+  // The newest (level-0) files' index and filter partitions compete in the shared block cache
+  // like any block instead of being pinned there (storage::BaseTableOptions pins them): every
+  // sorted run of universal compaction is such a file, up to 144 before writes stop, and their
+  // pinned partitions (~0.3 MB each) took the cache 40 MiB over its 32 in twenty pilot days.
+  bt.pin_l0_filter_and_index_blocks_in_cache = false;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(bt));
   return o;
 }
