@@ -94,7 +94,7 @@ rocksdb::Options TableOptions(const std::string& name) {
   // The newest (level-0) files' index and filter partitions compete in the shared block cache
   // like any block instead of being pinned there (storage::BaseTableOptions pins them): every
   // sorted run of universal compaction is such a file, up to 144 before writes stop, and their
-  // pinned partitions (~0.3 MB each) took the cache 40 MiB over its 32 in twenty pilot days.
+  // pinned partitions (~0.3 MB each) filled the 32 MiB cache to 40 MiB in twenty pilot days.
   bt.pin_l0_filter_and_index_blocks_in_cache = false;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(bt));
   return o;
