@@ -115,7 +115,7 @@ void AddUiFlag(CLI::App* cmd, std::string* ui) {
 void AddDiskMinFreeFlag(CLI::App* cmd, std::string* size) {
   cmd->add_option("--disk-min-free", *size,
                   "Pause intake while the data folder's disk has less free space than this,\n"
-                  "or would have by the next check (4 a second) at the rate it is filling\n"
+                  "or would have by the next check (several a second) at the rate it fills\n"
                   "(e.g. 2GB, 512MiB; 0 = never; default: the smaller of 1 GB and 5% of the\n"
                   "disk); it resumes at 1.5 times this. Shown on the status line and /healthz");
 }

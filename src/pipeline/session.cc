@@ -278,20 +278,19 @@ void PipelineSession::CheckDisk() {
       counters_.disk_pauses++;
       intake_paused_ = true;
     }
-    const std::string free = storage::FormatBytes(space->available_bytes) + " free, ";
-    const std::string min = storage::FormatBytes(min_free);
-    const std::string resume = storage::FormatBytes(storage::DiskWatermark::ResumeAt(min_free));
-    std::string why;
+    // One ending for every reason, so the message reads the same from one check to the next.
+    std::string why = storage::FormatBytes(space->available_bytes) + " free, ";
     if (space->available_bytes < min_free) {
-      why = free + "below the minimum of " + min + " (disk.min_free): intake paused until " +
-            resume + " are free";
+      why += "below";
     } else if (!was_paused) {
-      why = free + storage::FormatBytes(disk_watermark_.taken()) +
-            " taken since the last check: the next would find less than the minimum of " + min +
-            " (disk.min_free): intake paused until " + resume + " are free";
+      why += storage::FormatBytes(disk_watermark_.taken()) +
+             " taken since the last check: the next would find less than";
     } else {
-      why = free + "not yet the " + resume + " at which intake resumes (disk.min_free " + min + ")";
+      why += "near";
     }
+    why += " the minimum of " + storage::FormatBytes(min_free) +
+           " (disk.min_free): intake paused until " +
+           storage::FormatBytes(storage::DiskWatermark::ResumeAt(min_free)) + " are free";
     health_.Degraded(engine, why);
   } else if (was_paused) {
     intake_paused_ = false;

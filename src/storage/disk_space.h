@@ -19,7 +19,7 @@ Result<DiskSpace> GetDiskSpace(const std::string& path);
 
 // Intake's watermark on the data disk. Intake pauses when the free space is below `min_free`, or
 // would be by the next check at the rate the last interval took it (at full speed the data grows
-// by tens of MB between two checks a quarter of a second apart, so a check of the level alone
+// by tens of MB between two checks a fraction of a second apart, so a check of the level alone
 // undershoots a small minimum by that much); it resumes once 1.5 x `min_free` are free.
 class DiskWatermark {
  public:
