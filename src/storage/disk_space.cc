@@ -29,8 +29,7 @@ Result<DiskSpace> GetDiskSpace(const std::string& path) {
 }
 
 bool DiskWatermark::Check(uint64_t available, uint64_t min_free) {
-  taken_ = checked_ && last_available_ > available ? last_available_ - available : 0;
-  checked_ = true;
+  taken_ = last_available_ > available ? last_available_ - available : 0;  // 0 at the first.
   last_available_ = available;
   if (paused_) {
     paused_ = available < ResumeAt(min_free);

@@ -32,7 +32,6 @@ class DiskWatermark {
   static uint64_t ResumeAt(uint64_t min_free) { return min_free + min_free / 2; }
 
  private:
-  bool checked_ = false;
   bool paused_ = false;
   uint64_t last_available_ = 0;
   uint64_t taken_ = 0;
